@@ -1,0 +1,41 @@
+# Front door. `make demo` and `make test` work on a fresh Debian 12 machine
+# as root: they run `make setup` (idempotent) first.
+CC_NATIVE ?= clang-16
+CMAKE_FLAGS = -DCMAKE_C_COMPILER=$(CC_NATIVE) $(if $(BEARSSL_SOURCE_DIR),-DBEARSSL_SOURCE_DIR=$(BEARSSL_SOURCE_DIR))
+JOBS ?= $(shell nproc)
+FUZZ_SECONDS ?= 10
+
+.PHONY: all setup build build-asan test demo fuzz fuzz-smoke clean
+
+all: build
+
+setup:
+	./tools/setup.sh
+
+build: setup
+	cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
+	cmake --build build/native -j $(JOBS)
+
+build-asan: setup
+	cmake -S . -B build/asan -DWT_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
+	cmake --build build/asan -j $(JOBS)
+
+build-fuzz: setup
+	cmake -S . -B build/fuzz -DWT_FUZZ=ON -DWT_NATIVE_TOOLS=OFF $(CMAKE_FLAGS) >/dev/null
+	cmake --build build/fuzz -j $(JOBS)
+
+# All tests, on the release build and again under ASan+UBSan, then a
+# short smoke run of every fuzz target.
+test: build build-asan build-fuzz
+	WT_BUILD=build/native node --test --test-concurrency=2 tests/
+	WT_BUILD=build/asan node --test --test-concurrency=2 tests/
+	./tools/fuzz.sh build/fuzz 5
+
+fuzz: build-fuzz
+	./tools/fuzz.sh build/fuzz $(FUZZ_SECONDS)
+
+demo: build
+	./tools/demo.sh
+
+clean:
+	rm -rf build

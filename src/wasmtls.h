@@ -1,0 +1,341 @@
+/*
+ * wasmtls — a sans-I/O TLS 1.3 client on BearSSL's primitives.
+ *
+ * The engine never touches a socket, a clock or an RNG. The caller:
+ *   1. fills a wt_config (what to offer, whom to trust) and a wt_host
+ *      (random bytes, current time), then calls wt_engine_init();
+ *   2. loops on wt_engine_current_state() and moves bytes through four
+ *      buffer/acknowledge pairs, exactly like BearSSL's br_ssl_engine:
+ *        sendrec: ciphertext the engine wants written to the transport,
+ *        recvrec: space the engine offers for ciphertext from the transport,
+ *        sendapp: space the engine offers for plaintext to encrypt,
+ *        recvapp: plaintext the engine decrypted for the application.
+ *      A *_buf() call returns a pointer into the context and its length
+ *      (NULL and 0 when that direction is not available now). The caller
+ *      MUST NOT touch more than the returned length and MUST call the
+ *      matching *_ack() with how much it consumed/produced before calling
+ *      any other wt_engine_* function.
+ *   3. after WT_CLOSED, reads wt_engine_last_error(): 0 is a clean
+ *      close_notify, anything else says what went wrong.
+ *
+ * The first error sticks: once set, every later call is a no-op, the state
+ * becomes WT_CLOSED (after any fatal alert record has been drained through
+ * sendrec), and wt_engine_last_error()/wt_engine_error_reason() keep the
+ * first cause.
+ *
+ * All memory is owned by the caller: the wt_engine_ctx holds every buffer
+ * (its size is sizeof(wt_engine_ctx)); wt_config and everything it points
+ * to (strings, arrays, trust anchors) MUST stay valid for the life of the
+ * connection.
+ */
+#ifndef WASMTLS_H
+#define WASMTLS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bearssl.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Error codes: one int space (see docs in wt_error_name()).           */
+/* ------------------------------------------------------------------ */
+
+/* 1..255: the TLS alert we sent (RFC 8446 6.2). */
+#define WT_ALERT_CLOSE_NOTIFY                0
+#define WT_ALERT_UNEXPECTED_MESSAGE         10
+#define WT_ALERT_BAD_RECORD_MAC             20
+#define WT_ALERT_RECORD_OVERFLOW            22
+#define WT_ALERT_HANDSHAKE_FAILURE          40
+#define WT_ALERT_BAD_CERTIFICATE            42
+#define WT_ALERT_UNSUPPORTED_CERTIFICATE    43
+#define WT_ALERT_CERTIFICATE_REVOKED        44
+#define WT_ALERT_CERTIFICATE_EXPIRED        45
+#define WT_ALERT_CERTIFICATE_UNKNOWN        46
+#define WT_ALERT_ILLEGAL_PARAMETER          47
+#define WT_ALERT_UNKNOWN_CA                 48
+#define WT_ALERT_ACCESS_DENIED              49
+#define WT_ALERT_DECODE_ERROR               50
+#define WT_ALERT_DECRYPT_ERROR              51
+#define WT_ALERT_PROTOCOL_VERSION           70
+#define WT_ALERT_INSUFFICIENT_SECURITY      71
+#define WT_ALERT_INTERNAL_ERROR             80
+#define WT_ALERT_INAPPROPRIATE_FALLBACK     86
+#define WT_ALERT_USER_CANCELED              90
+#define WT_ALERT_MISSING_EXTENSION         109
+#define WT_ALERT_UNSUPPORTED_EXTENSION     110
+#define WT_ALERT_UNRECOGNIZED_NAME         112
+#define WT_ALERT_BAD_CERTIFICATE_STATUS    113
+#define WT_ALERT_UNKNOWN_PSK_IDENTITY      115
+#define WT_ALERT_CERTIFICATE_REQUIRED      116
+#define WT_ALERT_NO_APPLICATION_PROTOCOL   120
+
+/* 0x100 | alert: the peer sent us this fatal alert. */
+#define WT_ERR_ALERT_RECEIVED           0x100
+
+/* 0x200+: local errors (no alert is sent unless noted). */
+#define WT_ERR_BAD_STATE                0x201 /* API call not valid now */
+#define WT_ERR_BAD_CONFIG               0x202 /* wt_config rejected */
+#define WT_ERR_RANDOM                   0x203 /* host RNG failed */
+#define WT_ERR_TRUNCATED                0x204 /* transport EOF without close_notify */
+#define WT_ERR_BUFFER_TOO_SMALL         0x205
+#define WT_ERR_CALLBACK                 0x206 /* verify callback rejected (sends bad_certificate) */
+
+/* 0x300+: certificate verification failures. Each maps to one alert
+ * (wt_error_alert()) but keeps a distinct name for the caller. */
+#define WT_ERR_CERT_EXPIRED             0x301 /* certificate_expired */
+#define WT_ERR_CERT_NOT_YET_VALID       0x302 /* certificate_expired */
+#define WT_ERR_CERT_UNKNOWN_CA          0x303 /* unknown_ca */
+#define WT_ERR_CERT_NAME_MISMATCH       0x304 /* bad_certificate */
+#define WT_ERR_CERT_BAD_SIGNATURE       0x305 /* bad_certificate */
+#define WT_ERR_CERT_INVALID             0x306 /* bad_certificate: malformed, bad usage, ... */
+#define WT_ERR_CERT_UNSUPPORTED         0x307 /* unsupported_certificate: key type/size */
+
+/* Short stable name for an error code: "certificate_expired",
+ * "alert_received", "handshake_failure", ... Never NULL. */
+const char *wt_error_name(int err);
+/* The alert that goes on the wire for a local error code (0 for none). */
+int wt_error_alert(int err);
+/* RFC name of an alert number ("handshake_failure"), or "unknown_alert". */
+const char *wt_alert_name(int alert);
+
+/* ------------------------------------------------------------------ */
+/* Identifiers                                                          */
+/* ------------------------------------------------------------------ */
+
+#define WT_TLS_AES_128_GCM_SHA256         0x1301
+#define WT_TLS_AES_256_GCM_SHA384         0x1302
+#define WT_TLS_CHACHA20_POLY1305_SHA256   0x1303
+
+#define WT_GROUP_SECP256R1   0x0017
+#define WT_GROUP_SECP384R1   0x0018
+#define WT_GROUP_X25519      0x001d
+
+#define WT_SIG_RSA_PKCS1_SHA256       0x0401
+#define WT_SIG_ECDSA_SECP256R1_SHA256 0x0403
+#define WT_SIG_RSA_PKCS1_SHA384       0x0501
+#define WT_SIG_ECDSA_SECP384R1_SHA384 0x0503
+#define WT_SIG_RSA_PKCS1_SHA512       0x0601
+#define WT_SIG_ECDSA_SECP521R1_SHA512 0x0603
+#define WT_SIG_RSA_PSS_RSAE_SHA256    0x0804
+#define WT_SIG_RSA_PSS_RSAE_SHA384    0x0805
+#define WT_SIG_RSA_PSS_RSAE_SHA512    0x0806
+#define WT_SIG_RSA_PKCS1_SHA1         0x0201
+#define WT_SIG_ECDSA_SHA1             0x0203
+
+/* Names for --json and logs: "TLS_AES_128_GCM_SHA256", "x25519",
+ * "ecdsa_secp256r1_sha256". NULL if unknown. Parse: 0 if unknown. */
+const char *wt_suite_name(uint16_t id);
+const char *wt_group_name(uint16_t id);
+const char *wt_sigalg_name(uint16_t id);
+uint16_t wt_suite_from_name(const char *name);
+uint16_t wt_group_from_name(const char *name);
+
+/* ------------------------------------------------------------------ */
+/* Limits                                                               */
+/* ------------------------------------------------------------------ */
+
+#define WT_MAX_PLAINTEXT      16384           /* RFC 8446 5.1: 2^14 */
+#define WT_MAX_CIPHERTEXT     (16384 + 256)   /* RFC 8446 5.2: 2^14 + 256 */
+#define WT_RECORD_HEADER      5
+#define WT_MAX_RECORD         (WT_RECORD_HEADER + WT_MAX_CIPHERTEXT)
+#define WT_MAX_HS_MESSAGE     65536           /* largest handshake message we accept */
+#define WT_MAX_PEER_CHAIN     32768           /* bytes of peer certificate DER we keep */
+#define WT_MAX_PEER_CERTS     10              /* certificates we keep from the peer */
+#define WT_MAX_ALPN           8               /* protocols in the ALPN list */
+#define WT_MAX_SERVER_NAME    255
+#define WT_OUTBUF_SIZE        (WT_MAX_RECORD + 2048)
+#define WT_MAX_KEY_UPDATES    32              /* KeyUpdates in a row without app data */
+#define WT_MAX_EMPTY_RECORDS  32              /* empty/unprocessed records in a row */
+
+/* ------------------------------------------------------------------ */
+/* Host interface: everything non-deterministic.                       */
+/* ------------------------------------------------------------------ */
+
+typedef struct wt_host {
+	void *ctx;
+	/* Fill out[0..len) with cryptographically secure random bytes.
+	 * Return 0 on success; anything else fails the handshake. */
+	int (*random)(void *ctx, uint8_t *out, size_t len);
+	/* Current time in milliseconds since the Unix epoch. */
+	int64_t (*now_ms)(void *ctx);
+} wt_host;
+
+/* ------------------------------------------------------------------ */
+/* Configuration                                                        */
+/* ------------------------------------------------------------------ */
+
+#define WT_VERIFY_FULL 0  /* default: chain to a trust anchor + host name */
+#define WT_VERIFY_NONE 1  /* no certificate checks (testing only); the
+                             CertificateVerify signature is still checked */
+
+/* What a verify callback sees (also returned by wt_engine_info()). */
+typedef struct wt_peer_cert {
+	const uint8_t *der;
+	size_t len;
+} wt_peer_cert;
+
+typedef struct wt_conn_info {
+	uint16_t version;        /* 0x0304 */
+	uint16_t cipher_suite;
+	uint16_t group;
+	uint16_t sigalg;         /* server CertificateVerify scheme */
+	int hrr;                 /* 1 if a HelloRetryRequest was received */
+	int resumed;             /* 1 if PSK resumption was used */
+	const char *alpn;        /* NUL-terminated, NULL if none */
+	const char *server_name; /* as configured, NULL if none */
+	size_t peer_cert_count;  /* leaf first, as sent by the server */
+	const wt_peer_cert *peer_certs;
+	int verified;            /* 1 if the chain was verified to a trust anchor */
+} wt_conn_info;
+
+typedef struct wt_config {
+	/* SNI and the name the certificate must match. NULL: no SNI, and with
+	 * WT_VERIFY_FULL the host name check is skipped only if
+	 * verify_ip is set (IP literal) — see wt_config.verify_ip. */
+	const char *server_name;
+	/* IP literal to check against the certificate's iPAddress SANs when
+	 * server_name is NULL (text form, "127.0.0.1" or "::1"). */
+	const char *verify_ip;
+
+	/* ALPN protocols in preference order (RFC 7301); count 0 = no ALPN. */
+	const char *const *alpn;
+	size_t alpn_count;
+
+	/* Cipher suites and groups in preference order; count 0 = defaults:
+	 * suites AES_128_GCM, AES_256_GCM, CHACHA20_POLY1305;
+	 * groups x25519, secp256r1, secp384r1. The first group gets the key
+	 * share in the first ClientHello. */
+	const uint16_t *cipher_suites;
+	size_t cipher_suite_count;
+	const uint16_t *groups;
+	size_t group_count;
+
+	/* Trust anchors for WT_VERIFY_FULL (see wt_trust_store and
+	 * wt_default_trust_anchors()). */
+	const br_x509_trust_anchor *trust_anchors;
+	size_t trust_anchor_count;
+	int verify_mode;
+
+	/* Called after the chain is verified (or, with WT_VERIFY_NONE, after
+	 * the certificates arrive) and before the handshake completes, like
+	 * Go's VerifyConnection. Return 0 to accept; anything else aborts
+	 * with WT_ERR_CALLBACK and a bad_certificate alert. */
+	int (*verify_cb)(void *ctx, const wt_conn_info *info);
+	void *verify_ctx;
+
+	/* NSS key log lines ("CLIENT_HANDSHAKE_TRAFFIC_SECRET <random> <secret>"),
+	 * NUL-terminated without newline. The line buffer is wiped after. */
+	void (*keylog)(void *ctx, const char *line);
+	void *keylog_ctx;
+
+	/* Largest plaintext fragment we put in one record; 0 = 16384.
+	 * Must be in [64, 16384]. */
+	size_t max_fragment;
+
+	/* 1 to disable middlebox compatibility mode (RFC 8446 D.4): no legacy
+	 * session id and no dummy ChangeCipherSpec. Default 0 (enabled). */
+	int no_middlebox_compat;
+} wt_config;
+
+/* ------------------------------------------------------------------ */
+/* Trust anchors                                                        */
+/* ------------------------------------------------------------------ */
+
+/* Mozilla's roots (Debian ca-certificates), compiled in at build time. */
+const br_x509_trust_anchor *wt_default_trust_anchors(size_t *count);
+
+/* Parses PEM certificates into trust anchors held in caller memory.
+ * anchors/buf are caller-provided arrays; parsing fails (without partial
+ * effect on earlier anchors) if either fills up. */
+typedef struct wt_trust_store {
+	br_x509_trust_anchor *anchors;
+	size_t count, max;
+	uint8_t *buf;           /* DN and key bytes the anchors point into */
+	size_t used, cap;
+} wt_trust_store;
+void wt_trust_store_init(wt_trust_store *ts, br_x509_trust_anchor *anchors,
+	size_t max, uint8_t *buf, size_t cap);
+/* Returns the number of certificates added (>= 1), or a negative value:
+ * -WT_ERR_BUFFER_TOO_SMALL, or -WT_ERR_CERT_INVALID (no certificate / bad PEM / bad DER). */
+int wt_trust_store_add_pem(wt_trust_store *ts, const char *pem, size_t len);
+
+/* Verifies a chain (leaf first) as the engine does, outside a handshake.
+ * host may be a DNS name, an IP literal or NULL (no name check). time_unix
+ * is the validation time. Returns 0 or a WT_ERR_CERT_* code; reason (if
+ * non-NULL) receives a static description. */
+int wt_verify_chain(const wt_peer_cert *chain, size_t n,
+	const br_x509_trust_anchor *tas, size_t ta_count,
+	const char *host, int64_t time_unix, const char **reason);
+
+/* ------------------------------------------------------------------ */
+/* The engine                                                           */
+/* ------------------------------------------------------------------ */
+
+/* State bits from wt_engine_current_state(). */
+#define WT_CLOSED   0x0001  /* finished (cleanly or not): see last_error */
+#define WT_SENDREC  0x0002  /* sendrec_buf has bytes to write */
+#define WT_RECVREC  0x0004  /* recvrec_buf accepts bytes */
+#define WT_SENDAPP  0x0008  /* sendapp_buf accepts plaintext */
+#define WT_RECVAPP  0x0010  /* recvapp_buf has plaintext */
+
+#include "wt_engine_ctx.h"   /* struct layout: opaque to callers */
+
+/* Prepares a connection and queues the ClientHello. Returns 0, or an error
+ * code (also latched) for a bad configuration or a failing host RNG. */
+int wt_engine_init(wt_engine_ctx *cc, const wt_config *cfg, const wt_host *host);
+
+unsigned wt_engine_current_state(const wt_engine_ctx *cc);
+
+uint8_t *wt_engine_sendrec_buf(wt_engine_ctx *cc, size_t *len);
+void wt_engine_sendrec_ack(wt_engine_ctx *cc, size_t len);
+uint8_t *wt_engine_recvrec_buf(wt_engine_ctx *cc, size_t *len);
+void wt_engine_recvrec_ack(wt_engine_ctx *cc, size_t len);
+uint8_t *wt_engine_sendapp_buf(wt_engine_ctx *cc, size_t *len);
+void wt_engine_sendapp_ack(wt_engine_ctx *cc, size_t len);
+uint8_t *wt_engine_recvapp_buf(wt_engine_ctx *cc, size_t *len);
+void wt_engine_recvapp_ack(wt_engine_ctx *cc, size_t len);
+
+/* Seals buffered application plaintext into a record now (otherwise a
+ * record is sealed when the sendapp buffer fills). */
+void wt_engine_flush(wt_engine_ctx *cc);
+
+/* Sends close_notify; after the peer's close_notify the state is WT_CLOSED
+ * with last_error 0. Data the peer sends after our close_notify is
+ * discarded (RFC 8446 6.1 allows a half-close; we don't read after). */
+void wt_engine_close(wt_engine_ctx *cc);
+
+/* The transport hit EOF. Without a prior close_notify this latches
+ * WT_ERR_TRUNCATED (RFC 8446 6.1: truncation must be detectable). */
+void wt_engine_eof(wt_engine_ctx *cc);
+
+/* Queues a KeyUpdate (RFC 8446 4.6.3) and switches our sending keys.
+ * request_peer = 1 asks the server to update its keys too. */
+int wt_engine_key_update(wt_engine_ctx *cc, int request_peer);
+
+/* RFC 8446 7.5 exporter; valid after the handshake. context may be NULL
+ * (absent) — an empty context is distinct from no context only in TLS 1.2,
+ * in TLS 1.3 both hash the empty string. Returns 0 or an error code. */
+int wt_engine_export(wt_engine_ctx *cc, const char *label,
+	const uint8_t *context, size_t context_len, uint8_t *out, size_t out_len);
+
+/* 1 once the handshake has completed. */
+int wt_engine_handshake_done(const wt_engine_ctx *cc);
+/* Negotiated parameters; valid once the handshake is done (and inside the
+ * verify callback). */
+void wt_engine_info(const wt_engine_ctx *cc, wt_conn_info *info);
+
+int wt_engine_last_error(const wt_engine_ctx *cc);
+/* Human-readable cause of the first error ("" if none). */
+const char *wt_engine_error_reason(const wt_engine_ctx *cc);
+
+/* Wipes every secret in the context. Call when done with it. */
+void wt_engine_wipe(wt_engine_ctx *cc);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

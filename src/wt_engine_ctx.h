@@ -1,0 +1,159 @@
+/*
+ * Layout of wt_engine_ctx. Included by wasmtls.h so callers can allocate
+ * it (statically, on the stack of a long-lived task, or in a wasm arena);
+ * its fields are private: use the wt_engine_* functions.
+ */
+#ifndef WT_ENGINE_CTX_H
+#define WT_ENGINE_CTX_H
+
+/* Internal types the context embeds (documented in wt_internal.h). */
+
+#define WT_MAX_HASH 48  /* SHA-384 */
+
+typedef struct wt_suite {
+	uint16_t id;
+	const br_hash_class *hash;   /* &br_sha256_vtable or &br_sha384_vtable */
+	size_t hash_len;             /* 32 or 48 */
+	size_t key_len;              /* 16 or 32 */
+	int chacha;                  /* 1 for ChaCha20-Poly1305, else AES-GCM */
+} wt_suite;
+
+/* AEAD for one direction of the record layer (RFC 8446 5.3): the nonce is
+ * iv XOR the 64-bit sequence number, left-padded. */
+typedef struct wt_aead {
+	const wt_suite *suite;
+	uint8_t iv[12];
+	uint8_t key[32];
+	union {
+		struct {
+			br_aes_gen_ctr_keys aes;
+			br_gcm_context gcm;
+		} g;
+		struct {
+			br_chacha20_run chacha;
+			br_poly1305_run poly;
+		} c;
+	} u;
+} wt_aead;
+
+/* ECDHE key share for one group. */
+typedef struct wt_keyshare {
+	uint16_t group;
+	uint8_t priv[48];
+	size_t priv_len;
+	uint8_t pub[97];   /* x25519: 32; P-256: 65; P-384: 97 (uncompressed) */
+	size_t pub_len;
+} wt_keyshare;
+
+/* Key schedule stages: a secret from the wrong stage cannot be asked for
+ * (the functions return WT_ERR_BAD_STATE). */
+enum wt_ks_stage {
+	WT_KS_NONE = 0,
+	WT_KS_EARLY,      /* early secret set */
+	WT_KS_HANDSHAKE,  /* handshake secret set; hs traffic secrets derived */
+	WT_KS_MASTER      /* master secret set; app traffic secrets derived */
+};
+
+typedef struct wt_keysched {
+	const wt_suite *suite;
+	int stage;
+	uint8_t secret[WT_MAX_HASH];     /* current early/handshake/master secret */
+	uint8_t client_hs[WT_MAX_HASH];
+	uint8_t server_hs[WT_MAX_HASH];
+	uint8_t client_ap[WT_MAX_HASH];
+	uint8_t server_ap[WT_MAX_HASH];
+	uint8_t exporter[WT_MAX_HASH];
+	uint8_t resumption[WT_MAX_HASH];
+} wt_keysched;
+
+/* Running transcript hash: SHA-256 or SHA-384, chosen by the suite. */
+typedef struct wt_transcript {
+	br_hash_compat_context h;
+	const wt_suite *suite;
+} wt_transcript;
+
+/* The leaf's public key, copied out of the certificate. */
+typedef struct wt_leaf_key {
+	br_x509_pkey pkey;
+	uint8_t buf[1100];   /* RSA modulus up to 8192 bits + exponent, or EC point */
+} wt_leaf_key;
+
+#define WT_MAX_CLIENT_HELLO 4096  /* our ClientHello, cookie included */
+#define WT_MAX_COOKIE       2048  /* largest HRR cookie we echo */
+
+typedef struct wt_engine_ctx {
+	/* configuration and host (borrowed) */
+	const struct wt_config *cfg;
+	struct wt_host host;
+	uint16_t suites[3];
+	size_t suite_count;
+	uint16_t groups[3];
+	size_t group_count;
+	size_t max_fragment;
+
+	/* sticky error */
+	int err;
+	char reason[160];
+
+	/* handshake state (enum in hs13.c) and flags */
+	int hs_state;
+	int hrr_seen;
+	int sent_ccs;
+	int close_sent;
+	int close_received;
+	int eof;
+
+	/* incoming records: ibuf holds at most one record; after decryption
+	 * its application data is served through recvapp */
+	uint8_t ibuf[WT_MAX_RECORD];
+	size_t ilen;
+	size_t app_off, app_len;
+	int empty_records;     /* records in a row that carried no progress */
+	int key_updates;       /* KeyUpdates in a row without app data */
+
+	/* outgoing records: obuf[0..olen) is sealed and waiting for sendrec;
+	 * sendapp plaintext is staged at obuf[olen + 5 ...] */
+	uint8_t obuf[WT_OUTBUF_SIZE];
+	size_t olen;
+	size_t app_staged;
+
+	/* record protection */
+	struct wt_aead rd, wr;
+	uint64_t rd_seq, wr_seq;
+	int rd_on, wr_on;
+
+	/* handshake reassembly: hs[0..hs_len) */
+	uint8_t hs[WT_MAX_HS_MESSAGE + 4];
+	size_t hs_len;
+
+	/* handshake */
+	const struct wt_suite *suite;
+	struct wt_transcript transcript;
+	struct wt_keysched ks;
+	struct wt_keyshare share;
+	uint8_t client_random[32];
+	uint8_t session_id[32];
+	size_t session_id_len;
+	uint8_t ch[WT_MAX_CLIENT_HELLO];
+	size_t ch_len;
+	uint8_t cookie[WT_MAX_COOKIE];
+	size_t cookie_len;
+	uint16_t group;
+	uint16_t sigalg;
+	char alpn[256];
+	int alpn_set;
+	int handshake_done;
+
+	/* peer certificates (DER copies, leaf first) */
+	uint8_t chain[WT_MAX_PEER_CHAIN];
+	struct wt_peer_cert certs[WT_MAX_PEER_CERTS];
+	size_t cert_count;
+	int verified;
+	struct wt_leaf_key leaf;
+
+	/* last NewSessionTicket (validated; used by resumption later) */
+	uint32_t ticket_lifetime;
+	int tickets_seen;
+} wt_engine_ctx;
+
+#endif

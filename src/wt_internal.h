@@ -1,0 +1,171 @@
+/*
+ * Internal interfaces between the layers of src/ (see
+ * ../shared/docs/ARCHITECTURE.md). Nothing here is public API.
+ */
+#ifndef WT_INTERNAL_H
+#define WT_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "wasmtls.h"
+
+/* ------------------------------------------------------------------ */
+/* codec: bounds-checked cursors (src/codec.c)                          */
+/* ------------------------------------------------------------------ */
+
+/* A reader over peer bytes. Every read checks the remaining length first;
+ * on underflow it returns WT_ALERT_DECODE_ERROR and reads nothing. */
+typedef struct wt_reader {
+	const uint8_t *p;
+	size_t len;
+} wt_reader;
+
+void wt_rd_init(wt_reader *r, const uint8_t *p, size_t len);
+int wt_rd_u8(wt_reader *r, uint8_t *v);
+int wt_rd_u16(wt_reader *r, uint16_t *v);
+int wt_rd_u24(wt_reader *r, uint32_t *v);
+int wt_rd_u32(wt_reader *r, uint32_t *v);
+/* n raw bytes: *out points into the input. */
+int wt_rd_bytes(wt_reader *r, size_t n, const uint8_t **out);
+/* A length-prefixed block (prefix of 1, 2 or 3 bytes) as a sub-reader. */
+int wt_rd_block(wt_reader *r, int prefix_len, wt_reader *sub);
+/* Same, but the block must hold at least min bytes. */
+int wt_rd_block_min(wt_reader *r, int prefix_len, size_t min, wt_reader *sub);
+/* WT_ALERT_DECODE_ERROR unless the reader is fully consumed. */
+int wt_rd_end(const wt_reader *r);
+
+/* A writer into a fixed buffer; overflow is sticky and checked once at the
+ * end (wt_wr_error), so encoders can write straight-line code. */
+typedef struct wt_writer {
+	uint8_t *p;
+	size_t cap, len;
+	int overflow;
+} wt_writer;
+
+void wt_wr_init(wt_writer *w, uint8_t *p, size_t cap);
+void wt_wr_u8(wt_writer *w, uint8_t v);
+void wt_wr_u16(wt_writer *w, uint16_t v);
+void wt_wr_u24(wt_writer *w, uint32_t v);
+void wt_wr_u32(wt_writer *w, uint32_t v);
+void wt_wr_bytes(wt_writer *w, const void *p, size_t n);
+/* Opens a length-prefixed block: returns a mark for wt_wr_close(). */
+size_t wt_wr_open(wt_writer *w, int prefix_len);
+void wt_wr_close(wt_writer *w, size_t mark, int prefix_len);
+/* WT_ERR_BUFFER_TOO_SMALL if anything did not fit, else 0. */
+int wt_wr_error(const wt_writer *w);
+
+/* ------------------------------------------------------------------ */
+/* crypto: wrappers over BearSSL primitives (src/crypto.c)              */
+/* ------------------------------------------------------------------ */
+
+
+/* NULL if id is not one of the three TLS 1.3 suites. */
+const wt_suite *wt_suite_get(uint16_t id);
+
+
+void wt_aead_init(wt_aead *a, const wt_suite *s, const uint8_t *key,
+	const uint8_t iv[12]);
+/* Encrypts data in place and writes the 16-byte tag. */
+void wt_aead_seal(wt_aead *a, uint64_t seq, const uint8_t *aad,
+	size_t aad_len, uint8_t *data, size_t len, uint8_t tag[16]);
+/* Decrypts in place; returns 0 if the tag (compared in constant time)
+ * matched, else WT_ALERT_BAD_RECORD_MAC (data is then garbage). */
+int wt_aead_open(wt_aead *a, uint64_t seq, const uint8_t *aad,
+	size_t aad_len, uint8_t *data, size_t len, const uint8_t tag[16]);
+void wt_aead_wipe(wt_aead *a);
+
+
+/* Makes a key pair from the given random bytes (at least 48 bytes; the
+ * engine fetches them from the host). Returns 0 or WT_ALERT_INTERNAL_ERROR
+ * for an unsupported group. */
+int wt_kex_keygen(wt_keyshare *ks, uint16_t group, const uint8_t *rnd,
+	size_t rnd_len);
+/* Computes the shared secret (x-coordinate for NIST curves) into out
+ * (>= 48 bytes). Rejects a share of the wrong length, a point not on the
+ * curve, a non-uncompressed point, and an all-zero X25519 result, each
+ * with WT_ALERT_ILLEGAL_PARAMETER. */
+int wt_kex_derive(const wt_keyshare *ks, const uint8_t *peer,
+	size_t peer_len, uint8_t *out, size_t *out_len);
+void wt_kex_wipe(wt_keyshare *ks);
+
+/* Verifies a TLS 1.3 signature (RFC 8446 4.4.3) over msg with the given
+ * scheme. Supported: rsa_pss_rsae_sha256/384/512 (EMSA-PSS, salt = hash
+ * length, MGF1 with the same hash; BearSSL 0.6 has no PSS so it is built
+ * here on br_rsa_public), ecdsa_secp256r1_sha256, ecdsa_secp384r1_sha384
+ * (DER signature; the key's curve must match the scheme). Returns 0, or
+ * WT_ALERT_DECRYPT_ERROR for a bad signature, or
+ * WT_ALERT_ILLEGAL_PARAMETER if scheme and key type don't match. */
+int wt_sig_verify(uint16_t scheme, const br_x509_pkey *pk,
+	const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len);
+
+/* Constant-time equality: 1 if equal. */
+int wt_ct_equal(const void *a, const void *b, size_t len);
+/* Zeroes memory in a way the compiler cannot drop. */
+void wt_wipe(void *p, size_t len);
+
+/* ------------------------------------------------------------------ */
+/* keysched: HKDF-Expand-Label and the RFC 8446 7.1 schedule            */
+/* (src/keysched.c)                                                     */
+/* ------------------------------------------------------------------ */
+
+void wt_hkdf_extract(const wt_suite *s, const uint8_t *salt, size_t salt_len,
+	const uint8_t *ikm, size_t ikm_len, uint8_t *out);
+/* HKDF-Expand (RFC 5869) on br_hmac; out_len <= 255 * hash_len. */
+void wt_hkdf_expand(const wt_suite *s, const uint8_t *prk,
+	const uint8_t *info, size_t info_len, uint8_t *out, size_t out_len);
+/* HKDF-Expand-Label (RFC 8446 7.1), label without the "tls13 " prefix. */
+void wt_hkdf_expand_label(const wt_suite *s, const uint8_t *secret,
+	const char *label, const uint8_t *context, size_t context_len,
+	uint8_t *out, size_t out_len);
+
+
+/* Early secret from a PSK (NULL: zeros, RFC 8446 7.1). */
+int wt_ks_early(wt_keysched *ks, const wt_suite *s, const uint8_t *psk,
+	size_t psk_len);
+/* Handshake secret from the ECDHE output; derives client/server handshake
+ * traffic secrets with the transcript hash through ServerHello. */
+int wt_ks_handshake(wt_keysched *ks, const uint8_t *ecdhe, size_t ecdhe_len,
+	const uint8_t *th);
+/* Master secret; derives client/server application traffic secrets and the
+ * exporter master secret with the hash through server Finished. */
+int wt_ks_master(wt_keysched *ks, const uint8_t *th);
+/* Resumption master secret with the hash through client Finished. */
+int wt_ks_resumption(wt_keysched *ks, const uint8_t *th);
+/* Finished verify_data = HMAC(finished_key(base), th) (RFC 8446 4.4.4). */
+void wt_ks_finished(const wt_suite *s, const uint8_t *base_key,
+	const uint8_t *th, uint8_t *out);
+/* Traffic key and iv from a traffic secret (RFC 8446 7.3). */
+void wt_ks_traffic_keys(const wt_suite *s, const uint8_t *secret,
+	uint8_t *key, uint8_t iv[12]);
+/* application_traffic_secret_N+1 (RFC 8446 7.2), in place. */
+void wt_ks_next_secret(const wt_suite *s, uint8_t *secret);
+/* Exporter (RFC 8446 7.5). */
+int wt_ks_export(const wt_keysched *ks, const char *label,
+	const uint8_t *context, size_t context_len, uint8_t *out, size_t out_len);
+void wt_ks_wipe(wt_keysched *ks);
+
+
+void wt_transcript_init(wt_transcript *t, const wt_suite *s);
+void wt_transcript_add(wt_transcript *t, const uint8_t *msg, size_t len);
+/* Current hash, without finishing the running context. */
+void wt_transcript_hash(const wt_transcript *t, uint8_t *out);
+
+/* ------------------------------------------------------------------ */
+/* x509: chain validation for the engine (src/x509.c)                   */
+/* ------------------------------------------------------------------ */
+
+
+/* Validates chain[0..n) (leaf first; extra and out-of-order intermediates
+ * tolerated) against the anchors at time_unix, checks the host name (DNS
+ * name with RFC 6125 wildcards, or an IP literal against iPAddress SANs;
+ * NULL skips the name check) and the leaf's key usage for signing; fills
+ * *key with the leaf public key. With verify_none, only decodes the leaf
+ * key. Returns 0 or a WT_ERR_CERT_* code with a static *reason. */
+int wt_x509_verify(const wt_peer_cert *chain, size_t n,
+	const br_x509_trust_anchor *tas, size_t ta_count, const char *host,
+	int64_t time_unix, int verify_none, wt_leaf_key *key,
+	const char **reason);
+
+#endif
