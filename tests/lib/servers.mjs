@@ -48,8 +48,8 @@ export async function waitForPort(port, timeoutMs = 10000) {
 
 // Spawns a server process and keeps its output; returns a handle with
 // waitFor(regex) on the combined output.
-function spawnServer(cmd, args, name) {
-  const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+function spawnServer(cmd, args, name, cwd) {
+  const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], cwd });
   children.add(child);
   const h = {
     name,
@@ -118,7 +118,7 @@ function spawnServer(cmd, args, name) {
 //   ciphersuites, groups: colon-separated lists
 //   stateless: cookie HelloRetryRequest
 //   numTickets, maxSendFrag, splitSendFrag, alpn: as openssl's options
-//   extra: more raw arguments
+//   extra: more raw arguments; cwd: working directory (for -WWW)
 export async function startOpenssl(o) {
   const args = ['s_server', '-accept', '127.0.0.1:0', '-tls1_3', '-naccept', String(o.naccept ?? 100),
     '-cert', o.cert, '-key', o.key];
@@ -133,7 +133,7 @@ export async function startOpenssl(o) {
   if (o.splitSendFrag) args.push('-split_send_frag', String(o.splitSendFrag));
   if (o.alpn) args.push('-alpn', o.alpn);
   if (o.extra) args.push(...o.extra);
-  const h = spawnServer('openssl', args, 'openssl s_server');
+  const h = spawnServer('openssl', args, 'openssl s_server', o.cwd);
   const m = await h.waitFor(/ACCEPT 127\.0\.0\.1:(\d+)/);
   h.port = Number(m[1]);
   return h;

@@ -1,0 +1,363 @@
+// End-to-end interop: the native CLI against real TLS 1.3 servers
+// (openssl s_server, gnutls-serv, Node's tls) on 127.0.0.1.
+// Every test asserts the negotiated parameters (--json) and that data
+// round-trips intact. Runs under whatever WT_BUILD points to (release and ASan).
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pki } from './lib/pki.mjs';
+import { runCli, describe as show } from './lib/cli.mjs';
+import { startOpenssl, startGnutls, startNode, freePort, sleep } from './lib/servers.mjs';
+
+const P = await pki();
+const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'wt-interop-'));
+process.on('exit', () => fs.rmSync(TMP, { recursive: true, force: true }));
+
+// --- certificate plumbing -------------------------------------------------
+const pemBlocks = (text) => text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) || [];
+let nfile = 0;
+// {cert, key, chain} from pki() -> {cert: leaf only, key, extras: file of the
+// other chain certificates or undefined, full: leaf + extras, count}
+function serverCert(entry) {
+  const leaf = pemBlocks(fs.readFileSync(entry.cert, 'utf8'))[0];
+  const all = entry.chain ? pemBlocks(fs.readFileSync(entry.chain, 'utf8')) : [leaf];
+  const others = all.filter((b) => b.trim() !== leaf.trim());
+  const n = ++nfile;
+  const leafFile = path.join(TMP, `leaf${n}.pem`);
+  fs.writeFileSync(leafFile, leaf + '\n');
+  let extras;
+  if (others.length) {
+    extras = path.join(TMP, `extras${n}.pem`);
+    fs.writeFileSync(extras, others.join('\n') + '\n');
+  }
+  const full = path.join(TMP, `full${n}.pem`);
+  fs.writeFileSync(full, [leaf, ...others].join('\n') + '\n');
+  return { cert: leafFile, key: entry.key, chain: extras, full, count: 1 + others.length };
+}
+const RSA = serverCert(P.rsa2048);
+const P256 = serverCert(P.p256);
+const P384 = serverCert(P.p384);
+// gnutls-serv and Node take the whole chain in one file.
+const whole = (c) => ({ cert: c.full, key: c.key });
+
+const SUITES = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'];
+const GROUPS = ['x25519', 'secp256r1', 'secp384r1'];
+const OSSL_GROUP = { x25519: 'X25519', secp256r1: 'P-256', secp384r1: 'P-384' };
+
+// Checks the --json summary against the expected fields.
+function checkJson(res, expect) {
+  assert.ok(res.json, `no --json line\n${show(res)}`);
+  assert.equal(res.json.version, 'TLSv1.3');
+  assert.equal(res.json.resumed, false);
+  for (const [k, v] of Object.entries(expect)) {
+    assert.deepEqual(res.json[k], v, `json.${k}: ${JSON.stringify(res.json)}`);
+  }
+  for (const k of ['version', 'cipher', 'group', 'alpn', 'hrr', 'resumed', 'sigalg', 'peer_chain', 'servername']) {
+    assert.ok(k in res.json, `json lacks ${k}`);
+  }
+}
+
+const reverse = (s) => [...s].reverse().join('');
+
+// openssl s_server -rev: send lines (+ CLOSE), expect them reversed, and a
+// clean close_notify from the server. Returns the CLI result.
+async function revRoundTrip(t, srvOpts, cliArgs = [], { lines, host = 'localhost' } = {}) {
+  const srv = await startOpenssl({ mode: 'rev', ...srvOpts });
+  t.after(() => srv.stop());
+  lines ??= ['hello from wasmtls', crypto.randomBytes(600).toString('hex'), 'ünïcödé ✓'];
+  const res = await runCli(['--cafile', P.ca, '--json', ...cliArgs, `${host}:${srv.port}`],
+    { input: lines.join('\n') + '\nCLOSE\n', stdin: 'open' });
+  assert.equal(res.code, 0, show(res));
+  assert.equal(res.error, null);
+  const expected = lines.map((l) => Buffer.from(Buffer.from(l).reverse()).toString('latin1')).join('\n') + '\n';
+  assert.equal(res.stdoutBuf.toString('latin1'), expected, 'reversed lines round trip');
+  return res;
+}
+
+// ---------------------------------------------------------------------------
+describe('openssl s_server', { concurrency: 6 }, () => {
+  for (const suite of SUITES) {
+    for (const group of GROUPS) {
+      test(`${suite} x ${group}`, async (t) => {
+        const res = await revRoundTrip(t,
+          { ...P256, ciphersuites: suite, groups: OSSL_GROUP[group] },
+          ['--ciphers', suite, '--groups', group]);
+        checkJson(res, { cipher: suite, group, hrr: false, sigalg: 'ecdsa_secp256r1_sha256',
+          alpn: null, servername: 'localhost', peer_chain: P256.count });
+      });
+    }
+  }
+
+  for (const [name, cert, sigalg] of [['RSA-2048', RSA, 'rsa_pss_rsae_sha256'],
+    ['ECDSA P-256', P256, 'ecdsa_secp256r1_sha256'], ['ECDSA P-384', P384, 'ecdsa_secp384r1_sha384']]) {
+    test(`${name} certificate, default client config`, async (t) => {
+      const res = await revRoundTrip(t, cert);
+      checkJson(res, { sigalg, hrr: false, group: 'x25519', peer_chain: cert.count });
+    });
+  }
+
+  test('IP literal target: verified against the iPAddress SAN, no SNI', async (t) => {
+    const res = await revRoundTrip(t, P256, [], { host: '127.0.0.1' });
+    checkJson(res, { servername: null });
+  });
+
+  test('HelloRetryRequest: server only accepts secp384r1', async (t) => {
+    const res = await revRoundTrip(t, { ...P256, groups: 'P-384' });
+    checkJson(res, { hrr: true, group: 'secp384r1' });
+  });
+
+  test('HelloRetryRequest: server only accepts secp256r1, client prefers x25519', async (t) => {
+    const res = await revRoundTrip(t, { ...RSA, groups: 'P-256' }, ['--groups', 'x25519,secp256r1']);
+    checkJson(res, { hrr: true, group: 'secp256r1', sigalg: 'rsa_pss_rsae_sha256' });
+  });
+
+  test('HelloRetryRequest with cookie (-stateless)', async (t) => {
+    const res = await revRoundTrip(t, { ...P256, stateless: true });
+    checkJson(res, { hrr: true, group: 'x25519' });
+  });
+
+  test('ten session tickets are absorbed', async (t) => {
+    const res = await revRoundTrip(t, { ...P256, numTickets: 10 });
+    checkJson(res, { hrr: false, resumed: false });
+  });
+
+  test('tiny fragments: server -max_send_frag 512, client --max-fragment 64', async (t) => {
+    const lines = [crypto.randomBytes(3000).toString('base64'), 'short', crypto.randomBytes(1000).toString('hex')];
+    const res = await revRoundTrip(t, { ...P384, maxSendFrag: 512 }, ['--max-fragment', '64'], { lines });
+    checkJson(res, { sigalg: 'ecdsa_secp384r1_sha384' });
+  });
+
+  test('near-maximal records both ways (16000-byte lines)', async (t) => {
+    const lines = [crypto.randomBytes(8000).toString('hex'), crypto.randomBytes(8000).toString('hex')];
+    const res = await revRoundTrip(t, P256, [], { lines });
+    checkJson(res, {});
+  });
+
+  test('maximal 16 KiB records from the server (-WWW file over --http)', async (t) => {
+    const dir = fs.mkdtempSync(path.join(TMP, 'www-'));
+    const body = crypto.randomBytes(100 * 1024).toString('base64');
+    fs.writeFileSync(path.join(dir, 'big.txt'), body);
+    const srv = await startOpenssl({ ...P256, extra: ['-WWW'], cwd: dir });
+    t.after(() => srv.stop());
+    const res = await runCli(['--cafile', P.ca, '--json', '--http', '/big.txt', `localhost:${srv.port}`]);
+    assert.equal(res.code, 0, show(res));
+    checkJson(res, {});
+    const i = res.stdout.indexOf('\r\n\r\n');
+    assert.match(res.stdout, /^HTTP\/1\.[01] 200/);
+    assert.equal(res.stdout.slice(i + 4), body);
+  });
+
+  test('ALPN negotiated', async (t) => {
+    const res = await revRoundTrip(t, { ...P256, alpn: 'h2,http/1.1' }, ['--alpn', 'x-none,http/1.1']);
+    checkJson(res, { alpn: 'http/1.1' });
+  });
+
+  test('ALPN mismatch: openssl continues without ALPN', async (t) => {
+    const res = await revRoundTrip(t, { ...P256, alpn: 'h2' }, ['--alpn', 'x-other']);
+    checkJson(res, { alpn: null });
+  });
+
+  test('KeyUpdate triggered by the server mid-stream (K = update_requested)', async (t) => {
+    const srv = await startOpenssl({ ...P256, mode: 'plain' });
+    t.after(() => srv.stop());
+    let child;
+    const run = runCli(['--cafile', P.ca, '--json', `localhost:${srv.port}`], {
+      stdin: 'open',
+      onStderrLine: (line, c) => { if (line.startsWith('{')) child = c; },
+    });
+    await srv.waitFor(/CIPHER is|Ciphersuite/);
+    for (let i = 0; i < 100 && !child; i++) await sleep(20);
+    assert.ok(child, 'client finished the handshake');
+    child.stdin.write('before update\n');
+    await srv.waitFor(/before update/);
+    srv.write('K\n');
+    await srv.waitFor(/KEY UPDATE/i);
+    srv.write('from server after update\n');
+    child.stdin.write('from client after update\n');
+    await srv.waitFor(/from client after update/);
+    srv.write('k\n');
+    await srv.waitFor(/KEY UPDATE[\s\S]*KEY UPDATE/i);
+    srv.write('second\n');
+    await sleep(200);
+    child.stdin.end();
+    const res = await run;
+    assert.equal(res.stdout, 'from server after update\nsecond\n', show(res));
+    checkJson(res, { hrr: false });
+    assert.ok(res.code === 0 || res.error?.name === 'truncated', show(res));
+  });
+
+  test('server fatal alert: disjoint cipher suites -> alert_received: handshake_failure', async (t) => {
+    const srv = await startOpenssl({ ...P256, mode: 'www', ciphersuites: 'TLS_AES_128_GCM_SHA256' });
+    t.after(() => srv.stop());
+    const res = await runCli(['--cafile', P.ca, '--ciphers', 'TLS_CHACHA20_POLY1305_SHA256', `localhost:${srv.port}`]);
+    assert.equal(res.code, 1, show(res));
+    assert.deepEqual(res.error, { name: 'alert_received', reason: 'handshake_failure' }, show(res));
+  });
+
+  test('server fatal alert: disjoint groups -> alert_received: handshake_failure', async (t) => {
+    const srv = await startOpenssl({ ...P256, mode: 'www', groups: 'P-384' });
+    t.after(() => srv.stop());
+    const res = await runCli(['--cafile', P.ca, '--groups', 'x25519', `localhost:${srv.port}`]);
+    assert.equal(res.code, 1, show(res));
+    assert.deepEqual(res.error, { name: 'alert_received', reason: 'handshake_failure' }, show(res));
+  });
+});
+
+// ---------------------------------------------------------------------------
+describe('certificate verification end to end (openssl s_server -www)', { concurrency: 6 }, () => {
+  const cases = [
+    ['wrong host name', P.wrongHost, 'certificate_name_mismatch'],
+    ['expired', P.expired, 'certificate_expired'],
+    ['not yet valid', P.notYetValid, 'certificate_not_yet_valid'],
+    ['unknown root', P.unknownRoot, 'unknown_ca'],
+    ['bad signature', P.badSignature, 'bad_certificate_signature'],
+    ['self-signed leaf', P.selfSigned, 'unknown_ca'],
+  ];
+  for (const [name, entry, errName] of cases) {
+    test(`${name} -> error: ${errName}`, async (t) => {
+      assert.ok(entry, `pki() provides ${name}`);
+      const c = serverCert(entry);
+      const srv = await startOpenssl({ ...c, mode: 'www' });
+      t.after(() => srv.stop());
+      const res = await runCli(['--cafile', P.ca, '--json', '--http', '/', `localhost:${srv.port}`]);
+      assert.notEqual(res.code, 0, show(res));
+      assert.equal(res.code, 1, show(res));
+      assert.equal(res.error?.name, errName, show(res));
+      assert.equal(res.json, null, 'no handshake summary on failure');
+      assert.equal(res.stdout, '');
+    });
+  }
+
+  test('out-of-order chain is accepted', async (t) => {
+    const entry = P.outOfOrder;
+    const chain = pemBlocks(fs.readFileSync(entry.chain, 'utf8'));
+    const leafFile = path.join(TMP, 'ooo-leaf.pem');
+    const extras = path.join(TMP, 'ooo-extras.pem');
+    fs.writeFileSync(leafFile, chain[0] + '\n');
+    fs.writeFileSync(extras, chain.slice(1).join('\n') + '\n');
+    const srv = await startOpenssl({ cert: leafFile, chain: extras, key: entry.key, mode: 'www' });
+    t.after(() => srv.stop());
+    const res = await runCli(['--cafile', P.ca, '--json', '--http', '/', `localhost:${srv.port}`]);
+    assert.equal(res.code, 0, show(res));
+    assert.equal(res.json.peer_chain, chain.length);
+    assert.match(res.stdout, /^HTTP\/1\.0 200 ok/);
+  });
+
+  test('--insecure accepts an unknown root', async (t) => {
+    const c = serverCert(P.unknownRoot);
+    const srv = await startOpenssl({ ...c, mode: 'www' });
+    t.after(() => srv.stop());
+    const res = await runCli(['--insecure', '--json', '--http', '/', `localhost:${srv.port}`]);
+    assert.equal(res.code, 0, show(res));
+    assert.match(res.stdout, /^HTTP\/1\.0 200 ok/);
+  });
+
+  test('connection refused -> connect_failed', async () => {
+    const port = await freePort();
+    const res = await runCli(['--cafile', P.ca, `127.0.0.1:${port}`]);
+    assert.equal(res.code, 1, show(res));
+    assert.equal(res.error?.name, 'connect_failed', show(res));
+  });
+});
+
+// ---------------------------------------------------------------------------
+describe('gnutls-serv', { concurrency: 4 }, () => {
+  const echoRoundTrip = async (t, srvOpts, cliArgs, expect) => {
+    const srv = await startGnutls({ ...srvOpts, mode: 'echo' });
+    t.after(() => srv.stop());
+    const input = Buffer.from(['gnutls echo', crypto.randomBytes(2000).toString('hex'), 'end'].join('\n') + '\n');
+    const res = await runCli(['--cafile', P.ca, '--json', ...cliArgs, `localhost:${srv.port}`],
+      { input, stdin: { afterOutput: input.length } });
+    assert.equal(res.stdoutBuf.length, input.length, show(res));
+    assert.ok(res.stdoutBuf.equals(input), 'echo intact');
+    assert.equal(res.code, 0, show(res));
+    checkJson(res, expect);
+    return res;
+  };
+
+  test('defaults (ECDSA P-256), CertificateRequest answered', async (t) => {
+    await echoRoundTrip(t, { ...whole(P256), requestClientCert: true }, [],
+      { sigalg: 'ecdsa_secp256r1_sha256', group: 'x25519', hrr: false, peer_chain: P256.count });
+  });
+
+  test('AES-256-GCM + secp384r1 with RSA (HRR from x25519)', async (t) => {
+    await echoRoundTrip(t, { ...whole(RSA),
+      priority: 'NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+AES-256-GCM:-GROUP-ALL:+GROUP-SECP384R1' }, [],
+    { cipher: 'TLS_AES_256_GCM_SHA384', group: 'secp384r1', hrr: true, sigalg: 'rsa_pss_rsae_sha256' });
+  });
+
+  test('CHACHA20-POLY1305 + secp256r1 with P-384', async (t) => {
+    await echoRoundTrip(t, { ...whole(P384),
+      priority: 'NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+CHACHA20-POLY1305:-GROUP-ALL:+GROUP-SECP256R1' },
+    ['--groups', 'secp256r1,x25519'],
+    { cipher: 'TLS_CHACHA20_POLY1305_SHA256', group: 'secp256r1', hrr: false, sigalg: 'ecdsa_secp384r1_sha384' });
+  });
+
+  test('ALPN negotiated', async (t) => {
+    await echoRoundTrip(t, { ...whole(P256), alpn: 'x-wasmtls' }, ['--alpn', 'h2,x-wasmtls'], { alpn: 'x-wasmtls' });
+  });
+
+  test('ALPN mismatch with --alpn-fatal -> alert_received: no_application_protocol', async (t) => {
+    const srv = await startGnutls({ ...whole(P256), mode: 'echo', alpn: 'x-wasmtls', alpnFatal: true });
+    t.after(() => srv.stop());
+    const res = await runCli(['--cafile', P.ca, '--alpn', 'h2', `localhost:${srv.port}`]);
+    assert.equal(res.code, 1, show(res));
+    assert.deepEqual(res.error, { name: 'alert_received', reason: 'no_application_protocol' }, show(res));
+  });
+});
+
+// ---------------------------------------------------------------------------
+describe('Node tls server', { concurrency: 4 }, () => {
+  const sha = (b) => crypto.createHash('sha256').update(b).digest('hex');
+
+  test('1 MiB of random bytes round-trip intact', async (t) => {
+    const srv = await startNode(whole(P256));
+    t.after(() => srv.stop());
+    const input = crypto.randomBytes(1 << 20);
+    const res = await runCli(['--cafile', P.ca, '--json', `localhost:${srv.port}`],
+      { input, stdin: { afterOutput: input.length }, timeout: 30000 });
+    assert.equal(res.stdoutBuf.length, input.length, show(res));
+    assert.equal(sha(res.stdoutBuf), sha(input));
+    assert.equal(res.code, 0, show(res));
+    checkJson(res, { sigalg: 'ecdsa_secp256r1_sha256', group: 'x25519' });
+  });
+
+  test('ALPN negotiated', async (t) => {
+    const srv = await startNode({ ...whole(RSA), alpn: ['x-wasmtls'] });
+    t.after(() => srv.stop());
+    const res = await runCli(['--cafile', P.ca, '--json', '--alpn', 'h2,x-wasmtls', `localhost:${srv.port}`],
+      { input: 'ping\n', stdin: { afterOutput: 5 } });
+    assert.equal(res.stdout, 'ping\n', show(res));
+    assert.equal(res.code, 0, show(res));
+    checkJson(res, { alpn: 'x-wasmtls', sigalg: 'rsa_pss_rsae_sha256' });
+  });
+
+  test('KeyUpdate from our side (--key-update) then 256 KiB both ways', async (t) => {
+    const srv = await startNode(whole(P384));
+    t.after(() => srv.stop());
+    const input = crypto.randomBytes(256 * 1024);
+    const res = await runCli(['--cafile', P.ca, '--json', '--key-update', '--ciphers', 'TLS_CHACHA20_POLY1305_SHA256',
+      `localhost:${srv.port}`], { input, stdin: { afterOutput: input.length } });
+    assert.equal(sha(res.stdoutBuf), sha(input), show(res));
+    assert.equal(res.code, 0, show(res));
+    checkJson(res, { cipher: 'TLS_CHACHA20_POLY1305_SHA256', sigalg: 'ecdsa_secp384r1_sha384' });
+  });
+
+  test('stdin EOF sends close_notify but keeps reading until the server closes', async (t) => {
+    // The server answers only after it saw our close_notify (half-close).
+    const srv = await startNode({ ...whole(P256),
+      onConnection: (sock) => {
+        const got = [];
+        sock.on('data', (d) => got.push(d));
+        sock.on('end', () => sock.end(Buffer.concat(got).toString().toUpperCase()));
+      },
+      tlsOptions: { allowHalfOpen: true } });
+    t.after(() => srv.stop());
+    const res = await runCli(['--cafile', P.ca, '--json', `localhost:${srv.port}`], { input: 'half close\n' });
+    assert.equal(res.stdout, 'HALF CLOSE\n', show(res));
+    assert.equal(res.code, 0, show(res));
+  });
+});
