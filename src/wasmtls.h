@@ -83,6 +83,7 @@ extern "C" {
 #define WT_ERR_TRUNCATED                0x204 /* transport EOF without close_notify */
 #define WT_ERR_BUFFER_TOO_SMALL         0x205
 #define WT_ERR_CALLBACK                 0x206 /* verify callback rejected (sends bad_certificate) */
+#define WT_ERR_NOT_TLS                  0x207 /* first bytes from the peer are not a TLS record */
 
 /* 0x300+: certificate verification failures. Each maps to one alert
  * (wt_error_alert()) but keeps a distinct name for the caller. */
@@ -149,7 +150,7 @@ uint16_t wt_group_from_name(const char *name);
 #define WT_MAX_SERVER_NAME    255
 #define WT_OUTBUF_SIZE        (WT_MAX_RECORD + 2048)
 #define WT_MAX_KEY_UPDATES    32              /* KeyUpdates in a row without app data */
-#define WT_MAX_EMPTY_RECORDS  32              /* empty/unprocessed records in a row */
+#define WT_MAX_USELESS_RECORDS 16             /* empty/ignored records in a row (Go: maxUselessRecords) */
 
 /* ------------------------------------------------------------------ */
 /* Host interface: everything non-deterministic.                       */

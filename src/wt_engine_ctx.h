@@ -108,7 +108,7 @@ typedef struct wt_engine_ctx {
 	uint8_t ibuf[WT_MAX_RECORD];
 	size_t ilen;
 	size_t app_off, app_len;
-	int empty_records;     /* records in a row that carried no progress */
+	int useless_records;   /* ignored records in a row (CCS, empty, user_canceled) */
 	int key_updates;       /* KeyUpdates in a row without app data */
 
 	/* outgoing records: obuf[0..olen) is sealed and waiting for sendrec;
@@ -142,6 +142,14 @@ typedef struct wt_engine_ctx {
 	uint16_t sigalg;
 	char alpn[256];
 	int alpn_set;
+	int cert_requested;
+	uint8_t cr_context[255];
+	size_t cr_context_len;
+	int rd_key_changed;    /* set when read keys change: the reassembly
+	                          buffer must be empty then (RFC 8446 5.1) */
+	int first_record_seen;
+	int first_record_sent;
+	int alert_queued;
 	int handshake_done;
 
 	/* peer certificates (DER copies, leaf first) */

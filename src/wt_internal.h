@@ -168,4 +168,178 @@ int wt_x509_verify(const wt_peer_cert *chain, size_t n,
 	int64_t time_unix, int verify_none, wt_leaf_key *key,
 	const char **reason);
 
+/* ------------------------------------------------------------------ */
+/* hello: handshake message codecs (src/hello.c). Parsers never act;   */
+/* they decode into these structs (pointers into the message) and fail */
+/* with decode_error, as Go's unmarshal functions do.                  */
+/* ------------------------------------------------------------------ */
+
+/* Handshake message types (RFC 8446 4). */
+#define WT_HS_CLIENT_HELLO          1
+#define WT_HS_SERVER_HELLO          2
+#define WT_HS_NEW_SESSION_TICKET    4
+#define WT_HS_END_OF_EARLY_DATA     5
+#define WT_HS_ENCRYPTED_EXTENSIONS  8
+#define WT_HS_CERTIFICATE          11
+#define WT_HS_CERTIFICATE_REQUEST  13
+#define WT_HS_CERTIFICATE_VERIFY   15
+#define WT_HS_FINISHED             20
+#define WT_HS_KEY_UPDATE           24
+#define WT_HS_MESSAGE_HASH        254
+
+/* Extension numbers we read or write. */
+#define WT_EXT_SERVER_NAME          0
+#define WT_EXT_STATUS_REQUEST       5
+#define WT_EXT_SUPPORTED_GROUPS    10
+#define WT_EXT_EC_POINT_FORMATS    11
+#define WT_EXT_SIGNATURE_ALGS      13
+#define WT_EXT_ALPN                16
+#define WT_EXT_SCT                 18
+#define WT_EXT_EXTENDED_MS         23
+#define WT_EXT_SESSION_TICKET      35
+#define WT_EXT_PRE_SHARED_KEY      41
+#define WT_EXT_EARLY_DATA          42
+#define WT_EXT_SUPPORTED_VERSIONS  43
+#define WT_EXT_COOKIE              44
+#define WT_EXT_PSK_MODES           45
+#define WT_EXT_CERT_AUTHORITIES    47
+#define WT_EXT_SIG_ALGS_CERT       50
+#define WT_EXT_KEY_SHARE           51
+#define WT_EXT_QUIC_PARAMS         57
+#define WT_EXT_RENEGOTIATION_INFO 0xff01
+
+/* What we put in a ClientHello (everything else is fixed). */
+typedef struct wt_client_hello {
+	const uint8_t *random;          /* 32 bytes */
+	const uint8_t *session_id;
+	size_t session_id_len;
+	const uint16_t *suites;
+	size_t suite_count;
+	const uint16_t *groups;
+	size_t group_count;
+	const wt_keyshare *share;
+	const char *server_name;        /* NULL: no SNI */
+	const char *const *alpn;
+	size_t alpn_count;
+	const uint8_t *cookie;          /* NULL: none */
+	size_t cookie_len;
+} wt_client_hello;
+
+/* Writes the ClientHello handshake message (header included). */
+int wt_hello_write(const wt_client_hello *ch, uint8_t *out, size_t cap,
+	size_t *out_len);
+
+typedef struct wt_server_hello {
+	uint16_t vers;
+	const uint8_t *random;
+	const uint8_t *session_id;
+	size_t session_id_len;
+	uint16_t cipher_suite;
+	uint8_t compression;
+	uint16_t supported_version;     /* 0 if absent */
+	uint16_t selected_group;        /* HRR form of key_share, else 0 */
+	uint16_t share_group;           /* ServerHello form, else 0 */
+	const uint8_t *share;
+	size_t share_len;
+	const uint8_t *cookie;          /* NULL if absent */
+	size_t cookie_len;
+	int selected_identity_present;
+	uint16_t selected_identity;
+	/* extensions forbidden in a TLS 1.3 ServerHello */
+	int ocsp_stapling, ticket_supported, extended_master_secret,
+		secure_renegotiation_supported, alpn, scts;
+	size_t secure_renegotiation_len;
+} wt_server_hello;
+
+/* body: the message without its 4-byte header. */
+int wt_parse_server_hello(wt_server_hello *sh, const uint8_t *body, size_t len);
+
+typedef struct wt_encrypted_extensions {
+	const uint8_t *alpn;   /* NULL if absent */
+	size_t alpn_len;
+	int early_data;
+	int quic_params;
+	int forbidden;         /* an extension not allowed in EE (RFC 8446 4.2) */
+	uint16_t forbidden_type;
+} wt_encrypted_extensions;
+
+int wt_parse_encrypted_extensions(wt_encrypted_extensions *ee,
+	const uint8_t *body, size_t len);
+
+typedef struct wt_certificate_request {
+	const uint8_t *context;
+	size_t context_len;
+	int has_sig_algs;
+} wt_certificate_request;
+
+int wt_parse_certificate_request(wt_certificate_request *cr,
+	const uint8_t *body, size_t len);
+
+/* Certificate (RFC 8446 4.4.2): fills up to max entries (DER pointers into
+ * body); entry extensions are length-checked and skipped. *count is the
+ * number of entries (WT_ALERT_BAD_CERTIFICATE if over max). */
+int wt_parse_certificate(const uint8_t *body, size_t len,
+	wt_peer_cert *certs, size_t max, size_t *count);
+
+int wt_parse_certificate_verify(const uint8_t *body, size_t len,
+	uint16_t *scheme, const uint8_t **sig, size_t *sig_len);
+
+typedef struct wt_new_session_ticket {
+	uint32_t lifetime;
+	uint32_t age_add;
+	const uint8_t *nonce;
+	size_t nonce_len;
+	const uint8_t *ticket;
+	size_t ticket_len;
+	uint32_t max_early_data;
+} wt_new_session_ticket;
+
+int wt_parse_new_session_ticket(wt_new_session_ticket *t,
+	const uint8_t *body, size_t len);
+
+/* The HelloRetryRequest magic random (RFC 8446 4.1.3). */
+extern const uint8_t wt_hrr_random[32];
+/* 1 if we offer this scheme in signature_algorithms. */
+int wt_hello_offers_sigalg(uint16_t scheme);
+
+/* ------------------------------------------------------------------ */
+/* engine internals shared by engine.c, record.c and hs13.c             */
+/* ------------------------------------------------------------------ */
+
+#define WT_CT_CHANGE_CIPHER_SPEC 20
+#define WT_CT_ALERT              21
+#define WT_CT_HANDSHAKE          22
+#define WT_CT_APPLICATION_DATA   23
+
+/* Records err (first one wins) with a reason, and returns err, so
+ * handlers can write `return wt_fail(cc, WT_ALERT_..., "why")`. The engine
+ * sends the alert (wt_error_alert) when control returns to it. */
+int wt_fail(wt_engine_ctx *cc, int err, const char *reason);
+
+/* record.c */
+/* Appends records of the given type carrying data (fragmented at
+ * max_frag), sealed under the write key if one is set. */
+int wt_rec_queue(wt_engine_ctx *cc, uint8_t type, const uint8_t *data,
+	size_t len, size_t max_frag);
+/* Seals the staged application plaintext (if any) into a record. */
+void wt_rec_seal_app(wt_engine_ctx *cc);
+/* Opens the complete record in cc->ibuf: checks the header, decrypts if a
+ * read key is set, strips padding. On success *type is the (inner) content
+ * type and [*data, *data + *len) the plaintext inside cc->ibuf. */
+int wt_rec_open(wt_engine_ctx *cc, uint8_t *type, uint8_t **data,
+	size_t *len);
+/* Validates the record header once cc->ilen >= 5 (before the body is read). */
+int wt_rec_check_header(wt_engine_ctx *cc);
+/* Installs traffic keys derived from secret (RFC 8446 7.3). */
+void wt_rec_set_read_secret(wt_engine_ctx *cc, const uint8_t *secret);
+void wt_rec_set_write_secret(wt_engine_ctx *cc, const uint8_t *secret);
+
+/* hs13.c */
+int wt_hs13_start(wt_engine_ctx *cc);
+/* One complete handshake message (header included). */
+int wt_hs13_message(wt_engine_ctx *cc, const uint8_t *msg, size_t len);
+/* Emits an NSS key log line for secret under label. */
+void wt_hs13_keylog(wt_engine_ctx *cc, const char *label,
+	const uint8_t *secret);
+
 #endif

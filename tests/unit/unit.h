@@ -1,5 +1,5 @@
 /* Shared helpers for the C unit-test programs under tests/unit/.
- * Each program is driven by a tests/*.test.mjs file: vectors go in on
+ * Each program is driven by a tests/NAME.test.mjs file: vectors go in on
  * stdin or argv, results come out on stdout, and the exit status is 0 only
  * if every check passed. */
 #ifndef WT_UNIT_H

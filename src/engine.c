@@ -1,0 +1,517 @@
+/*
+ * The public sans-I/O engine: buffer/acknowledge pairs, the state word,
+ * record dispatch, handshake message reassembly and the sticky error.
+ * Only this file turns an error into an alert on the wire.
+ */
+#include "wt_internal.h"
+
+#define TAG_LEN 16
+/* Space kept free in obuf for control records (alerts, KeyUpdate) while
+ * application data is staged. */
+#define CONTROL_RESERVE 256
+
+static const uint16_t default_suites[] = {
+	WT_TLS_AES_128_GCM_SHA256, WT_TLS_AES_256_GCM_SHA384,
+	WT_TLS_CHACHA20_POLY1305_SHA256
+};
+static const uint16_t default_groups[] = {
+	WT_GROUP_X25519, WT_GROUP_SECP256R1, WT_GROUP_SECP384R1
+};
+
+int wt_fail(wt_engine_ctx *cc, int err, const char *reason)
+{
+	if (cc->err == 0) {
+		size_t n = strlen(reason);
+
+		if (n >= sizeof cc->reason) {
+			n = sizeof cc->reason - 1;
+		}
+		memcpy(cc->reason, reason, n);
+		cc->reason[n] = 0;
+		cc->err = err;
+	}
+	return err;
+}
+
+/* After any error: drop staged plaintext and queue the alert the error
+ * maps to (RFC 8446 6.2: fatal alerts close the connection). */
+static void send_pending_alert(wt_engine_ctx *cc)
+{
+	uint8_t alert[2];
+	int a;
+
+	if (cc->err == 0 || cc->alert_queued) {
+		return;
+	}
+	cc->alert_queued = 1;
+	cc->app_staged = 0;
+	cc->app_len = 0;
+	a = wt_error_alert(cc->err);
+	if (a == 0) {
+		return;
+	}
+	alert[0] = 2;   /* fatal */
+	alert[1] = (uint8_t)a;
+	if (sizeof cc->obuf - cc->olen < 5 + 2 + 1 + TAG_LEN) {
+		cc->olen = 0;   /* no room: the alert matters more than the rest */
+	}
+	wt_rec_queue(cc, WT_CT_ALERT, alert, 2, 2);
+}
+
+static int validate_list(const uint16_t *list, size_t n, int (*ok)(uint16_t))
+{
+	size_t i, j;
+
+	if (n > 3) {
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		if (!ok(list[i])) {
+			return 0;
+		}
+		for (j = 0; j < i; j++) {
+			if (list[j] == list[i]) {
+				return 0;
+			}
+		}
+	}
+	return 1;
+}
+
+static int suite_ok(uint16_t id) { return wt_suite_get(id) != NULL; }
+static int group_ok(uint16_t id) { return wt_group_name(id) != NULL; }
+
+static int check_config(wt_engine_ctx *cc, const wt_config *cfg)
+{
+	size_t i;
+
+	if (cfg->server_name) {
+		size_t n = strlen(cfg->server_name);
+
+		if (n == 0 || n > WT_MAX_SERVER_NAME) {
+			return wt_fail(cc, WT_ERR_BAD_CONFIG, "server name must be 1..255 bytes");
+		}
+	}
+	if (cfg->alpn_count > WT_MAX_ALPN || (cfg->alpn_count && !cfg->alpn)) {
+		return wt_fail(cc, WT_ERR_BAD_CONFIG, "too many ALPN protocols");
+	}
+	for (i = 0; i < cfg->alpn_count; i++) {
+		size_t n = cfg->alpn[i] ? strlen(cfg->alpn[i]) : 0;
+
+		if (n == 0 || n > 255) {
+			return wt_fail(cc, WT_ERR_BAD_CONFIG, "ALPN protocol must be 1..255 bytes");
+		}
+	}
+	if (cfg->cipher_suite_count && !validate_list(cfg->cipher_suites, cfg->cipher_suite_count, suite_ok)) {
+		return wt_fail(cc, WT_ERR_BAD_CONFIG, "unknown or repeated cipher suite");
+	}
+	if (cfg->group_count && !validate_list(cfg->groups, cfg->group_count, group_ok)) {
+		return wt_fail(cc, WT_ERR_BAD_CONFIG, "unknown or repeated group");
+	}
+	if (cfg->max_fragment && (cfg->max_fragment < 64 || cfg->max_fragment > WT_MAX_PLAINTEXT)) {
+		return wt_fail(cc, WT_ERR_BAD_CONFIG, "max_fragment must be in [64, 16384]");
+	}
+	if (cfg->verify_mode != WT_VERIFY_FULL && cfg->verify_mode != WT_VERIFY_NONE) {
+		return wt_fail(cc, WT_ERR_BAD_CONFIG, "unknown verify mode");
+	}
+	if (cfg->verify_mode == WT_VERIFY_FULL && cfg->trust_anchor_count == 0) {
+		return wt_fail(cc, WT_ERR_BAD_CONFIG, "no trust anchors for certificate verification");
+	}
+	if (cfg->verify_mode == WT_VERIFY_FULL && !cfg->server_name && !cfg->verify_ip) {
+		return wt_fail(cc, WT_ERR_BAD_CONFIG,
+			"certificate verification needs a server name or IP address");
+	}
+	return 0;
+}
+
+int wt_engine_init(wt_engine_ctx *cc, const wt_config *cfg, const wt_host *host)
+{
+	memset(cc, 0, sizeof *cc);
+	cc->cfg = cfg;
+	if (host == NULL || host->random == NULL || host->now_ms == NULL) {
+		return wt_fail(cc, WT_ERR_BAD_CONFIG, "host must supply random and now_ms");
+	}
+	cc->host = *host;
+	if (check_config(cc, cfg)) {
+		return cc->err;
+	}
+	if (cfg->cipher_suite_count) {
+		memcpy(cc->suites, cfg->cipher_suites, cfg->cipher_suite_count * 2);
+		cc->suite_count = cfg->cipher_suite_count;
+	} else {
+		memcpy(cc->suites, default_suites, sizeof default_suites);
+		cc->suite_count = 3;
+	}
+	if (cfg->group_count) {
+		memcpy(cc->groups, cfg->groups, cfg->group_count * 2);
+		cc->group_count = cfg->group_count;
+	} else {
+		memcpy(cc->groups, default_groups, sizeof default_groups);
+		cc->group_count = 3;
+	}
+	cc->max_fragment = cfg->max_fragment ? cfg->max_fragment : WT_MAX_PLAINTEXT;
+	wt_hs13_start(cc);
+	send_pending_alert(cc);
+	return cc->err;
+}
+
+static size_t sendapp_room(const wt_engine_ctx *cc)
+{
+	size_t avail = sizeof cc->obuf - cc->olen;
+	size_t overhead = 5 + 1 + TAG_LEN + CONTROL_RESERVE;
+	size_t room;
+
+	if (avail <= overhead) {
+		return 0;
+	}
+	room = avail - overhead;
+	if (room > cc->max_fragment) {
+		room = cc->max_fragment;
+	}
+	return room > cc->app_staged ? room - cc->app_staged : 0;
+}
+
+unsigned wt_engine_current_state(const wt_engine_ctx *cc)
+{
+	unsigned s = 0;
+	int finished = cc->err || (cc->close_sent && cc->close_received);
+
+	if (cc->olen > 0) {
+		s |= WT_SENDREC;
+	}
+	if (finished) {
+		return s ? s : WT_CLOSED;
+	}
+	if (cc->app_len > 0) {
+		s |= WT_RECVAPP;
+	} else if (!cc->close_received && !cc->eof) {
+		s |= WT_RECVREC;
+	}
+	if (cc->handshake_done && !cc->close_sent && sendapp_room(cc) > 0) {
+		s |= WT_SENDAPP;
+	}
+	return s;
+}
+
+uint8_t *wt_engine_sendrec_buf(wt_engine_ctx *cc, size_t *len)
+{
+	*len = cc->olen;
+	return cc->olen ? cc->obuf : NULL;
+}
+
+void wt_engine_sendrec_ack(wt_engine_ctx *cc, size_t len)
+{
+	size_t tail;
+
+	if (len == 0 || len > cc->olen) {
+		return;
+	}
+	/* Keep any staged application plaintext (after its header slot). */
+	tail = cc->olen - len + (cc->app_staged ? 5 + cc->app_staged : 0);
+	memmove(cc->obuf, cc->obuf + len, tail);
+	cc->olen -= len;
+}
+
+uint8_t *wt_engine_recvrec_buf(wt_engine_ctx *cc, size_t *len)
+{
+	size_t want;
+
+	if (!(wt_engine_current_state(cc) & WT_RECVREC)) {
+		*len = 0;
+		return NULL;
+	}
+	if (cc->ilen < 5) {
+		want = 5 - cc->ilen;
+	} else {
+		want = 5 + ((size_t)cc->ibuf[3] << 8 | cc->ibuf[4]) - cc->ilen;
+	}
+	*len = want;
+	return cc->ibuf + cc->ilen;
+}
+
+/* Feeds handshake bytes from one record into the reassembly buffer and
+ * runs every message that completes (several per record, or one message
+ * over several records). */
+static void process_handshake(wt_engine_ctx *cc, const uint8_t *p, size_t n)
+{
+	if (n == 0) {
+		/* RFC 8446 5.1: no zero-length handshake fragments. */
+		wt_fail(cc, WT_ALERT_UNEXPECTED_MESSAGE, "empty handshake record");
+		return;
+	}
+	cc->rd_key_changed = 0;
+	while (n > 0 && !cc->err) {
+		size_t need, take;
+
+		if (cc->rd_key_changed) {
+			/* RFC 8446 5.1: handshake messages must not span a key
+			 * change; the record must end where the keys changed. */
+			wt_fail(cc, WT_ALERT_UNEXPECTED_MESSAGE,
+				"handshake data after a key change in the same record");
+			return;
+		}
+		if (cc->hs_len < 4) {
+			need = 4 - cc->hs_len;
+		} else {
+			size_t mlen = (size_t)cc->hs[1] << 16 | (size_t)cc->hs[2] << 8 | cc->hs[3];
+
+			if (mlen > WT_MAX_HS_MESSAGE) {
+				/* Go (conn.go readHandshake): internal_error. */
+				wt_fail(cc, WT_ALERT_INTERNAL_ERROR,
+					"handshake message exceeds 65536 bytes");
+				return;
+			}
+			need = 4 + mlen - cc->hs_len;
+		}
+		take = n < need ? n : need;
+		memcpy(cc->hs + cc->hs_len, p, take);
+		cc->hs_len += take;
+		p += take;
+		n -= take;
+		if (cc->hs_len >= 4 && cc->hs_len == 4 + ((size_t)cc->hs[1] << 16
+			| (size_t)cc->hs[2] << 8 | cc->hs[3]))
+		{
+			size_t mlen = cc->hs_len;
+
+			cc->hs_len = 0;
+			wt_hs13_message(cc, cc->hs, mlen);
+		}
+	}
+}
+
+static void process_alert(wt_engine_ctx *cc, const uint8_t *p, size_t n)
+{
+	if (n != 2) {
+		wt_fail(cc, WT_ALERT_UNEXPECTED_MESSAGE, "malformed alert record");
+		return;
+	}
+	if (p[1] == WT_ALERT_CLOSE_NOTIFY) {
+		cc->close_received = 1;
+		if (!cc->handshake_done) {
+			wt_fail(cc, WT_ERR_ALERT_RECEIVED | 0,
+				"server sent close_notify during the handshake");
+		} else if (!cc->close_sent) {
+			/* Answer with our own close_notify (RFC 8446 6.1). */
+			wt_engine_close(cc);
+		}
+		return;
+	}
+	if (p[1] == WT_ALERT_USER_CANCELED) {
+		/* Go, BoringSSL, NSS and rustls ignore user_canceled in TLS 1.3
+		 * (RFC 8446 6.1 makes it a warning); count it as useless. */
+		if (++cc->useless_records > WT_MAX_USELESS_RECORDS) {
+			wt_fail(cc, WT_ALERT_UNEXPECTED_MESSAGE, "too many ignored records");
+		}
+		return;
+	}
+	/* RFC 8446 6.2: every other alert is fatal whatever its level. */
+	wt_fail(cc, WT_ERR_ALERT_RECEIVED | p[1], wt_alert_name(p[1]));
+}
+
+static void process_record(wt_engine_ctx *cc)
+{
+	uint8_t type, *p;
+	size_t n;
+
+	if (wt_rec_open(cc, &type, &p, &n)) {
+		return;
+	}
+	switch (type) {
+	case WT_CT_CHANGE_CIPHER_SPEC:
+		/* RFC 8446 5 and D.4: a single 0x01 byte, unprotected, only
+		 * before the server Finished and never inside a fragmented
+		 * handshake message. */
+		if (n != 1 || p[0] != 1 || cc->handshake_done || cc->hs_len > 0) {
+			wt_fail(cc, WT_ALERT_UNEXPECTED_MESSAGE, "unexpected change_cipher_spec");
+		} else if (++cc->useless_records > WT_MAX_USELESS_RECORDS) {
+			wt_fail(cc, WT_ALERT_UNEXPECTED_MESSAGE, "too many ignored records");
+		}
+		break;
+	case WT_CT_ALERT:
+		process_alert(cc, p, n);
+		break;
+	case WT_CT_HANDSHAKE:
+		cc->useless_records = 0;
+		process_handshake(cc, p, n);
+		break;
+	case WT_CT_APPLICATION_DATA:
+		if (!cc->handshake_done) {
+			wt_fail(cc, WT_ALERT_UNEXPECTED_MESSAGE,
+				"application data before the handshake completed");
+		} else if (n == 0) {
+			if (++cc->useless_records > WT_MAX_USELESS_RECORDS) {
+				wt_fail(cc, WT_ALERT_UNEXPECTED_MESSAGE, "too many ignored records");
+			}
+		} else {
+			cc->useless_records = 0;
+			cc->key_updates = 0;
+			cc->app_off = (size_t)(p - cc->ibuf);
+			cc->app_len = n;
+			return;   /* ibuf stays busy until recvapp is drained */
+		}
+		break;
+	default:
+		wt_fail(cc, WT_ALERT_UNEXPECTED_MESSAGE, "record of unknown content type");
+		break;
+	}
+	cc->ilen = 0;
+}
+
+void wt_engine_recvrec_ack(wt_engine_ctx *cc, size_t len)
+{
+	size_t want;
+
+	if (cc->err) {
+		return;
+	}
+	wt_engine_recvrec_buf(cc, &want);
+	if (len > want) {
+		wt_fail(cc, WT_ERR_BAD_STATE, "recvrec_ack beyond the offered buffer");
+		return;
+	}
+	cc->ilen += len;
+	if (cc->ilen == 5 && len > 0) {
+		wt_rec_check_header(cc);
+	}
+	if (!cc->err && cc->ilen >= 5
+		&& cc->ilen == 5 + ((size_t)cc->ibuf[3] << 8 | cc->ibuf[4]))
+	{
+		process_record(cc);
+	}
+	send_pending_alert(cc);
+}
+
+uint8_t *wt_engine_sendapp_buf(wt_engine_ctx *cc, size_t *len)
+{
+	if (!(wt_engine_current_state(cc) & WT_SENDAPP)) {
+		*len = 0;
+		return NULL;
+	}
+	*len = sendapp_room(cc);
+	return cc->obuf + cc->olen + 5 + cc->app_staged;
+}
+
+void wt_engine_sendapp_ack(wt_engine_ctx *cc, size_t len)
+{
+	size_t room;
+
+	if (!(wt_engine_current_state(cc) & WT_SENDAPP)) {
+		return;
+	}
+	room = sendapp_room(cc);
+	if (len > room) {
+		wt_fail(cc, WT_ERR_BAD_STATE, "sendapp_ack beyond the offered buffer");
+		send_pending_alert(cc);
+		return;
+	}
+	cc->app_staged += len;
+	if (cc->app_staged >= cc->max_fragment) {
+		wt_rec_seal_app(cc);
+	}
+}
+
+uint8_t *wt_engine_recvapp_buf(wt_engine_ctx *cc, size_t *len)
+{
+	*len = cc->err ? 0 : cc->app_len;
+	return *len ? cc->ibuf + cc->app_off : NULL;
+}
+
+void wt_engine_recvapp_ack(wt_engine_ctx *cc, size_t len)
+{
+	if (len > cc->app_len) {
+		len = cc->app_len;
+	}
+	cc->app_off += len;
+	cc->app_len -= len;
+	if (cc->app_len == 0) {
+		cc->ilen = 0;
+	}
+}
+
+void wt_engine_flush(wt_engine_ctx *cc)
+{
+	if (!cc->err) {
+		wt_rec_seal_app(cc);
+	}
+}
+
+void wt_engine_close(wt_engine_ctx *cc)
+{
+	static const uint8_t close_notify[2] = { 1, WT_ALERT_CLOSE_NOTIFY };
+
+	if (cc->err || cc->close_sent) {
+		return;
+	}
+	if (!cc->handshake_done) {
+		/* Abandoning a handshake: user_canceled is the polite way
+		 * (RFC 8446 6.1), but it is fatal for us either way. */
+		wt_fail(cc, WT_ERR_BAD_STATE, "closed before the handshake completed");
+		send_pending_alert(cc);
+		return;
+	}
+	cc->close_sent = 1;
+	wt_rec_queue(cc, WT_CT_ALERT, close_notify, 2, 2);
+	send_pending_alert(cc);
+}
+
+void wt_engine_eof(wt_engine_ctx *cc)
+{
+	cc->eof = 1;
+	if (cc->err || cc->close_received) {
+		return;
+	}
+	if (!cc->handshake_done) {
+		wt_fail(cc, WT_ERR_TRUNCATED, "server closed the connection during the handshake");
+	} else if (cc->ilen > 0) {
+		wt_fail(cc, WT_ERR_TRUNCATED, "connection closed in the middle of a record");
+	} else {
+		/* RFC 8446 6.1: a close without close_notify may be a truncation
+		 * attack; say so instead of reporting a clean end. */
+		wt_fail(cc, WT_ERR_TRUNCATED, "connection closed without close_notify");
+	}
+}
+
+int wt_engine_export(wt_engine_ctx *cc, const char *label,
+	const uint8_t *context, size_t context_len, uint8_t *out, size_t out_len)
+{
+	if (!cc->handshake_done) {
+		return WT_ERR_BAD_STATE;
+	}
+	return wt_ks_export(&cc->ks, label, context, context_len, out, out_len);
+}
+
+int wt_engine_handshake_done(const wt_engine_ctx *cc)
+{
+	return cc->handshake_done;
+}
+
+void wt_engine_info(const wt_engine_ctx *cc, wt_conn_info *info)
+{
+	memset(info, 0, sizeof *info);
+	info->version = 0x0304;
+	info->cipher_suite = cc->suite ? cc->suite->id : 0;
+	info->group = cc->group;
+	info->sigalg = cc->sigalg;
+	info->hrr = cc->hrr_seen;
+	info->resumed = 0;
+	info->alpn = cc->alpn_set ? cc->alpn : NULL;
+	info->server_name = cc->cfg ? cc->cfg->server_name : NULL;
+	info->peer_cert_count = cc->cert_count;
+	info->peer_certs = cc->certs;
+	info->verified = cc->verified;
+}
+
+int wt_engine_last_error(const wt_engine_ctx *cc)
+{
+	return cc->err;
+}
+
+const char *wt_engine_error_reason(const wt_engine_ctx *cc)
+{
+	return cc->reason;
+}
+
+void wt_engine_wipe(wt_engine_ctx *cc)
+{
+	wt_wipe(cc, sizeof *cc);
+}

@@ -1,0 +1,449 @@
+/*
+ * Handshake message codecs: our ClientHello, and parsers for what the
+ * server sends. Parsers mirror Go's unmarshal functions (handshake_messages.go):
+ * any malformation, trailing byte or duplicated extension is decode_error;
+ * semantic checks live in hs13.c.
+ */
+#include "wt_internal.h"
+
+const uint8_t wt_hrr_random[32] = {
+	0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61, 0x11,
+	0xBE, 0x1D, 0x8C, 0x02, 0x1E, 0x65, 0xB8, 0x91,
+	0xC2, 0xA2, 0x11, 0x16, 0x7A, 0xBB, 0x8C, 0x5E,
+	0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C
+};
+
+/* signature_algorithms: what a TLS 1.3 CertificateVerify may use
+ * (RFC 8446 4.2.3: no PKCS#1 v1.5, no SHA-1). */
+static const uint16_t sig_algs[] = {
+	WT_SIG_ECDSA_SECP256R1_SHA256, WT_SIG_ECDSA_SECP384R1_SHA384,
+	WT_SIG_RSA_PSS_RSAE_SHA256, WT_SIG_RSA_PSS_RSAE_SHA384,
+	WT_SIG_RSA_PSS_RSAE_SHA512
+};
+
+/* signature_algorithms_cert: what BearSSL's X.509 engine verifies in
+ * certificate signatures (PKCS#1 v1.5 is fine there, RFC 8446 4.2.3). */
+static const uint16_t sig_algs_cert[] = {
+	WT_SIG_ECDSA_SECP256R1_SHA256, WT_SIG_ECDSA_SECP384R1_SHA384,
+	WT_SIG_RSA_PKCS1_SHA256, WT_SIG_RSA_PKCS1_SHA384,
+	WT_SIG_RSA_PKCS1_SHA512
+};
+
+int wt_hello_offers_sigalg(uint16_t scheme)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof sig_algs / sizeof sig_algs[0]; i++) {
+		if (sig_algs[i] == scheme) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void write_u16_list(wt_writer *w, const uint16_t *v, size_t n)
+{
+	size_t mark = wt_wr_open(w, 2), i;
+
+	for (i = 0; i < n; i++) {
+		wt_wr_u16(w, v[i]);
+	}
+	wt_wr_close(w, mark, 2);
+}
+
+static size_t ext_open(wt_writer *w, uint16_t type)
+{
+	wt_wr_u16(w, type);
+	return wt_wr_open(w, 2);
+}
+
+int wt_hello_write(const wt_client_hello *ch, uint8_t *out, size_t cap,
+	size_t *out_len)
+{
+	wt_writer w;
+	size_t msg, exts, e, m, i;
+
+	wt_wr_init(&w, out, cap);
+	wt_wr_u8(&w, WT_HS_CLIENT_HELLO);
+	msg = wt_wr_open(&w, 3);
+	wt_wr_u16(&w, 0x0303);                 /* legacy_version (4.1.2) */
+	wt_wr_bytes(&w, ch->random, 32);
+	m = wt_wr_open(&w, 1);
+	wt_wr_bytes(&w, ch->session_id, ch->session_id_len);
+	wt_wr_close(&w, m, 1);
+	write_u16_list(&w, ch->suites, ch->suite_count);
+	wt_wr_u8(&w, 1);                       /* legacy_compression_methods */
+	wt_wr_u8(&w, 0);
+
+	exts = wt_wr_open(&w, 2);
+	if (ch->server_name) {                 /* RFC 6066 3 */
+		size_t list, nlen = strlen(ch->server_name);
+
+		e = ext_open(&w, WT_EXT_SERVER_NAME);
+		list = wt_wr_open(&w, 2);
+		wt_wr_u8(&w, 0);               /* host_name */
+		m = wt_wr_open(&w, 2);
+		wt_wr_bytes(&w, ch->server_name, nlen);
+		wt_wr_close(&w, m, 2);
+		wt_wr_close(&w, list, 2);
+		wt_wr_close(&w, e, 2);
+	}
+	e = ext_open(&w, WT_EXT_SUPPORTED_GROUPS);
+	write_u16_list(&w, ch->groups, ch->group_count);
+	wt_wr_close(&w, e, 2);
+	e = ext_open(&w, WT_EXT_SIGNATURE_ALGS);
+	write_u16_list(&w, sig_algs, sizeof sig_algs / sizeof sig_algs[0]);
+	wt_wr_close(&w, e, 2);
+	e = ext_open(&w, WT_EXT_SIG_ALGS_CERT);
+	write_u16_list(&w, sig_algs_cert, sizeof sig_algs_cert / sizeof sig_algs_cert[0]);
+	wt_wr_close(&w, e, 2);
+	if (ch->alpn_count) {                  /* RFC 7301 3.1 */
+		size_t list;
+
+		e = ext_open(&w, WT_EXT_ALPN);
+		list = wt_wr_open(&w, 2);
+		for (i = 0; i < ch->alpn_count; i++) {
+			m = wt_wr_open(&w, 1);
+			wt_wr_bytes(&w, ch->alpn[i], strlen(ch->alpn[i]));
+			wt_wr_close(&w, m, 1);
+		}
+		wt_wr_close(&w, list, 2);
+		wt_wr_close(&w, e, 2);
+	}
+	e = ext_open(&w, WT_EXT_SUPPORTED_VERSIONS);
+	wt_wr_u8(&w, 2);                       /* TLS 1.3 only, for now */
+	wt_wr_u16(&w, 0x0304);
+	wt_wr_close(&w, e, 2);
+	if (ch->cookie) {                      /* echo the HRR cookie, 4.2.2 */
+		e = ext_open(&w, WT_EXT_COOKIE);
+		m = wt_wr_open(&w, 2);
+		wt_wr_bytes(&w, ch->cookie, ch->cookie_len);
+		wt_wr_close(&w, m, 2);
+		wt_wr_close(&w, e, 2);
+	}
+	e = ext_open(&w, WT_EXT_PSK_MODES);
+	wt_wr_u8(&w, 1);
+	wt_wr_u8(&w, 1);                       /* psk_dhe_ke, 4.2.9 */
+	wt_wr_close(&w, e, 2);
+	e = ext_open(&w, WT_EXT_KEY_SHARE);
+	m = wt_wr_open(&w, 2);
+	wt_wr_u16(&w, ch->share->group);
+	{
+		size_t k = wt_wr_open(&w, 2);
+		wt_wr_bytes(&w, ch->share->pub, ch->share->pub_len);
+		wt_wr_close(&w, k, 2);
+	}
+	wt_wr_close(&w, m, 2);
+	wt_wr_close(&w, e, 2);
+	wt_wr_close(&w, exts, 2);
+	wt_wr_close(&w, msg, 3);
+	*out_len = w.len;
+	return wt_wr_error(&w);
+}
+
+/* Iterates over an extension block, rejecting duplicates of the types we
+ * track (RFC 8446 4.2: at most one extension of each type). */
+typedef struct ext_iter {
+	wt_reader r;
+	uint16_t seen[32];
+	size_t nseen;
+} ext_iter;
+
+static int ext_next(ext_iter *it, uint16_t *type, wt_reader *data)
+{
+	size_t i;
+	int err;
+
+	if ((err = wt_rd_u16(&it->r, type)) != 0
+		|| (err = wt_rd_block(&it->r, 2, data)) != 0)
+	{
+		return err;
+	}
+	for (i = 0; i < it->nseen; i++) {
+		if (it->seen[i] == *type) {
+			return WT_ALERT_DECODE_ERROR;
+		}
+	}
+	if (it->nseen == sizeof it->seen / sizeof it->seen[0]) {
+		return WT_ALERT_DECODE_ERROR;   /* absurd number of extensions */
+	}
+	it->seen[it->nseen++] = *type;
+	return 0;
+}
+
+#define TRY(x) do { int err_ = (x); if (err_) return err_; } while (0)
+
+/* ALPN in a server message: exactly one non-empty protocol (RFC 7301 3.1). */
+static int read_alpn(wt_reader *d, const uint8_t **p, size_t *len)
+{
+	wt_reader list, proto;
+
+	TRY(wt_rd_block_min(d, 2, 1, &list));
+	TRY(wt_rd_block_min(&list, 1, 1, &proto));
+	TRY(wt_rd_end(&list));
+	*p = proto.p;
+	*len = proto.len;
+	return 0;
+}
+
+int wt_parse_server_hello(wt_server_hello *sh, const uint8_t *body, size_t len)
+{
+	wt_reader r, sid;
+	ext_iter it;
+
+	memset(sh, 0, sizeof *sh);
+	wt_rd_init(&r, body, len);
+	TRY(wt_rd_u16(&r, &sh->vers));
+	TRY(wt_rd_bytes(&r, 32, &sh->random));
+	TRY(wt_rd_block(&r, 1, &sid));
+	if (sid.len > 32) {
+		return WT_ALERT_DECODE_ERROR;
+	}
+	sh->session_id = sid.p;
+	sh->session_id_len = sid.len;
+	TRY(wt_rd_u16(&r, &sh->cipher_suite));
+	TRY(wt_rd_u8(&r, &sh->compression));
+	if (r.len == 0) {
+		return 0;   /* extensions are optional in the encoding */
+	}
+	memset(&it, 0, sizeof it);
+	TRY(wt_rd_block(&r, 2, &it.r));
+	TRY(wt_rd_end(&r));
+	while (it.r.len) {
+		uint16_t type;
+		wt_reader d, sub;
+
+		TRY(ext_next(&it, &type, &d));
+		switch (type) {
+		case WT_EXT_STATUS_REQUEST:
+			sh->ocsp_stapling = 1;
+			d.len = 0;
+			break;
+		case WT_EXT_SESSION_TICKET:
+			sh->ticket_supported = 1;
+			d.len = 0;
+			break;
+		case WT_EXT_EXTENDED_MS:
+			sh->extended_master_secret = 1;
+			d.len = 0;
+			break;
+		case WT_EXT_RENEGOTIATION_INFO:
+			TRY(wt_rd_block(&d, 1, &sub));
+			sh->secure_renegotiation_supported = 1;
+			sh->secure_renegotiation_len = sub.len;
+			break;
+		case WT_EXT_ALPN: {
+			const uint8_t *p;
+			size_t n;
+
+			TRY(read_alpn(&d, &p, &n));
+			sh->alpn = 1;
+			break;
+		}
+		case WT_EXT_SCT:
+			sh->scts = 1;
+			d.len = 0;
+			break;
+		case WT_EXT_SUPPORTED_VERSIONS:
+			TRY(wt_rd_u16(&d, &sh->supported_version));
+			break;
+		case WT_EXT_COOKIE:
+			TRY(wt_rd_block_min(&d, 2, 1, &sub));
+			sh->cookie = sub.p;
+			sh->cookie_len = sub.len;
+			break;
+		case WT_EXT_KEY_SHARE:
+			/* HRR carries only the group, ServerHello a KeyShareEntry
+			 * (4.2.8); accept either and let hs13.c decide. */
+			if (d.len == 2) {
+				TRY(wt_rd_u16(&d, &sh->selected_group));
+			} else {
+				TRY(wt_rd_u16(&d, &sh->share_group));
+				TRY(wt_rd_block(&d, 2, &sub));
+				sh->share = sub.p;
+				sh->share_len = sub.len;
+			}
+			break;
+		case WT_EXT_PRE_SHARED_KEY:
+			sh->selected_identity_present = 1;
+			TRY(wt_rd_u16(&d, &sh->selected_identity));
+			break;
+		case WT_EXT_EC_POINT_FORMATS:
+			TRY(wt_rd_block_min(&d, 1, 1, &sub));
+			break;
+		case WT_EXT_SERVER_NAME:
+			break;   /* must be empty: checked below */
+		default:
+			continue;   /* unknown extensions are ignored, as Go does */
+		}
+		TRY(wt_rd_end(&d));
+	}
+	return 0;
+}
+
+int wt_parse_encrypted_extensions(wt_encrypted_extensions *ee,
+	const uint8_t *body, size_t len)
+{
+	wt_reader r;
+	ext_iter it;
+
+	memset(ee, 0, sizeof *ee);
+	memset(&it, 0, sizeof it);
+	wt_rd_init(&r, body, len);
+	TRY(wt_rd_block(&r, 2, &it.r));
+	TRY(wt_rd_end(&r));
+	while (it.r.len) {
+		uint16_t type;
+		wt_reader d;
+
+		TRY(ext_next(&it, &type, &d));
+		switch (type) {
+		case WT_EXT_ALPN:
+			TRY(read_alpn(&d, &ee->alpn, &ee->alpn_len));
+			break;
+		case WT_EXT_EARLY_DATA:
+			ee->early_data = 1;
+			break;
+		case WT_EXT_QUIC_PARAMS:
+			ee->quic_params = 1;
+			d.len = 0;
+			break;
+		case WT_EXT_SERVER_NAME:
+		case WT_EXT_SUPPORTED_GROUPS:
+			/* allowed in EE (RFC 8446 4.2 table); contents ignored */
+			d.len = 0;
+			break;
+		case WT_EXT_STATUS_REQUEST:
+		case WT_EXT_SIGNATURE_ALGS:
+		case WT_EXT_SCT:
+		case WT_EXT_PRE_SHARED_KEY:
+		case WT_EXT_SUPPORTED_VERSIONS:
+		case WT_EXT_COOKIE:
+		case WT_EXT_PSK_MODES:
+		case WT_EXT_CERT_AUTHORITIES:
+		case WT_EXT_SIG_ALGS_CERT:
+		case WT_EXT_KEY_SHARE:
+			/* RFC 8446 4.2: a known extension in the wrong message is
+			 * illegal_parameter; hs13.c raises it. */
+			if (!ee->forbidden) {
+				ee->forbidden = 1;
+				ee->forbidden_type = type;
+			}
+			d.len = 0;
+			break;
+		default:
+			d.len = 0;
+			break;
+		}
+		TRY(wt_rd_end(&d));
+	}
+	return 0;
+}
+
+int wt_parse_certificate_request(wt_certificate_request *cr,
+	const uint8_t *body, size_t len)
+{
+	wt_reader r, ctx;
+	ext_iter it;
+
+	memset(cr, 0, sizeof *cr);
+	memset(&it, 0, sizeof it);
+	wt_rd_init(&r, body, len);
+	TRY(wt_rd_block(&r, 1, &ctx));
+	cr->context = ctx.p;
+	cr->context_len = ctx.len;
+	TRY(wt_rd_block(&r, 2, &it.r));
+	TRY(wt_rd_end(&r));
+	while (it.r.len) {
+		uint16_t type;
+		wt_reader d, list;
+
+		TRY(ext_next(&it, &type, &d));
+		if (type == WT_EXT_SIGNATURE_ALGS) {
+			TRY(wt_rd_block_min(&d, 2, 2, &list));
+			if (list.len % 2) {
+				return WT_ALERT_DECODE_ERROR;
+			}
+			cr->has_sig_algs = 1;
+			TRY(wt_rd_end(&d));
+		}
+	}
+	/* RFC 8446 4.3.2: signature_algorithms MUST be specified. */
+	return cr->has_sig_algs ? 0 : WT_ALERT_DECODE_ERROR;
+}
+
+int wt_parse_certificate(const uint8_t *body, size_t len,
+	wt_peer_cert *certs, size_t max, size_t *count)
+{
+	wt_reader r, ctx, list;
+
+	*count = 0;
+	wt_rd_init(&r, body, len);
+	TRY(wt_rd_block(&r, 1, &ctx));
+	/* A server's certificate_request_context is empty (4.4.2). */
+	if (ctx.len != 0) {
+		return WT_ALERT_DECODE_ERROR;
+	}
+	TRY(wt_rd_block(&r, 3, &list));
+	TRY(wt_rd_end(&r));
+	while (list.len) {
+		wt_reader der, exts;
+
+		TRY(wt_rd_block_min(&list, 3, 1, &der));
+		/* Entry extensions (status_request, SCT, ...) are skipped. */
+		TRY(wt_rd_block(&list, 2, &exts));
+		if (*count == max) {
+			return WT_ALERT_BAD_CERTIFICATE;
+		}
+		certs[*count].der = der.p;
+		certs[*count].len = der.len;
+		(*count)++;
+	}
+	return 0;
+}
+
+int wt_parse_certificate_verify(const uint8_t *body, size_t len,
+	uint16_t *scheme, const uint8_t **sig, size_t *sig_len)
+{
+	wt_reader r, s;
+
+	wt_rd_init(&r, body, len);
+	TRY(wt_rd_u16(&r, scheme));
+	TRY(wt_rd_block_min(&r, 2, 1, &s));
+	TRY(wt_rd_end(&r));
+	*sig = s.p;
+	*sig_len = s.len;
+	return 0;
+}
+
+int wt_parse_new_session_ticket(wt_new_session_ticket *t,
+	const uint8_t *body, size_t len)
+{
+	wt_reader r, nonce, ticket;
+	ext_iter it;
+
+	memset(t, 0, sizeof *t);
+	memset(&it, 0, sizeof it);
+	wt_rd_init(&r, body, len);
+	TRY(wt_rd_u32(&r, &t->lifetime));
+	TRY(wt_rd_u32(&r, &t->age_add));
+	TRY(wt_rd_block(&r, 1, &nonce));
+	TRY(wt_rd_block_min(&r, 2, 1, &ticket));
+	TRY(wt_rd_block(&r, 2, &it.r));
+	TRY(wt_rd_end(&r));
+	t->nonce = nonce.p;
+	t->nonce_len = nonce.len;
+	t->ticket = ticket.p;
+	t->ticket_len = ticket.len;
+	while (it.r.len) {
+		uint16_t type;
+		wt_reader d;
+
+		TRY(ext_next(&it, &type, &d));
+		if (type == WT_EXT_EARLY_DATA) {
+			TRY(wt_rd_u32(&d, &t->max_early_data));
+			TRY(wt_rd_end(&d));
+		}
+	}
+	return 0;
+}

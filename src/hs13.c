@@ -1,0 +1,734 @@
+/*
+ * The TLS 1.3 client handshake (RFC 8446), ported from Go's
+ * crypto/tls handshake_client_tls13.go (../shared/seed). Each handler keeps
+ * Go's name and its checks, in Go's order, with Go's alert. Go's reads
+ * block; ours resume: the engine calls wt_hs13_message() once per complete
+ * handshake message and the state says which handler runs.
+ */
+#include "wt_internal.h"
+
+enum {
+	HS_WAIT_SH = 1,       /* ServerHello or HelloRetryRequest */
+	HS_WAIT_SH_AFTER_HRR, /* ServerHello after our second ClientHello */
+	HS_WAIT_EE,
+	HS_WAIT_CERT_OR_CR,
+	HS_WAIT_CERT,
+	HS_WAIT_CV,
+	HS_WAIT_FINISHED,
+	HS_DONE
+};
+
+#define TRY(x) do { int err_ = (x); if (err_) return err_; } while (0)
+
+static const uint8_t downgrade_tls12[8] = { 'D', 'O', 'W', 'N', 'G', 'R', 'D', 1 };
+static const uint8_t downgrade_tls11[8] = { 'D', 'O', 'W', 'N', 'G', 'R', 'D', 0 };
+
+#define MAX_TICKET_LIFETIME (7 * 24 * 3600)   /* RFC 8446 4.6.1 */
+
+void wt_hs13_keylog(wt_engine_ctx *cc, const char *label, const uint8_t *secret)
+{
+	static const char hex[] = "0123456789abcdef";
+	char line[48 + 1 + 64 + 1 + 96 + 1];
+	size_t n = strlen(label), i;
+
+	if (cc->cfg->keylog == NULL) {
+		return;
+	}
+	memcpy(line, label, n);
+	line[n++] = ' ';
+	for (i = 0; i < 32; i++) {
+		line[n++] = hex[cc->client_random[i] >> 4];
+		line[n++] = hex[cc->client_random[i] & 15];
+	}
+	line[n++] = ' ';
+	for (i = 0; i < cc->suite->hash_len; i++) {
+		line[n++] = hex[secret[i] >> 4];
+		line[n++] = hex[secret[i] & 15];
+	}
+	line[n] = 0;
+	cc->cfg->keylog(cc->cfg->keylog_ctx, line);
+	wt_wipe(line, sizeof line);
+}
+
+static int get_random(wt_engine_ctx *cc, uint8_t *out, size_t len)
+{
+	if (cc->host.random(cc->host.ctx, out, len) != 0) {
+		return wt_fail(cc, WT_ERR_RANDOM, "host random source failed");
+	}
+	return 0;
+}
+
+static int new_key_share(wt_engine_ctx *cc, uint16_t group)
+{
+	uint8_t rnd[48];
+	int err;
+
+	TRY(get_random(cc, rnd, sizeof rnd));
+	err = wt_kex_keygen(&cc->share, group, rnd, sizeof rnd);
+	wt_wipe(rnd, sizeof rnd);
+	if (err) {
+		return wt_fail(cc, WT_ALERT_INTERNAL_ERROR, "cannot generate key share");
+	}
+	return 0;
+}
+
+/* Encodes the ClientHello into cc->ch and queues it. */
+static int send_client_hello(wt_engine_ctx *cc)
+{
+	const wt_config *cfg = cc->cfg;
+	wt_client_hello ch;
+
+	memset(&ch, 0, sizeof ch);
+	ch.random = cc->client_random;
+	ch.session_id = cc->session_id;
+	ch.session_id_len = cc->session_id_len;
+	ch.suites = cc->suites;
+	ch.suite_count = cc->suite_count;
+	ch.groups = cc->groups;
+	ch.group_count = cc->group_count;
+	ch.share = &cc->share;
+	ch.server_name = cfg->server_name;
+	ch.alpn = cfg->alpn;
+	ch.alpn_count = cfg->alpn_count;
+	if (cc->cookie_len) {
+		ch.cookie = cc->cookie;
+		ch.cookie_len = cc->cookie_len;
+	}
+	if (wt_hello_write(&ch, cc->ch, sizeof cc->ch, &cc->ch_len)) {
+		return wt_fail(cc, WT_ALERT_INTERNAL_ERROR, "ClientHello too large");
+	}
+	return wt_rec_queue(cc, WT_CT_HANDSHAKE, cc->ch, cc->ch_len, WT_MAX_PLAINTEXT);
+}
+
+int wt_hs13_start(wt_engine_ctx *cc)
+{
+	/* Random bytes are drawn in a fixed order (client random, key share,
+	 * session id) so a deterministic host can replay RFC 8448. */
+	TRY(get_random(cc, cc->client_random, 32));
+	TRY(new_key_share(cc, cc->groups[0]));
+	if (!cc->cfg->no_middlebox_compat) {
+		/* RFC 8446 D.4: a non-empty legacy_session_id. */
+		cc->session_id_len = 32;
+		TRY(get_random(cc, cc->session_id, 32));
+	}
+	cc->hs_state = HS_WAIT_SH;
+	return send_client_hello(cc);
+}
+
+/* Go: sendDummyChangeCipherSpec (RFC 8446 D.4). */
+static int send_dummy_change_cipher_spec(wt_engine_ctx *cc)
+{
+	static const uint8_t one = 1;
+
+	if (cc->cfg->no_middlebox_compat || cc->sent_ccs) {
+		return 0;
+	}
+	cc->sent_ccs = 1;
+	return wt_rec_queue(cc, WT_CT_CHANGE_CIPHER_SPEC, &one, 1, 1);
+}
+
+static int offered_suite(const wt_engine_ctx *cc, uint16_t id)
+{
+	size_t i;
+
+	for (i = 0; i < cc->suite_count; i++) {
+		if (cc->suites[i] == id) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int offered_group(const wt_engine_ctx *cc, uint16_t id)
+{
+	size_t i;
+
+	for (i = 0; i < cc->group_count; i++) {
+		if (cc->groups[i] == id) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Go: pickTLSVersion and the downgrade canaries (handshake_client.go),
+ * applied to the first ServerHello or HelloRetryRequest. */
+static int pick_tls_version(wt_engine_ctx *cc, const wt_server_hello *sh)
+{
+	uint16_t peer = sh->supported_version ? sh->supported_version : sh->vers;
+
+	/* RFC 8446 4.1.3: a server negotiating TLS 1.2 or below to a TLS 1.3
+	 * client sets these in its random; seeing them means a MitM removed
+	 * our TLS 1.3 offer. */
+	if (peer < 0x0304 && (memcmp(sh->random + 24, downgrade_tls12, 8) == 0
+		|| memcmp(sh->random + 24, downgrade_tls11, 8) == 0))
+	{
+		return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
+			"downgrade attempt detected, possibly due to a MitM attack or a broken middlebox");
+	}
+	if (peer != 0x0304) {
+		return wt_fail(cc, WT_ALERT_PROTOCOL_VERSION,
+			"server selected unsupported protocol version (we offer TLS 1.3 only)");
+	}
+	return 0;
+}
+
+/* Go: checkServerHelloOrHRR. Sets cc->suite. */
+static int check_server_hello_or_hrr(wt_engine_ctx *cc, const wt_server_hello *sh)
+{
+	const wt_suite *selected;
+
+	if (sh->supported_version == 0) {
+		return wt_fail(cc, WT_ALERT_MISSING_EXTENSION,
+			"server selected TLS 1.3 using the legacy version field");
+	}
+	if (sh->supported_version != 0x0304) {
+		return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
+			"server selected an invalid version after a HelloRetryRequest");
+	}
+	if (sh->vers != 0x0303) {
+		return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
+			"server sent an incorrect legacy version");
+	}
+	if (sh->ocsp_stapling || sh->ticket_supported || sh->extended_master_secret
+		|| sh->secure_renegotiation_supported || sh->secure_renegotiation_len
+		|| sh->alpn || sh->scts)
+	{
+		return wt_fail(cc, WT_ALERT_UNSUPPORTED_EXTENSION,
+			"server sent a ServerHello extension forbidden in TLS 1.3");
+	}
+	if (sh->session_id_len != cc->session_id_len
+		|| memcmp(sh->session_id, cc->session_id, cc->session_id_len) != 0)
+	{
+		return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
+			"server did not echo the legacy session ID");
+	}
+	if (sh->compression != 0) {
+		return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
+			"server selected unsupported compression format");
+	}
+	selected = offered_suite(cc, sh->cipher_suite) ? wt_suite_get(sh->cipher_suite) : NULL;
+	if (cc->suite != NULL && selected != cc->suite) {
+		return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
+			"server changed cipher suite after a HelloRetryRequest");
+	}
+	if (selected == NULL) {
+		return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
+			"server chose an unconfigured cipher suite");
+	}
+	cc->suite = selected;
+	return 0;
+}
+
+static void transcript_add_message_hash(wt_engine_ctx *cc)
+{
+	uint8_t h[WT_MAX_HASH], hdr[4];
+
+	/* RFC 8446 4.4.1: the first ClientHello is replaced by
+	 * message_hash(254) || 00 00 Hash.length || Hash(ClientHello1). */
+	wt_transcript_hash(&cc->transcript, h);
+	wt_transcript_init(&cc->transcript, cc->suite);
+	hdr[0] = WT_HS_MESSAGE_HASH;
+	hdr[1] = 0;
+	hdr[2] = 0;
+	hdr[3] = (uint8_t)cc->suite->hash_len;
+	wt_transcript_add(&cc->transcript, hdr, 4);
+	wt_transcript_add(&cc->transcript, h, cc->suite->hash_len);
+}
+
+/* Go: processHelloRetryRequest (up to sending the new ClientHello; the
+ * ServerHello that answers it arrives in HS_WAIT_SH_AFTER_HRR). */
+static int process_hello_retry_request(wt_engine_ctx *cc,
+	const wt_server_hello *sh, const uint8_t *msg, size_t len)
+{
+	transcript_add_message_hash(cc);
+	wt_transcript_add(&cc->transcript, msg, len);
+
+	/* The only HRR extensions we support are key_share and cookie, and
+	 * the HRR must change something (RFC 8446 4.1.4). */
+	if (sh->selected_group == 0 && sh->cookie == NULL) {
+		return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
+			"server sent an unnecessary HelloRetryRequest message");
+	}
+	if (sh->cookie != NULL) {
+		if (sh->cookie_len > sizeof cc->cookie) {
+			return wt_fail(cc, WT_ALERT_INTERNAL_ERROR,
+				"HelloRetryRequest cookie larger than we support");
+		}
+		memcpy(cc->cookie, sh->cookie, sh->cookie_len);
+		cc->cookie_len = sh->cookie_len;
+	}
+	if (sh->share_group != 0) {
+		return wt_fail(cc, WT_ALERT_DECODE_ERROR,
+			"received malformed key_share extension");
+	}
+	if (sh->selected_group != 0) {
+		if (!offered_group(cc, sh->selected_group)) {
+			return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
+				"server selected unsupported group");
+		}
+		if (sh->selected_group == cc->share.group) {
+			return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
+				"server sent an unnecessary HelloRetryRequest key_share");
+		}
+		wt_kex_wipe(&cc->share);
+		TRY(new_key_share(cc, sh->selected_group));
+	}
+	cc->hrr_seen = 1;
+	TRY(send_client_hello(cc));
+	wt_transcript_add(&cc->transcript, cc->ch, cc->ch_len);
+	cc->hs_state = HS_WAIT_SH_AFTER_HRR;
+	return 0;
+}
+
+/* Go: processServerHello */
+static int process_server_hello(wt_engine_ctx *cc, const wt_server_hello *sh)
+{
+	if (memcmp(sh->random, wt_hrr_random, 32) == 0) {
+		return wt_fail(cc, WT_ALERT_UNEXPECTED_MESSAGE,
+			"server sent two HelloRetryRequest messages");
+	}
+	if (sh->cookie_len != 0) {
+		return wt_fail(cc, WT_ALERT_UNSUPPORTED_EXTENSION,
+			"server sent a cookie in a normal ServerHello");
+	}
+	if (sh->selected_group != 0) {
+		return wt_fail(cc, WT_ALERT_DECODE_ERROR, "malformed key_share extension");
+	}
+	if (sh->share_group == 0) {
+		return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
+			"server did not send a key share");
+	}
+	if (sh->share_group != cc->share.group) {
+		return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
+			"server selected unsupported group");
+	}
+	if (!sh->selected_identity_present) {
+		return 0;
+	}
+	/* We offered no PSK identities (resumption comes later), so any
+	 * selected_identity is out of range. */
+	return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
+		"server selected an invalid PSK");
+}
+
+/* Go: establishHandshakeKeys */
+static int establish_handshake_keys(wt_engine_ctx *cc, const wt_server_hello *sh)
+{
+	uint8_t shared[48], th[WT_MAX_HASH];
+	size_t shared_len;
+	int err;
+
+	err = wt_kex_derive(&cc->share, sh->share, sh->share_len, shared, &shared_len);
+	wt_kex_wipe(&cc->share);
+	if (err) {
+		wt_wipe(shared, sizeof shared);
+		return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER, "invalid server key share");
+	}
+	cc->group = sh->share_group;
+	wt_ks_early(&cc->ks, cc->suite, NULL, 0);
+	wt_transcript_hash(&cc->transcript, th);
+	err = wt_ks_handshake(&cc->ks, shared, shared_len, th);
+	wt_wipe(shared, sizeof shared);
+	if (err) {
+		return wt_fail(cc, WT_ALERT_INTERNAL_ERROR, "key schedule out of order");
+	}
+	wt_rec_set_write_secret(cc, cc->ks.client_hs);
+	wt_rec_set_read_secret(cc, cc->ks.server_hs);
+	wt_hs13_keylog(cc, "CLIENT_HANDSHAKE_TRAFFIC_SECRET", cc->ks.client_hs);
+	wt_hs13_keylog(cc, "SERVER_HANDSHAKE_TRAFFIC_SECRET", cc->ks.server_hs);
+	return 0;
+}
+
+static int on_server_hello(wt_engine_ctx *cc, const uint8_t *msg, size_t len)
+{
+	wt_server_hello sh;
+
+	if (wt_parse_server_hello(&sh, msg + 4, len - 4)) {
+		return wt_fail(cc, WT_ALERT_DECODE_ERROR, "malformed ServerHello");
+	}
+	if (cc->hs_state == HS_WAIT_SH) {
+		TRY(pick_tls_version(cc, &sh));
+	}
+	TRY(check_server_hello_or_hrr(cc, &sh));
+	if (cc->hs_state == HS_WAIT_SH) {
+		wt_transcript_init(&cc->transcript, cc->suite);
+		wt_transcript_add(&cc->transcript, cc->ch, cc->ch_len);
+		if (memcmp(sh.random, wt_hrr_random, 32) == 0) {
+			TRY(send_dummy_change_cipher_spec(cc));
+			return process_hello_retry_request(cc, &sh, msg, len);
+		}
+	}
+	wt_transcript_add(&cc->transcript, msg, len);
+	TRY(process_server_hello(cc, &sh));
+	TRY(send_dummy_change_cipher_spec(cc));
+	TRY(establish_handshake_keys(cc, &sh));
+	cc->hs_state = HS_WAIT_EE;
+	return 0;
+}
+
+/* Go: checkALPN */
+static int check_alpn(wt_engine_ctx *cc, const uint8_t *proto, size_t len)
+{
+	const wt_config *cfg = cc->cfg;
+	size_t i;
+
+	if (proto == NULL) {
+		return 0;
+	}
+	if (cfg->alpn_count == 0) {
+		return wt_fail(cc, WT_ALERT_NO_APPLICATION_PROTOCOL,
+			"server advertised unrequested ALPN extension");
+	}
+	for (i = 0; i < cfg->alpn_count; i++) {
+		if (strlen(cfg->alpn[i]) == len && memcmp(cfg->alpn[i], proto, len) == 0) {
+			memcpy(cc->alpn, proto, len);
+			cc->alpn[len] = 0;
+			cc->alpn_set = 1;
+			return 0;
+		}
+	}
+	return wt_fail(cc, WT_ALERT_NO_APPLICATION_PROTOCOL,
+		"server selected unadvertised ALPN protocol");
+}
+
+/* Go: readServerParameters */
+static int read_server_parameters(wt_engine_ctx *cc, const uint8_t *msg, size_t len)
+{
+	wt_encrypted_extensions ee;
+
+	if (wt_parse_encrypted_extensions(&ee, msg + 4, len - 4)) {
+		return wt_fail(cc, WT_ALERT_DECODE_ERROR, "malformed EncryptedExtensions");
+	}
+	wt_transcript_add(&cc->transcript, msg, len);
+	TRY(check_alpn(cc, ee.alpn, ee.alpn_len));
+	if (ee.quic_params) {
+		return wt_fail(cc, WT_ALERT_UNSUPPORTED_EXTENSION,
+			"server sent an unexpected quic_transport_parameters extension");
+	}
+	if (ee.early_data) {
+		return wt_fail(cc, WT_ALERT_UNSUPPORTED_EXTENSION,
+			"server sent an unexpected early_data extension");
+	}
+	if (ee.forbidden) {
+		return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
+			"server sent an extension not allowed in EncryptedExtensions");
+	}
+	cc->hs_state = HS_WAIT_CERT_OR_CR;
+	return 0;
+}
+
+static int on_certificate_request(wt_engine_ctx *cc, const uint8_t *msg, size_t len)
+{
+	wt_certificate_request cr;
+
+	if (wt_parse_certificate_request(&cr, msg + 4, len - 4)) {
+		return wt_fail(cc, WT_ALERT_DECODE_ERROR, "malformed CertificateRequest");
+	}
+	wt_transcript_add(&cc->transcript, msg, len);
+	memcpy(cc->cr_context, cr.context, cr.context_len);
+	cc->cr_context_len = cr.context_len;
+	cc->cert_requested = 1;
+	cc->hs_state = HS_WAIT_CERT;
+	return 0;
+}
+
+/* Go: verifyServerCertificate (handshake_client.go) */
+static int verify_server_certificate(wt_engine_ctx *cc)
+{
+	const wt_config *cfg = cc->cfg;
+	const char *host = cfg->server_name ? cfg->server_name : cfg->verify_ip;
+	const char *reason = NULL;
+	int err;
+
+	err = wt_x509_verify(cc->certs, cc->cert_count, cfg->trust_anchors,
+		cfg->trust_anchor_count, host, cc->host.now_ms(cc->host.ctx) / 1000,
+		cfg->verify_mode == WT_VERIFY_NONE, &cc->leaf, &reason);
+	if (err) {
+		return wt_fail(cc, err, reason ? reason : "certificate verification failed");
+	}
+	cc->verified = cfg->verify_mode != WT_VERIFY_NONE;
+	if (cfg->verify_cb) {
+		wt_conn_info info;
+
+		wt_engine_info(cc, &info);
+		if (cfg->verify_cb(cfg->verify_ctx, &info) != 0) {
+			return wt_fail(cc, WT_ERR_CALLBACK,
+				"the verify callback rejected the connection");
+		}
+	}
+	return 0;
+}
+
+/* Go: readServerCertificate, the Certificate half. */
+static int read_server_certificate(wt_engine_ctx *cc, const uint8_t *msg, size_t len)
+{
+	wt_peer_cert certs[WT_MAX_PEER_CERTS];
+	size_t n, i, used = 0;
+	int err;
+
+	err = wt_parse_certificate(msg + 4, len - 4, certs, WT_MAX_PEER_CERTS, &n);
+	if (err) {
+		return wt_fail(cc, err, err == WT_ALERT_BAD_CERTIFICATE
+			? "server sent too many certificates" : "malformed Certificate");
+	}
+	wt_transcript_add(&cc->transcript, msg, len);
+	if (n == 0) {
+		return wt_fail(cc, WT_ALERT_DECODE_ERROR,
+			"received empty certificates message");
+	}
+	/* Keep copies: the reassembly buffer is reused for the next message. */
+	for (i = 0; i < n; i++) {
+		if (certs[i].len > sizeof cc->chain - used) {
+			return wt_fail(cc, WT_ALERT_BAD_CERTIFICATE,
+				"server certificate chain larger than we support");
+		}
+		memcpy(cc->chain + used, certs[i].der, certs[i].len);
+		cc->certs[i].der = cc->chain + used;
+		cc->certs[i].len = certs[i].len;
+		used += certs[i].len;
+	}
+	cc->cert_count = n;
+	TRY(verify_server_certificate(cc));
+	cc->hs_state = HS_WAIT_CV;
+	return 0;
+}
+
+/* The content covered by a CertificateVerify signature (RFC 8446 4.4.3). */
+static size_t signed_message(const wt_engine_ctx *cc, const char *context, uint8_t *out)
+{
+	size_t n = strlen(context);
+
+	memset(out, 0x20, 64);
+	memcpy(out + 64, context, n + 1);   /* with the 0 separator */
+	wt_transcript_hash(&cc->transcript, out + 64 + n + 1);
+	return 64 + n + 1 + cc->suite->hash_len;
+}
+
+/* Go: readServerCertificate, the CertificateVerify half. */
+static int read_server_certificate_verify(wt_engine_ctx *cc, const uint8_t *msg, size_t len)
+{
+	uint8_t content[64 + 34 + WT_MAX_HASH];
+	const uint8_t *sig;
+	size_t sig_len, n;
+	uint16_t scheme;
+
+	if (wt_parse_certificate_verify(msg + 4, len - 4, &scheme, &sig, &sig_len)) {
+		return wt_fail(cc, WT_ALERT_DECODE_ERROR, "malformed CertificateVerify");
+	}
+	/* RFC 8446 4.4.3: PKCS#1 v1.5 and SHA-1 are not allowed here. */
+	if ((scheme >> 8) == 0x02 || scheme == WT_SIG_RSA_PKCS1_SHA256
+		|| scheme == WT_SIG_RSA_PKCS1_SHA384 || scheme == WT_SIG_RSA_PKCS1_SHA512)
+	{
+		return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
+			"certificate used with invalid signature algorithm (PKCS#1 v1.5 or SHA-1)");
+	}
+	if (!wt_hello_offers_sigalg(scheme)) {
+		return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
+			"certificate used with invalid signature algorithm");
+	}
+	n = signed_message(cc, "TLS 1.3, server CertificateVerify", content);
+	if (wt_sig_verify(scheme, &cc->leaf.pkey, content, n, sig, sig_len) != 0) {
+		return wt_fail(cc, WT_ALERT_DECRYPT_ERROR,
+			"invalid signature by the server certificate");
+	}
+	cc->sigalg = scheme;
+	wt_transcript_add(&cc->transcript, msg, len);
+	cc->hs_state = HS_WAIT_FINISHED;
+	return 0;
+}
+
+/* Queues a handshake message and adds it to the transcript. */
+static int write_handshake(wt_engine_ctx *cc, const uint8_t *msg, size_t len)
+{
+	wt_transcript_add(&cc->transcript, msg, len);
+	return wt_rec_queue(cc, WT_CT_HANDSHAKE, msg, len, WT_MAX_PLAINTEXT);
+}
+
+/* Go: sendClientCertificate. No client certificate support yet: answer a
+ * CertificateRequest with an empty Certificate (RFC 8446 4.4.2.4 lets the
+ * server decide whether to continue). */
+static int send_client_certificate(wt_engine_ctx *cc)
+{
+	uint8_t msg[4 + 1 + 255 + 3];
+	wt_writer w;
+	size_t m, c;
+
+	if (!cc->cert_requested) {
+		return 0;
+	}
+	wt_wr_init(&w, msg, sizeof msg);
+	wt_wr_u8(&w, WT_HS_CERTIFICATE);
+	m = wt_wr_open(&w, 3);
+	c = wt_wr_open(&w, 1);
+	wt_wr_bytes(&w, cc->cr_context, cc->cr_context_len);
+	wt_wr_close(&w, c, 1);
+	wt_wr_u24(&w, 0);   /* empty certificate_list */
+	wt_wr_close(&w, m, 3);
+	return write_handshake(cc, msg, w.len);
+}
+
+/* Go: sendClientFinished */
+static int send_client_finished(wt_engine_ctx *cc)
+{
+	uint8_t msg[4 + WT_MAX_HASH], th[WT_MAX_HASH];
+	size_t hl = cc->suite->hash_len;
+
+	wt_transcript_hash(&cc->transcript, th);
+	msg[0] = WT_HS_FINISHED;
+	msg[1] = 0;
+	msg[2] = 0;
+	msg[3] = (uint8_t)hl;
+	wt_ks_finished(cc->suite, cc->ks.client_hs, th, msg + 4);
+	TRY(write_handshake(cc, msg, 4 + hl));
+	wt_wipe(msg, sizeof msg);
+	wt_rec_set_write_secret(cc, cc->ks.client_ap);
+	wt_transcript_hash(&cc->transcript, th);
+	if (wt_ks_resumption(&cc->ks, th)) {
+		return wt_fail(cc, WT_ALERT_INTERNAL_ERROR, "key schedule out of order");
+	}
+	return 0;
+}
+
+/* Go: readServerFinished, then the client flight. */
+static int read_server_finished(wt_engine_ctx *cc, const uint8_t *msg, size_t len)
+{
+	uint8_t expected[WT_MAX_HASH], th[WT_MAX_HASH];
+	size_t hl = cc->suite->hash_len;
+	int ok;
+
+	wt_transcript_hash(&cc->transcript, th);
+	wt_ks_finished(cc->suite, cc->ks.server_hs, th, expected);
+	ok = len - 4 == hl && wt_ct_equal(expected, msg + 4, hl);
+	wt_wipe(expected, sizeof expected);
+	if (!ok) {
+		return wt_fail(cc, WT_ALERT_DECRYPT_ERROR, "invalid server finished hash");
+	}
+	wt_transcript_add(&cc->transcript, msg, len);
+
+	/* Secrets that take context through the server Finished. */
+	wt_transcript_hash(&cc->transcript, th);
+	if (wt_ks_master(&cc->ks, th)) {
+		return wt_fail(cc, WT_ALERT_INTERNAL_ERROR, "key schedule out of order");
+	}
+	wt_rec_set_read_secret(cc, cc->ks.server_ap);
+	wt_hs13_keylog(cc, "CLIENT_TRAFFIC_SECRET_0", cc->ks.client_ap);
+	wt_hs13_keylog(cc, "SERVER_TRAFFIC_SECRET_0", cc->ks.server_ap);
+	wt_hs13_keylog(cc, "EXPORTER_SECRET", cc->ks.exporter);
+
+	TRY(send_client_certificate(cc));
+	TRY(send_client_finished(cc));
+	/* Handshake traffic secrets are no longer needed. */
+	wt_wipe(cc->ks.client_hs, sizeof cc->ks.client_hs);
+	wt_wipe(cc->ks.server_hs, sizeof cc->ks.server_hs);
+	cc->handshake_done = 1;
+	cc->hs_state = HS_DONE;
+	return 0;
+}
+
+/* Go: handleNewSessionTicket. Tickets are validated and counted; storing
+ * and offering them is the resumption work (not yet built). */
+static int handle_new_session_ticket(wt_engine_ctx *cc, const uint8_t *msg, size_t len)
+{
+	wt_new_session_ticket t;
+
+	if (wt_parse_new_session_ticket(&t, msg + 4, len - 4)) {
+		return wt_fail(cc, WT_ALERT_DECODE_ERROR, "malformed NewSessionTicket");
+	}
+	if (t.lifetime == 0) {
+		return 0;   /* RFC 8446 4.6.1: discard immediately */
+	}
+	if (t.lifetime > MAX_TICKET_LIFETIME) {
+		return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
+			"received a session ticket with invalid lifetime");
+	}
+	cc->ticket_lifetime = t.lifetime;
+	cc->tickets_seen++;
+	return 0;
+}
+
+/* Go: handleKeyUpdate (conn.go) */
+static int handle_key_update(wt_engine_ctx *cc, const uint8_t *msg, size_t len)
+{
+	if (len != 5) {
+		return wt_fail(cc, WT_ALERT_DECODE_ERROR, "malformed KeyUpdate");
+	}
+	if (msg[4] > 1) {
+		/* RFC 8446 4.6.3 */
+		return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
+			"KeyUpdate with an invalid request_update value");
+	}
+	if (++cc->key_updates > WT_MAX_KEY_UPDATES) {
+		return wt_fail(cc, WT_ALERT_UNEXPECTED_MESSAGE,
+			"too many KeyUpdate messages without application data");
+	}
+	wt_ks_next_secret(cc->suite, cc->ks.server_ap);
+	wt_rec_set_read_secret(cc, cc->ks.server_ap);
+	if (msg[4] == 1 && !cc->close_sent) {
+		return wt_engine_key_update(cc, 0);
+	}
+	return 0;
+}
+
+int wt_engine_key_update(wt_engine_ctx *cc, int request_peer)
+{
+	uint8_t msg[5] = { WT_HS_KEY_UPDATE, 0, 0, 1, 0 };
+
+	if (cc->err || !cc->handshake_done || cc->close_sent) {
+		return WT_ERR_BAD_STATE;
+	}
+	msg[4] = request_peer ? 1 : 0;
+	wt_rec_seal_app(cc);
+	TRY(wt_rec_queue(cc, WT_CT_HANDSHAKE, msg, sizeof msg, WT_MAX_PLAINTEXT));
+	wt_ks_next_secret(cc->suite, cc->ks.client_ap);
+	wt_rec_set_write_secret(cc, cc->ks.client_ap);
+	return 0;
+}
+
+int wt_hs13_message(wt_engine_ctx *cc, const uint8_t *msg, size_t len)
+{
+	uint8_t type = msg[0];
+
+	switch (cc->hs_state) {
+	case HS_WAIT_SH:
+	case HS_WAIT_SH_AFTER_HRR:
+		if (type == WT_HS_SERVER_HELLO) {
+			return on_server_hello(cc, msg, len);
+		}
+		break;
+	case HS_WAIT_EE:
+		if (type == WT_HS_ENCRYPTED_EXTENSIONS) {
+			return read_server_parameters(cc, msg, len);
+		}
+		break;
+	case HS_WAIT_CERT_OR_CR:
+		if (type == WT_HS_CERTIFICATE_REQUEST) {
+			return on_certificate_request(cc, msg, len);
+		}
+		/* fall through */
+	case HS_WAIT_CERT:
+		if (type == WT_HS_CERTIFICATE) {
+			return read_server_certificate(cc, msg, len);
+		}
+		break;
+	case HS_WAIT_CV:
+		if (type == WT_HS_CERTIFICATE_VERIFY) {
+			return read_server_certificate_verify(cc, msg, len);
+		}
+		break;
+	case HS_WAIT_FINISHED:
+		if (type == WT_HS_FINISHED) {
+			return read_server_finished(cc, msg, len);
+		}
+		break;
+	case HS_DONE:
+		if (type == WT_HS_NEW_SESSION_TICKET) {
+			return handle_new_session_ticket(cc, msg, len);
+		}
+		if (type == WT_HS_KEY_UPDATE) {
+			return handle_key_update(cc, msg, len);
+		}
+		break;
+	}
+	return wt_fail(cc, WT_ALERT_UNEXPECTED_MESSAGE, "unexpected handshake message");
+}

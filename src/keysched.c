@@ -1,0 +1,250 @@
+/*
+ * TLS 1.3 key schedule (RFC 8446 7.1) on BearSSL's HMAC. BearSSL's HKDF
+ * API cannot expand an existing secret, so HKDF-Expand is written here
+ * from RFC 5869 2.3.
+ */
+#include "wt_internal.h"
+
+void wt_hkdf_extract(const wt_suite *s, const uint8_t *salt, size_t salt_len,
+	const uint8_t *ikm, size_t ikm_len, uint8_t *out)
+{
+	static const uint8_t zeros[WT_MAX_HASH];
+	br_hmac_key_context kc;
+	br_hmac_context hc;
+
+	/* RFC 5869 2.2: a missing salt is hash_len zeros; so is a missing IKM
+	 * in RFC 8446 7.1. */
+	if (salt == NULL) {
+		salt = zeros;
+		salt_len = s->hash_len;
+	}
+	if (ikm == NULL) {
+		ikm = zeros;
+		ikm_len = s->hash_len;
+	}
+	br_hmac_key_init(&kc, s->hash, salt, salt_len);
+	br_hmac_init(&hc, &kc, 0);
+	br_hmac_update(&hc, ikm, ikm_len);
+	br_hmac_out(&hc, out);
+	wt_wipe(&kc, sizeof kc);
+	wt_wipe(&hc, sizeof hc);
+}
+
+void wt_hkdf_expand(const wt_suite *s, const uint8_t *prk,
+	const uint8_t *info, size_t info_len, uint8_t *out, size_t out_len)
+{
+	br_hmac_key_context kc;
+	br_hmac_context hc;
+	uint8_t t[WT_MAX_HASH];
+	size_t tlen = 0, done = 0;
+	uint8_t counter = 1;
+
+	br_hmac_key_init(&kc, s->hash, prk, s->hash_len);
+	while (done < out_len) {
+		size_t n;
+
+		/* T(i) = HMAC(PRK, T(i-1) | info | i) */
+		br_hmac_init(&hc, &kc, 0);
+		br_hmac_update(&hc, t, tlen);
+		br_hmac_update(&hc, info, info_len);
+		br_hmac_update(&hc, &counter, 1);
+		br_hmac_out(&hc, t);
+		tlen = s->hash_len;
+		n = out_len - done < tlen ? out_len - done : tlen;
+		memcpy(out + done, t, n);
+		done += n;
+		counter++;
+	}
+	wt_wipe(t, sizeof t);
+	wt_wipe(&kc, sizeof kc);
+	wt_wipe(&hc, sizeof hc);
+}
+
+void wt_hkdf_expand_label(const wt_suite *s, const uint8_t *secret,
+	const char *label, const uint8_t *context, size_t context_len,
+	uint8_t *out, size_t out_len)
+{
+	/* struct { uint16 length; opaque label<7..255> = "tls13 " + Label;
+	 *          opaque context<0..255>; } HkdfLabel;   (RFC 8446 7.1) */
+	uint8_t info[2 + 1 + 255 + 1 + 255];
+	wt_writer w;
+	size_t mark;
+
+	wt_wr_init(&w, info, sizeof info);
+	wt_wr_u16(&w, (uint16_t)out_len);
+	mark = wt_wr_open(&w, 1);
+	wt_wr_bytes(&w, "tls13 ", 6);
+	wt_wr_bytes(&w, label, strlen(label));
+	wt_wr_close(&w, mark, 1);
+	mark = wt_wr_open(&w, 1);
+	wt_wr_bytes(&w, context, context_len);
+	wt_wr_close(&w, mark, 1);
+	/* Labels are ours and contexts are hashes or short exporter contexts
+	 * (checked by wt_ks_export), so this cannot overflow. */
+	wt_hkdf_expand(s, secret, info, w.len, out, out_len);
+}
+
+/* Derive-Secret(Secret, Label, Messages) with the transcript hash given. */
+static void derive_secret(const wt_suite *s, const uint8_t *secret,
+	const char *label, const uint8_t *th, uint8_t *out)
+{
+	wt_hkdf_expand_label(s, secret, label, th, s->hash_len, out, s->hash_len);
+}
+
+/* Hash of the empty string, the context for "derived" (RFC 8446 7.1). */
+static void empty_hash(const wt_suite *s, uint8_t *out)
+{
+	br_hash_compat_context h;
+
+	s->hash->init(&h.vtable);
+	s->hash->out(&h.vtable, out);
+}
+
+/* secret = HKDF-Extract(Derive-Secret(secret, "derived", ""), ikm) */
+static void next_stage(wt_keysched *ks, const uint8_t *ikm, size_t ikm_len)
+{
+	const wt_suite *s = ks->suite;
+	uint8_t eh[WT_MAX_HASH], derived[WT_MAX_HASH];
+
+	empty_hash(s, eh);
+	derive_secret(s, ks->secret, "derived", eh, derived);
+	wt_hkdf_extract(s, derived, s->hash_len, ikm, ikm_len, ks->secret);
+	wt_wipe(derived, sizeof derived);
+}
+
+int wt_ks_early(wt_keysched *ks, const wt_suite *s, const uint8_t *psk,
+	size_t psk_len)
+{
+	wt_ks_wipe(ks);
+	ks->suite = s;
+	wt_hkdf_extract(s, NULL, 0, psk, psk_len, ks->secret);
+	ks->stage = WT_KS_EARLY;
+	return 0;
+}
+
+int wt_ks_handshake(wt_keysched *ks, const uint8_t *ecdhe, size_t ecdhe_len,
+	const uint8_t *th)
+{
+	const wt_suite *s = ks->suite;
+
+	if (ks->stage != WT_KS_EARLY) {
+		return WT_ERR_BAD_STATE;
+	}
+	next_stage(ks, ecdhe, ecdhe_len);
+	derive_secret(s, ks->secret, "c hs traffic", th, ks->client_hs);
+	derive_secret(s, ks->secret, "s hs traffic", th, ks->server_hs);
+	ks->stage = WT_KS_HANDSHAKE;
+	return 0;
+}
+
+int wt_ks_master(wt_keysched *ks, const uint8_t *th)
+{
+	const wt_suite *s = ks->suite;
+
+	if (ks->stage != WT_KS_HANDSHAKE) {
+		return WT_ERR_BAD_STATE;
+	}
+	next_stage(ks, NULL, 0);
+	derive_secret(s, ks->secret, "c ap traffic", th, ks->client_ap);
+	derive_secret(s, ks->secret, "s ap traffic", th, ks->server_ap);
+	derive_secret(s, ks->secret, "exp master", th, ks->exporter);
+	ks->stage = WT_KS_MASTER;
+	return 0;
+}
+
+int wt_ks_resumption(wt_keysched *ks, const uint8_t *th)
+{
+	if (ks->stage != WT_KS_MASTER) {
+		return WT_ERR_BAD_STATE;
+	}
+	derive_secret(ks->suite, ks->secret, "res master", th, ks->resumption);
+	return 0;
+}
+
+void wt_ks_finished(const wt_suite *s, const uint8_t *base_key,
+	const uint8_t *th, uint8_t *out)
+{
+	uint8_t finished_key[WT_MAX_HASH];
+	br_hmac_key_context kc;
+	br_hmac_context hc;
+
+	/* RFC 8446 4.4.4: finished_key = HKDF-Expand-Label(BaseKey,
+	 * "finished", "", Hash.length); verify_data = HMAC(finished_key, th) */
+	wt_hkdf_expand_label(s, base_key, "finished", NULL, 0, finished_key,
+		s->hash_len);
+	br_hmac_key_init(&kc, s->hash, finished_key, s->hash_len);
+	br_hmac_init(&hc, &kc, 0);
+	br_hmac_update(&hc, th, s->hash_len);
+	br_hmac_out(&hc, out);
+	wt_wipe(finished_key, sizeof finished_key);
+	wt_wipe(&kc, sizeof kc);
+	wt_wipe(&hc, sizeof hc);
+}
+
+void wt_ks_traffic_keys(const wt_suite *s, const uint8_t *secret,
+	uint8_t *key, uint8_t iv[12])
+{
+	wt_hkdf_expand_label(s, secret, "key", NULL, 0, key, s->key_len);
+	wt_hkdf_expand_label(s, secret, "iv", NULL, 0, iv, 12);
+}
+
+void wt_ks_next_secret(const wt_suite *s, uint8_t *secret)
+{
+	uint8_t next[WT_MAX_HASH];
+
+	wt_hkdf_expand_label(s, secret, "traffic upd", NULL, 0, next, s->hash_len);
+	memcpy(secret, next, s->hash_len);
+	wt_wipe(next, sizeof next);
+}
+
+int wt_ks_export(const wt_keysched *ks, const char *label,
+	const uint8_t *context, size_t context_len, uint8_t *out, size_t out_len)
+{
+	const wt_suite *s = ks->suite;
+	uint8_t eh[WT_MAX_HASH], secret[WT_MAX_HASH], ch[WT_MAX_HASH];
+	br_hash_compat_context h;
+
+	if (ks->stage != WT_KS_MASTER) {
+		return WT_ERR_BAD_STATE;
+	}
+	/* The label goes into an opaque<7..255> with the "tls13 " prefix and
+	 * out_len into a uint16 (RFC 8446 7.1). */
+	if (label == NULL || strlen(label) > 249 || out_len > 0xffff
+		|| out_len > 255 * s->hash_len)
+	{
+		return WT_ERR_BAD_CONFIG;
+	}
+	/* RFC 8446 7.5: TLS-Exporter(label, context, len) =
+	 *   HKDF-Expand-Label(Derive-Secret(exporter_master, label, ""),
+	 *                     "exporter", Hash(context), len) */
+	empty_hash(s, eh);
+	derive_secret(s, ks->exporter, label, eh, secret);
+	s->hash->init(&h.vtable);
+	s->hash->update(&h.vtable, context, context ? context_len : 0);
+	s->hash->out(&h.vtable, ch);
+	wt_hkdf_expand_label(s, secret, "exporter", ch, s->hash_len, out, out_len);
+	wt_wipe(secret, sizeof secret);
+	return 0;
+}
+
+void wt_ks_wipe(wt_keysched *ks)
+{
+	wt_wipe(ks, sizeof *ks);
+}
+
+void wt_transcript_init(wt_transcript *t, const wt_suite *s)
+{
+	t->suite = s;
+	s->hash->init(&t->h.vtable);
+}
+
+void wt_transcript_add(wt_transcript *t, const uint8_t *msg, size_t len)
+{
+	t->suite->hash->update(&t->h.vtable, msg, len);
+}
+
+void wt_transcript_hash(const wt_transcript *t, uint8_t *out)
+{
+	/* BearSSL's out() does not modify the running state. */
+	t->suite->hash->out(&t->h.vtable, out);
+}

@@ -1,0 +1,175 @@
+/*
+ * Record layer (RFC 8446 5): framing, AEAD protection with per-direction
+ * sequence numbers, inner content type and padding, size limits.
+ */
+#include "wt_internal.h"
+
+#define TAG_LEN 16
+
+static void put_header(uint8_t *h, uint8_t type, uint16_t vers, size_t len)
+{
+	h[0] = type;
+	h[1] = (uint8_t)(vers >> 8);
+	h[2] = (uint8_t)vers;
+	h[3] = (uint8_t)(len >> 8);
+	h[4] = (uint8_t)len;
+}
+
+/* Seals the TLSInnerPlaintext already at rec + 5 (content || type) into a
+ * TLSCiphertext (RFC 8446 5.2); returns the record length. */
+static size_t seal(wt_engine_ctx *cc, uint8_t *rec, size_t inner_len)
+{
+	put_header(rec, WT_CT_APPLICATION_DATA, 0x0303, inner_len + TAG_LEN);
+	wt_aead_seal(&cc->wr, cc->wr_seq++, rec, 5, rec + 5, inner_len,
+		rec + 5 + inner_len);
+	return 5 + inner_len + TAG_LEN;
+}
+
+void wt_rec_seal_app(wt_engine_ctx *cc)
+{
+	uint8_t *rec;
+
+	if (cc->app_staged == 0) {
+		return;
+	}
+	rec = cc->obuf + cc->olen;
+	rec[5 + cc->app_staged] = WT_CT_APPLICATION_DATA;
+	cc->olen += seal(cc, rec, cc->app_staged + 1);
+	cc->app_staged = 0;
+}
+
+int wt_rec_queue(wt_engine_ctx *cc, uint8_t type, const uint8_t *data,
+	size_t len, size_t max_frag)
+{
+	wt_rec_seal_app(cc);
+	do {
+		size_t n = len < max_frag ? len : max_frag;
+		size_t need = 5 + n + (cc->wr_on ? 1 + TAG_LEN : 0);
+		uint8_t *rec = cc->obuf + cc->olen;
+
+		if (need > sizeof cc->obuf - cc->olen) {
+			return wt_fail(cc, WT_ERR_BUFFER_TOO_SMALL,
+				"output buffer full");
+		}
+		memcpy(rec + 5, data, n);
+		if (cc->wr_on) {
+			rec[5 + n] = type;
+			cc->olen += seal(cc, rec, n + 1);
+		} else {
+			/* RFC 8446 5.1: 0x0301 is allowed for the initial
+			 * ClientHello (for old middleboxes), 0x0303 otherwise. */
+			put_header(rec, type, cc->first_record_sent ? 0x0303 : 0x0301, n);
+			cc->olen += 5 + n;
+		}
+		cc->first_record_sent = 1;
+		data += n;
+		len -= n;
+	} while (len > 0);
+	return 0;
+}
+
+int wt_rec_check_header(wt_engine_ctx *cc)
+{
+	const uint8_t *h = cc->ibuf;
+	uint16_t vers = (uint16_t)(h[1] << 8 | h[2]);
+	size_t len = (size_t)h[3] << 8 | h[4];
+
+	if (!cc->first_record_seen) {
+		/* Go (conn.go readRecordOrCCS): be suspicious of the first
+		 * record, it may not be TLS at all. */
+		if ((h[0] != WT_CT_HANDSHAKE && h[0] != WT_CT_ALERT) || vers >= 0x1000) {
+			return wt_fail(cc, WT_ERR_NOT_TLS,
+				"first record does not look like a TLS handshake");
+		}
+		cc->first_record_seen = 1;
+	} else if (cc->suite != NULL && vers != 0x0303) {
+		/* RFC 8446 5.1: legacy_record_version is 0x0303 once the
+		 * version is negotiated. */
+		return wt_fail(cc, WT_ALERT_PROTOCOL_VERSION,
+			"received record with a wrong legacy version");
+	}
+	if (len > WT_MAX_CIPHERTEXT) {
+		return wt_fail(cc, WT_ALERT_RECORD_OVERFLOW,
+			"record longer than 2^14 + 256 bytes");
+	}
+	return 0;
+}
+
+int wt_rec_open(wt_engine_ctx *cc, uint8_t *type, uint8_t **data, size_t *len)
+{
+	uint8_t *h = cc->ibuf, *p = cc->ibuf + 5;
+	size_t n = cc->ilen - 5;
+
+	*type = h[0];
+	/* RFC 8446 5: an unprotected change_cipher_spec may arrive at any
+	 * time during the handshake; the engine decides if it is allowed. */
+	if (!cc->rd_on || h[0] == WT_CT_CHANGE_CIPHER_SPEC) {
+		if (n > WT_MAX_PLAINTEXT) {
+			return wt_fail(cc, WT_ALERT_RECORD_OVERFLOW,
+				"plaintext record longer than 2^14 bytes");
+		}
+		*data = p;
+		*len = n;
+		return 0;
+	}
+	if (h[0] != WT_CT_APPLICATION_DATA) {
+		/* RFC 8446 5.2: protected records are always application_data
+		 * on the outside; a plaintext alert or handshake is invalid. */
+		return wt_fail(cc, WT_ALERT_UNEXPECTED_MESSAGE,
+			"unprotected record received after keys were set");
+	}
+	if (n < 1 + TAG_LEN) {
+		return wt_fail(cc, WT_ALERT_BAD_RECORD_MAC, "record too short to be valid");
+	}
+	n -= TAG_LEN;
+	if (wt_aead_open(&cc->rd, cc->rd_seq, h, 5, p, n, p + n) != 0) {
+		return wt_fail(cc, WT_ALERT_BAD_RECORD_MAC, "record authentication failed");
+	}
+	cc->rd_seq++;
+	/* Strip the zero padding; the content type is the last non-zero
+	 * byte (RFC 8446 5.4). Scanning padding is fine: it is public length
+	 * information once the record is authenticated. */
+	while (n > 0 && p[n - 1] == 0) {
+		n--;
+	}
+	if (n == 0) {
+		return wt_fail(cc, WT_ALERT_UNEXPECTED_MESSAGE,
+			"protected record with no content type (all padding)");
+	}
+	n--;
+	if (n > WT_MAX_PLAINTEXT) {
+		return wt_fail(cc, WT_ALERT_RECORD_OVERFLOW,
+			"decrypted record longer than 2^14 bytes");
+	}
+	*type = p[n];
+	*data = p;
+	*len = n;
+	return 0;
+}
+
+static void set_secret(wt_engine_ctx *cc, wt_aead *a, uint64_t *seq,
+	const uint8_t *secret)
+{
+	uint8_t key[32], iv[12];
+
+	wt_ks_traffic_keys(cc->suite, secret, key, iv);
+	wt_aead_wipe(a);
+	wt_aead_init(a, cc->suite, key, iv);
+	*seq = 0;
+	wt_wipe(key, sizeof key);
+	wt_wipe(iv, sizeof iv);
+}
+
+void wt_rec_set_read_secret(wt_engine_ctx *cc, const uint8_t *secret)
+{
+	set_secret(cc, &cc->rd, &cc->rd_seq, secret);
+	cc->rd_on = 1;
+	cc->rd_key_changed = 1;
+}
+
+void wt_rec_set_write_secret(wt_engine_ctx *cc, const uint8_t *secret)
+{
+	wt_rec_seal_app(cc);
+	set_secret(cc, &cc->wr, &cc->wr_seq, secret);
+	cc->wr_on = 1;
+}
