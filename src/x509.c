@@ -1,0 +1,1029 @@
+/*
+ * Certificate chain validation over BearSSL's br_x509_minimal, plus what
+ * br_x509_minimal leaves to us:
+ *
+ *   - path building: the peer's list is sorted (leaf, then the certificate
+ *     whose subject is the previous issuer, ...) before the engine sees it,
+ *     because br_x509_minimal insists on a strict issuer order while RFC 8446
+ *     4.4.2 lets servers send extra and out-of-order certificates;
+ *   - distinct errors for expired vs not yet valid (BearSSL reports both as
+ *     BR_ERR_X509_EXPIRED), found by reading the validity dates ourselves;
+ *   - the host name check (RFC 6125; BearSSL's own check only looks at the
+ *     first dNSName and falls back to the CN), with IP literals matched
+ *     against iPAddress SANs only;
+ *   - the leaf's keyUsage (digitalSignature, RFC 8446 4.4.2.2 / RFC 5280
+ *     4.2.1.3) and extendedKeyUsage (id-kp-serverAuth, RFC 5280 4.2.1.12);
+ *   - trust stores parsed from PEM into caller memory.
+ *
+ * No malloc, no recursion on peer data: every DER walk below is a loop over
+ * bounds-checked wt_reader cursors (src/codec.c).
+ */
+#include "wt_internal.h"
+
+/* ------------------------------------------------------------------ */
+/* A small DER reader on top of wt_reader                              */
+/* ------------------------------------------------------------------ */
+
+/* One element: its tag, its contents as a sub-reader, and the whole TLV. */
+typedef struct der_elt {
+	uint8_t tag;
+	wt_reader val;
+	const uint8_t *tlv;
+	size_t tlv_len;
+} der_elt;
+
+/* Reads the next TLV. DER only (X.690 10.1): definite, minimal lengths,
+ * low tag numbers (nothing in a certificate needs more). Lengths above
+ * 2^24 are refused: no certificate we accept is that large. */
+static int der_next(wt_reader *r, der_elt *e)
+{
+	const uint8_t *start = r->p, *v;
+	uint8_t t, b;
+	size_t len, n, i;
+
+	if (wt_rd_u8(r, &t) || (t & 0x1f) == 0x1f || wt_rd_u8(r, &b)) {
+		return -1;
+	}
+	if (b < 0x80) {
+		len = b;
+	} else {
+		n = b & 0x7f;
+		if (n == 0 || n > 3) {
+			return -1;
+		}
+		len = 0;
+		for (i = 0; i < n; i++) {
+			uint8_t x;
+			if (wt_rd_u8(r, &x) || (i == 0 && x == 0)) {
+				return -1;
+			}
+			len = (len << 8) | x;
+		}
+		if (len < 0x80) {
+			return -1;
+		}
+	}
+	if (wt_rd_bytes(r, len, &v)) {
+		return -1;
+	}
+	e->tag = t;
+	wt_rd_init(&e->val, v, len);
+	e->tlv = start;
+	e->tlv_len = (size_t)(v + len - start);
+	return 0;
+}
+
+static int der_expect(wt_reader *r, uint8_t tag, der_elt *e)
+{
+	return (der_next(r, e) || e->tag != tag) ? -1 : 0;
+}
+
+/* Peeks at the next tag without consuming it; -1 at the end. */
+static int der_peek(const wt_reader *r)
+{
+	return r->len ? r->p[0] : -1;
+}
+
+static int eq_bytes(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
+{
+	return alen == blen && memcmp(a, b, alen) == 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Time: RFC 5280 4.1.2.5                                              */
+/* ------------------------------------------------------------------ */
+
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian; H. Hinnant's
+ * days_from_civil). */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	int64_t era;
+	unsigned yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+static int digits(const uint8_t *p, size_t n, unsigned *out)
+{
+	unsigned v = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9') {
+			return -1;
+		}
+		v = v * 10 + (unsigned)(p[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/* UTCTime "YYMMDDHHMMSSZ" (YY >= 50 is 19YY) or GeneralizedTime
+ * "YYYYMMDDHHMMSSZ", the only forms RFC 5280 4.1.2.5.1/.2 allows. */
+static int der_time(wt_reader *r, int64_t *unix_time)
+{
+	der_elt e;
+	const uint8_t *p;
+	unsigned y, mo, d, h, mi, s;
+	size_t off;
+
+	if (der_next(r, &e)) {
+		return -1;
+	}
+	p = e.val.p;
+	if (e.tag == 0x17 && e.val.len == 13) {
+		if (digits(p, 2, &y)) {
+			return -1;
+		}
+		y += y >= 50 ? 1900 : 2000;
+		off = 2;
+	} else if (e.tag == 0x18 && e.val.len == 15) {
+		if (digits(p, 4, &y)) {
+			return -1;
+		}
+		off = 4;
+	} else {
+		return -1;
+	}
+	if (digits(p + off, 2, &mo) || digits(p + off + 2, 2, &d)
+		|| digits(p + off + 4, 2, &h) || digits(p + off + 6, 2, &mi)
+		|| digits(p + off + 8, 2, &s) || p[off + 10] != 'Z'
+		|| mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59
+		|| s > 60)
+	{
+		return -1;
+	}
+	*unix_time = days_from_civil(y, mo, d) * 86400
+		+ (int64_t)h * 3600 + mi * 60 + s;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The parts of a certificate we read ourselves                        */
+/* ------------------------------------------------------------------ */
+
+typedef struct cert_info {
+	const uint8_t *issuer, *subject;   /* DER Name, tag included */
+	size_t issuer_len, subject_len;
+	int64_t not_before, not_after;
+	int has_san;
+	wt_reader san;                     /* GeneralNames contents */
+	int has_ku;
+	uint8_t ku0;                       /* first byte of the KeyUsage bits */
+	int has_eku;
+	wt_reader eku;                     /* ExtKeyUsageSyntax contents */
+	int key_supported;                 /* RSA or EC on a named curve */
+} cert_info;
+
+static const uint8_t OID_SAN[] = { 0x55, 0x1d, 0x11 };
+static const uint8_t OID_KU[] = { 0x55, 0x1d, 0x0f };
+static const uint8_t OID_EKU[] = { 0x55, 0x1d, 0x25 };
+static const uint8_t OID_KP_SERVER_AUTH[] = {
+	0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01 };
+static const uint8_t OID_ANY_EKU[] = { 0x55, 0x1d, 0x25, 0x00 };
+static const uint8_t OID_RSA[] = {
+	0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01 };
+static const uint8_t OID_EC[] = { 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01 };
+static const uint8_t OID_P256[] = {
+	0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07 };
+static const uint8_t OID_P384[] = { 0x2b, 0x81, 0x04, 0x00, 0x22 };
+static const uint8_t OID_P521[] = { 0x2b, 0x81, 0x04, 0x00, 0x23 };
+
+#define OID_IS(e, oid) eq_bytes((e).val.p, (e).val.len, (oid), sizeof (oid))
+
+/* Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signature }
+ * (RFC 5280 4.1). Only the TBS is read; signatures are BearSSL's job. */
+static int parse_cert(const uint8_t *der, size_t len, cert_info *ci)
+{
+	wt_reader r, tbs, v;
+	der_elt cert, e, alg, oid;
+	int seen_san = 0, seen_ku = 0, seen_eku = 0;
+
+	memset(ci, 0, sizeof *ci);
+	wt_rd_init(&r, der, len);
+	if (der_expect(&r, 0x30, &cert) || r.len != 0
+		|| der_expect(&cert.val, 0x30, &e))
+	{
+		return -1;
+	}
+	tbs = e.val;
+	if (der_peek(&tbs) == 0xa0 && der_next(&tbs, &e)) {      /* version */
+		return -1;
+	}
+	if (der_expect(&tbs, 0x02, &e)                            /* serial */
+		|| der_expect(&tbs, 0x30, &e)                     /* signature */
+		|| der_expect(&tbs, 0x30, &e))                    /* issuer */
+	{
+		return -1;
+	}
+	ci->issuer = e.tlv;
+	ci->issuer_len = e.tlv_len;
+	if (der_expect(&tbs, 0x30, &e)) {                         /* validity */
+		return -1;
+	}
+	v = e.val;
+	if (der_time(&v, &ci->not_before) || der_time(&v, &ci->not_after)
+		|| wt_rd_end(&v) || der_expect(&tbs, 0x30, &e))   /* subject */
+	{
+		return -1;
+	}
+	ci->subject = e.tlv;
+	ci->subject_len = e.tlv_len;
+	if (der_expect(&tbs, 0x30, &e)                            /* SPKI */
+		|| der_expect(&e.val, 0x30, &alg)
+		|| der_expect(&alg.val, 0x06, &oid))
+	{
+		return -1;
+	}
+	if (OID_IS(oid, OID_RSA)) {
+		ci->key_supported = 1;
+	} else if (OID_IS(oid, OID_EC)) {
+		ci->key_supported = der_expect(&alg.val, 0x06, &oid) == 0
+			&& (OID_IS(oid, OID_P256) || OID_IS(oid, OID_P384)
+				|| OID_IS(oid, OID_P521));
+	}
+	/* issuerUniqueID [1], subjectUniqueID [2], extensions [3] */
+	while (tbs.len) {
+		if (der_next(&tbs, &e)) {
+			return -1;
+		}
+		if (e.tag == 0xa3) {
+			break;
+		}
+		if (e.tag != 0x81 && e.tag != 0x82 && e.tag != 0xa1
+			&& e.tag != 0xa2)
+		{
+			return -1;
+		}
+	}
+	if (e.tag == 0xa3 && tbs.p == e.val.p + e.val.len) {
+		wt_reader exts;
+		der_elt seq;
+
+		if (der_expect(&e.val, 0x30, &seq) || wt_rd_end(&e.val)) {
+			return -1;
+		}
+		exts = seq.val;
+		while (exts.len) {
+			der_elt ext, id, val;
+
+			if (der_expect(&exts, 0x30, &ext)
+				|| der_expect(&ext.val, 0x06, &id))
+			{
+				return -1;
+			}
+			if (der_peek(&ext.val) == 0x01 && der_next(&ext.val, &val)) {
+				return -1;                        /* critical */
+			}
+			if (der_expect(&ext.val, 0x04, &val) || wt_rd_end(&ext.val)) {
+				return -1;
+			}
+			/* RFC 5280 4.2: each extension at most once. */
+			if (OID_IS(id, OID_SAN)) {
+				der_elt names;
+				if (seen_san++ || der_expect(&val.val, 0x30, &names)
+					|| wt_rd_end(&val.val))
+				{
+					return -1;
+				}
+				ci->has_san = 1;
+				ci->san = names.val;
+			} else if (OID_IS(id, OID_KU)) {
+				der_elt bits;
+				if (seen_ku++ || der_expect(&val.val, 0x03, &bits)
+					|| bits.val.len < 1)
+				{
+					return -1;
+				}
+				ci->has_ku = 1;
+				ci->ku0 = bits.val.len >= 2 ? bits.val.p[1] : 0;
+			} else if (OID_IS(id, OID_EKU)) {
+				der_elt kps;
+				if (seen_eku++ || der_expect(&val.val, 0x30, &kps)) {
+					return -1;
+				}
+				ci->has_eku = 1;
+				ci->eku = kps.val;
+			}
+		}
+	} else if (tbs.len) {
+		return -1;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Host names: RFC 6125                                                 */
+/* ------------------------------------------------------------------ */
+
+static int lower(int c)
+{
+	return (c >= 'A' && c <= 'Z') ? c + 32 : c;
+}
+
+static int eq_nocase(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (lower(a[i]) != lower(b[i])) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* Dotted-quad IPv4 (RFC 791 text form as inet_pton takes it): four decimal
+ * parts 0..255, no leading zeros (they read as octal elsewhere). */
+static int parse_ipv4(const char *s, size_t n, uint8_t out[4])
+{
+	size_t i = 0;
+	int part;
+
+	for (part = 0; part < 4; part++) {
+		unsigned v = 0, nd = 0;
+
+		while (i < n && s[i] >= '0' && s[i] <= '9' && nd < 4) {
+			v = v * 10 + (unsigned)(s[i] - '0');
+			i++;
+			nd++;
+		}
+		if (nd == 0 || nd > 3 || v > 255 || (nd > 1 && s[i - nd] == '0')) {
+			return -1;
+		}
+		out[part] = (uint8_t)v;
+		if (part < 3) {
+			if (i >= n || s[i] != '.') {
+				return -1;
+			}
+			i++;
+		}
+	}
+	return i == n ? 0 : -1;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9') return c - '0';
+	c = (char)lower(c);
+	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+	return -1;
+}
+
+/* IPv6 text form (RFC 4291 2.2): up to eight groups of 1-4 hex digits, one
+ * "::" for a run of zeros, optionally a trailing dotted IPv4. */
+static int parse_ipv6(const char *s, size_t n, uint8_t out[16])
+{
+	size_t i = 0, k = 0, gap = 16;
+	uint8_t buf[16];
+
+	if (n >= 2 && s[0] == ':' && s[1] == ':') {
+		gap = 0;
+		i = 2;
+		if (i == n) {
+			memset(out, 0, 16);
+			return 0;
+		}
+	}
+	while (i < n) {
+		unsigned v = 0, nd = 0;
+		size_t start = i;
+
+		while (i < n && hexval(s[i]) >= 0 && nd < 5) {
+			v = v << 4 | (unsigned)hexval(s[i]);
+			i++;
+			nd++;
+		}
+		if (i < n && s[i] == '.') {
+			/* embedded IPv4 in the last 32 bits */
+			if (k > 12 || parse_ipv4(s + start, n - start, buf + k)) {
+				return -1;
+			}
+			k += 4;
+			i = n;
+			break;
+		}
+		if (nd == 0 || nd > 4 || k > 14) {
+			return -1;
+		}
+		buf[k++] = (uint8_t)(v >> 8);
+		buf[k++] = (uint8_t)v;
+		if (i == n) {
+			break;
+		}
+		if (s[i] != ':') {
+			return -1;
+		}
+		i++;
+		if (i < n && s[i] == ':') {
+			if (gap != 16) {
+				return -1;
+			}
+			gap = k;
+			i++;
+			if (i == n) {
+				break;
+			}
+		} else if (i == n) {
+			return -1;       /* trailing single ':' */
+		}
+	}
+	if (gap == 16) {
+		if (k != 16) {
+			return -1;
+		}
+		memcpy(out, buf, 16);
+		return 0;
+	}
+	if (k > 14) {
+		return -1;           /* "::" must stand for at least one group */
+	}
+	memset(out, 0, 16);
+	memcpy(out, buf, gap);
+	memcpy(out + 16 - (k - gap), buf + gap, k - gap);
+	return 0;
+}
+
+/* One dNSName against the (lower-or-mixed case, no trailing dot) host.
+ * RFC 6125 6.4.1: case-insensitive ASCII comparison; 6.4.3: we accept a
+ * wildcard only as the complete left-most label ("*.example.com"), which
+ * matches exactly one label, and only over at least two further labels
+ * (so never "*.com" or "*"); partial wildcards ("f*.example.com",
+ * "*x.example.com") and wildcards elsewhere never match. */
+static int dns_match(const uint8_t *pat, size_t plen, const char *host,
+	size_t hlen)
+{
+	size_t i, first;
+
+	if (plen > 0 && pat[plen - 1] == '.') {
+		plen--;              /* absolute form, same name */
+	}
+	if (plen == 0) {
+		return 0;
+	}
+	for (i = 0; i < plen; i++) {
+		/* no NULs or other bytes outside LDH, '.', '*', '_' */
+		if (pat[i] <= 0x20 || pat[i] >= 0x7f) {
+			return 0;
+		}
+	}
+	if (pat[0] != '*') {
+		if (memchr(pat, '*', plen) != NULL) {
+			return 0;
+		}
+		return plen == hlen && eq_nocase(pat, (const uint8_t *)host, hlen);
+	}
+	/* "*." then at least "x.y", and no other '*' */
+	if (plen < 2 || pat[1] != '.' || memchr(pat + 1, '*', plen - 1) != NULL
+		|| memchr(pat + 2, '.', plen - 2) == NULL)
+	{
+		return 0;
+	}
+	for (first = 0; first < hlen && host[first] != '.'; first++) {
+	}
+	if (first == 0 || first == hlen) {
+		return 0;
+	}
+	return hlen - first == plen - 1
+		&& eq_nocase(pat + 1, (const uint8_t *)host + first, plen - 1);
+}
+
+/* The host name check (RFC 6125 6, RFC 5280 4.2.1.6). Only the
+ * subjectAltName is consulted: no fallback to the subject CN (RFC 6125 6.4.4
+ * allows it only without any SAN; CA/B Forum certificates always carry the
+ * name in the SAN, and the CN fallback is how mis-issued names get
+ * matched). IP literals are compared with iPAddress entries only, never
+ * with dNSName (RFC 6125 1.7.2 / RFC 5280 4.2.1.6). */
+static int check_host(const cert_info *leaf, const char *host,
+	const char **reason)
+{
+	size_t hlen = strlen(host);
+	uint8_t ip[16];
+	size_t iplen = 0;
+	wt_reader names;
+
+	if (hlen >= 2 && host[0] == '[' && host[hlen - 1] == ']') {
+		if (parse_ipv6(host + 1, hlen - 2, ip)) {
+			*reason = "host is not a valid IPv6 literal";
+			return WT_ERR_CERT_NAME_MISMATCH;
+		}
+		iplen = 16;
+	} else if (parse_ipv4(host, hlen, ip) == 0) {
+		iplen = 4;
+	} else if (memchr(host, ':', hlen) != NULL) {
+		if (parse_ipv6(host, hlen, ip)) {
+			*reason = "host is neither a DNS name nor an IP literal";
+			return WT_ERR_CERT_NAME_MISMATCH;
+		}
+		iplen = 16;
+	} else {
+		if (hlen > 0 && host[hlen - 1] == '.') {
+			hlen--;      /* "example.com." is "example.com" */
+		}
+		if (hlen == 0 || hlen > 253) {
+			*reason = "host name is empty or too long";
+			return WT_ERR_CERT_NAME_MISMATCH;
+		}
+	}
+	if (!leaf->has_san) {
+		*reason = "certificate has no subjectAltName (the subject CN is not used, RFC 6125 6.4.4)";
+		return WT_ERR_CERT_NAME_MISMATCH;
+	}
+	names = leaf->san;
+	while (names.len) {
+		der_elt gn;
+
+		if (der_next(&names, &gn)) {
+			*reason = "malformed subjectAltName";
+			return WT_ERR_CERT_INVALID;
+		}
+		if (iplen && gn.tag == 0x87) {
+			if (eq_bytes(gn.val.p, gn.val.len, ip, iplen)) {
+				return 0;
+			}
+		} else if (!iplen && gn.tag == 0x82) {
+			if (dns_match(gn.val.p, gn.val.len, host, hlen)) {
+				return 0;
+			}
+		}
+	}
+	*reason = iplen
+		? "no iPAddress in the certificate's subjectAltName matches the host"
+		: "no dNSName in the certificate's subjectAltName matches the host";
+	return WT_ERR_CERT_NAME_MISMATCH;
+}
+
+/* ------------------------------------------------------------------ */
+/* Keys                                                                  */
+/* ------------------------------------------------------------------ */
+
+static int copy_key(wt_leaf_key *key, const br_x509_pkey *pk,
+	const char **reason)
+{
+	memset(key, 0, sizeof *key);
+	key->pkey.key_type = pk->key_type;
+	if (pk->key_type == BR_KEYTYPE_RSA) {
+		const br_rsa_public_key *rk = &pk->key.rsa;
+		if (rk->nlen + rk->elen > sizeof key->buf) {
+			*reason = "leaf RSA key too large";
+			return WT_ERR_CERT_UNSUPPORTED;
+		}
+		memcpy(key->buf, rk->n, rk->nlen);
+		memcpy(key->buf + rk->nlen, rk->e, rk->elen);
+		key->pkey.key.rsa.n = key->buf;
+		key->pkey.key.rsa.nlen = rk->nlen;
+		key->pkey.key.rsa.e = key->buf + rk->nlen;
+		key->pkey.key.rsa.elen = rk->elen;
+		return 0;
+	}
+	if (pk->key_type == BR_KEYTYPE_EC) {
+		const br_ec_public_key *ek = &pk->key.ec;
+		if (ek->qlen > sizeof key->buf) {
+			*reason = "leaf EC key too large";
+			return WT_ERR_CERT_UNSUPPORTED;
+		}
+		memcpy(key->buf, ek->q, ek->qlen);
+		key->pkey.key.ec.curve = ek->curve;
+		key->pkey.key.ec.q = key->buf;
+		key->pkey.key.ec.qlen = ek->qlen;
+		return 0;
+	}
+	*reason = "leaf key type is not RSA or EC";
+	return WT_ERR_CERT_UNSUPPORTED;
+}
+
+/* WT_VERIFY_NONE: the key still has to be read for CertificateVerify. */
+static int decode_leaf_key(const wt_peer_cert *leaf, wt_leaf_key *key,
+	const char **reason)
+{
+	br_x509_decoder_context dc;
+	const br_x509_pkey *pk;
+	int err;
+
+	br_x509_decoder_init(&dc, NULL, NULL);
+	br_x509_decoder_push(&dc, leaf->der, leaf->len);
+	err = br_x509_decoder_last_error(&dc);
+	pk = br_x509_decoder_get_pkey(&dc);
+	if (err == BR_ERR_X509_UNSUPPORTED || err == BR_ERR_X509_LIMIT_EXCEEDED) {
+		*reason = "leaf key type or size not supported (RSA up to 4096 bits, EC P-256/384/521)";
+		return WT_ERR_CERT_UNSUPPORTED;
+	}
+	if (err != 0 || pk == NULL) {
+		*reason = "malformed leaf certificate";
+		return WT_ERR_CERT_INVALID;
+	}
+	return copy_key(key, pk, reason);
+}
+
+/* ------------------------------------------------------------------ */
+/* Chain validation                                                      */
+/* ------------------------------------------------------------------ */
+
+/* br_x509_minimal's error -> our code and reason. */
+static int map_br_error(int err, const char **reason)
+{
+	switch (err) {
+	case BR_ERR_X509_NOT_TRUSTED:
+		*reason = "chain does not lead to a trusted root (unknown issuer)";
+		return WT_ERR_CERT_UNKNOWN_CA;
+	case BR_ERR_X509_BAD_SIGNATURE:
+		*reason = "certificate signature does not verify with the issuer's key";
+		return WT_ERR_CERT_BAD_SIGNATURE;
+	case BR_ERR_X509_UNSUPPORTED:
+		*reason = "unsupported certificate version, key or signature algorithm (BearSSL: RSA PKCS#1 v1.5, ECDSA P-256/384/521; no RSA-PSS, Ed25519)";
+		return WT_ERR_CERT_UNSUPPORTED;
+	case BR_ERR_X509_WEAK_PUBLIC_KEY:
+		*reason = "RSA key shorter than 1024 bits";
+		return WT_ERR_CERT_UNSUPPORTED;
+	case BR_ERR_X509_LIMIT_EXCEEDED:
+		*reason = "key or signature larger than the validator supports (RSA up to 4096 bits)";
+		return WT_ERR_CERT_UNSUPPORTED;
+	case BR_ERR_X509_WRONG_KEY_TYPE:
+		*reason = "issuer key type does not match the signature algorithm";
+		return WT_ERR_CERT_BAD_SIGNATURE;
+	case BR_ERR_X509_CRITICAL_EXTENSION:
+		*reason = "unsupported critical extension (RFC 5280 4.2), e.g. name constraints or policy constraints";
+		return WT_ERR_CERT_INVALID;
+	case BR_ERR_X509_NOT_CA:
+		*reason = "issuing certificate is not a CA or its path length is exceeded (basicConstraints, RFC 5280 4.2.1.9)";
+		return WT_ERR_CERT_INVALID;
+	case BR_ERR_X509_FORBIDDEN_KEY_USAGE:
+		*reason = "key usage forbids this use (issuer without keyCertSign, RFC 5280 4.2.1.3)";
+		return WT_ERR_CERT_INVALID;
+	case BR_ERR_X509_DN_MISMATCH:
+		*reason = "issuer and subject names do not chain";
+		return WT_ERR_CERT_INVALID;
+	case BR_ERR_X509_EMPTY_CHAIN:
+		*reason = "empty certificate chain";
+		return WT_ERR_CERT_INVALID;
+	case BR_ERR_X509_BAD_TIME:
+		*reason = "malformed validity time";
+		return WT_ERR_CERT_INVALID;
+	default:
+		*reason = "malformed certificate (DER decoding failed)";
+		return WT_ERR_CERT_INVALID;
+	}
+}
+
+/* Path building (RFC 5280 6, greatly simplified; RFC 8446 4.4.2 allows
+ * the server to send extra certificates in any order after the leaf):
+ * leaf first, then repeatedly the unused certificate whose subject is the
+ * previous one's issuer. Stops at a self-issued certificate or when no
+ * certificate fits; the rest is dropped. At most n steps: no loops. */
+static size_t build_path(const cert_info *ci, const int *ok, size_t n,
+	size_t *order)
+{
+	int used[WT_MAX_PEER_CERTS] = { 0 };
+	size_t len = 1, cur = 0, j;
+
+	order[0] = 0;
+	used[0] = 1;
+	while (len < n) {
+		const cert_info *c = &ci[cur];
+		size_t next = n;
+
+		if (eq_bytes(c->issuer, c->issuer_len, c->subject, c->subject_len)) {
+			break;
+		}
+		for (j = 1; j < n; j++) {
+			if (!used[j] && ok[j] && eq_bytes(ci[j].subject,
+				ci[j].subject_len, c->issuer, c->issuer_len))
+			{
+				next = j;
+				break;
+			}
+		}
+		if (next == n) {
+			break;
+		}
+		used[next] = 1;
+		order[len++] = next;
+		cur = next;
+	}
+	return len;
+}
+
+static void set_hashes(br_x509_minimal_context *xc)
+{
+	br_x509_minimal_set_hash(xc, br_sha1_ID, &br_sha1_vtable);
+	br_x509_minimal_set_hash(xc, br_sha224_ID, &br_sha224_vtable);
+	br_x509_minimal_set_hash(xc, br_sha256_ID, &br_sha256_vtable);
+	br_x509_minimal_set_hash(xc, br_sha384_ID, &br_sha384_vtable);
+	br_x509_minimal_set_hash(xc, br_sha512_ID, &br_sha512_vtable);
+}
+
+int wt_x509_verify(const wt_peer_cert *chain, size_t n,
+	const br_x509_trust_anchor *tas, size_t ta_count, const char *host,
+	int64_t time_unix, int verify_none, wt_leaf_key *key,
+	const char **reason)
+{
+	const char *dummy;
+	cert_info ci[WT_MAX_PEER_CERTS];
+	int ok[WT_MAX_PEER_CERTS];
+	size_t order[WT_MAX_PEER_CERTS];
+	size_t plen, i;
+	br_x509_minimal_context xc;
+	const br_x509_pkey *pk;
+	unsigned usages = 0;
+	int64_t days;
+	uint32_t secs;
+	int err;
+
+	if (reason == NULL) {
+		reason = &dummy;
+	}
+	*reason = "ok";
+	if (chain == NULL || n == 0) {
+		*reason = "no certificate";
+		return WT_ERR_CERT_INVALID;
+	}
+	if (n > WT_MAX_PEER_CERTS) {
+		*reason = "too many certificates in the chain";
+		return WT_ERR_CERT_INVALID;
+	}
+	if (verify_none) {
+		return decode_leaf_key(&chain[0], key, reason);
+	}
+
+	for (i = 0; i < n; i++) {
+		ok[i] = chain[i].der != NULL
+			&& parse_cert(chain[i].der, chain[i].len, &ci[i]) == 0;
+	}
+	if (!ok[0]) {
+		*reason = "malformed leaf certificate";
+		return WT_ERR_CERT_INVALID;
+	}
+	plen = build_path(ci, ok, n, order);
+
+	br_x509_minimal_init(&xc, &br_sha256_vtable, tas, ta_count);
+	set_hashes(&xc);
+	br_x509_minimal_set_rsa(&xc, br_rsa_pkcs1_vrfy_get_default());
+	br_x509_minimal_set_ecdsa(&xc, br_ec_get_default(),
+		br_ecdsa_vrfy_asn1_get_default());
+	/* BearSSL counts days from 0000-01-01 (proleptic Gregorian); the Unix
+	 * epoch is day 719528. Floor division for times before 1970. */
+	days = time_unix / 86400;
+	if (time_unix % 86400 < 0) {
+		days--;
+	}
+	secs = (uint32_t)(time_unix - days * 86400);
+	if (days + 719528 < 0 || days + 719528 > 0xffffffffLL) {
+		*reason = "validation time out of range";
+		return WT_ERR_CERT_INVALID;
+	}
+	br_x509_minimal_set_time(&xc, (uint32_t)(days + 719528), secs);
+
+	/* The name is checked below, on every SAN entry, so BearSSL gets none. */
+	xc.vtable->start_chain(&xc.vtable, NULL);
+	for (i = 0; i < plen; i++) {
+		const wt_peer_cert *c = &chain[order[i]];
+		xc.vtable->start_cert(&xc.vtable, (uint32_t)c->len);
+		xc.vtable->append(&xc.vtable, c->der, c->len);
+		xc.vtable->end_cert(&xc.vtable);
+	}
+	err = (int)xc.vtable->end_chain(&xc.vtable);
+	if (err == BR_ERR_X509_EXPIRED) {
+		/* BearSSL stops at the first certificate outside its validity
+		 * period (RFC 5280 6.1.3 (a)(2)); find it and say which side. */
+		for (i = 0; i < plen; i++) {
+			const cert_info *c = &ci[order[i]];
+			if (time_unix < c->not_before) {
+				*reason = i == 0 ? "leaf certificate is not yet valid (notBefore is in the future)"
+					: "an issuing certificate is not yet valid (notBefore is in the future)";
+				return WT_ERR_CERT_NOT_YET_VALID;
+			}
+			if (time_unix > c->not_after) {
+				break;
+			}
+		}
+		*reason = i == 0 ? "leaf certificate has expired (notAfter is in the past)"
+			: "an issuing certificate has expired (notAfter is in the past)";
+		return WT_ERR_CERT_EXPIRED;
+	}
+	if (err != 0) {
+		return map_br_error(err, reason);
+	}
+
+	if (host != NULL && *host != 0) {
+		err = check_host(&ci[0], host, reason);
+		if (err) {
+			return err;
+		}
+	}
+
+	pk = xc.vtable->get_pkey(&xc.vtable, &usages);
+	if (pk == NULL) {
+		*reason = "no leaf key";
+		return WT_ERR_CERT_INVALID;
+	}
+	/* TLS 1.3 servers sign CertificateVerify (RFC 8446 4.4.2.2): a
+	 * keyUsage, if present, must include digitalSignature (RFC 5280
+	 * 4.2.1.3). BearSSL also counts nonRepudiation as "sign", so the bit
+	 * is checked on our own parse as well. */
+	if (!(usages & BR_KEYTYPE_SIGN) || (ci[0].has_ku && !(ci[0].ku0 & 0x80))) {
+		*reason = "leaf keyUsage does not allow digitalSignature";
+		return WT_ERR_CERT_INVALID;
+	}
+	/* RFC 5280 4.2.1.12: with an extendedKeyUsage the key may only be used
+	 * for the listed purposes; we need id-kp-serverAuth (or anyEKU). */
+	if (ci[0].has_eku) {
+		wt_reader kps = ci[0].eku;
+		int found = 0;
+
+		while (kps.len) {
+			der_elt kp;
+			if (der_expect(&kps, 0x06, &kp)) {
+				*reason = "malformed extendedKeyUsage";
+				return WT_ERR_CERT_INVALID;
+			}
+			if (OID_IS(kp, OID_KP_SERVER_AUTH) || OID_IS(kp, OID_ANY_EKU)) {
+				found = 1;
+			}
+		}
+		if (!found) {
+			*reason = "leaf extendedKeyUsage does not include serverAuth";
+			return WT_ERR_CERT_INVALID;
+		}
+	}
+	return copy_key(key, pk, reason);
+}
+
+int wt_verify_chain(const wt_peer_cert *chain, size_t n,
+	const br_x509_trust_anchor *tas, size_t ta_count,
+	const char *host, int64_t time_unix, const char **reason)
+{
+	wt_leaf_key key;
+	int err;
+
+	err = wt_x509_verify(chain, n, tas, ta_count, host, time_unix, 0,
+		&key, reason);
+	wt_wipe(&key, sizeof key);
+	return err;
+}
+
+/* ------------------------------------------------------------------ */
+/* Trust stores from PEM (as BearSSL's brssl "ta" command builds them)  */
+/* ------------------------------------------------------------------ */
+
+typedef struct ts_add {
+	wt_trust_store *ts;
+	br_x509_decoder_context dc;
+	int overflow;
+} ts_add;
+
+/* Appends to ts->buf; sticky overflow. */
+static uint8_t *ts_put(ts_add *a, const void *p, size_t len)
+{
+	wt_trust_store *ts = a->ts;
+	uint8_t *dst;
+
+	if (a->overflow || len > ts->cap - ts->used) {
+		a->overflow = 1;
+		return NULL;
+	}
+	dst = ts->buf + ts->used;
+	memcpy(dst, p, len);
+	ts->used += len;
+	return dst;
+}
+
+static void ts_dn(void *ctx, const void *buf, size_t len)
+{
+	ts_put((ts_add *)ctx, buf, len);
+}
+
+static void ts_der(void *ctx, const void *buf, size_t len)
+{
+	ts_add *a = ctx;
+	br_x509_decoder_push(&a->dc, buf, len);
+}
+
+void wt_trust_store_init(wt_trust_store *ts, br_x509_trust_anchor *anchors,
+	size_t max, uint8_t *buf, size_t cap)
+{
+	ts->anchors = anchors;
+	ts->count = 0;
+	ts->max = max;
+	ts->buf = buf;
+	ts->used = 0;
+	ts->cap = cap;
+}
+
+/* Closes one decoded certificate into an anchor: the DN is already at
+ * buf[dn_off..used); the key follows it. */
+static int ts_finish(ts_add *a, size_t dn_off)
+{
+	wt_trust_store *ts = a->ts;
+	br_x509_trust_anchor *ta;
+	const br_x509_pkey *pk;
+	int err = br_x509_decoder_last_error(&a->dc);
+
+	if (err != 0 || (pk = br_x509_decoder_get_pkey(&a->dc)) == NULL) {
+		return -WT_ERR_CERT_INVALID;
+	}
+	if (ts->count >= ts->max) {
+		return -WT_ERR_BUFFER_TOO_SMALL;
+	}
+	ta = &ts->anchors[ts->count];
+	memset(ta, 0, sizeof *ta);
+	ta->dn.len = ts->used - dn_off;
+	/* Leaf certificates are added too (flags 0): br_x509_minimal then
+	 * trusts exactly that certificate's name and key ("direct trust"),
+	 * which is how a self-signed server certificate is pinned. */
+	ta->flags = br_x509_decoder_isCA(&a->dc) ? BR_X509_TA_CA : 0;
+	ta->pkey.key_type = pk->key_type;
+	if (pk->key_type == BR_KEYTYPE_RSA) {
+		ta->pkey.key.rsa.n = ts_put(a, pk->key.rsa.n, pk->key.rsa.nlen);
+		ta->pkey.key.rsa.nlen = pk->key.rsa.nlen;
+		ta->pkey.key.rsa.e = ts_put(a, pk->key.rsa.e, pk->key.rsa.elen);
+		ta->pkey.key.rsa.elen = pk->key.rsa.elen;
+	} else if (pk->key_type == BR_KEYTYPE_EC) {
+		ta->pkey.key.ec.curve = pk->key.ec.curve;
+		ta->pkey.key.ec.q = ts_put(a, pk->key.ec.q, pk->key.ec.qlen);
+		ta->pkey.key.ec.qlen = pk->key.ec.qlen;
+	} else {
+		return -WT_ERR_CERT_INVALID;
+	}
+	if (a->overflow) {
+		return -WT_ERR_BUFFER_TOO_SMALL;
+	}
+	ta->dn.data = ts->buf + dn_off;
+	ts->count++;
+	return 0;
+}
+
+int wt_trust_store_add_pem(wt_trust_store *ts, const char *pem, size_t len)
+{
+	br_pem_decoder_context pc;
+	ts_add a;
+	size_t saved_count = ts->count, saved_used = ts->used, dn_off = 0;
+	int in_cert = 0, in_obj = 0, added = 0, err = 0, final_nl = 0;
+	const uint8_t *p = (const uint8_t *)pem;
+
+	memset(&a, 0, sizeof a);
+	a.ts = ts;
+	br_pem_decoder_init(&pc);
+	/* The decoder needs a newline after the END line; feed one extra. */
+	while (err == 0 && (len > 0 || !final_nl)) {
+		size_t used;
+
+		if (len == 0) {
+			final_nl = 1;
+			used = br_pem_decoder_push(&pc, "\n", 1);
+			(void)used;
+		} else {
+			used = br_pem_decoder_push(&pc, p, len);
+			p += used;
+			len -= used;
+		}
+		switch (br_pem_decoder_event(&pc)) {
+		case BR_PEM_BEGIN_OBJ: {
+			const char *name = br_pem_decoder_name(&pc);
+			in_obj = 1;
+			in_cert = strcmp(name, "CERTIFICATE") == 0
+				|| strcmp(name, "X509 CERTIFICATE") == 0;
+			if (in_cert) {
+				dn_off = ts->used;
+				br_x509_decoder_init(&a.dc, ts_dn, &a);
+				br_pem_decoder_setdest(&pc, ts_der, &a);
+			} else {
+				/* keys, CRLs...: skipped */
+				br_pem_decoder_setdest(&pc, NULL, NULL);
+			}
+			break;
+		}
+		case BR_PEM_END_OBJ:
+			if (in_cert) {
+				err = ts_finish(&a, dn_off);
+				if (err == 0) {
+					added++;
+				}
+			}
+			in_obj = in_cert = 0;
+			break;
+		case BR_PEM_ERROR:
+			err = -WT_ERR_CERT_INVALID;
+			break;
+		default:
+			break;
+		}
+	}
+	if (err == 0 && (in_obj || added == 0)) {
+		err = -WT_ERR_CERT_INVALID;   /* truncated PEM / no certificate */
+	}
+	if (err != 0) {
+		/* all or nothing: forget this call's anchors and bytes */
+		if (ts->used > saved_used) {
+			wt_wipe(ts->buf + saved_used, ts->used - saved_used);
+		}
+		ts->count = saved_count;
+		ts->used = saved_used;
+		return err;
+	}
+	return added;
+}
