@@ -1,0 +1,598 @@
+/*
+ * crypto: thin wrappers over BearSSL primitives for the TLS 1.3 layers.
+ *
+ * Everything here is stateless apart from the caller-owned contexts: no
+ * malloc, no I/O, no globals that change. Implementations are picked at
+ * run time (AES-NI, PCLMUL, SSE2, 64x64->128 multiply) with constant-time
+ * portable fallbacks, so the same code serves native and wasm builds.
+ */
+
+#include "wt_internal.h"
+
+/* ------------------------------------------------------------------ */
+/* Small helpers                                                        */
+/* ------------------------------------------------------------------ */
+
+int
+wt_ct_equal(const void *a, const void *b, size_t len)
+{
+	const unsigned char *x = a, *y = b;
+	unsigned acc = 0;
+	size_t u;
+
+	/* Always touch every byte: the time must not depend on where the
+	 * first difference is (MACs, Finished; RFC 8446 4.4.4). */
+	for (u = 0; u < len; u ++) {
+		acc |= (unsigned)(x[u] ^ y[u]);
+	}
+	return (int)(1 & ((acc - 1) >> 8));
+}
+
+void
+wt_wipe(void *p, size_t len)
+{
+	/* Stores through a volatile pointer are observable behaviour, so
+	 * the compiler may not drop them as dead stores before free/return. */
+	volatile unsigned char *v = p;
+
+	while (len -- > 0) {
+		*v ++ = 0;
+	}
+}
+
+/* Non-NULL stand-in for empty inputs: BearSSL memcpy()s its arguments and
+ * memcpy(NULL, ..., 0) is undefined behaviour in C. */
+static const unsigned char wt_empty[1] = { 0 };
+
+/* ------------------------------------------------------------------ */
+/* Cipher suites (RFC 8446 B.4)                                         */
+/* ------------------------------------------------------------------ */
+
+static const wt_suite wt_suites[] = {
+	{ WT_TLS_AES_128_GCM_SHA256,       &br_sha256_vtable, 32, 16, 0 },
+	{ WT_TLS_AES_256_GCM_SHA384,       &br_sha384_vtable, 48, 32, 0 },
+	{ WT_TLS_CHACHA20_POLY1305_SHA256, &br_sha256_vtable, 32, 32, 1 },
+};
+
+const wt_suite *
+wt_suite_get(uint16_t id)
+{
+	size_t u;
+
+	for (u = 0; u < sizeof wt_suites / sizeof wt_suites[0]; u ++) {
+		if (wt_suites[u].id == id) {
+			return &wt_suites[u];
+		}
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Record protection AEAD (RFC 8446 5.2, 5.3)                           */
+/* ------------------------------------------------------------------ */
+
+/* RFC 8446 5.3: the 64-bit sequence number, big-endian, left-padded with
+ * zeros to iv_length (12), XORed with the static iv. */
+static void
+aead_nonce(const wt_aead *a, uint64_t seq, unsigned char nonce[12])
+{
+	int i;
+
+	memcpy(nonce, a->iv, 12);
+	for (i = 0; i < 8; i ++) {
+		nonce[11 - i] ^= (unsigned char)(seq >> (8 * i));
+	}
+}
+
+void
+wt_aead_init(wt_aead *a, const wt_suite *s, const uint8_t *key,
+	const uint8_t iv[12])
+{
+	memset(a, 0, sizeof *a);
+	a->suite = s;
+	memcpy(a->iv, iv, 12);
+	memcpy(a->key, key, s->key_len);
+	if (s->chacha) {
+		/* RFC 8439 AEAD; SSE2 ChaCha20 and the 64x64 Poly1305 when the
+		 * CPU/compiler has them, otherwise the portable ct versions. */
+		a->u.c.chacha = br_chacha20_sse2_get();
+		if (a->u.c.chacha == 0) {
+			a->u.c.chacha = &br_chacha20_ct_run;
+		}
+		a->u.c.poly = br_poly1305_ctmulq_get();
+		if (a->u.c.poly == 0) {
+			a->u.c.poly = &br_poly1305_ctmul_run;
+		}
+	} else {
+		const br_block_ctr_class *ctr;
+		br_ghash gh;
+
+		/* AES-NI if present, else bitsliced ct64 (no table lookups,
+		 * so no cache-timing leak of the key). */
+		ctr = br_aes_x86ni_ctr_get_vtable();
+		if (ctr == NULL) {
+			ctr = &br_aes_ct64_ctr_vtable;
+		}
+		ctr->init(&a->u.g.aes.vtable, key, s->key_len);
+		gh = br_ghash_pclmul_get();
+		if (gh == 0) {
+			gh = &br_ghash_ctmul64;
+		}
+		br_gcm_init(&a->u.g.gcm, &a->u.g.aes.vtable, gh);
+	}
+}
+
+/* GCM run shared by seal and open. The GCM context points at the AES
+ * context inside the same struct; re-aim it on every use so a wt_aead that
+ * was copied by value (e.g. when the engine swaps directions) stays valid. */
+static void
+aead_gcm(wt_aead *a, int encrypt, const unsigned char nonce[12],
+	const uint8_t *aad, size_t aad_len, uint8_t *data, size_t len,
+	unsigned char tag[16])
+{
+	br_gcm_context *gc = &a->u.g.gcm;
+
+	gc->bctx = &a->u.g.aes.vtable;
+	br_gcm_reset(gc, nonce, 12);
+	br_gcm_aad_inject(gc, aad, aad_len);
+	br_gcm_flip(gc);
+	br_gcm_run(gc, encrypt, data, len);
+	br_gcm_get_tag(gc, tag);
+}
+
+void
+wt_aead_seal(wt_aead *a, uint64_t seq, const uint8_t *aad,
+	size_t aad_len, uint8_t *data, size_t len, uint8_t tag[16])
+{
+	unsigned char nonce[12];
+
+	if (aad == NULL) {
+		aad = wt_empty;
+		aad_len = 0;
+	}
+	if (data == NULL) {
+		data = (uint8_t *)tag;   /* never written: len is 0 */
+		len = 0;
+	}
+	aead_nonce(a, seq, nonce);
+	if (a->suite->chacha) {
+		a->u.c.poly(a->key, nonce, data, len, aad, aad_len,
+			tag, a->u.c.chacha, 1);
+	} else {
+		aead_gcm(a, 1, nonce, aad, aad_len, data, len, tag);
+	}
+}
+
+int
+wt_aead_open(wt_aead *a, uint64_t seq, const uint8_t *aad,
+	size_t aad_len, uint8_t *data, size_t len, const uint8_t tag[16])
+{
+	unsigned char nonce[12], calc[16];
+	int ok;
+
+	if (aad == NULL) {
+		aad = wt_empty;
+		aad_len = 0;
+	}
+	if (data == NULL) {
+		data = calc;             /* never touched: len is 0 */
+		len = 0;
+	}
+	aead_nonce(a, seq, nonce);
+	/* Both modes MAC the ciphertext, so computing the tag while
+	 * decrypting in place is the same as computing it first. */
+	if (a->suite->chacha) {
+		a->u.c.poly(a->key, nonce, data, len, aad, aad_len,
+			calc, a->u.c.chacha, 0);
+	} else {
+		aead_gcm(a, 0, nonce, aad, aad_len, data, len, calc);
+	}
+	ok = wt_ct_equal(calc, tag, 16);
+	wt_wipe(calc, sizeof calc);
+	return ok ? 0 : WT_ALERT_BAD_RECORD_MAC;
+}
+
+void
+wt_aead_wipe(wt_aead *a)
+{
+	/* Key, expanded key schedule, GHASH key H and iv all live inside. */
+	wt_wipe(a, sizeof *a);
+}
+
+/* ------------------------------------------------------------------ */
+/* Key exchange (RFC 8446 4.2.8.2, 7.4)                                 */
+/* ------------------------------------------------------------------ */
+
+static int
+group_curve(uint16_t group, size_t *pub_len)
+{
+	switch (group) {
+	case WT_GROUP_X25519:
+		*pub_len = 32;
+		return BR_EC_curve25519;
+	case WT_GROUP_SECP256R1:
+		*pub_len = 65;
+		return BR_EC_secp256r1;
+	case WT_GROUP_SECP384R1:
+		*pub_len = 97;
+		return BR_EC_secp384r1;
+	default:
+		*pub_len = 0;
+		return -1;
+	}
+}
+
+int
+wt_kex_keygen(wt_keyshare *ks, uint16_t group, const uint8_t *rnd,
+	size_t rnd_len)
+{
+	const br_ec_impl *ec = br_ec_get_default();
+	size_t pub_len, plen;
+	int curve;
+
+	memset(ks, 0, sizeof *ks);
+	curve = group_curve(group, &pub_len);
+	if (curve < 0 || rnd_len < 48) {
+		return WT_ALERT_INTERNAL_ERROR;
+	}
+	ks->group = group;
+	if (curve == BR_EC_curve25519) {
+		/* RFC 7748 5: any 32 bytes are a private key (clamping is done
+		 * by the multiplication). Taking them verbatim lets RFC 8448
+		 * traces replay with their published key shares. */
+		memcpy(ks->priv, rnd, 32);
+		ks->priv_len = 32;
+		plen = ec->mulgen(ks->pub, ks->priv, 32, curve);
+	} else {
+		/* A scalar uniform in [1, n-1]: br_ec_keygen does rejection
+		 * sampling, so it needs a stream, not a fixed-size string.
+		 * HMAC_DRBG seeded with all the host bytes is deterministic
+		 * (replayable) and keeps their full entropy. */
+		br_hmac_drbg_context drbg;
+		br_ec_private_key sk;
+
+		br_hmac_drbg_init(&drbg, &br_sha256_vtable, rnd, rnd_len);
+		ks->priv_len = br_ec_keygen(&drbg.vtable, ec, &sk,
+			ks->priv, curve);
+		wt_wipe(&drbg, sizeof drbg);
+		if (ks->priv_len == 0 || ks->priv_len > sizeof ks->priv) {
+			wt_kex_wipe(ks);
+			return WT_ALERT_INTERNAL_ERROR;
+		}
+		plen = br_ec_compute_pub(ec, NULL, ks->pub, &sk);
+	}
+	if (plen != pub_len) {
+		wt_kex_wipe(ks);
+		return WT_ALERT_INTERNAL_ERROR;
+	}
+	ks->pub_len = plen;
+	return 0;
+}
+
+int
+wt_kex_derive(const wt_keyshare *ks, const uint8_t *peer,
+	size_t peer_len, uint8_t *out, size_t *out_len)
+{
+	const br_ec_impl *ec = br_ec_get_default();
+	unsigned char pt[97];
+	size_t pub_len, xoff, xlen, u;
+	unsigned acc;
+	int curve;
+
+	*out_len = 0;
+	curve = group_curve(ks->group, &pub_len);
+	if (curve < 0 || ks->priv_len == 0 || ks->priv_len > sizeof ks->priv) {
+		return WT_ALERT_INTERNAL_ERROR;
+	}
+	/* RFC 8446 4.2.8.2: X25519 shares are exactly 32 bytes; NIST shares
+	 * are UncompressedPointRepresentation (0x04 || X || Y) only. */
+	if (peer == NULL || peer_len != pub_len) {
+		return WT_ALERT_ILLEGAL_PARAMETER;
+	}
+	if (curve != BR_EC_curve25519 && peer[0] != 0x04) {
+		return WT_ALERT_ILLEGAL_PARAMETER;
+	}
+	memcpy(pt, peer, peer_len);
+	/* For NIST curves mul() decodes the point and returns 0 unless it
+	 * is on the curve with coordinates below p (RFC 8446 4.2.8.2 requires
+	 * this validation; it stops invalid-curve attacks). */
+	if (!ec->mul(pt, peer_len, ks->priv, ks->priv_len, curve)) {
+		wt_wipe(pt, sizeof pt);
+		return WT_ALERT_ILLEGAL_PARAMETER;
+	}
+	xoff = ec->xoff(curve, &xlen);
+	if (curve == BR_EC_curve25519) {
+		/* RFC 8446 7.4.2 / RFC 7748 6.1: an all-zero X25519 output means
+		 * a small-order peer share; abort. OR over all bytes so the check
+		 * takes the same time whatever the value. */
+		acc = 0;
+		for (u = 0; u < xlen; u ++) {
+			acc |= pt[xoff + u];
+		}
+		if (acc == 0) {
+			wt_wipe(pt, sizeof pt);
+			return WT_ALERT_ILLEGAL_PARAMETER;
+		}
+	}
+	/* RFC 8446 7.4.2: the shared secret is the x-coordinate only. */
+	memcpy(out, pt + xoff, xlen);
+	*out_len = xlen;
+	wt_wipe(pt, sizeof pt);
+	return 0;
+}
+
+void
+wt_kex_wipe(wt_keyshare *ks)
+{
+	wt_wipe(ks, sizeof *ks);
+}
+
+/* ------------------------------------------------------------------ */
+/* Signatures (RFC 8446 4.2.3, 4.4.3)                                   */
+/* ------------------------------------------------------------------ */
+
+static const br_hash_class *
+sig_hash(uint16_t scheme)
+{
+	switch (scheme) {
+	case WT_SIG_RSA_PSS_RSAE_SHA256:
+	case WT_SIG_ECDSA_SECP256R1_SHA256:
+		return &br_sha256_vtable;
+	case WT_SIG_RSA_PSS_RSAE_SHA384:
+	case WT_SIG_ECDSA_SECP384R1_SHA384:
+		return &br_sha384_vtable;
+	case WT_SIG_RSA_PSS_RSAE_SHA512:
+		return &br_sha512_vtable;
+	default:
+		return NULL;
+	}
+}
+
+static size_t
+hash_data(const br_hash_class *hc, const void *data, size_t len,
+	unsigned char *out)
+{
+	br_hash_compat_context hx;
+
+	hc->init(&hx.vtable);
+	hc->update(&hx.vtable, data, len);
+	hc->out(&hx.vtable, out);
+	return (hc->desc >> BR_HASHDESC_OUT_OFF) & BR_HASHDESC_OUT_MASK;
+}
+
+/* Strict DER check of ECDSA-Sig-Value ::= SEQUENCE { r INTEGER,
+ * s INTEGER } (RFC 8446 4.2.3, RFC 5480). BearSSL's br_ecdsa_asn1_to_raw
+ * is deliberately lenient (non-minimal lengths and integers, missing sign
+ * byte); we refuse any encoding but the unique DER one so a signature has
+ * exactly one accepted form. For P-256/P-384 the whole SEQUENCE is under
+ * 128 bytes, so only short-form lengths can be DER. */
+static int
+ecdsa_der_strict(const unsigned char *sig, size_t sig_len, size_t qlen)
+{
+	size_t off, n, i;
+
+	if (sig_len < 2 || sig[0] != 0x30 || sig[1] >= 0x80
+		|| (size_t)sig[1] != sig_len - 2)
+	{
+		return 0;
+	}
+	off = 2;
+	for (i = 0; i < 2; i ++) {
+		if (sig_len - off < 2 || sig[off] != 0x02 || sig[off + 1] >= 0x80) {
+			return 0;
+		}
+		n = sig[off + 1];
+		off += 2;
+		/* Non-empty, fits in the remaining bytes, at most one sign
+		 * byte over the scalar size. */
+		if (n == 0 || n > sig_len - off || n > qlen + 1) {
+			return 0;
+		}
+		/* Positive (the sign bit is clear) and minimal (a leading zero
+		 * only when the next byte has its top bit set). */
+		if (sig[off] & 0x80) {
+			return 0;
+		}
+		if (sig[off] == 0 && (n == 1 || !(sig[off + 1] & 0x80))) {
+			/* n == 1 with 0x00 is the integer 0: minimal but out of
+			 * range for r and s, so reject it here as well. */
+			return 0;
+		}
+		off += n;
+	}
+	return off == sig_len;
+}
+
+static int
+verify_ecdsa(uint16_t scheme, const br_x509_pkey *pk,
+	const unsigned char *hv, size_t hlen,
+	const uint8_t *sig, size_t sig_len)
+{
+	int curve;
+	size_t clen;
+
+	curve = scheme == WT_SIG_ECDSA_SECP256R1_SHA256
+		? BR_EC_secp256r1 : BR_EC_secp384r1;
+	clen = curve == BR_EC_secp256r1 ? 32 : 48;
+	/* RFC 8446 4.2.3: in TLS 1.3 the ECDSA scheme fixes the curve. */
+	if (pk->key_type != BR_KEYTYPE_EC || pk->key.ec.curve != curve) {
+		return WT_ALERT_ILLEGAL_PARAMETER;
+	}
+	if (!ecdsa_der_strict(sig, sig_len, clen)) {
+		return WT_ALERT_DECRYPT_ERROR;
+	}
+	if (!br_ecdsa_vrfy_asn1_get_default()(br_ec_get_default(),
+		hv, hlen, &pk->key.ec, sig, sig_len))
+	{
+		return WT_ALERT_DECRYPT_ERROR;
+	}
+	return 0;
+}
+
+/* MGF1 (RFC 8017 B.2.1), XORed into buf[0..len) rather than output, which
+ * is all EMSA-PSS-VERIFY needs. */
+static void
+mgf1_xor(const br_hash_class *hc, size_t hlen, const unsigned char *seed,
+	unsigned char *buf, size_t len)
+{
+	br_hash_compat_context hx;
+	unsigned char t[64], c[4];
+	uint32_t counter;
+	size_t u, n, j;
+
+	for (counter = 0, u = 0; u < len; counter ++) {
+		c[0] = (unsigned char)(counter >> 24);
+		c[1] = (unsigned char)(counter >> 16);
+		c[2] = (unsigned char)(counter >> 8);
+		c[3] = (unsigned char)counter;
+		hc->init(&hx.vtable);
+		hc->update(&hx.vtable, seed, hlen);
+		hc->update(&hx.vtable, c, 4);
+		hc->out(&hx.vtable, t);
+		n = len - u < hlen ? len - u : hlen;
+		for (j = 0; j < n; j ++) {
+			buf[u ++] ^= t[j];
+		}
+	}
+	wt_wipe(t, sizeof t);
+}
+
+/* Largest modulus br_rsa_public handles (BearSSL's internal
+ * BR_MAX_RSA_SIZE, 4096 bits; not exported by its public headers). */
+#define WT_RSA_MAX_BYTES  512
+
+/* RSASSA-PSS-VERIFY (RFC 8017 8.1.2) with EMSA-PSS-VERIFY (9.1.2), MGF1
+ * over the message hash and sLen = hLen (RFC 8446 4.2.3). BearSSL 0.6 only
+ * gives us the raw RSAVP1 (br_rsa_public); the encoding checks are here. */
+static int
+verify_rsa_pss(const br_x509_pkey *pk, const br_hash_class *hc,
+	const unsigned char *mhash, size_t hlen,
+	const uint8_t *sig, size_t sig_len)
+{
+	static const unsigned char zeros[8] = { 0 };
+	const br_rsa_public_key *rk;
+	const unsigned char *n;
+	unsigned char em[WT_RSA_MAX_BYTES], h2[64];
+	br_hash_compat_context hx;
+	size_t nlen, k, em_len, db_len, ps_len, u;
+	unsigned top, nbits, zbits;
+	unsigned char *embuf, *h;
+
+	/* rsa_pss_rsae_*: the key is an rsaEncryption key (RFC 8446 4.2.3). */
+	if (pk->key_type != BR_KEYTYPE_RSA) {
+		return WT_ALERT_ILLEGAL_PARAMETER;
+	}
+	rk = &pk->key.rsa;
+	n = rk->n;
+	nlen = rk->nlen;
+	while (nlen > 0 && *n == 0) {
+		n ++;
+		nlen --;
+	}
+	/* modBits; k = ceil(modBits/8). Keys larger than 4096 bits cannot
+	 * be used with br_rsa_public at all. */
+	if (nlen == 0 || nlen > sizeof em) {
+		return WT_ALERT_DECRYPT_ERROR;
+	}
+	k = nlen;
+	top = n[0];
+	for (nbits = 0; top != 0; top >>= 1) {
+		nbits ++;
+	}
+	/* RFC 8017 8.1.2 step 1: the signature is exactly k octets. */
+	if (sig_len != k) {
+		return WT_ALERT_DECRYPT_ERROR;
+	}
+	/* Step 2: m = s^e mod n; br_rsa_public fails if s >= n. */
+	memcpy(em, sig, k);
+	{
+		br_rsa_public_key tk = *rk;
+
+		tk.n = (unsigned char *)n;
+		tk.nlen = nlen;
+		if (!br_rsa_public_get_default()(em, k, &tk)) {
+			return WT_ALERT_DECRYPT_ERROR;
+		}
+	}
+	/* emBits = modBits - 1, emLen = ceil(emBits/8). When modBits is
+	 * 1 mod 8, emLen = k - 1 and I2OSP(m, emLen) needs the top octet 0. */
+	embuf = em;
+	em_len = k;
+	if (nbits == 1) {
+		if (em[0] != 0) {
+			return WT_ALERT_DECRYPT_ERROR;
+		}
+		embuf ++;
+		em_len --;
+	}
+	/* 8*emLen - emBits leftmost bits of EM must be zero. */
+	zbits = (unsigned)((8 - (nbits - 1) % 8) % 8);
+	/* 9.1.2 step 3: emLen >= hLen + sLen + 2, with sLen = hLen. */
+	if (em_len < 2 * hlen + 2) {
+		return WT_ALERT_DECRYPT_ERROR;
+	}
+	/* Step 4: trailer 0xbc. */
+	if (embuf[em_len - 1] != 0xbc) {
+		return WT_ALERT_DECRYPT_ERROR;
+	}
+	/* Step 5-6: maskedDB || H || 0xbc; top bits of maskedDB clear. */
+	db_len = em_len - hlen - 1;
+	h = embuf + db_len;
+	if (embuf[0] & (unsigned char)(0xFF00u >> zbits)) {
+		return WT_ALERT_DECRYPT_ERROR;
+	}
+	/* Step 7-9: DB = maskedDB XOR MGF1(H), then clear the top bits. */
+	mgf1_xor(hc, hlen, h, embuf, db_len);
+	embuf[0] &= (unsigned char)(0xFFu >> zbits);
+	/* Step 10: DB = PS (zeros) || 0x01 || salt, |salt| = hLen. */
+	ps_len = db_len - hlen - 1;
+	for (u = 0; u < ps_len; u ++) {
+		if (embuf[u] != 0) {
+			return WT_ALERT_DECRYPT_ERROR;
+		}
+	}
+	if (embuf[ps_len] != 0x01) {
+		return WT_ALERT_DECRYPT_ERROR;
+	}
+	/* Steps 12-14: H' = Hash(0^8 || mHash || salt) must equal H. */
+	hc->init(&hx.vtable);
+	hc->update(&hx.vtable, zeros, sizeof zeros);
+	hc->update(&hx.vtable, mhash, hlen);
+	hc->update(&hx.vtable, embuf + ps_len + 1, hlen);
+	hc->out(&hx.vtable, h2);
+	if (!wt_ct_equal(h2, h, hlen)) {
+		return WT_ALERT_DECRYPT_ERROR;
+	}
+	return 0;
+}
+
+int
+wt_sig_verify(uint16_t scheme, const br_x509_pkey *pk,
+	const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len)
+{
+	const br_hash_class *hc;
+	unsigned char hv[64];
+	size_t hlen;
+
+	/* RFC 8446 4.4.3: only these may sign a TLS 1.3 CertificateVerify
+	 * (PKCS#1 v1.5 is for certificates only). */
+	hc = sig_hash(scheme);
+	if (hc == NULL || pk == NULL) {
+		return WT_ALERT_ILLEGAL_PARAMETER;
+	}
+	if (sig == NULL) {
+		return WT_ALERT_DECRYPT_ERROR;
+	}
+	if (msg == NULL) {
+		msg = wt_empty;
+		msg_len = 0;
+	}
+	hlen = hash_data(hc, msg, msg_len, hv);
+	switch (scheme) {
+	case WT_SIG_ECDSA_SECP256R1_SHA256:
+	case WT_SIG_ECDSA_SECP384R1_SHA384:
+		return verify_ecdsa(scheme, pk, hv, hlen, sig, sig_len);
+	default:
+		return verify_rsa_pss(pk, hc, hv, hlen, sig, sig_len);
+	}
+}
