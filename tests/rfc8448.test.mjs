@@ -23,7 +23,27 @@ test('RFC 8448 simple 1-RTT handshake: ClientHello fields, server flight, Finish
   const r = spawnSync(path.join(build, 'test_rfc8448'), { input: section('Simple_1RTT_Handshake'), encoding: 'utf8', timeout: 20000 });
   assert.equal(r.error, undefined);
   const lines = r.stdout.trim().split('\n');
-  for (const l of lines) assert.match(l, /^ok /, `${l}\n${r.stderr}`);
+  for (const l of lines.filter((x) => !/^(keylog|exporter) /.test(x))) assert.match(l, /^ok /, `${l}\n${r.stderr}`);
+  // Traffic secrets from the key log, against RFC 8448 section 3.
+  const random = 'cb34ecb1e78163ba1c38c6dacb196a6dffa21a8d9912ec18a2ef6283024dece7';
+  const rfc = {
+    // {client} derive secret "tls13 c hs traffic"
+    CLIENT_HANDSHAKE_TRAFFIC_SECRET: 'b3eddb126e067f35a780b3abf45e2d8f3b1a950738f52e9600746a0e27a55a21',
+    // {server} derive secret "tls13 s hs traffic"
+    SERVER_HANDSHAKE_TRAFFIC_SECRET: 'b67b7d690cc16c4e75e54213cb2d37b4e9c912bcded9105d42befd59d391ad38',
+    // {server} derive secret "tls13 c ap traffic"
+    CLIENT_TRAFFIC_SECRET_0: '9e40646ce79a7f9dc05af8889bce6552875afa0b06df0087f792ebb7c17504a5',
+    // {server} derive secret "tls13 s ap traffic"
+    SERVER_TRAFFIC_SECRET_0: 'a11af9f05531f856ad47116b45a950328204b4f44bfb6b3a4b4f1f3fcb631643',
+    // {server} derive secret "tls13 exp master"
+    EXPORTER_SECRET: 'fe22f881176eda18eb8f44529e6792c50c9a3f89452f68d8ae311b4309d3cf50',
+  };
+  const logged = Object.fromEntries(lines.filter((l) => l.startsWith('keylog ')).map((l) => {
+    const [, label, cr, secret] = l.split(' ');
+    assert.equal(cr, random);
+    return [label, secret];
+  }));
+  assert.deepEqual(logged, rfc);
   // Every step must have been reached, not just the ones before a failure.
   for (const step of ['clienthello.random', 'clienthello.legacy_session_id', 'clienthello.cipher_suites',
     'clienthello.key_share', 'clienthello.server_name', 'server_flight', 'Record_ClientFinished',

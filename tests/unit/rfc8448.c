@@ -164,6 +164,14 @@ static int equal_vec(const uint8_t *p, size_t len, const char *name)
 
 static wt_engine_ctx cc;
 
+/* Key log lines carry every traffic secret: printed for the Node test,
+ * which compares them with the values RFC 8448 section 3 lists. */
+static void keylog(void *ctx, const char *line)
+{
+	(void)ctx;
+	printf("keylog %s\n", line);
+}
+
 int main(void)
 {
 	static const uint16_t suites[] = { 0x1301, 0x1303, 0x1302 };
@@ -189,6 +197,7 @@ int main(void)
 	cfg.group_count = 3;
 	cfg.verify_mode = WT_VERIFY_NONE;   /* the RFC's certificate names "rsa" */
 	cfg.no_middlebox_compat = 1;        /* RFC 8448 sends no session id */
+	cfg.keylog = keylog;
 	dh.pool = pool->v;
 	dh.len = pool->len;
 	dh.off = 0;
@@ -282,6 +291,15 @@ int main(void)
 	CHECK(wt_engine_current_state(&cc) == WT_CLOSED);
 	CHECK(wt_engine_last_error(&cc) == 0);
 	printf("%s clean close\n", wt_engine_last_error(&cc) == 0 ? "ok" : "FAIL");
+	{
+		/* RFC 8446 7.5 exporter on the replayed connection. */
+		uint8_t ekm[32];
+
+		CHECK(wt_engine_export(&cc, "EXPERIMENTAL-test", (const uint8_t *)"ctx", 3, ekm, sizeof ekm) == 0);
+		printf("exporter ");
+		unit_print_hex(ekm, sizeof ekm);
+		printf("\n");
+	}
 	wt_engine_wipe(&cc);
 	return unit_done();
 }
