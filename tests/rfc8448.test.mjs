@@ -52,3 +52,10 @@ test('RFC 8448 simple 1-RTT handshake: ClientHello fields, server flight, Finish
   }
   assert.equal(r.status, 0, r.stderr);
 });
+
+test('RFC 8448 replay: a verify callback that refuses aborts with bad_certificate', () => {
+  const r = spawnSync(path.join(build, 'test_rfc8448'), ['reject'], { input: section('Simple_1RTT_Handshake'), encoding: 'utf8', timeout: 20000 });
+  assert.equal(r.error, undefined);
+  assert.match(r.stdout, /^ok verify callback rejection$/m, r.stdout + r.stderr);
+  assert.equal(r.status, 0, r.stderr);
+});

@@ -164,6 +164,23 @@ static int equal_vec(const uint8_t *p, size_t len, const char *name)
 
 static wt_engine_ctx cc;
 
+/* Go's VerifyConnection equivalent: sees the negotiated parameters and
+ * the peer chain before the handshake completes; argv[1] == "reject"
+ * makes it refuse. */
+static int verify_calls;
+static int verify_reject;
+
+static int verify_cb(void *ctx, const wt_conn_info *info)
+{
+	(void)ctx;
+	verify_calls++;
+	CHECK(info->cipher_suite == 0x1301);
+	CHECK(info->peer_cert_count == 1 && info->peer_certs[0].len > 100);
+	CHECK(info->peer_certs[0].der[0] == 0x30);
+	CHECK(!info->verified);   /* WT_VERIFY_NONE */
+	return verify_reject ? -1 : 0;
+}
+
 /* Key log lines carry every traffic secret: printed for the Node test,
  * which compares them with the values RFC 8448 section 3 lists. */
 static void keylog(void *ctx, const char *line)
@@ -172,7 +189,7 @@ static void keylog(void *ctx, const char *line)
 	printf("keylog %s\n", line);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	static const uint16_t suites[] = { 0x1301, 0x1303, 0x1302 };
 	static const uint16_t groups[] = { WT_GROUP_X25519, WT_GROUP_SECP256R1, WT_GROUP_SECP384R1 };
@@ -185,6 +202,7 @@ int main(void)
 	size_t n, len;
 	uint8_t *p;
 
+	verify_reject = argc > 1 && strcmp(argv[1], "reject") == 0;
 	read_vectors();
 	pool = get("Client_RNG_Pool");
 	rfc_ch_rec = get("Record_ClientHello_1");
@@ -198,6 +216,7 @@ int main(void)
 	cfg.verify_mode = WT_VERIFY_NONE;   /* the RFC's certificate names "rsa" */
 	cfg.no_middlebox_compat = 1;        /* RFC 8448 sends no session id */
 	cfg.keylog = keylog;
+	cfg.verify_cb = verify_cb;
 	dh.pool = pool->v;
 	dh.len = pool->len;
 	dh.off = 0;
@@ -245,6 +264,21 @@ int main(void)
 	feed(&cc, get("Record_ServerHello")->v, get("Record_ServerHello")->len);
 	CHECK(wt_engine_last_error(&cc) == 0);
 	feed(&cc, get("Record_ServerHandshakeMessages")->v, get("Record_ServerHandshakeMessages")->len);
+	CHECK(verify_calls == 1);
+	if (verify_reject) {
+		/* The callback's refusal aborts with bad_certificate (Go sends
+		 * alertBadCertificate when VerifyConnection fails). */
+		int ok = wt_engine_last_error(&cc) == WT_ERR_CALLBACK
+			&& wt_error_alert(WT_ERR_CALLBACK) == WT_ALERT_BAD_CERTIFICATE
+			&& !wt_engine_handshake_done(&cc);
+		n = drain(&cc, out, sizeof out);
+		/* One encrypted alert record: 5 + 2 + 1 + 16 bytes. */
+		ok = ok && n == 24 && out[0] == 23;
+		ok = ok && wt_engine_current_state(&cc) == WT_CLOSED;
+		printf("%s verify callback rejection\n", ok ? "ok" : "FAIL");
+		CHECK(ok);
+		return unit_done();
+	}
 	if (wt_engine_last_error(&cc)) {
 		fprintf(stderr, "engine error %s: %s\n", wt_error_name(wt_engine_last_error(&cc)),
 			wt_engine_error_reason(&cc));
