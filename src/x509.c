@@ -467,8 +467,15 @@ static int dns_match(const uint8_t *pat, size_t plen, const char *host,
 		return 0;
 	}
 	for (i = 0; i < plen; i++) {
-		/* no NULs or other bytes outside LDH, '.', '*', '_' */
-		if (pat[i] <= 0x20 || pat[i] >= 0x7f) {
+		/* RFC 5280 4.2.1.6: dNSName in the RFC 1034 3.5 preferred
+		 * syntax (letters, digits, hyphen, dots), plus the wildcard
+		 * checked below; anything else ('_', NUL, spaces) never
+		 * matches. */
+		uint8_t c = pat[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+			|| (c >= '0' && c <= '9') || c == '-' || c == '.'
+			|| c == '*'))
+		{
 			return 0;
 		}
 	}
@@ -529,6 +536,16 @@ static int check_host(const cert_info *leaf, const char *host,
 			*reason = "host name is empty or too long";
 			return WT_ERR_CERT_NAME_MISMATCH;
 		}
+		for (iplen = 0; iplen < hlen; iplen++) {
+			/* a reference identifier is never a pattern (RFC 6125
+			 * 6.4.3 is about the presented identifier only) */
+			char c = host[iplen];
+			if (c == '*' || c <= 0x20 || c >= 0x7f) {
+				*reason = "host name contains characters not allowed in a DNS name";
+				return WT_ERR_CERT_NAME_MISMATCH;
+			}
+		}
+		iplen = 0;
 	}
 	if (!leaf->has_san) {
 		*reason = "certificate has no subjectAltName (the subject CN is not used, RFC 6125 6.4.4)";
@@ -670,42 +687,25 @@ static int map_br_error(int err, const char **reason)
 	}
 }
 
-/* Path building (RFC 5280 6, greatly simplified; RFC 8446 4.4.2 allows
- * the server to send extra certificates in any order after the leaf):
- * leaf first, then repeatedly the unused certificate whose subject is the
- * previous one's issuer. Stops at a self-issued certificate or when no
- * certificate fits; the rest is dropped. At most n steps: no loops. */
-static size_t build_path(const cert_info *ci, const int *ok, size_t n,
-	size_t *order)
+/* Path building (RFC 5280 6.1 assumes a path is given; RFC 8446 4.4.2 lets
+ * the server send extra certificates in any order after the leaf, and RFC
+ * 4158 describes how to search them): the next certificate is an unused one
+ * whose subject is the previous one's issuer. Candidates for a parent are
+ * scanned from index `from`; returns n if there is none. */
+static size_t next_issuer(const cert_info *ci, const int *ok, const int *used,
+	size_t n, size_t child, size_t from)
 {
-	int used[WT_MAX_PEER_CERTS] = { 0 };
-	size_t len = 1, cur = 0, j;
+	const cert_info *c = &ci[child];
+	size_t j;
 
-	order[0] = 0;
-	used[0] = 1;
-	while (len < n) {
-		const cert_info *c = &ci[cur];
-		size_t next = n;
-
-		if (eq_bytes(c->issuer, c->issuer_len, c->subject, c->subject_len)) {
-			break;
+	for (j = from; j < n; j++) {
+		if (!used[j] && ok[j] && eq_bytes(ci[j].subject,
+			ci[j].subject_len, c->issuer, c->issuer_len))
+		{
+			return j;
 		}
-		for (j = 1; j < n; j++) {
-			if (!used[j] && ok[j] && eq_bytes(ci[j].subject,
-				ci[j].subject_len, c->issuer, c->issuer_len))
-			{
-				next = j;
-				break;
-			}
-		}
-		if (next == n) {
-			break;
-		}
-		used[next] = 1;
-		order[len++] = next;
-		cur = next;
 	}
-	return len;
+	return n;
 }
 
 static void set_hashes(br_x509_minimal_context *xc)
@@ -717,22 +717,84 @@ static void set_hashes(br_x509_minimal_context *xc)
 	br_x509_minimal_set_hash(xc, br_sha512_ID, &br_sha512_vtable);
 }
 
+/* Runs br_x509_minimal over one candidate path. */
+static int run_path(br_x509_minimal_context *xc, const wt_peer_cert *chain,
+	const cert_info *ci, const size_t *path, size_t plen,
+	const br_x509_trust_anchor *tas, size_t ta_count, int64_t time_unix,
+	const char **reason)
+{
+	int64_t days;
+	uint32_t secs;
+	size_t i;
+	int err;
+
+	br_x509_minimal_init(xc, &br_sha256_vtable, tas, ta_count);
+	set_hashes(xc);
+	br_x509_minimal_set_rsa(xc, br_rsa_pkcs1_vrfy_get_default());
+	br_x509_minimal_set_ecdsa(xc, br_ec_get_default(),
+		br_ecdsa_vrfy_asn1_get_default());
+	/* BearSSL counts days from 0000-01-01 (proleptic Gregorian); the Unix
+	 * epoch is day 719528. Floor division for times before 1970. */
+	days = time_unix / 86400;
+	if (time_unix % 86400 < 0) {
+		days--;
+	}
+	secs = (uint32_t)(time_unix - days * 86400);
+	if (days + 719528 < 0 || days + 719528 > 0xffffffffLL) {
+		*reason = "validation time out of range";
+		return WT_ERR_CERT_INVALID;
+	}
+	br_x509_minimal_set_time(xc, (uint32_t)(days + 719528), secs);
+
+	/* The name is checked afterwards, on every SAN entry, so BearSSL gets
+	 * none (it would only look at the first dNSName, then the CN). */
+	xc->vtable->start_chain(&xc->vtable, NULL);
+	for (i = 0; i < plen; i++) {
+		const wt_peer_cert *c = &chain[path[i]];
+		xc->vtable->start_cert(&xc->vtable, (uint32_t)c->len);
+		xc->vtable->append(&xc->vtable, c->der, c->len);
+		xc->vtable->end_cert(&xc->vtable);
+	}
+	err = (int)xc->vtable->end_chain(&xc->vtable);
+	if (err == BR_ERR_X509_EXPIRED) {
+		/* BearSSL stops at the first certificate outside its validity
+		 * period (RFC 5280 6.1.3 (a)(2)); find it and say which side. */
+		for (i = 0; i < plen; i++) {
+			const cert_info *c = &ci[path[i]];
+			if (time_unix < c->not_before) {
+				*reason = i == 0 ? "leaf certificate is not yet valid (notBefore is in the future)"
+					: "an issuing certificate is not yet valid (notBefore is in the future)";
+				return WT_ERR_CERT_NOT_YET_VALID;
+			}
+			if (time_unix > c->not_after) {
+				break;
+			}
+		}
+		*reason = i == 0 ? "leaf certificate has expired (notAfter is in the past)"
+			: "an issuing certificate has expired (notAfter is in the past)";
+		return WT_ERR_CERT_EXPIRED;
+	}
+	return err ? map_br_error(err, reason) : 0;
+}
+
+/* Candidate paths tried before giving up (each costs one chain
+ * verification); bounds the work a hostile certificate list can cause. */
+#define WT_MAX_PATH_TRIES 8
+
 int wt_x509_verify(const wt_peer_cert *chain, size_t n,
 	const br_x509_trust_anchor *tas, size_t ta_count, const char *host,
 	int64_t time_unix, int verify_none, wt_leaf_key *key,
 	const char **reason)
 {
-	const char *dummy;
+	const char *dummy, *first_reason = NULL;
 	cert_info ci[WT_MAX_PEER_CERTS];
-	int ok[WT_MAX_PEER_CERTS];
-	size_t order[WT_MAX_PEER_CERTS];
-	size_t plen, i;
+	int ok[WT_MAX_PEER_CERTS], used[WT_MAX_PEER_CERTS];
+	size_t path[WT_MAX_PEER_CERTS];
+	size_t plen, i, tries;
 	br_x509_minimal_context xc;
 	const br_x509_pkey *pk;
 	unsigned usages = 0;
-	int64_t days;
-	uint32_t secs;
-	int err;
+	int err, first_err = 0;
 
 	if (reason == NULL) {
 		reason = &dummy;
@@ -753,60 +815,53 @@ int wt_x509_verify(const wt_peer_cert *chain, size_t n,
 	for (i = 0; i < n; i++) {
 		ok[i] = chain[i].der != NULL
 			&& parse_cert(chain[i].der, chain[i].len, &ci[i]) == 0;
+		used[i] = 0;
 	}
 	if (!ok[0]) {
 		*reason = "malformed leaf certificate";
 		return WT_ERR_CERT_INVALID;
 	}
-	plen = build_path(ci, ok, n, order);
 
-	br_x509_minimal_init(&xc, &br_sha256_vtable, tas, ta_count);
-	set_hashes(&xc);
-	br_x509_minimal_set_rsa(&xc, br_rsa_pkcs1_vrfy_get_default());
-	br_x509_minimal_set_ecdsa(&xc, br_ec_get_default(),
-		br_ecdsa_vrfy_asn1_get_default());
-	/* BearSSL counts days from 0000-01-01 (proleptic Gregorian); the Unix
-	 * epoch is day 719528. Floor division for times before 1970. */
-	days = time_unix / 86400;
-	if (time_unix % 86400 < 0) {
-		days--;
-	}
-	secs = (uint32_t)(time_unix - days * 86400);
-	if (days + 719528 < 0 || days + 719528 > 0xffffffffLL) {
-		*reason = "validation time out of range";
-		return WT_ERR_CERT_INVALID;
-	}
-	br_x509_minimal_set_time(&xc, (uint32_t)(days + 719528), secs);
+	/* Depth-first over candidate paths, no recursion: extend the path
+	 * greedily, verify it, and on failure replace the deepest choice that
+	 * has an untried alternative. Reports the first (greedy) path's error:
+	 * it is the one the server most likely meant. */
+	path[0] = 0;
+	used[0] = 1;
+	plen = 1;
+	for (tries = 0;; tries++) {
+		size_t j;
 
-	/* The name is checked below, on every SAN entry, so BearSSL gets none. */
-	xc.vtable->start_chain(&xc.vtable, NULL);
-	for (i = 0; i < plen; i++) {
-		const wt_peer_cert *c = &chain[order[i]];
-		xc.vtable->start_cert(&xc.vtable, (uint32_t)c->len);
-		xc.vtable->append(&xc.vtable, c->der, c->len);
-		xc.vtable->end_cert(&xc.vtable);
-	}
-	err = (int)xc.vtable->end_chain(&xc.vtable);
-	if (err == BR_ERR_X509_EXPIRED) {
-		/* BearSSL stops at the first certificate outside its validity
-		 * period (RFC 5280 6.1.3 (a)(2)); find it and say which side. */
-		for (i = 0; i < plen; i++) {
-			const cert_info *c = &ci[order[i]];
-			if (time_unix < c->not_before) {
-				*reason = i == 0 ? "leaf certificate is not yet valid (notBefore is in the future)"
-					: "an issuing certificate is not yet valid (notBefore is in the future)";
-				return WT_ERR_CERT_NOT_YET_VALID;
-			}
-			if (time_unix > c->not_after) {
+		while (plen < n && (j = next_issuer(ci, ok, used, n,
+			path[plen - 1], 1)) < n)
+		{
+			used[j] = 1;
+			path[plen++] = j;
+		}
+		err = run_path(&xc, chain, ci, path, plen, tas, ta_count,
+			time_unix, reason);
+		if (err == 0) {
+			break;
+		}
+		if (tries == 0) {
+			first_err = err;
+			first_reason = *reason;
+		}
+		j = n;
+		while (tries + 1 < WT_MAX_PATH_TRIES && plen > 1) {
+			size_t last = path[--plen];
+			used[last] = 0;
+			j = next_issuer(ci, ok, used, n, path[plen - 1], last + 1);
+			if (j < n) {
+				used[j] = 1;
+				path[plen++] = j;
 				break;
 			}
 		}
-		*reason = i == 0 ? "leaf certificate has expired (notAfter is in the past)"
-			: "an issuing certificate has expired (notAfter is in the past)";
-		return WT_ERR_CERT_EXPIRED;
-	}
-	if (err != 0) {
-		return map_br_error(err, reason);
+		if (j == n) {
+			*reason = first_reason;
+			return first_err;
+		}
 	}
 
 	if (host != NULL && *host != 0) {
