@@ -47,7 +47,8 @@ static void send_pending_alert(wt_engine_ctx *cc)
 	cc->app_staged = 0;
 	cc->app_len = 0;
 	a = wt_error_alert(cc->err);
-	if (a == 0) {
+	/* Nothing sent yet (failed init): there is no peer to tell. */
+	if (a == 0 || !cc->first_record_sent) {
 		return;
 	}
 	alert[0] = 2;   /* fatal */

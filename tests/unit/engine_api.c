@@ -1,0 +1,193 @@
+/*
+ * Engine API contract: configuration checks, host failures, calls made in
+ * the wrong state, and the name/alert tables. Run by tests/engine.test.mjs.
+ */
+#include <string.h>
+
+#include "unit.h"
+#include "wt_internal.h"
+
+static int rnd_ok(void *ctx, uint8_t *out, size_t len)
+{
+	(void)ctx;
+	memset(out, 0x42, len);
+	return 0;
+}
+
+static int rnd_fail(void *ctx, uint8_t *out, size_t len)
+{
+	(void)ctx;
+	(void)out;
+	(void)len;
+	return -1;
+}
+
+static int64_t now(void *ctx)
+{
+	(void)ctx;
+	return 1700000000000;
+}
+
+static wt_engine_ctx cc;
+static const wt_host host = { NULL, rnd_ok, now };
+
+static wt_config base(void)
+{
+	wt_config c;
+
+	memset(&c, 0, sizeof c);
+	c.server_name = "example.com";
+	c.verify_mode = WT_VERIFY_NONE;
+	return c;
+}
+
+/* init must fail with WT_ERR_BAD_CONFIG, send nothing and be closed. */
+static void expect_bad_config(const wt_config *cfg, const char *what)
+{
+	size_t len;
+	int err = wt_engine_init(&cc, cfg, &host);
+	int ok = err == WT_ERR_BAD_CONFIG && wt_engine_current_state(&cc) == WT_CLOSED
+		&& wt_engine_sendrec_buf(&cc, &len) == NULL && strlen(wt_engine_error_reason(&cc)) > 0;
+
+	printf("%s bad_config %s (%s)\n", ok ? "ok" : "FAIL", what, wt_engine_error_reason(&cc));
+	CHECK(ok);
+}
+
+int main(void)
+{
+	static const uint16_t bad_suite[] = { 0xc02f };
+	static const uint16_t dup_suite[] = { 0x1301, 0x1301 };
+	static const uint16_t bad_group[] = { 0x0019 };
+	static const uint16_t four[] = { 0x1d, 0x17, 0x18, 0x1d };
+	static const char *const empty_alpn[] = { "" };
+	static const char *const nine_alpn[] = { "a", "b", "c", "d", "e", "f", "g", "h", "i" };
+	char long_name[300];
+	wt_config c;
+	wt_host h;
+	size_t len;
+	uint8_t *p;
+
+	c = base(); c.cipher_suites = bad_suite; c.cipher_suite_count = 1;
+	expect_bad_config(&c, "unknown suite");
+	c = base(); c.cipher_suites = dup_suite; c.cipher_suite_count = 2;
+	expect_bad_config(&c, "repeated suite");
+	c = base(); c.groups = bad_group; c.group_count = 1;
+	expect_bad_config(&c, "unknown group");
+	c = base(); c.groups = four; c.group_count = 4;
+	expect_bad_config(&c, "too many groups");
+	c = base(); c.alpn = empty_alpn; c.alpn_count = 1;
+	expect_bad_config(&c, "empty ALPN protocol");
+	c = base(); c.alpn = nine_alpn; c.alpn_count = 9;
+	expect_bad_config(&c, "too many ALPN protocols");
+	c = base(); c.max_fragment = 10;
+	expect_bad_config(&c, "max_fragment too small");
+	c = base(); c.max_fragment = 16385;
+	expect_bad_config(&c, "max_fragment too large");
+	c = base(); c.verify_mode = 7;
+	expect_bad_config(&c, "unknown verify mode");
+	c = base(); c.verify_mode = WT_VERIFY_FULL;
+	expect_bad_config(&c, "full verification without trust anchors");
+	memset(long_name, 'a', sizeof long_name - 1);
+	long_name[sizeof long_name - 1] = 0;
+	c = base(); c.server_name = long_name;
+	expect_bad_config(&c, "server name over 255 bytes");
+	c = base(); c.server_name = "";
+	expect_bad_config(&c, "empty server name");
+
+	/* A host without an RNG is a configuration error; a failing RNG is
+	 * WT_ERR_RANDOM, and nothing goes on the wire. */
+	c = base();
+	h = host; h.random = NULL;
+	CHECK(wt_engine_init(&cc, &c, &h) == WT_ERR_BAD_CONFIG);
+	h = host; h.random = rnd_fail;
+	CHECK(wt_engine_init(&cc, &c, &h) == WT_ERR_RANDOM);
+	CHECK(wt_engine_current_state(&cc) == WT_CLOSED);
+	CHECK(wt_engine_sendrec_buf(&cc, &len) == NULL);
+	printf("ok host failures\n");
+
+	/* Fresh connection: ClientHello to send, records to receive, no
+	 * application data either way yet. */
+	CHECK(wt_engine_init(&cc, &c, &host) == 0);
+	CHECK(wt_engine_current_state(&cc) == (WT_SENDREC | WT_RECVREC));
+	p = wt_engine_sendrec_buf(&cc, &len);
+	CHECK(p != NULL && p[0] == 22 && p[1] == 3 && p[2] == 1);
+	CHECK(wt_engine_sendapp_buf(&cc, &len) == NULL && len == 0);
+	CHECK(wt_engine_recvapp_buf(&cc, &len) == NULL && len == 0);
+	{
+		uint8_t out[16];
+		CHECK(wt_engine_export(&cc, "label", NULL, 0, out, sizeof out) == WT_ERR_BAD_STATE);
+	}
+	CHECK(wt_engine_key_update(&cc, 1) == WT_ERR_BAD_STATE);
+	CHECK(!wt_engine_handshake_done(&cc));
+	/* Partial sendrec acknowledgements keep the rest queued. */
+	{
+		size_t total;
+
+		wt_engine_sendrec_buf(&cc, &total);
+		wt_engine_sendrec_ack(&cc, 10);
+		p = wt_engine_sendrec_buf(&cc, &len);
+		CHECK(len == total - 10);
+		wt_engine_sendrec_ack(&cc, len);
+		CHECK(wt_engine_current_state(&cc) == WT_RECVREC);
+	}
+	/* recvrec offers exactly the 5-byte header first. */
+	p = wt_engine_recvrec_buf(&cc, &len);
+	CHECK(p != NULL && len == 5);
+	/* Acknowledging more than was offered is a caller bug. */
+	wt_engine_recvrec_ack(&cc, 6);
+	CHECK(wt_engine_last_error(&cc) == WT_ERR_BAD_STATE);
+	CHECK(wt_engine_current_state(&cc) == WT_CLOSED);
+	printf("ok state word and buffer contract\n");
+
+	/* EOF during the handshake is a truncation, not a clean close. */
+	CHECK(wt_engine_init(&cc, &c, &host) == 0);
+	wt_engine_sendrec_buf(&cc, &len);
+	wt_engine_sendrec_ack(&cc, len);
+	wt_engine_eof(&cc);
+	CHECK(wt_engine_last_error(&cc) == WT_ERR_TRUNCATED);
+	CHECK(strcmp(wt_error_name(WT_ERR_TRUNCATED), "truncated") == 0);
+	CHECK(wt_engine_current_state(&cc) == WT_CLOSED);
+	/* The first error sticks. */
+	wt_engine_close(&cc);
+	CHECK(wt_engine_last_error(&cc) == WT_ERR_TRUNCATED);
+	printf("ok eof during handshake\n");
+
+	/* close() before the handshake completes is refused, not silent. */
+	CHECK(wt_engine_init(&cc, &c, &host) == 0);
+	wt_engine_close(&cc);
+	CHECK(wt_engine_last_error(&cc) == WT_ERR_BAD_STATE);
+	printf("ok close during handshake\n");
+
+	/* Name tables: parse(name(x)) == x, and every error has a name. */
+	{
+		static const uint16_t suites[] = { 0x1301, 0x1302, 0x1303 };
+		static const uint16_t groups[] = { 0x1d, 0x17, 0x18 };
+		static const int errs[] = { WT_ERR_BAD_STATE, WT_ERR_BAD_CONFIG, WT_ERR_RANDOM,
+			WT_ERR_TRUNCATED, WT_ERR_BUFFER_TOO_SMALL, WT_ERR_CALLBACK, WT_ERR_NOT_TLS,
+			WT_ERR_CERT_EXPIRED, WT_ERR_CERT_NOT_YET_VALID, WT_ERR_CERT_UNKNOWN_CA,
+			WT_ERR_CERT_NAME_MISMATCH, WT_ERR_CERT_BAD_SIGNATURE, WT_ERR_CERT_INVALID,
+			WT_ERR_CERT_UNSUPPORTED };
+		size_t i, j;
+
+		for (i = 0; i < 3; i++) {
+			CHECK(wt_suite_from_name(wt_suite_name(suites[i])) == suites[i]);
+			CHECK(wt_group_from_name(wt_group_name(groups[i])) == groups[i]);
+		}
+		CHECK(wt_suite_from_name("TLS_RSA_WITH_RC4_128_MD5") == 0);
+		CHECK(wt_group_from_name(NULL) == 0);
+		for (i = 0; i < sizeof errs / sizeof errs[0]; i++) {
+			CHECK(strcmp(wt_error_name(errs[i]), "unknown_error") != 0);
+			for (j = 0; j < i; j++) {
+				CHECK(strcmp(wt_error_name(errs[i]), wt_error_name(errs[j])) != 0);
+			}
+		}
+		CHECK(strcmp(wt_error_name(WT_ERR_ALERT_RECEIVED | 40), "alert_received") == 0);
+		CHECK(strcmp(wt_error_name(WT_ALERT_DECODE_ERROR), "decode_error") == 0);
+		CHECK(wt_error_alert(WT_ERR_CERT_EXPIRED) == WT_ALERT_CERTIFICATE_EXPIRED);
+		CHECK(wt_error_alert(WT_ERR_CERT_UNKNOWN_CA) == WT_ALERT_UNKNOWN_CA);
+		CHECK(wt_error_alert(WT_ERR_ALERT_RECEIVED | 40) == 0);
+		CHECK(wt_error_alert(WT_ERR_TRUNCATED) == 0);
+		printf("ok names\n");
+	}
+	return unit_done();
+}
