@@ -8,6 +8,7 @@
 //                     {afterOutput: N} (end stdin once stdout holds N bytes)
 //   opts.timeout      ms (default 20000). If it trips the process is
 //                     killed and the promise REJECTS: a test never hangs.
+//                     It also rejects on an ASan/UBSan report on stderr.
 //   opts.onStderrLine (line, child) callback, e.g. to react to --json
 //   opts.env          extra environment
 // json:  the parsed --json line (first stderr line starting with '{"version"'), or null
@@ -80,7 +81,13 @@ export function runCli(args, opts = {}) {
         code, signal, stdoutBuf, stdout: stdoutBuf.toString('utf8'), stderr,
         ...parseStderr(stderr), ms: Date.now() - started,
       };
-      if (timedOut) {
+      if (/Sanitizer|runtime error:/.test(stderr)) {
+        // Under build/asan a sanitizer report exits 1 like a TLS failure:
+        // never let it pass as an expected error.
+        const e = new Error(`wasmtls ${args.join(' ')}: sanitizer report\n${stderr.slice(-4000)}`);
+        e.result = res;
+        reject(e);
+      } else if (timedOut) {
         const e = new Error(`wasmtls ${args.join(' ')} timed out after ${timeout} ms\n` +
           `stderr: ${stderr.slice(-2000)}\nstdout: ${res.stdout.slice(-500)}`);
         e.result = res;
