@@ -64,11 +64,11 @@ const reverse = (s) => [...s].reverse().join('');
 
 // openssl s_server -rev: send lines (+ CLOSE), expect them reversed, and a
 // clean close_notify from the server. Returns the CLI result.
-async function revRoundTrip(t, srvOpts, cliArgs = [], { lines, host = 'localhost' } = {}) {
+async function revRoundTrip(t, srvOpts, cliArgs = [], { lines, host = 'localhost', cafile = P.ca } = {}) {
   const srv = await startOpenssl({ mode: 'rev', ...srvOpts });
   t.after(() => srv.stop());
   lines ??= ['hello from wasmtls', crypto.randomBytes(600).toString('hex'), 'ünïcödé ✓'];
-  const res = await runCli(['--cafile', P.ca, '--json', ...cliArgs, `${host}:${srv.port}`],
+  const res = await runCli(['--cafile', cafile, '--json', ...cliArgs, `${host}:${srv.port}`],
     { input: lines.join('\n') + '\nCLOSE\n', stdin: 'open' });
   assert.equal(res.code, 0, show(res));
   assert.equal(res.error, null);
@@ -102,6 +102,23 @@ describe('openssl s_server', { concurrency: 6 }, () => {
   test('IP literal target: verified against the iPAddress SAN, no SNI', async (t) => {
     const res = await revRoundTrip(t, P256, [], { host: '127.0.0.1' });
     checkJson(res, { servername: null });
+  });
+
+  test('IPv6 literal target [::1]:PORT: verified against the iPAddress SAN', async (t) => {
+    const res = await revRoundTrip(t, { ...P384, addr: '[::1]' }, [], { host: '[::1]' });
+    checkJson(res, { servername: null, sigalg: 'ecdsa_secp384r1_sha384' });
+  });
+
+  test('wildcard certificate with --servername', async (t) => {
+    const w = serverCert(P.wildcard);
+    const res = await revRoundTrip(t, w, ['--servername', P.wildcard.host], { host: '127.0.0.1' });
+    checkJson(res, { servername: P.wildcard.host });
+  });
+
+  test('self-signed leaf trusted directly via --cafile', async (t) => {
+    const s = serverCert(P.selfSigned);
+    const res = await revRoundTrip(t, s, [], { cafile: P.selfSigned.cert });
+    checkJson(res, { peer_chain: 1 });
   });
 
   test('HelloRetryRequest: server only accepts secp384r1', async (t) => {

@@ -118,9 +118,10 @@ function spawnServer(cmd, args, name, cwd) {
 //   ciphersuites, groups: colon-separated lists
 //   stateless: cookie HelloRetryRequest
 //   numTickets, maxSendFrag, splitSendFrag, alpn: as openssl's options
+//   addr: listen address (default 127.0.0.1; '[::1]' for IPv6)
 //   extra: more raw arguments; cwd: working directory (for -WWW)
 export async function startOpenssl(o) {
-  const args = ['s_server', '-accept', '127.0.0.1:0', '-tls1_3', '-naccept', String(o.naccept ?? 100),
+  const args = ['s_server', '-accept', `${o.addr || '127.0.0.1'}:0`, '-tls1_3', '-naccept', String(o.naccept ?? 100),
     '-cert', o.cert, '-key', o.key];
   if (o.chain && o.chain !== o.cert) args.push('-cert_chain', o.chain);
   if (o.mode === 'www') args.push('-www');
@@ -134,7 +135,7 @@ export async function startOpenssl(o) {
   if (o.alpn) args.push('-alpn', o.alpn);
   if (o.extra) args.push(...o.extra);
   const h = spawnServer('openssl', args, 'openssl s_server', o.cwd);
-  const m = await h.waitFor(/ACCEPT 127\.0\.0\.1:(\d+)/);
+  const m = await h.waitFor(/ACCEPT \S+:(\d+)/);
   h.port = Number(m[1]);
   return h;
 }
