@@ -5,14 +5,22 @@ CMAKE_FLAGS = -DCMAKE_C_COMPILER=$(CC_NATIVE) $(if $(BEARSSL_SOURCE_DIR),-DBEARS
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 10
 
-.PHONY: all setup build build-asan test demo fuzz fuzz-smoke clean
+.PHONY: all setup build build-native build-asan build-fuzz test demo fuzz clean
 
 all: build
+
+# Other builds (wasi/wasi.mk, wasm/wasm.mk) add their targets here:
+# BUILD_TARGETS are built by `make build` and before `make test`.
+BUILD_TARGETS :=
+-include wasi/wasi.mk
+-include wasm/wasm.mk
 
 setup:
 	./tools/setup.sh
 
-build: setup
+build: build-native $(BUILD_TARGETS)
+
+build-native: setup
 	cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
 	cmake --build build/native -j $(JOBS)
 
@@ -24,11 +32,12 @@ build-fuzz: setup
 	cmake -S . -B build/fuzz -DWT_FUZZ=ON -DWT_NATIVE_TOOLS=OFF $(CMAKE_FLAGS) >/dev/null
 	cmake --build build/fuzz -j $(JOBS)
 
-# All tests, on the release build and again under ASan+UBSan, then a
+# All tests, on the release build and again under ASan+UBSan (WT_NATIVE_ONLY:
+# test files for the wasm builds skip themselves on that pass), then a
 # short smoke run of every fuzz target.
 test: build build-asan build-fuzz
 	WT_BUILD=build/native node --test --test-concurrency=2 tests/
-	WT_BUILD=build/asan node --test --test-concurrency=2 tests/
+	WT_BUILD=build/asan WT_NATIVE_ONLY=1 node --test --test-concurrency=2 tests/
 	./tools/fuzz.sh build/fuzz 5
 
 fuzz: build-fuzz

@@ -7,6 +7,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 
 APT_PACKAGES=(cmake make gcc clang-16 lld-16 libclang-rt-16-dev llvm-16 dpkg-dev xz-utils
+              emscripten binaryen wasi-libc libclang-rt-16-dev-wasm32 websockify chromium
               openssl gnutls-bin ca-certificates nodejs npm)
 BEARSSL_ORIG=bearssl_0.6+dfsg.1.orig.tar.xz
 BEARSSL_SHA256=102a625bd8f6155260867a50c508df8d8c3f796985dd744df1a68e5cd1a79004
