@@ -698,6 +698,7 @@ main(int argc, char **argv)
 	int fd, err, rc;
 	int hs_reported = 0, stdin_eof = 0, sock_eof = 0, write_dead = 0;
 	int http_closed = 0;
+	int exit_code;
 
 	if (argc >= 2 && strcmp(argv[1], "verify") == 0) {
 		return wt_cli_verify(argc - 1, argv + 1);
@@ -1039,13 +1040,11 @@ main(int argc, char **argv)
 	}
 
 	err = wt_engine_last_error(cc);
+	exit_code = 0;
 	if (http != NULL && http->st == H_DONE && (err == 0 || err == WT_ERR_TRUNCATED)) {
 		/* A complete response, then the server closed (with or without
 		 * close_notify: the response framing proved completeness). */
 		err = 0;
-	} else if (http != NULL && err == 0 && http->st != H_BODY_CLOSE && http->st != H_DONE) {
-		wt_engine_wipe(cc);
-		die(EXIT_FAIL, "http_incomplete", "connection closed before the response was complete");
 	}
 	if (err != 0) {
 		const char *reason = wt_engine_error_reason(cc);
@@ -1058,10 +1057,16 @@ main(int argc, char **argv)
 			reason = rbuf;
 		}
 		fprintf(stderr, "error: %s: %s\n", wt_error_name(err), reason);
-		wt_engine_wipe(cc);
-		return EXIT_FAIL;
+		exit_code = EXIT_FAIL;
+	} else if (http != NULL && http->st != H_DONE && http->st != H_BODY_CLOSE
+		&& http->st != H_BAD)
+	{
+		/* close_notify before the announced end of the response. */
+		fprintf(stderr, "error: http_incomplete: connection closed before the response was complete\n");
+		exit_code = EXIT_FAIL;
+	} else {
+		diag("* closed\n");
 	}
-	diag("* closed\n");
 	wt_engine_wipe(cc);
 	close(fd);
 	if (keylog != NULL) {
@@ -1074,5 +1079,5 @@ main(int argc, char **argv)
 	free(http);
 	free(hname);
 	free(port);
-	return 0;
+	return exit_code;
 }
