@@ -52,8 +52,11 @@ rc=$?
 set -e
 echo "== handshake summary (--json, stderr):"
 grep '^{' "$work/err" || true
-echo "== response (stdout, first 25 lines):"
-head -n 25 "$work/out"
+echo "== response (stdout): status and headers"
+sed -n '1,/^\r\{0,1\}$/p' "$work/out"
+echo "== ... the server's own view of the connection, from its status page:"
+grep -E 'Cipher is|^Shared groups|^Signature Algorithms|Protocol *:' "$work/out" || true
+echo "== ($(wc -c <"$work/out") bytes in all)"
 grep -v '^{' "$work/err" >&2 || true
 echo "== exit status $rc"
 exit "$rc"
