@@ -226,6 +226,11 @@ describe('openssl s_server', { concurrency: 6 }, () => {
     assert.doesNotMatch(srv.output, /error|alert/i);
   });
 
+  test('KeyUpdate from our side (--key-update): s_server answers with its own', async (t) => {
+    const res = await revRoundTrip(t, { ...RSA, ciphersuites: 'TLS_AES_256_GCM_SHA384' }, ['--key-update']);
+    checkJson(res, { cipher: 'TLS_AES_256_GCM_SHA384', sigalg: 'rsa_pss_rsae_sha256' });
+  });
+
   test('server fatal alert: disjoint cipher suites -> alert_received: handshake_failure', async (t) => {
     const srv = await startOpenssl({ ...P256, mode: 'www', ciphersuites: 'TLS_AES_128_GCM_SHA256' });
     t.after(() => srv.stop());
@@ -376,11 +381,11 @@ describe('Node tls server', { concurrency: 4 }, () => {
     const srv = await startNode(whole(P384));
     t.after(() => srv.stop());
     const input = crypto.randomBytes(256 * 1024);
-    const res = await runCli(['--cafile', P.ca, '--json', '--key-update', '--ciphers', 'TLS_CHACHA20_POLY1305_SHA256',
+    const res = await runCli(['--cafile', P.ca, '--json', '--key-update', '--ciphers', 'TLS_AES_256_GCM_SHA384',
       `localhost:${srv.port}`], { input, stdin: { afterOutput: input.length } });
     assert.equal(sha(res.stdoutBuf), sha(input), show(res));
     assert.equal(res.code, 0, show(res));
-    checkJson(res, { cipher: 'TLS_CHACHA20_POLY1305_SHA256', sigalg: 'ecdsa_secp384r1_sha384' });
+    checkJson(res, { cipher: 'TLS_AES_256_GCM_SHA384', sigalg: 'ecdsa_secp384r1_sha384' });
   });
 
   test('stdin EOF sends close_notify but keeps reading until the server closes', async (t) => {
