@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pki } from './lib/pki.mjs';
 import { runCli, describe as show } from './lib/cli.mjs';
-import { startOpenssl } from './lib/servers.mjs';
+import { startOpenssl, startNode } from './lib/servers.mjs';
 
 const P = await pki();
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'wt-cli-'));
@@ -114,6 +114,54 @@ describe('with openssl s_server -www', { concurrency: 4 }, () => {
     assert.equal(res.code, 0, show(res));
     assert.equal(res.stderr.trim().split('\n').length, 1, show(res));
     assert.ok(res.json);
+  });
+});
+
+describe('--http response framing (Node tls server)', { concurrency: 4 }, () => {
+  // The server answers the request with `reply` and then does `then`.
+  const serve = async (t, reply, then) => {
+    let request = '';
+    const srv = await startNode({ cert: P.p256.chain, key: P.p256.key,
+      onConnection: (sock) => {
+        sock.on('data', (d) => {
+          request += d;
+          if (request.includes('\r\n\r\n')) {
+            sock.write(reply);
+            if (then === 'end') sock.end();
+          }
+        });
+      } });
+    t.after(() => srv.stop());
+    const res = await runCli(['--cafile', P.ca, '-q', '--http', '/some/path?q=1', `localhost:${srv.port}`], { timeout: 10000 });
+    return { res, request: () => request };
+  };
+
+  test('request line and headers', async (t) => {
+    const { res, request } = await serve(t, 'HTTP/1.1 204 No Content\r\n\r\n', 'open');
+    assert.equal(res.code, 0, show(res));
+    assert.match(request(), /^GET \/some\/path\?q=1 HTTP\/1\.1\r\n/);
+    assert.match(request(), /\r\nHost: localhost:\d+\r\n/);
+    assert.match(request(), /\r\nConnection: close\r\n\r\n$/);
+  });
+
+  test('Content-Length response, server keeps the connection open -> exit 0', async (t) => {
+    const reply = 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello';
+    const { res } = await serve(t, reply, 'open');
+    assert.equal(res.code, 0, show(res));
+    assert.equal(res.stdout, reply);
+  });
+
+  test('chunked response, server keeps the connection open -> exit 0', async (t) => {
+    const reply = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n';
+    const { res } = await serve(t, reply, 'open');
+    assert.equal(res.code, 0, show(res));
+    assert.equal(res.stdout, reply);
+  });
+
+  test('close_notify before the announced length -> http_incomplete, exit 1', async (t) => {
+    const { res } = await serve(t, 'HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\nshort', 'end');
+    assert.equal(res.code, 1, show(res));
+    assert.equal(res.error?.name, 'http_incomplete', show(res));
   });
 });
 
