@@ -1,7 +1,28 @@
-/* Subcommands of the native CLI (tools/cli/). main() in main.c dispatches
- * on argv[1]. */
+/* The wasmtls command line, shared by every front end that has a C main:
+ * the native CLI (tools/cli/main.c: POSIX sockets + poll) and the WASI
+ * builds (wasi/main.c: stdio records, or wasi:sockets in the component).
+ *
+ *   common.c   options, configuration, the HTTP request and response
+ *              framing, the --json summary, the error line, and the pump
+ *              that moves bytes between the engine and a wt_cli_io
+ *   verify.c   `wasmtls verify`
+ *
+ * The contract (output, error lines, exit codes) is the same everywhere:
+ * exit 0 on success; 1 on a connection/handshake/verification failure with
+ * "error: <wt_error_name>: <reason>" on stderr; 2 for bad options or
+ * unreadable files ("error: bad_config: ...").
+ */
 #ifndef WT_CLI_H
 #define WT_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "wasmtls.h"
+
+#define WT_EXIT_FAIL   1
+#define WT_EXIT_CONFIG 2
 
 /* `wasmtls verify --cafile ROOTS.pem [--host NAME] [--time UNIX] CHAIN.pem`
  * (tools/cli/verify.c). argv[0] is "verify". Verifies CHAIN.pem (leaf
@@ -10,5 +31,124 @@
  * on stderr and returns 1 (certificate rejected) or 2 (bad options or
  * unreadable files: "error: bad_config: ..."). */
 int wt_cli_verify(int argc, char **argv);
+
+/* ------------------------------------------------------------------ */
+/* Diagnostics                                                          */
+/* ------------------------------------------------------------------ */
+
+/* -q: no diagnostics ("* ..." lines on stderr). */
+extern int wt_cli_quiet;
+
+void wt_cli_diag(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+/* "error: <name>: <reason>" on stderr and exit(code). */
+void wt_cli_die(int code, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4), noreturn));
+/* Text for a failed file access (strerror, plus a hint about preopened
+ * directories on WASI). */
+const char *wt_cli_file_error(int err);
+
+/* ------------------------------------------------------------------ */
+/* Options                                                              */
+/* ------------------------------------------------------------------ */
+
+/* Options a front end accepts beyond the common set (parse flags). */
+#define WT_CLI_OPT_WASI  0x1  /* --transport stdio|tcp, --data, --out */
+
+typedef struct wt_cli_options {
+	const char *target;
+	const char *servername;
+	const char *cafile;
+	int insecure;
+	const char *alpn;
+	const char *groups;
+	const char *ciphers;
+	const char *keylog;
+	const char *http;
+	int json;
+	long max_fragment;
+	int key_update;
+	/* WT_CLI_OPT_WASI only */
+	const char *transport;   /* NULL = the front end's default */
+	const char *data;        /* "@FILE" or literal text */
+	const char *out;         /* response file */
+} wt_cli_options;
+
+/* Parses argv[1..]; prints usage (usage text) and exits 0 on --help; dies
+ * with bad_config (exit 2) on anything wrong. */
+void wt_cli_parse_args(int argc, char **argv, wt_cli_options *o,
+	unsigned flags, const char *usage);
+
+/* Reads a whole file (NUL-terminated, *len without the NUL); NULL with
+ * errno on failure. */
+char *wt_cli_read_file(const char *path, size_t *len);
+
+/* ------------------------------------------------------------------ */
+/* A client: configuration built from the options                       */
+/* ------------------------------------------------------------------ */
+
+typedef struct wt_cli_http wt_cli_http;
+
+typedef struct wt_cli_client {
+	wt_config cfg;
+	char *host;              /* from HOST:PORT, brackets removed */
+	char *port;
+	FILE *keylog;
+	/* bytes sent once the handshake is done: the HTTP request, or --data */
+	char *request;
+	size_t req_len, req_off;
+	wt_cli_http *http;       /* response framing (--http), or NULL */
+	br_x509_trust_anchor *anchors;
+	uint8_t *anchor_buf;
+	char *alpn_copy;
+} wt_cli_client;
+
+/* Builds the engine configuration from the options: names, lists, trust
+ * anchors (--cafile, else the built-in store), --keylog, --http. Dies with
+ * bad_config on anything wrong. */
+void wt_cli_client_init(wt_cli_client *c, const wt_cli_options *o);
+/* Replaces the request with caller-owned malloc'd bytes (--data). */
+void wt_cli_client_set_request(wt_cli_client *c, char *bytes, size_t len);
+void wt_cli_client_free(wt_cli_client *c);
+
+/* ------------------------------------------------------------------ */
+/* The pump: engine <-> transport                                       */
+/* ------------------------------------------------------------------ */
+
+#define WT_IO_RECV 0x1   /* records can be read from the transport */
+#define WT_IO_SEND 0x2   /* records can be written to the transport */
+#define WT_IO_IN   0x4   /* application input (stdin) can be read */
+
+#define WT_IO_AGAIN (-2) /* would block / interrupted: try again later */
+#define WT_IO_ERR   (-1) /* error (already reported with wt_cli_diag) */
+
+typedef struct wt_cli_io {
+	void *ctx;
+	/* Writes records: > 0 bytes taken; 0 if it would block (the pump
+	 * then waits for WT_IO_SEND); WT_IO_ERR if the peer is gone. */
+	long (*send)(void *ctx, const uint8_t *p, size_t len);
+	/* Reads records: > 0 bytes; 0 at EOF; WT_IO_AGAIN; WT_IO_ERR (the
+	 * pump treats it as EOF). */
+	long (*recv)(void *ctx, uint8_t *p, size_t len);
+	/* Reads application input (stdin), same returns as recv; 0 (EOF)
+	 * makes the pump send close_notify. NULL: no input at all. */
+	long (*read_in)(void *ctx, uint8_t *p, size_t len);
+	/* Writes decrypted data (stdout, --out). 0, or -1 with errno. */
+	int (*write_out)(void *ctx, const uint8_t *p, size_t len);
+	/* Blocks until one of the WT_IO_* events in want may be ready and
+	 * returns those (0 after an interruption). Dies on fatal errors. */
+	unsigned (*wait)(void *ctx, unsigned want);
+	/* Name of the output for error messages ("stdout"). */
+	const char *out_name;
+} wt_cli_io;
+
+/* Runs a connection: initialises the engine (cc is caller memory), pumps
+ * until WT_CLOSED, prints the summary (--json or "* ..."), the error line
+ * if any, wipes cc. Returns the exit code. */
+int wt_cli_run(wt_cli_client *c, const wt_cli_options *o, wt_engine_ctx *cc,
+	const wt_host *host, const wt_cli_io *io);
+
+/* IP literal (v4 or v6 text form)? */
+int wt_cli_is_ip_literal(const char *h);
 
 #endif

@@ -1,0 +1,932 @@
+/*
+ * wasmtls CLI — the transport-independent part, shared by the native CLI
+ * (main.c) and the WASI builds (wasi/main.c): options, engine
+ * configuration, the HTTP request and response framing, the --json
+ * summary, the error line, and the pump between the engine's four
+ * buffer/ack pairs and a wt_cli_io (see cli.h).
+ *
+ * Exit codes: 0 success; 1 connection/handshake/verification failure
+ * ("error: <name>: <reason>" on stderr); 2 bad options or unreadable files
+ * ("error: bad_config: ...").
+ */
+#define _GNU_SOURCE 1
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "wasmtls.h"
+#include "cli.h"
+
+#define EXIT_FAIL   WT_EXIT_FAIL
+#define EXIT_CONFIG WT_EXIT_CONFIG
+
+int wt_cli_quiet;
+
+void
+wt_cli_diag(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (wt_cli_quiet) {
+		return;
+	}
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+}
+
+void
+wt_cli_die(int code, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "error: %s: ", name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	fflush(stderr);
+	exit(code);
+}
+
+#define die wt_cli_die
+
+const char *
+wt_cli_file_error(int err)
+{
+#ifdef __wasi__
+	if (err == ENOTCAPABLE) {
+		/* wasi-libc found no preopened directory holding the path. */
+		return "not reachable from this sandbox: no preopened directory holds it "
+			"(wasmtime: --dir HOSTDIR::GUESTDIR, then use the guest path)";
+	}
+#endif
+	return strerror(err);
+}
+
+/* ------------------------------------------------------------------ */
+/* Option parsing                                                      */
+/* ------------------------------------------------------------------ */
+
+char *
+wt_cli_read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t cap = 0, n = 0;
+
+	if (f == NULL) {
+		return NULL;
+	}
+	for (;;) {
+		size_t r;
+		if (cap - n < 4096) {
+			char *nb;
+			cap = cap ? cap * 2 : 65536;
+			nb = realloc(buf, cap + 1);
+			if (nb == NULL) {
+				free(buf);
+				fclose(f);
+				errno = ENOMEM;
+				return NULL;
+			}
+			buf = nb;
+		}
+		r = fread(buf + n, 1, cap - n, f);
+		n += r;
+		if (r == 0) {
+			break;
+		}
+	}
+	if (ferror(f)) {
+		int e = errno ? errno : EIO;
+		free(buf);
+		fclose(f);
+		errno = e;
+		return NULL;
+	}
+	fclose(f);
+	buf[n] = 0;
+	*len = n;
+	return buf;
+}
+
+/* Splits a comma-separated list in place. Returns the count, or -1 if it
+ * has more than max items or an empty item. */
+static int
+split_list(char *s, char **items, int max)
+{
+	int n = 0;
+	char *p = s;
+
+	for (;;) {
+		char *c = strchr(p, ',');
+		if (c != NULL) {
+			*c = 0;
+		}
+		if (*p == 0 || n >= max) {
+			return -1;
+		}
+		items[n++] = p;
+		if (c == NULL) {
+			return n;
+		}
+		p = c + 1;
+	}
+}
+
+void
+wt_cli_parse_args(int argc, char **argv, wt_cli_options *o, unsigned flags,
+	const char *usage)
+{
+	int i;
+
+	memset(o, 0, sizeof *o);
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char **val = NULL;
+
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			fputs(usage, stdout);
+			fflush(stdout);
+			exit(0);
+		} else if (strcmp(a, "--insecure") == 0) {
+			o->insecure = 1;
+		} else if (strcmp(a, "--json") == 0) {
+			o->json = 1;
+		} else if (strcmp(a, "-q") == 0) {
+			wt_cli_quiet = 1;
+		} else if (strcmp(a, "--key-update") == 0) {
+			o->key_update = 1;
+		} else if (strcmp(a, "--servername") == 0) {
+			val = &o->servername;
+		} else if (strcmp(a, "--cafile") == 0) {
+			val = &o->cafile;
+		} else if (strcmp(a, "--alpn") == 0) {
+			val = &o->alpn;
+		} else if (strcmp(a, "--groups") == 0) {
+			val = &o->groups;
+		} else if (strcmp(a, "--ciphers") == 0) {
+			val = &o->ciphers;
+		} else if (strcmp(a, "--keylog") == 0) {
+			val = &o->keylog;
+		} else if (strcmp(a, "--http") == 0) {
+			val = &o->http;
+		} else if ((flags & WT_CLI_OPT_WASI) && strcmp(a, "--transport") == 0) {
+			val = &o->transport;
+		} else if ((flags & WT_CLI_OPT_WASI) && strcmp(a, "--data") == 0) {
+			val = &o->data;
+		} else if ((flags & WT_CLI_OPT_WASI) && strcmp(a, "--out") == 0) {
+			val = &o->out;
+		} else if (strcmp(a, "--max-fragment") == 0) {
+			const char *v;
+			char *end;
+			if (i + 1 >= argc) {
+				die(EXIT_CONFIG, "bad_config", "%s needs a value", a);
+			}
+			v = argv[++i];
+			errno = 0;
+			o->max_fragment = strtol(v, &end, 10);
+			if (errno != 0 || end == v || *end != 0
+				|| o->max_fragment < 64 || o->max_fragment > 16384)
+			{
+				die(EXIT_CONFIG, "bad_config",
+					"--max-fragment must be an integer in [64, 16384], not '%s'", v);
+			}
+		} else if (a[0] == '-' && a[1] != 0) {
+			die(EXIT_CONFIG, "bad_config", "unknown option '%s' (see --help)", a);
+		} else if (o->target == NULL) {
+			o->target = a;
+		} else {
+			die(EXIT_CONFIG, "bad_config", "unexpected argument '%s'", a);
+		}
+		if (val != NULL) {
+			if (i + 1 >= argc) {
+				die(EXIT_CONFIG, "bad_config", "%s needs a value", a);
+			}
+			*val = argv[++i];
+		}
+	}
+	if (o->target == NULL) {
+		die(EXIT_CONFIG, "bad_config", "missing HOST:PORT (see --help)");
+	}
+	if (o->insecure && o->cafile != NULL) {
+		die(EXIT_CONFIG, "bad_config", "--insecure and --cafile are exclusive");
+	}
+	if (o->http != NULL && o->http[0] != '/') {
+		die(EXIT_CONFIG, "bad_config", "--http PATH must start with '/'");
+	}
+	if (o->http != NULL && strpbrk(o->http, " \r\n") != NULL) {
+		die(EXIT_CONFIG, "bad_config", "--http PATH must not contain spaces or line breaks");
+	}
+	if (o->http != NULL && o->data != NULL) {
+		die(EXIT_CONFIG, "bad_config", "--http and --data are exclusive");
+	}
+}
+
+/* HOST:PORT or [V6]:PORT -> host (malloc'd) and port string. */
+static void
+split_target(const char *t, char **host, char **port)
+{
+	const char *colon;
+	size_t hlen;
+	const char *hstart = t;
+	const char *p;
+	long pn;
+	char *end;
+
+	if (t[0] == '[') {
+		const char *rb = strchr(t, ']');
+		if (rb == NULL || rb[1] != ':') {
+			die(EXIT_CONFIG, "bad_config", "bad target '%s' (want [V6ADDR]:PORT)", t);
+		}
+		hstart = t + 1;
+		hlen = (size_t)(rb - hstart);
+		colon = rb + 1;
+	} else {
+		colon = strrchr(t, ':');
+		if (colon == NULL) {
+			die(EXIT_CONFIG, "bad_config", "bad target '%s' (want HOST:PORT)", t);
+		}
+		hlen = (size_t)(colon - t);
+		if (memchr(t, ':', hlen) != NULL) {
+			die(EXIT_CONFIG, "bad_config",
+				"bad target '%s' (write IPv6 addresses as [V6ADDR]:PORT)", t);
+		}
+	}
+	p = colon + 1;
+	errno = 0;
+	pn = strtol(p, &end, 10);
+	if (hlen == 0 || *p == 0 || *end != 0 || errno != 0 || pn < 1 || pn > 65535) {
+		die(EXIT_CONFIG, "bad_config", "bad target '%s' (want HOST:PORT)", t);
+	}
+	*host = malloc(hlen + 1);
+	if (*host == NULL) {
+		die(EXIT_FAIL, "internal_error", "out of memory");
+	}
+	memcpy(*host, hstart, hlen);
+	(*host)[hlen] = 0;
+	*port = strdup(p);
+	if (*port == NULL) {
+		die(EXIT_FAIL, "internal_error", "out of memory");
+	}
+}
+
+int
+wt_cli_is_ip_literal(const char *h)
+{
+	unsigned char buf[sizeof(struct in6_addr)];
+
+	return inet_pton(AF_INET, h, buf) == 1 || inet_pton(AF_INET6, h, buf) == 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* HTTP response framing (to know when a response is complete)         */
+/* ------------------------------------------------------------------ */
+
+enum { H_HEAD, H_BODY_LEN, H_BODY_CLOSE, H_CHUNK_SIZE, H_CHUNK_DATA,
+	H_CHUNK_DATA_END, H_TRAILER, H_DONE, H_BAD };
+
+struct wt_cli_http {
+	int st;
+	char head[65536];
+	size_t head_len;
+	unsigned long long remaining;  /* body bytes (H_BODY_LEN) or chunk bytes */
+	char line[256];                /* chunk-size / trailer line */
+	size_t line_len;
+};
+typedef struct wt_cli_http http_state;
+
+static int
+header_has(const char *head, const char *name, char *val, size_t vcap)
+{
+	const char *p = strstr(head, "\r\n");
+	size_t nlen = strlen(name);
+
+	while (p != NULL && p[2] != '\r') {
+		const char *line = p + 2;
+		const char *eol = strstr(line, "\r\n");
+		if (eol == NULL) {
+			break;
+		}
+		if ((size_t)(eol - line) > nlen && strncasecmp(line, name, nlen) == 0
+			&& line[nlen] == ':')
+		{
+			const char *v = line + nlen + 1;
+			size_t l;
+			while (*v == ' ' || *v == '\t') {
+				v++;
+			}
+			l = (size_t)(eol - v);
+			while (l > 0 && (v[l - 1] == ' ' || v[l - 1] == '\t')) {
+				l--;
+			}
+			if (l >= vcap) {
+				l = vcap - 1;
+			}
+			memcpy(val, v, l);
+			val[l] = 0;
+			return 1;
+		}
+		p = eol;
+	}
+	return 0;
+}
+
+static void
+http_headers_done(http_state *h)
+{
+	char val[128];
+	int status = 0;
+
+	h->head[h->head_len] = 0;
+	if (sscanf(h->head, "HTTP/%*d.%*d %d", &status) != 1) {
+		h->st = H_BAD;
+		return;
+	}
+	if (status >= 100 && status < 200) {
+		/* Interim response: wait for the final one. */
+		h->head_len = 0;
+		h->st = H_HEAD;
+		return;
+	}
+	if (status == 204 || status == 304) {
+		h->st = H_DONE;
+	} else if (header_has(h->head, "Transfer-Encoding", val, sizeof val)
+		&& strcasestr(val, "chunked") != NULL)
+	{
+		h->st = H_CHUNK_SIZE;
+		h->line_len = 0;
+	} else if (header_has(h->head, "Content-Length", val, sizeof val)) {
+		char *end;
+		errno = 0;
+		h->remaining = strtoull(val, &end, 10);
+		if (errno != 0 || end == val || *end != 0) {
+			h->st = H_BAD;
+		} else {
+			h->st = h->remaining == 0 ? H_DONE : H_BODY_LEN;
+		}
+	} else {
+		h->st = H_BODY_CLOSE;
+	}
+}
+
+/* Tracks framing of response bytes; the bytes themselves go to stdout. */
+static void
+http_feed(http_state *h, const uint8_t *p, size_t len)
+{
+	while (len > 0) {
+		switch (h->st) {
+		case H_HEAD:
+			if (h->head_len + 1 >= sizeof h->head) {
+				h->st = H_BAD;
+				break;
+			}
+			h->head[h->head_len++] = (char)*p++;
+			len--;
+			if (h->head_len >= 4
+				&& memcmp(h->head + h->head_len - 4, "\r\n\r\n", 4) == 0)
+			{
+				http_headers_done(h);
+			}
+			break;
+		case H_BODY_LEN: {
+			size_t n = len < h->remaining ? len : (size_t)h->remaining;
+			h->remaining -= n;
+			p += n;
+			len -= n;
+			if (h->remaining == 0) {
+				h->st = H_DONE;
+			}
+			break;
+		}
+		case H_CHUNK_SIZE:
+		case H_CHUNK_DATA_END:
+		case H_TRAILER: {
+			char c = (char)*p++;
+			len--;
+			if (h->line_len + 1 >= sizeof h->line) {
+				h->st = H_BAD;
+				break;
+			}
+			h->line[h->line_len++] = c;
+			if (c != '\n') {
+				break;
+			}
+			h->line[h->line_len] = 0;
+			if (h->st == H_CHUNK_DATA_END) {
+				h->st = strcmp(h->line, "\r\n") == 0 ? H_CHUNK_SIZE : H_BAD;
+			} else if (h->st == H_TRAILER) {
+				if (strcmp(h->line, "\r\n") == 0) {
+					h->st = H_DONE;
+				}
+			} else {
+				char *end;
+				errno = 0;
+				h->remaining = strtoull(h->line, &end, 16);
+				if (end == h->line || errno != 0) {
+					h->st = H_BAD;
+				} else {
+					h->st = h->remaining == 0 ? H_TRAILER : H_CHUNK_DATA;
+				}
+			}
+			h->line_len = 0;
+			break;
+		}
+		case H_CHUNK_DATA: {
+			size_t n = len < h->remaining ? len : (size_t)h->remaining;
+			h->remaining -= n;
+			p += n;
+			len -= n;
+			if (h->remaining == 0) {
+				h->st = H_CHUNK_DATA_END;
+			}
+			break;
+		}
+		default:
+			/* H_BODY_CLOSE, H_DONE, H_BAD: nothing to track. */
+			return;
+		}
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON summary                                                        */
+/* ------------------------------------------------------------------ */
+
+static void
+json_str(FILE *f, const char *s)
+{
+	if (s == NULL) {
+		fputs("null", f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\') {
+			fprintf(f, "\\%c", c);
+		} else if (c < 0x20 || c >= 0x7f) {
+			/* ALPN ids are arbitrary bytes: keep the line valid ASCII. */
+			fprintf(f, "\\u%04x", c);
+		} else {
+			fputc(c, f);
+		}
+	}
+	fputc('"', f);
+}
+
+static const char *
+name_or_hex(const char *name, uint16_t id, char *buf, size_t cap)
+{
+	if (name != NULL) {
+		return name;
+	}
+	snprintf(buf, cap, "0x%04x", id);
+	return buf;
+}
+
+static void
+print_summary(const wt_engine_ctx *cc, int json)
+{
+	wt_conn_info info;
+	char b1[8], b2[8], b3[8];
+	const char *suite, *group, *sigalg;
+
+	memset(&info, 0, sizeof info);
+	wt_engine_info(cc, &info);
+	suite = name_or_hex(wt_suite_name(info.cipher_suite), info.cipher_suite, b1, sizeof b1);
+	group = name_or_hex(wt_group_name(info.group), info.group, b2, sizeof b2);
+	sigalg = name_or_hex(wt_sigalg_name(info.sigalg), info.sigalg, b3, sizeof b3);
+	if (json) {
+		fputs("{\"version\":", stderr);
+		json_str(stderr, info.version == 0x0304 ? "TLSv1.3" : "unknown");
+		fputs(",\"cipher\":", stderr);
+		json_str(stderr, suite);
+		fputs(",\"group\":", stderr);
+		json_str(stderr, group);
+		fputs(",\"alpn\":", stderr);
+		json_str(stderr, info.alpn);
+		fprintf(stderr, ",\"hrr\":%s,\"resumed\":%s,\"sigalg\":",
+			info.hrr ? "true" : "false", info.resumed ? "true" : "false");
+		json_str(stderr, sigalg);
+		fprintf(stderr, ",\"peer_chain\":%zu,\"servername\":", info.peer_cert_count);
+		json_str(stderr, info.server_name);
+		fputs("}\n", stderr);
+	} else {
+		wt_cli_diag("* TLSv1.3 %s %s%s sigalg=%s alpn=%s peer_chain=%zu%s\n",
+			suite, group, info.hrr ? " (HelloRetryRequest)" : "",
+			sigalg, info.alpn ? info.alpn : "(none)", info.peer_cert_count,
+			info.verified ? " verified" : " NOT verified");
+	}
+	fflush(stderr);
+}
+
+
+/* ------------------------------------------------------------------ */
+/* Configuration                                                       */
+/* ------------------------------------------------------------------ */
+
+static void
+keylog_line(void *ctx, const char *line)
+{
+	FILE *f = ctx;
+
+	fputs(line, f);
+	fputc('\n', f);
+	fflush(f);
+}
+
+static uint16_t suites_buf[8];
+static uint16_t groups_buf[8];
+static char *alpn_buf[WT_MAX_ALPN + 1];
+
+void
+wt_cli_client_init(wt_cli_client *c, const wt_cli_options *o)
+{
+	wt_config *cfg = &c->cfg;
+	int rc;
+
+	memset(c, 0, sizeof *c);
+	split_target(o->target, &c->host, &c->port);
+
+	if (o->servername != NULL) {
+		if (o->servername[0] == 0 || strlen(o->servername) > WT_MAX_SERVER_NAME) {
+			die(EXIT_CONFIG, "bad_config", "bad --servername");
+		}
+		cfg->server_name = o->servername;
+	} else if (wt_cli_is_ip_literal(c->host)) {
+		cfg->server_name = NULL;
+		cfg->verify_ip = c->host;
+	} else {
+		cfg->server_name = c->host;
+	}
+
+	if (o->alpn != NULL) {
+		char *copy = strdup(o->alpn);
+		int n, i;
+		if (copy == NULL) {
+			die(EXIT_FAIL, "internal_error", "out of memory");
+		}
+		n = split_list(copy, alpn_buf, WT_MAX_ALPN);
+		if (n < 0) {
+			die(EXIT_CONFIG, "bad_config", "bad --alpn list '%s' (at most %d non-empty names)",
+				o->alpn, WT_MAX_ALPN);
+		}
+		for (i = 0; i < n; i++) {
+			if (strlen(alpn_buf[i]) > 255) {
+				die(EXIT_CONFIG, "bad_config", "ALPN protocol name too long");
+			}
+		}
+		cfg->alpn = (const char *const *)alpn_buf;
+		cfg->alpn_count = (size_t)n;
+		c->alpn_copy = copy;
+	}
+	if (o->groups != NULL) {
+		char *copy = strdup(o->groups), *items[8];
+		int n, i, j;
+		if (copy == NULL) {
+			die(EXIT_FAIL, "internal_error", "out of memory");
+		}
+		n = split_list(copy, items, 8);
+		if (n < 0) {
+			die(EXIT_CONFIG, "bad_config", "bad --groups list '%s'", o->groups);
+		}
+		for (i = 0; i < n; i++) {
+			groups_buf[i] = wt_group_from_name(items[i]);
+			if (groups_buf[i] == 0) {
+				die(EXIT_CONFIG, "bad_config",
+					"unknown group '%s' (x25519, secp256r1, secp384r1)", items[i]);
+			}
+			for (j = 0; j < i; j++) {
+				if (groups_buf[j] == groups_buf[i]) {
+					die(EXIT_CONFIG, "bad_config", "group '%s' listed twice", items[i]);
+				}
+			}
+		}
+		cfg->groups = groups_buf;
+		cfg->group_count = (size_t)n;
+		free(copy);
+	}
+	if (o->ciphers != NULL) {
+		char *copy = strdup(o->ciphers), *items[8];
+		int n, i, j;
+		if (copy == NULL) {
+			die(EXIT_FAIL, "internal_error", "out of memory");
+		}
+		n = split_list(copy, items, 8);
+		if (n < 0) {
+			die(EXIT_CONFIG, "bad_config", "bad --ciphers list '%s'", o->ciphers);
+		}
+		for (i = 0; i < n; i++) {
+			suites_buf[i] = wt_suite_from_name(items[i]);
+			if (suites_buf[i] == 0) {
+				die(EXIT_CONFIG, "bad_config", "unknown cipher suite '%s' (TLS_AES_128_GCM_SHA256, "
+					"TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256)", items[i]);
+			}
+			for (j = 0; j < i; j++) {
+				if (suites_buf[j] == suites_buf[i]) {
+					die(EXIT_CONFIG, "bad_config", "cipher suite '%s' listed twice", items[i]);
+				}
+			}
+		}
+		cfg->cipher_suites = suites_buf;
+		cfg->cipher_suite_count = (size_t)n;
+		free(copy);
+	}
+
+	if (o->insecure) {
+		cfg->verify_mode = WT_VERIFY_NONE;
+	} else if (o->cafile != NULL) {
+		size_t len, ncerts = 0, cap;
+		char *pem = wt_cli_read_file(o->cafile, &len);
+		const char *p;
+		wt_trust_store ts;
+		if (pem == NULL) {
+			die(EXIT_CONFIG, "bad_config", "cannot read --cafile %s: %s", o->cafile,
+				wt_cli_file_error(errno));
+		}
+		for (p = pem; (p = strstr(p, "-----BEGIN ")) != NULL; p++) {
+			ncerts++;
+		}
+		if (ncerts == 0) {
+			die(EXIT_CONFIG, "bad_config", "--cafile %s: no PEM certificates", o->cafile);
+		}
+		/* DNs and keys are smaller than the base64 they come from. */
+		cap = len + 1024;
+		c->anchors = calloc(ncerts, sizeof *c->anchors);
+		c->anchor_buf = malloc(cap);
+		if (c->anchors == NULL || c->anchor_buf == NULL) {
+			die(EXIT_FAIL, "internal_error", "out of memory");
+		}
+		wt_trust_store_init(&ts, c->anchors, ncerts, c->anchor_buf, cap);
+		rc = wt_trust_store_add_pem(&ts, pem, len);
+		if (rc < 0) {
+			die(EXIT_CONFIG, "bad_config", "--cafile %s: %s", o->cafile, wt_error_name(-rc));
+		}
+		free(pem);
+		cfg->trust_anchors = ts.anchors;
+		cfg->trust_anchor_count = ts.count;
+		cfg->verify_mode = WT_VERIFY_FULL;
+	} else {
+		size_t n = 0;
+		cfg->trust_anchors = wt_default_trust_anchors(&n);
+		cfg->trust_anchor_count = n;
+		cfg->verify_mode = WT_VERIFY_FULL;
+	}
+
+	if (o->keylog != NULL) {
+		c->keylog = fopen(o->keylog, "a");
+		if (c->keylog == NULL) {
+			die(EXIT_CONFIG, "bad_config", "cannot open --keylog %s: %s", o->keylog,
+				wt_cli_file_error(errno));
+		}
+		cfg->keylog = keylog_line;
+		cfg->keylog_ctx = c->keylog;
+	}
+	cfg->max_fragment = (size_t)o->max_fragment;
+
+	if (o->http != NULL) {
+		const char *hosthdr = cfg->server_name != NULL ? cfg->server_name : c->host;
+		int v6 = strchr(hosthdr, ':') != NULL;
+		size_t cap = strlen(o->http) + strlen(hosthdr) + strlen(c->port) + 128;
+		c->request = malloc(cap);
+		c->http = calloc(1, sizeof *c->http);
+		if (c->request == NULL || c->http == NULL) {
+			die(EXIT_FAIL, "internal_error", "out of memory");
+		}
+		rc = snprintf(c->request, cap,
+			"GET %s HTTP/1.1\r\nHost: %s%s%s%s%s\r\nUser-Agent: wasmtls\r\n"
+			"Accept: */*\r\nConnection: close\r\n\r\n",
+			o->http, v6 ? "[" : "", hosthdr, v6 ? "]" : "",
+			strcmp(c->port, "443") == 0 ? "" : ":", strcmp(c->port, "443") == 0 ? "" : c->port);
+		c->req_len = (size_t)rc;
+		c->http->st = H_HEAD;
+	}
+}
+
+void
+wt_cli_client_set_request(wt_cli_client *c, char *bytes, size_t len)
+{
+	free(c->request);
+	c->request = bytes;
+	c->req_len = len;
+	c->req_off = 0;
+}
+
+void
+wt_cli_client_free(wt_cli_client *c)
+{
+	if (c->keylog != NULL) {
+		fclose(c->keylog);
+	}
+	free(c->anchors);
+	free(c->anchor_buf);
+	free(c->request);
+	free(c->http);
+	free(c->host);
+	free(c->port);
+	free(c->alpn_copy);
+	memset(c, 0, sizeof *c);
+}
+
+/* ------------------------------------------------------------------ */
+/* The pump                                                            */
+/* ------------------------------------------------------------------ */
+
+int
+wt_cli_run(wt_cli_client *c, const wt_cli_options *o, wt_engine_ctx *cc,
+	const wt_host *host, const wt_cli_io *io)
+{
+	http_state *http = c->http;
+	int err, rc;
+	int hs_reported = 0, stdin_eof = 0, sock_eof = 0, write_dead = 0;
+	int http_closed = 0;
+	int exit_code;
+
+	rc = wt_engine_init(cc, &c->cfg, host);
+	if (rc != 0) {
+		const char *reason = wt_engine_error_reason(cc);
+		die(rc == WT_ERR_BAD_CONFIG ? EXIT_CONFIG : EXIT_FAIL, wt_error_name(rc), "%s",
+			reason && *reason ? reason : "engine initialisation failed");
+	}
+
+	for (;;) {
+		unsigned st = wt_engine_current_state(cc);
+		unsigned want = 0, ready;
+		int want_out = 0;
+		uint8_t *buf;
+		size_t len;
+
+		if (st & WT_CLOSED) {
+			break;
+		}
+
+		if (!hs_reported && wt_engine_handshake_done(cc)) {
+			hs_reported = 1;
+			print_summary(cc, o->json);
+			if (o->key_update) {
+				rc = wt_engine_key_update(cc, 1);
+				if (rc != 0) {
+					wt_cli_diag("* key update failed: %s\n", wt_error_name(rc));
+				}
+			}
+			continue;
+		}
+
+		/* Decrypted data: to the output. */
+		if (st & WT_RECVAPP) {
+			buf = wt_engine_recvapp_buf(cc, &len);
+			if (buf != NULL && len > 0) {
+				if (io->write_out(io->ctx, buf, len) != 0) {
+					int e = errno;
+					wt_engine_recvapp_ack(cc, len);
+					die(EXIT_FAIL, "io_error", "writing to %s: %s", io->out_name, strerror(e));
+				}
+				if (http != NULL) {
+					http_feed(http, buf, len);
+				}
+				wt_engine_recvapp_ack(cc, len);
+				if (http != NULL && http->st == H_DONE && !http_closed) {
+					/* Complete response: we are done; say goodbye. */
+					http_closed = 1;
+					wt_engine_close(cc);
+				}
+				continue;
+			}
+		}
+
+		/* The request (--http, --data), once the handshake is done. */
+		if (c->request != NULL && c->req_off < c->req_len && (st & WT_SENDAPP)) {
+			buf = wt_engine_sendapp_buf(cc, &len);
+			if (buf != NULL && len > 0) {
+				size_t n = c->req_len - c->req_off < len ? c->req_len - c->req_off : len;
+				memcpy(buf, c->request + c->req_off, n);
+				wt_engine_sendapp_ack(cc, n);
+				c->req_off += n;
+				if (c->req_off == c->req_len) {
+					wt_engine_flush(cc);
+				}
+				continue;
+			}
+		}
+
+		/* Records to the transport. */
+		if (st & WT_SENDREC) {
+			buf = wt_engine_sendrec_buf(cc, &len);
+			if (buf != NULL && len > 0) {
+				long n;
+				if (write_dead) {
+					/* Peer is gone: drop our output, keep reading
+					 * what it sent before (an alert, say). */
+					wt_engine_sendrec_ack(cc, len);
+					continue;
+				}
+				n = io->send(io->ctx, buf, len);
+				if (n > 0) {
+					wt_engine_sendrec_ack(cc, (size_t)n);
+					continue;
+				}
+				if (n == WT_IO_AGAIN) {
+					continue;
+				}
+				if (n == 0) {
+					want_out = 1;
+				} else {
+					write_dead = 1;
+					continue;
+				}
+			}
+		}
+
+		if (sock_eof && !(st & WT_SENDREC) && !(st & WT_RECVAPP)) {
+			/* EOF already reported and the engine did not close. */
+			die(EXIT_FAIL, "internal_error", "engine still open after transport EOF (state 0x%x)", st);
+		}
+
+		if (!sock_eof && ((st & WT_RECVREC) || want_out)) {
+			want |= ((st & WT_RECVREC) ? WT_IO_RECV : 0) | (want_out ? WT_IO_SEND : 0);
+		}
+		if (c->request == NULL && io->read_in != NULL && hs_reported && !stdin_eof
+			&& (st & WT_SENDAPP))
+		{
+			want |= WT_IO_IN;
+		}
+		if (want == 0) {
+			/* Nothing we can do and nothing to wait for. */
+			die(EXIT_FAIL, "internal_error", "engine stalled (state 0x%x)", st);
+		}
+		ready = io->wait(io->ctx, want);
+
+		if ((ready & WT_IO_RECV) && (st & WT_RECVREC)) {
+			buf = wt_engine_recvrec_buf(cc, &len);
+			if (buf != NULL && len > 0) {
+				long n = io->recv(io->ctx, buf, len);
+				if (n > 0) {
+					wt_engine_recvrec_ack(cc, (size_t)n);
+				} else if (n == 0 || n == WT_IO_ERR) {
+					wt_engine_recvrec_ack(cc, 0);
+					sock_eof = 1;
+					wt_engine_eof(cc);
+				} else {
+					wt_engine_recvrec_ack(cc, 0);
+				}
+			}
+			continue;
+		}
+		if (ready & WT_IO_IN) {
+			buf = wt_engine_sendapp_buf(cc, &len);
+			if (buf != NULL && len > 0) {
+				long n = io->read_in(io->ctx, buf, len);
+				if (n > 0) {
+					wt_engine_sendapp_ack(cc, (size_t)n);
+					wt_engine_flush(cc);
+				} else if (n == 0 || n == WT_IO_ERR) {
+					wt_engine_sendapp_ack(cc, 0);
+					stdin_eof = 1;
+					wt_engine_close(cc);
+				} else {
+					wt_engine_sendapp_ack(cc, 0);
+				}
+			}
+		}
+	}
+
+	err = wt_engine_last_error(cc);
+	exit_code = 0;
+	if (http != NULL && http->st == H_DONE && (err == 0 || err == WT_ERR_TRUNCATED)) {
+		/* A complete response, then the server closed (with or without
+		 * close_notify: the response framing proved completeness). */
+		err = 0;
+	}
+	if (err != 0) {
+		const char *reason = wt_engine_error_reason(cc);
+		char rbuf[64];
+		if ((reason == NULL || *reason == 0) && (err & 0xF00) == WT_ERR_ALERT_RECEIVED) {
+			reason = wt_alert_name(err & 0xFF);
+		}
+		if (reason == NULL || *reason == 0) {
+			snprintf(rbuf, sizeof rbuf, "error 0x%x", (unsigned)err);
+			reason = rbuf;
+		}
+		fprintf(stderr, "error: %s: %s\n", wt_error_name(err), reason);
+		exit_code = EXIT_FAIL;
+	} else if (http != NULL && http->st != H_DONE && http->st != H_BODY_CLOSE
+		&& http->st != H_BAD)
+	{
+		/* close_notify before the announced end of the response. */
+		fprintf(stderr, "error: http_incomplete: connection closed before the response was complete\n");
+		exit_code = EXIT_FAIL;
+	} else {
+		wt_cli_diag("* closed\n");
+	}
+	fflush(stderr);
+	wt_engine_wipe(cc);
+	return exit_code;
+}
