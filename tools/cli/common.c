@@ -845,6 +845,11 @@ wt_cli_run(wt_cli_client *c, const wt_cli_options *o, wt_engine_ctx *cc,
 			}
 		}
 
+		if (http_closed && !(st & WT_SENDREC)) {
+			/* Complete response and our close_notify is out: no need
+			 * to wait for a server that keeps the connection open. */
+			break;
+		}
 		if (sock_eof && !(st & WT_SENDREC) && !(st & WT_RECVAPP)) {
 			/* EOF already reported and the engine did not close. */
 			die(EXIT_FAIL, "internal_error", "engine still open after transport EOF (state 0x%x)", st);
