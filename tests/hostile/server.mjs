@@ -658,9 +658,10 @@ export async function runHandshake(conn, S = {}) {
 	list.push({ name: 'fin', buf: finMsg });
 	hs.add(finMsg);
 	hs.deriveApp();
+	conn.addReadKeys('app0', hs.suite, hs.cAp);   // tried before 'hs'
 	const msgs = S.messages ? S.messages(list, hs) : list;
 	if (S.sendFlight) await S.sendFlight(conn, msgs, hs);
-	else for (const m of msgs) conn.send(CT.HANDSHAKE, m.buf);
+	else for (const m of msgs) conn.sendHandshake(m.buf);
 	hs.toApp();
 	if (S.afterFlight && (await S.afterFlight(conn, hs)) === 'stop') return;
 
@@ -678,7 +679,6 @@ export async function runHandshake(conn, S = {}) {
 	const want = hsMsg(HS.FINISHED, hs.finishedFor(hs.cHs));
 	hs.notes.clientFinishedOk = want.equals(m);
 	if (!hs.notes.clientFinishedOk) throw new Error('client Finished does not verify');
-	conn.addReadKeys('app0', hs.suite, hs.cAp);
 	if (S.afterHandshake) await S.afterHandshake(conn, hs);
 	else await echo(conn, hs);
 }
