@@ -1,0 +1,369 @@
+// connect(): a TLS 1.3 socket in the WinterTC / Cloudflare sockets shape
+// over any byte transport. One pump moves bytes between the transport, the
+// engine and the application streams; each direction is bounded:
+//   transport -> engine   one transport chunk at a time, and the engine
+//                         takes records only after the app drained the last
+//   engine -> transport   at most OUT_HWM bytes in flight to the transport
+//   app -> engine         a write resolves once the engine took its bytes
+//   engine -> app         a ReadableStream with a 64 KiB byte high-water mark
+import { TLSError } from './errors.js';
+import { loadEngine, loadDefaultRoots, Engine, isIP, CLOSED, SENDREC, RECVREC, SENDAPP, RECVAPP } from './engine.js';
+import { openTransport } from './transports.js';
+
+const OUT_HWM = 256 * 1024;
+const APP_HWM = 64 * 1024;
+const ERR_TRUNCATED = 0x204;
+const noop = () => {};
+
+function toTLSError(e, code = 'io_error') {
+  if (e instanceof TLSError) return e;
+  return new TLSError(code, e && e.message ? e.message : String(e));
+}
+
+function parseAddress(address) {
+  if (typeof address === 'string') {
+    const m = address.match(/^\[([^\]]+)\]:(\d+)$/) || address.match(/^([^:]+):(\d+)$/);
+    if (!m) throw new TLSError('bad_config', `bad address '${address}' (want HOST:PORT)`, 0x202);
+    return { hostname: m[1], port: Number(m[2]) };
+  }
+  if (!address || !address.hostname) throw new TLSError('bad_config', 'address needs a hostname', 0x202);
+  return { hostname: String(address.hostname).replace(/^\[(.*)\]$/, '$1'), port: Number(address.port ?? 443) };
+}
+
+class Conn {
+  constructor(address, options) {
+    this.options = options;
+    this.engine = null;
+    this.store = 0;           // our own trust store (from options.ca), freed at the end
+    this.writer = null;
+    this.reader = null;
+    this.transport = null;
+    this.inChunk = null;      // transport bytes the engine has not taken yet
+    this.inOff = 0;
+    this.inDrained = null;
+    this.transportEOF = false;
+    this.transportError = null;
+    this.writeDead = false;
+    this.outBytes = 0;
+    this.pendingWrite = null; // {chunk, off, resolve, reject}
+    this.pullResolve = null;
+    this.readCtrl = null;
+    this.readClosed = false;
+    this.finished = false;
+    this.userClosed = false;
+    this.closeSent = false;
+    this.info = null;
+    this.pumping = false;
+    this.again = false;
+
+    let resolveOpened, rejectOpened, resolveClosed, rejectClosed;
+    this.opened = new Promise((res, rej) => { resolveOpened = res; rejectOpened = rej; });
+    this.closed = new Promise((res, rej) => { resolveClosed = res; rejectClosed = rej; });
+    this.opened.catch(noop);   // observed by the user or not: never unhandled
+    this.closed.catch(noop);
+    Object.assign(this, { resolveOpened, rejectOpened, resolveClosed, rejectClosed });
+
+    this.readable = new ReadableStream({
+      start: (ctrl) => { this.readCtrl = ctrl; },
+      pull: () => new Promise((resolve) => { this.pullResolve = resolve; this.pump(); }),
+      cancel: () => { this.readClosed = true; this.close(); },
+    }, { highWaterMark: APP_HWM, size: (c) => c.byteLength });
+
+    this.writable = new WritableStream({
+      write: (chunk) => new Promise((resolve, reject) => {
+        if (!(chunk instanceof Uint8Array)) {
+          if (typeof chunk === 'string') chunk = new TextEncoder().encode(chunk);
+          else if (chunk instanceof ArrayBuffer) chunk = new Uint8Array(chunk);
+          else if (ArrayBuffer.isView(chunk)) chunk = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+          else return reject(new TypeError('write() takes a Uint8Array'));
+        }
+        if (this.finished) return reject(this.failure || new TLSError('bad_state', 'connection is closed', 0x201));
+        this.pendingWrite = { chunk, off: 0, resolve, reject };
+        this.pump();
+      }),
+      close: () => this.opened.then(() => {
+        // end of our data: close_notify; the readable goes on until the peer closes
+        if (this.engine && !this.finished) {
+          this.closeSent = true;
+          this.engine.close();
+          this.pump();
+        }
+      }),
+      abort: () => { this.close(); },
+    });
+
+    try {
+      this.address = parseAddress(address);
+    } catch (e) {
+      this.fail(e);
+      return;
+    }
+    this.start().catch((e) => this.fail(toTLSError(e, 'connect_failed')));
+  }
+
+  async start() {
+    const o = this.options;
+    const { hostname, port } = this.address;
+    const w = await loadEngine();
+    let store = 0;
+    const insecure = o.rejectUnauthorized === false;
+    if (!insecure) {
+      if (o.ca) store = this.store = w.storeFromPem(o.ca);
+      else store = await loadDefaultRoots(w);
+    }
+    let servername = o.servername;
+    let verifyIp = null;
+    if (servername === undefined || servername === null) {
+      if (isIP(hostname)) verifyIp = hostname;
+      else servername = hostname;
+    }
+    const verify = o.verify ? () => {
+      try {
+        const r = o.verify(this.engine.info());
+        if (r && typeof r.then === 'function') {
+          r.then(noop, noop);
+          this.verifyReason = 'verify hook must be synchronous (it returned a Promise)';
+          return false;
+        }
+        return r !== false;
+      } catch (e) {
+        this.verifyReason = e && e.message;
+        return false;
+      }
+    } : null;
+    this.engine = new Engine(w, {
+      servername: servername || null, verifyIp, alpn: o.alpn, ciphers: o.ciphers, groups: o.groups,
+      store, insecure, maxFragment: o.maxFragment, keyLog: o.keyLog, verify,
+    });
+    if (this.finished) return this.cleanup();
+    this.transport = await openTransport(o.transport, hostname, port);
+    if (this.finished) {
+      try { this.transport.writable.abort().catch(noop); this.transport.readable.cancel().catch(noop); } catch { /* */ }
+      return this.cleanup();
+    }
+    this.writer = this.transport.writable.getWriter();
+    this.writer.closed.catch(noop);
+    this.reader = this.transport.readable.getReader();
+    this.engine.start();
+    this.readLoop();
+    this.pump();
+  }
+
+  async readLoop() {
+    try {
+      for (;;) {
+        const { value, done } = await this.reader.read();
+        if (this.finished) return;
+        if (done) break;
+        if (!value || !value.byteLength) continue;
+        this.inChunk = value instanceof Uint8Array ? value : new Uint8Array(value);
+        this.inOff = 0;
+        await new Promise((resolve) => { this.inDrained = resolve; this.pump(); });
+        if (this.finished) return;
+      }
+    } catch (e) {
+      if (this.finished) return;
+      this.transportError = toTLSError(e);
+    }
+    this.transportEOF = true;
+    this.pump();
+  }
+
+  // Moves every byte that can move now; re-entrant calls are folded.
+  pump() {
+    if (this.pumping) { this.again = true; return; }
+    if (this.finished || !this.engine || !this.writer) return;
+    this.pumping = true;
+    try {
+      do {
+        this.again = false;
+        this.step();
+      } while (this.again && !this.finished);
+    } catch (e) {
+      this.fail(toTLSError(e, 'internal_error'));
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  step() {
+    const e = this.engine;
+    for (;;) {
+      const st = e.state();
+      if (st & SENDREC) {
+        if (this.writeDead) {
+          e.takeRecords();
+          continue;
+        }
+        if (this.outBytes < OUT_HWM) {
+          const rec = e.takeRecords();
+          this.outBytes += rec.length;
+          this.writer.write(rec).then(() => {
+            this.outBytes -= rec.length;
+            this.pump();
+          }, (err) => {
+            this.outBytes -= rec.length;
+            if (!this.writeDead) {
+              this.writeDead = true;
+              if (!this.transportError) this.transportError = toTLSError(err);
+            }
+            this.pump();
+          });
+          continue;
+        }
+      }
+      if (!this.info && e.handshakeDone()) {
+        this.info = e.info();
+        this.resolveOpened(this.info);
+      }
+      if ((st & RECVAPP) && (this.pullResolve || this.readClosed)) {
+        const data = e.takeApp();
+        if (!this.readClosed) {
+          this.readCtrl.enqueue(data);
+          if (this.readCtrl.desiredSize <= 0) {
+            const r = this.pullResolve;
+            this.pullResolve = null;
+            r();
+          }
+        }
+        continue;
+      }
+      if ((st & RECVREC) && this.inChunk) {
+        this.inOff += e.pushRecords(this.inChunk, this.inOff);
+        if (this.inOff >= this.inChunk.length) {
+          this.inChunk = null;
+          const r = this.inDrained;
+          this.inDrained = null;
+          if (r) r();
+        }
+        continue;
+      }
+      if ((st & RECVREC) && !this.inChunk && this.transportEOF) {
+        e.eof();
+        continue;
+      }
+      if (!(st & RECVREC) && !(st & RECVAPP) && !(st & CLOSED) && this.writeDead && !this.transportEOF) {
+        // nothing can move any more: the transport is gone both ways
+        e.eof();
+        continue;
+      }
+      if ((st & SENDAPP) && this.pendingWrite) {
+        const w = this.pendingWrite;
+        w.off += e.putApp(w.chunk, w.off);
+        if (w.off >= w.chunk.length) {
+          this.pendingWrite = null;
+          e.flush();
+          w.resolve();
+        }
+        continue;
+      }
+      if (st & CLOSED) {
+        this.finish();
+      }
+      return;
+    }
+  }
+
+  // The engine reached WT_CLOSED: settle everything.
+  finish() {
+    const e = this.engine;
+    let err = e.lastError();
+    if (err && err.errno === ERR_TRUNCATED && (this.closeSent || this.userClosed) && e.handshakeDone()) err = null;
+    if (err && err.errno === ERR_TRUNCATED && this.transportError) err = this.transportError;
+    if (err && err.errno === 0x206 && this.verifyReason) err.reason = `verify hook rejected the connection: ${this.verifyReason}`;
+    if (err && this.userClosed && !e.handshakeDone()) {
+      err = new TLSError('closed', 'closed before the handshake completed', 0x201);
+    }
+    if (err) return this.fail(err);
+    this.finished = true;
+    if (!this.info) this.rejectOpened(new TLSError('closed', 'closed before the handshake completed', 0x201));
+    if (!this.readClosed) {
+      this.readClosed = true;
+      try { this.readCtrl.close(); } catch { /* cancelled */ }
+    }
+    if (this.pullResolve) { this.pullResolve(); this.pullResolve = null; }
+    if (this.pendingWrite) {
+      this.pendingWrite.reject(new TLSError('closed', 'connection closed by the peer', 0x201));
+      this.pendingWrite = null;
+    }
+    this.cleanup();
+    this.resolveClosed();
+  }
+
+  fail(err) {
+    if (this.finished) return;
+    this.finished = true;
+    this.failure = err;
+    this.rejectOpened(err);
+    if (!this.readClosed) {
+      this.readClosed = true;
+      try { this.readCtrl.error(err); } catch { /* */ }
+    }
+    if (this.pullResolve) { this.pullResolve(); this.pullResolve = null; }
+    if (this.pendingWrite) { this.pendingWrite.reject(err); this.pendingWrite = null; }
+    if (this.inDrained) { this.inDrained(); this.inDrained = null; }
+    this.cleanup(true);
+    if (this.userClosed && !(err instanceof TLSError && err.code !== 'closed')) this.resolveClosed();
+    else this.rejectClosed(err);
+  }
+
+  cleanup(abort = false) {
+    if (this.writer) {
+      const w = this.writer;
+      this.writer = null;
+      (abort ? w.abort() : w.close()).catch(noop);
+    }
+    if (this.reader) {
+      const r = this.reader;
+      this.reader = null;
+      r.cancel().catch(noop);
+    }
+    if (this.engine) {
+      this.engine.destroy();
+    }
+    if (this.store) {
+      this.engine.w.freeStore(this.store);
+      this.store = 0;
+    }
+  }
+
+  // Socket.close(): close_notify (or abandon the handshake), then wait for the end.
+  close() {
+    if (this.finished) return this.closed.then(noop, noop);
+    this.userClosed = true;
+    if (this.engine && this.writer) {
+      if (this.engine.handshakeDone()) this.closeSent = true;
+      this.engine.close();
+      this.pump();
+    } else {
+      this.fail(new TLSError('closed', 'closed before the handshake completed', 0x201));
+    }
+    return this.closed.then(noop, noop);
+  }
+}
+
+/**
+ * Opens a TLS 1.3 connection. See index.d.ts for the options.
+ * @returns {{readable: ReadableStream<Uint8Array>, writable: WritableStream<Uint8Array>,
+ *   opened: Promise<object>, closed: Promise<void>, close(): Promise<void>}}
+ */
+export function connect(address, options = {}) {
+  const c = new Conn(address, options);
+  return {
+    readable: c.readable,
+    writable: c.writable,
+    opened: c.opened,
+    closed: c.closed,
+    close: () => c.close(),
+    get info() { return c.info; },
+    exportKeyingMaterial: (label, length, context) => {
+      if (!c.engine || !c.engine.ptr) throw new TLSError('bad_state', 'not connected', 0x201);
+      return c.engine.exportKeyingMaterial(label, length, context);
+    },
+    keyUpdate: (requestPeer = true) => {
+      if (!c.engine || !c.engine.ptr) throw new TLSError('bad_state', 'not connected', 0x201);
+      c.engine.keyUpdate(requestPeer);
+      c.pump();
+    },
+  };
+}

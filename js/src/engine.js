@@ -1,0 +1,371 @@
+// The wasm engine: loading, imports (random, time, callbacks) and a thin
+// per-connection wrapper over the exported buffer/ack pairs. JS only moves
+// bytes: it copies into the engine's own buffers, calls it, copies out.
+import { TLSError } from './errors.js';
+
+export const CLOSED = 0x01, SENDREC = 0x02, RECVREC = 0x04, SENDAPP = 0x08, RECVAPP = 0x10;
+const B_SENDREC = 0, B_RECVREC = 1, B_SENDAPP = 2, B_RECVAPP = 3;
+
+export const SUITES = { TLS_AES_128_GCM_SHA256: 0x1301, TLS_AES_256_GCM_SHA384: 0x1302, TLS_CHACHA20_POLY1305_SHA256: 0x1303 };
+export const GROUPS = { x25519: 0x001d, secp256r1: 0x0017, secp384r1: 0x0018 };
+const ERR_BAD_CONFIG = 0x202;
+
+let wasmSource = null;
+let loading = null;
+let rootsSource = null;
+let rootsLoading = null;
+
+/** Override where the engine (and roots) come from: URL, string, bytes or a WebAssembly.Module. */
+export function setWasmSource(src, roots) {
+  if (src) { wasmSource = src; loading = null; }
+  if (roots) { rootsSource = roots; rootsLoading = null; }
+}
+
+async function fetchBytes(src) {
+  if (src instanceof Uint8Array || src instanceof ArrayBuffer) return src;
+  const url = src instanceof URL ? src : new URL(String(src), import.meta.url);
+  if (url.protocol === 'file:') {
+    const fs = await import(/* webpackIgnore: true */ 'node:fs/promises');
+    return fs.readFile(url);
+  }
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`cannot load ${url}: HTTP ${res.status}`);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+const dec = new TextDecoder();
+const enc = new TextEncoder();
+
+class Wasm {
+  constructor() {
+    this.conns = new Map();
+    this.nextId = 1;
+    this.x = null;
+    this.mem = null;
+    this._u8 = null;
+  }
+
+  u8() {
+    if (this._u8 === null || this._u8.buffer !== this.mem.buffer) this._u8 = new Uint8Array(this.mem.buffer);
+    return this._u8;
+  }
+
+  cstr(p) {
+    if (!p) return null;
+    const u = this.u8();
+    let e = p;
+    while (u[e] !== 0) e++;
+    return dec.decode(u.subarray(p, e));
+  }
+
+  // bytes -> malloc'd copy in wasm memory (caller frees)
+  put(bytes, nul = false) {
+    const p = this.x.wtw_alloc(bytes.length + (nul ? 1 : 0));
+    if (!p) throw new TLSError('buffer_too_small', 'wasm heap exhausted', 0x205);
+    const u = this.u8();
+    u.set(bytes, p);
+    if (nul) u[p + bytes.length] = 0;
+    return p;
+  }
+
+  imports() {
+    return {
+      env: {
+        wt_js_random: (p, n) => {
+          try {
+            const u = this.u8();
+            for (let o = 0; o < n; o += 65536) globalThis.crypto.getRandomValues(u.subarray(p + o, p + Math.min(n, o + 65536)));
+            return 0;
+          } catch {
+            return -1;
+          }
+        },
+        wt_js_now: () => Date.now(),
+        wt_js_keylog: (id, p, n) => {
+          const c = this.conns.get(id);
+          if (c && c.onKeylog) {
+            try { c.onKeylog(dec.decode(this.u8().subarray(p, p + n))); } catch { /* a hook must not break the handshake */ }
+          }
+        },
+        wt_js_verify: (id) => {
+          const c = this.conns.get(id);
+          if (!c || !c.onVerify) return 1;
+          return c.onVerify() ? 0 : 1;
+        },
+        emscripten_notify_memory_growth: () => { this._u8 = null; },
+      },
+    };
+  }
+
+  errorName(code) { return this.cstr(this.x.wtw_error_name(code)); }
+  alertName(a) { return this.cstr(this.x.wtw_alert_name(a)); }
+  suiteName(id) { return this.cstr(this.x.wtw_suite_name(id)) ?? `0x${id.toString(16).padStart(4, '0')}`; }
+  groupName(id) { return this.cstr(this.x.wtw_group_name(id)) ?? `0x${id.toString(16).padStart(4, '0')}`; }
+  sigalgName(id) { return this.cstr(this.x.wtw_sigalg_name(id)) ?? `0x${id.toString(16).padStart(4, '0')}`; }
+
+  // A TLSError for an engine error code (code name, alert, reason).
+  error(code, reason) {
+    let alert = null;
+    if ((code & 0xf00) === 0x100) alert = code & 0xff;
+    else {
+      const a = this.x.wtw_error_alert(code);
+      if (a) alert = a;
+    }
+    if (!reason && (code & 0xf00) === 0x100) reason = this.alertName(code & 0xff);
+    return new TLSError(this.errorName(code), reason || `error 0x${code.toString(16)}`, code, alert);
+  }
+
+  // Trust store from PEM text (one string, or several). Returns a pointer.
+  storeFromPem(pem) {
+    const text = Array.isArray(pem) ? pem.join('\n') : String(pem);
+    const bytes = enc.encode(text);
+    const p = this.put(bytes);
+    try {
+      const s = this.x.wtw_store_pem(p, bytes.length);
+      if (!s) {
+        const code = this.x.wtw_len();
+        throw new TLSError('bad_config', `ca: no usable PEM certificate (${this.errorName(code)})`, ERR_BAD_CONFIG);
+      }
+      return s;
+    } finally {
+      this.x.wtw_free(p);
+    }
+  }
+
+  storeFromBlob(bytes) {
+    const p = this.put(bytes);
+    const s = this.x.wtw_store_blob(p, bytes.length); // takes ownership
+    if (!s) throw new TLSError('bad_config', 'default root store (roots.bin) is malformed', ERR_BAD_CONFIG);
+    return s;
+  }
+
+  freeStore(s) { this.x.wtw_store_free(s); }
+}
+
+let wasmInstance = null;
+
+/** Loads and instantiates the engine once; later calls share it. */
+export function loadEngine() {
+  if (loading) return loading;
+  loading = (async () => {
+    const w = new Wasm();
+    const src = wasmSource ?? new URL('../dist/wasmtls.wasm', import.meta.url);
+    let instance;
+    if (src instanceof WebAssembly.Module) {
+      instance = await WebAssembly.instantiate(src, w.imports());
+    } else {
+      const bytes = await fetchBytes(src);
+      ({ instance } = await WebAssembly.instantiate(bytes, w.imports()));
+    }
+    w.x = instance.exports;
+    w.mem = instance.exports.memory;
+    if (w.x._initialize) w.x._initialize();
+    wasmInstance = w;
+    return w;
+  })();
+  loading.catch(() => { loading = null; });
+  return loading;
+}
+
+/** Default roots (Mozilla, via Debian ca-certificates): fetched on first use only. */
+export function loadDefaultRoots(w) {
+  if (rootsLoading) return rootsLoading;
+  rootsLoading = (async () => {
+    const bytes = await fetchBytes(rootsSource ?? new URL('../dist/roots.bin', import.meta.url));
+    return w.storeFromBlob(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes));
+  })();
+  rootsLoading.catch(() => { rootsLoading = null; });
+  return rootsLoading;
+}
+
+export function engineStats() {
+  return wasmInstance ? { heapBytes: wasmInstance.mem.buffer.byteLength, connBytes: wasmInstance.x.wtw_conn_size() } : null;
+}
+
+const isIPv4 = (h) => /^\d{1,3}(\.\d{1,3}){3}$/.test(h);
+export const isIP = (h) => isIPv4(h) || h.includes(':');
+
+/**
+ * One engine connection. cfg: {servername, verifyIp, alpn[], ciphers[], groups[],
+ * store (pointer or 0), insecure, maxFragment, keyLog(line), verify()}.
+ */
+export class Engine {
+  constructor(w, cfg) {
+    this.w = w;
+    const x = w.x;
+    this.id = w.nextId++;
+    this.ptr = x.wtw_new(this.id);
+    if (!this.ptr) throw new TLSError('buffer_too_small', 'wasm heap exhausted', 0x205);
+    w.conns.set(this.id, this);
+    this.onKeylog = cfg.keyLog || null;
+    this.onVerify = cfg.verify || null;
+    try {
+      const setStr = (fn, s, what) => {
+        const b = enc.encode(s);
+        const p = w.put(b);
+        const rc = fn(this.ptr, p, b.length);
+        x.wtw_free(p);
+        if (rc) throw new TLSError('bad_config', `bad ${what} '${s}'`, ERR_BAD_CONFIG);
+      };
+      if (cfg.servername) setStr(x.wtw_set_server_name, cfg.servername, 'servername');
+      if (cfg.verifyIp) setStr(x.wtw_set_verify_ip, cfg.verifyIp, 'IP address');
+      for (const a of cfg.alpn || []) setStr(x.wtw_add_alpn, a, 'ALPN protocol');
+      for (const s of cfg.ciphers || []) {
+        const id = typeof s === 'number' ? s : SUITES[s];
+        if (!id || x.wtw_add_id(this.ptr, 0, id)) throw new TLSError('bad_config', `unknown cipher suite '${s}'`, ERR_BAD_CONFIG);
+      }
+      for (const g of cfg.groups || []) {
+        const id = typeof g === 'number' ? g : GROUPS[g];
+        if (!id || x.wtw_add_id(this.ptr, 1, id)) throw new TLSError('bad_config', `unknown group '${g}'`, ERR_BAD_CONFIG);
+      }
+      x.wtw_configure(this.ptr, cfg.store || 0, cfg.insecure ? 1 : 0,
+        (this.onKeylog ? 1 : 0) | (this.onVerify ? 2 : 0), cfg.maxFragment || 0);
+    } catch (e) {
+      this.destroy();
+      throw e;
+    }
+  }
+
+  /** Queues the ClientHello; throws TLSError on a bad configuration. */
+  start() {
+    const rc = this.w.x.wtw_start(this.ptr);
+    if (rc) throw this.lastError();
+  }
+
+  state() { return this.ptr ? this.w.x.wtw_state(this.ptr) : CLOSED; }
+
+  /** Ciphertext to send (a copy), or null. */
+  takeRecords() {
+    const x = this.w.x;
+    const p = x.wtw_buf(this.ptr, B_SENDREC);
+    const n = x.wtw_len();
+    if (!n) return null;
+    const out = this.w.u8().slice(p, p + n);
+    x.wtw_ack(this.ptr, B_SENDREC, n);
+    return out;
+  }
+
+  /** Feeds ciphertext from src[off..]; returns how many bytes were taken. */
+  pushRecords(src, off = 0) {
+    const x = this.w.x;
+    let done = 0;
+    while (off + done < src.length) {
+      const p = x.wtw_buf(this.ptr, B_RECVREC);
+      const room = x.wtw_len();
+      if (!room) break;
+      const n = Math.min(room, src.length - off - done);
+      this.w.u8().set(src.subarray(off + done, off + done + n), p);
+      x.wtw_ack(this.ptr, B_RECVREC, n);
+      done += n;
+    }
+    return done;
+  }
+
+  /** Decrypted plaintext (a copy, at most max bytes), or null. */
+  takeApp(max = Infinity) {
+    const x = this.w.x;
+    const p = x.wtw_buf(this.ptr, B_RECVAPP);
+    const n = Math.min(x.wtw_len(), max);
+    if (!n) return null;
+    const out = this.w.u8().slice(p, p + n);
+    x.wtw_ack(this.ptr, B_RECVAPP, n);
+    return out;
+  }
+
+  /** Copies plaintext from src[off..] into the engine; returns how many bytes were taken. */
+  putApp(src, off = 0) {
+    const x = this.w.x;
+    let done = 0;
+    while (off + done < src.length) {
+      const p = x.wtw_buf(this.ptr, B_SENDAPP);
+      const room = x.wtw_len();
+      if (!room) break;
+      const n = Math.min(room, src.length - off - done);
+      this.w.u8().set(src.subarray(off + done, off + done + n), p);
+      x.wtw_ack(this.ptr, B_SENDAPP, n);
+      done += n;
+    }
+    return done;
+  }
+
+  flush() { this.w.x.wtw_flush(this.ptr); }
+  close() { this.w.x.wtw_close(this.ptr); }
+  eof() { this.w.x.wtw_eof(this.ptr); }
+  keyUpdate(requestPeer = true) {
+    const rc = this.w.x.wtw_key_update(this.ptr, requestPeer ? 1 : 0);
+    if (rc) throw this.w.error(rc, 'key update failed');
+  }
+  handshakeDone() { return this.ptr !== 0 && this.w.x.wtw_done(this.ptr) !== 0; }
+  errorCode() { return this.ptr ? this.w.x.wtw_error(this.ptr) : 0; }
+  lastError() {
+    const code = this.w.x.wtw_error(this.ptr);
+    return code ? this.w.error(code, this.w.cstr(this.w.x.wtw_reason(this.ptr))) : null;
+  }
+
+  /** Negotiated parameters (also valid inside the verify hook). */
+  info() {
+    const w = this.w;
+    const p = w.x.wtw_info(this.ptr);
+    const v = new Uint32Array(w.mem.buffer, p, 12);
+    const certs = [];
+    const n = v[9];
+    const c = new Uint32Array(w.mem.buffer, v[10], 2 * n);
+    for (let i = 0; i < n; i++) certs.push(w.u8().slice(c[2 * i], c[2 * i] + c[2 * i + 1]));
+    return {
+      version: v[0] === 0x0304 ? 'TLSv1.3' : 'unknown',
+      cipher: v[1] ? w.suiteName(v[1]) : null,
+      group: v[2] ? w.groupName(v[2]) : null,
+      sigalg: v[3] ? w.sigalgName(v[3]) : null,
+      hrr: v[4] !== 0,
+      resumed: v[5] !== 0,
+      verified: v[6] !== 0,
+      alpn: w.cstr(v[7]),
+      servername: w.cstr(v[8]),
+      peerCertificates: certs,
+    };
+  }
+
+  /** RFC 8446 7.5 exporter. */
+  exportKeyingMaterial(label, length, context) {
+    const w = this.w, x = w.x;
+    const lb = w.put(enc.encode(label), true);
+    const ctx = context ? (typeof context === 'string' ? enc.encode(context) : context) : new Uint8Array(0);
+    const cp = w.put(ctx);
+    const out = x.wtw_alloc(length);
+    try {
+      const rc = x.wtw_export(this.ptr, lb, cp, ctx.length, context ? 1 : 0, out, length);
+      if (rc) throw w.error(rc, 'exporter not available');
+      return w.u8().slice(out, out + length);
+    } finally {
+      x.wtw_free(lb); x.wtw_free(cp); x.wtw_free(out);
+    }
+  }
+
+  destroy() {
+    if (!this.ptr) return;
+    this.w.x.wtw_destroy(this.ptr);
+    this.w.conns.delete(this.id);
+    this.ptr = 0;
+  }
+}
+
+/** Verifies a chain (leaf first, DER) against PEM roots, like `wasmtls verify`. */
+export async function verifyChain(chainDer, caPem, { host = null, time = Date.now() / 1000 } = {}) {
+  const w = await loadEngine();
+  const x = w.x;
+  const store = w.storeFromPem(caPem);
+  const ptrs = chainDer.map((d) => w.put(d));
+  const tbl = x.wtw_alloc(8 * ptrs.length);
+  const hp = host ? w.put(enc.encode(host), true) : 0;
+  try {
+    const v = new Uint32Array(w.mem.buffer, tbl, 2 * ptrs.length);
+    ptrs.forEach((p, i) => { v[2 * i] = p; v[2 * i + 1] = chainDer[i].length; });
+    const rc = x.wtw_verify_chain(tbl, ptrs.length, store, hp, time);
+    if (rc) throw w.error(rc, w.cstr(x.wtw_verify_reason()));
+  } finally {
+    for (const p of ptrs) x.wtw_free(p);
+    x.wtw_free(tbl);
+    if (hp) x.wtw_free(hp);
+    w.freeStore(store);
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * Every failure of a wasmtls connection.
+ *   code   short stable name, the same as the native CLI prints after
+ *          "error:" (certificate_expired, unknown_ca, alert_received,
+ *          truncated, connect_failed, io_error, ...)
+ *   alert  the TLS alert number sent or received, or null
+ *   reason human-readable cause
+ *   errno  the engine's numeric error code (0 for transport errors)
+ */
+export class TLSError extends Error {
+  constructor(code, reason, errno = 0, alert = null) {
+    super(`${code}: ${reason}`);
+    this.name = 'TLSError';
+    this.code = code;
+    this.reason = reason;
+    this.alert = alert;
+    this.errno = errno;
+  }
+}

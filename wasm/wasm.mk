@@ -1,0 +1,40 @@
+# Emscripten build of the engine for the npm package (js/).
+#   make build-wasm   -> js/dist/wasmtls.wasm (engine + BearSSL, wasm-opt'ed)
+#                        js/dist/roots.bin    (default trust anchors, compact)
+# Included by the top-level Makefile; adds build-wasm to BUILD_TARGETS.
+WASM_BUILD   ?= build/wasm
+WASM_OPT     ?= -O2
+WASM_CFLAGS  ?= -O2
+WASM_SIMD    ?=
+WASM_ENV      = NODE_PATH=/usr/share/nodejs
+WASM_OUT      = js/dist/wasmtls.wasm
+WASM_ROOTS    = js/dist/roots.bin
+WASM_LDFLAGS  = --no-entry -sSTANDALONE_WASM=1 -sFILESYSTEM=0 -sALLOW_MEMORY_GROWTH=1 \
+                -sINITIAL_MEMORY=2MB -sTOTAL_STACK=131072 -sMALLOC=emmalloc \
+                -sERROR_ON_UNDEFINED_SYMBOLS=0 -Wno-undefined
+CA_BUNDLE    ?= /etc/ssl/certs/ca-certificates.crt
+
+.PHONY: build-wasm wasm-libs
+BUILD_TARGETS += build-wasm
+
+build-wasm: setup $(WASM_OUT) $(WASM_ROOTS)
+
+# CMake tracks src/ and BearSSL; always ask it (a no-op when up to date).
+wasm-libs: setup
+	@mkdir -p $(WASM_BUILD)
+	@[ -f $(WASM_BUILD)/CMakeCache.txt ] || $(WASM_ENV) emcmake cmake -S . -B $(WASM_BUILD) \
+	  -DWT_NATIVE_TOOLS=OFF -DWT_BR_64=ON -DCMAKE_BUILD_TYPE=Release \
+	  -DCMAKE_C_FLAGS_RELEASE="$(WASM_CFLAGS) $(WASM_SIMD) -DNDEBUG" \
+	  $(if $(BEARSSL_SOURCE_DIR),-DBEARSSL_SOURCE_DIR=$(BEARSSL_SOURCE_DIR)) >/dev/null
+	@$(WASM_ENV) cmake --build $(WASM_BUILD) -j $(JOBS) --target wasmtls bearssl | grep -v '^\[' || true
+
+$(WASM_OUT): wasm-libs wasm/wasmtls_wasm.c wasm/wasm.mk
+	@mkdir -p $(dir $@)
+	$(WASM_ENV) emcc $(WASM_CFLAGS) $(WASM_SIMD) -DBR_64=1 -Isrc -I$(or $(BEARSSL_SOURCE_DIR),third_party/bearssl)/inc \
+	  wasm/wasmtls_wasm.c $(WASM_BUILD)/libwasmtls.a $(WASM_BUILD)/libbearssl.a \
+	  -o $(WASM_BUILD)/wasmtls.raw.wasm $(WASM_LDFLAGS)
+	wasm-opt $(WASM_OPT) $(if $(WASM_SIMD),--enable-simd) $(WASM_BUILD)/wasmtls.raw.wasm -o $@.tmp && mv $@.tmp $@
+
+$(WASM_ROOTS): wasm/gen_roots_bin.mjs $(CA_BUNDLE)
+	@mkdir -p $(dir $@)
+	node wasm/gen_roots_bin.mjs $(CA_BUNDLE) $@

@@ -1,0 +1,512 @@
+/*
+ * wasmtls — exported entry points for the Emscripten (browser / Node) build.
+ *
+ * The engine (src/) is sans-I/O; this file is the wasm host: it owns one
+ * heap object per connection (wtw_conn: the engine context, the config it
+ * borrows, copies of every string) and forwards the four buffer/ack pairs
+ * to JS unchanged, so JS copies transport bytes straight into the engine's
+ * buffers. Everything non-deterministic comes from JS imports:
+ *
+ *   env.wt_js_random(ptr, len) -> int   crypto.getRandomValues (0 = ok)
+ *   env.wt_js_now() -> double           Date.now()
+ *   env.wt_js_keylog(id, ptr, len)      one NSS key log line (no newline)
+ *   env.wt_js_verify(id) -> int         user verify hook (0 = accept); it may
+ *                                       call wtw_info(conn) while running
+ *
+ * No stdio, no filesystem: the module is linked with -sFILESYSTEM=0 and has
+ * no other imports. Pointers and lengths cross the boundary as i32 (wasm32).
+ *
+ * Lengths from the *_buf calls come back through wtw_len(): JS reads it
+ * right after the call that set it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "wasmtls.h"
+
+#define WTW_EXPORT(name) __attribute__((export_name(#name), used))
+#define WTW_IMPORT(name) __attribute__((import_module("env"), import_name(#name)))
+
+WTW_IMPORT(wt_js_random) extern int wt_js_random(uint8_t *out, size_t len);
+WTW_IMPORT(wt_js_now) extern double wt_js_now(void);
+WTW_IMPORT(wt_js_keylog) extern void wt_js_keylog(int id, const char *line, size_t len);
+WTW_IMPORT(wt_js_verify) extern int wt_js_verify(int id);
+
+/* ------------------------------------------------------------------ */
+/* Trust stores: shared by any number of connections (JS owns them).   */
+/* ------------------------------------------------------------------ */
+
+typedef struct wtw_store {
+	br_x509_trust_anchor *anchors;
+	size_t count;
+	uint8_t *buf;     /* DN and key bytes the anchors point into */
+} wtw_store;
+
+/* Parses PEM certificates (ptr/len in wasm memory) into a new store.
+ * Returns the store, or NULL; the error code is in wtw_len(). */
+static size_t last_len;
+
+WTW_EXPORT(wtw_len) size_t wtw_len(void) { return last_len; }
+WTW_EXPORT(wtw_alloc) void *wtw_alloc(size_t n) { return malloc(n ? n : 1); }
+WTW_EXPORT(wtw_free) void wtw_free(void *p) { free(p); }
+
+WTW_EXPORT(wtw_store_free) void
+wtw_store_free(wtw_store *s)
+{
+	if (s != NULL) {
+		free(s->anchors);
+		free(s->buf);
+		free(s);
+	}
+}
+
+WTW_EXPORT(wtw_store_pem) wtw_store *
+wtw_store_pem(const char *pem, size_t len)
+{
+	wtw_store *s = calloc(1, sizeof *s);
+	wt_trust_store ts;
+	size_t n = 0, i;
+	int rc;
+
+	last_len = WT_ERR_BUFFER_TOO_SMALL;
+	if (s == NULL) {
+		return NULL;
+	}
+	for (i = 0; i + 11 <= len; i++) {
+		if (pem[i] == '-' && memcmp(pem + i, "-----BEGIN ", 11) == 0) {
+			n++;
+		}
+	}
+	if (n == 0) {
+		last_len = WT_ERR_CERT_INVALID;
+		free(s);
+		return NULL;
+	}
+	s->anchors = calloc(n, sizeof *s->anchors);
+	s->buf = malloc(len + 1024);   /* DN + key < the base64 they come from */
+	if (s->anchors == NULL || s->buf == NULL) {
+		wtw_store_free(s);
+		return NULL;
+	}
+	wt_trust_store_init(&ts, s->anchors, n, s->buf, len + 1024);
+	rc = wt_trust_store_add_pem(&ts, pem, len);
+	if (rc < 0) {
+		last_len = (size_t)-rc;
+		wtw_store_free(s);
+		return NULL;
+	}
+	s->count = ts.count;
+	last_len = 0;
+	return s;
+}
+
+/*
+ * The compact root store (js/roots.bin, made by wasm/gen_roots_bin.mjs):
+ *   "WTR1" u16 count, then per anchor (big-endian lengths):
+ *   u8 type (1 RSA, 2 EC) u16 dn_len dn
+ *   RSA: u16 n_len n u8 e_len e      EC: u8 curve u8 q_len q
+ * Takes ownership of blob (allocated with wtw_alloc) on success and on
+ * failure. Every anchor is a CA (BR_X509_TA_CA).
+ */
+WTW_EXPORT(wtw_store_blob) wtw_store *
+wtw_store_blob(uint8_t *blob, size_t len)
+{
+	wtw_store *s = calloc(1, sizeof *s);
+	size_t count, i, off = 6;
+
+	last_len = WT_ERR_CERT_INVALID;
+	if (s == NULL || len < 6 || memcmp(blob, "WTR1", 4) != 0) {
+		goto fail;
+	}
+	count = (size_t)blob[4] << 8 | blob[5];
+	s->anchors = calloc(count ? count : 1, sizeof *s->anchors);
+	if (s->anchors == NULL) {
+		goto fail;
+	}
+#define NEED(n) do { if (len - off < (size_t)(n)) goto fail; } while (0)
+	for (i = 0; i < count; i++) {
+		br_x509_trust_anchor *ta = &s->anchors[i];
+		size_t n;
+		int type;
+
+		NEED(3);
+		type = blob[off];
+		n = (size_t)blob[off + 1] << 8 | blob[off + 2];
+		off += 3;
+		NEED(n);
+		ta->dn.data = blob + off;
+		ta->dn.len = n;
+		off += n;
+		ta->flags = BR_X509_TA_CA;
+		if (type == 1) {
+			NEED(2);
+			n = (size_t)blob[off] << 8 | blob[off + 1];
+			off += 2;
+			NEED(n + 1);
+			ta->pkey.key_type = BR_KEYTYPE_RSA;
+			ta->pkey.key.rsa.n = blob + off;
+			ta->pkey.key.rsa.nlen = n;
+			off += n;
+			n = blob[off++];
+			NEED(n);
+			ta->pkey.key.rsa.e = blob + off;
+			ta->pkey.key.rsa.elen = n;
+			off += n;
+		} else if (type == 2) {
+			NEED(2);
+			ta->pkey.key_type = BR_KEYTYPE_EC;
+			ta->pkey.key.ec.curve = blob[off];
+			n = blob[off + 1];
+			off += 2;
+			NEED(n);
+			ta->pkey.key.ec.q = blob + off;
+			ta->pkey.key.ec.qlen = n;
+			off += n;
+		} else {
+			goto fail;
+		}
+	}
+#undef NEED
+	if (off != len) {
+		goto fail;
+	}
+	s->count = count;
+	s->buf = blob;
+	last_len = 0;
+	return s;
+fail:
+	if (s != NULL) {
+		free(s->anchors);
+		free(s);
+	}
+	free(blob);
+	return NULL;
+}
+
+WTW_EXPORT(wtw_store_count) size_t wtw_store_count(const wtw_store *s) { return s->count; }
+
+/* ------------------------------------------------------------------ */
+/* Connections                                                          */
+/* ------------------------------------------------------------------ */
+
+typedef struct wtw_conn {
+	wt_engine_ctx cc;      /* first: the engine owns most of the bytes */
+	wt_config cfg;
+	wt_host host;
+	int id;
+	char *server_name;
+	char *verify_ip;
+	char *alpn[WT_MAX_ALPN];
+	uint16_t suites[3];
+	uint16_t groups[3];
+	/* flat handshake info for JS (wtw_info), all u32 */
+	uint32_t info[12];
+	uint32_t certs[2 * WT_MAX_PEER_CERTS];
+} wtw_conn;
+
+static int
+host_random(void *ctx, uint8_t *out, size_t len)
+{
+	(void)ctx;
+	return wt_js_random(out, len);
+}
+
+static int64_t
+host_now(void *ctx)
+{
+	(void)ctx;
+	return (int64_t)wt_js_now();
+}
+
+static void
+keylog_cb(void *ctx, const char *line)
+{
+	wtw_conn *c = ctx;
+	wt_js_keylog(c->id, line, strlen(line));
+}
+
+static int
+verify_cb(void *ctx, const wt_conn_info *info)
+{
+	wtw_conn *c = ctx;
+	(void)info;
+	return wt_js_verify(c->id);
+}
+
+static char *
+dup_str(const char *p, size_t len)
+{
+	char *s = malloc(len + 1);
+	if (s != NULL) {
+		memcpy(s, p, len);
+		s[len] = 0;
+	}
+	return s;
+}
+
+/* A new connection; nothing is sent until wtw_start(). id is passed back
+ * to the keylog/verify imports. */
+WTW_EXPORT(wtw_new) wtw_conn *
+wtw_new(int id)
+{
+	wtw_conn *c = calloc(1, sizeof *c);
+	if (c != NULL) {
+		c->id = id;
+		c->host.ctx = c;
+		c->host.random = host_random;
+		c->host.now_ms = host_now;
+	}
+	return c;
+}
+
+WTW_EXPORT(wtw_conn_size) size_t wtw_conn_size(void) { return sizeof(wtw_conn); }
+
+/* Each setter returns 0, or WT_ERR_BAD_CONFIG / WT_ERR_BUFFER_TOO_SMALL. */
+WTW_EXPORT(wtw_set_server_name) int
+wtw_set_server_name(wtw_conn *c, const char *p, size_t len)
+{
+	if (len == 0 || len > WT_MAX_SERVER_NAME || memchr(p, 0, len) != NULL) {
+		return WT_ERR_BAD_CONFIG;
+	}
+	free(c->server_name);
+	c->server_name = dup_str(p, len);
+	c->cfg.server_name = c->server_name;
+	return c->server_name ? 0 : WT_ERR_BUFFER_TOO_SMALL;
+}
+
+WTW_EXPORT(wtw_set_verify_ip) int
+wtw_set_verify_ip(wtw_conn *c, const char *p, size_t len)
+{
+	if (len == 0 || len > 64 || memchr(p, 0, len) != NULL) {
+		return WT_ERR_BAD_CONFIG;
+	}
+	free(c->verify_ip);
+	c->verify_ip = dup_str(p, len);
+	c->cfg.verify_ip = c->verify_ip;
+	return c->verify_ip ? 0 : WT_ERR_BUFFER_TOO_SMALL;
+}
+
+WTW_EXPORT(wtw_add_alpn) int
+wtw_add_alpn(wtw_conn *c, const char *p, size_t len)
+{
+	if (c->cfg.alpn_count >= WT_MAX_ALPN || len == 0 || len > 255 || memchr(p, 0, len) != NULL) {
+		return WT_ERR_BAD_CONFIG;
+	}
+	c->alpn[c->cfg.alpn_count] = dup_str(p, len);
+	if (c->alpn[c->cfg.alpn_count] == NULL) {
+		return WT_ERR_BUFFER_TOO_SMALL;
+	}
+	c->cfg.alpn_count++;
+	c->cfg.alpn = (const char *const *)c->alpn;
+	return 0;
+}
+
+/* which: 0 = cipher suites, 1 = groups; ids are u16 values. */
+WTW_EXPORT(wtw_add_id) int
+wtw_add_id(wtw_conn *c, int which, int id)
+{
+	if (which == 0) {
+		if (c->cfg.cipher_suite_count >= 3) {
+			return WT_ERR_BAD_CONFIG;
+		}
+		c->suites[c->cfg.cipher_suite_count++] = (uint16_t)id;
+		c->cfg.cipher_suites = c->suites;
+	} else {
+		if (c->cfg.group_count >= 3) {
+			return WT_ERR_BAD_CONFIG;
+		}
+		c->groups[c->cfg.group_count++] = (uint16_t)id;
+		c->cfg.groups = c->groups;
+	}
+	return 0;
+}
+
+/* store NULL with verify_mode WT_VERIFY_NONE for --insecure. The store
+ * must outlive the connection. flags: 1 = keylog, 2 = verify hook. */
+WTW_EXPORT(wtw_configure) void
+wtw_configure(wtw_conn *c, const wtw_store *store, int verify_mode, int flags, int max_fragment)
+{
+	c->cfg.trust_anchors = store ? store->anchors : NULL;
+	c->cfg.trust_anchor_count = store ? store->count : 0;
+	c->cfg.verify_mode = verify_mode;
+	c->cfg.max_fragment = (size_t)max_fragment;
+	c->cfg.keylog = (flags & 1) ? keylog_cb : NULL;
+	c->cfg.keylog_ctx = c;
+	c->cfg.verify_cb = (flags & 2) ? verify_cb : NULL;
+	c->cfg.verify_ctx = c;
+}
+
+/* Queues the ClientHello. Returns 0 or an error code (also latched). */
+WTW_EXPORT(wtw_start) int
+wtw_start(wtw_conn *c)
+{
+	return wt_engine_init(&c->cc, &c->cfg, &c->host);
+}
+
+WTW_EXPORT(wtw_destroy) void
+wtw_destroy(wtw_conn *c)
+{
+	size_t i;
+
+	if (c == NULL) {
+		return;
+	}
+	wt_engine_wipe(&c->cc);
+	free(c->server_name);
+	free(c->verify_ip);
+	for (i = 0; i < WT_MAX_ALPN; i++) {
+		free(c->alpn[i]);
+	}
+	free(c);
+}
+
+WTW_EXPORT(wtw_state) unsigned wtw_state(wtw_conn *c) { return wt_engine_current_state(&c->cc); }
+
+/* which: 0 sendrec, 1 recvrec, 2 sendapp, 3 recvapp. Returns the pointer;
+ * the length is in wtw_len(). */
+WTW_EXPORT(wtw_buf) uint8_t *
+wtw_buf(wtw_conn *c, int which)
+{
+	size_t len = 0;
+	uint8_t *p = NULL;
+
+	switch (which) {
+	case 0: p = wt_engine_sendrec_buf(&c->cc, &len); break;
+	case 1: p = wt_engine_recvrec_buf(&c->cc, &len); break;
+	case 2: p = wt_engine_sendapp_buf(&c->cc, &len); break;
+	case 3: p = wt_engine_recvapp_buf(&c->cc, &len); break;
+	}
+	last_len = p ? len : 0;
+	return p;
+}
+
+/* Returns the new state word. */
+WTW_EXPORT(wtw_ack) unsigned
+wtw_ack(wtw_conn *c, int which, size_t len)
+{
+	switch (which) {
+	case 0: wt_engine_sendrec_ack(&c->cc, len); break;
+	case 1: wt_engine_recvrec_ack(&c->cc, len); break;
+	case 2: wt_engine_sendapp_ack(&c->cc, len); break;
+	case 3: wt_engine_recvapp_ack(&c->cc, len); break;
+	}
+	return wt_engine_current_state(&c->cc);
+}
+
+/*
+ * Feeds ciphertext from src[0..len) into the engine, record by record,
+ * for as long as it accepts (one call instead of two per record). Returns
+ * how many bytes were consumed; stops early when the engine has
+ * plaintext for the application or fails.
+ */
+WTW_EXPORT(wtw_push) size_t
+wtw_push(wtw_conn *c, const uint8_t *src, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		size_t room, n;
+		uint8_t *p = wt_engine_recvrec_buf(&c->cc, &room);
+		if (p == NULL || room == 0) {
+			break;
+		}
+		n = len - done < room ? len - done : room;
+		memcpy(p, src + done, n);
+		wt_engine_recvrec_ack(&c->cc, n);
+		done += n;
+	}
+	return done;
+}
+
+WTW_EXPORT(wtw_flush) void wtw_flush(wtw_conn *c) { wt_engine_flush(&c->cc); }
+WTW_EXPORT(wtw_close) void wtw_close(wtw_conn *c) { wt_engine_close(&c->cc); }
+WTW_EXPORT(wtw_eof) void wtw_eof(wtw_conn *c) { wt_engine_eof(&c->cc); }
+WTW_EXPORT(wtw_key_update) int wtw_key_update(wtw_conn *c, int req) { return wt_engine_key_update(&c->cc, req); }
+WTW_EXPORT(wtw_done) int wtw_done(wtw_conn *c) { return wt_engine_handshake_done(&c->cc); }
+WTW_EXPORT(wtw_error) int wtw_error(wtw_conn *c) { return wt_engine_last_error(&c->cc); }
+WTW_EXPORT(wtw_reason) const char *wtw_reason(wtw_conn *c) { return wt_engine_error_reason(&c->cc); }
+WTW_EXPORT(wtw_error_name) const char *wtw_error_name(int err) { return wt_error_name(err); }
+WTW_EXPORT(wtw_error_alert) int wtw_error_alert(int err) { return wt_error_alert(err); }
+WTW_EXPORT(wtw_alert_name) const char *wtw_alert_name(int a) { return wt_alert_name(a); }
+WTW_EXPORT(wtw_suite_name) const char *wtw_suite_name(int id) { return wt_suite_name((uint16_t)id); }
+WTW_EXPORT(wtw_group_name) const char *wtw_group_name(int id) { return wt_group_name((uint16_t)id); }
+WTW_EXPORT(wtw_sigalg_name) const char *wtw_sigalg_name(int id) { return wt_sigalg_name((uint16_t)id); }
+
+/* label is NUL-terminated; has_ctx 0 = no context. Returns 0 or an error. */
+WTW_EXPORT(wtw_export) int
+wtw_export(wtw_conn *c, const char *label, const uint8_t *ctx, size_t ctx_len, int has_ctx,
+	uint8_t *out, size_t out_len)
+{
+	return wt_engine_export(&c->cc, label, has_ctx ? ctx : NULL, ctx_len, out, out_len);
+}
+
+/*
+ * Handshake info as 12 u32: version, suite, group, sigalg, hrr, resumed,
+ * verified, alpn (char* or 0), server_name (char* or 0), cert count,
+ * certs (u32 pairs der, len), done.
+ */
+WTW_EXPORT(wtw_info) const uint32_t *
+wtw_info(wtw_conn *c)
+{
+	wt_conn_info in;
+	size_t i, n;
+
+	wt_engine_info(&c->cc, &in);
+	n = in.peer_cert_count > WT_MAX_PEER_CERTS ? WT_MAX_PEER_CERTS : in.peer_cert_count;
+	for (i = 0; i < n; i++) {
+		c->certs[2 * i] = (uint32_t)(uintptr_t)in.peer_certs[i].der;
+		c->certs[2 * i + 1] = (uint32_t)in.peer_certs[i].len;
+	}
+	c->info[0] = in.version;
+	c->info[1] = in.cipher_suite;
+	c->info[2] = in.group;
+	c->info[3] = in.sigalg;
+	c->info[4] = (uint32_t)in.hrr;
+	c->info[5] = (uint32_t)in.resumed;
+	c->info[6] = (uint32_t)in.verified;
+	c->info[7] = (uint32_t)(uintptr_t)in.alpn;
+	c->info[8] = (uint32_t)(uintptr_t)in.server_name;
+	c->info[9] = (uint32_t)n;
+	c->info[10] = (uint32_t)(uintptr_t)c->certs;
+	c->info[11] = (uint32_t)wt_engine_handshake_done(&c->cc);
+	return c->info;
+}
+
+/* wasmtls verify: chain = n (der, len) u32 pairs. host may be NULL.
+ * Returns 0 or a WT_ERR_CERT_* code; the reason is at wtw_verify_reason(). */
+static const char *verify_reason;
+
+WTW_EXPORT(wtw_verify_chain) int
+wtw_verify_chain(const uint32_t *chain, size_t n, const wtw_store *store,
+	const char *host, double time_unix)
+{
+	wt_peer_cert certs[16];
+	size_t i;
+
+	if (n == 0 || n > 16) {
+		verify_reason = "chain must hold 1..16 certificates";
+		return WT_ERR_CERT_INVALID;
+	}
+	for (i = 0; i < n; i++) {
+		certs[i].der = (const uint8_t *)(uintptr_t)chain[2 * i];
+		certs[i].len = chain[2 * i + 1];
+	}
+	verify_reason = "";
+	return wt_verify_chain(certs, n, store->anchors, store->count, host,
+		(int64_t)time_unix, &verify_reason);
+}
+
+WTW_EXPORT(wtw_verify_reason) const char *wtw_verify_reason(void) { return verify_reason ? verify_reason : ""; }
+
+/* BearSSL's X.509 engine falls back to time() when no time was set; the
+ * engine always sets it, but keep libc's clock (a WASI import) out. */
+#include <time.h>
+time_t
+time(time_t *t)
+{
+	time_t now = (time_t)(wt_js_now() / 1000);
+	if (t != NULL) {
+		*t = now;
+	}
+	return now;
+}
