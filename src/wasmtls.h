@@ -304,9 +304,11 @@ void wt_engine_recvapp_ack(wt_engine_ctx *cc, size_t len);
  * record is sealed when the sendapp buffer fills). */
 void wt_engine_flush(wt_engine_ctx *cc);
 
-/* Sends close_notify; after the peer's close_notify the state is WT_CLOSED
- * with last_error 0. Data the peer sends after our close_notify is
- * discarded (RFC 8446 6.1 allows a half-close; we don't read after). */
+/* Sends close_notify (our write side is closed; the handshake must be
+ * done, else this fails with WT_ERR_BAD_STATE). Data the peer sends after
+ * it is still delivered through recvapp (RFC 8446 6.1 half-close); after
+ * the peer's close_notify the state is WT_CLOSED with last_error 0. When
+ * the peer closes first, the engine answers with its own close_notify. */
 void wt_engine_close(wt_engine_ctx *cc);
 
 /* The transport hit EOF. Without a prior close_notify this latches

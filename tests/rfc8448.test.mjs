@@ -59,3 +59,10 @@ test('RFC 8448 replay: a verify callback that refuses aborts with bad_certificat
   assert.match(r.stdout, /^ok verify callback rejection$/m, r.stdout + r.stderr);
   assert.equal(r.status, 0, r.stderr);
 });
+
+test('RFC 8448 replay: max_fragment splits application data into records of at most 64 bytes', () => {
+  const r = spawnSync(path.join(build, 'test_rfc8448'), ['fragment'], { input: section('Simple_1RTT_Handshake'), encoding: 'utf8', timeout: 20000 });
+  assert.equal(r.error, undefined);
+  assert.match(r.stdout, /^ok max_fragment 64$/m, r.stdout + r.stderr);
+  assert.equal(r.status, 0, r.stderr);
+});

@@ -203,6 +203,7 @@ int main(int argc, char **argv)
 	uint8_t *p;
 
 	verify_reject = argc > 1 && strcmp(argv[1], "reject") == 0;
+	int fragment = argc > 1 && strcmp(argv[1], "fragment") == 0;
 	read_vectors();
 	pool = get("Client_RNG_Pool");
 	rfc_ch_rec = get("Record_ClientHello_1");
@@ -217,6 +218,9 @@ int main(int argc, char **argv)
 	cfg.no_middlebox_compat = 1;        /* RFC 8448 sends no session id */
 	cfg.keylog = keylog;
 	cfg.verify_cb = verify_cb;
+	if (fragment) {
+		cfg.max_fragment = 64;
+	}
 	dh.pool = pool->v;
 	dh.len = pool->len;
 	dh.off = 0;
@@ -307,6 +311,38 @@ int main(int argc, char **argv)
 	CHECK(p != NULL && equal_vec(p, len, "Server_AppData"));
 	wt_engine_recvapp_ack(&cc, len);
 
+	if (fragment) {
+		/* 200 bytes with max_fragment 64: records of 64, 64, 64 and 8
+		 * plaintext bytes, each + content type + 16-byte tag. */
+		static const size_t want[] = { 64, 64, 64, 8 };
+		size_t off = 0, i, total = 0;
+		int ok = 1;
+
+		while (total < 200) {
+			p = wt_engine_sendapp_buf(&cc, &len);
+			if (!p || len == 0) {
+				ok = 0;
+				break;
+			}
+			if (len > 200 - total) {
+				len = 200 - total;
+			}
+			memset(p, 'x', len);
+			wt_engine_sendapp_ack(&cc, len);
+			total += len;
+		}
+		wt_engine_flush(&cc);
+		n = drain(&cc, out, sizeof out);
+		for (i = 0; i < 4 && ok; i++) {
+			ok = off + 5 <= n && out[off] == 23
+				&& ((size_t)out[off + 3] << 8 | out[off + 4]) == want[i] + 17;
+			off += 5 + want[i] + 17;
+		}
+		ok = ok && off == n;
+		printf("%s max_fragment 64\n", ok ? "ok" : "FAIL");
+		CHECK(ok);
+		return unit_done();
+	}
 	app = get("Client_AppData");
 	p = wt_engine_sendapp_buf(&cc, &len);
 	CHECK(p != NULL && len >= app->len);
