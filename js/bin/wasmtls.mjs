@@ -1,0 +1,330 @@
+#!/usr/bin/env node
+// wasmtls — the Node front end of the wasm engine, with the native CLI's
+// contract (tools/cli/main.c): same options, --json line, "error: name:
+// reason" lines and exit codes (0 ok, 1 connection/TLS failure, 2 bad
+// options), plus --ws URL / --wisp URL to go through a tunnel.
+import fs from 'node:fs';
+import { connect, tcp, websocket, wisp, verifyChain, TLSError } from '../index.js';
+
+const USAGE = `usage: wasmtls [options] HOST:PORT
+  --servername NAME    SNI and certificate name (default HOST; none for IP
+                       literals, which are checked against iPAddress SANs)
+  --cafile FILE        PEM trust anchors (default: built-in roots)
+  --insecure           skip certificate verification (testing only)
+  --alpn LIST          comma-separated protocols
+  --groups LIST        x25519,secp256r1,secp384r1 (first gets the key share)
+  --ciphers LIST       TLS_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384,
+                       TLS_CHACHA20_POLY1305_SHA256
+  --keylog FILE        append NSS key log lines
+  --http PATH          send GET PATH, print the response
+  --json               one JSON summary line on stderr after the handshake
+  --max-fragment N     largest plaintext per record we send (64..16384)
+  --key-update         send a KeyUpdate (update_requested) after the handshake
+  --ws URL             tunnel through a WebSocket (websockify: raw bytes)
+  --wisp URL           tunnel through a Wisp server (one stream per connection)
+  -q                   no other diagnostics
+       wasmtls verify --cafile ROOTS.pem [--host NAME] [--time UNIX] CHAIN.pem
+`;
+const SUITE_NAMES = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'];
+const GROUP_NAMES = ['x25519', 'secp256r1', 'secp384r1'];
+
+let quiet = false;
+const diag = (s) => { if (!quiet) process.stderr.write(s); };
+
+function die(code, name, reason) {
+  process.stderr.write(`error: ${name}: ${reason}\n`);
+  process.exit(code);
+}
+
+function splitList(s, max) {
+  const items = s.split(',');
+  if (items.length > max || items.some((i) => i === '')) return null;
+  return items;
+}
+
+function parseArgs(argv) {
+  const o = { json: false, insecure: false, keyUpdate: false };
+  const valued = { '--servername': 'servername', '--cafile': 'cafile', '--alpn': 'alpn', '--groups': 'groups',
+    '--ciphers': 'ciphers', '--keylog': 'keylog', '--http': 'http', '--ws': 'ws', '--wisp': 'wisp', '--max-fragment': 'maxFragment' };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--help' || a === '-h') { process.stdout.write(USAGE); process.exit(0); }
+    else if (a === '--insecure') o.insecure = true;
+    else if (a === '--json') o.json = true;
+    else if (a === '-q') quiet = true;
+    else if (a === '--key-update') o.keyUpdate = true;
+    else if (valued[a]) {
+      if (i + 1 >= argv.length) die(2, 'bad_config', `${a} needs a value`);
+      o[valued[a]] = argv[++i];
+    } else if (a[0] === '-' && a.length > 1) die(2, 'bad_config', `unknown option '${a}' (see --help)`);
+    else if (!o.target) o.target = a;
+    else die(2, 'bad_config', `unexpected argument '${a}'`);
+  }
+  if (!o.target) die(2, 'bad_config', 'missing HOST:PORT (see --help)');
+  if (o.insecure && o.cafile) die(2, 'bad_config', '--insecure and --cafile are exclusive');
+  if (o.ws && o.wisp) die(2, 'bad_config', '--ws and --wisp are exclusive');
+  if (o.http !== undefined && o.http[0] !== '/') die(2, 'bad_config', "--http PATH must start with '/'");
+  if (o.http !== undefined && /[ \r\n]/.test(o.http)) die(2, 'bad_config', '--http PATH must not contain spaces or line breaks');
+  if (o.maxFragment !== undefined) {
+    const v = o.maxFragment;
+    if (!/^[0-9]+$/.test(v) || Number(v) < 64 || Number(v) > 16384) {
+      die(2, 'bad_config', `--max-fragment must be an integer in [64, 16384], not '${v}'`);
+    }
+    o.maxFragment = Number(v);
+  }
+  return o;
+}
+
+function splitTarget(t) {
+  let host, port;
+  if (t[0] === '[') {
+    const m = t.match(/^\[([^\]]*)\]:(.*)$/);
+    if (!m) die(2, 'bad_config', `bad target '${t}' (want [V6ADDR]:PORT)`);
+    [, host, port] = m;
+  } else {
+    const i = t.lastIndexOf(':');
+    if (i < 0) die(2, 'bad_config', `bad target '${t}' (want HOST:PORT)`);
+    host = t.slice(0, i);
+    port = t.slice(i + 1);
+    if (host.includes(':')) die(2, 'bad_config', `bad target '${t}' (write IPv6 addresses as [V6ADDR]:PORT)`);
+  }
+  if (!host || !/^[0-9]+$/.test(port) || Number(port) < 1 || Number(port) > 65535) {
+    die(2, 'bad_config', `bad target '${t}' (want HOST:PORT)`);
+  }
+  return { host, port: Number(port) };
+}
+
+const isIP = (h) => /^\d{1,3}(\.\d{1,3}){3}$/.test(h) || h.includes(':');
+
+// HTTP/1.1 response framing, to know when the response is complete.
+class HttpFraming {
+  constructor() { this.st = 'head'; this.head = ''; this.remaining = 0; this.line = ''; }
+  feed(buf) {
+    let i = 0;
+    while (i < buf.length) {
+      switch (this.st) {
+        case 'head': {
+          this.head += String.fromCharCode(buf[i++]);
+          if (this.head.length > 65536) { this.st = 'bad'; break; }
+          if (this.head.endsWith('\r\n\r\n')) this.headersDone();
+          break;
+        }
+        case 'len': {
+          const n = Math.min(buf.length - i, this.remaining);
+          this.remaining -= n; i += n;
+          if (this.remaining === 0) this.st = 'done';
+          break;
+        }
+        case 'chunk': {
+          const n = Math.min(buf.length - i, this.remaining);
+          this.remaining -= n; i += n;
+          if (this.remaining === 0) this.st = 'chunkend';
+          break;
+        }
+        case 'size': case 'chunkend': case 'trailer': {
+          const c = String.fromCharCode(buf[i++]);
+          this.line += c;
+          if (this.line.length > 255) { this.st = 'bad'; break; }
+          if (c !== '\n') break;
+          const line = this.line;
+          this.line = '';
+          if (this.st === 'chunkend') this.st = line === '\r\n' ? 'size' : 'bad';
+          else if (this.st === 'trailer') { if (line === '\r\n') this.st = 'done'; }
+          else {
+            const n = parseInt(line, 16);
+            if (Number.isNaN(n)) this.st = 'bad';
+            else { this.remaining = n; this.st = n === 0 ? 'trailer' : 'chunk'; }
+          }
+          break;
+        }
+        default: return;
+      }
+    }
+  }
+  header(name) {
+    const re = new RegExp(`\r\n${name}:[ \t]*([^\r\n]*?)[ \t]*\r\n`, 'i');
+    const m = this.head.match(re);
+    return m ? m[1] : null;
+  }
+  headersDone() {
+    const m = this.head.match(/^HTTP\/\d\.\d (\d+)/);
+    if (!m) { this.st = 'bad'; return; }
+    const status = Number(m[1]);
+    if (status >= 100 && status < 200) { this.head = ''; return; }
+    const te = this.header('Transfer-Encoding');
+    const cl = this.header('Content-Length');
+    if (status === 204 || status === 304) this.st = 'done';
+    else if (te && /chunked/i.test(te)) this.st = 'size';
+    else if (cl !== null) {
+      if (!/^[0-9]+$/.test(cl)) this.st = 'bad';
+      else { this.remaining = Number(cl); this.st = this.remaining === 0 ? 'done' : 'len'; }
+    } else this.st = 'close';
+  }
+}
+
+async function runVerify(argv) {
+  let cafile, host = null, chainfile, time = Math.floor(Date.now() / 1000);
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (['--cafile', '--host', '--time'].includes(a) && i + 1 >= argv.length) die(2, 'bad_config', `${a} needs a value`);
+    if (a === '--cafile') cafile = argv[++i];
+    else if (a === '--host') host = argv[++i];
+    else if (a === '--time') {
+      const v = argv[++i];
+      if (!/^-?[0-9]+$/.test(v)) die(2, 'bad_config', `--time wants Unix seconds, got '${v}'`);
+      time = Number(v);
+    } else if (a[0] === '-' && a.length > 1) die(2, 'bad_config', `unknown option ${a} (usage: wasmtls verify --cafile ROOTS.pem [--host NAME] [--time UNIX] CHAIN.pem)`);
+    else if (!chainfile) chainfile = a;
+    else die(2, 'bad_config', `unexpected argument ${a}`);
+  }
+  if (!cafile || !chainfile) die(2, 'bad_config', 'usage: wasmtls verify --cafile ROOTS.pem [--host NAME] [--time UNIX] CHAIN.pem');
+  let ca, chain;
+  try { ca = fs.readFileSync(cafile, 'latin1'); } catch (e) { die(2, 'bad_config', `${cafile}: ${e.message}`); }
+  try { chain = fs.readFileSync(chainfile); } catch (e) { die(2, 'bad_config', `${chainfile}: ${e.message}`); }
+  let ders;
+  if (chain.length && chain[0] === 0x30) ders = [new Uint8Array(chain)];
+  else {
+    const text = chain.toString('latin1');
+    const blocks = text.match(/-----BEGIN (X509 )?CERTIFICATE-----[\s\S]*?-----END (X509 )?CERTIFICATE-----/g) || [];
+    if (!blocks.length) die(1, 'certificate_invalid', `${chainfile}: no PEM certificate found`);
+    ders = blocks.map((b) => new Uint8Array(Buffer.from(b.replace(/-----[A-Z0-9 ]+-----|\s+/g, ''), 'base64')));
+  }
+  try {
+    await verifyChain(ders, ca, { host, time });
+  } catch (e) {
+    if (e instanceof TLSError) {
+      if (e.code === 'bad_config') die(2, 'bad_config', `${cafile}: ${e.reason}`);
+      die(1, e.code, e.reason);
+    }
+    throw e;
+  }
+  process.stdout.write('ok\n');
+}
+
+async function main() {
+  const argv = process.argv.slice(2);
+  if (argv[0] === 'verify') return runVerify(argv.slice(1));
+  const o = parseArgs(argv);
+  const { host, port } = splitTarget(o.target);
+  const opts = {};
+  if (o.servername !== undefined) {
+    if (o.servername === '' || o.servername.length > 255) die(2, 'bad_config', 'bad --servername');
+    opts.servername = o.servername;
+  }
+  if (o.alpn !== undefined) {
+    const l = splitList(o.alpn, 8);
+    if (!l) die(2, 'bad_config', `bad --alpn list '${o.alpn}' (at most 8 non-empty names)`);
+    if (l.some((p) => Buffer.byteLength(p) > 255)) die(2, 'bad_config', 'ALPN protocol name too long');
+    opts.alpn = l;
+  }
+  if (o.groups !== undefined) {
+    const l = splitList(o.groups, 8);
+    if (!l) die(2, 'bad_config', `bad --groups list '${o.groups}'`);
+    l.forEach((g, i) => {
+      if (!GROUP_NAMES.includes(g)) die(2, 'bad_config', `unknown group '${g}' (x25519, secp256r1, secp384r1)`);
+      if (l.indexOf(g) !== i) die(2, 'bad_config', `group '${g}' listed twice`);
+    });
+    opts.groups = l;
+  }
+  if (o.ciphers !== undefined) {
+    const l = splitList(o.ciphers, 8);
+    if (!l) die(2, 'bad_config', `bad --ciphers list '${o.ciphers}'`);
+    l.forEach((s, i) => {
+      if (!SUITE_NAMES.includes(s)) die(2, 'bad_config', `unknown cipher suite '${s}' (TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256)`);
+      if (l.indexOf(s) !== i) die(2, 'bad_config', `cipher suite '${s}' listed twice`);
+    });
+    opts.ciphers = l;
+  }
+  if (o.insecure) opts.rejectUnauthorized = false;
+  else if (o.cafile !== undefined) {
+    let pem;
+    try { pem = fs.readFileSync(o.cafile, 'latin1'); } catch (e) { die(2, 'bad_config', `cannot read --cafile ${o.cafile}: ${e.message}`); }
+    if (!pem.includes('-----BEGIN ')) die(2, 'bad_config', `--cafile ${o.cafile}: no PEM certificates`);
+    opts.ca = pem;
+  }
+  if (o.keylog !== undefined) {
+    let fd;
+    try { fd = fs.openSync(o.keylog, 'a'); } catch (e) { die(2, 'bad_config', `cannot open --keylog ${o.keylog}: ${e.message}`); }
+    opts.keyLog = (line) => fs.writeSync(fd, `${line}\n`);
+  }
+  if (o.maxFragment) opts.maxFragment = o.maxFragment;
+  if (o.ws) opts.transport = websocket(o.ws);
+  else if (o.wisp) opts.transport = wisp(o.wisp);
+  else opts.transport = tcp();
+
+  const sock = connect({ hostname: host, port }, opts);
+  const writer = sock.writable.getWriter();
+  writer.closed.catch(() => {});
+  let http = null;
+  let httpClosed = false;
+  let failure = null;
+
+  sock.opened.then((info) => {
+    diag(`* connected to ${host} port ${port}${o.ws ? ` via ${o.ws}` : o.wisp ? ` via wisp ${o.wisp}` : ''}\n`);
+    if (o.json) {
+      process.stderr.write(JSON.stringify({
+        version: info.version, cipher: info.cipher, group: info.group, alpn: info.alpn, hrr: info.hrr,
+        resumed: info.resumed, sigalg: info.sigalg, peer_chain: info.peerCertificates.length, servername: info.servername,
+      }) + '\n');
+    } else {
+      diag(`* ${info.version} ${info.cipher} ${info.group}${info.hrr ? ' (HelloRetryRequest)' : ''} sigalg=${info.sigalg} ` +
+        `alpn=${info.alpn ?? '(none)'} peer_chain=${info.peerCertificates.length}${info.verified ? ' verified' : ' NOT verified'}\n`);
+    }
+    if (o.keyUpdate) {
+      try { sock.keyUpdate(true); } catch (e) { diag(`* key update failed: ${e.code}\n`); }
+    }
+    if (o.http !== undefined) {
+      const hosthdr = opts.servername ?? host;
+      const v6 = hosthdr.includes(':');
+      const req = `GET ${o.http} HTTP/1.1\r\nHost: ${v6 ? '[' : ''}${hosthdr}${v6 ? ']' : ''}${port === 443 ? '' : `:${port}`}\r\n` +
+        'User-Agent: wasmtls\r\nAccept: */*\r\nConnection: close\r\n\r\n';
+      http = new HttpFraming();
+      writer.write(new TextEncoder().encode(req)).catch(() => {});
+    } else {
+      // stdin -> connection; EOF -> close_notify
+      (async () => {
+        try {
+          for await (const chunk of process.stdin) {
+            await writer.write(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
+          }
+          await writer.close();
+        } catch { /* reported through closed */ }
+      })();
+    }
+  }, () => {});
+
+  // connection -> stdout
+  try {
+    const reader = sock.readable.getReader();
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      if (!process.stdout.write(value)) await new Promise((r) => process.stdout.once('drain', r));
+      if (http) {
+        http.feed(value);
+        if (http.st === 'done' && !httpClosed) {
+          httpClosed = true;
+          sock.close();
+        }
+      }
+    }
+  } catch (e) {
+    failure = e;
+  }
+  try { await sock.closed; } catch (e) { failure = failure || e; }
+  if (failure && http && http.st === 'done' && failure.code === 'truncated') failure = null;
+  if (failure) {
+    const e = failure instanceof TLSError ? failure : new TLSError('internal_error', String(failure && failure.message));
+    process.stderr.write(`error: ${e.code}: ${e.reason}\n`);
+    process.exitCode = 1;
+  } else if (http && !['done', 'close', 'bad'].includes(http.st)) {
+    process.stderr.write('error: http_incomplete: connection closed before the response was complete\n');
+    process.exitCode = 1;
+  } else {
+    diag('* closed\n');
+  }
+  await new Promise((r) => process.stdout.write('', r));
+  process.exit(process.exitCode || 0);
+}
+
+main().catch((e) => die(1, 'internal_error', e && e.stack ? e.stack : String(e)));
