@@ -241,10 +241,10 @@ static void process_handshake(wt_engine_ctx *cc, const uint8_t *p, size_t n)
 		return;
 	}
 	cc->rd_key_changed = 0;
-	while (n > 0 && !cc->err) {
-		size_t need, take;
+	while (!cc->err) {
+		size_t mlen, take;
 
-		if (cc->rd_key_changed) {
+		if (cc->rd_key_changed && n > 0) {
 			/* RFC 8446 5.1: handshake messages must not span a key
 			 * change; the record must end where the keys changed. */
 			wt_fail(cc, WT_ALERT_UNEXPECTED_MESSAGE,
@@ -252,30 +252,35 @@ static void process_handshake(wt_engine_ctx *cc, const uint8_t *p, size_t n)
 			return;
 		}
 		if (cc->hs_len < 4) {
-			need = 4 - cc->hs_len;
-		} else {
-			size_t mlen = (size_t)cc->hs[1] << 16 | (size_t)cc->hs[2] << 8 | cc->hs[3];
-
-			if (mlen > WT_MAX_HS_MESSAGE) {
-				/* Go (conn.go readHandshake): internal_error. */
-				wt_fail(cc, WT_ALERT_INTERNAL_ERROR,
-					"handshake message exceeds 65536 bytes");
-				return;
+			take = 4 - cc->hs_len < n ? 4 - cc->hs_len : n;
+			memcpy(cc->hs + cc->hs_len, p, take);
+			cc->hs_len += take;
+			p += take;
+			n -= take;
+			if (cc->hs_len < 4) {
+				return;   /* wait for the rest of the header */
 			}
-			need = 4 + mlen - cc->hs_len;
 		}
-		take = n < need ? n : need;
+		mlen = (size_t)cc->hs[1] << 16 | (size_t)cc->hs[2] << 8 | cc->hs[3];
+		if (mlen > WT_MAX_HS_MESSAGE) {
+			/* Go (conn.go readHandshake): internal_error, as soon as
+			 * the header is in. */
+			wt_fail(cc, WT_ALERT_INTERNAL_ERROR,
+				"handshake message exceeds 65536 bytes");
+			return;
+		}
+		take = 4 + mlen - cc->hs_len < n ? 4 + mlen - cc->hs_len : n;
 		memcpy(cc->hs + cc->hs_len, p, take);
 		cc->hs_len += take;
 		p += take;
 		n -= take;
-		if (cc->hs_len >= 4 && cc->hs_len == 4 + ((size_t)cc->hs[1] << 16
-			| (size_t)cc->hs[2] << 8 | cc->hs[3]))
-		{
-			size_t mlen = cc->hs_len;
-
-			cc->hs_len = 0;
-			wt_hs13_message(cc, cc->hs, mlen);
+		if (cc->hs_len < 4 + mlen) {
+			return;   /* the message continues in the next record */
+		}
+		cc->hs_len = 0;
+		wt_hs13_message(cc, cc->hs, 4 + mlen);
+		if (n == 0) {
+			return;
 		}
 	}
 }
@@ -313,16 +318,24 @@ static void process_record(wt_engine_ctx *cc)
 {
 	uint8_t type, *p;
 	size_t n;
+	int decrypted;
 
-	if (wt_rec_open(cc, &type, &p, &n)) {
+	if (wt_rec_open(cc, &type, &p, &n, &decrypted)) {
+		return;
+	}
+	if (cc->hs_len > 0 && type != WT_CT_HANDSHAKE) {
+		/* RFC 8446 5.1: nothing may be interleaved between the
+		 * fragments of a handshake message. */
+		wt_fail(cc, WT_ALERT_UNEXPECTED_MESSAGE,
+			"record interleaved inside a fragmented handshake message");
+		cc->ilen = 0;
 		return;
 	}
 	switch (type) {
 	case WT_CT_CHANGE_CIPHER_SPEC:
 		/* RFC 8446 5 and D.4: a single 0x01 byte, unprotected, only
-		 * before the server Finished and never inside a fragmented
-		 * handshake message. */
-		if (n != 1 || p[0] != 1 || cc->handshake_done || cc->hs_len > 0) {
+		 * before the server Finished. */
+		if (n != 1 || p[0] != 1 || cc->handshake_done || decrypted) {
 			wt_fail(cc, WT_ALERT_UNEXPECTED_MESSAGE, "unexpected change_cipher_spec");
 		} else if (++cc->useless_records > WT_MAX_USELESS_RECORDS) {
 			wt_fail(cc, WT_ALERT_UNEXPECTED_MESSAGE, "too many ignored records");

@@ -95,11 +95,13 @@ int wt_rec_check_header(wt_engine_ctx *cc)
 	return 0;
 }
 
-int wt_rec_open(wt_engine_ctx *cc, uint8_t *type, uint8_t **data, size_t *len)
+int wt_rec_open(wt_engine_ctx *cc, uint8_t *type, uint8_t **data, size_t *len,
+	int *decrypted)
 {
 	uint8_t *h = cc->ibuf, *p = cc->ibuf + 5;
 	size_t n = cc->ilen - 5;
 
+	*decrypted = 0;
 	*type = h[0];
 	/* RFC 8446 5: an unprotected change_cipher_spec may arrive at any
 	 * time during the handshake; the engine decides if it is allowed. */
@@ -118,7 +120,7 @@ int wt_rec_open(wt_engine_ctx *cc, uint8_t *type, uint8_t **data, size_t *len)
 		return wt_fail(cc, WT_ALERT_UNEXPECTED_MESSAGE,
 			"unprotected record received after keys were set");
 	}
-	if (n < 1 + TAG_LEN) {
+	if (n < TAG_LEN) {
 		return wt_fail(cc, WT_ALERT_BAD_RECORD_MAC, "record too short to be valid");
 	}
 	n -= TAG_LEN;
@@ -126,6 +128,13 @@ int wt_rec_open(wt_engine_ctx *cc, uint8_t *type, uint8_t **data, size_t *len)
 		return wt_fail(cc, WT_ALERT_BAD_RECORD_MAC, "record authentication failed");
 	}
 	cc->rd_seq++;
+	*decrypted = 1;
+	/* RFC 8446 5.4: TLSInnerPlaintext (content, type, padding) is at most
+	 * 2^14 + 1 bytes; Go answers a longer one with record_overflow. */
+	if (n > WT_MAX_PLAINTEXT + 1) {
+		return wt_fail(cc, WT_ALERT_RECORD_OVERFLOW,
+			"decrypted record longer than 2^14 + 1 bytes");
+	}
 	/* Strip the zero padding; the content type is the last non-zero
 	 * byte (RFC 8446 5.4). Scanning padding is fine: it is public length
 	 * information once the record is authenticated. */
@@ -137,10 +146,6 @@ int wt_rec_open(wt_engine_ctx *cc, uint8_t *type, uint8_t **data, size_t *len)
 			"protected record with no content type (all padding)");
 	}
 	n--;
-	if (n > WT_MAX_PLAINTEXT) {
-		return wt_fail(cc, WT_ALERT_RECORD_OVERFLOW,
-			"decrypted record longer than 2^14 bytes");
-	}
 	*type = p[n];
 	*data = p;
 	*len = n;

@@ -325,9 +325,10 @@ int wt_rec_queue(wt_engine_ctx *cc, uint8_t type, const uint8_t *data,
 void wt_rec_seal_app(wt_engine_ctx *cc);
 /* Opens the complete record in cc->ibuf: checks the header, decrypts if a
  * read key is set, strips padding. On success *type is the (inner) content
- * type and [*data, *data + *len) the plaintext inside cc->ibuf. */
+ * type and [*data, *data + *len) the plaintext inside cc->ibuf;
+ * *decrypted says whether the record was protected. */
 int wt_rec_open(wt_engine_ctx *cc, uint8_t *type, uint8_t **data,
-	size_t *len);
+	size_t *len, int *decrypted);
 /* Validates the record header once cc->ilen >= 5 (before the body is read). */
 int wt_rec_check_header(wt_engine_ctx *cc);
 /* Installs traffic keys derived from secret (RFC 8446 7.3). */
