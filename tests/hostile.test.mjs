@@ -44,10 +44,11 @@ async function runScenario(s) {
 		srv.close();
 		throw e;
 	}
+	let timer;
 	const sres = await Promise.race([
 		srv.result,
-		new Promise((_, rej) => setTimeout(() => rej(new Error('server did not finish')), SCENARIO_TIMEOUT)),
-	]).finally(() => srv.close());
+		new Promise((_, rej) => { timer = setTimeout(() => rej(new Error('server did not finish')), SCENARIO_TIMEOUT); }),
+	]).finally(() => { clearTimeout(timer); srv.close(); });
 	return { res, sres };
 }
 

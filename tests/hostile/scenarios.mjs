@@ -591,15 +591,15 @@ add({ name: 'rec: decrypted record of 2^14+1 bytes', server: after(async (conn) 
 add({ name: 'rec: decrypted handshake record of 2^14+1 bytes', server: { sendFlight: (conn, l) => { const f = cat(...l.map((m) => m.buf)); conn.send(CT.HANDSHAKE, cat(f, Buffer.alloc(16385 - f.length))); } }, expect: fail('record_overflow', 'decrypted record longer than 2^14') });
 add({
 	name: 'rec: padding beyond the 2^14+1 TLSInnerPlaintext limit',
-	todo: 'RFC 8446 5.4 caps TLSInnerPlaintext at 2^14+1; Go (conn.go decrypt) answers record_overflow; we accept it',
 	server: after(async (conn) => { conn.send(CT.APP, Buffer.from('x'), { pad: 16400 }); }),
-	expect: fail('record_overflow', null),
+	expect: fail('record_overflow', 'longer than 2^14 + 1'),
 });
 add({ name: 'rec: plaintext handshake after keys were set', server: { sendFlight: (conn, l) => conn.sendPlain(CT.HANDSHAKE, l[0].buf) }, expect: fail('unexpected_message', 'unprotected record') });
 add({ name: 'rec: plaintext alert after keys were set', server: { sendFlight: (conn) => conn.sendPlain(CT.ALERT, Buffer.from([2, 40])) }, expect: fail('unexpected_message', 'unprotected record') });
 add({ name: 'rec: plaintext alert after the handshake', server: after(async (conn) => { conn.sendPlain(CT.ALERT, Buffer.from([1, 0])); }), expect: fail('unexpected_message', 'unprotected record') });
 add({ name: 'rec: protected record with a handshake outer type', server: { sendFlight: (conn, l) => conn.send(CT.HANDSHAKE, l[0].buf, { outerType: CT.HANDSHAKE }) }, expect: fail('unexpected_message', 'unprotected record') });
-add({ name: 'rec: protected record of 16 bytes', server: { sendFlight: (conn) => conn.write(cat(u8(CT.APP), u16(0x0303), u16(16), Buffer.alloc(16, 1))) }, expect: fail('bad_record_mac', 'too short') });
+add({ name: 'rec: protected record of 15 bytes', server: { sendFlight: (conn) => conn.write(cat(u8(CT.APP), u16(0x0303), u16(15), Buffer.alloc(15, 1))) }, expect: fail('bad_record_mac', 'too short') });
+add({ name: 'rec: protected record of 16 garbage bytes', server: { sendFlight: (conn) => conn.write(cat(u8(CT.APP), u16(0x0303), u16(16), Buffer.alloc(16, 1))) }, expect: fail('bad_record_mac', 'authentication failed') });
 add({ name: 'rec: protected record of 0 bytes', server: { sendFlight: (conn) => conn.write(cat(u8(CT.APP), u16(0x0303), u16(0))) }, expect: fail('bad_record_mac', 'too short') });
 add({ name: 'rec: tampered ciphertext', server: { sendFlight: (conn, l) => conn.send(CT.HANDSHAKE, l[0].buf, { tamper: (r) => { r[7] ^= 1; } }) }, expect: fail('bad_record_mac', 'authentication failed') });
 add({ name: 'rec: tampered tag', server: { sendFlight: (conn, l) => conn.send(CT.HANDSHAKE, l[0].buf, { tamper: flipLast }) }, expect: fail('bad_record_mac', 'authentication failed') });
@@ -610,9 +610,8 @@ add({ name: 'rec: application data under the handshake key', server: { sendFligh
 add({ name: 'rec: protected record that is all padding', server: { sendFlight: (conn) => conn.send(CT.HANDSHAKE, Buffer.alloc(0), { innerType: null, pad: 5 }) }, expect: fail('unexpected_message', 'all padding') });
 add({
 	name: 'rec: authentic protected record with an empty TLSInnerPlaintext',
-	todo: 'RFC 8446 5.4: no non-zero octet in the cleartext -> unexpected_message; we answer bad_record_mac without decrypting (record.c: n < 1 + TAG_LEN)',
 	server: { sendFlight: (conn) => conn.send(CT.HANDSHAKE, Buffer.alloc(0), { innerType: null }) },
-	expect: fail('unexpected_message', null),
+	expect: fail('unexpected_message', 'all padding'),
 });
 add({ name: 'rec: unknown protected content type 24', server: { sendFlight: (conn) => conn.send(24, Buffer.from('x')) }, expect: fail('unexpected_message', 'unknown content type') });
 add({ name: 'rec: unknown plaintext content type 24', server: afterCH((conn) => { conn.sendPlain(CT.ALERT, Buffer.from([1, 90])); conn.sendPlain(24, Buffer.from('x')); }), expect: fail('unexpected_message', 'unknown content type') });
@@ -636,7 +635,6 @@ add({ name: 'eng: plaintext handshake length 65537 with body bytes', server: aft
 add({ name: 'eng: handshake length 2^24-1, header then the next record', server: { sendFlight: (conn) => { conn.send(CT.HANDSHAKE, Buffer.from([8, 0xff, 0xff, 0xff])); conn.send(CT.HANDSHAKE, Buffer.alloc(10)); } }, expect: fail('internal_error', 'exceeds 65536') });
 add({
 	name: 'eng: handshake length 2^24-1, header alone',
-	todo: 'Go (conn.go readHandshake) rejects the length as soon as the 4-byte header is in; engine.c checks it only when more handshake bytes arrive, so the client waits (hangs until the peer sends more)',
 	server: { sendFlight: (conn) => conn.send(CT.HANDSHAKE, Buffer.from([8, 0xff, 0xff, 0xff])) },
 	expect: fail('internal_error', 'exceeds 65536'),
 });
@@ -658,14 +656,13 @@ add({ name: 'ccs: after the handshake', server: after(async (conn) => { conn.sen
 add({ name: 'ccs: value 2', server: { ccs: false, sendServerHello: (conn, b) => { conn.sendPlain(CT.HANDSHAKE, b); conn.sendPlain(CT.CCS, u8(2)); } }, expect: fail('unexpected_message', 'unexpected change_cipher_spec') });
 add({ name: 'ccs: two bytes', server: { ccs: false, sendServerHello: (conn, b) => { conn.sendPlain(CT.HANDSHAKE, b); conn.sendPlain(CT.CCS, Buffer.from([1, 1])); } }, expect: fail('unexpected_message', 'unexpected change_cipher_spec') });
 add({ name: 'ccs: empty', server: { ccs: false, sendServerHello: (conn, b) => { conn.sendPlain(CT.HANDSHAKE, b); conn.sendPlain(CT.CCS, Buffer.alloc(0)); } }, expect: fail('unexpected_message', 'unexpected change_cipher_spec') });
-add({ name: 'ccs: inside a fragmented ServerHello', server: { ccs: false, sendServerHello: (conn, b) => { conn.sendPlain(CT.HANDSHAKE, b.subarray(0, 10)); conn.sendPlain(CT.CCS, u8(1)); conn.sendPlain(CT.HANDSHAKE, b.subarray(10)); } }, expect: fail('unexpected_message', 'unexpected change_cipher_spec') });
-add({ name: 'ccs: inside a fragmented EncryptedExtensions', server: { sendFlight: (conn, l) => { conn.send(CT.HANDSHAKE, l[0].buf.subarray(0, 2)); conn.sendPlain(CT.CCS, u8(1)); conn.send(CT.HANDSHAKE, l[0].buf.subarray(2)); } }, expect: fail('unexpected_message', 'unexpected change_cipher_spec') });
+add({ name: 'ccs: inside a fragmented ServerHello', server: { ccs: false, sendServerHello: (conn, b) => { conn.sendPlain(CT.HANDSHAKE, b.subarray(0, 10)); conn.sendPlain(CT.CCS, u8(1)); conn.sendPlain(CT.HANDSHAKE, b.subarray(10)); } }, expect: fail('unexpected_message', 'interleaved inside a fragmented handshake message') });
+add({ name: 'ccs: inside a fragmented EncryptedExtensions', server: { sendFlight: (conn, l) => { conn.send(CT.HANDSHAKE, l[0].buf.subarray(0, 2)); conn.sendPlain(CT.CCS, u8(1)); conn.send(CT.HANDSHAKE, l[0].buf.subarray(2)); } }, expect: fail('unexpected_message', 'interleaved inside a fragmented handshake message') });
 add({ name: 'ccs: 20 in a row', server: { sendFlight: (conn) => { for (let i = 0; i < 20; i++) conn.sendPlain(CT.CCS, u8(1)); } }, expect: fail('unexpected_message', 'too many ignored records') });
 add({
 	name: 'ccs: protected change_cipher_spec',
-	todo: 'RFC 8446 5: a protected change_cipher_spec MUST be answered with unexpected_message; we ignore it (as Go does)',
-	server: { sendFlight: (conn, l) => { conn.send(CT.CCS, u8(1)); for (const m of l) conn.send(CT.HANDSHAKE, m.buf); } },
-	expect: fail('unexpected_message', null),
+	server: { sendFlight: (conn, l) => { conn.send(CT.CCS, u8(1)); for (const m of l) conn.send(CT.HANDSHAKE, m.buf); }, afterHandshake: async (conn) => conn.end() },
+	expect: fail('unexpected_message', 'unexpected change_cipher_spec'),
 });
 
 add({ name: 'app: protected application data before Finished', server: { sendFlight: (conn, l) => { conn.send(CT.HANDSHAKE, l[0].buf); conn.send(CT.APP, Buffer.from('early')); } }, expect: fail('unexpected_message', 'application data before the handshake completed') });
@@ -674,15 +671,28 @@ add({ name: 'app: empty application data before Finished', server: { sendFlight:
 add({ name: 'app: 20 empty application records', server: after(async (conn) => { for (let i = 0; i < 20; i++) conn.send(CT.APP, Buffer.alloc(0)); }), expect: fail('unexpected_message', 'too many ignored records') });
 add({
 	name: 'app: application data inside a fragmented NewSessionTicket',
-	todo: 'RFC 8446 5.1: no other record between fragments of a handshake message; Go (readRecordOrCCS) sends unexpected_message; we deliver the data',
 	server: after(async (conn) => { const m = nst(); conn.send(CT.HANDSHAKE, m.subarray(0, 6)); conn.send(CT.APP, Buffer.from('interleaved')); conn.send(CT.HANDSHAKE, m.subarray(6)); }),
-	expect: fail('unexpected_message', null),
+	expect: fail('unexpected_message', 'interleaved inside a fragmented handshake message'),
 });
 add({
 	name: 'alert: user_canceled inside a fragmented EncryptedExtensions',
-	todo: 'RFC 8446 5.1: no other record between fragments of a handshake message; Go sends unexpected_message; we ignore the alert',
-	server: { sendFlight: (conn, l) => { conn.send(CT.HANDSHAKE, l[0].buf.subarray(0, 2)); conn.sendAlert(1, 90); conn.send(CT.HANDSHAKE, l[0].buf.subarray(2)); for (const m of l.slice(1)) conn.send(CT.HANDSHAKE, m.buf); } },
-	expect: fail('unexpected_message', null),
+	server: { sendFlight: (conn, l) => { conn.send(CT.HANDSHAKE, l[0].buf.subarray(0, 2)); conn.sendAlert(1, 90); conn.send(CT.HANDSHAKE, l[0].buf.subarray(2)); for (const m of l.slice(1)) conn.send(CT.HANDSHAKE, m.buf); }, afterHandshake: async (conn) => conn.end() },
+	expect: fail('unexpected_message', 'interleaved inside a fragmented handshake message'),
+});
+add({
+	name: 'alert: fatal alert inside a fragmented EncryptedExtensions',
+	server: { sendFlight: (conn, l) => { conn.send(CT.HANDSHAKE, l[0].buf.subarray(0, 3)); conn.sendAlert(2, 40); } },
+	expect: fail('unexpected_message', 'interleaved inside a fragmented handshake message'),
+});
+add({
+	name: 'app: empty application record inside a fragmented KeyUpdate',
+	server: after(async (conn) => { conn.send(CT.HANDSHAKE, Buffer.from([HS.KEY_UPDATE, 0])); conn.send(CT.APP, Buffer.alloc(0)); conn.send(CT.HANDSHAKE, Buffer.from([0, 1, 0])); }),
+	expect: fail('unexpected_message', 'interleaved inside a fragmented handshake message'),
+});
+add({
+	name: 'ok: handshake record, then CCS, between two whole messages',
+	server: { sendFlight: (conn, l) => { conn.send(CT.HANDSHAKE, l[0].buf); conn.sendPlain(CT.CCS, u8(1)); for (const m of l.slice(1)) conn.send(CT.HANDSHAKE, m.buf); } },
+	expect: ok,
 });
 
 add({ name: 'eof: TCP close before ServerHello', server: afterCH((conn) => conn.end()), expect: quiet('truncated', 'during the handshake') });

@@ -696,6 +696,9 @@ export async function startServer(S = {}, o = {}) {
 			server.close();
 			sock.setNoDelay(true);
 			conn = new Conn(sock);
+			// Hard deadline: whatever the script waits for, the connection
+			// goes away (the client then reports truncated, not a hang).
+			const deadline = setTimeout(() => conn.destroy(), o.drainMs ?? 12000);
 			let error = null;
 			try {
 				await runHandshake(conn, S);
@@ -703,6 +706,7 @@ export async function startServer(S = {}, o = {}) {
 				error = e;
 			}
 			try { await conn.drain(o.drainMs ?? 12000); } catch { /* ignore */ }
+			clearTimeout(deadline);
 			conn.end();
 			resolve({
 				alerts: conn.alerts, records: conn.records, undecryptable: conn.undecryptable,
