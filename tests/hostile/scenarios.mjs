@@ -390,6 +390,12 @@ add({
 	expect: fail('internal_error', 'cookie larger than we support'),
 });
 add({
+	name: 'hrr: second ClientHello too large (8 ALPN names of 255 bytes + 2048-byte cookie)',
+	args: ['--alpn', Array.from({ length: 8 }, (_, i) => String(i).repeat(255)).join(',')],
+	server: { hrr: { group: 0, cookie: Buffer.alloc(2048, 1) } },
+	expect: fail('internal_error', 'ClientHello too large'),
+});
+add({
 	name: 'hrr: empty cookie', server: { hrr: { group: 0, exts: (e) => [...e, [EXT.COOKIE, u16(0)]] } },
 	expect: fail('decode_error', 'malformed ServerHello'),
 });
