@@ -141,6 +141,15 @@ describe('wasmtls.wasm --transport stdio: openssl s_server', { skip, concurrency
     assert.equal(res.code, 0, show(res));
     checkJson(res, { sigalg: 'ecdsa_secp384r1_sha384' });
   });
+  test('the TCP socket itself as fd 0/1 (non-blocking, shared): --http / completes', async (t) => {
+    const srv = await servers.startOpenssl({ ...certs.RSA, mode: 'www' });
+    t.after(() => srv.stop());
+    const res = await wasm(['--cafile', CA, '--json', '--http', '/', `localhost:${srv.port}`], srv.port, { direct: true });
+    noTrap(res);
+    assert.equal(res.code, 0, show(res));
+    checkJson(res, { sigalg: 'rsa_pss_rsae_sha256' });
+    assert.match(res.stderr, /HTTP\/1\.0 200 ok\r\n/);
+  });
   test('server alert: disjoint cipher suites -> alert_received: handshake_failure', async (t) => {
     const srv = await servers.startOpenssl({ ...certs.P256, mode: 'rev', ciphersuites: 'TLS_AES_256_GCM_SHA384' });
     t.after(() => srv.stop());

@@ -66,8 +66,23 @@ function finish(child, { timeout, label, started, onClose }) {
 }
 
 // opts: port (bridge stdio to 127.0.0.1:port), preopens {guest: host},
-// timeout (ms, default 20000)
-export function runP1(args, opts = {}) {
+// timeout (ms, default 20000), direct (with port: hand the connected TCP
+// socket itself to the child as fd 0 and 1 — a non-blocking file
+// description shared with this process, so reads can return EAGAIN)
+export async function runP1(args, opts = {}) {
+  if (opts.port && opts.direct) {
+    const started = Date.now();
+    const sock = net.connect({ port: opts.port, host: '127.0.0.1' });
+    await new Promise((resolve, reject) => { sock.once('connect', resolve); sock.once('error', reject); });
+    sock.pause();
+    const child = spawn(process.execPath, ['--no-warnings', RUNNER, P1_WASM, JSON.stringify(opts.preopens || {}), ...args], {
+      stdio: [sock, sock, 'pipe'],
+    });
+    return finish(child, {
+      timeout: opts.timeout ?? 20000, label: `wasmtls.wasm ${args.join(' ')}`, started,
+      onClose: () => sock.destroy(),
+    });
+  }
   const started = Date.now();
   const child = spawn(process.execPath, ['--no-warnings', RUNNER, P1_WASM, JSON.stringify(opts.preopens || {}), ...args], {
     stdio: ['pipe', opts.port ? 'pipe' : 'pipe', 'pipe'],
