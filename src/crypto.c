@@ -596,3 +596,120 @@ wt_sig_verify(uint16_t scheme, const br_x509_pkey *pk,
 		return verify_rsa_pss(pk, hc, hv, hlen, sig, sig_len);
 	}
 }
+
+/* ------------------------------------------------------------------ */
+/* Signing (client CertificateVerify, RFC 8446 4.4.3)                  */
+/* ------------------------------------------------------------------ */
+
+uint16_t
+wt_sig_choose(const wt_private_key *key, const uint16_t *algs, size_t n)
+{
+	static const uint16_t rsa_pref[] = {
+		WT_SIG_RSA_PSS_RSAE_SHA256, WT_SIG_RSA_PSS_RSAE_SHA384,
+		WT_SIG_RSA_PSS_RSAE_SHA512
+	};
+	size_t i, j;
+
+	for (j = 0; j < 3; j ++) {
+		uint16_t want;
+
+		if (key->type == BR_KEYTYPE_EC) {
+			/* TLS 1.3 binds the ECDSA scheme to the key's curve. */
+			if (j > 0) {
+				break;
+			}
+			want = key->ec.curve == BR_EC_secp256r1
+				? WT_SIG_ECDSA_SECP256R1_SHA256
+				: WT_SIG_ECDSA_SECP384R1_SHA384;
+		} else if (key->type == BR_KEYTYPE_RSA) {
+			want = rsa_pref[j];
+		} else {
+			break;
+		}
+		for (i = 0; i < n; i ++) {
+			if (algs[i] == want) {
+				return want;
+			}
+		}
+	}
+	return 0;
+}
+
+/* EMSA-PSS-ENCODE (RFC 8017 9.1.1) with sLen = hLen, then RSASP1. */
+static int
+sign_rsa_pss(const br_rsa_private_key *sk, const br_hash_class *hc,
+	const unsigned char *mhash, size_t hlen, const uint8_t *salt,
+	uint8_t *sig, size_t cap, size_t *sig_len)
+{
+	br_hash_compat_context hx;
+	size_t k = (sk->n_bitlen + 7) >> 3;
+	size_t em_bits = sk->n_bitlen - 1;
+	size_t em_len = (em_bits + 7) >> 3;
+	size_t db_len = em_len - hlen - 1;
+	unsigned char *em, h[64];
+	static const unsigned char zeros[8];
+
+	if (k > cap || em_len < 2 * hlen + 2) {
+		return WT_ALERT_INTERNAL_ERROR;
+	}
+	/* sig holds the k-byte integer; EM is right-aligned in it (a leading
+	 * zero byte when emBits is a multiple of 8). */
+	memset(sig, 0, k);
+	em = sig + (k - em_len);
+	/* H = Hash(0x00 * 8 || mHash || salt) */
+	hc->init(&hx.vtable);
+	hc->update(&hx.vtable, zeros, 8);
+	hc->update(&hx.vtable, mhash, hlen);
+	hc->update(&hx.vtable, salt, hlen);
+	hc->out(&hx.vtable, h);
+	/* DB = PS || 0x01 || salt, masked with MGF1(H) */
+	em[db_len - hlen - 1] = 0x01;
+	memcpy(em + db_len - hlen, salt, hlen);
+	mgf1_xor(hc, hlen, h, em, db_len);
+	em[0] &= (unsigned char)(0xFF >> (8 * em_len - em_bits));
+	memcpy(em + db_len, h, hlen);
+	em[em_len - 1] = 0xBC;
+	if (!br_rsa_private_get_default()(sig, sk)) {
+		return WT_ALERT_INTERNAL_ERROR;
+	}
+	*sig_len = k;
+	return 0;
+}
+
+int
+wt_sig_sign(uint16_t scheme, const wt_private_key *key,
+	const uint8_t *msg, size_t msg_len, const uint8_t *salt,
+	uint8_t *sig, size_t cap, size_t *sig_len)
+{
+	const br_hash_class *hc = sig_hash(scheme);
+	unsigned char hv[64];
+	size_t hlen, n;
+	int err;
+
+	if (hc == NULL) {
+		return WT_ALERT_INTERNAL_ERROR;
+	}
+	hlen = hash_data(hc, msg, msg_len, hv);
+	if (key->type == BR_KEYTYPE_EC) {
+		unsigned char tmp[160];
+
+		if (scheme != wt_sig_choose(key, &scheme, 1)) {
+			return WT_ALERT_INTERNAL_ERROR;
+		}
+		/* RFC 6979 deterministic ECDSA: no randomness needed. */
+		n = br_ecdsa_sign_asn1_get_default()(br_ec_get_default(), hc,
+			hv, &key->ec, tmp);
+		if (n == 0 || n > cap) {
+			return WT_ALERT_INTERNAL_ERROR;
+		}
+		memcpy(sig, tmp, n);
+		*sig_len = n;
+		return 0;
+	}
+	if (key->type != BR_KEYTYPE_RSA || (scheme >> 8) != 0x08) {
+		return WT_ALERT_INTERNAL_ERROR;
+	}
+	err = sign_rsa_pss(&key->rsa, hc, hv, hlen, salt, sig, cap, sig_len);
+	wt_wipe(hv, sizeof hv);
+	return err;
+}

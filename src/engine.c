@@ -156,6 +156,16 @@ int wt_engine_init(wt_engine_ctx *cc, const wt_config *cfg, const wt_host *host)
 	return cc->err;
 }
 
+/* 0-RTT: application data may go out under the early key from the first
+ * ClientHello until the server's first flight arrives (cc->suite is set
+ * by the ServerHello or HelloRetryRequest), up to the ticket's
+ * max_early_data (RFC 8446 4.2.10). */
+static int early_open(const wt_engine_ctx *cc)
+{
+	return cc->early_state == WT_EARLY_PENDING && cc->suite == NULL
+		&& cc->early_sent < cc->ticket_max_early;
+}
+
 static size_t sendapp_room(const wt_engine_ctx *cc)
 {
 	size_t avail = sizeof cc->obuf - cc->olen;
@@ -169,7 +179,11 @@ static size_t sendapp_room(const wt_engine_ctx *cc)
 	if (room > cc->max_fragment) {
 		room = cc->max_fragment;
 	}
-	return room > cc->app_staged ? room - cc->app_staged : 0;
+	room = room > cc->app_staged ? room - cc->app_staged : 0;
+	if (!cc->handshake_done && room > cc->ticket_max_early - cc->early_sent) {
+		room = cc->ticket_max_early - cc->early_sent;
+	}
+	return room;
 }
 
 unsigned wt_engine_current_state(const wt_engine_ctx *cc)
@@ -188,7 +202,9 @@ unsigned wt_engine_current_state(const wt_engine_ctx *cc)
 	} else if (!cc->close_received && !cc->eof) {
 		s |= WT_RECVREC;
 	}
-	if (cc->handshake_done && !cc->close_sent && sendapp_room(cc) > 0) {
+	if ((cc->handshake_done || early_open(cc)) && !cc->close_sent
+		&& sendapp_room(cc) > 0)
+	{
 		s |= WT_SENDAPP;
 	}
 	return s;
@@ -419,6 +435,9 @@ void wt_engine_sendapp_ack(wt_engine_ctx *cc, size_t len)
 		return;
 	}
 	cc->app_staged += len;
+	if (!cc->handshake_done) {
+		cc->early_sent += len;
+	}
 	if (cc->app_staged >= cc->max_fragment) {
 		wt_rec_seal_app(cc);
 	}
@@ -488,10 +507,21 @@ void wt_engine_eof(wt_engine_ctx *cc)
 int wt_engine_export(wt_engine_ctx *cc, const char *label,
 	const uint8_t *context, size_t context_len, uint8_t *out, size_t out_len)
 {
-	if (!cc->handshake_done) {
+	if (!cc->handshake_done || cc->err) {
 		return WT_ERR_BAD_STATE;
 	}
-	return wt_ks_export(&cc->ks, label, context, context_len, out, out_len);
+	return wt_ks_export(cc->suite, cc->ks.exporter, label, context,
+		context_len, out, out_len);
+}
+
+int wt_engine_export_early(wt_engine_ctx *cc, const char *label,
+	const uint8_t *context, size_t context_len, uint8_t *out, size_t out_len)
+{
+	if (cc->early_state == WT_EARLY_NOT_SENT || cc->err) {
+		return WT_ERR_BAD_STATE;
+	}
+	return wt_ks_export(cc->psk_suite, cc->early_exporter, label, context,
+		context_len, out, out_len);
 }
 
 int wt_engine_handshake_done(const wt_engine_ctx *cc)
@@ -507,12 +537,15 @@ void wt_engine_info(const wt_engine_ctx *cc, wt_conn_info *info)
 	info->group = cc->group;
 	info->sigalg = cc->sigalg;
 	info->hrr = cc->hrr_seen;
-	info->resumed = 0;
+	info->resumed = cc->using_psk;
 	info->alpn = cc->alpn_set ? cc->alpn : NULL;
 	info->server_name = cc->cfg ? cc->cfg->server_name : NULL;
 	info->peer_cert_count = cc->cert_count;
 	info->peer_certs = cc->certs;
 	info->verified = cc->verified;
+	info->early_data = cc->early_state;
+	info->early_data_len = cc->early_sent;
+	info->client_cert_sent = cc->client_cert_sent;
 }
 
 int wt_engine_last_error(const wt_engine_ctx *cc)

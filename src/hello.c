@@ -58,7 +58,7 @@ static size_t ext_open(wt_writer *w, uint16_t type)
 }
 
 int wt_hello_write(const wt_client_hello *ch, uint8_t *out, size_t cap,
-	size_t *out_len)
+	size_t *out_len, size_t *binders_off)
 {
 	wt_writer w;
 	size_t msg, exts, e, m, i;
@@ -135,6 +135,36 @@ int wt_hello_write(const wt_client_hello *ch, uint8_t *out, size_t cap,
 	}
 	wt_wr_close(&w, m, 2);
 	wt_wr_close(&w, e, 2);
+	/* RFC 8449: we accept full TLS 1.3 records (2^14 + content type). */
+	e = ext_open(&w, WT_EXT_RECORD_SIZE_LIMIT);
+	wt_wr_u16(&w, WT_MAX_PLAINTEXT + 1);
+	wt_wr_close(&w, e, 2);
+	if (ch->early_data) {
+		e = ext_open(&w, WT_EXT_EARLY_DATA);   /* empty in ClientHello */
+		wt_wr_close(&w, e, 2);
+	}
+	*binders_off = 0;
+	if (ch->psk_identity) {
+		/* pre_shared_key must be the last extension (RFC 8446 4.2.11). */
+		size_t ids, id, bl, b;
+
+		e = ext_open(&w, WT_EXT_PRE_SHARED_KEY);
+		ids = wt_wr_open(&w, 2);
+		id = wt_wr_open(&w, 2);
+		wt_wr_bytes(&w, ch->psk_identity, ch->psk_identity_len);
+		wt_wr_close(&w, id, 2);
+		wt_wr_u32(&w, ch->obfuscated_ticket_age);
+		wt_wr_close(&w, ids, 2);
+		*binders_off = w.len;
+		bl = wt_wr_open(&w, 2);
+		b = wt_wr_open(&w, 1);
+		for (i = 0; i < ch->binder_len; i++) {
+			wt_wr_u8(&w, 0);   /* filled in by the caller */
+		}
+		wt_wr_close(&w, b, 1);
+		wt_wr_close(&w, bl, 2);
+		wt_wr_close(&w, e, 2);
+	}
 	wt_wr_close(&w, exts, 2);
 	wt_wr_close(&w, msg, 3);
 	*out_len = w.len;
@@ -304,6 +334,12 @@ int wt_parse_encrypted_extensions(wt_encrypted_extensions *ee,
 		case WT_EXT_EARLY_DATA:
 			ee->early_data = 1;
 			break;
+		case WT_EXT_RECORD_SIZE_LIMIT:
+			TRY(wt_rd_u16(&d, &ee->record_size_limit));
+			if (ee->record_size_limit == 0) {
+				ee->record_size_limit = 1;   /* present but invalid */
+			}
+			break;
 		case WT_EXT_QUIC_PARAMS:
 			ee->quic_params = 1;
 			d.len = 0;
@@ -365,6 +401,7 @@ int wt_parse_certificate_request(wt_certificate_request *cr,
 				return WT_ALERT_DECODE_ERROR;
 			}
 			cr->has_sig_algs = 1;
+			cr->sig_algs = list;
 			TRY(wt_rd_end(&d));
 		}
 	}

@@ -23,9 +23,9 @@ enum {
 static const uint8_t downgrade_tls12[8] = { 'D', 'O', 'W', 'N', 'G', 'R', 'D', 1 };
 static const uint8_t downgrade_tls11[8] = { 'D', 'O', 'W', 'N', 'G', 'R', 'D', 0 };
 
-#define MAX_TICKET_LIFETIME (7 * 24 * 3600)   /* RFC 8446 4.6.1 */
 
-void wt_hs13_keylog(wt_engine_ctx *cc, const char *label, const uint8_t *secret)
+void wt_hs13_keylog(wt_engine_ctx *cc, const char *label, const uint8_t *secret,
+	size_t hash_len)
 {
 	static const char hex[] = "0123456789abcdef";
 	char line[48 + 1 + 64 + 1 + 96 + 1];
@@ -41,7 +41,7 @@ void wt_hs13_keylog(wt_engine_ctx *cc, const char *label, const uint8_t *secret)
 		line[n++] = hex[cc->client_random[i] & 15];
 	}
 	line[n++] = ' ';
-	for (i = 0; i < cc->suite->hash_len; i++) {
+	for (i = 0; i < hash_len; i++) {
 		line[n++] = hex[secret[i] >> 4];
 		line[n++] = hex[secret[i] & 15];
 	}
@@ -49,6 +49,9 @@ void wt_hs13_keylog(wt_engine_ctx *cc, const char *label, const uint8_t *secret)
 	cc->cfg->keylog(cc->cfg->keylog_ctx, line);
 	wt_wipe(line, sizeof line);
 }
+
+static int send_dummy_change_cipher_spec(wt_engine_ctx *cc);
+static int run_verify_callback(wt_engine_ctx *cc);
 
 static int get_random(wt_engine_ctx *cc, uint8_t *out, size_t len)
 {
@@ -72,11 +75,37 @@ static int new_key_share(wt_engine_ctx *cc, uint16_t group)
 	return 0;
 }
 
+/* Fills the PSK binder of the ClientHello in cc->ch (RFC 8446 4.2.11.2):
+ * HMAC over the transcript through the truncated ClientHello; after a
+ * HelloRetryRequest that transcript starts with message_hash and the HRR. */
+static int write_binder(wt_engine_ctx *cc, size_t binders_off, int after_hrr)
+{
+	const wt_suite *s = cc->psk_suite;
+	wt_keysched ks;
+	wt_transcript t;
+	uint8_t binder_key[WT_MAX_HASH], th[WT_MAX_HASH];
+
+	if (after_hrr) {
+		t = cc->transcript;     /* same hash: checked by the HRR handler */
+	} else {
+		wt_transcript_init(&t, s);
+	}
+	wt_transcript_add(&t, cc->ch, binders_off);
+	wt_transcript_hash(&t, th);
+	wt_ks_early(&ks, s, cc->psk, s->hash_len);
+	wt_ks_binder_key(&ks, binder_key);
+	wt_ks_finished(s, binder_key, th, cc->ch + binders_off + 3);
+	wt_ks_wipe(&ks);
+	wt_wipe(binder_key, sizeof binder_key);
+	return 0;
+}
+
 /* Encodes the ClientHello into cc->ch and queues it. */
 static int send_client_hello(wt_engine_ctx *cc)
 {
 	const wt_config *cfg = cc->cfg;
 	wt_client_hello ch;
+	size_t binders_off;
 
 	memset(&ch, 0, sizeof ch);
 	ch.random = cc->client_random;
@@ -94,10 +123,120 @@ static int send_client_hello(wt_engine_ctx *cc)
 		ch.cookie = cc->cookie;
 		ch.cookie_len = cc->cookie_len;
 	}
-	if (wt_hello_write(&ch, cc->ch, sizeof cc->ch, &cc->ch_len)) {
+	ch.early_data = cc->early_state == WT_EARLY_PENDING;
+	if (cc->psk_offered) {
+		/* RFC 8446 4.2.11.1: obfuscated_ticket_age = age in ms + age_add */
+		int64_t age = cc->host.now_ms(cc->host.ctx) - cc->ticket_created_ms;
+
+		ch.psk_identity = cc->ticket;
+		ch.psk_identity_len = cc->ticket_len;
+		ch.obfuscated_ticket_age = (uint32_t)(age < 0 ? 0 : age) + cc->ticket_age_add;
+		ch.binder_len = cc->psk_suite->hash_len;
+	}
+	if (wt_hello_write(&ch, cc->ch, sizeof cc->ch, &cc->ch_len, &binders_off)) {
 		return wt_fail(cc, WT_ALERT_INTERNAL_ERROR, "ClientHello too large");
 	}
+	if (cc->psk_offered) {
+		write_binder(cc, binders_off, cc->hrr_seen);
+	}
 	return wt_rec_queue(cc, WT_CT_HANDSHAKE, cc->ch, cc->ch_len, WT_MAX_PLAINTEXT);
+}
+
+static int same_name(const uint8_t *a, size_t alen, const char *b)
+{
+	size_t i, blen = b ? strlen(b) : 0;
+
+	if (alen != blen) {
+		return 0;
+	}
+	for (i = 0; i < alen; i++) {
+		int x = a[i], y = (unsigned char)b[i];
+
+		if (x >= 'A' && x <= 'Z') x += 32;
+		if (y >= 'A' && y <= 'Z') y += 32;
+		if (x != y) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* Takes the configured session if it can be offered: well-formed, for
+ * this server name, with a suite we offer, and not expired (RFC 8446
+ * 4.6.1: never past its lifetime, never over 7 days). Anything else means
+ * a full handshake, silently: a stale cache entry is not an error. */
+static void load_session(wt_engine_ctx *cc)
+{
+	const wt_config *cfg = cc->cfg;
+	wt_session s;
+	int64_t age;
+	size_t i, used = 0;
+	int suite_ok = 0;
+
+	if (cfg->session == NULL || wt_session_parse(&s, cfg->session, cfg->session_len)) {
+		return;
+	}
+	for (i = 0; i < cc->suite_count; i++) {
+		suite_ok |= cc->suites[i] == s.suite->id;
+	}
+	age = cc->host.now_ms(cc->host.ctx) - s.created_ms;
+	if (!suite_ok || !same_name(s.server_name, s.server_name_len, cfg->server_name)
+		|| s.lifetime > WT_MAX_TICKET_LIFETIME
+		|| age > (int64_t)s.lifetime * 1000)
+	{
+		return;
+	}
+	for (i = 0; i < s.cert_count; i++) {
+		if (s.certs[i].len > sizeof cc->chain - used) {
+			return;
+		}
+		memcpy(cc->chain + used, s.certs[i].der, s.certs[i].len);
+		cc->certs[i].der = cc->chain + used;
+		cc->certs[i].len = s.certs[i].len;
+		used += s.certs[i].len;
+	}
+	cc->cert_count = s.cert_count;
+	cc->verified_in_session = s.verified;
+	cc->psk_suite = s.suite;
+	memcpy(cc->psk, s.psk, s.suite->hash_len);
+	cc->ticket = s.ticket;
+	cc->ticket_len = s.ticket_len;
+	cc->ticket_age_add = s.age_add;
+	cc->ticket_created_ms = s.created_ms;
+	cc->ticket_max_early = s.max_early_data;
+	memcpy(cc->session_alpn, s.alpn, s.alpn_len);
+	cc->session_alpn[s.alpn_len] = 0;
+	cc->psk_offered = 1;
+	/* 0-RTT only with the ALPN the ticket was issued under (RFC 8446
+	 * 4.2.10: the server checks it; we don't offer what it must refuse). */
+	if (cfg->early_data && s.max_early_data > 0
+		&& (cfg->alpn_count ? strcmp(cfg->alpn[0], cc->session_alpn) == 0
+			: s.alpn_len == 0))
+	{
+		cc->early_state = WT_EARLY_PENDING;
+	}
+}
+
+/* After the first ClientHello of a 0-RTT attempt: early traffic keys from
+ * the PSK and Hash(ClientHello) (RFC 8446 7.1). */
+static int start_early_data(wt_engine_ctx *cc)
+{
+	const wt_suite *s = cc->psk_suite;
+	wt_keysched ks;
+	wt_transcript t;
+	uint8_t th[WT_MAX_HASH], client_early[WT_MAX_HASH];
+
+	wt_transcript_init(&t, s);
+	wt_transcript_add(&t, cc->ch, cc->ch_len);
+	wt_transcript_hash(&t, th);
+	wt_ks_early(&ks, s, cc->psk, s->hash_len);
+	wt_ks_early_traffic(&ks, th, client_early, cc->early_exporter);
+	wt_ks_wipe(&ks);
+	wt_rec_set_write_secret(cc, s, client_early);
+	wt_hs13_keylog(cc, "CLIENT_EARLY_TRAFFIC_SECRET", client_early, s->hash_len);
+	wt_hs13_keylog(cc, "EARLY_EXPORTER_SECRET", cc->early_exporter, s->hash_len);
+	wt_wipe(client_early, sizeof client_early);
+	return 0;
 }
 
 int wt_hs13_start(wt_engine_ctx *cc)
@@ -111,8 +250,16 @@ int wt_hs13_start(wt_engine_ctx *cc)
 		cc->session_id_len = 32;
 		TRY(get_random(cc, cc->session_id, 32));
 	}
+	load_session(cc);
 	cc->hs_state = HS_WAIT_SH;
-	return send_client_hello(cc);
+	TRY(send_client_hello(cc));
+	if (cc->early_state == WT_EARLY_PENDING) {
+		/* RFC 8446 D.4: with early data the dummy CCS goes right after
+		 * the first ClientHello. */
+		TRY(send_dummy_change_cipher_spec(cc));
+		return start_early_data(cc);
+	}
+	return 0;
 }
 
 /* Go: sendDummyChangeCipherSpec (RFC 8446 D.4). */
@@ -274,6 +421,19 @@ static int process_hello_retry_request(wt_engine_ctx *cc,
 		wt_kex_wipe(&cc->share);
 		TRY(new_key_share(cc, sh->selected_group));
 	}
+	/* Keep the PSK only if its hash matches the suite the HRR picked;
+	 * its binder and ticket age are recomputed for the new ClientHello. */
+	if (cc->psk_offered && cc->psk_suite->hash != cc->suite->hash) {
+		cc->psk_offered = 0;
+	}
+	/* No early data after an HRR (RFC 8446 4.2.10): it was rejected, and
+	 * the second ClientHello goes out in plaintext. */
+	if (cc->early_state == WT_EARLY_PENDING) {
+		wt_rec_seal_app(cc);
+		cc->early_state = WT_EARLY_REJECTED;
+		cc->wr_on = 0;
+		wt_aead_wipe(&cc->wr);
+	}
 	cc->hrr_seen = 1;
 	TRY(send_client_hello(cc));
 	wt_transcript_add(&cc->transcript, cc->ch, cc->ch_len);
@@ -306,10 +466,16 @@ static int process_server_hello(wt_engine_ctx *cc, const wt_server_hello *sh)
 	if (!sh->selected_identity_present) {
 		return 0;
 	}
-	/* We offered no PSK identities (resumption comes later), so any
-	 * selected_identity is out of range. */
-	return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
-		"server selected an invalid PSK");
+	if (sh->selected_identity >= (cc->psk_offered ? 1 : 0)) {
+		return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
+			"server selected an invalid PSK");
+	}
+	if (cc->psk_suite->hash != cc->suite->hash) {
+		return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
+			"server selected an invalid PSK and cipher suite pair");
+	}
+	cc->using_psk = 1;
+	return 0;
 }
 
 /* Go: establishHandshakeKeys */
@@ -326,17 +492,28 @@ static int establish_handshake_keys(wt_engine_ctx *cc, const wt_server_hello *sh
 		return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER, "invalid server key share");
 	}
 	cc->group = sh->share_group;
-	wt_ks_early(&cc->ks, cc->suite, NULL, 0);
+	if (cc->using_psk) {
+		wt_ks_early(&cc->ks, cc->suite, cc->psk, cc->suite->hash_len);
+	} else {
+		wt_ks_early(&cc->ks, cc->suite, NULL, 0);
+	}
 	wt_transcript_hash(&cc->transcript, th);
 	err = wt_ks_handshake(&cc->ks, shared, shared_len, th);
 	wt_wipe(shared, sizeof shared);
 	if (err) {
 		return wt_fail(cc, WT_ALERT_INTERNAL_ERROR, "key schedule out of order");
 	}
-	wt_rec_set_write_secret(cc, cc->ks.client_hs);
-	wt_rec_set_read_secret(cc, cc->ks.server_hs);
-	wt_hs13_keylog(cc, "CLIENT_HANDSHAKE_TRAFFIC_SECRET", cc->ks.client_hs);
-	wt_hs13_keylog(cc, "SERVER_HANDSHAKE_TRAFFIC_SECRET", cc->ks.server_hs);
+	/* With 0-RTT in flight our writes stay under the early key until the
+	 * server's Finished (RFC 8446 4.2.10, EndOfEarlyData). */
+	if (cc->early_state == WT_EARLY_PENDING) {
+		wt_rec_seal_app(cc);
+		cc->write_hs_pending = 1;
+	} else {
+		wt_rec_set_write_secret(cc, cc->suite, cc->ks.client_hs);
+	}
+	wt_rec_set_read_secret(cc, cc->suite, cc->ks.server_hs);
+	wt_hs13_keylog(cc, "CLIENT_HANDSHAKE_TRAFFIC_SECRET", cc->ks.client_hs, cc->suite->hash_len);
+	wt_hs13_keylog(cc, "SERVER_HANDSHAKE_TRAFFIC_SECRET", cc->ks.server_hs, cc->suite->hash_len);
 	return 0;
 }
 
@@ -406,13 +583,47 @@ static int read_server_parameters(wt_engine_ctx *cc, const uint8_t *msg, size_t 
 		return wt_fail(cc, WT_ALERT_UNSUPPORTED_EXTENSION,
 			"server sent an unexpected quic_transport_parameters extension");
 	}
-	if (ee.early_data) {
+	if (cc->early_state != WT_EARLY_PENDING && ee.early_data) {
 		return wt_fail(cc, WT_ALERT_UNSUPPORTED_EXTENSION,
 			"server sent an unexpected early_data extension");
+	}
+	if (cc->early_state == WT_EARLY_PENDING && !ee.early_data) {
+		cc->early_state = WT_EARLY_REJECTED;
+	}
+	if (ee.early_data) {
+		if (cc->psk_suite != cc->suite) {
+			return wt_fail(cc, WT_ALERT_HANDSHAKE_FAILURE,
+				"server accepted 0-RTT with the wrong cipher suite");
+		}
+		if (strcmp(cc->session_alpn, cc->alpn_set ? cc->alpn : "") != 0) {
+			return wt_fail(cc, WT_ALERT_HANDSHAKE_FAILURE,
+				"server accepted 0-RTT with the wrong ALPN");
+		}
+		cc->early_state = WT_EARLY_ACCEPTED;
 	}
 	if (ee.forbidden) {
 		return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
 			"server sent an extension not allowed in EncryptedExtensions");
+	}
+	if (ee.record_size_limit) {
+		/* RFC 8449 4: below 64 is a fatal illegal_parameter; in TLS 1.3
+		 * the limit counts the content type byte. */
+		if (ee.record_size_limit < 64) {
+			return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
+				"record_size_limit below 64");
+		}
+		cc->peer_record_limit = (size_t)ee.record_size_limit - 1;
+		if (cc->peer_record_limit < cc->max_fragment) {
+			cc->max_fragment = cc->peer_record_limit;
+		}
+	}
+	if (cc->using_psk) {
+		/* Go: readServerCertificate. A PSK handshake has no certificate
+		 * messages, but the verify callback still runs (Go issue 31641). */
+		cc->verified = cc->verified_in_session;
+		TRY(run_verify_callback(cc));
+		cc->hs_state = HS_WAIT_FINISHED;
+		return 0;
 	}
 	cc->hs_state = HS_WAIT_CERT_OR_CR;
 	return 0;
@@ -428,8 +639,29 @@ static int on_certificate_request(wt_engine_ctx *cc, const uint8_t *msg, size_t 
 	wt_transcript_add(&cc->transcript, msg, len);
 	memcpy(cc->cr_context, cr.context, cr.context_len);
 	cc->cr_context_len = cr.context_len;
+	cc->cr_sig_alg_count = 0;
+	while (cr.sig_algs.len >= 2 && cc->cr_sig_alg_count < 32) {
+		wt_rd_u16(&cr.sig_algs, &cc->cr_sig_algs[cc->cr_sig_alg_count++]);
+	}
 	cc->cert_requested = 1;
 	cc->hs_state = HS_WAIT_CERT;
+	return 0;
+}
+
+/* Go: VerifyConnection, called after chain verification or on resumption. */
+static int run_verify_callback(wt_engine_ctx *cc)
+{
+	const wt_config *cfg = cc->cfg;
+	wt_conn_info info;
+
+	if (cfg->verify_cb == NULL) {
+		return 0;
+	}
+	wt_engine_info(cc, &info);
+	if (cfg->verify_cb(cfg->verify_ctx, &info) != 0) {
+		return wt_fail(cc, WT_ERR_CALLBACK,
+			"the verify callback rejected the connection");
+	}
 	return 0;
 }
 
@@ -448,16 +680,7 @@ static int verify_server_certificate(wt_engine_ctx *cc)
 		return wt_fail(cc, err, reason ? reason : "certificate verification failed");
 	}
 	cc->verified = cfg->verify_mode != WT_VERIFY_NONE;
-	if (cfg->verify_cb) {
-		wt_conn_info info;
-
-		wt_engine_info(cc, &info);
-		if (cfg->verify_cb(cfg->verify_ctx, &info) != 0) {
-			return wt_fail(cc, WT_ERR_CALLBACK,
-				"the verify callback rejected the connection");
-		}
-	}
-	return 0;
+	return run_verify_callback(cc);
 }
 
 /* Go: readServerCertificate, the Certificate half. */
@@ -545,26 +768,83 @@ static int write_handshake(wt_engine_ctx *cc, const uint8_t *msg, size_t len)
 	return wt_rec_queue(cc, WT_CT_HANDSHAKE, msg, len, WT_MAX_PLAINTEXT);
 }
 
-/* Go: sendClientCertificate. No client certificate support yet: answer a
- * CertificateRequest with an empty Certificate (RFC 8446 4.4.2.4 lets the
- * server decide whether to continue). */
+/* Go: sendClientCertificate. The certificate comes from the config or
+ * the get_client_cert callback; without one we send an empty Certificate
+ * (RFC 8446 4.4.2.4 lets the server decide whether to continue). The
+ * message is built in the reassembly buffer, free once the server's
+ * Finished has been processed. */
 static int send_client_certificate(wt_engine_ctx *cc)
 {
-	uint8_t msg[4 + 1 + 255 + 3];
+	const wt_config *cfg = cc->cfg;
+	const wt_client_cert *cert = cfg->client_cert;
+	uint8_t *msg = cc->hs, content[64 + 34 + WT_MAX_HASH], salt[64];
+	uint8_t sig[512];
+	size_t sig_len, n, i, m, c, l;
+	uint16_t scheme = 0;
 	wt_writer w;
-	size_t m, c;
+	int err;
 
 	if (!cc->cert_requested) {
 		return 0;
 	}
-	wt_wr_init(&w, msg, sizeof msg);
+	if (cfg->get_client_cert) {
+		wt_cert_request req;
+
+		req.sig_algs = cc->cr_sig_algs;
+		req.sig_alg_count = cc->cr_sig_alg_count;
+		cert = cfg->get_client_cert(cfg->client_cert_ctx, &req);
+	}
+	if (cert && cert->chain_len == 0) {
+		cert = NULL;
+	}
+	if (cert) {
+		scheme = wt_sig_choose(&cert->key, cc->cr_sig_algs, cc->cr_sig_alg_count);
+	}
+	wt_wr_init(&w, msg, sizeof cc->hs);
 	wt_wr_u8(&w, WT_HS_CERTIFICATE);
 	m = wt_wr_open(&w, 3);
 	c = wt_wr_open(&w, 1);
 	wt_wr_bytes(&w, cc->cr_context, cc->cr_context_len);
 	wt_wr_close(&w, c, 1);
-	wt_wr_u24(&w, 0);   /* empty certificate_list */
+	l = wt_wr_open(&w, 3);
+	for (i = 0; cert && i < cert->chain_len; i++) {
+		size_t e = wt_wr_open(&w, 3);
+
+		wt_wr_bytes(&w, cert->chain[i].der, cert->chain[i].len);
+		wt_wr_close(&w, e, 3);
+		wt_wr_u16(&w, 0);   /* no entry extensions */
+	}
+	wt_wr_close(&w, l, 3);
 	wt_wr_close(&w, m, 3);
+	if (wt_wr_error(&w)) {
+		return wt_fail(cc, WT_ALERT_INTERNAL_ERROR, "client certificate chain too large");
+	}
+	TRY(write_handshake(cc, msg, w.len));
+	if (cert == NULL) {
+		return 0;
+	}
+	if (scheme == 0) {
+		/* Go: the certificate is incompatible with the server's
+		 * signature_algorithms: handshake_failure. */
+		return wt_fail(cc, WT_ALERT_HANDSHAKE_FAILURE,
+			"client certificate key not usable with the server's signature_algorithms");
+	}
+	n = signed_message(cc, "TLS 1.3, client CertificateVerify", content);
+	TRY(get_random(cc, salt, sizeof salt));
+	err = wt_sig_sign(scheme, &cert->key, content, n, salt, sig, sizeof sig, &sig_len);
+	wt_wipe(salt, sizeof salt);
+	if (err) {
+		return wt_fail(cc, WT_ALERT_INTERNAL_ERROR, "failed to sign the handshake");
+	}
+	wt_wr_init(&w, msg, sizeof cc->hs);
+	wt_wr_u8(&w, WT_HS_CERTIFICATE_VERIFY);
+	m = wt_wr_open(&w, 3);
+	wt_wr_u16(&w, scheme);
+	c = wt_wr_open(&w, 2);
+	wt_wr_bytes(&w, sig, sig_len);
+	wt_wr_close(&w, c, 2);
+	wt_wr_close(&w, m, 3);
+	cc->client_cert_sent = 1;
 	return write_handshake(cc, msg, w.len);
 }
 
@@ -582,7 +862,7 @@ static int send_client_finished(wt_engine_ctx *cc)
 	wt_ks_finished(cc->suite, cc->ks.client_hs, th, msg + 4);
 	TRY(write_handshake(cc, msg, 4 + hl));
 	wt_wipe(msg, sizeof msg);
-	wt_rec_set_write_secret(cc, cc->ks.client_ap);
+	wt_rec_set_write_secret(cc, cc->suite, cc->ks.client_ap);
 	wt_transcript_hash(&cc->transcript, th);
 	if (wt_ks_resumption(&cc->ks, th)) {
 		return wt_fail(cc, WT_ALERT_INTERNAL_ERROR, "key schedule out of order");
@@ -611,11 +891,22 @@ static int read_server_finished(wt_engine_ctx *cc, const uint8_t *msg, size_t le
 	if (wt_ks_master(&cc->ks, th)) {
 		return wt_fail(cc, WT_ALERT_INTERNAL_ERROR, "key schedule out of order");
 	}
-	wt_rec_set_read_secret(cc, cc->ks.server_ap);
-	wt_hs13_keylog(cc, "CLIENT_TRAFFIC_SECRET_0", cc->ks.client_ap);
-	wt_hs13_keylog(cc, "SERVER_TRAFFIC_SECRET_0", cc->ks.server_ap);
-	wt_hs13_keylog(cc, "EXPORTER_SECRET", cc->ks.exporter);
+	wt_rec_set_read_secret(cc, cc->suite, cc->ks.server_ap);
+	wt_hs13_keylog(cc, "CLIENT_TRAFFIC_SECRET_0", cc->ks.client_ap, hl);
+	wt_hs13_keylog(cc, "SERVER_TRAFFIC_SECRET_0", cc->ks.server_ap, hl);
+	wt_hs13_keylog(cc, "EXPORTER_SECRET", cc->ks.exporter, hl);
 
+	if (cc->write_hs_pending) {
+		/* RFC 8446 4.5: EndOfEarlyData, still under the early key,
+		 * closes accepted 0-RTT; then the handshake key takes over. */
+		if (cc->early_state == WT_EARLY_ACCEPTED) {
+			static const uint8_t eoed[4] = { WT_HS_END_OF_EARLY_DATA, 0, 0, 0 };
+
+			TRY(write_handshake(cc, eoed, sizeof eoed));
+		}
+		wt_rec_set_write_secret(cc, cc->suite, cc->ks.client_hs);
+		cc->write_hs_pending = 0;
+	}
 	TRY(send_client_certificate(cc));
 	TRY(send_client_finished(cc));
 	/* Handshake traffic secrets are no longer needed. */
@@ -626,11 +917,16 @@ static int read_server_finished(wt_engine_ctx *cc, const uint8_t *msg, size_t le
 	return 0;
 }
 
-/* Go: handleNewSessionTicket. Tickets are validated and counted; storing
- * and offering them is the resumption work (not yet built). */
+/* Go: handleNewSessionTicket. The ticket becomes a session blob for the
+ * host (RFC 8446 4.6.1), built in the reassembly buffer after the message
+ * itself, which is done with once parsed. */
 static int handle_new_session_ticket(wt_engine_ctx *cc, const uint8_t *msg, size_t len)
 {
+	const wt_config *cfg = cc->cfg;
 	wt_new_session_ticket t;
+	wt_session s;
+	uint8_t psk[WT_MAX_HASH], *blob;
+	size_t n, i;
 
 	if (wt_parse_new_session_ticket(&t, msg + 4, len - 4)) {
 		return wt_fail(cc, WT_ALERT_DECODE_ERROR, "malformed NewSessionTicket");
@@ -638,12 +934,40 @@ static int handle_new_session_ticket(wt_engine_ctx *cc, const uint8_t *msg, size
 	if (t.lifetime == 0) {
 		return 0;   /* RFC 8446 4.6.1: discard immediately */
 	}
-	if (t.lifetime > MAX_TICKET_LIFETIME) {
+	if (t.lifetime > WT_MAX_TICKET_LIFETIME) {
 		return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
 			"received a session ticket with invalid lifetime");
 	}
-	cc->ticket_lifetime = t.lifetime;
 	cc->tickets_seen++;
+	if (cfg->session_cb == NULL || t.ticket_len > WT_MAX_TICKET) {
+		return 0;
+	}
+	wt_ks_ticket_psk(cc->suite, cc->ks.resumption, t.nonce, t.nonce_len, psk);
+	memset(&s, 0, sizeof s);
+	s.suite = cc->suite;
+	s.created_ms = cc->host.now_ms(cc->host.ctx);
+	s.lifetime = t.lifetime;
+	s.age_add = t.age_add;
+	s.max_early_data = t.max_early_data;
+	s.verified = cc->verified;
+	s.alpn = (const uint8_t *)cc->alpn;
+	s.alpn_len = cc->alpn_set ? strlen(cc->alpn) : 0;
+	s.server_name = (const uint8_t *)cfg->server_name;
+	s.server_name_len = cfg->server_name ? strlen(cfg->server_name) : 0;
+	s.psk = psk;
+	s.ticket = t.ticket;
+	s.ticket_len = t.ticket_len;
+	for (i = 0; i < cc->cert_count; i++) {
+		s.certs[i] = cc->certs[i];
+	}
+	s.cert_count = cc->cert_count;
+	blob = cc->hs + len;
+	n = wt_session_write(&s, blob, sizeof cc->hs - len);
+	wt_wipe(psk, sizeof psk);
+	if (n) {
+		cfg->session_cb(cfg->session_ctx, blob, n);
+	}
+	wt_wipe(blob, n);
 	return 0;
 }
 
@@ -663,7 +987,7 @@ static int handle_key_update(wt_engine_ctx *cc, const uint8_t *msg, size_t len)
 			"too many KeyUpdate messages without application data");
 	}
 	wt_ks_next_secret(cc->suite, cc->ks.server_ap);
-	wt_rec_set_read_secret(cc, cc->ks.server_ap);
+	wt_rec_set_read_secret(cc, cc->suite, cc->ks.server_ap);
 	if (msg[4] == 1 && !cc->close_sent) {
 		return wt_engine_key_update(cc, 0);
 	}
@@ -681,7 +1005,7 @@ int wt_engine_key_update(wt_engine_ctx *cc, int request_peer)
 	wt_rec_seal_app(cc);
 	TRY(wt_rec_queue(cc, WT_CT_HANDSHAKE, msg, sizeof msg, WT_MAX_PLAINTEXT));
 	wt_ks_next_secret(cc->suite, cc->ks.client_ap);
-	wt_rec_set_write_secret(cc, cc->ks.client_ap);
+	wt_rec_set_write_secret(cc, cc->suite, cc->ks.client_ap);
 	return 0;
 }
 

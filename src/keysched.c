@@ -197,16 +197,13 @@ void wt_ks_next_secret(const wt_suite *s, uint8_t *secret)
 	wt_wipe(next, sizeof next);
 }
 
-int wt_ks_export(const wt_keysched *ks, const char *label,
-	const uint8_t *context, size_t context_len, uint8_t *out, size_t out_len)
+int wt_ks_export(const wt_suite *s, const uint8_t *exporter_secret,
+	const char *label, const uint8_t *context, size_t context_len,
+	uint8_t *out, size_t out_len)
 {
-	const wt_suite *s = ks->suite;
 	uint8_t eh[WT_MAX_HASH], secret[WT_MAX_HASH], ch[WT_MAX_HASH];
 	br_hash_compat_context h;
 
-	if (ks->stage != WT_KS_MASTER) {
-		return WT_ERR_BAD_STATE;
-	}
 	/* The label goes into an opaque<7..255> with the "tls13 " prefix and
 	 * out_len into a uint16 (RFC 8446 7.1). */
 	if (label == NULL || strlen(label) > 249 || out_len > 0xffff
@@ -215,16 +212,48 @@ int wt_ks_export(const wt_keysched *ks, const char *label,
 		return WT_ERR_BAD_CONFIG;
 	}
 	/* RFC 8446 7.5: TLS-Exporter(label, context, len) =
-	 *   HKDF-Expand-Label(Derive-Secret(exporter_master, label, ""),
+	 *   HKDF-Expand-Label(Derive-Secret(exporter_secret, label, ""),
 	 *                     "exporter", Hash(context), len) */
 	empty_hash(s, eh);
-	derive_secret(s, ks->exporter, label, eh, secret);
+	derive_secret(s, exporter_secret, label, eh, secret);
 	s->hash->init(&h.vtable);
 	s->hash->update(&h.vtable, context, context ? context_len : 0);
 	s->hash->out(&h.vtable, ch);
 	wt_hkdf_expand_label(s, secret, "exporter", ch, s->hash_len, out, out_len);
 	wt_wipe(secret, sizeof secret);
 	return 0;
+}
+
+int wt_ks_binder_key(const wt_keysched *ks, uint8_t *out)
+{
+	uint8_t eh[WT_MAX_HASH];
+
+	if (ks->stage != WT_KS_EARLY) {
+		return WT_ERR_BAD_STATE;
+	}
+	/* RFC 8446 7.1: resumption binders use "res binder" over "". */
+	empty_hash(ks->suite, eh);
+	derive_secret(ks->suite, ks->secret, "res binder", eh, out);
+	return 0;
+}
+
+int wt_ks_early_traffic(const wt_keysched *ks, const uint8_t *th,
+	uint8_t *client_early, uint8_t *early_exporter)
+{
+	if (ks->stage != WT_KS_EARLY) {
+		return WT_ERR_BAD_STATE;
+	}
+	derive_secret(ks->suite, ks->secret, "c e traffic", th, client_early);
+	derive_secret(ks->suite, ks->secret, "e exp master", th, early_exporter);
+	return 0;
+}
+
+void wt_ks_ticket_psk(const wt_suite *s, const uint8_t *res_master,
+	const uint8_t *nonce, size_t nonce_len, uint8_t *out)
+{
+	/* RFC 8446 4.6.1 */
+	wt_hkdf_expand_label(s, res_master, "resumption", nonce, nonce_len,
+		out, s->hash_len);
 }
 
 void wt_ks_wipe(wt_keysched *ks)

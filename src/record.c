@@ -152,29 +152,31 @@ int wt_rec_open(wt_engine_ctx *cc, uint8_t *type, uint8_t **data, size_t *len,
 	return 0;
 }
 
-static void set_secret(wt_engine_ctx *cc, wt_aead *a, uint64_t *seq,
+static void set_secret(const wt_suite *s, wt_aead *a, uint64_t *seq,
 	const uint8_t *secret)
 {
 	uint8_t key[32], iv[12];
 
-	wt_ks_traffic_keys(cc->suite, secret, key, iv);
+	wt_ks_traffic_keys(s, secret, key, iv);
 	wt_aead_wipe(a);
-	wt_aead_init(a, cc->suite, key, iv);
+	wt_aead_init(a, s, key, iv);
 	*seq = 0;
 	wt_wipe(key, sizeof key);
 	wt_wipe(iv, sizeof iv);
 }
 
-void wt_rec_set_read_secret(wt_engine_ctx *cc, const uint8_t *secret)
+void wt_rec_set_read_secret(wt_engine_ctx *cc, const wt_suite *s,
+	const uint8_t *secret)
 {
-	set_secret(cc, &cc->rd, &cc->rd_seq, secret);
+	set_secret(s, &cc->rd, &cc->rd_seq, secret);
 	cc->rd_on = 1;
 	cc->rd_key_changed = 1;
 }
 
-void wt_rec_set_write_secret(wt_engine_ctx *cc, const uint8_t *secret)
+void wt_rec_set_write_secret(wt_engine_ctx *cc, const wt_suite *s,
+	const uint8_t *secret)
 {
 	wt_rec_seal_app(cc);
-	set_secret(cc, &cc->wr, &cc->wr_seq, secret);
+	set_secret(s, &cc->wr, &cc->wr_seq, secret);
 	cc->wr_on = 1;
 }

@@ -151,6 +151,9 @@ uint16_t wt_group_from_name(const char *name);
 #define WT_OUTBUF_SIZE        (WT_MAX_RECORD + 2048)
 #define WT_MAX_KEY_UPDATES    32              /* KeyUpdates in a row without app data */
 #define WT_MAX_USELESS_RECORDS 16             /* empty/ignored records in a row (Go: maxUselessRecords) */
+#define WT_MAX_TICKET         8192            /* larger tickets are not stored */
+#define WT_MAX_SESSION        (64 + 3 * 256 + WT_MAX_TICKET + 1 + WT_MAX_PEER_CERTS * 3 + WT_MAX_PEER_CHAIN)
+#define WT_MAX_TICKET_LIFETIME (7 * 24 * 3600) /* RFC 8446 4.6.1 */
 
 /* ------------------------------------------------------------------ */
 /* Host interface: everything non-deterministic.                       */
@@ -190,8 +193,41 @@ typedef struct wt_conn_info {
 	const char *server_name; /* as configured, NULL if none */
 	size_t peer_cert_count;  /* leaf first, as sent by the server */
 	const wt_peer_cert *peer_certs;
-	int verified;            /* 1 if the chain was verified to a trust anchor */
+	int verified;            /* 1 if the chain was verified to a trust anchor
+	                            (on resumption: in the original handshake) */
+	int early_data;          /* WT_EARLY_* */
+	size_t early_data_len;   /* 0-RTT bytes we sent (all lost if rejected) */
+	int client_cert_sent;    /* 1 if we authenticated with a certificate */
 } wt_conn_info;
+
+/* 0-RTT outcome (wt_conn_info.early_data). On WT_EARLY_REJECTED none of the
+ * early bytes reached the application on the server: the engine never
+ * resends them; the caller decides (RFC 8446 4.2.10). */
+#define WT_EARLY_NOT_SENT 0
+#define WT_EARLY_ACCEPTED 1
+#define WT_EARLY_REJECTED 2
+#define WT_EARLY_PENDING  3   /* sent, server's answer not seen yet */
+
+/* A private key for client authentication: BearSSL key structures whose
+ * component bytes belong to the caller. type says which one is set. */
+typedef struct wt_private_key {
+	int type;                 /* BR_KEYTYPE_EC or BR_KEYTYPE_RSA */
+	br_ec_private_key ec;     /* P-256 or P-384 */
+	br_rsa_private_key rsa;   /* 2048..4096 bits; signs with RSA-PSS */
+} wt_private_key;
+
+/* A client certificate chain (leaf first, DER) and its key. */
+typedef struct wt_client_cert {
+	const wt_peer_cert *chain;
+	size_t chain_len;
+	wt_private_key key;
+} wt_client_cert;
+
+/* What the server asked for in CertificateRequest (RFC 8446 4.3.2). */
+typedef struct wt_cert_request {
+	const uint16_t *sig_algs;   /* signature_algorithms, server order */
+	size_t sig_alg_count;
+} wt_cert_request;
 
 typedef struct wt_config {
 	/* SNI and the name the certificate must match. NULL: no SNI, and with
@@ -240,7 +276,46 @@ typedef struct wt_config {
 	/* 1 to disable middlebox compatibility mode (RFC 8446 D.4): no legacy
 	 * session id and no dummy ChangeCipherSpec. Default 0 (enabled). */
 	int no_middlebox_compat;
+
+	/* Session resumption (RFC 8446 2.2, 4.6.1). Each NewSessionTicket is
+	 * handed to session_cb as an opaque, versioned blob (at most
+	 * WT_MAX_SESSION bytes, valid only during the call: copy it). The
+	 * host stores it keyed by server name + port + ALPN, and passes it
+	 * back in `session` to offer it; a session is single-use by default
+	 * (RFC 8446 C.4: forget it once offered). The engine skips a session
+	 * that is expired, malformed, for another server name or for a suite
+	 * we don't offer. `session` must stay valid during the handshake. */
+	void (*session_cb)(void *ctx, const uint8_t *blob, size_t len);
+	void *session_ctx;
+	const uint8_t *session;
+	size_t session_len;
+
+	/* 1: when the offered session allows 0-RTT (and its ALPN is our first
+	 * ALPN protocol), accept up to its max_early_data bytes through
+	 * sendapp before the handshake completes (RFC 8446 4.2.10). Early
+	 * data is replayable: send only idempotent requests. */
+	int early_data;
+
+	/* Client authentication (RFC 8446 4.4.2): a fixed certificate, or a
+	 * callback consulted when the server sends CertificateRequest (like
+	 * Go's GetClientCertificate; return NULL to send no certificate).
+	 * Without either, a CertificateRequest is answered with an empty
+	 * Certificate and the server decides. */
+	const wt_client_cert *client_cert;
+	const wt_client_cert *(*get_client_cert)(void *ctx, const wt_cert_request *req);
+	void *client_cert_ctx;
 } wt_config;
+
+/* Parses a PEM private key (EC "EC PRIVATE KEY"/PKCS#8 or RSA) into *key,
+ * with the key material stored in buf (caller memory, keep it alive and
+ * wipe it when done). Returns 0 or WT_ERR_BAD_CONFIG. */
+int wt_private_key_parse_pem(wt_private_key *key, const char *pem, size_t len,
+	uint8_t *buf, size_t cap);
+
+/* Parses a PEM chain (leaf first) into chain[] entries pointing into buf.
+ * Returns the number of certificates, or a negative WT_ERR_* code. */
+int wt_cert_chain_parse_pem(wt_peer_cert *chain, size_t max, const char *pem,
+	size_t len, uint8_t *buf, size_t cap);
 
 /* ------------------------------------------------------------------ */
 /* Trust anchors                                                        */
@@ -323,6 +398,11 @@ int wt_engine_key_update(wt_engine_ctx *cc, int request_peer);
  * (absent) — an empty context is distinct from no context only in TLS 1.2,
  * in TLS 1.3 both hash the empty string. Returns 0 or an error code. */
 int wt_engine_export(wt_engine_ctx *cc, const char *label,
+	const uint8_t *context, size_t context_len, uint8_t *out, size_t out_len);
+
+/* RFC 8446 7.5 early exporter (early_exporter_master_secret); valid once
+ * 0-RTT keys exist (a session with early data was offered). */
+int wt_engine_export_early(wt_engine_ctx *cc, const char *label,
 	const uint8_t *context, size_t context_len, uint8_t *out, size_t out_len);
 
 /* 1 once the handshake has completed. */

@@ -159,9 +159,34 @@ typedef struct wt_engine_ctx {
 	int verified;
 	struct wt_leaf_key leaf;
 
-	/* last NewSessionTicket (validated; used by resumption later) */
-	uint32_t ticket_lifetime;
 	int tickets_seen;
+
+	/* resumption: the session we offer (RFC 8446 4.2.11) */
+	int psk_offered;
+	int using_psk;
+	const struct wt_suite *psk_suite;
+	uint8_t psk[WT_MAX_HASH];
+	const uint8_t *ticket;         /* points into cfg->session */
+	size_t ticket_len;
+	uint32_t ticket_age_add;
+	int64_t ticket_created_ms;
+	uint32_t ticket_max_early;
+	char session_alpn[256];
+	int verified_in_session;
+
+	/* 0-RTT (RFC 8446 4.2.10) */
+	int early_state;               /* WT_EARLY_* */
+	size_t early_sent;
+	int write_hs_pending;          /* handshake write key deferred by 0-RTT */
+	uint8_t early_exporter[WT_MAX_HASH];
+
+	/* client authentication */
+	uint16_t cr_sig_algs[32];
+	size_t cr_sig_alg_count;
+	int client_cert_sent;
+
+	/* record_size_limit (RFC 8449): largest plaintext the peer accepts */
+	size_t peer_record_limit;
 } wt_engine_ctx;
 
 #endif

@@ -100,6 +100,18 @@ void wt_kex_wipe(wt_keyshare *ks);
 int wt_sig_verify(uint16_t scheme, const br_x509_pkey *pk,
 	const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len);
 
+/* Our CertificateVerify scheme for key among the server's list (RFC 8446
+ * 4.4.3): ECDSA on the key's curve, or RSA-PSS with SHA-256/384/512 in
+ * that order; 0 if none fits. */
+uint16_t wt_sig_choose(const wt_private_key *key, const uint16_t *algs,
+	size_t n);
+/* Signs msg with scheme. salt: hash-length random bytes (RSA-PSS only).
+ * sig has room for cap bytes (512 is enough for every key we accept).
+ * Returns 0 or WT_ALERT_INTERNAL_ERROR. */
+int wt_sig_sign(uint16_t scheme, const wt_private_key *key,
+	const uint8_t *msg, size_t msg_len, const uint8_t *salt,
+	uint8_t *sig, size_t cap, size_t *sig_len);
+
 /* Constant-time equality: 1 if equal. */
 int wt_ct_equal(const void *a, const void *b, size_t len);
 /* Zeroes memory in a way the compiler cannot drop. */
@@ -141,9 +153,20 @@ void wt_ks_traffic_keys(const wt_suite *s, const uint8_t *secret,
 	uint8_t *key, uint8_t iv[12]);
 /* application_traffic_secret_N+1 (RFC 8446 7.2), in place. */
 void wt_ks_next_secret(const wt_suite *s, uint8_t *secret);
-/* Exporter (RFC 8446 7.5). */
-int wt_ks_export(const wt_keysched *ks, const char *label,
-	const uint8_t *context, size_t context_len, uint8_t *out, size_t out_len);
+/* Exporter (RFC 8446 7.5) from an exporter master secret (the regular
+ * or the early one). */
+int wt_ks_export(const wt_suite *s, const uint8_t *exporter_secret,
+	const char *label, const uint8_t *context, size_t context_len,
+	uint8_t *out, size_t out_len);
+/* binder_key for a resumption PSK (needs the early stage). */
+int wt_ks_binder_key(const wt_keysched *ks, uint8_t *out);
+/* client_early_traffic_secret and early_exporter_master_secret from the
+ * hash of the ClientHello (needs the early stage). */
+int wt_ks_early_traffic(const wt_keysched *ks, const uint8_t *th,
+	uint8_t *client_early, uint8_t *early_exporter);
+/* The PSK a NewSessionTicket stands for (RFC 8446 4.6.1). */
+void wt_ks_ticket_psk(const wt_suite *s, const uint8_t *res_master,
+	const uint8_t *nonce, size_t nonce_len, uint8_t *out);
 void wt_ks_wipe(wt_keysched *ks);
 
 
@@ -205,6 +228,7 @@ int wt_x509_verify(const wt_peer_cert *chain, size_t n,
 #define WT_EXT_CERT_AUTHORITIES    47
 #define WT_EXT_SIG_ALGS_CERT       50
 #define WT_EXT_KEY_SHARE           51
+#define WT_EXT_RECORD_SIZE_LIMIT   28
 #define WT_EXT_QUIC_PARAMS         57
 #define WT_EXT_RENEGOTIATION_INFO 0xff01
 
@@ -223,11 +247,19 @@ typedef struct wt_client_hello {
 	size_t alpn_count;
 	const uint8_t *cookie;          /* NULL: none */
 	size_t cookie_len;
+	int early_data;                 /* send the early_data extension */
+	const uint8_t *psk_identity;    /* NULL: no pre_shared_key */
+	size_t psk_identity_len;
+	uint32_t obfuscated_ticket_age;
+	size_t binder_len;              /* hash length of the PSK's suite */
 } wt_client_hello;
 
-/* Writes the ClientHello handshake message (header included). */
+/* Writes the ClientHello handshake message (header included). With a PSK
+ * the binder is left zero and *binders_off is the offset of the binders
+ * list (its 2-byte length): the transcript for the binder is the message
+ * up to there (RFC 8446 4.2.11.2), the binder itself sits 3 bytes later. */
 int wt_hello_write(const wt_client_hello *ch, uint8_t *out, size_t cap,
-	size_t *out_len);
+	size_t *out_len, size_t *binders_off);
 
 typedef struct wt_server_hello {
 	uint16_t vers;
@@ -261,6 +293,7 @@ typedef struct wt_encrypted_extensions {
 	int quic_params;
 	int forbidden;         /* an extension not allowed in EE (RFC 8446 4.2) */
 	uint16_t forbidden_type;
+	uint16_t record_size_limit;   /* RFC 8449; 0 if absent */
 } wt_encrypted_extensions;
 
 int wt_parse_encrypted_extensions(wt_encrypted_extensions *ee,
@@ -270,6 +303,7 @@ typedef struct wt_certificate_request {
 	const uint8_t *context;
 	size_t context_len;
 	int has_sig_algs;
+	wt_reader sig_algs;    /* the signature_algorithms list (u16 each) */
 } wt_certificate_request;
 
 int wt_parse_certificate_request(wt_certificate_request *cr,
@@ -303,6 +337,33 @@ extern const uint8_t wt_hrr_random[32];
 int wt_hello_offers_sigalg(uint16_t scheme);
 
 /* ------------------------------------------------------------------ */
+/* session: the resumption blob (src/session.c)                         */
+/* ------------------------------------------------------------------ */
+
+typedef struct wt_session {
+	const wt_suite *suite;
+	int64_t created_ms;          /* host clock when the ticket arrived */
+	uint32_t lifetime;           /* seconds */
+	uint32_t age_add;
+	uint32_t max_early_data;
+	int verified;                /* chain was verified in the full handshake */
+	const uint8_t *alpn;         /* negotiated ALPN ("" if none) */
+	size_t alpn_len;
+	const uint8_t *server_name;
+	size_t server_name_len;
+	const uint8_t *psk;          /* suite->hash_len bytes */
+	const uint8_t *ticket;
+	size_t ticket_len;
+	wt_peer_cert certs[WT_MAX_PEER_CERTS];
+	size_t cert_count;
+} wt_session;
+
+/* 0 if blob is a well-formed session (pointers into blob), else -1. */
+int wt_session_parse(wt_session *s, const uint8_t *blob, size_t len);
+/* Serializes s into out; returns the length, 0 if it does not fit. */
+size_t wt_session_write(const wt_session *s, uint8_t *out, size_t cap);
+
+/* ------------------------------------------------------------------ */
 /* engine internals shared by engine.c, record.c and hs13.c             */
 /* ------------------------------------------------------------------ */
 
@@ -332,15 +393,17 @@ int wt_rec_open(wt_engine_ctx *cc, uint8_t *type, uint8_t **data,
 /* Validates the record header once cc->ilen >= 5 (before the body is read). */
 int wt_rec_check_header(wt_engine_ctx *cc);
 /* Installs traffic keys derived from secret (RFC 8446 7.3). */
-void wt_rec_set_read_secret(wt_engine_ctx *cc, const uint8_t *secret);
-void wt_rec_set_write_secret(wt_engine_ctx *cc, const uint8_t *secret);
+void wt_rec_set_read_secret(wt_engine_ctx *cc, const wt_suite *s,
+	const uint8_t *secret);
+void wt_rec_set_write_secret(wt_engine_ctx *cc, const wt_suite *s,
+	const uint8_t *secret);
 
 /* hs13.c */
 int wt_hs13_start(wt_engine_ctx *cc);
 /* One complete handshake message (header included). */
 int wt_hs13_message(wt_engine_ctx *cc, const uint8_t *msg, size_t len);
-/* Emits an NSS key log line for secret under label. */
+/* Emits an NSS key log line for secret (hash_len bytes) under label. */
 void wt_hs13_keylog(wt_engine_ctx *cc, const char *label,
-	const uint8_t *secret);
+	const uint8_t *secret, size_t hash_len);
 
 #endif

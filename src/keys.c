@@ -1,0 +1,225 @@
+/*
+ * Client authentication material: PEM chains and private keys parsed into
+ * caller memory, and TLS 1.3 signatures (RFC 8446 4.4.3) with them.
+ * BearSSL 0.6 has no RSA-PSS, so EMSA-PSS-ENCODE (RFC 8017 9.1.1) is
+ * written here on br_rsa_private.
+ */
+#include "wt_internal.h"
+
+/* Walks the PEM objects in pem, decoding each one's DER to buf + *used
+ * and calling on_object. Returns 0, or WT_ERR_BAD_CONFIG /
+ * WT_ERR_BUFFER_TOO_SMALL. */
+typedef int (*pem_object_fn)(void *ctx, const char *name, const uint8_t *der, size_t len);
+
+struct pem_sink {
+	uint8_t *buf;
+	size_t cap, start, used;
+	int overflow;
+};
+
+static void pem_write(void *ctx, const void *data, size_t len)
+{
+	struct pem_sink *s = ctx;
+
+	if (s->overflow || len > s->cap - s->used) {
+		s->overflow = 1;
+		return;
+	}
+	memcpy(s->buf + s->used, data, len);
+	s->used += len;
+}
+
+static int pem_walk(const char *pem, size_t len, uint8_t *buf, size_t cap,
+	int keep, pem_object_fn fn, void *ctx)
+{
+	br_pem_decoder_context pc;
+	struct pem_sink sink = { buf, cap, 0, 0, 0 };
+	const uint8_t *p = (const uint8_t *)pem;
+	char name[128];
+	int in_object = 0, added_newline = 0;
+
+	br_pem_decoder_init(&pc);
+	while (len > 0 || !added_newline) {
+		size_t n;
+
+		if (len == 0) {
+			/* A final newline closes a last line without one. */
+			n = br_pem_decoder_push(&pc, "\n", 1);
+			added_newline = 1;
+		} else {
+			n = br_pem_decoder_push(&pc, p, len);
+			p += n;
+			len -= n;
+		}
+		switch (br_pem_decoder_event(&pc)) {
+		case BR_PEM_BEGIN_OBJ:
+			{
+				const char *nm = br_pem_decoder_name(&pc);
+				size_t nl = strlen(nm) < sizeof name - 1 ? strlen(nm) : sizeof name - 1;
+
+				memcpy(name, nm, nl);
+				name[nl] = 0;
+			}
+			sink.start = sink.used;
+			br_pem_decoder_setdest(&pc, pem_write, &sink);
+			in_object = 1;
+			break;
+		case BR_PEM_END_OBJ: {
+			int err;
+
+			in_object = 0;
+			if (sink.overflow) {
+				return WT_ERR_BUFFER_TOO_SMALL;
+			}
+			err = fn(ctx, name, buf + sink.start, sink.used - sink.start);
+			if (err) {
+				return err;
+			}
+			if (!keep) {
+				sink.used = sink.start;
+			}
+			break;
+		}
+		case BR_PEM_ERROR:
+			return WT_ERR_BAD_CONFIG;
+		default:
+			break;
+		}
+	}
+	return in_object ? WT_ERR_BAD_CONFIG : 0;
+}
+
+struct chain_ctx {
+	wt_peer_cert *chain;
+	size_t max, count;
+};
+
+static int on_cert(void *ctx, const char *name, const uint8_t *der, size_t len)
+{
+	struct chain_ctx *c = ctx;
+
+	if (strcmp(name, "CERTIFICATE") != 0 && strcmp(name, "X509 CERTIFICATE") != 0) {
+		return 0;
+	}
+	if (c->count == c->max) {
+		return WT_ERR_BUFFER_TOO_SMALL;
+	}
+	c->chain[c->count].der = der;
+	c->chain[c->count].len = len;
+	c->count++;
+	return 0;
+}
+
+int wt_cert_chain_parse_pem(wt_peer_cert *chain, size_t max, const char *pem,
+	size_t len, uint8_t *buf, size_t cap)
+{
+	struct chain_ctx c = { chain, max, 0 };
+	int err = pem_walk(pem, len, buf, cap, 1, on_cert, &c);
+
+	if (err) {
+		return -err;
+	}
+	return c.count ? (int)c.count : -WT_ERR_BAD_CONFIG;
+}
+
+struct key_ctx {
+	wt_private_key *key;
+	uint8_t *out;        /* where key components are copied */
+	size_t cap, used;
+	int found;
+	int err;
+};
+
+static uint8_t *key_put(struct key_ctx *k, const uint8_t *p, size_t len)
+{
+	uint8_t *dst;
+
+	if (len > k->cap - k->used) {
+		k->err = WT_ERR_BUFFER_TOO_SMALL;
+		return NULL;
+	}
+	dst = k->out + k->used;
+	memcpy(dst, p, len);
+	k->used += len;
+	return dst;
+}
+
+static int on_key(void *ctx, const char *name, const uint8_t *der, size_t len)
+{
+	struct key_ctx *k = ctx;
+	wt_private_key *key = k->key;
+	br_skey_decoder_context dc;
+
+	if (strcmp(name, "EC PRIVATE KEY") != 0 && strcmp(name, "RSA PRIVATE KEY") != 0
+		&& strcmp(name, "PRIVATE KEY") != 0)
+	{
+		return 0;
+	}
+	if (k->found) {
+		return WT_ERR_BAD_CONFIG;   /* more than one key */
+	}
+	br_skey_decoder_init(&dc);
+	br_skey_decoder_push(&dc, der, len);
+	if (br_skey_decoder_last_error(&dc) != 0) {
+		wt_wipe(&dc, sizeof dc);
+		return WT_ERR_BAD_CONFIG;
+	}
+	k->found = 1;
+	if (br_skey_decoder_key_type(&dc) == BR_KEYTYPE_EC) {
+		const br_ec_private_key *ek = br_skey_decoder_get_ec(&dc);
+
+		if (ek->curve != BR_EC_secp256r1 && ek->curve != BR_EC_secp384r1) {
+			k->err = WT_ERR_BAD_CONFIG;
+		} else {
+			key->type = BR_KEYTYPE_EC;
+			key->ec.curve = ek->curve;
+			key->ec.xlen = ek->xlen;
+			key->ec.x = key_put(k, ek->x, ek->xlen);
+		}
+	} else {
+		const br_rsa_private_key *rk = br_skey_decoder_get_rsa(&dc);
+
+		if (rk->n_bitlen < 2048 || rk->n_bitlen > 4096) {
+			k->err = WT_ERR_BAD_CONFIG;
+		} else {
+			key->type = BR_KEYTYPE_RSA;
+			key->rsa.n_bitlen = rk->n_bitlen;
+			key->rsa.plen = rk->plen;
+			key->rsa.p = key_put(k, rk->p, rk->plen);
+			key->rsa.qlen = rk->qlen;
+			key->rsa.q = key_put(k, rk->q, rk->qlen);
+			key->rsa.dplen = rk->dplen;
+			key->rsa.dp = key_put(k, rk->dp, rk->dplen);
+			key->rsa.dqlen = rk->dqlen;
+			key->rsa.dq = key_put(k, rk->dq, rk->dqlen);
+			key->rsa.iqlen = rk->iqlen;
+			key->rsa.iq = key_put(k, rk->iq, rk->iqlen);
+		}
+	}
+	wt_wipe(&dc, sizeof dc);
+	return k->err;
+}
+
+int wt_private_key_parse_pem(wt_private_key *key, const char *pem, size_t len,
+	uint8_t *buf, size_t cap)
+{
+	/* PEM bodies are decoded into the second half of buf (then wiped);
+	 * the key components are copied to the first half. */
+	struct key_ctx k;
+	size_t half = cap / 2;
+	int err;
+
+	memset(&k, 0, sizeof k);
+	memset(key, 0, sizeof *key);
+	k.key = key;
+	k.out = buf;
+	k.cap = half;
+	err = pem_walk(pem, len, buf + half, cap - half, 0, on_key, &k);
+	wt_wipe(buf + half, cap - half);
+	if (err || !k.found || k.err) {
+		wt_wipe(buf, cap);
+		memset(key, 0, sizeof *key);
+		return WT_ERR_BAD_CONFIG;
+	}
+	return 0;
+}
