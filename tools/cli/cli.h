@@ -68,6 +68,11 @@ typedef struct wt_cli_options {
 	int json;
 	long max_fragment;
 	int key_update;
+	const char *sess_in;     /* session blob to resume */
+	const char *sess_out;    /* where new session blobs are written */
+	const char *early_data;  /* file sent as 0-RTT data */
+	const char *cert;        /* client certificate chain (PEM) */
+	const char *key;         /* its private key (PEM) */
 	/* WT_CLI_OPT_WASI only */
 	const char *transport;   /* NULL = the front end's default */
 	const char *data;        /* "@FILE" or literal text */
@@ -101,6 +106,14 @@ typedef struct wt_cli_client {
 	br_x509_trust_anchor *anchors;
 	uint8_t *anchor_buf;
 	char *alpn_copy;
+	uint8_t *session;        /* --sess-in blob */
+	const char *sess_out;
+	char *early;             /* --early-data bytes */
+	size_t early_len, early_off;
+	wt_client_cert client_cert;   /* --cert/--key */
+	wt_peer_cert *cert_chain;
+	uint8_t *cert_buf, *key_buf;
+	size_t key_buf_len;
 } wt_cli_client;
 
 /* Builds the engine configuration from the options: names, lists, trust

@@ -178,6 +178,16 @@ wt_cli_parse_args(int argc, char **argv, wt_cli_options *o, unsigned flags,
 			val = &o->keylog;
 		} else if (strcmp(a, "--http") == 0) {
 			val = &o->http;
+		} else if (strcmp(a, "--sess-in") == 0) {
+			val = &o->sess_in;
+		} else if (strcmp(a, "--sess-out") == 0) {
+			val = &o->sess_out;
+		} else if (strcmp(a, "--early-data") == 0) {
+			val = &o->early_data;
+		} else if (strcmp(a, "--cert") == 0) {
+			val = &o->cert;
+		} else if (strcmp(a, "--key") == 0) {
+			val = &o->key;
 		} else if ((flags & WT_CLI_OPT_WASI) && strcmp(a, "--transport") == 0) {
 			val = &o->transport;
 		} else if ((flags & WT_CLI_OPT_WASI) && strcmp(a, "--data") == 0) {
@@ -227,6 +237,15 @@ wt_cli_parse_args(int argc, char **argv, wt_cli_options *o, unsigned flags,
 	}
 	if (o->http != NULL && o->data != NULL) {
 		die(EXIT_CONFIG, "bad_config", "--http and --data are exclusive");
+	}
+	if ((o->cert != NULL) != (o->key != NULL)) {
+		die(EXIT_CONFIG, "bad_config", "--cert and --key go together");
+	}
+	if (o->early_data != NULL && (o->http != NULL || o->data != NULL)) {
+		die(EXIT_CONFIG, "bad_config", "--early-data is the request: not with --http or --data");
+	}
+	if (o->early_data != NULL && o->sess_in == NULL) {
+		die(EXIT_CONFIG, "bad_config", "--early-data needs a session to resume (--sess-in)");
 	}
 }
 
@@ -515,15 +534,21 @@ print_summary(const wt_engine_ctx *cc, int json)
 		json_str(stderr, info.alpn);
 		fprintf(stderr, ",\"hrr\":%s,\"resumed\":%s,\"sigalg\":",
 			info.hrr ? "true" : "false", info.resumed ? "true" : "false");
-		json_str(stderr, sigalg);
+		/* A resumed handshake has no CertificateVerify. */
+		json_str(stderr, info.sigalg ? sigalg : NULL);
 		fprintf(stderr, ",\"peer_chain\":%zu,\"servername\":", info.peer_cert_count);
 		json_str(stderr, info.server_name);
-		fputs("}\n", stderr);
+		fprintf(stderr, ",\"early_data\":\"%s\"}\n",
+			info.early_data == WT_EARLY_ACCEPTED ? "accepted"
+			: info.early_data == WT_EARLY_REJECTED ? "rejected" : "not_sent");
 	} else {
-		wt_cli_diag("* TLSv1.3 %s %s%s sigalg=%s alpn=%s peer_chain=%zu%s\n",
+		wt_cli_diag("* TLSv1.3 %s %s%s%s sigalg=%s alpn=%s peer_chain=%zu%s%s\n",
 			suite, group, info.hrr ? " (HelloRetryRequest)" : "",
+			info.resumed ? " resumed" : "",
 			sigalg, info.alpn ? info.alpn : "(none)", info.peer_cert_count,
-			info.verified ? " verified" : " NOT verified");
+			info.verified ? " verified" : " NOT verified",
+			info.early_data == WT_EARLY_ACCEPTED ? " 0-RTT accepted"
+			: info.early_data == WT_EARLY_REJECTED ? " 0-RTT rejected" : "");
 	}
 	fflush(stderr);
 }
@@ -541,6 +566,58 @@ keylog_line(void *ctx, const char *line)
 	fputs(line, f);
 	fputc('\n', f);
 	fflush(f);
+}
+
+/* Each new session replaces the file's content (the latest ticket). */
+static void
+session_out(void *ctx, const uint8_t *blob, size_t len)
+{
+	const char *path = ctx;
+	FILE *f = fopen(path, "wb");
+
+	if (f == NULL || fwrite(blob, 1, len, f) != len) {
+		wt_cli_diag("* cannot write --sess-out %s: %s\n", path, strerror(errno));
+	}
+	if (f != NULL) {
+		fclose(f);
+	}
+}
+
+static void
+load_client_cert(wt_cli_client *c, const wt_cli_options *o)
+{
+	size_t clen, klen;
+	char *cpem = wt_cli_read_file(o->cert, &clen);
+	char *kpem = wt_cli_read_file(o->key, &klen);
+	int n;
+
+	if (cpem == NULL) {
+		die(EXIT_CONFIG, "bad_config", "cannot read --cert %s: %s", o->cert, wt_cli_file_error(errno));
+	}
+	if (kpem == NULL) {
+		die(EXIT_CONFIG, "bad_config", "cannot read --key %s: %s", o->key, wt_cli_file_error(errno));
+	}
+	c->cert_chain = calloc(WT_MAX_PEER_CERTS, sizeof *c->cert_chain);
+	c->cert_buf = malloc(clen + 1);
+	c->key_buf_len = klen * 2 + 64;
+	c->key_buf = malloc(c->key_buf_len);
+	if (c->cert_chain == NULL || c->cert_buf == NULL || c->key_buf == NULL) {
+		die(EXIT_FAIL, "internal_error", "out of memory");
+	}
+	n = wt_cert_chain_parse_pem(c->cert_chain, WT_MAX_PEER_CERTS, cpem, clen, c->cert_buf, clen + 1);
+	if (n < 0) {
+		die(EXIT_CONFIG, "bad_config", "--cert %s: no usable PEM certificate chain", o->cert);
+	}
+	if (wt_private_key_parse_pem(&c->client_cert.key, kpem, klen, c->key_buf, c->key_buf_len) != 0) {
+		die(EXIT_CONFIG, "bad_config",
+			"--key %s: not a PEM P-256/P-384 EC or 2048..4096-bit RSA private key", o->key);
+	}
+	memset(kpem, 0, klen);
+	free(kpem);
+	free(cpem);
+	c->client_cert.chain = c->cert_chain;
+	c->client_cert.chain_len = (size_t)n;
+	c->cfg.client_cert = &c->client_cert;
 }
 
 static uint16_t suites_buf[8];
@@ -692,6 +769,34 @@ wt_cli_client_init(wt_cli_client *c, const wt_cli_options *o)
 	}
 	cfg->max_fragment = (size_t)o->max_fragment;
 
+	if (o->sess_in != NULL) {
+		size_t len;
+
+		c->session = (uint8_t *)wt_cli_read_file(o->sess_in, &len);
+		if (c->session == NULL) {
+			die(EXIT_CONFIG, "bad_config", "cannot read --sess-in %s: %s", o->sess_in,
+				wt_cli_file_error(errno));
+		}
+		cfg->session = c->session;
+		cfg->session_len = len;
+	}
+	if (o->sess_out != NULL) {
+		c->sess_out = o->sess_out;
+		cfg->session_cb = session_out;
+		cfg->session_ctx = (void *)o->sess_out;
+	}
+	if (o->early_data != NULL) {
+		c->early = wt_cli_read_file(o->early_data, &c->early_len);
+		if (c->early == NULL) {
+			die(EXIT_CONFIG, "bad_config", "cannot read --early-data %s: %s", o->early_data,
+				wt_cli_file_error(errno));
+		}
+		cfg->early_data = 1;
+	}
+	if (o->cert != NULL) {
+		load_client_cert(c, o);
+	}
+
 	if (o->http != NULL) {
 		const char *hosthdr = cfg->server_name != NULL ? cfg->server_name : c->host;
 		int v6 = strchr(hosthdr, ':') != NULL;
@@ -733,6 +838,14 @@ wt_cli_client_free(wt_cli_client *c)
 	free(c->host);
 	free(c->port);
 	free(c->alpn_copy);
+	free(c->session);
+	free(c->early);
+	free(c->cert_chain);
+	free(c->cert_buf);
+	if (c->key_buf != NULL) {
+		memset(c->key_buf, 0, c->key_buf_len);
+		free(c->key_buf);
+	}
 	memset(c, 0, sizeof *c);
 }
 
@@ -768,9 +881,47 @@ wt_cli_run(wt_cli_client *c, const wt_cli_options *o, wt_engine_ctx *cc,
 			break;
 		}
 
+		/* 0-RTT: the --early-data bytes, while the engine takes them. */
+		if (c->early != NULL && !hs_reported && c->early_off < c->early_len
+			&& (st & WT_SENDAPP))
+		{
+			buf = wt_engine_sendapp_buf(cc, &len);
+			if (buf != NULL && len > 0) {
+				size_t n = c->early_len - c->early_off < len ? c->early_len - c->early_off : len;
+				memcpy(buf, c->early + c->early_off, n);
+				wt_engine_sendapp_ack(cc, n);
+				c->early_off += n;
+				wt_engine_flush(cc);
+				continue;
+			}
+		}
+
 		if (!hs_reported && wt_engine_handshake_done(cc)) {
+			wt_conn_info info;
+
 			hs_reported = 1;
 			print_summary(cc, o->json);
+			wt_engine_info(cc, &info);
+			if (c->early != NULL && info.early_data != WT_EARLY_ACCEPTED) {
+				/* The server did not take the 0-RTT bytes (or they did
+				 * not all fit): send the whole file again as ordinary
+				 * data, and say so: never a silent resend. */
+				wt_cli_diag("* early data %s: sending it after the handshake\n",
+					info.early_data == WT_EARLY_REJECTED ? "rejected" : "not sent");
+				wt_cli_client_set_request(c, c->early, c->early_len);
+				c->early = NULL;
+			} else if (c->early != NULL && c->early_off < c->early_len) {
+				/* Accepted, but larger than max_early_data: the rest
+				 * follows as ordinary data. */
+				size_t rest = c->early_len - c->early_off;
+				char *tail = malloc(rest);
+
+				if (tail == NULL) {
+					die(EXIT_FAIL, "internal_error", "out of memory");
+				}
+				memcpy(tail, c->early + c->early_off, rest);
+				wt_cli_client_set_request(c, tail, rest);
+			}
 			if (o->key_update) {
 				rc = wt_engine_key_update(cc, 1);
 				if (rc != 0) {
@@ -858,8 +1009,8 @@ wt_cli_run(wt_cli_client *c, const wt_cli_options *o, wt_engine_ctx *cc,
 		if (!sock_eof && ((st & WT_RECVREC) || want_out)) {
 			want |= ((st & WT_RECVREC) ? WT_IO_RECV : 0) | (want_out ? WT_IO_SEND : 0);
 		}
-		if (c->request == NULL && io->read_in != NULL && hs_reported && !stdin_eof
-			&& (st & WT_SENDAPP))
+		if ((c->request == NULL || c->req_off == c->req_len) && http == NULL
+			&& io->read_in != NULL && hs_reported && !stdin_eof && (st & WT_SENDAPP))
 		{
 			want |= WT_IO_IN;
 		}
