@@ -78,7 +78,7 @@ static int new_key_share(wt_engine_ctx *cc, uint16_t group)
 /* Fills the PSK binder of the ClientHello in cc->ch (RFC 8446 4.2.11.2):
  * HMAC over the transcript through the truncated ClientHello; after a
  * HelloRetryRequest that transcript starts with message_hash and the HRR. */
-static int write_binder(wt_engine_ctx *cc, size_t binders_off, int after_hrr)
+int wt_hs13_write_binder(wt_engine_ctx *cc, size_t binders_off, int after_hrr)
 {
 	const wt_suite *s = cc->psk_suite;
 	wt_keysched ks;
@@ -137,7 +137,7 @@ static int send_client_hello(wt_engine_ctx *cc)
 		return wt_fail(cc, WT_ALERT_INTERNAL_ERROR, "ClientHello too large");
 	}
 	if (cc->psk_offered) {
-		write_binder(cc, binders_off, cc->hrr_seen);
+		wt_hs13_write_binder(cc, binders_off, cc->hrr_seen);
 	}
 	return wt_rec_queue(cc, WT_CT_HANDSHAKE, cc->ch, cc->ch_len, WT_MAX_PLAINTEXT);
 }
@@ -219,7 +219,7 @@ static void load_session(wt_engine_ctx *cc)
 
 /* After the first ClientHello of a 0-RTT attempt: early traffic keys from
  * the PSK and Hash(ClientHello) (RFC 8446 7.1). */
-static int start_early_data(wt_engine_ctx *cc)
+int wt_hs13_start_early_data(wt_engine_ctx *cc)
 {
 	const wt_suite *s = cc->psk_suite;
 	wt_keysched ks;
@@ -257,7 +257,7 @@ int wt_hs13_start(wt_engine_ctx *cc)
 		/* RFC 8446 D.4: with early data the dummy CCS goes right after
 		 * the first ClientHello. */
 		TRY(send_dummy_change_cipher_spec(cc));
-		return start_early_data(cc);
+		return wt_hs13_start_early_data(cc);
 	}
 	return 0;
 }

@@ -402,6 +402,11 @@ void wt_rec_set_write_secret(wt_engine_ctx *cc, const wt_suite *s,
 int wt_hs13_start(wt_engine_ctx *cc);
 /* One complete handshake message (header included). */
 int wt_hs13_message(wt_engine_ctx *cc, const uint8_t *msg, size_t len);
+/* Fills the PSK binder of the ClientHello in cc->ch (binders list at
+ * binders_off). */
+int wt_hs13_write_binder(wt_engine_ctx *cc, size_t binders_off, int after_hrr);
+/* Derives the 0-RTT keys from cc->ch and installs the early write key. */
+int wt_hs13_start_early_data(wt_engine_ctx *cc);
 /* Emits an NSS key log line for secret (hash_len bytes) under label. */
 void wt_hs13_keylog(wt_engine_ctx *cc, const char *label,
 	const uint8_t *secret, size_t hash_len);
