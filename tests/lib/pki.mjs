@@ -27,7 +27,27 @@
 //                                     // must still validate
 //     wildcard: {cert, key, chain, host, badHosts}, // SAN DNS:*.wasmtls.test;
 //                                     // host 'www.wasmtls.test' matches, badHosts don't
+//     client: {                       // client authentication (build/test-pki-client/)
+//       dir,
+//       ca,                           // client root (ECDSA P-256), separate from `ca`:
+//                                     // what a server's -CAfile/--x509cafile trusts
+//       p256:    {cert, key, chain},  // client leaf, ECDSA P-256
+//       p384:    {cert, key, chain},  // client leaf, ECDSA P-384
+//       rsa2048: {cert, key, chain},  // client leaf, RSA 2048
+//       otherClient: {cert, key, chain}, // P-256 client leaf under an unrelated root
+//       bad: {                        // keys the CLI must refuse (bad_config)
+//         ed25519, p521, rsa1024,     //   unsupported key types/sizes (PEM)
+//         garbage,                    //   not PEM at all
+//         truncatedKey,               //   the p256 client key cut in half
+//       },
+//     },
 //   }
+//
+// Client leaves: CN=wasmtls test client, keyUsage digitalSignature, EKU
+// clientAuth, issued by a client intermediate (ECDSA P-256) under client.ca;
+// `chain` is leaf + client intermediate (what the client sends). The client
+// PKI lives in its own directory with its own stamp, so adding it never
+// regenerates the server PKI above.
 //
 // Unless noted, leaves carry SAN DNS:localhost, IP:127.0.0.1, IP:::1,
 // keyUsage digitalSignature+keyEncipherment, EKU serverAuth, and are issued
@@ -106,6 +126,121 @@ extendedKeyUsage = serverAuth
 subjectKeyIdentifier = hash
 subjectAltName = ${NAMES}
 `;
+
+const CLIENT_DIR = join(ROOT, 'build', 'test-pki-client');
+const CLIENT_VERSION = 'wasmtls-test-pki-client v1';
+const CLIENT_EXT = `
+[ v3_client ]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = clientAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+`;
+
+function clientPaths(dir) {
+	const leaf = (name) => ({
+		cert: join(dir, `${name}.pem`),
+		key: join(dir, `${name}.key`),
+		chain: join(dir, `${name}-chain.pem`),
+	});
+	return {
+		dir,
+		ca: join(dir, 'client-ca.pem'),
+		p256: leaf('client-p256'),
+		p384: leaf('client-p384'),
+		rsa2048: leaf('client-rsa2048'),
+		otherClient: leaf('other-client'),
+		bad: {
+			ed25519: join(dir, 'bad-ed25519.key'),
+			p521: join(dir, 'bad-p521.key'),
+			rsa1024: join(dir, 'bad-rsa1024.key'),
+			garbage: join(dir, 'bad-garbage.key'),
+			truncatedKey: join(dir, 'bad-truncated.key'),
+		},
+	};
+}
+
+function generateClient(dir) {
+	const run = (...args) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+	const w = (name, text) => writeFileSync(join(dir, name), text);
+	const r = (name) => readFileSync(join(dir, name), 'latin1');
+
+	mkdirSync(join(dir, 'newcerts'), { recursive: true });
+	w('ca.cnf', CA_CNF + CLIENT_EXT);
+	w('index.txt', '');
+	w('serial', '2000\n');
+	const key = (name, alg) => {
+		if (alg === 'rsa') run('genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', name);
+		else if (alg === 'rsa1024') run('genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:1024', '-out', name);
+		else if (alg === 'ed25519') run('genpkey', '-algorithm', 'ED25519', '-out', name);
+		else run('genpkey', '-algorithm', 'EC', '-pkeyopt', `ec_paramgen_curve:${alg}`, '-out', name);
+	};
+	const csr = (keyFile, cn, out) => run('req', '-new', '-config', 'ca.cnf', '-key', keyFile, '-subj', `/CN=${cn}`, '-out', out);
+	const sign = (csrFile, issuerCert, issuerKey, ext, out) =>
+		run('ca', '-batch', '-config', 'ca.cnf', '-notext', '-cert', issuerCert, '-keyfile', issuerKey,
+			'-in', csrFile, '-out', out, '-extensions', ext, '-startdate', START, '-enddate', END);
+	const root = (keyFile, cn, out) => {
+		key(keyFile, 'P-256');
+		csr(keyFile, cn, `${out}.csr`);
+		run('ca', '-batch', '-config', 'ca.cnf', '-notext', '-selfsign', '-keyfile', keyFile,
+			'-in', `${out}.csr`, '-out', out, '-extensions', 'v3_root', '-startdate', START, '-enddate', END);
+	};
+	root('client-ca.key', 'wasmtls test client root', 'client-ca.pem');
+	key('client-int.key', 'P-256');
+	csr('client-int.key', 'wasmtls test client intermediate', 'client-int.csr');
+	sign('client-int.csr', 'client-ca.pem', 'client-ca.key', 'v3_int', 'client-int.pem');
+	root('other-client-ca.key', 'wasmtls untrusted client root', 'other-client-ca.pem');
+
+	const leaf = (name, alg, issuer = ['client-int.pem', 'client-int.key']) => {
+		key(`${name}.key`, alg);
+		csr(`${name}.key`, 'wasmtls test client', `${name}.csr`);
+		sign(`${name}.csr`, issuer[0], issuer[1], 'v3_client', `${name}.pem`);
+		w(`${name}-chain.pem`, r(`${name}.pem`) + (issuer[0] === 'client-int.pem' ? r('client-int.pem') : ''));
+	};
+	leaf('client-p256', 'P-256');
+	leaf('client-p384', 'P-384');
+	leaf('client-rsa2048', 'rsa');
+	leaf('other-client', 'P-256', ['other-client-ca.pem', 'other-client-ca.key']);
+
+	key('bad-ed25519.key', 'ed25519');
+	key('bad-p521.key', 'P-521');
+	key('bad-rsa1024.key', 'rsa1024');
+	w('bad-garbage.key', 'this is not a PEM private key\n');
+	const k = r('client-p256.key');
+	w('bad-truncated.key', k.slice(0, Math.floor(k.length / 2)));
+	w('STAMP', `${CLIENT_VERSION}\n`);
+}
+
+// Creates dir with gen() through a private temporary directory renamed into
+// place (see "Concurrency" above); returns once a complete one exists.
+function ensure(dir, version, gen) {
+	const stamp = join(dir, 'STAMP');
+	const ok = () => existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === version;
+	if (ok()) return;
+	mkdirSync(dirname(dir), { recursive: true });
+	const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
+	rmSync(tmp, { recursive: true, force: true });
+	mkdirSync(tmp, { recursive: true });
+	try {
+		gen(tmp);
+	} catch (e) {
+		rmSync(tmp, { recursive: true, force: true });
+		throw new Error(`test PKI generation failed: ${e.stderr ? e.stderr.toString() : e.message}`);
+	}
+	if (existsSync(dir) && !ok()) {
+		// an older layout or an interrupted run: move it aside first
+		const stale = `${dir}.stale-${process.pid}-${Date.now()}`;
+		try { renameSync(dir, stale); rmSync(stale, { recursive: true, force: true }); } catch { /* raced */ }
+	}
+	try {
+		renameSync(tmp, dir);
+	} catch {
+		// another process won the race with a complete directory
+		rmSync(tmp, { recursive: true, force: true });
+	}
+	if (!ok()) throw new Error(`test PKI in ${dir} is incomplete`);
+}
 
 function paths(dir) {
 	const leaf = (name, extra = {}) => ({
@@ -220,33 +355,9 @@ let cached;
 
 export function pki() {
 	if (cached) return cached;
-	const stamp = join(DIR, 'STAMP');
-	const ok = () => existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === VERSION;
-	if (!ok()) {
-		mkdirSync(dirname(DIR), { recursive: true });
-		const tmp = `${DIR}.tmp-${process.pid}-${Date.now()}`;
-		rmSync(tmp, { recursive: true, force: true });
-		mkdirSync(tmp, { recursive: true });
-		try {
-			generate(tmp);
-		} catch (e) {
-			rmSync(tmp, { recursive: true, force: true });
-			throw new Error(`test PKI generation failed: ${e.stderr ? e.stderr.toString() : e.message}`);
-		}
-		if (existsSync(DIR) && !ok()) {
-			// an older layout or an interrupted run: move it aside first
-			const stale = `${DIR}.stale-${process.pid}-${Date.now()}`;
-			try { renameSync(DIR, stale); rmSync(stale, { recursive: true, force: true }); } catch { /* raced */ }
-		}
-		try {
-			renameSync(tmp, DIR);
-		} catch {
-			// another process won the race with a complete directory
-			rmSync(tmp, { recursive: true, force: true });
-		}
-		if (!ok()) throw new Error(`test PKI in ${DIR} is incomplete`);
-	}
-	cached = paths(DIR);
+	ensure(DIR, VERSION, generate);
+	ensure(CLIENT_DIR, CLIENT_VERSION, generateClient);
+	cached = { ...paths(DIR), client: clientPaths(CLIENT_DIR) };
 	return cached;
 }
 
