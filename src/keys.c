@@ -6,87 +6,84 @@
  */
 #include "wt_internal.h"
 
-/* Walks the PEM objects in pem, decoding each one's DER to buf + *used
- * and calling on_object. Returns 0, or WT_ERR_BAD_CONFIG /
- * WT_ERR_BUFFER_TOO_SMALL. */
+/* Decodes each PEM object's DER to buf (kept, or reused when keep is 0)
+ * and hands it to on_object. Returns 0, or WT_ERR_BAD_CONFIG /
+ * WT_ERR_BUFFER_TOO_SMALL / on_object's error. */
 typedef int (*pem_object_fn)(void *ctx, const char *name, const uint8_t *der, size_t len);
 
-struct pem_sink {
+struct pem_walk {
 	uint8_t *buf;
 	size_t cap, start, used;
-	int overflow;
+	int overflow, keep, in_object;
+	char name[128];
+	pem_object_fn fn;
+	void *ctx;
 };
 
 static void pem_write(void *ctx, const void *data, size_t len)
 {
-	struct pem_sink *s = ctx;
+	struct pem_walk *w = ctx;
 
-	if (s->overflow || len > s->cap - s->used) {
-		s->overflow = 1;
+	if (w->overflow || len > w->cap - w->used) {
+		w->overflow = 1;
 		return;
 	}
-	memcpy(s->buf + s->used, data, len);
-	s->used += len;
+	memcpy(w->buf + w->used, data, len);
+	w->used += len;
+}
+
+static int pem_event(void *ctx, br_pem_decoder_context *pc, int event)
+{
+	struct pem_walk *w = ctx;
+
+	switch (event) {
+	case BR_PEM_BEGIN_OBJ: {
+		const char *nm = br_pem_decoder_name(pc);
+		size_t nl = strlen(nm) < sizeof w->name - 1 ? strlen(nm) : sizeof w->name - 1;
+
+		memcpy(w->name, nm, nl);
+		w->name[nl] = 0;
+		w->start = w->used;
+		w->in_object = 1;
+		br_pem_decoder_setdest(pc, pem_write, w);
+		return 0;
+	}
+	case BR_PEM_END_OBJ: {
+		int err;
+
+		w->in_object = 0;
+		if (w->overflow) {
+			return WT_ERR_BUFFER_TOO_SMALL;
+		}
+		err = w->fn(w->ctx, w->name, w->buf + w->start, w->used - w->start);
+		if (!w->keep) {
+			w->used = w->start;
+		}
+		return err;
+	}
+	default:
+		return WT_ERR_BAD_CONFIG;
+	}
 }
 
 static int pem_walk(const char *pem, size_t len, uint8_t *buf, size_t cap,
 	int keep, pem_object_fn fn, void *ctx)
 {
 	br_pem_decoder_context pc;
-	struct pem_sink sink = { buf, cap, 0, 0, 0 };
-	const uint8_t *p = (const uint8_t *)pem;
-	char name[128];
-	int in_object = 0, added_newline = 0;
+	struct pem_walk w;
+	int err;
 
-	br_pem_decoder_init(&pc);
-	while (len > 0 || !added_newline) {
-		size_t n;
-
-		if (len == 0) {
-			/* A final newline closes a last line without one. */
-			n = br_pem_decoder_push(&pc, "\n", 1);
-			added_newline = 1;
-		} else {
-			n = br_pem_decoder_push(&pc, p, len);
-			p += n;
-			len -= n;
-		}
-		switch (br_pem_decoder_event(&pc)) {
-		case BR_PEM_BEGIN_OBJ:
-			{
-				const char *nm = br_pem_decoder_name(&pc);
-				size_t nl = strlen(nm) < sizeof name - 1 ? strlen(nm) : sizeof name - 1;
-
-				memcpy(name, nm, nl);
-				name[nl] = 0;
-			}
-			sink.start = sink.used;
-			br_pem_decoder_setdest(&pc, pem_write, &sink);
-			in_object = 1;
-			break;
-		case BR_PEM_END_OBJ: {
-			int err;
-
-			in_object = 0;
-			if (sink.overflow) {
-				return WT_ERR_BUFFER_TOO_SMALL;
-			}
-			err = fn(ctx, name, buf + sink.start, sink.used - sink.start);
-			if (err) {
-				return err;
-			}
-			if (!keep) {
-				sink.used = sink.start;
-			}
-			break;
-		}
-		case BR_PEM_ERROR:
-			return WT_ERR_BAD_CONFIG;
-		default:
-			break;
-		}
+	memset(&w, 0, sizeof w);
+	w.buf = buf;
+	w.cap = cap;
+	w.keep = keep;
+	w.fn = fn;
+	w.ctx = ctx;
+	err = wt_pem_feed(&pc, pem, len, pem_event, &w);
+	if (err == 0 && w.in_object) {
+		err = WT_ERR_BAD_CONFIG;   /* truncated: BEGIN without END */
 	}
-	return in_object ? WT_ERR_BAD_CONFIG : 0;
+	return err;
 }
 
 struct chain_ctx {

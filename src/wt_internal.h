@@ -337,6 +337,20 @@ extern const uint8_t wt_hrr_random[32];
 int wt_hello_offers_sigalg(uint16_t scheme);
 
 /* ------------------------------------------------------------------ */
+/* pem: PEM text into BearSSL's decoder (src/pem.c)                     */
+/* ------------------------------------------------------------------ */
+
+/* Called for each decoder event (BR_PEM_BEGIN_OBJ, BR_PEM_END_OBJ,
+ * BR_PEM_ERROR); returning non-zero stops the feed with that value. */
+typedef int (*wt_pem_event_fn)(void *ctx, br_pem_decoder_context *pc, int event);
+
+/* Initialises pc and feeds it the whole of pem, line by line, with the
+ * base64 re-wrapped so any line width decodes. Returns 0 or the first
+ * non-zero value of fn. */
+int wt_pem_feed(br_pem_decoder_context *pc, const char *pem, size_t len,
+	wt_pem_event_fn fn, void *ctx);
+
+/* ------------------------------------------------------------------ */
 /* session: the resumption blob (src/session.c)                         */
 /* ------------------------------------------------------------------ */
 

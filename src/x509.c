@@ -1012,63 +1012,60 @@ static int ts_finish(ts_add *a, size_t dn_off)
 	return 0;
 }
 
+struct ts_feed {
+	ts_add a;
+	size_t dn_off;
+	int in_cert, in_obj, added;
+};
+
+static int ts_event(void *ctx, br_pem_decoder_context *pc, int event)
+{
+	struct ts_feed *f = ctx;
+	int err;
+
+	switch (event) {
+	case BR_PEM_BEGIN_OBJ: {
+		const char *name = br_pem_decoder_name(pc);
+
+		f->in_obj = 1;
+		f->in_cert = strcmp(name, "CERTIFICATE") == 0
+			|| strcmp(name, "X509 CERTIFICATE") == 0;
+		if (f->in_cert) {
+			f->dn_off = f->a.ts->used;
+			br_x509_decoder_init(&f->a.dc, ts_dn, &f->a);
+			br_pem_decoder_setdest(pc, ts_der, &f->a);
+		} else {
+			/* keys, CRLs...: skipped */
+			br_pem_decoder_setdest(pc, NULL, NULL);
+		}
+		return 0;
+	}
+	case BR_PEM_END_OBJ:
+		err = 0;
+		if (f->in_cert) {
+			err = ts_finish(&f->a, f->dn_off);
+			if (err == 0) {
+				f->added++;
+			}
+		}
+		f->in_obj = f->in_cert = 0;
+		return err;
+	default:
+		return -WT_ERR_CERT_INVALID;
+	}
+}
+
 int wt_trust_store_add_pem(wt_trust_store *ts, const char *pem, size_t len)
 {
 	br_pem_decoder_context pc;
-	ts_add a;
-	size_t saved_count = ts->count, saved_used = ts->used, dn_off = 0;
-	int in_cert = 0, in_obj = 0, added = 0, err = 0, final_nl = 0;
-	const uint8_t *p = (const uint8_t *)pem;
+	struct ts_feed f;
+	size_t saved_count = ts->count, saved_used = ts->used;
+	int err;
 
-	memset(&a, 0, sizeof a);
-	a.ts = ts;
-	br_pem_decoder_init(&pc);
-	/* The decoder needs a newline after the END line; feed one extra. */
-	while (err == 0 && (len > 0 || !final_nl)) {
-		size_t used;
-
-		if (len == 0) {
-			final_nl = 1;
-			used = br_pem_decoder_push(&pc, "\n", 1);
-			(void)used;
-		} else {
-			used = br_pem_decoder_push(&pc, p, len);
-			p += used;
-			len -= used;
-		}
-		switch (br_pem_decoder_event(&pc)) {
-		case BR_PEM_BEGIN_OBJ: {
-			const char *name = br_pem_decoder_name(&pc);
-			in_obj = 1;
-			in_cert = strcmp(name, "CERTIFICATE") == 0
-				|| strcmp(name, "X509 CERTIFICATE") == 0;
-			if (in_cert) {
-				dn_off = ts->used;
-				br_x509_decoder_init(&a.dc, ts_dn, &a);
-				br_pem_decoder_setdest(&pc, ts_der, &a);
-			} else {
-				/* keys, CRLs...: skipped */
-				br_pem_decoder_setdest(&pc, NULL, NULL);
-			}
-			break;
-		}
-		case BR_PEM_END_OBJ:
-			if (in_cert) {
-				err = ts_finish(&a, dn_off);
-				if (err == 0) {
-					added++;
-				}
-			}
-			in_obj = in_cert = 0;
-			break;
-		case BR_PEM_ERROR:
-			err = -WT_ERR_CERT_INVALID;
-			break;
-		default:
-			break;
-		}
-	}
-	if (err == 0 && (in_obj || added == 0)) {
+	memset(&f, 0, sizeof f);
+	f.a.ts = ts;
+	err = wt_pem_feed(&pc, pem, len, ts_event, &f);
+	if (err == 0 && (f.in_obj || f.added == 0)) {
 		err = -WT_ERR_CERT_INVALID;   /* truncated PEM / no certificate */
 	}
 	if (err != 0) {
@@ -1080,5 +1077,5 @@ int wt_trust_store_add_pem(wt_trust_store *ts, const char *pem, size_t len)
 		ts->used = saved_used;
 		return err;
 	}
-	return added;
+	return f.added;
 }

@@ -3,7 +3,8 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,9 +83,10 @@ function expand(prk, info, length) {
   }
   return out.subarray(0, length);
 }
-function openRecord(secret, rec) {
+function openRecord(secret, rec, seq = 0) {
   const key = expandLabel(secret, 'key', Buffer.alloc(0), 16);
   const iv = expandLabel(secret, 'iv', Buffer.alloc(0), 12);
+  iv.writeUInt32BE((iv.readUInt32BE(8) ^ seq) >>> 0, 8);   // RFC 8446 5.3 (small seq)
   const d = crypto.createDecipheriv('aes-128-gcm', key, iv);
   d.setAAD(rec.subarray(0, 5));
   d.setAuthTag(rec.subarray(rec.length - 16));
@@ -122,4 +124,64 @@ test('RFC 8448 resumed 0-RTT handshake: PSK identity, binder, early data, EndOfE
   const fk = expandLabel(log.CLIENT_HANDSHAKE_TRAFFIC_SECRET, 'finished', Buffer.alloc(0), 32);
   assert.deepEqual(fin.subarray(0, fin.length - 1),
     Buffer.concat([Buffer.from([20, 0, 0, 32]), crypto.createHmac('sha256', fk).update(th).digest()]));
+});
+
+// Splits concatenated TLS records.
+function records(buf) {
+  const out = [];
+  for (let off = 0; off < buf.length;) {
+    const len = buf.readUInt16BE(off + 3);
+    out.push(buf.subarray(off, off + 5 + len));
+    off += 5 + len;
+  }
+  return out;
+}
+
+// Splits handshake messages.
+function messages(buf) {
+  const out = [];
+  for (let off = 0; off < buf.length;) {
+    const len = buf.readUIntBE(off + 1, 3);
+    out.push(buf.subarray(off, off + 4 + len));
+    off += 4 + len;
+  }
+  return out;
+}
+
+test('RFC 8448 client authentication: Certificate byte-exact, RSA-PSS CertificateVerify over the trace transcript, Finished', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'wt-8448-'));
+  const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const keyPath = path.join(dir, 'client.key');
+  writeFileSync(keyPath, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+  const certPath = path.resolve(root, '../shared/vectors/rfc8448/client_certificate.pem');
+  const r = spawnSync(path.join(build, 'test_rfc8448'), ['clientauth', certPath, keyPath],
+    { input: section('Client_Authentication_Handshake'), encoding: 'utf8', timeout: 20000 });
+  assert.equal(r.error, undefined);
+  assert.match(r.stdout, /^ok client authentication handshake$/m, r.stdout + r.stderr);
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  const auth = section('Client_Authentication_Handshake');
+  const hex = (n) => Buffer.from(auth.match(new RegExp(`^${n} = ([0-9a-fA-F]+)`, 'm'))[1], 'hex');
+  const lines = r.stdout.trim().split('\n');
+  const log = Object.fromEntries(lines.filter((l) => l.startsWith('keylog ')).map((l) => l.split(' ').slice(1, 4))
+    .map(([label, , secret]) => [label, Buffer.from(secret, 'hex')]));
+  const ours = records(Buffer.from(r.stdout.match(/^clientflight ([0-9a-f]+)$/m)[1], 'hex'))
+    .map((rec, seq) => openRecord(log.CLIENT_HANDSHAKE_TRAFFIC_SECRET, rec, seq))
+    .map((pt) => { assert.equal(pt[pt.length - 1], 22); return pt.subarray(0, pt.length - 1); });
+  const ourMsgs = messages(Buffer.concat(ours));
+  const theirMsgs = messages(openRecord(log.CLIENT_HANDSHAKE_TRAFFIC_SECRET, hex('Record_ClientFinished')).subarray(0, -1));
+  assert.deepEqual(ourMsgs.map((m) => m[0]), [11, 15, 20]);
+  assert.deepEqual(theirMsgs.map((m) => m[0]), [11, 15, 20]);
+  // Certificate: byte-exact (same chain, same empty context).
+  assert.deepEqual(ourMsgs[0], theirMsgs[0]);
+  // CertificateVerify: rsa_pss_rsae_sha256 over exactly the trace's content.
+  assert.equal(ourMsgs[1].readUInt16BE(4), 0x0804);
+  const sig = ourMsgs[1].subarray(8);
+  assert.ok(crypto.verify('sha256', hex('Client_MessageToSign'),
+    { key: publicKey, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, sig));
+  // Finished over ClientHello .. server Finished, our Certificate and CertificateVerify.
+  const flight = openRecord(log.SERVER_HANDSHAKE_TRAFFIC_SECRET, hex('Record_ServerHandshakeMessages'));
+  const th = crypto.createHash('sha256').update(Buffer.concat([hex('Record_ClientHello_1').subarray(5),
+    hex('Message_ServerHello'), flight.subarray(0, -1), ourMsgs[0], ourMsgs[1]])).digest();
+  const fk = expandLabel(log.CLIENT_HANDSHAKE_TRAFFIC_SECRET, 'finished', Buffer.alloc(0), 32);
+  assert.deepEqual(ourMsgs[2], Buffer.concat([Buffer.from([20, 0, 0, 32]), crypto.createHmac('sha256', fk).update(th).digest()]));
 });
