@@ -13,21 +13,30 @@
 //   expect: {errorName, reasonIncludes, alert, exitNonZero}
 //          alert: the alert description the client must send (fatal level),
 //          0 for close_notify (warning level), null for no alert at all,
-//   check(res, srv): extra assertions (res: CLI result, srv: server result),
+//   check(res, srv, ctx): extra assertions (res: CLI result, srv: server
+//         result, ctx: {sessIn, sessOut, earlyFile} paths),
 //   todo: 'why' when the expectation documents a suspected client bug,
+//   session: {server, ticket, args, edit(blob) -> blob}: first run a full
+//         handshake that writes --sess-out, then run the scenario with
+//         --sess-in (see hostile.test.mjs),
+//   earlyData: string sent with --early-data (needs session),
+//   sessOut: true to add --sess-out (path in ctx.sessOut),
+//   input, afterOutput: stdin text, and end stdin once that many bytes came
+//         back (default: the input's length),
 // }
 import crypto from 'node:crypto';
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
 import {
 	CT, HS, EXT, GROUP, HRR_RANDOM, u8, u16, u24, u32, cat, vec8, vec16, vec24, hsMsg,
-	encodeExts, keyShare, echo,
+	encodeExts, keyShare, echo, TICKETS, parseSessionBlob, rewriteSessionBlob,
 } from './server.mjs';
 
 const A = {
 	unexpected_message: 10, bad_record_mac: 20, record_overflow: 22, bad_certificate: 42,
 	certificate_expired: 45, illegal_parameter: 47, unknown_ca: 48, decode_error: 50,
 	decrypt_error: 51, protocol_version: 70, internal_error: 80, missing_extension: 109,
-	unsupported_extension: 110, no_application_protocol: 120,
+	unsupported_extension: 110, no_application_protocol: 120, handshake_failure: 40,
 };
 
 /** Expectation: the client fails with alert `name` (sent on the wire). */
@@ -708,3 +717,349 @@ add({ name: 'eof: TCP close after EncryptedExtensions', server: { sendFlight: (c
 add({ name: 'eof: TCP close after the handshake without close_notify', server: after(async (conn) => { conn.end(); }), expect: quiet('truncated', 'without close_notify') });
 add({ name: 'eof: TCP close in the middle of a record after the handshake', server: after(async (conn) => { conn.write(conn.record(CT.APP, Buffer.from('partial data')).subarray(0, 12)); conn.end(); }), expect: quiet('truncated', 'in the middle of a record') });
 add({ name: 'eof: TCP close after a record header after the handshake', server: after(async (conn) => { conn.write(Buffer.from([23, 3, 3, 0, 40])); conn.end(); }), expect: quiet('truncated', 'in the middle of a record') });
+
+/* ================================================================== */
+/* Resumption (PSK), 0-RTT, client certificates, record_size_limit      */
+/* ================================================================== */
+
+const RSL = 28;   // record_size_limit (RFC 8449)
+const resumedOk = (extra = {}) => (res, srv) => {
+	assert.equal(res.json?.resumed, true, 'json.resumed');
+	assert.equal(res.json?.sigalg, null, 'no CertificateVerify on resumption');
+	assert.equal(res.json?.peer_chain, 2, 'peer chain kept from the original session');
+	assert.equal(srv.notes.pskAccepted, true);
+	assert.equal(srv.notes.binderOk, true, 'binder verified by the server');
+	assert.equal(srv.notes.pskLast, true, 'pre_shared_key is the last extension');
+	assert.ok(srv.notes.ticketAgeMs < 30000, `obfuscated_ticket_age decodes to ${srv.notes.ticketAgeMs} ms`);
+	for (const [k, v] of Object.entries(extra)) assert.deepEqual(res.json?.[k], v, `json.${k}`);
+};
+const fullOk = (res, srv) => {
+	assert.equal(res.json?.resumed, false, 'json.resumed');
+	assert.notEqual(srv.notes.pskAccepted, true);
+};
+const flipPsk = (blob) => { const b = parseSessionBlob(blob); const c = Buffer.from(blob); c[b.pskOffset] ^= 1; return c; };
+const clientCert = (name) => (p) => ['--cert', p.client[name].chain, '--key', p.client[name].key];
+const crWith = (...schemes) => ({ certRequest: { exts: [[EXT.SIGNATURE_ALGS, vec16(cat(...schemes.map(u16)))]] } });
+const EARLY = 'GET /early HTTP/1.1\r\nHost: localhost\r\n\r\n';
+
+// --- resumption: positive controls (the server checks our binder) -----
+add({
+	name: 'psk ok: resumption, binder verified, no certificate messages', session: {}, args: ['--json'],
+	server: { psk: {} }, expect: ok, check: resumedOk({ early_data: 'not_sent', cipher: 'TLS_AES_128_GCM_SHA256', hrr: false }),
+});
+add({
+	name: 'psk ok: resumption of a TLS_AES_256_GCM_SHA384 ticket (SHA-384 binder)',
+	session: { args: ['--ciphers', 'TLS_AES_256_GCM_SHA384'] }, args: ['--json'],
+	server: { psk: {} }, expect: ok, check: resumedOk({ cipher: 'TLS_AES_256_GCM_SHA384' }),
+});
+add({
+	name: 'psk ok: resumption after HelloRetryRequest (binder over message_hash + HRR)', session: {}, args: ['--json'],
+	server: { psk: {}, group: GROUP.secp384r1 }, expect: ok,
+	check: (res, srv) => {
+		resumedOk({ hrr: true, group: 'secp384r1' })(res, srv);
+		assert.equal(srv.notes.binder1Ok, true, 'first ClientHello binder');
+		assert.equal(srv.notes.binder2Ok, true, 'second ClientHello binder');
+	},
+});
+add({
+	name: 'psk ok: resumption after a cookie HelloRetryRequest', session: {}, args: ['--json'],
+	server: { psk: {}, hrr: { group: 0, cookie: Buffer.from('cookie!') } }, expect: ok,
+	check: (res, srv) => { resumedOk({ hrr: true })(res, srv); assert.equal(srv.notes.binder2Ok, true); },
+});
+add({
+	name: 'psk: HelloRetryRequest picks a suite with another hash -> PSK dropped, full handshake',
+	session: { args: ['--ciphers', 'TLS_AES_128_GCM_SHA256'] }, args: ['--json'],
+	server: { psk: {}, suite: 0x1302, hrr: { group: GROUP.secp384r1 } }, expect: ok,
+	check: (res, srv) => {
+		fullOk(res, srv);
+		assert.equal(srv.notes.binder1Ok, true, 'the PSK was offered in the first ClientHello');
+		assert.equal(srv.notes.psk2Offered, false, 'and dropped from the second');
+		assert.equal(res.json.cipher, 'TLS_AES_256_GCM_SHA384');
+	},
+});
+add({
+	name: 'psk: server declines the PSK -> full handshake', session: {}, args: ['--json'],
+	server: { psk: { accept: false } }, expect: ok,
+	check: (res, srv) => { fullOk(res, srv); assert.equal(srv.notes.pskOffered, true); assert.equal(res.json.sigalg, 'ecdsa_secp256r1_sha256'); },
+});
+add({
+	name: 'psk: ticket the server does not know -> full handshake (unknown identity ignored)', session: {}, args: ['--json'],
+	server: { psk: {}, ...{} },
+	// same as a server restart: forget every ticket before the second run
+	expect: ok,
+	check: (res, srv) => { fullOk(res, srv); assert.equal(srv.notes.ticketKnown, false); },
+});
+// (the scenario above clears TICKETS through its session hook:)
+scenarios[scenarios.length - 1].session = {
+	server: { afterHandshake: async (conn, hs) => { const t = hs.sendTicket(); for (const [k, v] of TICKETS) if (v === t) TICKETS.delete(k); await echo(conn, hs); } },
+};
+add({
+	name: 'psk: binder check negative control (blob PSK altered -> server: decrypt_error)',
+	session: { edit: flipPsk }, server: { psk: {} },
+	expect: quiet('alert_received', 'decrypt_error'),
+	check: (res, srv) => { assert.equal(srv.notes.binderOk, false); },
+});
+add({
+	name: 'psk: expired ticket (created_ms older than its lifetime) is not offered', args: ['--json'],
+	session: { ticket: { lifetime: 3600 }, edit: (b) => rewriteSessionBlob(b, { createdMs: Date.now() - 3601 * 1000 }) },
+	server: { psk: {} }, expect: ok,
+	check: (res, srv) => { fullOk(res, srv); assert.equal(srv.notes.pskOffered, false); },
+});
+add({
+	name: 'psk: blob claiming a lifetime over 7 days is not offered', args: ['--json'],
+	session: { edit: (b) => rewriteSessionBlob(b, { lifetime: 604801 }) },
+	server: { psk: {} }, expect: ok,
+	check: (res, srv) => { fullOk(res, srv); assert.equal(srv.notes.pskOffered, false); },
+});
+add({
+	name: 'psk: truncated session file -> full handshake', args: ['--json'],
+	session: { edit: (b) => b.subarray(0, Math.floor(b.length / 2)) },
+	server: { psk: {} }, expect: ok,
+	check: (res, srv) => { fullOk(res, srv); assert.equal(srv.notes.pskOffered, false); },
+});
+add({
+	name: 'psk: ticket only for a suite we no longer offer is not offered', args: ['--json', '--ciphers', 'TLS_AES_128_GCM_SHA256'],
+	session: { args: ['--ciphers', 'TLS_AES_256_GCM_SHA384'] },
+	server: { psk: {} }, expect: ok,
+	check: (res, srv) => { fullOk(res, srv); assert.equal(srv.notes.pskOffered, false); },
+});
+
+// --- resumption: server misbehaviour ---------------------------------
+add({
+	name: 'psk: server selects identity 1 when we offered one', session: {},
+	server: { psk: { selected: 1 } }, expect: fail('illegal_parameter', 'server selected an invalid PSK'),
+});
+add({
+	name: 'psk: server selects identity 0xffff', session: {},
+	server: { psk: { selected: 0xffff } }, expect: fail('illegal_parameter', 'server selected an invalid PSK'),
+});
+add({
+	name: 'psk: server selects our SHA-256 PSK with TLS_AES_256_GCM_SHA384', session: {},
+	server: { psk: {}, suite: 0x1302 }, expect: fail('illegal_parameter', 'invalid PSK and cipher suite pair'),
+});
+add({
+	name: 'psk: pre_shared_key selected after a full-handshake offer without PSK (no --sess-in)',
+	server: { psk: { force: true } }, expect: fail('illegal_parameter', 'invalid PSK'),
+});
+add({
+	name: 'psk: Certificate + CertificateVerify in a PSK handshake', session: {},
+	server: { psk: { sendCert: true } }, expect: fail('unexpected_message', 'unexpected handshake message'),
+});
+add({
+	name: 'psk: CertificateRequest in a PSK handshake', session: {},
+	server: { psk: {}, certRequest: {} }, expect: fail('unexpected_message', 'unexpected handshake message'),
+});
+add({
+	name: 'psk: early_data in EncryptedExtensions of a resumption without 0-RTT', session: {},
+	server: { psk: { earlyData: 'force' } }, expect: fail('unsupported_extension', 'early_data'),
+});
+
+// --- 0-RTT ------------------------------------------------------------
+add({
+	name: '0rtt ok: accepted, early data under the client early key, then EndOfEarlyData',
+	session: {}, earlyData: EARLY, args: ['--json'], input: 'hello\n', afterOutput: EARLY.length + 6,
+	server: { psk: { earlyData: 'accept' } }, expect: ok,
+	check: (res, srv) => {
+		resumedOk({ early_data: 'accepted' })(res, srv);
+		assert.equal(srv.notes.earlyData, EARLY, 'server decrypted the 0-RTT bytes');
+		assert.equal(srv.notes.endOfEarlyData, 'early', 'EndOfEarlyData under the early key');
+		assert.equal(res.stdout, EARLY + 'hello\n');
+		assert.ok(!res.stderr.includes('early data rejected'));
+	},
+});
+add({
+	name: '0rtt: rejected (no early_data in EE): no EndOfEarlyData, data resent after the handshake with a notice',
+	session: {}, earlyData: EARLY, args: ['--json'], input: 'hello\n', afterOutput: EARLY.length + 6,
+	server: { psk: {} }, expect: ok,
+	check: (res, srv) => {
+		resumedOk({ early_data: 'rejected' })(res, srv);
+		assert.equal(srv.notes.earlyData, EARLY, 'the 0-RTT bytes were sent (and skipped by the server)');
+		assert.equal(srv.notes.endOfEarlyData, undefined);
+		assert.ok(res.stderr.includes('* early data rejected: sending it after the handshake'), res.stderr);
+		assert.equal(res.stdout, EARLY + 'hello\n', 'resent as ordinary data, then stdin');
+	},
+});
+add({
+	name: '0rtt: HelloRetryRequest rejects 0-RTT (no early_data in the second ClientHello)',
+	session: {}, earlyData: EARLY, args: ['--json'], input: 'hello\n', afterOutput: EARLY.length + 6,
+	server: { psk: { earlyData: 'accept' }, group: GROUP.secp384r1 }, expect: ok,
+	check: (res, srv) => {
+		resumedOk({ early_data: 'rejected', hrr: true })(res, srv);
+		assert.equal(srv.notes.ch2EarlyData, false);
+		assert.ok(res.stderr.includes('* early data rejected'));
+		assert.equal(res.stdout, EARLY + 'hello\n');
+	},
+});
+add({
+	name: '0rtt: server "accepts" 0-RTT after a HelloRetryRequest (early_data in EE, not in ClientHello2)',
+	session: {}, earlyData: EARLY, server: { psk: { earlyData: 'force' }, group: GROUP.secp384r1 },
+	expect: fail('unsupported_extension', 'unexpected early_data'),
+});
+add({
+	name: '0rtt: ticket without early_data extension -> 0-RTT not sent, request sent after the handshake',
+	session: { ticket: { maxEarly: 0 } }, earlyData: EARLY, args: ['--json'], input: 'hello\n', afterOutput: EARLY.length + 6,
+	server: { psk: { earlyData: 'accept' } }, expect: ok,
+	check: (res, srv) => {
+		resumedOk({ early_data: 'not_sent' })(res, srv);
+		assert.equal(srv.notes.earlyOffered, undefined);
+		assert.ok(res.stderr.includes('* early data not sent: sending it after the handshake'), res.stderr);
+	},
+});
+add({
+	name: '0rtt: max_early_data smaller than the request: the rest follows after the handshake',
+	session: { ticket: { maxEarly: 10 } }, earlyData: EARLY, args: ['--json'], input: 'hello\n', afterOutput: EARLY.length + 6,
+	server: { psk: { earlyData: 'accept' } }, expect: ok,
+	check: (res, srv) => {
+		resumedOk({ early_data: 'accepted' })(res, srv);
+		assert.ok(srv.notes.earlyData.length <= 10, `${srv.notes.earlyData.length} early bytes over max_early_data 10`);
+		assert.equal(res.stdout, EARLY + 'hello\n');
+	},
+});
+add({
+	name: '0rtt: server accepts 0-RTT under another suite of the same hash',
+	session: { args: ['--ciphers', 'TLS_AES_128_GCM_SHA256'] }, earlyData: EARLY,
+	server: { psk: { earlyData: 'accept' }, suite: 0x1303 },
+	expect: fail('handshake_failure', 'server accepted 0-RTT with the wrong cipher suite'),
+});
+add({
+	name: '0rtt: server accepts 0-RTT with another ALPN than the ticket\'s',
+	session: { args: ['--alpn', 'h2'] }, earlyData: EARLY, args: ['--alpn', 'h2,http/1.1'],
+	server: { psk: { earlyData: 'accept' }, alpn: 'http/1.1' },
+	expect: fail('handshake_failure', 'server accepted 0-RTT with the wrong ALPN'),
+});
+add({
+	name: '0rtt ok: ALPN matches the ticket', session: { args: ['--alpn', 'h2'] }, earlyData: EARLY,
+	args: ['--alpn', 'h2,http/1.1', '--json'], input: 'hello\n', afterOutput: EARLY.length + 6,
+	server: { psk: { earlyData: 'accept' } }, expect: ok,
+	check: (res, srv) => { resumedOk({ early_data: 'accepted', alpn: 'h2' })(res, srv); assert.equal(srv.notes.earlyData, EARLY); },
+});
+add({
+	name: '0rtt: ticket ALPN differs from our first protocol -> 0-RTT not offered',
+	session: { args: ['--alpn', 'h2'] }, earlyData: EARLY, args: ['--alpn', 'http/1.1,h2', '--json'],
+	input: 'hello\n', afterOutput: EARLY.length + 6, server: { psk: { earlyData: 'accept' } }, expect: ok,
+	check: (res, srv) => { assert.equal(srv.notes.earlyOffered, undefined); assert.equal(res.json.early_data, 'not_sent'); },
+});
+
+// --- client certificates -----------------------------------------------
+add({
+	name: 'cr ok: ECDSA P-256 client certificate, CertificateVerify checked', args: clientCert('p256'),
+	server: { certRequest: { context: Buffer.from('ctx') } }, expect: ok,
+	check: (res, srv) => {
+		assert.equal(srv.notes.clientCvScheme, 0x0403);
+		assert.equal(srv.notes.clientCvOk, true);
+		const cm = Buffer.from(srv.notes.clientCertificate, 'hex');
+		assert.equal(cm.subarray(4, 8).toString('latin1'), '\x03ctx', 'certificate_request_context echoed');
+	},
+});
+add({
+	name: 'cr ok: RSA client key signs with RSA-PSS (rsa_pkcs1_sha256 listed first)', args: clientCert('rsa2048'),
+	server: crWith(0x0401, 0x0804), expect: ok,
+	check: (res, srv) => { assert.equal(srv.notes.clientCvScheme, 0x0804); assert.equal(srv.notes.clientCvOk, true); },
+});
+add({
+	name: 'cr ok: ECDSA P-384 client certificate (ecdsa_secp384r1_sha384)', args: clientCert('p384'),
+	server: crWith(0x0403, 0x0503), expect: ok,
+	check: (res, srv) => { assert.equal(srv.notes.clientCvScheme, 0x0503); assert.equal(srv.notes.clientCvOk, true); },
+});
+add({
+	name: 'cr: P-256 client key, server accepts only rsa_pss_rsae_sha256', args: clientCert('p256'),
+	server: crWith(0x0804), expect: fail('handshake_failure', 'not usable with the server\'s signature_algorithms'),
+});
+add({
+	name: 'cr: P-384 client key, server accepts only ecdsa_secp256r1_sha256', args: clientCert('p384'),
+	server: crWith(0x0403), expect: fail('handshake_failure', 'not usable with the server\'s signature_algorithms'),
+});
+add({
+	name: 'cr: RSA client key, server accepts only rsa_pkcs1_sha256 (not for CertificateVerify)', args: clientCert('rsa2048'),
+	server: crWith(0x0401), expect: fail('handshake_failure', 'not usable with the server\'s signature_algorithms'),
+});
+
+// --- record_size_limit (RFC 8449) -------------------------------------
+const rsl = (v) => ee((e, hs) => { hs.notes.clientRsl = hs.ch.exts.get(RSL)?.toString('hex'); return [...e, [RSL, v]]; });
+add({ name: 'rsl: record_size_limit 63', server: rsl(u16(63)), expect: fail('illegal_parameter', 'record_size_limit below 64') });
+add({ name: 'rsl: record_size_limit 0', server: rsl(u16(0)), expect: fail('illegal_parameter', 'record_size_limit') });
+add({ name: 'rsl: record_size_limit of one byte', server: rsl(u8(1)), expect: fail('decode_error', 'malformed EncryptedExtensions') });
+const rslCheck = (limit, n) => (res, srv) => {
+	assert.equal(srv.notes.clientRsl, '4001', 'we advertise 16385');
+	const prot = srv.records.filter((r) => r.prot !== 'plain');
+	for (const r of prot) {
+		assert.ok(r.raw.body.length - 16 <= limit,
+			`client record (${r.prot}, type ${r.ctype}, first byte ${r.content[0]}) with ${r.raw.body.length - 16} bytes of inner plaintext`);
+	}
+	assert.equal(res.stdout, 'x'.repeat(n) + '\n');
+};
+add({
+	name: 'rsl ok: limit 256 -> every client record after it carries <= 255 bytes + type (data)',
+	input: 'x'.repeat(3000) + '\n', server: rsl(u16(256)), expect: ok, check: rslCheck(256, 3000),
+});
+add({
+	name: 'rsl ok: limit 256 applies to the client Certificate too (RFC 8449 4: every protected record)',
+	todo: 'client bug: handshake messages are queued with WT_MAX_PLAINTEXT (hs13.c write_handshake), not the peer record_size_limit: a 1078-byte client Certificate record after a 256 limit',
+	args: (p) => clientCert('rsa2048')(p), input: 'x'.repeat(3000) + '\n',
+	server: { ...rsl(u16(256)), certRequest: {} }, expect: ok,
+	check: (res, srv) => {
+		assert.equal(srv.notes.clientRsl, '4001', 'we advertise 16385');
+		assert.equal(srv.notes.clientCvOk, true);
+		const prot = srv.records.filter((r) => r.prot !== 'plain');
+		assert.ok(prot.length > 10, 'the certificate and the data were split');
+		for (const r of prot) assert.ok(r.raw.body.length - 16 <= 256, `client record (${r.prot}, type ${r.ctype}, first byte ${r.content[0]}) with ${r.raw.body.length - 16} bytes of inner plaintext`);
+		assert.equal(res.stdout, 'x'.repeat(3000) + '\n');
+	},
+});
+add({
+	name: 'rsl ok: limit 64 (the minimum)', input: 'y'.repeat(500) + '\n', server: rsl(u16(64)), expect: ok,
+	check: (res, srv) => {
+		for (const r of srv.records.filter((x) => x.prot !== 'plain')) assert.ok(r.raw.body.length - 16 <= 64);
+		assert.equal(res.stdout, 'y'.repeat(500) + '\n');
+	},
+});
+add({
+	name: 'rsl ok: limit above 2^14+1 (larger limits are allowed, we still send at most 2^14)', input: 'z'.repeat(20000) + '\n',
+	server: rsl(u16(0xffff)), expect: ok,
+	check: (res, srv) => { for (const r of srv.records.filter((x) => x.prot !== 'plain')) assert.ok(r.raw.body.length - 16 <= 16385); },
+});
+
+// --- NewSessionTicket -> session blob ------------------------------------
+add({
+	name: 'nst: lifetime 0 is not stored (no --sess-out file)', sessOut: true,
+	server: after(async (conn, hs) => { hs.sendTicket({ lifetime: 0 }); await echo(conn, hs); }), expect: ok,
+	check: (res, srv, ctx) => { assert.equal(existsSync(ctx.sessOut), false, 'session file written for a lifetime-0 ticket'); },
+});
+add({
+	name: 'nst ok: blob carries the ticket, PSK (HKDF-Expand-Label resumption), lifetime, max_early_data, chain',
+	sessOut: true, args: ['--alpn', 'h2'],
+	server: after(async (conn, hs) => { srvTicket.t = hs.sendTicket({ lifetime: 604800, maxEarly: 777, ticket: Buffer.from('the-ticket-1') }); await echo(conn, hs); }),
+	expect: ok,
+	check: (res, srv, ctx) => {
+		const b = parseSessionBlob(readFileSync(ctx.sessOut));
+		assert.equal(b.ticket.toString(), 'the-ticket-1');
+		assert.equal(b.lifetime, 604800);
+		assert.equal(b.maxEarly, 777);
+		assert.equal(b.suite, 0x1301);
+		assert.equal(b.alpn, 'h2');
+		assert.equal(b.serverName, 'localhost');
+		assert.equal(b.verified, 1);
+		assert.equal(b.certs.length, 2);
+		assert.ok(Math.abs(b.createdMs - Date.now()) < 60000);
+		assert.ok(b.psk.equals(TICKETS.get(Buffer.from('the-ticket-1').toString('hex')).psk), 'resumption PSK');
+	},
+});
+const srvTicket = {};
+add({
+	name: 'nst ok: two tickets -> the file holds the latest', sessOut: true,
+	server: after(async (conn, hs) => { hs.sendTicket({ ticket: Buffer.from('first') }); hs.sendTicket({ ticket: Buffer.from('second') }); await echo(conn, hs); }),
+	expect: ok,
+	check: (res, srv, ctx) => { assert.equal(parseSessionBlob(readFileSync(ctx.sessOut)).ticket.toString(), 'second'); },
+});
+add({
+	name: 'nst ok: ticket after a resumption is stored and resumes again', session: {}, sessOut: true, args: ['--json'],
+	server: { psk: {}, afterHandshake: async (conn, hs) => { hs.sendTicket({ ticket: Buffer.from('after-resume') }); await echo(conn, hs); } },
+	expect: ok,
+	check: (res, srv, ctx) => {
+		resumedOk()(res, srv);
+		const b = parseSessionBlob(readFileSync(ctx.sessOut));
+		assert.equal(b.ticket.toString(), 'after-resume');
+		assert.equal(b.certs.length, 2, 'the original chain is carried into the new session');
+		assert.ok(b.psk.equals(TICKETS.get(Buffer.from('after-resume').toString('hex')).psk));
+	},
+});

@@ -16,6 +16,14 @@
 //   r.error   -> exception thrown by the server script (null if none)
 //   r.notes   -> facts the script recorded (clientFinishedOk, echoed, ...)
 //   r.undecryptable -> client records no key could open (should be 0)
+//
+// Resumption (RFC 8446 2.2, 4.2.11, 4.6.1): hs.sendTicket() issues a
+// NewSessionTicket whose PSK is remembered in TICKETS (this process, any
+// later connection); with S.psk a later handshake looks the offered
+// identity up, verifies the binder (also after a HelloRetryRequest),
+// selects it and skips the certificate messages; with S.psk.earlyData
+// 'accept' it takes 0-RTT data under the client early traffic key and
+// expects EndOfEarlyData. See runHandshake() for the hooks.
 import crypto from 'node:crypto';
 import net from 'node:net';
 import { readFileSync } from 'node:fs';
@@ -446,6 +454,56 @@ function pickScheme(cert) {
 	return c === 'secp384r1' ? 0x0503 : 0x0403;
 }
 
+/* ------------------------------------------------------------------ */
+/* Pre-shared keys                                                      */
+/* ------------------------------------------------------------------ */
+
+/** Tickets issued by hs.sendTicket(): hex(ticket) -> {psk, suiteId, alpn,
+ * maxEarly, ageAdd, lifetime, issuedMs}. */
+export const TICKETS = new Map();
+
+/** The ClientHello's pre_shared_key (RFC 8446 4.2.11): {ids: [{identity,
+ * age}], binders: [Buffer], truncated (the ClientHello up to the binders
+ * list), last (was it the last extension)}, or null. */
+export function parsePreSharedKey(ch) {
+	const d = ch.exts.get(EXT.PRE_SHARED_KEY);
+	if (!d) return null;
+	const idsLen = d.readUInt16BE(0);
+	const ids = [];
+	let o = 2;
+	while (o < 2 + idsLen) {
+		const l = d.readUInt16BE(o);
+		ids.push({ identity: Buffer.from(d.subarray(o + 2, o + 2 + l)), age: d.readUInt32BE(o + 2 + l) });
+		o += 2 + l + 4;
+	}
+	const bl = d.readUInt16BE(o);
+	const binders = [];
+	for (let i = o + 2; i < o + 2 + bl;) {
+		binders.push(Buffer.from(d.subarray(i + 1, i + 1 + d[i])));
+		i += 1 + d[i];
+	}
+	if (o + 2 + bl !== d.length) throw new Error('pre_shared_key: trailing bytes');
+	return {
+		ids, binders, truncated: ch.raw.subarray(0, ch.raw.length - (2 + bl)),
+		last: [...ch.exts.keys()].pop() === EXT.PRE_SHARED_KEY,
+	};
+}
+
+const earlySecret = (s, psk) => hkdfExtract(s.hash, Buffer.alloc(s.hashLen), psk);
+
+/** The binder for a PSK over transcript bytes ending with a truncated
+ * ClientHello (RFC 8446 4.2.11.2, resumption binder key). */
+export function binderFor(s, psk, transcript) {
+	const bk = deriveSecret(s, earlySecret(s, psk), 'res binder', digest(s.hash, Buffer.alloc(0)));
+	const fk = expandLabel(s.hash, bk, 'finished', Buffer.alloc(0), s.hashLen);
+	return hmac(s.hash, fk, digest(s.hash, transcript));
+}
+
+/** client_early_traffic_secret for a PSK and ClientHello (RFC 8446 7.1). */
+export function clientEarlySecret(s, psk, chMsg) {
+	return deriveSecret(s, earlySecret(s, psk), 'c e traffic', digest(s.hash, chMsg));
+}
+
 /** The server's handshake state, shared with hooks. */
 export class Handshake {
 	constructor(conn, S) {
@@ -465,7 +523,7 @@ export class Handshake {
 
 	deriveHandshake(shared) {
 		const s = this.suite, z = Buffer.alloc(s.hashLen);
-		const early = hkdfExtract(s.hash, Buffer.alloc(1, 0), z);
+		const early = hkdfExtract(s.hash, Buffer.alloc(1, 0), this.psk || z);
 		const derived = deriveSecret(s, early, 'derived', digest(s.hash, Buffer.alloc(0)));
 		this.hsSecret = hkdfExtract(s.hash, derived, shared);
 		const th = this.th();
@@ -477,6 +535,7 @@ export class Handshake {
 		const s = this.suite;
 		const derived = deriveSecret(s, this.hsSecret, 'derived', digest(s.hash, Buffer.alloc(0)));
 		const master = hkdfExtract(s.hash, derived, Buffer.alloc(s.hashLen));
+		this.master = master;
 		const th = this.th();
 		this.cAp = deriveSecret(s, master, 'c ap traffic', th);
 		this.sAp = deriveSecret(s, master, 's ap traffic', th);
@@ -494,6 +553,31 @@ export class Handshake {
 		this.sentApp = true;
 		this.sApCur = this.sAp;
 		this.conn.setWriteKeys(this.suite, this.sAp);
+	}
+
+	/**
+	 * Issues a NewSessionTicket (after the client Finished: the resumption
+	 * secret covers it) and remembers its PSK in TICKETS. o: lifetime,
+	 * ageAdd, nonce, ticket (Buffers/numbers), maxEarly (adds the early_data
+	 * extension), exts (replaces the extensions), frag (record size).
+	 * Returns the TICKETS entry.
+	 */
+	sendTicket(o = {}) {
+		const s = this.suite;
+		const nonce = o.nonce ?? crypto.randomBytes(8);
+		const ticket = o.ticket ?? crypto.randomBytes(32);
+		const lifetime = o.lifetime ?? 3600;
+		const ageAdd = o.ageAdd ?? crypto.randomBytes(4).readUInt32BE(0);
+		const maxEarly = o.maxEarly ?? 0;
+		const rms = deriveSecret(s, this.master, 'res master', this.th());
+		const psk = expandLabel(s.hash, rms, 'resumption', nonce, s.hashLen);
+		const entry = { psk, suiteId: this.suiteId, alpn: this.alpn ?? null, maxEarly, ageAdd, lifetime, issuedMs: Date.now() };
+		TICKETS.set(ticket.toString('hex'), entry);
+		const exts = o.exts ?? (maxEarly ? [[EXT.EARLY_DATA, u32(maxEarly)]] : []);
+		const msg = hsMsg(HS.NEW_SESSION_TICKET, cat(u32(lifetime), u32(ageAdd), vec8(nonce), vec16(ticket), encodeExts(exts)));
+		this.conn.sendHandshake(msg, { frag: o.frag });
+		this.notes.ticketsSent = (this.notes.ticketsSent || 0) + 1;
+		return entry;
 	}
 
 	/** Sends a KeyUpdate and moves our write keys forward. */
@@ -549,6 +633,26 @@ export async function echo(conn, hs) {
  *                      Finished; return 'stop' to end there
  *   S.afterHandshake(conn, hs)  default: echo()
  *   S.script(conn, hs)  replaces everything
+ *   S.psk              resumption: look up the offered ticket in TICKETS and,
+ *                      when found, verify the binder of the ClientHello we
+ *                      answer (a bad one: decrypt_error alert and the script
+ *                      fails) and select it: {
+ *                        accept: false (decline: full handshake),
+ *                        selected: n (selected_identity to send, default 0),
+ *                        force: true (send pre_shared_key even without a
+ *                               known ticket; PSK = zeros),
+ *                        checkBinder: false (skip the binder check),
+ *                        sendCert: true (Certificate + CertificateVerify
+ *                               anyway), earlyData: 'accept' (0-RTT
+ *                               accepted if offered) | 'force' (early_data
+ *                               in EE even if not offered),
+ *                        echoEarly: false (don't send the early data back
+ *                               first after the handshake) }
+ *                      notes: pskOffered, ticketKnown, binderOk (the
+ *                      answered ClientHello), binder1Ok, binder2Ok,
+ *                      pskAccepted, earlyOffered, earlyAccepted, earlyData
+ *                      (latin1), earlyRecords, endOfEarlyData (its prot),
+ *                      ticketAgeMs, pskLast
  */
 export async function runHandshake(conn, S = {}) {
 	const hs = new Handshake(conn, S);
@@ -558,7 +662,26 @@ export async function runHandshake(conn, S = {}) {
 	if (!chMsg) throw new Error('no ClientHello');
 	let ch = parseClientHello(chMsg);
 	hs.ch = ch;
-	const suiteId = S.suite ?? ch.suites.find((x) => SUITES[x]);
+	if (S.psk) {
+		const offer = parsePreSharedKey(ch);
+		hs.pskOffer = offer;
+		hs.notes.pskOffered = !!offer;
+		const t = offer && TICKETS.get(offer.ids[0].identity.toString('hex'));
+		hs.ticket = t || null;
+		hs.notes.ticketKnown = !!t;
+		if (t) {
+			const ts = SUITES[t.suiteId];
+			hs.notes.pskLast = offer.last;
+			hs.notes.ticketAgeMs = ((offer.ids[0].age - t.ageAdd) >>> 0);
+			hs.notes.binder1Ok = binderFor(ts, t.psk, offer.truncated).equals(offer.binders[0]);
+			if (ch.exts.has(EXT.EARLY_DATA)) {
+				hs.notes.earlyOffered = true;
+				conn.addReadKeys('early', ts, clientEarlySecret(ts, t.psk, chMsg));
+			}
+		}
+	}
+	const pskSuite = hs.ticket && S.psk.accept !== false && ch.suites.includes(hs.ticket.suiteId) ? hs.ticket.suiteId : undefined;
+	const suiteId = S.suite ?? pskSuite ?? ch.suites.find((x) => SUITES[x]);
 	hs.suite = SUITES[suiteId] || SUITES[0x1301];
 	hs.suiteId = suiteId;
 	hs.add(chMsg);
@@ -583,10 +706,19 @@ export async function runHandshake(conn, S = {}) {
 		if (S.ccs !== false && ch.sessionId.length) conn.sendPlain(CT.CCS, u8(1));
 		hs.notes.hrrSent = true;
 		if (H.after && (await H.after(conn, hs)) === 'stop') return;
-		chMsg = await conn.nextHandshake();
+		chMsg = await nextClientHandshake(conn, hs);   // skips rejected 0-RTT records
 		if (!chMsg) throw new Error('no second ClientHello');
 		ch = parseClientHello(chMsg);
 		hs.ch2 = ch;
+		if (S.psk) {
+			const offer2 = parsePreSharedKey(ch);
+			hs.pskOffer2 = offer2;
+			hs.notes.psk2Offered = !!offer2;
+			if (offer2 && hs.ticket) {
+				hs.notes.binder2Ok = binderFor(hs.suite, hs.ticket.psk, cat(...hs.transcript, offer2.truncated)).equals(offer2.binders[0]);
+				hs.notes.ch2EarlyData = ch.exts.has(EXT.EARLY_DATA);
+			}
+		}
 		hs.add(chMsg);
 		hs.notes.ch2Cookie = ch.cookie ? ch.cookie.toString('hex') : null;
 		hs.notes.ch2Groups = ch.shares.map((x) => x.group);
@@ -601,13 +733,31 @@ export async function runHandshake(conn, S = {}) {
 		exts: [[EXT.SUPPORTED_VERSIONS, u16(0x0304)], [EXT.KEY_SHARE, cat(u16(share.group), vec16(share.pub))]],
 		trailing: Buffer.alloc(0),
 	};
+	if (S.psk) {
+		const offer = hs.ch2 ? hs.pskOffer2 : hs.pskOffer;
+		if (offer && hs.ticket && S.psk.accept !== false) {
+			const ok = hs.ch2 ? hs.notes.binder2Ok : hs.notes.binder1Ok;
+			hs.notes.binderOk = ok;
+			if (!ok && S.psk.checkBinder !== false) {
+				conn.sendAlert(2, 51);   // decrypt_error (RFC 8446 4.2.11)
+				throw new Error('client PSK binder does not verify');
+			}
+			hs.psk = hs.ticket.psk;
+		} else if (S.psk.force) {
+			hs.psk = Buffer.alloc(hs.suite.hashLen);
+		}
+		if (hs.psk) {
+			hs.notes.pskAccepted = true;
+			sh.exts.push([EXT.PRE_SHARED_KEY, u16(S.psk.selected ?? 0)]);
+		}
+	}
 	if (S.serverHello) S.serverHello(sh, hs);
 	let shBuf = hsMsg(HS.SERVER_HELLO, cat(u16(sh.vers), sh.random, vec8(sh.sessionId), u16(sh.suite),
 		u8(sh.compression), sh.exts === null ? Buffer.alloc(0) : encodeExts(sh.exts), sh.trailing));
 	if (S.shBytes) shBuf = S.shBytes(shBuf, hs);
 	hs.shBuf = shBuf;
 	hs.add(shBuf);
-	if (SUITES[sh.suite]) hs.suite = SUITES[sh.suite];
+	if (SUITES[sh.suite]) { hs.suite = SUITES[sh.suite]; hs.suiteId = sh.suite; }
 	if (S.sendServerHello) await S.sendServerHello(conn, shBuf, hs);
 	else conn.sendPlain(CT.HANDSHAKE, shBuf);
 	if (S.ccs !== false && ch.sessionId.length && !hs.notes.hrrSent) conn.sendPlain(CT.CCS, u8(1));
@@ -619,7 +769,15 @@ export async function runHandshake(conn, S = {}) {
 	// The server flight, message by message, each over the transcript so far.
 	const list = [];
 	let ee = [];
-	if (ch.alpn.length && S.alpn !== false) ee.push([EXT.ALPN, vec16(vec8(Buffer.from(S.alpn || ch.alpn[0])))]);
+	if (ch.alpn.length && S.alpn !== false) {
+		hs.alpn = S.alpn || ch.alpn[0];
+		ee.push([EXT.ALPN, vec16(vec8(Buffer.from(hs.alpn)))]);
+	}
+	if (S.psk && ((S.psk.earlyData === 'accept' && hs.notes.earlyOffered && !hs.ch2 && hs.notes.pskAccepted) || S.psk.earlyData === 'force')) {
+		hs.earlyAccepted = true;
+		hs.notes.earlyAccepted = true;
+		ee.push([EXT.EARLY_DATA, Buffer.alloc(0)]);
+	}
 	if (S.ee) ee = S.ee(ee, hs);
 	let eeBody = encodeExts(ee);
 	if (S.eeBody) eeBody = S.eeBody(eeBody, hs);
@@ -633,25 +791,27 @@ export async function runHandshake(conn, S = {}) {
 		list.push({ name: 'cr', buf: crMsg });
 		hs.add(crMsg);
 	}
-	const cert = CERTS[S.cert || 'p256'];
-	let ders = cert.chain;
-	if (S.certEntries) ders = S.certEntries(ders, hs);
-	let certBody = cat(vec8(Buffer.alloc(0)), vec24(cat(...ders.map((d) => cat(vec24(d), u16(0))))));
-	if (S.certBody) certBody = S.certBody(certBody, hs);
-	const certMsg = hsMsg(HS.CERTIFICATE, certBody);
-	list.push({ name: 'cert', buf: certMsg });
-	hs.add(certMsg);
-	const scheme = S.cvScheme ?? pickScheme(cert);
-	let th = hs.th();
-	if (S.cvTranscript) th = S.cvTranscript(th, hs);
-	const content = cat(Buffer.alloc(64, 0x20), Buffer.from(S.cvContext ?? 'TLS 1.3, server CertificateVerify'), u8(0), th);
-	let sig = signScheme(scheme, cert.key, content);
-	if (S.cvSig) sig = S.cvSig(sig, hs);
-	let cvBody = cat(u16(scheme), vec16(sig));
-	if (S.cvBody) cvBody = S.cvBody(cvBody, hs);
-	const cvMsg = hsMsg(HS.CERTIFICATE_VERIFY, cvBody);
-	list.push({ name: 'cv', buf: cvMsg });
-	hs.add(cvMsg);
+	if (!hs.psk || S.psk.sendCert) {
+		const cert = CERTS[S.cert || 'p256'];
+		let ders = cert.chain;
+		if (S.certEntries) ders = S.certEntries(ders, hs);
+		let certBody = cat(vec8(Buffer.alloc(0)), vec24(cat(...ders.map((d) => cat(vec24(d), u16(0))))));
+		if (S.certBody) certBody = S.certBody(certBody, hs);
+		const certMsg = hsMsg(HS.CERTIFICATE, certBody);
+		list.push({ name: 'cert', buf: certMsg });
+		hs.add(certMsg);
+		const scheme = S.cvScheme ?? pickScheme(cert);
+		let th = hs.th();
+		if (S.cvTranscript) th = S.cvTranscript(th, hs);
+		const content = cat(Buffer.alloc(64, 0x20), Buffer.from(S.cvContext ?? 'TLS 1.3, server CertificateVerify'), u8(0), th);
+		let sig = signScheme(scheme, cert.key, content);
+		if (S.cvSig) sig = S.cvSig(sig, hs);
+		let cvBody = cat(u16(scheme), vec16(sig));
+		if (S.cvBody) cvBody = S.cvBody(cvBody, hs);
+		const cvMsg = hsMsg(HS.CERTIFICATE_VERIFY, cvBody);
+		list.push({ name: 'cv', buf: cvMsg });
+		hs.add(cvMsg);
+	}
 	let vd = hs.finishedFor(hs.sHs);
 	if (S.finished) vd = S.finished(vd, hs);
 	const finMsg = hsMsg(HS.FINISHED, vd);
@@ -665,22 +825,89 @@ export async function runHandshake(conn, S = {}) {
 	hs.toApp();
 	if (S.afterFlight && (await S.afterFlight(conn, hs)) === 'stop') return;
 
-	// The client's flight: [Certificate], Finished under its handshake keys.
-	let m = await conn.nextHandshake();
+	// The client's flight: [EndOfEarlyData under the early key],
+	// [Certificate, [CertificateVerify]], Finished under its handshake keys.
+	let m = await nextClientHandshake(conn, hs);
 	if (!m) return;
+	if (m[0] === HS.END_OF_EARLY_DATA) {
+		hs.notes.endOfEarlyData = hs.lastProt;
+		if (!hs.earlyAccepted) throw new Error('EndOfEarlyData but 0-RTT was not accepted');
+		if (hs.lastProt !== 'early') throw new Error(`EndOfEarlyData under ${hs.lastProt}, not the early key`);
+		if (m.length !== 4) throw new Error('EndOfEarlyData with a body');
+		hs.add(m);
+		m = await nextClientHandshake(conn, hs);
+		if (!m) return;
+	} else if (hs.earlyAccepted) {
+		throw new Error(`accepted 0-RTT but the client sent ${m[0]} instead of EndOfEarlyData`);
+	}
 	if (S.certRequest) {
 		if (m[0] !== HS.CERTIFICATE) throw new Error(`expected client Certificate, got ${m[0]}`);
 		hs.notes.clientCertificate = m.toString('hex');
 		hs.add(m);
-		m = await conn.nextHandshake();
+		m = await nextClientHandshake(conn, hs);
 		if (!m) return;
+		if (m[0] === HS.CERTIFICATE_VERIFY) {
+			hs.notes.clientCertificateVerify = m.toString('hex');
+			hs.notes.clientCvScheme = m.readUInt16BE(4);
+			hs.notes.clientCvOk = verifyClientCv(hs, m);
+			if (!hs.notes.clientCvOk) throw new Error('client CertificateVerify does not verify');
+			hs.add(m);
+			m = await nextClientHandshake(conn, hs);
+			if (!m) return;
+		}
 	}
 	if (m[0] !== HS.FINISHED) throw new Error(`expected client Finished, got ${m[0]}`);
 	const want = hsMsg(HS.FINISHED, hs.finishedFor(hs.cHs));
 	hs.notes.clientFinishedOk = want.equals(m);
 	if (!hs.notes.clientFinishedOk) throw new Error('client Finished does not verify');
+	hs.add(m);
+	if (hs.earlyAccepted && hs.earlyBytes?.length && S.psk.echoEarly !== false) {
+		conn.send(CT.APP, hs.earlyBytes);
+		conn.notes.echoed = (conn.notes.echoed || 0) + hs.earlyBytes.length;
+	}
 	if (S.afterHandshake) await S.afterHandshake(conn, hs);
 	else await echo(conn, hs);
+}
+
+/** Checks the client's CertificateVerify (RFC 8446 4.4.3) against the leaf
+ * of the Certificate it sent (hs.transcript ends with that Certificate). */
+function verifyClientCv(hs, m) {
+	const cm = Buffer.from(hs.notes.clientCertificate, 'hex');
+	const ctxLen = cm[4];
+	const leafLen = cm.readUIntBE(4 + 1 + ctxLen + 3, 3);
+	const leaf = cm.subarray(4 + 1 + ctxLen + 6, 4 + 1 + ctxLen + 6 + leafLen);
+	const key = new crypto.X509Certificate(leaf).publicKey;
+	const scheme = m.readUInt16BE(4);
+	const sig = m.subarray(8, 8 + m.readUInt16BE(6));
+	const content = cat(Buffer.alloc(64, 0x20), Buffer.from('TLS 1.3, client CertificateVerify'), u8(0), hs.th());
+	const hash = { 0x0403: 'sha256', 0x0503: 'sha384', 0x0804: 'sha256', 0x0805: 'sha384', 0x0806: 'sha512' }[scheme];
+	if (!hash) return false;
+	if (scheme >= 0x0804) {
+		return crypto.verify(hash, content, { key, padding: crypto.constants.RSA_PKCS1_PSS_PADDING,
+			saltLength: { sha256: 32, sha384: 48, sha512: 64 }[hash] }, sig);
+	}
+	return crypto.verify(hash, content, key, sig);
+}
+
+/** Next client handshake message during the handshake: like
+ * conn.nextHandshake(), but 0-RTT application data (under the 'early' key,
+ * before EndOfEarlyData) is collected in hs.earlyBytes / notes.earlyData. */
+async function nextClientHandshake(conn, hs) {
+	for (;;) {
+		if (conn.hsq.length) return conn.hsq.shift();
+		const r = await conn.nextRecord();
+		if (!r) return null;
+		if (r.ctype === CT.ALERT) throw new ClientAlert(r.content[0], r.content[1]);
+		if (r.ctype === CT.HANDSHAKE) { hs.lastProt = r.prot; continue; }
+		if (r.ctype === CT.CCS) continue;
+		if (r.ctype === CT.APP && r.prot === 'early' && !hs.notes.endOfEarlyData) {
+			hs.earlyBytes = cat(hs.earlyBytes || Buffer.alloc(0), r.content);
+			hs.notes.earlyData = hs.earlyBytes.toString('latin1');
+			hs.notes.earlyRecords = (hs.notes.earlyRecords || 0) + 1;
+			continue;
+		}
+		throw new Error(`unexpected client record type ${r.ctype} (${r.prot}) during the handshake`);
+	}
 }
 
 /**
@@ -720,4 +947,44 @@ export async function startServer(S = {}, o = {}) {
 		result,
 		close() { server.close(); if (conn) conn.destroy(); },
 	};
+}
+
+/* ------------------------------------------------------------------ */
+/* The client's session blob (src/session.c, opaque to callers; the tests
+ * read and rewrite it to age or corrupt a ticket):
+ *   "WTS" 0x01 | suite u16 | created_ms u64 | lifetime u32 | age_add u32
+ *   | max_early_data u32 | verified u8 | alpn<u8> | server_name<u8>
+ *   | psk<u8> | ticket<u16> | certs: count u8, each <u24> DER           */
+/* ------------------------------------------------------------------ */
+
+export function parseSessionBlob(buf) {
+	if (buf.length < 27 || buf.subarray(0, 4).toString('latin1') !== 'WTS\x01') throw new Error('not a session blob');
+	const b = { suite: buf.readUInt16BE(4), createdMs: Number(buf.readBigUInt64BE(6)), lifetime: buf.readUInt32BE(14),
+		ageAdd: buf.readUInt32BE(18), maxEarly: buf.readUInt32BE(22), verified: buf[26] };
+	let o = 27;
+	const v8 = () => { const x = buf.subarray(o + 1, o + 1 + buf[o]); o += 1 + buf[o]; return Buffer.from(x); };
+	b.alpn = v8().toString('latin1');
+	b.serverName = v8().toString('latin1');
+	b.pskOffset = o + 1;
+	b.psk = v8();
+	const tl = buf.readUInt16BE(o);
+	b.ticket = Buffer.from(buf.subarray(o + 2, o + 2 + tl));
+	o += 2 + tl;
+	const n = buf[o++];
+	b.certs = [];
+	for (let i = 0; i < n; i++) {
+		const l = buf.readUIntBE(o, 3);
+		b.certs.push(Buffer.from(buf.subarray(o + 3, o + 3 + l)));
+		o += 3 + l;
+	}
+	if (o !== buf.length) throw new Error('session blob: trailing bytes');
+	return b;
+}
+
+/** A copy of the blob with created_ms (and optionally lifetime) replaced. */
+export function rewriteSessionBlob(buf, { createdMs, lifetime } = {}) {
+	const c = Buffer.from(buf);
+	if (createdMs !== undefined) c.writeBigUInt64BE(BigInt(createdMs), 6);
+	if (lifetime !== undefined) c.writeUInt32BE(lifetime, 14);
+	return c;
 }
