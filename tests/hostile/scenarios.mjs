@@ -741,6 +741,9 @@ const flipPsk = (blob) => { const b = parseSessionBlob(blob); const c = Buffer.f
 const clientCert = (name) => (p) => ['--cert', p.client[name].chain, '--key', p.client[name].key];
 const crWith = (...schemes) => ({ certRequest: { exts: [[EXT.SIGNATURE_ALGS, vec16(cat(...schemes.map(u16)))]] } });
 const EARLY = 'GET /early HTTP/1.1\r\nHost: localhost\r\n\r\n';
+const DUP_TODO = 'CLI bug: --early-data with a ticket that does not allow 0-RTT (not_sent) sends the request twice ' +
+	'(tools/cli/common.c wt_cli_run: the 0-RTT feeding block runs while !hs_reported, also in the iteration where ' +
+	'the handshake has just completed; then the "not sent" branch resends the file)';
 
 // --- resumption: positive controls (the server checks our binder) -----
 add({
@@ -899,10 +902,12 @@ add({
 	name: '0rtt: ticket without early_data extension -> 0-RTT not sent, request sent after the handshake',
 	session: { ticket: { maxEarly: 0 } }, earlyData: EARLY, args: ['--json'], input: 'hello\n', afterOutput: EARLY.length + 6,
 	server: { psk: { earlyData: 'accept' } }, expect: ok,
+	todo: DUP_TODO,
 	check: (res, srv) => {
 		resumedOk({ early_data: 'not_sent' })(res, srv);
 		assert.equal(srv.notes.earlyOffered, undefined);
 		assert.ok(res.stderr.includes('* early data not sent: sending it after the handshake'), res.stderr);
+		assert.equal(res.stdout, EARLY + 'hello\n', 'the request is sent (and echoed) once');
 	},
 });
 add({
@@ -937,7 +942,12 @@ add({
 	name: '0rtt: ticket ALPN differs from our first protocol -> 0-RTT not offered',
 	session: { args: ['--alpn', 'h2'] }, earlyData: EARLY, args: ['--alpn', 'http/1.1,h2', '--json'],
 	input: 'hello\n', afterOutput: EARLY.length + 6, server: { psk: { earlyData: 'accept' } }, expect: ok,
-	check: (res, srv) => { assert.equal(srv.notes.earlyOffered, undefined); assert.equal(res.json.early_data, 'not_sent'); },
+	todo: DUP_TODO,
+	check: (res, srv) => {
+		assert.equal(srv.notes.earlyOffered, undefined);
+		assert.equal(res.json.early_data, 'not_sent');
+		assert.equal(res.stdout, EARLY + 'hello\n', 'the request is sent (and echoed) once');
+	},
 });
 
 // --- client certificates -----------------------------------------------
