@@ -79,10 +79,16 @@ typedef struct wt_cli_options {
 	const char *out;         /* response file */
 } wt_cli_options;
 
-/* Parses argv[1..]; prints usage (usage text) and exits 0 on --help; dies
- * with bad_config (exit 2) on anything wrong. */
+/* Parses argv[1..]; prints the usage (common options, then usage_extra
+ * for the front end's own) and exits 0 on --help; dies with bad_config
+ * (exit 2) on anything wrong. */
 void wt_cli_parse_args(int argc, char **argv, wt_cli_options *o,
-	unsigned flags, const char *usage);
+	unsigned flags, const char *usage_extra);
+
+/* Host callbacks for the engine: getentropy() and the realtime clock
+ * (both exist in glibc and in wasi-libc). */
+int wt_cli_host_random(void *ctx, uint8_t *out, size_t len);
+int64_t wt_cli_host_now_ms(void *ctx);
 
 /* Reads a whole file (NUL-terminated, *len without the NUL); NULL with
  * errno on failure. */

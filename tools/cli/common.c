@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "wasmtls.h"
 #include "cli.h"
@@ -141,9 +143,59 @@ split_list(char *s, char **items, int max)
 	}
 }
 
+/* The options every front end shares (the contract of issue 2 and 3). */
+static const char usage_common[] =
+	"usage: wasmtls [options] HOST:PORT\n"
+	"  --servername NAME    SNI and certificate name (default HOST; none for IP\n"
+	"                       literals, which are checked against iPAddress SANs)\n"
+	"  --cafile FILE        PEM trust anchors (default: built-in roots)\n"
+	"  --insecure           skip certificate verification (testing only)\n"
+	"  --alpn LIST          comma-separated protocols\n"
+	"  --groups LIST        x25519,secp256r1,secp384r1 (first gets the key share)\n"
+	"  --ciphers LIST       TLS_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384,\n"
+	"                       TLS_CHACHA20_POLY1305_SHA256\n"
+	"  --keylog FILE        append NSS key log lines\n"
+	"  --sess-out FILE      write the session (ticket) for later resumption\n"
+	"  --sess-in FILE       resume the session in FILE (falls back to a full handshake)\n"
+	"  --early-data FILE    send FILE as 0-RTT data (needs --sess-in; resent after the\n"
+	"                       handshake, with a notice, if the server rejects it)\n"
+	"  --cert FILE --key FILE  client certificate chain and private key (PEM)\n"
+	"  --http PATH          send GET PATH, print the response\n"
+	"  --json               one JSON summary line on stderr after the handshake\n"
+	"  --max-fragment N     largest plaintext per record we send (64..16384)\n"
+	"  --key-update         send a KeyUpdate (update_requested) after the handshake\n"
+	"  -q                   no other diagnostics\n";
+
+int
+wt_cli_host_random(void *ctx, uint8_t *out, size_t len)
+{
+	(void)ctx;
+	while (len > 0) {
+		size_t chunk = len > 256 ? 256 : len;   /* getentropy's limit */
+		if (getentropy(out, chunk) != 0) {
+			return -1;
+		}
+		out += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+int64_t
+wt_cli_host_now_ms(void *ctx)
+{
+	struct timespec ts;
+
+	(void)ctx;
+	if (clock_gettime(CLOCK_REALTIME, &ts) != 0) {
+		return 0;
+	}
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 void
 wt_cli_parse_args(int argc, char **argv, wt_cli_options *o, unsigned flags,
-	const char *usage)
+	const char *usage_extra)
 {
 	int i;
 
@@ -153,7 +205,10 @@ wt_cli_parse_args(int argc, char **argv, wt_cli_options *o, unsigned flags,
 		const char **val = NULL;
 
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			fputs(usage, stdout);
+			fputs(usage_common, stdout);
+			fputs(usage_extra, stdout);
+			fputs("       wasmtls verify --cafile ROOTS.pem [--host NAME] [--time UNIX] CHAIN.pem\n",
+				stdout);
 			fflush(stdout);
 			exit(0);
 		} else if (strcmp(a, "--insecure") == 0) {

@@ -27,7 +27,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <time.h>
@@ -40,64 +39,6 @@
 #define EXIT_CONFIG WT_EXIT_CONFIG
 #define die wt_cli_die
 #define diag wt_cli_diag
-
-static const char usage_text[] =
-	"usage: wasmtls [options] HOST:PORT\n"
-	"  --servername NAME    SNI and certificate name (default HOST; none for IP\n"
-	"                       literals, which are checked against iPAddress SANs)\n"
-	"  --cafile FILE        PEM trust anchors (default: built-in roots)\n"
-	"  --insecure           skip certificate verification (testing only)\n"
-	"  --alpn LIST          comma-separated protocols\n"
-	"  --groups LIST        x25519,secp256r1,secp384r1 (first gets the key share)\n"
-	"  --ciphers LIST       TLS_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384,\n"
-	"                       TLS_CHACHA20_POLY1305_SHA256\n"
-	"  --keylog FILE        append NSS key log lines\n"
-	"  --sess-out FILE      write the session (ticket) for later resumption\n"
-	"  --sess-in FILE       resume the session in FILE (falls back to a full handshake)\n"
-	"  --early-data FILE    send FILE as 0-RTT data (needs --sess-in; resent after the\n"
-	"                       handshake, with a notice, if the server rejects it)\n"
-	"  --cert FILE --key FILE  client certificate chain and private key (PEM)\n"
-	"  --http PATH          send GET PATH, print the response\n"
-	"  --json               one JSON summary line on stderr after the handshake\n"
-	"  --max-fragment N     largest plaintext per record we send (64..16384)\n"
-	"  --key-update         send a KeyUpdate (update_requested) after the handshake\n"
-	"  -q                   no other diagnostics\n"
-	"       wasmtls verify --cafile ROOTS.pem [--host NAME] [--time UNIX] CHAIN.pem\n";
-
-/* ------------------------------------------------------------------ */
-/* Host callbacks                                                      */
-/* ------------------------------------------------------------------ */
-
-static int
-host_random(void *ctx, uint8_t *out, size_t len)
-{
-	(void)ctx;
-	while (len > 0) {
-		size_t chunk = len > 256 ? 256 : len;
-		ssize_t n = getrandom(out, chunk, 0);
-		if (n < 0) {
-			if (errno == EINTR) {
-				continue;
-			}
-			return -1;
-		}
-		out += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static int64_t
-host_now_ms(void *ctx)
-{
-	struct timespec ts;
-
-	(void)ctx;
-	if (clock_gettime(CLOCK_REALTIME, &ts) != 0) {
-		return 0;
-	}
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* ------------------------------------------------------------------ */
 /* Networking                                                          */
@@ -301,12 +242,12 @@ main(int argc, char **argv)
 		return wt_cli_verify(argc - 1, argv + 1);
 	}
 	signal(SIGPIPE, SIG_IGN);
-	wt_cli_parse_args(argc, argv, &o, 0, usage_text);
+	wt_cli_parse_args(argc, argv, &o, 0, "");
 	wt_cli_client_init(&c, &o);
 
 	host.ctx = NULL;
-	host.random = host_random;
-	host.now_ms = host_now_ms;
+	host.random = wt_cli_host_random;
+	host.now_ms = wt_cli_host_now_ms;
 
 	cc = malloc(sizeof *cc);
 	if (cc == NULL) {
