@@ -183,10 +183,15 @@ describe('openssl s_server resumption', { concurrency: 4 }, () => {
     const { sess } = await fullHandshake(srv.port);
     const early = tmp('early.txt');
     fs.writeFileSync(early, EARLY);
-    const res = await connect(srv.port, ['--sess-in', sess, '--early-data', early], { input: '' });
+    const keylog = tmp('keylog.txt');
+    const res = await connect(srv.port, ['--sess-in', sess, '--early-data', early, '--keylog', keylog], { input: '' });
     assert.equal(res.code, 0, show(res));
     assert.equal(res.json.resumed, true);
     assert.equal(res.json.early_data, 'accepted');
+    const labels = fs.readFileSync(keylog, 'utf8').trim().split('\n').map((l) => l.split(' ')[0]);
+    for (const l of ['CLIENT_EARLY_TRAFFIC_SECRET', 'EARLY_EXPORTER_SECRET', 'CLIENT_HANDSHAKE_TRAFFIC_SECRET', 'CLIENT_TRAFFIC_SECRET_0']) {
+      assert.ok(labels.includes(l), `key log has ${l}: ${labels}`);
+    }
     assert.ok(!res.stderr.includes('early data rejected'));
     assert.equal(await waitCount(srv, 'End of early data', 1), 1, srv.output.slice(-2000));
     assert.ok(srv.output.includes('Early data received:'), srv.output.slice(-2000));
