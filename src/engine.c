@@ -118,6 +118,12 @@ static int check_config(wt_engine_ctx *cc, const wt_config *cfg)
 	if (cfg->verify_mode == WT_VERIFY_FULL && cfg->trust_anchor_count == 0) {
 		return wt_fail(cc, WT_ERR_BAD_CONFIG, "no trust anchors for certificate verification");
 	}
+	if (cfg->client_cert && cfg->client_cert->chain_len > 0
+		&& wt_client_cert_check(cfg->client_cert) != 0)
+	{
+		return wt_fail(cc, WT_ERR_BAD_CONFIG,
+			"client certificate and private key do not match");
+	}
 	if (cfg->verify_mode == WT_VERIFY_FULL && !cfg->server_name && !cfg->verify_ip) {
 		return wt_fail(cc, WT_ERR_BAD_CONFIG,
 			"certificate verification needs a server name or IP address");

@@ -765,7 +765,9 @@ static int read_server_certificate_verify(wt_engine_ctx *cc, const uint8_t *msg,
 static int write_handshake(wt_engine_ctx *cc, const uint8_t *msg, size_t len)
 {
 	wt_transcript_add(&cc->transcript, msg, len);
-	return wt_rec_queue(cc, WT_CT_HANDSHAKE, msg, len, WT_MAX_PLAINTEXT);
+	/* cc->max_fragment honours the server's record_size_limit (RFC 8449
+	 * 4: every protected record) and our configured maximum. */
+	return wt_rec_queue(cc, WT_CT_HANDSHAKE, msg, len, cc->max_fragment);
 }
 
 /* Go: sendClientCertificate. The certificate comes from the config or
@@ -1003,7 +1005,7 @@ int wt_engine_key_update(wt_engine_ctx *cc, int request_peer)
 	}
 	msg[4] = request_peer ? 1 : 0;
 	wt_rec_seal_app(cc);
-	TRY(wt_rec_queue(cc, WT_CT_HANDSHAKE, msg, sizeof msg, WT_MAX_PLAINTEXT));
+	TRY(wt_rec_queue(cc, WT_CT_HANDSHAKE, msg, sizeof msg, cc->max_fragment));
 	wt_ks_next_secret(cc->suite, cc->ks.client_ap);
 	wt_rec_set_write_secret(cc, cc->suite, cc->ks.client_ap);
 	return 0;

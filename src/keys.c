@@ -220,3 +220,45 @@ int wt_private_key_parse_pem(wt_private_key *key, const char *pem, size_t len,
 	}
 	return 0;
 }
+
+/* The leaf certificate must carry the public half of the key: otherwise
+ * every CertificateVerify fails at the server with a confusing alert
+ * (Go's tls.X509KeyPair refuses such a pair up front too). */
+int wt_client_cert_check(const wt_client_cert *cert)
+{
+	br_x509_decoder_context dc;
+	const br_x509_pkey *pk;
+	uint8_t buf[512];
+	int ok = 0;
+
+	if (cert->chain_len == 0 || cert->chain == NULL) {
+		return WT_ERR_BAD_CONFIG;
+	}
+	br_x509_decoder_init(&dc, NULL, NULL);
+	br_x509_decoder_push(&dc, cert->chain[0].der, cert->chain[0].len);
+	pk = br_x509_decoder_get_pkey(&dc);
+	if (pk == NULL) {
+		return WT_ERR_BAD_CONFIG;
+	}
+	if (cert->key.type == BR_KEYTYPE_EC && pk->key_type == BR_KEYTYPE_EC) {
+		br_ec_public_key pub;
+		size_t n = br_ec_compute_pub(br_ec_get_default(), &pub, buf, &cert->key.ec);
+
+		ok = n > 0 && pk->key.ec.curve == cert->key.ec.curve
+			&& pk->key.ec.qlen == n && memcmp(pk->key.ec.q, buf, n) == 0;
+	} else if (cert->key.type == BR_KEYTYPE_RSA && pk->key_type == BR_KEYTYPE_RSA) {
+		br_rsa_compute_modulus modulus = br_rsa_compute_modulus_get_default();
+		const uint8_t *n = pk->key.rsa.n;
+		size_t nlen = pk->key.rsa.nlen, len;
+
+		while (nlen > 0 && *n == 0) {   /* DER integers may carry a 0 */
+			n++;
+			nlen--;
+		}
+		len = modulus(NULL, &cert->key.rsa);
+		ok = len == nlen && len <= sizeof buf && modulus(buf, &cert->key.rsa) == len
+			&& memcmp(buf, n, len) == 0;
+	}
+	wt_wipe(&dc, sizeof dc);
+	return ok ? 0 : WT_ERR_BAD_CONFIG;
+}

@@ -312,6 +312,10 @@ typedef struct wt_config {
 int wt_private_key_parse_pem(wt_private_key *key, const char *pem, size_t len,
 	uint8_t *buf, size_t cap);
 
+/* 0 if the chain's leaf carries the public half of cert->key, else
+ * WT_ERR_BAD_CONFIG. wt_engine_init checks cfg->client_cert with it. */
+int wt_client_cert_check(const wt_client_cert *cert);
+
 /* Parses a PEM chain (leaf first) into chain[] entries pointing into buf.
  * Returns the number of certificates, or a negative WT_ERR_* code. */
 int wt_cert_chain_parse_pem(wt_peer_cert *chain, size_t max, const char *pem,

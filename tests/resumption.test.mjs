@@ -122,11 +122,6 @@ function serverFlightTypes(bytes, keylogFile, cipherName) {
   return types;
 }
 
-// A request sent twice when 0-RTT was not even attempted (see the todo tests).
-const DUP_TODO = 'CLI bug: with --early-data and a ticket that does not allow 0-RTT (early_data "not_sent"), ' +
-  'the request is sent twice: tools/cli/common.c wt_cli_run feeds c->early through sendapp while ' +
-  '!hs_reported, which is still true in the iteration where the handshake has just completed (SENDAPP is ' +
-  'open), then the "not sent" branch resends the whole file';
 const settle = (ms = 700) => new Promise((r) => setTimeout(r, ms));
 
 const HS_CERT = 11, HS_CV = 15, HS_EE = 8, HS_FIN = 20, HS_CR = 13;
@@ -241,7 +236,7 @@ describe('openssl s_server resumption', { concurrency: 4 }, () => {
     assert.equal(count(srv.output, 'AFTER-HRR-REQUEST'), 1, 'sent once');
   });
 
-  test('ticket without max_early_data (server without -early_data): 0-RTT not sent, request after the handshake', { todo: DUP_TODO }, async (t) => {
+  test('ticket without max_early_data (server without -early_data): 0-RTT not sent, request after the handshake', async (t) => {
     const srv = await startOpenssl({ ...P256, numTickets: 1 });
     t.after(() => srv.stop());
     const { sess } = await fullHandshake(srv.port);
@@ -409,7 +404,7 @@ describe('gnutls-serv resumption', { concurrency: 4 }, () => {
     assert.equal(res.stdout, 'after-0rtt\n');
   });
 
-  test('without --earlydata: ticket without early data, request sent after the handshake', { todo: DUP_TODO }, async (t) => {
+  test('without --earlydata: ticket without early data, request sent after the handshake', async (t) => {
     const srv = await startGnutls({ ...P256_FULL });
     t.after(() => srv.stop());
     const { sess } = await fullHandshake(srv.port);

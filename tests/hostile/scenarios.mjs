@@ -741,9 +741,6 @@ const flipPsk = (blob) => { const b = parseSessionBlob(blob); const c = Buffer.f
 const clientCert = (name) => (p) => ['--cert', p.client[name].chain, '--key', p.client[name].key];
 const crWith = (...schemes) => ({ certRequest: { exts: [[EXT.SIGNATURE_ALGS, vec16(cat(...schemes.map(u16)))]] } });
 const EARLY = 'GET /early HTTP/1.1\r\nHost: localhost\r\n\r\n';
-const DUP_TODO = 'CLI bug: --early-data with a ticket that does not allow 0-RTT (not_sent) sends the request twice ' +
-	'(tools/cli/common.c wt_cli_run: the 0-RTT feeding block runs while !hs_reported, also in the iteration where ' +
-	'the handshake has just completed; then the "not sent" branch resends the file)';
 
 // --- resumption: positive controls (the server checks our binder) -----
 add({
@@ -902,7 +899,6 @@ add({
 	name: '0rtt: ticket without early_data extension -> 0-RTT not sent, request sent after the handshake',
 	session: { ticket: { maxEarly: 0 } }, earlyData: EARLY, args: ['--json'], input: 'hello\n', afterOutput: EARLY.length + 6,
 	server: { psk: { earlyData: 'accept' } }, expect: ok,
-	todo: DUP_TODO,
 	check: (res, srv) => {
 		resumedOk({ early_data: 'not_sent' })(res, srv);
 		assert.equal(srv.notes.earlyOffered, undefined);
@@ -942,7 +938,6 @@ add({
 	name: '0rtt: ticket ALPN differs from our first protocol -> 0-RTT not offered',
 	session: { args: ['--alpn', 'h2'] }, earlyData: EARLY, args: ['--alpn', 'http/1.1,h2', '--json'],
 	input: 'hello\n', afterOutput: EARLY.length + 6, server: { psk: { earlyData: 'accept' } }, expect: ok,
-	todo: DUP_TODO,
 	check: (res, srv) => {
 		assert.equal(srv.notes.earlyOffered, undefined);
 		assert.equal(res.json.early_data, 'not_sent');
@@ -1004,7 +999,6 @@ add({
 });
 add({
 	name: 'rsl ok: limit 256 applies to the client Certificate too (RFC 8449 4: every protected record)',
-	todo: 'client bug: handshake messages are queued with WT_MAX_PLAINTEXT (hs13.c write_handshake), not the peer record_size_limit: a 1078-byte client Certificate record after a 256 limit',
 	args: (p) => clientCert('rsa2048')(p), input: 'x'.repeat(3000) + '\n',
 	server: { ...rsl(u16(256)), certRequest: {} }, expect: ok,
 	check: (res, srv) => {

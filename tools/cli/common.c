@@ -642,15 +642,19 @@ static void
 load_client_cert(wt_cli_client *c, const wt_cli_options *o)
 {
 	size_t clen, klen;
-	char *cpem = wt_cli_read_file(o->cert, &clen);
-	char *kpem = wt_cli_read_file(o->key, &klen);
+	char *cpem, *kpem;
 	int n;
 
+	cpem = wt_cli_read_file(o->cert, &clen);
 	if (cpem == NULL) {
 		die(EXIT_CONFIG, "bad_config", "cannot read --cert %s: %s", o->cert, wt_cli_file_error(errno));
 	}
+	kpem = wt_cli_read_file(o->key, &klen);
 	if (kpem == NULL) {
-		die(EXIT_CONFIG, "bad_config", "cannot read --key %s: %s", o->key, wt_cli_file_error(errno));
+		int e = errno;
+
+		free(cpem);
+		die(EXIT_CONFIG, "bad_config", "cannot read --key %s: %s", o->key, wt_cli_file_error(e));
 	}
 	c->cert_chain = calloc(WT_MAX_PEER_CERTS, sizeof *c->cert_chain);
 	c->cert_buf = malloc(clen + 1);
@@ -672,6 +676,10 @@ load_client_cert(wt_cli_client *c, const wt_cli_options *o)
 	free(cpem);
 	c->client_cert.chain = c->cert_chain;
 	c->client_cert.chain_len = (size_t)n;
+	if (wt_client_cert_check(&c->client_cert) != 0) {
+		die(EXIT_CONFIG, "bad_config", "--key %s does not match the certificate in --cert %s",
+			o->key, o->cert);
+	}
 	c->cfg.client_cert = &c->client_cert;
 }
 
@@ -937,8 +945,8 @@ wt_cli_run(wt_cli_client *c, const wt_cli_options *o, wt_engine_ctx *cc,
 		}
 
 		/* 0-RTT: the --early-data bytes, while the engine takes them. */
-		if (c->early != NULL && !hs_reported && c->early_off < c->early_len
-			&& (st & WT_SENDAPP))
+		if (c->early != NULL && !hs_reported && !wt_engine_handshake_done(cc)
+			&& c->early_off < c->early_len && (st & WT_SENDAPP))
 		{
 			buf = wt_engine_sendapp_buf(cc, &len);
 			if (buf != NULL && len > 0) {
