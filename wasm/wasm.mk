@@ -19,10 +19,11 @@ BUILD_TARGETS += build-wasm
 
 build-wasm: setup $(WASM_OUT) $(WASM_ROOTS)
 
-# CMake tracks src/ and BearSSL; always ask it (a no-op when up to date).
+# CMake tracks src/ and BearSSL; always reconfigure (src/*.c is a glob:
+# new core files must be picked up) and build (no-ops when up to date).
 wasm-libs: setup
 	@mkdir -p $(WASM_BUILD)
-	@[ -f $(WASM_BUILD)/CMakeCache.txt ] || $(WASM_ENV) emcmake cmake -S . -B $(WASM_BUILD) \
+	@$(WASM_ENV) emcmake cmake -S . -B $(WASM_BUILD) \
 	  -DWT_NATIVE_TOOLS=OFF -DWT_BR_64=ON -DCMAKE_BUILD_TYPE=Release \
 	  -DCMAKE_C_FLAGS_RELEASE="$(WASM_CFLAGS) $(WASM_SIMD) -DNDEBUG" \
 	  $(if $(BEARSSL_SOURCE_DIR),-DBEARSSL_SOURCE_DIR=$(BEARSSL_SOURCE_DIR)) >/dev/null
@@ -33,7 +34,9 @@ $(WASM_OUT): wasm-libs wasm/wasmtls_wasm.c wasm/wasm.mk
 	$(WASM_ENV) emcc $(WASM_CFLAGS) $(WASM_SIMD) -DBR_64=1 -Isrc -I$(or $(BEARSSL_SOURCE_DIR),third_party/bearssl)/inc \
 	  wasm/wasmtls_wasm.c $(WASM_BUILD)/libwasmtls.a $(WASM_BUILD)/libbearssl.a \
 	  -o $(WASM_BUILD)/wasmtls.raw.wasm $(WASM_LDFLAGS)
-	wasm-opt $(WASM_OPT) $(if $(WASM_SIMD),--enable-simd) $(WASM_BUILD)/wasmtls.raw.wasm -o $@.tmp && mv $@.tmp $@
+	wasm-opt $(WASM_OPT) $(if $(WASM_SIMD),--enable-simd) $(WASM_BUILD)/wasmtls.raw.wasm -o $@.tmp
+	node wasm/check_imports.mjs $@.tmp
+	mv $@.tmp $@
 
 $(WASM_ROOTS): wasm/gen_roots_bin.mjs $(CA_BUNDLE)
 	@mkdir -p $(dir $@)

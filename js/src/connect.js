@@ -104,7 +104,7 @@ class Conn {
   async start() {
     const o = this.options;
     const { hostname, port } = this.address;
-    const w = await loadEngine();
+    const w = this.w = await loadEngine();
     let store = 0;
     const insecure = o.rejectUnauthorized === false;
     if (!insecure) {
@@ -322,7 +322,7 @@ class Conn {
       this.engine.destroy();
     }
     if (this.store) {
-      this.engine.w.freeStore(this.store);
+      this.w.freeStore(this.store);
       this.store = 0;
     }
   }

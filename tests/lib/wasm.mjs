@@ -1,0 +1,50 @@
+// Helpers for the wasm / npm package tests: websockify processes, the
+// package entry points, and reading a socket to the end.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ROOT } from './cli.mjs';
+import { freePort, waitForPort } from './servers.mjs';
+
+export const SKIP = process.env.WT_NATIVE_ONLY ? 'WT_NATIVE_ONLY: wasm tests skipped' : false;
+export const JS = path.join(ROOT, 'js');
+export const WASM = path.join(JS, 'dist', 'wasmtls.wasm');
+export const NODE_CLI = path.join(JS, 'bin', 'wasmtls.mjs');
+
+const children = new Set();
+process.on('exit', () => { for (const c of children) { try { c.kill('SIGKILL'); } catch { /* */ } } });
+
+// websockify LISTEN -> 127.0.0.1:targetPort. Returns {port, url, stop()}.
+export async function startWebsockify(targetPort) {
+  for (let attempt = 0; ; attempt++) {
+    const port = await freePort();
+    const child = spawn('websockify', [`127.0.0.1:${port}`, `127.0.0.1:${targetPort}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    children.add(child);
+    let output = '';
+    child.stdout.on('data', (d) => { output += d; });
+    child.stderr.on('data', (d) => { output += d; });
+    let exited = false;
+    child.on('exit', () => { exited = true; children.delete(child); });
+    const stop = () => new Promise((resolve) => {
+      if (exited) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+      setTimeout(() => { try { child.kill('SIGKILL'); } catch { /* */ } }, 2000).unref();
+    });
+    try {
+      await waitForPort(port, 10000);
+      return { port, url: `ws://127.0.0.1:${port}/`, stop, output: () => output };
+    } catch (e) {
+      await stop();
+      if (attempt >= 2) throw new Error(`websockify did not start: ${output}`);
+    }
+  }
+}
+
+export async function readAll(readable) {
+  const chunks = [];
+  for await (const c of readable) chunks.push(c);
+  return Buffer.concat(chunks);
+}
+
+export const pem = (f) => fs.readFileSync(f, 'utf8');

@@ -1,0 +1,38 @@
+// The Node CLI (js/bin/wasmtls.mjs, the wasm engine) under the native CLI's
+// own contract and interop suites: tests/cli.test.mjs and
+// tests/interop.test.mjs run again with WT_BUILD pointing at a directory
+// whose `wasmtls` is the Node CLI. Same options, --json line, error names
+// and exit codes; the whole suite/group/certificate matrix, HRR, KeyUpdate,
+// key log, and every negative certificate case against openssl s_server,
+// gnutls-serv and Node's tls server.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ROOT } from './lib/cli.mjs';
+import { SKIP, NODE_CLI } from './lib/wasm.mjs';
+
+test('native CLI contract + interop suites against the Node CLI (wasm engine)', { skip: SKIP, timeout: 600000 }, async () => {
+  const dir = path.join(ROOT, 'build', 'wasm-cli');
+  fs.mkdirSync(dir, { recursive: true });
+  const link = path.join(dir, 'wasmtls');
+  try { fs.unlinkSync(link); } catch { /* */ }
+  fs.symlinkSync(NODE_CLI, link);
+  const env = { ...process.env, WT_BUILD: path.relative(ROOT, dir) };
+  delete env.NODE_TEST_CONTEXT;
+  const child = spawn(process.execPath, ['--test', '--test-reporter=tap', '--test-concurrency=1',
+    path.join(ROOT, 'tests', 'cli.test.mjs'), path.join(ROOT, 'tests', 'interop.test.mjs')], {
+    env, cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => { out += d; });
+  child.stderr.on('data', (d) => { out += d; });
+  const code = await new Promise((r) => child.on('close', r));
+  const pass = Number((out.match(/^# pass (\d+)/m) || [])[1] || 0);
+  const fail = Number((out.match(/^# fail (\d+)/m) || [])[1] || 0);
+  const failures = out.split('\n').filter((l) => /^\s*not ok/.test(l)).join('\n');
+  assert.equal(fail, 0, `failing cases:\n${failures}\n${out.slice(-4000)}`);
+  assert.equal(code, 0, out.slice(-4000));
+  assert.ok(pass >= 50, `only ${pass} cases passed`);
+});
