@@ -84,10 +84,13 @@ export async function getWebSocket() {
 }
 
 /** Opens a WebSocket (global or `ws`), binary frames; resolves once open. */
-export async function openWebSocket(url, protocols) {
+// onMessage is attached before the socket opens: `ws` may deliver the
+// first frame in the same tick as 'open'.
+export async function openWebSocket(url, protocols, onMessage) {
   const WS = await getWebSocket();
   const ws = protocols ? new WS(url, protocols) : new WS(url);
   ws.binaryType = 'arraybuffer';
+  if (onMessage) ws.addEventListener('message', onMessage);
   await new Promise((resolve, reject) => {
     const onOpen = () => { cleanup(); resolve(); };
     const onErr = () => { cleanup(); reject(new TLSError('connect_failed', `cannot open WebSocket ${url}`)); };
@@ -128,17 +131,25 @@ export function websocket(url, opts = {}) {
   return {
     async connect(hostname, port) {
       const u = typeof url === 'function' ? url(hostname, port) : url;
-      const ws = await openWebSocket(u, opts.protocols);
+      let ctrl = null;
       let done = false;
-      const readable = new ReadableStream({
-        start(ctrl) {
-          ws.addEventListener('message', (ev) => {
+      const early = [];
+      const ws = await openWebSocket(u, opts.protocols, (ev) => {
+        if (done) return;
+        if (!ctrl) { early.push(ev); return; }
+        onMessage(ev);
+      });
+      const onMessage = (ev) => {
             if (done) return;
             const d = ev.data;
             if (typeof d === 'string') return; // text frames carry no TLS
             ctrl.enqueue(new Uint8Array(d));
             if (ctrl.desiredSize <= 0 && typeof ws.pause === 'function') ws.pause();
-          });
+      };
+      const readable = new ReadableStream({
+        start(c) {
+          ctrl = c;
+          for (const ev of early.splice(0)) onMessage(ev);
           ws.addEventListener('close', (ev) => {
             if (done) return;
             done = true;

@@ -48,3 +48,28 @@ export async function readAll(readable) {
 }
 
 export const pem = (f) => fs.readFileSync(f, 'utf8');
+
+// A Wisp server (@mercuryworkshop/wisp-js) on 127.0.0.1 in this process,
+// allowed to reach loopback targets. Returns {url, stop(), connections()}.
+export async function startWisp() {
+  const { server: wispServer, logging } = await import('@mercuryworkshop/wisp-js/server');
+  logging.set_level(logging.ERROR);
+  wispServer.options.allow_loopback_ips = true;
+  wispServer.options.allow_private_ips = true;
+  const http = await import('node:http');
+  const srv = http.createServer((req, res) => { res.writeHead(404); res.end(); });
+  let upgrades = 0;
+  const sockets = new Set();
+  srv.on('upgrade', (req, socket, head) => {
+    upgrades++;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    wispServer.routeRequest(req, socket, head);
+  });
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  return {
+    url: `ws://127.0.0.1:${srv.address().port}/`,
+    upgrades: () => upgrades,
+    stop: () => new Promise((r) => { for (const s of sockets) s.destroy(); srv.close(() => r()); }),
+  };
+}
