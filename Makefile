@@ -14,6 +14,7 @@ all: build
 BUILD_TARGETS :=
 -include wasi/wasi.mk
 -include wasm/wasm.mk
+-include bench/bench.mk
 
 setup:
 	./tools/setup.sh

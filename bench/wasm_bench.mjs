@@ -1,0 +1,116 @@
+// `make bench` (wasm part): handshake latency vs node:tls, bulk download
+// throughput per suite, sizes, memory per connection. Prints a table and
+// writes bench/results.json. Loopback only; numbers, no assertions.
+import tls from 'node:tls';
+import fs from 'node:fs';
+import zlib from 'node:zlib';
+import crypto from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pki } from '../tests/lib/pki.mjs';
+import { startNode } from '../tests/lib/servers.mjs';
+import * as wt from '../js/index.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const P = pki();
+const CA = fs.readFileSync(P.ca, 'utf8');
+const N_HS = Number(process.env.BENCH_HANDSHAKES || 100);
+const BULK = Number(process.env.BENCH_BULK_MIB || 64) << 20;
+const N_MEM = Number(process.env.BENCH_CONNS || 1000);
+const median = (a) => { const s = [...a].sort((x, y) => x - y); return s[s.length >> 1]; };
+const results = { date: new Date().toISOString(), node: process.version };
+
+// --- handshake latency: connect -> first response byte -----------------
+const srv = await startNode({ cert: P.p256.chain, key: P.p256.key, onConnection: (s) => s.once('data', () => s.write('x')) });
+async function hsWasm() {
+  const t0 = performance.now();
+  const s = wt.connect({ hostname: 'localhost', port: srv.port }, { ca: CA });
+  const w = s.writable.getWriter();
+  await s.opened;
+  await w.write(new Uint8Array([1]));
+  const r = s.readable.getReader();
+  await r.read();
+  const dt = performance.now() - t0;
+  s.close();
+  return dt;
+}
+function hsNode() {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const s = tls.connect({ host: '127.0.0.1', port: srv.port, servername: 'localhost', ca: CA, minVersion: 'TLSv1.3' }, () => s.write('y'));
+    s.once('data', () => { const dt = performance.now() - t0; s.destroy(); resolve(dt); });
+    s.on('error', reject);
+  });
+}
+for (let i = 0; i < 10; i++) { await hsWasm(); await hsNode(); } // warm-up
+const a = [], b = [];
+for (let i = 0; i < N_HS; i++) { a.push(await hsWasm()); b.push(await hsNode()); }
+results.handshake_ms = { wasmtls: median(a), node_tls: median(b), ratio: median(a) / median(b), runs: N_HS };
+await srv.stop();
+
+// --- bulk download per suite -------------------------------------------
+const block = crypto.randomBytes(1 << 16);
+const bulk = await startNode({ cert: P.p256.chain, key: P.p256.key, onConnection: (s) => {
+  let left = BULK;
+  const more = () => { while (left > 0) { left -= block.length; if (!s.write(block)) return s.once('drain', more); } s.end(); };
+  s.once('data', more);
+} });
+results.throughput_mib_s = {};
+for (const suite of ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256']) {
+  const runs = [];
+  for (let i = 0; i < 3; i++) {
+    const s = wt.connect({ hostname: 'localhost', port: bulk.port }, { ca: CA, ciphers: [suite] });
+    await s.opened;
+    await s.writable.getWriter().write(new Uint8Array([1]));
+    const t0 = performance.now();
+    let n = 0;
+    for await (const c of s.readable) n += c.length;
+    runs.push(n / (1 << 20) / ((performance.now() - t0) / 1000));
+  }
+  const nodeRuns = [];
+  for (let i = 0; i < 3; i++) {
+    nodeRuns.push(await new Promise((resolve, reject) => {
+      const s = tls.connect({ host: '127.0.0.1', port: bulk.port, servername: 'localhost', ca: CA, ciphers: suite, minVersion: 'TLSv1.3' }, () => s.write('y'));
+      let n = 0; let t0 = 0;
+      s.on('data', (d) => { if (!t0) t0 = performance.now(); n += d.length; });
+      s.on('end', () => resolve(n / (1 << 20) / ((performance.now() - t0) / 1000)));
+      s.on('error', reject);
+    }));
+  }
+  results.throughput_mib_s[suite] = { wasmtls: median(runs), node_tls: median(nodeRuns), mib: BULK >> 20 };
+}
+await bulk.stop();
+
+// --- sizes ----------------------------------------------------------------
+const gz = (buf) => zlib.gzipSync(buf, { level: 9 }).length;
+const wasm = fs.readFileSync(path.join(ROOT, 'js/dist/wasmtls.wasm'));
+const jsFiles = ['js/index.js', 'js/src/connect.js', 'js/src/engine.js', 'js/src/errors.js', 'js/src/transports.js', 'js/src/wisp.js'];
+const js = Buffer.concat(jsFiles.map((f) => fs.readFileSync(path.join(ROOT, f))));
+const roots = fs.readFileSync(path.join(ROOT, 'js/dist/roots.bin'));
+results.size_bytes = { wasm: wasm.length, wasm_gzip: gz(wasm), js: js.length, js_gzip: gz(js),
+  total_gzip: gz(wasm) + gz(js), roots: roots.length, roots_gzip: gz(roots) };
+
+// --- memory per open connection ---------------------------------------------
+const idle = await startNode({ cert: P.p256.chain, key: P.p256.key, onConnection: () => {} });
+await (async () => { const s = wt.connect({ hostname: 'localhost', port: idle.port }, { ca: CA }); await s.opened; await s.close(); })();
+const before = wt.engineStats().heapBytes;
+const socks = [];
+for (let i = 0; i < N_MEM; i += 50) {
+  const batch = Array.from({ length: Math.min(50, N_MEM - i) }, () => wt.connect({ hostname: 'localhost', port: idle.port }, { ca: CA }));
+  await Promise.all(batch.map((s) => s.opened));
+  socks.push(...batch);
+}
+const after = wt.engineStats().heapBytes;
+results.memory = { connections: N_MEM, heap_growth_bytes: after - before, per_connection_bytes: Math.round((after - before) / N_MEM),
+  engine_struct_bytes: wt.engineStats().connBytes };
+await Promise.all(socks.map((s) => s.close()));
+await idle.stop();
+
+fs.writeFileSync(path.join(ROOT, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
+const f = (x) => x.toFixed(2);
+console.log(`handshake (connect -> first byte, median of ${N_HS}): wasmtls ${f(results.handshake_ms.wasmtls)} ms, node:tls ${f(results.handshake_ms.node_tls)} ms (x${f(results.handshake_ms.ratio)})`);
+for (const [s, r] of Object.entries(results.throughput_mib_s)) console.log(`download ${r.mib} MiB ${s}: wasmtls ${f(r.wasmtls)} MiB/s, node:tls ${f(r.node_tls)} MiB/s`);
+const z = results.size_bytes;
+console.log(`size: wasm ${z.wasm} B (${z.wasm_gzip} gzip), JS ${z.js} B (${z.js_gzip} gzip), total ${z.total_gzip} B gzip; roots ${z.roots} B (${z.roots_gzip} gzip)`);
+console.log(`memory: ${results.memory.per_connection_bytes} B of wasm heap per open connection (${N_MEM} connections; struct ${results.memory.engine_struct_bytes} B)`);
+process.exit(0);
