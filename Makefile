@@ -5,7 +5,7 @@ CMAKE_FLAGS = -DCMAKE_C_COMPILER=$(CC_NATIVE) $(if $(BEARSSL_SOURCE_DIR),-DBEARS
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 10
 
-.PHONY: all setup build build-native build-asan build-fuzz test demo fuzz clean
+.PHONY: all setup build build-native build-asan build-fuzz test demo fuzz bench-resume clean
 
 all: build
 
@@ -46,6 +46,10 @@ fuzz: build-fuzz
 
 demo: build
 	./tools/demo.sh
+
+# Full vs resumed handshake latency (native engine, node:tls baseline).
+bench-resume: build-native
+	node bench/resume/run.mjs 200
 
 clean:
 	rm -rf build
