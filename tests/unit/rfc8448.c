@@ -264,7 +264,7 @@ static void compare_ch_field(const uint8_t *ours_msg, size_t ours_len,
 }
 
 static int replay_resumed(void);
-static int replay_client_auth(const char *cert_path, const char *key_path);
+static int replay_client_auth(const char *cert_path, const char *key_path, int use_callback);
 
 int main(int argc, char **argv)
 {
@@ -281,7 +281,7 @@ int main(int argc, char **argv)
 	verify_reject = argc > 1 && strcmp(argv[1], "reject") == 0;
 	read_vectors();
 	if (argc > 3 && strcmp(argv[1], "clientauth") == 0) {
-		return replay_client_auth(argv[2], argv[3]);
+		return replay_client_auth(argv[2], argv[3], argc > 4 && strcmp(argv[4], "callback") == 0);
 	}
 	section = "Simple_1RTT_Handshake";
 	quiet_keylog = resume;
@@ -551,11 +551,24 @@ static int replay_resumed(void)
 
 /* RFC 8448 section 5: client authentication. The trace's client key is not
  * published, so we sign with our own RSA key (argv) and present the
- * trace's client certificate: the Certificate message must equal the
+ * trace's client certificate through the get_client_cert callback (a static
+ * client_cert with a key that is not its own is refused at init): the Certificate message must equal the
  * trace's, and the Node test checks that our RSA-PSS signature covers the
  * trace's Client_MessageToSign (so our transcript matched) and that our
  * Finished is right. The flight is printed for those checks. */
-static int replay_client_auth(const char *cert_path, const char *key_path)
+/* Go's GetClientCertificate equivalent: sees the server's
+ * signature_algorithms from CertificateRequest (RFC 8448's lists 15). */
+static int cert_cb_calls;
+
+static const wt_client_cert *get_cert(void *ctx, const wt_cert_request *req)
+{
+	cert_cb_calls++;
+	CHECK(req->sig_alg_count == 15);
+	CHECK(req->sig_alg_count > 0 && req->sig_algs[0] == WT_SIG_ECDSA_SECP256R1_SHA256);
+	return ctx;
+}
+
+static int replay_client_auth(const char *cert_path, const char *key_path, int use_callback)
 {
 	static uint8_t out[WT_OUTBUF_SIZE], chain_buf[8192], key_buf[16384];
 	static wt_peer_cert chain[4];
@@ -585,7 +598,12 @@ static int replay_client_auth(const char *cert_path, const char *key_path)
 	cert.chain = chain;
 	cert.chain_len = count > 0 ? (size_t)count : 0;
 	base_config(&cfg);
-	cfg.client_cert = &cert;
+	if (use_callback) {
+		cfg.get_client_cert = get_cert;
+		cfg.client_cert_ctx = &cert;
+	} else {
+		cfg.client_cert = &cert;
+	}
 	dh.pool = pool->v;
 	dh.len = pool->len;
 	dh.off = 0;
@@ -608,8 +626,10 @@ static int replay_client_auth(const char *cert_path, const char *key_path)
 	wt_engine_info(&cc, &info);
 	CHECK(wt_engine_handshake_done(&cc) && info.client_cert_sent);
 	CHECK(info.sigalg == WT_SIG_ECDSA_SECP256R1_SHA256);
-	printf("%s client authentication handshake\n",
-		wt_engine_handshake_done(&cc) && info.client_cert_sent ? "ok" : "FAIL");
+	CHECK(cert_cb_calls == (use_callback ? 1 : 0));
+	printf("%s client authentication handshake%s\n",
+		wt_engine_handshake_done(&cc) && info.client_cert_sent ? "ok" : "FAIL",
+		use_callback ? " (callback)" : "");
 	n = drain(&cc, out, sizeof out);
 	printf("clientflight ");
 	unit_print_hex(out, n);
