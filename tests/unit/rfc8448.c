@@ -122,6 +122,16 @@ static int64_t det_now(void *ctx)
 	return current_timestamp();   /* CurrentTimestamp of the section */
 }
 
+static void det_host_init(struct det_host *dh, wt_host *host, const struct vec *pool)
+{
+	dh->pool = pool->v;
+	dh->len = pool->len;
+	dh->off = 0;
+	host->ctx = dh;
+	host->random = det_random;
+	host->now_ms = det_now;
+}
+
 /* Finds extension `type` in a ClientHello message; returns its body. */
 static int ch_field(const uint8_t *msg, size_t len, int what, uint16_t ext,
 	wt_reader *out)
@@ -192,6 +202,28 @@ static int equal_vec(const uint8_t *p, size_t len, const char *name)
 }
 
 static wt_engine_ctx cc;
+
+/* The RFC's ClientHello stands in for ours in the transcript. */
+static void use_rfc_client_hello(const struct vec *rec)
+{
+	CHECK(rec->len - 5 <= sizeof cc.ch);
+	memcpy(cc.ch, rec->v + 5, rec->len - 5);
+	cc.ch_len = rec->len - 5;
+}
+
+/* Writes v as application data (0-RTT or after the handshake). */
+static void send_app(const struct vec *v)
+{
+	size_t len;
+	uint8_t *p = wt_engine_sendapp_buf(&cc, &len);
+
+	CHECK(p != NULL && len >= v->len);
+	if (p && len >= v->len) {
+		memcpy(p, v->v, v->len);
+		wt_engine_sendapp_ack(&cc, v->len);
+		wt_engine_flush(&cc);
+	}
+}
 
 /* Go's VerifyConnection equivalent: sees the negotiated parameters and
  * the peer chain before the handshake completes; argv[1] == "reject"
@@ -294,12 +326,7 @@ int main(int argc, char **argv)
 	if (fragment) {
 		cfg.max_fragment = 64;
 	}
-	dh.pool = pool->v;
-	dh.len = pool->len;
-	dh.off = 0;
-	host.ctx = &dh;
-	host.random = det_random;
-	host.now_ms = det_now;
+	det_host_init(&dh, &host, pool);
 
 	CHECK(wt_engine_init(&cc, &cfg, &host) == 0);
 	n = drain(&cc, out, sizeof out);
@@ -314,9 +341,7 @@ int main(int argc, char **argv)
 	compare_ch_field(out + 5, n - 5, rfc_ch_rec, 3, WT_EXT_RECORD_SIZE_LIMIT, "record_size_limit");
 
 	/* The RFC's ClientHello stands in for ours in the transcript. */
-	CHECK(rfc_ch_rec->len - 5 <= sizeof cc.ch);
-	memcpy(cc.ch, rfc_ch_rec->v + 5, rfc_ch_rec->len - 5);
-	cc.ch_len = rfc_ch_rec->len - 5;
+	use_rfc_client_hello(rfc_ch_rec);
 
 	feed(&cc, get("Record_ServerHello")->v, get("Record_ServerHello")->len);
 	CHECK(wt_engine_last_error(&cc) == 0);
@@ -402,13 +427,7 @@ int main(int argc, char **argv)
 		return unit_done();
 	}
 	app = get("Client_AppData");
-	p = wt_engine_sendapp_buf(&cc, &len);
-	CHECK(p != NULL && len >= app->len);
-	if (p && len >= app->len) {
-		memcpy(p, app->v, app->len);
-		wt_engine_sendapp_ack(&cc, app->len);
-		wt_engine_flush(&cc);
-	}
+	send_app(app);
 	n = drain(&cc, out, sizeof out);
 	CHECK(equal_vec(out, n, "Record_Client_AppData"));
 
@@ -446,8 +465,8 @@ static int replay_resumed(void)
 	wt_config cfg;
 	wt_host host;
 	wt_reader psk_ext;
-	size_t n, len, binders_off;
-	uint8_t *p, rfc_binder[32];
+	size_t n, binders_off;
+	uint8_t rfc_binder[32];
 	wt_conn_info info;
 
 	section = "Resumed_0RTT_Handshake";
@@ -458,12 +477,7 @@ static int replay_resumed(void)
 	cfg.session = session_blob;
 	cfg.session_len = session_len;
 	cfg.early_data = 1;
-	dh.pool = pool->v;
-	dh.len = pool->len;
-	dh.off = 0;
-	host.ctx = &dh;
-	host.random = det_random;
-	host.now_ms = det_now;
+	det_host_init(&dh, &host, pool);
 
 	CHECK(wt_engine_init(&cc, &cfg, &host) == 0);
 	CHECK(cc.psk_offered && cc.early_state == WT_EARLY_PENDING);
@@ -486,8 +500,7 @@ static int replay_resumed(void)
 	}
 
 	/* Our binder over the RFC's ClientHello (RFC 8446 4.2.11.2). */
-	memcpy(cc.ch, rfc_ch_rec->v + 5, rfc_ch_rec->len - 5);
-	cc.ch_len = rfc_ch_rec->len - 5;
+	use_rfc_client_hello(rfc_ch_rec);
 	CHECK(ch_field(cc.ch, cc.ch_len, 3, WT_EXT_PRE_SHARED_KEY, &psk_ext) == 0);
 	{
 		wt_reader ids;
@@ -505,13 +518,7 @@ static int replay_resumed(void)
 	/* 0-RTT keys from the RFC's ClientHello, then the early data. */
 	wt_hs13_start_early_data(&cc);
 	v = get("Client_EarlyAppData");
-	p = wt_engine_sendapp_buf(&cc, &len);
-	CHECK(p != NULL && len >= v->len);
-	if (p && len >= v->len) {
-		memcpy(p, v->v, v->len);
-		wt_engine_sendapp_ack(&cc, v->len);
-		wt_engine_flush(&cc);
-	}
+	send_app(v);
 	n = drain(&cc, out, sizeof out);
 	CHECK(equal_vec(out, n, "Record_Client_EarlyAppData"));
 
@@ -604,19 +611,13 @@ static int replay_client_auth(const char *cert_path, const char *key_path, int u
 	} else {
 		cfg.client_cert = &cert;
 	}
-	dh.pool = pool->v;
-	dh.len = pool->len;
-	dh.off = 0;
-	host.ctx = &dh;
-	host.random = det_random;
-	host.now_ms = det_now;
+	det_host_init(&dh, &host, pool);
 
 	CHECK(wt_engine_init(&cc, &cfg, &host) == 0);
 	n = drain(&cc, out, sizeof out);
 	compare_ch_field(out + 5, n - 5, rfc_ch_rec, 0, 0, "random");
 	compare_ch_field(out + 5, n - 5, rfc_ch_rec, 3, WT_EXT_KEY_SHARE, "key_share");
-	memcpy(cc.ch, rfc_ch_rec->v + 5, rfc_ch_rec->len - 5);
-	cc.ch_len = rfc_ch_rec->len - 5;
+	use_rfc_client_hello(rfc_ch_rec);
 	feed(&cc, get("Record_ServerHello")->v, get("Record_ServerHello")->len);
 	feed(&cc, get("Record_ServerHandshakeMessages")->v, get("Record_ServerHandshakeMessages")->len);
 	if (wt_engine_last_error(&cc)) {
