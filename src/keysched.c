@@ -30,7 +30,7 @@ void wt_hkdf_extract(const wt_suite *s, const uint8_t *salt, size_t salt_len,
 	wt_wipe(&hc, sizeof hc);
 }
 
-void wt_hkdf_expand(const wt_suite *s, const uint8_t *prk,
+int wt_hkdf_expand(const wt_suite *s, const uint8_t *prk,
 	const uint8_t *info, size_t info_len, uint8_t *out, size_t out_len)
 {
 	br_hmac_key_context kc;
@@ -38,6 +38,11 @@ void wt_hkdf_expand(const wt_suite *s, const uint8_t *prk,
 	uint8_t t[WT_MAX_HASH];
 	size_t tlen = 0, done = 0;
 	uint8_t counter = 1;
+
+	/* RFC 5869 2.3: L <= 255 * HashLen (the block counter is one byte). */
+	if (out_len > 255 * s->hash_len) {
+		return WT_ERR_BAD_CONFIG;
+	}
 
 	br_hmac_key_init(&kc, s->hash, prk, s->hash_len);
 	while (done < out_len) {
@@ -58,6 +63,7 @@ void wt_hkdf_expand(const wt_suite *s, const uint8_t *prk,
 	wt_wipe(t, sizeof t);
 	wt_wipe(&kc, sizeof kc);
 	wt_wipe(&hc, sizeof hc);
+	return 0;
 }
 
 void wt_hkdf_expand_label(const wt_suite *s, const uint8_t *secret,

@@ -124,8 +124,9 @@ void wt_wipe(void *p, size_t len);
 
 void wt_hkdf_extract(const wt_suite *s, const uint8_t *salt, size_t salt_len,
 	const uint8_t *ikm, size_t ikm_len, uint8_t *out);
-/* HKDF-Expand (RFC 5869) on br_hmac; out_len <= 255 * hash_len. */
-void wt_hkdf_expand(const wt_suite *s, const uint8_t *prk,
+/* HKDF-Expand (RFC 5869) on br_hmac; WT_ERR_BAD_CONFIG if out_len is over
+ * 255 * hash_len, else 0. */
+int wt_hkdf_expand(const wt_suite *s, const uint8_t *prk,
 	const uint8_t *info, size_t info_len, uint8_t *out, size_t out_len);
 /* HKDF-Expand-Label (RFC 8446 7.1), label without the "tls13 " prefix. */
 void wt_hkdf_expand_label(const wt_suite *s, const uint8_t *secret,
