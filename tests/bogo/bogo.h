@@ -1,0 +1,105 @@
+/*
+ * bogo_shim: the adapter that lets BoringSSL's TLS test runner ("BoGo",
+ * ssl/test/runner) drive the wasmtls client. See README.md, "Testing with
+ * BoGo", and issue 7.
+ *
+ * The runner starts the shim with -port P -shim-id N [-ipv6] and test
+ * flags. Every connection dials the runner, writes the shim id as a 64-bit
+ * little-endian integer, runs TLS as the client, then echoes application
+ * data XORed with 0xff until the peer closes.
+ *
+ * Exit codes: 0 the test's expectations held; 1 failure (the error is on
+ * stderr); 89 a flag, value or feature we do not implement.
+ */
+#ifndef BOGO_H
+#define BOGO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define BOGO_EXIT_OK            0
+#define BOGO_EXIT_FAIL          1
+#define BOGO_EXIT_UNIMPLEMENTED 89
+
+#define BOGO_MAX_LIST 32
+
+/* One connection's flags. The runner's -on-initial-, -on-resume- and
+ * -on-retry- prefixes set a flag in one of the three configurations;
+ * unprefixed flags set all three (test_config.cc, ParseConfig). */
+typedef struct bogo_config {
+	/* Process-wide: read from the initial configuration. */
+	int port;
+	int ipv6;
+	uint64_t shim_id;
+	int resume_count;
+	int is_handshaker_supported;
+
+	/* Transport and the echo exchange. */
+	int async;
+	int shim_writes_first;
+	int shim_shuts_down;
+	int check_close_notify;
+	int read_size;
+
+	/* Authentication of the server. */
+	const char *trust_cert;
+	int verify_peer;
+	int verify_fail;
+	const char *host_name;
+	const char *expect_peer_cert_file;
+	int expect_peer_sigalg;
+	uint16_t verify_prefs[BOGO_MAX_LIST];
+	size_t verify_pref_count;
+
+	/* Negotiation. */
+	int min_version, max_version, expect_version;
+	uint16_t curves[BOGO_MAX_LIST];
+	size_t curve_count;
+	int expect_curve_id;
+	const char *cipher;
+	int expect_cipher;
+	const char *advertise_alpn;     /* wire format: length-prefixed names */
+	const char *expect_alpn;        /* "" = no ALPN negotiated */
+	int expect_hrr, expect_no_hrr;
+
+	/* Client authentication. */
+	const char *cert_file, *key_file;
+	uint16_t signing_prefs[BOGO_MAX_LIST];
+	size_t signing_pref_count;
+	int fail_cert_callback;
+
+	/* Sessions and 0-RTT. */
+	int expect_session_miss;
+	int expect_no_session;
+	int expect_no_session_id;
+	int enable_early_data;
+	int expect_accept_early_data;
+	int expect_reject_early_data;
+	int expect_ticket_supports_early_data;
+
+	/* After the handshake. */
+	int export_keying_material;
+	const char *export_label;
+	const char *export_context;
+	int use_export_context;
+	int key_update;
+	int max_send_fragment;
+} bogo_config;
+
+/* Parses argv (without argv[0]) into the three configurations. Exits 89
+ * on a flag we do not implement, 1 on a malformed one. */
+void bogo_parse_flags(int argc, char **argv, bogo_config *initial,
+	bogo_config *resume, bogo_config *retry);
+
+/* Exits 89 if cfg asks for something we cannot honour (TLS <= 1.2, an
+ * unsupported group, signature preferences we cannot express, ...). */
+void bogo_check_supported(const bogo_config *cfg, const char *which);
+
+/* Prints "unimplemented: ..." on stderr and exits 89. */
+void bogo_unimplemented(const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 1, 2)));
+/* Prints "error: name: ..." on stderr and exits 1. */
+void bogo_fail(const char *name, const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,367 @@
+/*
+ * bogo_shim flag parsing: the subset of BoringSSL's test_config.cc flags
+ * that a TLS 1.3-only client can honour. Every other flag exits 89
+ * ("unimplemented"), so the runner counts such a test as unimplemented
+ * instead of failing it for the wrong reason.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wasmtls.h"
+#include "bogo.h"
+
+void
+bogo_unimplemented(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("unimplemented: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	fflush(stderr);
+	exit(BOGO_EXIT_UNIMPLEMENTED);
+}
+
+void
+bogo_fail(const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "error: %s: ", name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	fflush(stderr);
+	exit(BOGO_EXIT_FAIL);
+}
+
+enum flag_type {
+	F_BOOL,     /* no parameter: sets the int to 1 */
+	F_INT,      /* decimal int */
+	F_U64,      /* decimal uint64 (-shim-id) */
+	F_STR,      /* string, kept as a pointer into argv */
+	F_U16VEC,   /* repeatable: appends a decimal uint16 */
+	F_NOOP      /* no parameter, accepted and ignored */
+};
+
+typedef struct flag {
+	const char *name;
+	enum flag_type type;
+	size_t off;      /* field offset in bogo_config */
+	size_t count_off; /* F_U16VEC: offset of the count */
+} flag;
+
+#define B(n, f)   { n, F_BOOL, offsetof(bogo_config, f), 0 }
+#define I(n, f)   { n, F_INT, offsetof(bogo_config, f), 0 }
+#define S(n, f)   { n, F_STR, offsetof(bogo_config, f), 0 }
+#define V(n, f, c) { n, F_U16VEC, offsetof(bogo_config, f), offsetof(bogo_config, c) }
+#define N(n)      { n, F_NOOP, 0, 0 }
+
+static const flag flags[] = {
+	I("-port", port),
+	B("-ipv6", ipv6),
+	{ "-shim-id", F_U64, offsetof(bogo_config, shim_id), 0 },
+	I("-resume-count", resume_count),
+	B("-is-handshaker-supported", is_handshaker_supported),
+
+	B("-async", async),
+	B("-shim-writes-first", shim_writes_first),
+	B("-shim-shuts-down", shim_shuts_down),
+	B("-check-close-notify", check_close_notify),
+	I("-read-size", read_size),
+
+	S("-trust-cert", trust_cert),
+	B("-verify-peer", verify_peer),
+	B("-verify-fail", verify_fail),
+	S("-host-name", host_name),
+	S("-expect-peer-cert-file", expect_peer_cert_file),
+	I("-expect-peer-signature-algorithm", expect_peer_sigalg),
+	V("-verify-prefs", verify_prefs, verify_pref_count),
+
+	I("-min-version", min_version),
+	I("-max-version", max_version),
+	I("-expect-version", expect_version),
+	V("-curves", curves, curve_count),
+	I("-expect-curve-id", expect_curve_id),
+	S("-cipher", cipher),
+	I("-expect-cipher", expect_cipher),
+	S("-advertise-alpn", advertise_alpn),
+	S("-expect-alpn", expect_alpn),
+	B("-expect-hrr", expect_hrr),
+	B("-expect-no-hrr", expect_no_hrr),
+
+	S("-cert-file", cert_file),
+	S("-key-file", key_file),
+	V("-signing-prefs", signing_prefs, signing_pref_count),
+	B("-fail-cert-callback", fail_cert_callback),
+
+	B("-expect-session-miss", expect_session_miss),
+	B("-expect-no-session", expect_no_session),
+	B("-expect-no-session-id", expect_no_session_id),
+	B("-enable-early-data", enable_early_data),
+	B("-expect-accept-early-data", expect_accept_early_data),
+	B("-expect-reject-early-data", expect_reject_early_data),
+	B("-expect-ticket-supports-early-data", expect_ticket_supports_early_data),
+
+	I("-export-keying-material", export_keying_material),
+	S("-export-label", export_label),
+	S("-export-context", export_context),
+	B("-use-export-context", use_export_context),
+	B("-key-update", key_update),
+	I("-max-send-fragment", max_send_fragment),
+
+	/* Versions below TLS 1.3 are never offered: disabling them is a
+	 * no-op. (-no-tls13 is not here: it exits 89.) */
+	N("-no-tls1"),
+	N("-no-tls11"),
+	N("-no-tls12"),
+};
+
+static const flag *
+find_flag(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+		if (strcmp(flags[i].name, name) == 0) {
+			return &flags[i];
+		}
+	}
+	return NULL;
+}
+
+/* Like test_config.cc's StringToInt: digits only (a leading '-' for the
+ * signed types), the whole string, in range. */
+static int
+parse_i64(const char *s, long long lo, long long hi, long long *out)
+{
+	char *end;
+	long long v;
+
+	if (!((*s >= '0' && *s <= '9') || (*s == '-' && s[1] >= '0' && s[1] <= '9'))) {
+		return -1;
+	}
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != 0 || v < lo || v > hi) {
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int
+set_flag(bogo_config *cfg, const flag *f, const char *param)
+{
+	char *base = (char *)cfg;
+	long long v;
+
+	switch (f->type) {
+	case F_BOOL:
+		*(int *)(base + f->off) = 1;
+		return 0;
+	case F_NOOP:
+		return 0;
+	case F_INT:
+		if (parse_i64(param, -2147483647LL - 1, 2147483647LL, &v) != 0) {
+			return -1;
+		}
+		*(int *)(base + f->off) = (int)v;
+		return 0;
+	case F_U64: {
+		char *end;
+		unsigned long long u;
+
+		if (!(*param >= '0' && *param <= '9')) {
+			return -1;
+		}
+		errno = 0;
+		u = strtoull(param, &end, 10);
+		if (errno != 0 || *end != 0) {
+			return -1;
+		}
+		*(uint64_t *)(base + f->off) = (uint64_t)u;
+		return 0;
+	}
+	case F_STR:
+		*(const char **)(base + f->off) = param;
+		return 0;
+	case F_U16VEC: {
+		uint16_t *list = (uint16_t *)(base + f->off);
+		size_t *count = (size_t *)(base + f->count_off);
+
+		if (parse_i64(param, 0, 65535, &v) != 0) {
+			return -1;
+		}
+		if (*count >= BOGO_MAX_LIST) {
+			bogo_unimplemented("more than %d values for %s", BOGO_MAX_LIST, f->name);
+		}
+		list[(*count)++] = (uint16_t)v;
+		return 0;
+	}
+	}
+	return -1;
+}
+
+/* If *name starts with prefix + "-", strips the prefix (keeping the '-'). */
+static int
+remove_prefix(const char **name, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	if (strncmp(*name, prefix, n) == 0 && (*name)[n] == '-') {
+		*name += n;
+		return 1;
+	}
+	return 0;
+}
+
+void
+bogo_parse_flags(int argc, char **argv, bogo_config *initial,
+	bogo_config *resume, bogo_config *retry)
+{
+	int i;
+
+	memset(initial, 0, sizeof *initial);
+	initial->expect_alpn = "";
+	*resume = *initial;
+	*retry = *initial;
+	for (i = 0; i < argc; i++) {
+		const char *arg = argv[i], *name = arg, *param = NULL;
+		bogo_config *only = NULL;
+		const flag *f;
+		int skip = 0;
+
+		/* We are the shim: -on-shim- applies, -on-handshaker- never does
+		 * (no split handshakes: -is-handshaker-supported says No). */
+		if (remove_prefix(&name, "-on-shim")) {
+			/* applies */
+		} else if (remove_prefix(&name, "-on-handshaker")) {
+			skip = 1;
+		}
+		if (remove_prefix(&name, "-on-initial")) {
+			only = initial;
+		} else if (remove_prefix(&name, "-on-resume")) {
+			only = resume;
+		} else if (remove_prefix(&name, "-on-retry")) {
+			only = retry;
+		}
+		f = find_flag(name);
+		if (f == NULL) {
+			bogo_unimplemented("flag %s", arg);
+		}
+		if (f->type != F_BOOL && f->type != F_NOOP) {
+			if (i + 1 >= argc) {
+				bogo_fail("bad_flags", "missing parameter for %s", arg);
+			}
+			param = argv[++i];
+		}
+		if (skip) {
+			continue;
+		}
+		if (only != NULL) {
+			if (set_flag(only, f, param) != 0) {
+				bogo_fail("bad_flags", "invalid parameter for %s: %s", arg, param);
+			}
+		} else if (set_flag(initial, f, param) != 0 || set_flag(resume, f, param) != 0
+			|| set_flag(retry, f, param) != 0)
+		{
+			bogo_fail("bad_flags", "invalid parameter for %s: %s", arg, param);
+		}
+	}
+}
+
+/* The signature_algorithms list the engine sends (src/hello.c): fixed,
+ * so -verify-prefs is honoured only when it asks for exactly this. */
+static const uint16_t engine_verify_prefs[] = {
+	WT_SIG_ECDSA_SECP256R1_SHA256, WT_SIG_ECDSA_SECP384R1_SHA384,
+	WT_SIG_RSA_PSS_RSAE_SHA256, WT_SIG_RSA_PSS_RSAE_SHA384,
+	WT_SIG_RSA_PSS_RSAE_SHA512
+};
+
+static int
+group_supported(unsigned g)
+{
+	return g == WT_GROUP_X25519 || g == WT_GROUP_SECP256R1 || g == WT_GROUP_SECP384R1;
+}
+
+void
+bogo_check_supported(const bogo_config *cfg, const char *which)
+{
+	size_t i, j;
+
+	/* TLS 1.3 (0x0304 = 772) only. A minimum at or below 1.3 still
+	 * allows 1.3; a maximum below it, or an expected older version,
+	 * needs TLS <= 1.2. DTLS version numbers come with -dtls (89). */
+	if (cfg->min_version != 0 && (cfg->min_version < 0x0300 || cfg->min_version > 0x0304)) {
+		bogo_unimplemented("%s -min-version %d (TLS 1.3 only)", which, cfg->min_version);
+	}
+	if (cfg->max_version != 0 && cfg->max_version != 0x0304) {
+		bogo_unimplemented("%s -max-version %d (TLS 1.3 only)", which, cfg->max_version);
+	}
+	if (cfg->expect_version != 0 && cfg->expect_version != 0x0304) {
+		bogo_unimplemented("%s -expect-version %d (TLS 1.3 only)", which, cfg->expect_version);
+	}
+	for (i = 0; i < cfg->curve_count; i++) {
+		if (!group_supported(cfg->curves[i])) {
+			bogo_unimplemented("%s -curves %u (x25519, P-256, P-384 only)", which,
+				(unsigned)cfg->curves[i]);
+		}
+		for (j = 0; j < i; j++) {
+			if (cfg->curves[j] == cfg->curves[i]) {
+				bogo_unimplemented("%s -curves %u listed twice", which, (unsigned)cfg->curves[i]);
+			}
+		}
+	}
+	if (cfg->expect_curve_id != 0 && !group_supported((unsigned)cfg->expect_curve_id)) {
+		bogo_unimplemented("%s -expect-curve-id %d", which, cfg->expect_curve_id);
+	}
+	if (cfg->expect_cipher != 0 && (cfg->expect_cipher < 0 || cfg->expect_cipher > 0xffff
+		|| wt_suite_name((uint16_t)cfg->expect_cipher) == NULL))
+	{
+		bogo_unimplemented("%s -expect-cipher %d (not a TLS 1.3 suite we have)", which,
+			cfg->expect_cipher);
+	}
+	if (cfg->expect_peer_sigalg != 0) {
+		int ok = 0;
+
+		for (i = 0; i < sizeof engine_verify_prefs / sizeof engine_verify_prefs[0]; i++) {
+			ok |= cfg->expect_peer_sigalg == engine_verify_prefs[i];
+		}
+		if (!ok) {
+			bogo_unimplemented("%s -expect-peer-signature-algorithm %d (never offered)", which,
+				cfg->expect_peer_sigalg);
+		}
+	}
+	if (cfg->verify_pref_count != 0) {
+		int same = cfg->verify_pref_count
+			== sizeof engine_verify_prefs / sizeof engine_verify_prefs[0];
+
+		for (i = 0; same && i < cfg->verify_pref_count; i++) {
+			same = cfg->verify_prefs[i] == engine_verify_prefs[i];
+		}
+		if (!same) {
+			bogo_unimplemented("%s -verify-prefs: the engine's signature_algorithms list "
+				"is fixed", which);
+		}
+	}
+	if (cfg->max_send_fragment != 0
+		&& (cfg->max_send_fragment < 64 || cfg->max_send_fragment > WT_MAX_PLAINTEXT))
+	{
+		bogo_unimplemented("%s -max-send-fragment %d (64..16384)", which, cfg->max_send_fragment);
+	}
+	if (cfg->read_size < 0 || cfg->export_keying_material < 0 || cfg->resume_count < 0) {
+		bogo_fail("bad_flags", "%s: negative -read-size, -export-keying-material "
+			"or -resume-count", which);
+	}
+	if (cfg->export_keying_material > 65536) {
+		bogo_unimplemented("%s -export-keying-material %d", which, cfg->export_keying_material);
+	}
+}

@@ -1,0 +1,1157 @@
+/*
+ * bogo_shim: BoringSSL's test-runner protocol (ssl/test/bssl_shim.cc)
+ * around the wasmtls engine. One process runs 1 + -resume-count
+ * connections; see bogo.h for the exit codes.
+ */
+#define _GNU_SOURCE 1
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "wasmtls.h"
+#include "bogo.h"
+
+/* How long one socket wait may take. The runner's own idle timeout is
+ * 15 s; this only keeps a lost peer from hanging the shim forever. */
+#define IO_TIMEOUT_MS 30000
+
+static const char initial_write[] = "hello";   /* runner.go shimInitialWrite */
+
+/* ------------------------------------------------------------------ */
+/* Host functions (our own: the CLI's are not linked in)               */
+/* ------------------------------------------------------------------ */
+
+static int
+host_random(void *ctx, uint8_t *out, size_t len)
+{
+	(void)ctx;
+	while (len > 0) {
+		size_t chunk = len > 256 ? 256 : len;
+
+		if (getentropy(out, chunk) != 0) {
+			return -1;
+		}
+		out += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+static int64_t
+host_now_ms(void *ctx)
+{
+	struct timespec ts;
+
+	(void)ctx;
+	if (clock_gettime(CLOCK_REALTIME, &ts) != 0) {
+		return 0;
+	}
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static char *
+read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	if (f == NULL) {
+		return NULL;
+	}
+	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
+		fclose(f);
+		return NULL;
+	}
+	buf = malloc((size_t)n + 1);
+	if (buf == NULL || fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	buf[n] = 0;
+	*len = (size_t)n;
+	return buf;
+}
+
+/* ------------------------------------------------------------------ */
+/* Per-process state: trust anchors, client certificate, the session   */
+/* ------------------------------------------------------------------ */
+
+typedef struct loaded_cert {
+	wt_peer_cert chain[WT_MAX_PEER_CERTS];
+	uint8_t *chain_buf;
+	uint8_t *key_buf;
+	size_t key_buf_len;
+	wt_client_cert cert;
+	int loaded;
+} loaded_cert;
+
+typedef struct shim {
+	/* -trust-cert, loaded once (the runner passes the same file). */
+	br_x509_trust_anchor anchors[16];
+	uint8_t *anchor_buf;
+	size_t anchor_count;
+	const char *anchors_from;
+
+	/* The newest session of the previous connection (test_state->
+	 * new_session in bssl_shim.cc), offered by the next one. */
+	uint8_t *session;
+	size_t session_len;
+
+	/* Peer signature algorithm of the last full handshake: BoringSSL
+	 * reports the session's value on resumption. */
+	uint16_t session_sigalg;
+} shim;
+
+/* One connection. */
+typedef struct conn {
+	shim *sh;
+	const bogo_config *cfg;     /* the current one (retry after 0-RTT reject) */
+	int is_resume;
+	int fd;
+	int async;
+	wt_engine_ctx *cc;
+	wt_config wcfg;
+	loaded_cert client;
+
+	int sock_eof;
+	int write_dead;
+
+	/* Set by callbacks inside an engine call; acted upon right after it,
+	 * before anything more goes to the peer. */
+	int abort_code;
+	char abort_msg[256];
+
+	/* -verify-peer: our chain check's result (verify_cb). */
+	int verify_err;
+	const char *verify_reason;
+
+	/* NewSessionTicket blobs received on this connection. */
+	int sessions;
+	uint8_t *new_session;
+	size_t new_session_len;
+
+	/* ALPN list built from -advertise-alpn. */
+	char alpn_store[WT_MAX_ALPN][256];
+	const char *alpn[WT_MAX_ALPN];
+	uint16_t suites[8];
+	size_t suite_count;
+} conn;
+
+/* ------------------------------------------------------------------ */
+/* Failure paths                                                        */
+/* ------------------------------------------------------------------ */
+
+/* Closes the socket the way bssl_shim's OwnedSocket does: half-close,
+ * then read until the peer closes, so the runner reads all we wrote
+ * (an alert, say) instead of a reset. */
+static void
+close_socket(int fd)
+{
+	char buf[4096];
+	int flags = fcntl(fd, F_GETFL);
+	int64_t deadline = host_now_ms(NULL) + IO_TIMEOUT_MS;
+
+	if (flags >= 0) {
+		(void)fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+	}
+	shutdown(fd, SHUT_WR);
+	for (;;) {
+		struct pollfd p = { fd, POLLIN, 0 };
+		int64_t left = deadline - host_now_ms(NULL);
+		ssize_t n;
+
+		if (left <= 0 || poll(&p, 1, (int)left) <= 0) {
+			break;
+		}
+		n = recv(fd, buf, sizeof buf, 0);
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+			break;
+		}
+	}
+	close(fd);
+}
+
+static void conn_flush(conn *c);
+
+/* Engine error: the alert (if any) goes out first, then the error line
+ * "error: <wt_error_name>: <reason>" and exit 1. */
+static void __attribute__((noreturn))
+conn_fail_engine(conn *c, const char *what)
+{
+	int err = wt_engine_last_error(c->cc);
+	const char *reason = wt_engine_error_reason(c->cc);
+	char rbuf[64];
+
+	conn_flush(c);
+	if ((reason == NULL || *reason == 0) && (err & 0xF00) == WT_ERR_ALERT_RECEIVED) {
+		reason = wt_alert_name(err & 0xFF);
+	}
+	if (reason == NULL || *reason == 0) {
+		snprintf(rbuf, sizeof rbuf, "error 0x%x", (unsigned)err);
+		reason = rbuf;
+	}
+	if (err == WT_ERR_CALLBACK && c->verify_err != 0) {
+		/* Our -verify-peer chain check failed: name the real cause. */
+		fprintf(stderr, "error: %s: %s (%s, %s)\n", wt_error_name(c->verify_err),
+			c->verify_reason ? c->verify_reason : "certificate verification failed",
+			wt_error_name(err), what);
+	} else if ((err & 0xF00) == WT_ERR_ALERT_RECEIVED) {
+		fprintf(stderr, "error: %s: %s (%s)\n", wt_error_name(err),
+			wt_alert_name(err & 0xFF), reason);
+	} else {
+		fprintf(stderr, "error: %s: %s (%s)\n", wt_error_name(err), reason, what);
+	}
+	fflush(stderr);
+	close_socket(c->fd);
+	exit(BOGO_EXIT_FAIL);
+}
+
+/* A test expectation or a local check failed. */
+static void __attribute__((noreturn, format(printf, 3, 4)))
+conn_fail(conn *c, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "error: %s: ", name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	fflush(stderr);
+	close_socket(c->fd);
+	exit(BOGO_EXIT_FAIL);
+}
+
+/* A callback asked to stop (unimplemented, or -fail-cert-callback). */
+static void
+check_abort(conn *c)
+{
+	if (c->abort_code == 0) {
+		return;
+	}
+	if (c->abort_code == BOGO_EXIT_UNIMPLEMENTED) {
+		close(c->fd);
+		bogo_unimplemented("%s", c->abort_msg);
+	}
+	conn_fail(c, "cert_cb_error", "%s", c->abort_msg);
+}
+
+/* ------------------------------------------------------------------ */
+/* Transport: blocking, or (-async) non-blocking one byte at a time    */
+/* ------------------------------------------------------------------ */
+
+static int
+connect_runner(const bogo_config *cfg)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	int fd, one = 1;
+
+	memset(&ss, 0, sizeof ss);
+	if (cfg->ipv6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)cfg->port);
+		inet_pton(AF_INET6, "::1", &s6->sin6_addr);
+		sl = sizeof *s6;
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)cfg->port);
+		inet_pton(AF_INET, "127.0.0.1", &s4->sin_addr);
+		sl = sizeof *s4;
+	}
+	fd = socket(ss.ss_family, SOCK_STREAM, 0);
+	if (fd < 0) {
+		bogo_fail("io_error", "socket: %s", strerror(errno));
+	}
+	if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0) {
+		bogo_fail("io_error", "setsockopt(TCP_NODELAY): %s", strerror(errno));
+	}
+	if (connect(fd, (struct sockaddr *)&ss, sl) != 0) {
+		bogo_fail("io_error", "connect to %s port %d: %s", cfg->ipv6 ? "::1" : "127.0.0.1",
+			cfg->port, strerror(errno));
+	}
+	return fd;
+}
+
+static void
+wait_fd(conn *c, short events)
+{
+	struct pollfd p = { c->fd, events, 0 };
+	int r;
+
+	do {
+		r = poll(&p, 1, IO_TIMEOUT_MS);
+	} while (r < 0 && errno == EINTR);
+	if (r == 0) {
+		conn_fail(c, "timeout", "no progress on the socket for %d ms", IO_TIMEOUT_MS);
+	}
+}
+
+/* Writes some of sendrec. Peer gone: the output is dropped (reading goes
+ * on: the peer may have sent an alert first). */
+static void
+send_some(conn *c)
+{
+	size_t len;
+	uint8_t *buf = wt_engine_sendrec_buf(c->cc, &len);
+	ssize_t n;
+
+	if (buf == NULL || len == 0) {
+		wt_engine_sendrec_ack(c->cc, 0);
+		return;
+	}
+	if (c->write_dead) {
+		wt_engine_sendrec_ack(c->cc, len);
+		return;
+	}
+	if (!c->async) {
+		wait_fd(c, POLLOUT);
+	}
+	n = send(c->fd, buf, c->async ? 1 : len, MSG_NOSIGNAL);
+	if (n > 0) {
+		wt_engine_sendrec_ack(c->cc, (size_t)n);
+	} else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+		wt_engine_sendrec_ack(c->cc, 0);
+		wait_fd(c, POLLOUT);
+	} else {
+		c->write_dead = 1;
+		wt_engine_sendrec_ack(c->cc, len);
+	}
+}
+
+/* Reads some of the next record into recvrec. */
+static void
+recv_some(conn *c)
+{
+	size_t len;
+	uint8_t *buf = wt_engine_recvrec_buf(c->cc, &len);
+	ssize_t n;
+
+	if (buf == NULL || len == 0) {
+		wt_engine_recvrec_ack(c->cc, 0);
+		return;
+	}
+	if (!c->async) {
+		wait_fd(c, POLLIN);
+	}
+	n = recv(c->fd, buf, c->async ? 1 : len, 0);
+	if (n > 0) {
+		wt_engine_recvrec_ack(c->cc, (size_t)n);
+		check_abort(c);
+	} else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+		wt_engine_recvrec_ack(c->cc, 0);
+		wait_fd(c, POLLIN);
+	} else {
+		/* EOF, or a reset: the transport is done either way. */
+		wt_engine_recvrec_ack(c->cc, 0);
+		c->sock_eof = 1;
+		wt_engine_eof(c->cc);
+	}
+}
+
+/* Everything in sendrec out to the socket. */
+static void
+conn_flush(conn *c)
+{
+	while (wt_engine_current_state(c->cc) & WT_SENDREC) {
+		send_some(c);
+	}
+}
+
+/* One step of I/O: output first, then input. 0 if the engine is stuck. */
+static int
+step(conn *c)
+{
+	unsigned st = wt_engine_current_state(c->cc);
+
+	if (st & WT_SENDREC) {
+		send_some(c);
+		return 1;
+	}
+	if ((st & WT_RECVREC) && !c->sock_eof) {
+		recv_some(c);
+		return 1;
+	}
+	return 0;
+}
+
+/* Puts data through sendapp, seals it and flushes it. 0 or -1 (closed). */
+static int
+write_all(conn *c, const uint8_t *p, size_t len)
+{
+	while (len > 0) {
+		unsigned st = wt_engine_current_state(c->cc);
+
+		if (st & WT_CLOSED) {
+			return -1;
+		}
+		if (st & WT_SENDAPP) {
+			size_t room;
+			uint8_t *buf = wt_engine_sendapp_buf(c->cc, &room);
+			size_t n = len < room ? len : room;
+
+			if (buf == NULL || n == 0) {
+				wt_engine_sendapp_ack(c->cc, 0);
+			} else {
+				memcpy(buf, p, n);
+				wt_engine_sendapp_ack(c->cc, n);
+				p += n;
+				len -= n;
+				continue;
+			}
+		}
+		if (!(st & WT_SENDREC)) {
+			/* No room and nothing to write: seal what is staged. */
+			wt_engine_flush(c->cc);
+			if (!(wt_engine_current_state(c->cc) & (WT_SENDREC | WT_SENDAPP))) {
+				if (!step(c)) {
+					return -1;
+				}
+			}
+			continue;
+		}
+		send_some(c);
+	}
+	wt_engine_flush(c->cc);
+	conn_flush(c);
+	return (wt_engine_current_state(c->cc) & WT_CLOSED) && wt_engine_last_error(c->cc) ? -1 : 0;
+}
+
+/* Up to max bytes of application data. 0 once the connection is closed
+ * (cleanly or not: see wt_engine_last_error). */
+static size_t
+read_app(conn *c, uint8_t *out, size_t max)
+{
+	for (;;) {
+		unsigned st = wt_engine_current_state(c->cc);
+
+		if (st & WT_RECVAPP) {
+			size_t len;
+			uint8_t *buf = wt_engine_recvapp_buf(c->cc, &len);
+			size_t n = len < max ? len : max;
+
+			memcpy(out, buf, n);
+			wt_engine_recvapp_ack(c->cc, n);
+			return n;
+		}
+		if (st & WT_CLOSED) {
+			return 0;
+		}
+		if (!step(c)) {
+			conn_fail(c, "internal_error", "engine stalled (state 0x%x)", st);
+		}
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Engine callbacks                                                     */
+/* ------------------------------------------------------------------ */
+
+static void
+on_session(void *ctx, const uint8_t *blob, size_t len)
+{
+	conn *c = ctx;
+
+	if (len > WT_MAX_SESSION) {
+		return;
+	}
+	memcpy(c->new_session, blob, len);
+	c->new_session_len = len;
+	c->sessions++;
+}
+
+/* The session blob's max_early_data (src/session.c documents the layout:
+ * "WTS" 1 | suite u16 | created_ms u64 | lifetime u32 | age_add u32 |
+ * max_early_data u32 | ...). No public accessor exists. */
+static int
+session_allows_early_data(const uint8_t *blob, size_t len)
+{
+	if (len < 26 || memcmp(blob, "WTS\x01", 4) != 0) {
+		return 0;
+	}
+	return (blob[22] | blob[23] | blob[24] | blob[25]) != 0;
+}
+
+static int
+on_verify(void *ctx, const wt_conn_info *info)
+{
+	conn *c = ctx;
+	const char *reason = NULL;
+	int err;
+
+	if (info->resumed || !c->cfg->verify_peer) {
+		/* BoringSSL (SSL_VERIFY_NONE, or a resumption) accepts. */
+		return 0;
+	}
+	if (c->cfg->verify_fail) {
+		c->verify_err = WT_ERR_CERT_INVALID;
+		c->verify_reason = "-verify-fail: the verify callback fails";
+		return 1;
+	}
+	/* SSL_VERIFY_PEER: the chain must lead to -trust-cert; like BoringSSL
+	 * without SSL_set1_host, no host name check. */
+	err = wt_verify_chain(info->peer_certs, info->peer_cert_count, c->sh->anchors,
+		c->sh->anchor_count, NULL, host_now_ms(NULL) / 1000, &reason);
+	if (err != 0) {
+		c->verify_err = err;
+		c->verify_reason = reason;
+		return 1;
+	}
+	return 0;
+}
+
+/* What wt_sig_choose (src/crypto.c) picks for key among the server's
+ * algorithms: the key's curve for ECDSA, else the first RSA-PSS of
+ * SHA-256/384/512 the server accepts. */
+static uint16_t
+engine_sig_choice(const wt_private_key *key, const uint16_t *algs, size_t n)
+{
+	static const uint16_t rsa[] = { WT_SIG_RSA_PSS_RSAE_SHA256,
+		WT_SIG_RSA_PSS_RSAE_SHA384, WT_SIG_RSA_PSS_RSAE_SHA512 };
+	size_t i, j;
+
+	for (j = 0; j < 3; j++) {
+		uint16_t want;
+
+		if (key->type == BR_KEYTYPE_EC) {
+			if (j > 0) {
+				break;
+			}
+			want = key->ec.curve == BR_EC_secp256r1 ? WT_SIG_ECDSA_SECP256R1_SHA256
+				: WT_SIG_ECDSA_SECP384R1_SHA384;
+		} else {
+			want = rsa[j];
+		}
+		for (i = 0; i < n; i++) {
+			if (algs[i] == want) {
+				return want;
+			}
+		}
+	}
+	return 0;
+}
+
+static int
+key_can_sign(const wt_private_key *key, uint16_t alg)
+{
+	if (key->type == BR_KEYTYPE_EC) {
+		return alg == (key->ec.curve == BR_EC_secp256r1 ? WT_SIG_ECDSA_SECP256R1_SHA256
+			: WT_SIG_ECDSA_SECP384R1_SHA384);
+	}
+	return alg == WT_SIG_RSA_PSS_RSAE_SHA256 || alg == WT_SIG_RSA_PSS_RSAE_SHA384
+		|| alg == WT_SIG_RSA_PSS_RSAE_SHA512;
+}
+
+/* CertificateRequest: BoringSSL's cert callback (CertCallback). */
+static const wt_client_cert *
+on_cert_request(void *ctx, const wt_cert_request *req)
+{
+	conn *c = ctx;
+	const bogo_config *cfg = c->cfg;
+	uint16_t ours, theirs = 0;
+	size_t i, j;
+
+	if (cfg->fail_cert_callback) {
+		c->abort_code = BOGO_EXIT_FAIL;
+		snprintf(c->abort_msg, sizeof c->abort_msg,
+			"-fail-cert-callback: the certificate callback failed");
+		return NULL;
+	}
+	if (!c->client.loaded) {
+		return NULL;
+	}
+	if (cfg->signing_pref_count == 0) {
+		return &c->client.cert;
+	}
+	/* BoringSSL signs with the first of our -signing-prefs that the
+	 * server accepts and the key supports; the engine has its own fixed
+	 * order. Go on only when both pick the same. */
+	ours = engine_sig_choice(&c->client.cert.key, req->sig_algs, req->sig_alg_count);
+	for (i = 0; i < cfg->signing_pref_count && theirs == 0; i++) {
+		for (j = 0; j < req->sig_alg_count; j++) {
+			if (req->sig_algs[j] == cfg->signing_prefs[i]
+				&& key_can_sign(&c->client.cert.key, cfg->signing_prefs[i]))
+			{
+				theirs = cfg->signing_prefs[i];
+				break;
+			}
+		}
+	}
+	if (theirs != ours) {
+		c->abort_code = BOGO_EXIT_UNIMPLEMENTED;
+		snprintf(c->abort_msg, sizeof c->abort_msg,
+			"-signing-prefs wants 0x%04x, the engine would sign with 0x%04x",
+			theirs, ours);
+		return NULL;
+	}
+	return &c->client.cert;
+}
+
+/* ------------------------------------------------------------------ */
+/* Configuration                                                        */
+/* ------------------------------------------------------------------ */
+
+static void
+load_trust(shim *sh, const char *path)
+{
+	wt_trust_store ts;
+	size_t len;
+	char *pem;
+	int rc;
+
+	if (sh->anchors_from != NULL && strcmp(sh->anchors_from, path) == 0) {
+		return;
+	}
+	pem = read_file(path, &len);
+	if (pem == NULL) {
+		bogo_fail("bad_config", "cannot read -trust-cert %s: %s", path, strerror(errno));
+	}
+	free(sh->anchor_buf);
+	sh->anchor_buf = malloc(len + 1024);
+	if (sh->anchor_buf == NULL) {
+		bogo_fail("internal_error", "out of memory");
+	}
+	wt_trust_store_init(&ts, sh->anchors, sizeof sh->anchors / sizeof sh->anchors[0],
+		sh->anchor_buf, len + 1024);
+	rc = wt_trust_store_add_pem(&ts, pem, len);
+	free(pem);
+	if (rc < 0) {
+		bogo_unimplemented("-trust-cert %s: %s (not a certificate we can use as an anchor)",
+			path, wt_error_name(-rc));
+	}
+	sh->anchor_count = ts.count;
+	sh->anchors_from = path;
+}
+
+static void
+load_client_cert(loaded_cert *lc, const char *cert_path, const char *key_path)
+{
+	size_t clen, klen;
+	char *cpem, *kpem;
+	int n;
+
+	cpem = read_file(cert_path, &clen);
+	if (cpem == NULL) {
+		bogo_fail("bad_config", "cannot read -cert-file %s: %s", cert_path, strerror(errno));
+	}
+	kpem = read_file(key_path, &klen);
+	if (kpem == NULL) {
+		bogo_fail("bad_config", "cannot read -key-file %s: %s", key_path, strerror(errno));
+	}
+	lc->chain_buf = malloc(clen + 1);
+	lc->key_buf_len = klen * 2 + 64;
+	lc->key_buf = malloc(lc->key_buf_len);
+	if (lc->chain_buf == NULL || lc->key_buf == NULL) {
+		bogo_fail("internal_error", "out of memory");
+	}
+	n = wt_cert_chain_parse_pem(lc->chain, WT_MAX_PEER_CERTS, cpem, clen, lc->chain_buf, clen + 1);
+	if (n <= 0) {
+		bogo_unimplemented("-cert-file %s: no certificate chain we can parse", cert_path);
+	}
+	if (wt_private_key_parse_pem(&lc->cert.key, kpem, klen, lc->key_buf, lc->key_buf_len) != 0) {
+		/* Ed25519, P-521, RSA-1024, ...: keys the engine cannot sign with. */
+		bogo_unimplemented("-key-file %s: not a P-256/P-384 or 2048..4096-bit RSA key", key_path);
+	}
+	memset(kpem, 0, klen);
+	free(kpem);
+	free(cpem);
+	lc->cert.chain = lc->chain;
+	lc->cert.chain_len = (size_t)n;
+	if (wt_client_cert_check(&lc->cert) != 0) {
+		bogo_fail("bad_config", "-key-file %s does not match -cert-file %s", key_path, cert_path);
+	}
+	lc->loaded = 1;
+}
+
+static void
+free_client_cert(loaded_cert *lc)
+{
+	if (lc->key_buf != NULL) {
+		memset(lc->key_buf, 0, lc->key_buf_len);
+	}
+	free(lc->key_buf);
+	free(lc->chain_buf);
+	memset(lc, 0, sizeof *lc);
+}
+
+/* -advertise-alpn: BoringSSL's wire format, length-prefixed names. */
+static void
+parse_alpn(conn *c, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s), off = 0, n = 0;
+
+	while (off < len) {
+		size_t l = p[off];
+
+		if (l == 0 || off + 1 + l > len) {
+			bogo_fail("bad_flags", "-advertise-alpn: malformed length-prefixed list");
+		}
+		if (n >= WT_MAX_ALPN) {
+			bogo_unimplemented("-advertise-alpn: more than %d protocols", WT_MAX_ALPN);
+		}
+		memcpy(c->alpn_store[n], p + off + 1, l);
+		c->alpn_store[n][l] = 0;
+		c->alpn[n] = c->alpn_store[n];
+		n++;
+		off += 1 + l;
+	}
+	c->wcfg.alpn = c->alpn;
+	c->wcfg.alpn_count = n;
+}
+
+/* -cipher: BoringSSL's cipher list only governs TLS <= 1.2; TLS 1.3
+ * suites are not configurable there. Names of TLS 1.3 suites in the list
+ * restrict what we offer; every other entry is ignored, as BoringSSL does
+ * for a TLS 1.3 connection. */
+static void
+parse_cipher(conn *c, const char *list)
+{
+	char *copy = strdup(list), *save = NULL, *tok;
+
+	if (copy == NULL) {
+		bogo_fail("internal_error", "out of memory");
+	}
+	for (tok = strtok_r(copy, ":", &save); tok != NULL; tok = strtok_r(NULL, ":", &save)) {
+		uint16_t id = wt_suite_from_name(tok);
+		size_t i;
+		int dup = 0;
+
+		for (i = 0; i < c->suite_count; i++) {
+			dup |= c->suites[i] == id;
+		}
+		if (id != 0 && !dup && c->suite_count < sizeof c->suites / sizeof c->suites[0]) {
+			c->suites[c->suite_count++] = id;
+		}
+	}
+	free(copy);
+	if (c->suite_count > 0) {
+		c->wcfg.cipher_suites = c->suites;
+		c->wcfg.cipher_suite_count = c->suite_count;
+	}
+}
+
+static void
+build_config(conn *c)
+{
+	const bogo_config *cfg = c->cfg;
+	wt_config *w = &c->wcfg;
+
+	memset(w, 0, sizeof *w);
+	w->verify_mode = WT_VERIFY_NONE;   /* checks happen in on_verify */
+	w->verify_cb = on_verify;
+	w->verify_ctx = c;
+	if (cfg->verify_peer) {
+		if (cfg->trust_cert == NULL) {
+			bogo_fail("bad_flags", "-verify-peer without -trust-cert");
+		}
+		load_trust(c->sh, cfg->trust_cert);
+	}
+	if (cfg->host_name != NULL && cfg->host_name[0] != 0) {
+		if (strlen(cfg->host_name) > WT_MAX_SERVER_NAME) {
+			bogo_unimplemented("-host-name longer than %d bytes", WT_MAX_SERVER_NAME);
+		}
+		w->server_name = cfg->host_name;
+	}
+	if (cfg->advertise_alpn != NULL) {
+		parse_alpn(c, cfg->advertise_alpn);
+	}
+	if (cfg->cipher != NULL) {
+		parse_cipher(c, cfg->cipher);
+	}
+	if (cfg->curve_count > 0) {
+		w->groups = cfg->curves;
+		w->group_count = cfg->curve_count;
+	}
+	w->max_fragment = (size_t)cfg->max_send_fragment;
+	w->session_cb = on_session;
+	w->session_ctx = c;
+	if (c->is_resume) {
+		w->session = c->sh->session;
+		w->session_len = c->sh->session_len;
+	}
+	w->early_data = cfg->enable_early_data;
+	if (cfg->cert_file != NULL || cfg->key_file != NULL) {
+		if (cfg->cert_file == NULL || cfg->key_file == NULL) {
+			bogo_unimplemented("-cert-file without -key-file (or the reverse)");
+		}
+		load_client_cert(&c->client, cfg->cert_file, cfg->key_file);
+	}
+	w->get_client_cert = on_cert_request;
+	w->client_cert_ctx = c;
+}
+
+/* ------------------------------------------------------------------ */
+/* The connection                                                       */
+/* ------------------------------------------------------------------ */
+
+/* CheckHandshakeProperties (bssl_shim.cc), for what TLS 1.3 has. */
+static void
+check_handshake(conn *c)
+{
+	const bogo_config *cfg = c->cfg;
+	wt_conn_info info;
+	const char *alpn;
+	int expect_resume = c->is_resume && !cfg->expect_session_miss;
+	uint16_t sigalg;
+
+	memset(&info, 0, sizeof info);
+	wt_engine_info(c->cc, &info);
+	if (cfg->expect_version != 0 && info.version != cfg->expect_version) {
+		conn_fail(c, "expectation_failed", "want version %04x, got %04x",
+			(unsigned)cfg->expect_version, info.version);
+	}
+	if (!!info.resumed != expect_resume) {
+		conn_fail(c, "expectation_failed", "session unexpectedly was%s reused",
+			info.resumed ? "" : " not");
+	}
+	alpn = info.alpn ? info.alpn : "";
+	if (strcmp(alpn, cfg->expect_alpn) != 0) {
+		conn_fail(c, "expectation_failed", "negotiated alpn proto mismatch (got '%s', want '%s')",
+			alpn, cfg->expect_alpn);
+	}
+	sigalg = info.sigalg;
+	if (sigalg != 0) {
+		c->sh->session_sigalg = sigalg;
+	} else if (info.resumed) {
+		sigalg = c->sh->session_sigalg;
+	}
+	if (cfg->expect_peer_sigalg != 0 && sigalg != cfg->expect_peer_sigalg) {
+		conn_fail(c, "expectation_failed", "peer signature algorithm was %04x, wanted %04x",
+			sigalg, (unsigned)cfg->expect_peer_sigalg);
+	}
+	if (cfg->expect_curve_id != 0 && info.group != cfg->expect_curve_id) {
+		conn_fail(c, "expectation_failed", "curve_id was %04x, wanted %04x", info.group,
+			(unsigned)cfg->expect_curve_id);
+	}
+	if (cfg->expect_cipher != 0 && info.cipher_suite != cfg->expect_cipher) {
+		conn_fail(c, "expectation_failed", "cipher ID was %04x, wanted %04x",
+			info.cipher_suite, (unsigned)cfg->expect_cipher);
+	}
+	if ((cfg->expect_accept_early_data && info.early_data != WT_EARLY_ACCEPTED)
+		|| (cfg->expect_reject_early_data && info.early_data == WT_EARLY_ACCEPTED))
+	{
+		conn_fail(c, "expectation_failed",
+			"early data was%s accepted, but we expected the opposite",
+			info.early_data == WT_EARLY_ACCEPTED ? "" : " not");
+	}
+	if (info.peer_cert_count == 0) {
+		conn_fail(c, "expectation_failed", "received no peer certificate but expected one");
+	}
+	if ((cfg->expect_hrr && !info.hrr) || (cfg->expect_no_hrr && info.hrr)) {
+		conn_fail(c, "expectation_failed", "got %sHRR, but wanted opposite",
+			info.hrr ? "" : "no ");
+	}
+	/* -expect-no-session-id: "no session cached at the end of the
+	 * handshake". TLS 1.3 tickets only come after it: nothing to check. */
+	if (cfg->expect_peer_cert_file != NULL) {
+		wt_peer_cert want[WT_MAX_PEER_CERTS];
+		size_t len, i;
+		char *pem = read_file(cfg->expect_peer_cert_file, &len);
+		uint8_t *buf;
+		int n;
+
+		if (pem == NULL) {
+			conn_fail(c, "bad_config", "cannot read -expect-peer-cert-file %s",
+				cfg->expect_peer_cert_file);
+		}
+		buf = malloc(len + 1);
+		if (buf == NULL) {
+			conn_fail(c, "internal_error", "out of memory");
+		}
+		n = wt_cert_chain_parse_pem(want, WT_MAX_PEER_CERTS, pem, len, buf, len + 1);
+		if (n <= 0) {
+			conn_fail(c, "bad_config", "-expect-peer-cert-file %s: no certificates",
+				cfg->expect_peer_cert_file);
+		}
+		if ((size_t)n != info.peer_cert_count) {
+			conn_fail(c, "expectation_failed", "received a chain of length %zu instead of %d",
+				info.peer_cert_count, n);
+		}
+		for (i = 0; i < (size_t)n; i++) {
+			if (want[i].len != info.peer_certs[i].len
+				|| memcmp(want[i].der, info.peer_certs[i].der, want[i].len) != 0)
+			{
+				conn_fail(c, "expectation_failed", "%s certificate %zu did not match",
+					i == 0 ? "leaf" : "chain", i + 1);
+			}
+		}
+		free(buf);
+		free(pem);
+	}
+}
+
+static void
+run_connection(shim *sh, const bogo_config *cfg, const bogo_config *retry_cfg, int is_resume)
+{
+	conn *c = calloc(1, sizeof *c);
+	wt_host host = { NULL, host_random, host_now_ms };
+	uint8_t id[8], *buf;
+	size_t early_sent = 0, i;
+	int hello_done = 0, rc, err;
+	wt_conn_info info;
+
+	if (c == NULL || (c->cc = calloc(1, sizeof *c->cc)) == NULL
+		|| (c->new_session = malloc(WT_MAX_SESSION)) == NULL)
+	{
+		bogo_fail("internal_error", "out of memory");
+	}
+	c->sh = sh;
+	c->cfg = cfg;
+	c->is_resume = is_resume;
+	if (is_resume && sh->session == NULL) {
+		bogo_fail("no_session", "no session to offer");
+	}
+	build_config(c);
+
+	c->fd = connect_runner(cfg);
+	for (i = 0; i < 8; i++) {
+		id[i] = (uint8_t)(cfg->shim_id >> (8 * i));
+	}
+	if (send(c->fd, id, sizeof id, MSG_NOSIGNAL) != (ssize_t)sizeof id) {
+		conn_fail(c, "io_error", "writing the shim id: %s", strerror(errno));
+	}
+	c->async = cfg->async;
+	if (c->async && fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) | O_NONBLOCK) != 0) {
+		conn_fail(c, "io_error", "O_NONBLOCK: %s", strerror(errno));
+	}
+
+	rc = wt_engine_init(c->cc, &c->wcfg, &host);
+	if (rc != 0) {
+		if (rc == WT_ERR_BAD_CONFIG) {
+			bogo_unimplemented("configuration the engine refuses: %s",
+				wt_engine_error_reason(c->cc));
+		}
+		conn_fail_engine(c, "engine initialisation");
+	}
+
+	/* The handshake; with 0-RTT, -shim-writes-first's "hello" goes out as
+	 * early data (bssl_shim: SSL_do_handshake returns in early data). */
+	while (!wt_engine_handshake_done(c->cc)) {
+		unsigned st = wt_engine_current_state(c->cc);
+
+		if (st & WT_CLOSED) {
+			conn_fail_engine(c, "handshake");
+		}
+		if (is_resume && cfg->enable_early_data && cfg->shim_writes_first
+			&& early_sent < sizeof initial_write - 1 && (st & WT_SENDAPP))
+		{
+			size_t room;
+			uint8_t *p = wt_engine_sendapp_buf(c->cc, &room);
+			size_t n = sizeof initial_write - 1 - early_sent;
+
+			if (p != NULL && room > 0) {
+				n = n < room ? n : room;
+				memcpy(p, initial_write + early_sent, n);
+				wt_engine_sendapp_ack(c->cc, n);
+				wt_engine_flush(c->cc);
+				early_sent += n;
+				continue;
+			}
+			wt_engine_sendapp_ack(c->cc, 0);
+		}
+		if (!step(c)) {
+			conn_fail(c, "internal_error", "engine stalled in the handshake (state 0x%x)", st);
+		}
+	}
+	conn_flush(c);
+	if (wt_engine_current_state(c->cc) & WT_CLOSED) {
+		conn_fail_engine(c, "after the handshake");
+	}
+
+	memset(&info, 0, sizeof info);
+	wt_engine_info(c->cc, &info);
+	if (info.early_data == WT_EARLY_REJECTED) {
+		/* SSL_ERROR_EARLY_DATA_REJECTED: expected, the rest of the
+		 * connection runs under the -on-retry- configuration (the
+		 * engine has already finished the 1-RTT handshake). */
+		if (!cfg->expect_reject_early_data) {
+			conn_fail(c, "early_data_rejected", "the server rejected 0-RTT data");
+		}
+		if (cfg->expect_accept_early_data) {
+			conn_fail(c, "expectation_failed", "early data was not accepted");
+		}
+		c->cfg = cfg = retry_cfg;
+		early_sent = 0;
+	} else if (early_sent > 0) {
+		hello_done = early_sent == sizeof initial_write - 1;
+	}
+	check_handshake(c);
+
+	if (cfg->export_keying_material > 0) {
+		size_t n = (size_t)cfg->export_keying_material;
+		uint8_t *out = malloc(n);
+		const char *ctx = cfg->export_context ? cfg->export_context : "";
+
+		if (out == NULL) {
+			conn_fail(c, "internal_error", "out of memory");
+		}
+		rc = wt_engine_export(c->cc, cfg->export_label ? cfg->export_label : "",
+			cfg->use_export_context ? (const uint8_t *)ctx : NULL,
+			cfg->use_export_context ? strlen(ctx) : 0, out, n);
+		if (rc != 0) {
+			conn_fail(c, wt_error_name(rc), "failed to export keying material");
+		}
+		if (write_all(c, out, n) != 0) {
+			conn_fail_engine(c, "writing keying material");
+		}
+		free(out);
+	}
+
+	if (cfg->shim_writes_first && !hello_done) {
+		if (write_all(c, (const uint8_t *)initial_write + early_sent,
+			sizeof initial_write - 1 - early_sent) != 0)
+		{
+			conn_fail_engine(c, "initial write");
+		}
+	}
+
+	if (!cfg->shim_shuts_down) {
+		size_t read_size = cfg->read_size > 0 ? (size_t)cfg->read_size : 512;
+
+		buf = malloc(read_size);
+		if (buf == NULL) {
+			conn_fail(c, "internal_error", "out of memory");
+		}
+		for (;;) {
+			size_t n = read_app(c, buf, read_size);
+
+			if (n == 0) {
+				break;   /* clean or unclean shutdown: checked below */
+			}
+			if (cfg->key_update) {
+				rc = wt_engine_key_update(c->cc, 0);
+				if (rc != 0) {
+					conn_fail(c, wt_error_name(rc), "key update failed");
+				}
+			}
+			for (i = 0; i < n; i++) {
+				buf[i] ^= 0xff;
+			}
+			if (write_all(c, buf, n) != 0) {
+				conn_fail_engine(c, "echo");
+			}
+		}
+		free(buf);
+		err = wt_engine_last_error(c->cc);
+		if (err != 0 && !(err == WT_ERR_TRUNCATED && !cfg->check_close_notify)) {
+			/* Without -check-close-notify BoringSSL's quiet shutdown
+			 * takes an EOF without close_notify; with it, it fails. */
+			conn_fail_engine(c, "reading");
+		}
+	}
+
+	/* TLS 1.3: tickets arrive after the handshake (bssl_shim.cc,
+	 * DoExchange). With -shim-shuts-down we never read, so we only
+	 * check that no ticket came when none was expected. */
+	if (!cfg->expect_no_session && !cfg->shim_shuts_down) {
+		if (c->sessions == 0) {
+			conn_fail(c, "expectation_failed",
+				"new session was not cached, but we expected the opposite");
+		}
+	}
+	if (cfg->expect_no_session && c->sessions > 0) {
+		conn_fail(c, "expectation_failed", "new session was cached, but we expected the opposite");
+	}
+	if (c->sessions > 0 && !cfg->shim_shuts_down && !cfg->expect_no_session) {
+		int got = session_allows_early_data(c->new_session, c->new_session_len);
+
+		if (got != !!cfg->expect_ticket_supports_early_data) {
+			conn_fail(c, "expectation_failed",
+				"new session did%s support early data, but we expected the opposite",
+				got ? "" : " not");
+		}
+	}
+
+	/* Shutdown (DoShutdown). Without -check-close-notify BoringSSL is in
+	 * quiet-shutdown mode: nothing more is sent. The engine has already
+	 * answered a peer's close_notify with its own. */
+	if (cfg->shim_shuts_down && cfg->check_close_notify) {
+		uint8_t sink[512];
+
+		wt_engine_close(c->cc);
+		conn_flush(c);
+		while (read_app(c, sink, sizeof sink) > 0) {
+			/* Data after our close_notify: discarded. */
+		}
+		if (wt_engine_last_error(c->cc) != 0) {
+			conn_fail_engine(c, "waiting for close_notify");
+		}
+	} else if (!cfg->shim_shuts_down && cfg->check_close_notify
+		&& wt_engine_last_error(c->cc) != 0)
+	{
+		conn_fail_engine(c, "shutdown");
+	}
+	conn_flush(c);
+
+	/* The next connection offers this one's newest session. */
+	free(sh->session);
+	sh->session = NULL;
+	sh->session_len = 0;
+	if (c->sessions > 0) {
+		sh->session = c->new_session;
+		sh->session_len = c->new_session_len;
+		c->new_session = NULL;
+	}
+
+	close_socket(c->fd);
+	wt_engine_wipe(c->cc);
+	free(c->cc);
+	free(c->new_session);
+	free_client_cert(&c->client);
+	free(c);
+}
+
+int
+main(int argc, char **argv)
+{
+	bogo_config initial, resume, retry;
+	shim sh;
+	int i;
+
+	signal(SIGPIPE, SIG_IGN);
+	/* -is-handshaker-supported answers even next to flags we lack
+	 * (-shim-extra-flags go to that call too). */
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-is-handshaker-supported") == 0) {
+			printf("No\n");
+			fflush(stdout);
+			return BOGO_EXIT_OK;
+		}
+	}
+	bogo_parse_flags(argc - 1, argv + 1, &initial, &resume, &retry);
+	bogo_check_supported(&initial, "initial:");
+	bogo_check_supported(&resume, "resume:");
+	bogo_check_supported(&retry, "retry:");
+	if (initial.port <= 0 || initial.port > 65535) {
+		bogo_fail("bad_flags", "missing or bad -port");
+	}
+
+	memset(&sh, 0, sizeof sh);
+	for (i = 0; i <= initial.resume_count; i++) {
+		run_connection(&sh, i == 0 ? &initial : &resume, &retry, i > 0);
+	}
+	free(sh.session);
+	free(sh.anchor_buf);
+	return BOGO_EXIT_OK;
+}
