@@ -8,8 +8,25 @@ export interface HandshakeInfo {
   resumed: boolean;
   verified: boolean;
   servername: string | null;
-  /** DER, leaf first, as sent by the server */
+  /** DER, leaf first, as sent by the server (on resumption: from the original handshake) */
   peerCertificates: Uint8Array[];
+  /** 0-RTT outcome: 'accepted', 'rejected' (none of it reached the server; not resent),
+   *  or 'not_sent' (no earlyData, or the session does not allow 0-RTT) */
+  earlyData: 'accepted' | 'rejected' | 'not_sent';
+  /** bytes of earlyData sent as 0-RTT */
+  earlyDataLength: number;
+  /** a client certificate was sent (the server asked, and cert/key were given) */
+  clientCertificateSent: boolean;
+}
+
+/**
+ * Where session tickets live between connections. Each method may return a
+ * Promise (IndexedDB, a KV store). Blobs are opaque Uint8Array.
+ */
+export interface SessionStore {
+  get(key: string): Uint8Array | undefined | null | Promise<Uint8Array | undefined | null>;
+  set(key: string, blob: Uint8Array): void | Promise<void>;
+  delete(key: string): void | Promise<void>;
 }
 
 export interface Pair { readable: ReadableStream<Uint8Array>; writable: WritableStream<Uint8Array>; }
@@ -33,6 +50,17 @@ export interface ConnectOptions {
   maxFragment?: number;
   /** default: tcp() in Node; required in browsers */
   transport?: Transport;
+  /** session store (default: an in-memory cache shared by the realm); false: none */
+  sessionCache?: SessionStore | false;
+  /** offer this session blob (from onSession or a store) instead of the store's */
+  session?: Uint8Array;
+  /** every new session blob (NewSessionTicket), also when a store is used */
+  onSession?(blob: Uint8Array): void;
+  /** sent as 0-RTT when the offered session allows it; never resent: check info.earlyData */
+  earlyData?: Uint8Array | string;
+  /** client certificate chain (PEM, leaf first) and its private key (PEM: P-256/P-384 EC or RSA 2048..4096) */
+  cert?: string | string[];
+  key?: string;
 }
 
 export interface Socket {
@@ -64,4 +92,18 @@ export function fromNodeSocket(sock: unknown): Pair;
 export function verifyChain(chainDer: Uint8Array[], caPem: string | string[], opts?: { host?: string | null; time?: number }): Promise<void>;
 export function setWasmSource(wasm?: string | URL | Uint8Array | WebAssembly.Module, roots?: string | URL | Uint8Array): void;
 export function loadEngine(): Promise<unknown>;
+export class MemorySessionCache implements SessionStore {
+  constructor(opts?: { max?: number });
+  get(key: string): Uint8Array | undefined;
+  set(key: string, blob: Uint8Array): void;
+  delete(key: string): void;
+  clear(): void;
+  readonly size: number;
+}
+/** the store connect() uses unless options.sessionCache is given */
+export const defaultSessionCache: MemorySessionCache;
+/** the key connect() uses for a connection's sessions */
+export function sessionKey(o: { servername: string; port: number; alpn?: string[]; ca?: string | string[]; cert?: string | string[] }): string;
+/** Unix ms after which a session blob is useless, or null if it is not a session blob */
+export function sessionExpiry(blob: Uint8Array): number | null;
 export function engineStats(): { heapBytes: number; connBytes: number } | null;

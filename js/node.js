@@ -10,6 +10,8 @@
 import { Duplex } from 'node:stream';
 import { connect as wtConnect } from './index.js';
 
+const pemText = (v) => (Array.isArray(v) ? v.map(String).join('\n') : String(v));
+
 export class TLSSocket extends Duplex {
   constructor(options = {}) {
     super({ allowHalfOpen: options.allowHalfOpen ?? false });
@@ -29,6 +31,13 @@ export class TLSSocket extends Duplex {
       verify: options.verify,
       ciphers: options.wasmtlsCiphers,
       transport: options.transport,
+      cert: options.cert !== undefined ? pemText(options.cert) : undefined,
+      key: options.key !== undefined ? pemText(options.key) : undefined,
+      // tls.connect's `session` (a blob from a 'session' event) / the package's cache
+      session: options.session ? new Uint8Array(options.session) : undefined,
+      sessionCache: options.sessionCache,
+      earlyData: options.earlyData,
+      onSession: (blob) => { this._session = Buffer.from(blob); this.emit('session', this._session); },
     });
     this._writer = this._sock.writable.getWriter();
     this._reader = this._sock.readable.getReader();
@@ -42,6 +51,10 @@ export class TLSSocket extends Duplex {
       this.emit('secureConnect');
     }, (e) => this.destroy(e));
   }
+
+  /** The latest session blob (like tls.TLSSocket#getSession), or undefined. */
+  getSession() { return this._session; }
+  isSessionReused() { return !!(this.info && this.info.resumed); }
 
   getPeerCertificate() {
     return this.info && this.info.peerCertificates.length ? { raw: Buffer.from(this.info.peerCertificates[0]) } : {};

@@ -2,7 +2,7 @@
 // provide from JS (a missing core symbol would otherwise surface only at
 // instantiation time as "function import requires a callable").
 import { readFileSync } from 'node:fs';
-const ALLOWED = new Set(['env.wt_js_random', 'env.wt_js_now', 'env.wt_js_keylog', 'env.wt_js_verify',
+const ALLOWED = new Set(['env.wt_js_random', 'env.wt_js_now', 'env.wt_js_keylog', 'env.wt_js_verify', 'env.wt_js_session',
   'env.emscripten_notify_memory_growth']);
 const m = new WebAssembly.Module(readFileSync(process.argv[2]));
 const bad = WebAssembly.Module.imports(m).map((i) => `${i.module}.${i.name}`).filter((n) => !ALLOWED.has(n));

@@ -12,6 +12,8 @@
  *   env.wt_js_keylog(id, ptr, len)      one NSS key log line (no newline)
  *   env.wt_js_verify(id) -> int         user verify hook (0 = accept); it may
  *                                       call wtw_info(conn) while running
+ *   env.wt_js_session(id, ptr, len)     a new session blob (NewSessionTicket),
+ *                                       valid during the call only: JS copies it
  *
  * No stdio, no filesystem: the module is linked with -sFILESYSTEM=0 and has
  * no other imports. Pointers and lengths cross the boundary as i32 (wasm32).
@@ -31,6 +33,7 @@ WTW_IMPORT(wt_js_random) extern int wt_js_random(uint8_t *out, size_t len);
 WTW_IMPORT(wt_js_now) extern double wt_js_now(void);
 WTW_IMPORT(wt_js_keylog) extern void wt_js_keylog(int id, const char *line, size_t len);
 WTW_IMPORT(wt_js_verify) extern int wt_js_verify(int id);
+WTW_IMPORT(wt_js_session) extern void wt_js_session(int id, const uint8_t *blob, size_t len);
 
 /* ------------------------------------------------------------------ */
 /* Trust stores: shared by any number of connections (JS owns them).   */
@@ -199,8 +202,15 @@ typedef struct wtw_conn {
 	char *alpn[WT_MAX_ALPN];
 	uint16_t suites[3];
 	uint16_t groups[3];
+	uint8_t *session;          /* copy of the blob we offer */
+	size_t session_len;
+	wt_client_cert client_cert;
+	wt_peer_cert *cert_chain;  /* entries point into cert_buf */
+	uint8_t *cert_buf;
+	uint8_t *key_buf;          /* private key bytes: wiped on destroy */
+	size_t key_buf_len;
 	/* flat handshake info for JS (wtw_info), all u32 */
-	uint32_t info[12];
+	uint32_t info[15];
 	uint32_t certs[2 * WT_MAX_PEER_CERTS];
 } wtw_conn;
 
@@ -231,6 +241,13 @@ verify_cb(void *ctx, const wt_conn_info *info)
 	wtw_conn *c = ctx;
 	(void)info;
 	return wt_js_verify(c->id);
+}
+
+static void
+session_cb(void *ctx, const uint8_t *blob, size_t len)
+{
+	wtw_conn *c = ctx;
+	wt_js_session(c->id, blob, len);
 }
 
 static char *
@@ -321,8 +338,92 @@ wtw_add_id(wtw_conn *c, int which, int id)
 	return 0;
 }
 
+/* Offers a session (a blob from an earlier wt_js_session). The blob is
+ * copied. early: 1 = 0-RTT when the session allows it. */
+WTW_EXPORT(wtw_set_session) int
+wtw_set_session(wtw_conn *c, const uint8_t *blob, size_t len, int early)
+{
+	free(c->session);
+	c->session = NULL;
+	c->session_len = 0;
+	c->cfg.session = NULL;
+	c->cfg.session_len = 0;
+	c->cfg.early_data = early ? 1 : 0;
+	if (len == 0) {
+		return 0;
+	}
+	if (len > WT_MAX_SESSION) {
+		return WT_ERR_BAD_CONFIG;
+	}
+	c->session = malloc(len);
+	if (c->session == NULL) {
+		return WT_ERR_BUFFER_TOO_SMALL;
+	}
+	memcpy(c->session, blob, len);
+	c->session_len = len;
+	c->cfg.session = c->session;
+	c->cfg.session_len = len;
+	return 0;
+}
+
+/*
+ * Client certificate: PEM chain (leaf first) and PEM private key. Returns
+ * 0, or 1 = no usable certificate chain, 2 = unusable key (not P-256/P-384
+ * EC or 2048..4096-bit RSA), 3 = key does not match the leaf,
+ * 4 = out of memory.
+ */
+static void
+free_client_cert(wtw_conn *c)
+{
+	free(c->cert_chain);
+	free(c->cert_buf);
+	if (c->key_buf != NULL) {
+		memset(c->key_buf, 0, c->key_buf_len);
+		free(c->key_buf);
+	}
+	c->cert_chain = NULL;
+	c->cert_buf = c->key_buf = NULL;
+	c->key_buf_len = 0;
+	memset(&c->client_cert, 0, sizeof c->client_cert);
+	c->cfg.client_cert = NULL;
+}
+
+WTW_EXPORT(wtw_set_client_cert) int
+wtw_set_client_cert(wtw_conn *c, const char *cert, size_t clen, const char *key, size_t klen)
+{
+	int n;
+
+	free_client_cert(c);
+	c->cert_chain = calloc(WT_MAX_PEER_CERTS, sizeof *c->cert_chain);
+	c->cert_buf = malloc(clen + 1);
+	c->key_buf_len = klen * 2 + 64;
+	c->key_buf = malloc(c->key_buf_len);
+	if (c->cert_chain == NULL || c->cert_buf == NULL || c->key_buf == NULL) {
+		free_client_cert(c);
+		return 4;
+	}
+	n = wt_cert_chain_parse_pem(c->cert_chain, WT_MAX_PEER_CERTS, cert, clen, c->cert_buf, clen + 1);
+	if (n <= 0) {
+		free_client_cert(c);
+		return 1;
+	}
+	if (wt_private_key_parse_pem(&c->client_cert.key, key, klen, c->key_buf, c->key_buf_len) != 0) {
+		free_client_cert(c);
+		return 2;
+	}
+	c->client_cert.chain = c->cert_chain;
+	c->client_cert.chain_len = (size_t)n;
+	if (wt_client_cert_check(&c->client_cert) != 0) {
+		free_client_cert(c);
+		return 3;
+	}
+	c->cfg.client_cert = &c->client_cert;
+	return 0;
+}
+
 /* store NULL with verify_mode WT_VERIFY_NONE for --insecure. The store
- * must outlive the connection. flags: 1 = keylog, 2 = verify hook. */
+ * must outlive the connection. flags: 1 = keylog, 2 = verify hook,
+ * 4 = session callback (wt_js_session). */
 WTW_EXPORT(wtw_configure) void
 wtw_configure(wtw_conn *c, const wtw_store *store, int verify_mode, int flags, int max_fragment)
 {
@@ -334,6 +435,8 @@ wtw_configure(wtw_conn *c, const wtw_store *store, int verify_mode, int flags, i
 	c->cfg.keylog_ctx = c;
 	c->cfg.verify_cb = (flags & 2) ? verify_cb : NULL;
 	c->cfg.verify_ctx = c;
+	c->cfg.session_cb = (flags & 4) ? session_cb : NULL;
+	c->cfg.session_ctx = c;
 }
 
 /* Queues the ClientHello. Returns 0 or an error code (also latched). */
@@ -357,6 +460,8 @@ wtw_destroy(wtw_conn *c)
 	for (i = 0; i < WT_MAX_ALPN; i++) {
 		free(c->alpn[i]);
 	}
+	free(c->session);
+	free_client_cert(c);
 	free(c);
 }
 
@@ -441,9 +546,10 @@ wtw_export(wtw_conn *c, const char *label, const uint8_t *ctx, size_t ctx_len, i
 }
 
 /*
- * Handshake info as 12 u32: version, suite, group, sigalg, hrr, resumed,
+ * Handshake info as 15 u32: version, suite, group, sigalg, hrr, resumed,
  * verified, alpn (char* or 0), server_name (char* or 0), cert count,
- * certs (u32 pairs der, len), done.
+ * certs (u32 pairs der, len), done, early_data (WT_EARLY_*),
+ * early_data_len, client_cert_sent.
  */
 WTW_EXPORT(wtw_info) const uint32_t *
 wtw_info(wtw_conn *c)
@@ -469,7 +575,18 @@ wtw_info(wtw_conn *c)
 	c->info[9] = (uint32_t)n;
 	c->info[10] = (uint32_t)(uintptr_t)c->certs;
 	c->info[11] = (uint32_t)wt_engine_handshake_done(&c->cc);
+	c->info[12] = (uint32_t)in.early_data;
+	c->info[13] = (uint32_t)in.early_data_len;
+	c->info[14] = (uint32_t)in.client_cert_sent;
 	return c->info;
+}
+
+/* RFC 8446 7.5 early exporter (valid once 0-RTT keys exist). */
+WTW_EXPORT(wtw_export_early) int
+wtw_export_early(wtw_conn *c, const char *label, const uint8_t *ctx, size_t ctx_len, int has_ctx,
+	uint8_t *out, size_t out_len)
+{
+	return wt_engine_export_early(&c->cc, label, has_ctx ? ctx : NULL, ctx_len, out, out_len);
 }
 
 /* wasmtls verify: chain = n (der, len) u32 pairs. host may be NULL.

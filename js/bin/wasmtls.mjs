@@ -16,6 +16,11 @@ const USAGE = `usage: wasmtls [options] HOST:PORT
   --ciphers LIST       TLS_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384,
                        TLS_CHACHA20_POLY1305_SHA256
   --keylog FILE        append NSS key log lines
+  --sess-out FILE      write the session (ticket) for later resumption
+  --sess-in FILE       resume the session in FILE (falls back to a full handshake)
+  --early-data FILE    send FILE as 0-RTT data (needs --sess-in; resent after the
+                       handshake, with a notice, if the server rejects it)
+  --cert FILE --key FILE  client certificate chain and private key (PEM)
   --http PATH          send GET PATH, print the response
   --json               one JSON summary line on stderr after the handshake
   --max-fragment N     largest plaintext per record we send (64..16384)
@@ -45,7 +50,8 @@ function splitList(s, max) {
 function parseArgs(argv) {
   const o = { json: false, insecure: false, keyUpdate: false };
   const valued = { '--servername': 'servername', '--cafile': 'cafile', '--alpn': 'alpn', '--groups': 'groups',
-    '--ciphers': 'ciphers', '--keylog': 'keylog', '--http': 'http', '--ws': 'ws', '--wisp': 'wisp', '--max-fragment': 'maxFragment' };
+    '--ciphers': 'ciphers', '--keylog': 'keylog', '--http': 'http', '--ws': 'ws', '--wisp': 'wisp', '--max-fragment': 'maxFragment',
+    '--sess-in': 'sessIn', '--sess-out': 'sessOut', '--early-data': 'earlyData', '--cert': 'cert', '--key': 'key' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--help' || a === '-h') { process.stdout.write(USAGE); process.exit(0); }
@@ -63,6 +69,9 @@ function parseArgs(argv) {
   if (!o.target) die(2, 'bad_config', 'missing HOST:PORT (see --help)');
   if (o.insecure && o.cafile) die(2, 'bad_config', '--insecure and --cafile are exclusive');
   if (o.ws && o.wisp) die(2, 'bad_config', '--ws and --wisp are exclusive');
+  if ((o.cert !== undefined) !== (o.key !== undefined)) die(2, 'bad_config', '--cert and --key go together');
+  if (o.earlyData !== undefined && o.http !== undefined) die(2, 'bad_config', '--early-data is the request: not with --http or --data');
+  if (o.earlyData !== undefined && o.sessIn === undefined) die(2, 'bad_config', '--early-data needs a session to resume (--sess-in)');
   if (o.http !== undefined && o.http[0] !== '/') die(2, 'bad_config', "--http PATH must start with '/'");
   if (o.http !== undefined && /[ \r\n]/.test(o.http)) die(2, 'bad_config', '--http PATH must not contain spaces or line breaks');
   if (o.maxFragment !== undefined) {
@@ -93,6 +102,9 @@ function splitTarget(t) {
   }
   return { host, port: Number(port) };
 }
+
+const fileError = (e) => (e.code === 'ENOENT' ? 'No such file or directory' : e.code === 'EACCES' ? 'Permission denied'
+  : e.code === 'EISDIR' ? 'Is a directory' : e.message);
 
 const isIP = (h) => /^\d{1,3}(\.\d{1,3}){3}$/.test(h) || h.includes(':');
 
@@ -248,6 +260,27 @@ async function main() {
     opts.keyLog = (line) => fs.writeSync(fd, `${line}\n`);
   }
   if (o.maxFragment) opts.maxFragment = o.maxFragment;
+  // Resumption through files, like the native CLI: no in-memory cache.
+  opts.sessionCache = false;
+  if (o.sessIn !== undefined) {
+    try { opts.session = new Uint8Array(fs.readFileSync(o.sessIn)); } catch (e) { die(2, 'bad_config', `cannot read --sess-in ${o.sessIn}: ${fileError(e)}`); }
+  }
+  if (o.sessOut !== undefined) {
+    // each new session replaces the file's content (the latest ticket)
+    opts.onSession = (blob) => {
+      try { fs.writeFileSync(o.sessOut, blob); } catch (e) { diag(`* cannot write --sess-out ${o.sessOut}: ${e.message}\n`); }
+    };
+  }
+  let early = null;
+  if (o.earlyData !== undefined) {
+    try { early = new Uint8Array(fs.readFileSync(o.earlyData)); } catch (e) { die(2, 'bad_config', `cannot read --early-data ${o.earlyData}: ${fileError(e)}`); }
+    opts.earlyData = early;
+  }
+  if (o.cert !== undefined) {
+    try { opts.cert = fs.readFileSync(o.cert, 'latin1'); } catch (e) { die(2, 'bad_config', `cannot read --cert ${o.cert}: ${fileError(e)}`); }
+    try { opts.key = fs.readFileSync(o.key, 'latin1'); } catch (e) { die(2, 'bad_config', `cannot read --key ${o.key}: ${fileError(e)}`); }
+    if (!opts.cert.includes('-----BEGIN ')) die(2, 'bad_config', `--cert ${o.cert}: no usable PEM certificate chain`);
+  }
   if (o.ws) opts.transport = websocket(o.ws);
   else if (o.wisp) opts.transport = wisp(o.wisp);
   else opts.transport = tcp();
@@ -265,10 +298,19 @@ async function main() {
       process.stderr.write(JSON.stringify({
         version: info.version, cipher: info.cipher, group: info.group, alpn: info.alpn, hrr: info.hrr,
         resumed: info.resumed, sigalg: info.sigalg, peer_chain: info.peerCertificates.length, servername: info.servername,
+        early_data: info.earlyData === 'accepted' ? 'accepted' : info.earlyData === 'rejected' ? 'rejected' : 'not_sent',
       }) + '\n');
     } else {
-      diag(`* ${info.version} ${info.cipher} ${info.group}${info.hrr ? ' (HelloRetryRequest)' : ''} sigalg=${info.sigalg} ` +
-        `alpn=${info.alpn ?? '(none)'} peer_chain=${info.peerCertificates.length}${info.verified ? ' verified' : ' NOT verified'}\n`);
+      diag(`* ${info.version} ${info.cipher} ${info.group}${info.hrr ? ' (HelloRetryRequest)' : ''}${info.resumed ? ' resumed' : ''} ` +
+        `sigalg=${info.sigalg} alpn=${info.alpn ?? '(none)'} peer_chain=${info.peerCertificates.length}` +
+        `${info.verified ? ' verified' : ' NOT verified'}` +
+        `${info.earlyData === 'accepted' ? ' 0-RTT accepted' : info.earlyData === 'rejected' ? ' 0-RTT rejected' : ''}\n`);
+    }
+    // The API never resends 0-RTT data; the CLI does, like the native one, and says so.
+    let resend = null;
+    if (early && info.earlyData !== 'accepted') {
+      diag(`* early data ${info.earlyData === 'rejected' ? 'rejected' : 'not sent'}: sending it after the handshake\n`);
+      resend = early;
     }
     if (o.keyUpdate) {
       try { sock.keyUpdate(true); } catch (e) { diag(`* key update failed: ${e.code}\n`); }
@@ -284,6 +326,7 @@ async function main() {
       // stdin -> connection; EOF -> close_notify
       (async () => {
         try {
+          if (resend) await writer.write(resend);
           for await (const chunk of process.stdin) {
             await writer.write(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
           }
@@ -316,7 +359,7 @@ async function main() {
   if (failure) {
     const e = failure instanceof TLSError ? failure : new TLSError('internal_error', String(failure && failure.message));
     process.stderr.write(`error: ${e.code}: ${e.reason}\n`);
-    process.exitCode = 1;
+    process.exitCode = e.code === 'bad_config' ? 2 : 1;
   } else if (http && !['done', 'close', 'bad'].includes(http.st)) {
     process.stderr.write('error: http_incomplete: connection closed before the response was complete\n');
     process.exitCode = 1;

@@ -9,6 +9,7 @@
 import { TLSError } from './errors.js';
 import { loadEngine, loadDefaultRoots, Engine, isIP, CLOSED, SENDREC, RECVREC, SENDAPP, RECVAPP } from './engine.js';
 import { openTransport } from './transports.js';
+import { defaultSessionCache, sessionKey, sessionExpired } from './session.js';
 
 const OUT_HWM = 256 * 1024;
 const APP_HWM = 64 * 1024;
@@ -19,6 +20,10 @@ function toTLSError(e, code = 'io_error') {
   if (e instanceof TLSError) return e;
   return new TLSError(code, e && e.message ? e.message : String(e));
 }
+
+const toBytes = (v) => (v instanceof Uint8Array ? v : typeof v === 'string' ? new TextEncoder().encode(v)
+  : v instanceof ArrayBuffer ? new Uint8Array(v)
+  : ArrayBuffer.isView(v) ? new Uint8Array(v.buffer, v.byteOffset, v.byteLength) : new Uint8Array(v));
 
 function parseAddress(address) {
   if (typeof address === 'string') {
@@ -46,6 +51,9 @@ class Conn {
     this.writeDead = false;
     this.outBytes = 0;
     this.pendingWrite = null; // {chunk, off, resolve, reject}
+    this.early = null;        // options.earlyData while it can go as 0-RTT
+    this.earlyOff = 0;
+    this.earlyRest = null;    // accepted 0-RTT data past max_early_data
     this.pullResolve = null;
     this.readCtrl = null;
     this.readClosed = false;
@@ -131,9 +139,37 @@ class Conn {
         return false;
       }
     } : null;
+    // Resumption: an explicit blob (options.session), else the store's.
+    // Connections that skip verification neither read nor feed the store.
+    const cache = insecure || o.sessionCache === false ? null : (o.sessionCache || defaultSessionCache);
+    const key = cache ? sessionKey({ servername: servername || hostname, port, alpn: o.alpn, ca: o.ca, cert: o.cert }) : null;
+    let session = o.session ? toBytes(o.session) : null;
+    if (!session && cache) {
+      try {
+        const b = await cache.get(key);
+        if (b) {
+          await cache.delete(key);   // single-use
+          if (!sessionExpired(b)) session = toBytes(b);
+        }
+      } catch { /* a failing store means a full handshake */ }
+      if (this.finished) return this.cleanup();
+    }
+    const onSession = (cache || o.onSession) ? (blob) => {
+      if (cache) {
+        try { Promise.resolve(cache.set(key, blob)).catch(noop); } catch { /* */ }
+      }
+      if (o.onSession) {
+        try { o.onSession(blob.slice()); } catch { /* */ }
+      }
+    } : null;
+    if (o.earlyData !== undefined && o.earlyData !== null && session) {
+      this.early = toBytes(o.earlyData);
+      this.earlyOff = 0;
+    }
     this.engine = new Engine(w, {
       servername: servername || null, verifyIp, alpn: o.alpn, ciphers: o.ciphers, groups: o.groups,
       store, insecure, maxFragment: o.maxFragment, keyLog: o.keyLog, verify,
+      session, earlyData: !!this.early, onSession, cert: o.cert, key: o.key,
     });
     if (this.finished) return this.cleanup();
     this.transport = await openTransport(o.transport, hostname, port);
@@ -212,8 +248,26 @@ class Conn {
           continue;
         }
       }
+      // 0-RTT: options.earlyData goes in while the engine takes early data.
+      if (this.early && this.earlyOff < this.early.length && (st & SENDAPP) && !e.handshakeDone()) {
+        const n = e.putApp(this.early, this.earlyOff);
+        if (n) {
+          this.earlyOff += n;
+          e.flush();
+          continue;
+        }
+      }
       if (!this.info && e.handshakeDone()) {
         this.info = e.info();
+        if (this.early) {
+          // Accepted: bytes past the server's max_early_data follow as
+          // ordinary data (nothing is sent twice). Rejected or not sent:
+          // nothing is resent; info.earlyData tells the caller.
+          if (this.info.earlyData === 'accepted' && this.earlyOff < this.early.length) {
+            this.earlyRest = { chunk: this.early, off: this.earlyOff, resolve: noop, reject: noop };
+          }
+          this.early = null;
+        }
         this.resolveOpened(this.info);
       }
       if ((st & RECVAPP) && (this.pullResolve || this.readClosed)) {
@@ -247,11 +301,13 @@ class Conn {
         e.eof();
         continue;
       }
-      if ((st & SENDAPP) && this.pendingWrite) {
-        const w = this.pendingWrite;
+      // Application writes only after the handshake: they are never 0-RTT.
+      if ((st & SENDAPP) && (this.earlyRest || this.pendingWrite) && e.handshakeDone()) {
+        const w = this.earlyRest || this.pendingWrite;
         w.off += e.putApp(w.chunk, w.off);
         if (w.off >= w.chunk.length) {
-          this.pendingWrite = null;
+          if (w === this.earlyRest) this.earlyRest = null;
+          else this.pendingWrite = null;
           e.flush();
           w.resolve();
         }

@@ -92,6 +92,12 @@ class Wasm {
           if (!c || !c.onVerify) return 1;
           return c.onVerify() ? 0 : 1;
         },
+        wt_js_session: (id, p, n) => {
+          const c = this.conns.get(id);
+          if (c && c.onSession) {
+            try { c.onSession(this.u8().slice(p, p + n)); } catch { /* a store must not break the connection */ }
+          }
+        },
         emscripten_notify_memory_growth: () => { this._u8 = null; },
       },
     };
@@ -185,9 +191,15 @@ export function engineStats() {
 const isIPv4 = (h) => /^\d{1,3}(\.\d{1,3}){3}$/.test(h);
 export const isIP = (h) => isIPv4(h) || h.includes(':');
 
+const EARLY = ['not_sent', 'accepted', 'rejected', 'pending'];
+const CERT_ERRORS = [null, 'cert: no usable PEM certificate chain',
+  'key: not a PEM P-256/P-384 EC or 2048..4096-bit RSA private key',
+  'key does not match the certificate in cert', 'wasm heap exhausted'];
+
 /**
  * One engine connection. cfg: {servername, verifyIp, alpn[], ciphers[], groups[],
- * store (pointer or 0), insecure, maxFragment, keyLog(line), verify()}.
+ * store (pointer or 0), insecure, maxFragment, keyLog(line), verify(),
+ * session (blob to offer), earlyData (bool), onSession(blob), cert, key (PEM)}.
  */
 export class Engine {
   constructor(w, cfg) {
@@ -199,6 +211,7 @@ export class Engine {
     w.conns.set(this.id, this);
     this.onKeylog = cfg.keyLog || null;
     this.onVerify = cfg.verify || null;
+    this.onSession = cfg.onSession || null;
     try {
       const setStr = (fn, s, what) => {
         const b = enc.encode(s);
@@ -218,8 +231,24 @@ export class Engine {
         const id = typeof g === 'number' ? g : GROUPS[g];
         if (!id || x.wtw_add_id(this.ptr, 1, id)) throw new TLSError('bad_config', `unknown group '${g}'`, ERR_BAD_CONFIG);
       }
+      if (cfg.session && cfg.session.length) {
+        const p = w.put(cfg.session);
+        const rc = x.wtw_set_session(this.ptr, p, cfg.session.length, cfg.earlyData ? 1 : 0);
+        x.wtw_free(p);
+        if (rc) throw new TLSError('bad_config', 'session blob too large', ERR_BAD_CONFIG);
+      }
+      if (cfg.cert || cfg.key) {
+        if (!cfg.cert || !cfg.key) throw new TLSError('bad_config', 'cert and key go together', ERR_BAD_CONFIG);
+        const pemBytes = (v) => (v instanceof Uint8Array ? v : enc.encode(Array.isArray(v) ? v.join('\n') : String(v)));
+        const cb = pemBytes(cfg.cert), kb = pemBytes(cfg.key);
+        const cp = w.put(cb), kp = w.put(kb);
+        const rc = x.wtw_set_client_cert(this.ptr, cp, cb.length, kp, kb.length);
+        w.u8().fill(0, kp, kp + kb.length);
+        x.wtw_free(cp); x.wtw_free(kp);
+        if (rc) throw new TLSError('bad_config', CERT_ERRORS[rc] || 'unusable client certificate', ERR_BAD_CONFIG);
+      }
       x.wtw_configure(this.ptr, cfg.store || 0, cfg.insecure ? 1 : 0,
-        (this.onKeylog ? 1 : 0) | (this.onVerify ? 2 : 0), cfg.maxFragment || 0);
+        (this.onKeylog ? 1 : 0) | (this.onVerify ? 2 : 0) | (this.onSession ? 4 : 0), cfg.maxFragment || 0);
     } catch (e) {
       this.destroy();
       throw e;
@@ -306,7 +335,7 @@ export class Engine {
   info() {
     const w = this.w;
     const p = w.x.wtw_info(this.ptr);
-    const v = new Uint32Array(w.mem.buffer, p, 12);
+    const v = new Uint32Array(w.mem.buffer, p, 15);
     const certs = [];
     const n = v[9];
     const c = new Uint32Array(w.mem.buffer, v[10], 2 * n);
@@ -322,18 +351,21 @@ export class Engine {
       alpn: w.cstr(v[7]),
       servername: w.cstr(v[8]),
       peerCertificates: certs,
+      earlyData: EARLY[v[12]] ?? 'not_sent',
+      earlyDataLength: v[13],
+      clientCertificateSent: v[14] !== 0,
     };
   }
 
-  /** RFC 8446 7.5 exporter. */
-  exportKeyingMaterial(label, length, context) {
+  /** RFC 8446 7.5 exporter; early = the early exporter (0-RTT). */
+  exportKeyingMaterial(label, length, context, early = false) {
     const w = this.w, x = w.x;
     const lb = w.put(enc.encode(label), true);
     const ctx = context ? (typeof context === 'string' ? enc.encode(context) : context) : new Uint8Array(0);
     const cp = w.put(ctx);
     const out = x.wtw_alloc(length);
     try {
-      const rc = x.wtw_export(this.ptr, lb, cp, ctx.length, context ? 1 : 0, out, length);
+      const rc = (early ? x.wtw_export_early : x.wtw_export)(this.ptr, lb, cp, ctx.length, context ? 1 : 0, out, length);
       if (rc) throw w.error(rc, 'exporter not available');
       return w.u8().slice(out, out + length);
     } finally {
