@@ -124,7 +124,7 @@ function readShimId(sock) {
 // shim id, then go to a Node tls.Server (one per runner, so its ticket keys
 // carry over to resumptions). accept() resolves {id, socket} per
 // connection, socket being the server-side TLSSocket after its handshake.
-async function startRunner(tlsOptions = {}) {
+async function startRunner(tlsOptions = {}, host = '127.0.0.1') {
   const tlsServer = tls.createServer({
     cert: fs.readFileSync(P.p256.chain),
     key: fs.readFileSync(P.p256.key),
@@ -157,7 +157,7 @@ async function startRunner(tlsOptions = {}) {
     entry.secure.catch(() => {});
     deliver(entry);
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise((resolve, reject) => { server.once('error', reject); server.listen(0, host, resolve); });
   return {
     port: server.address().port,
     async accept() {
@@ -194,8 +194,8 @@ const base = (port) => ['-port', String(port), '-shim-id', SHIM_ID.toString(), '
 describe('bogo_shim', () => {
   const runners = [];
   after(() => Promise.all(runners.map((r) => r.close())));
-  const runner = async (opts) => {
-    const r = await startRunner(opts);
+  const runner = async (opts, host) => {
+    const r = await startRunner(opts, host);
     runners.push(r);
     return r;
   };
@@ -299,6 +299,69 @@ describe('bogo_shim', () => {
     const res = await shim;
     assert.equal(res.code, 1, show(res));
     assert.match(res.stderr, /^error: unknown_ca: .*verify_rejected/m);
+  });
+
+  test('-shim-shuts-down -check-close-notify: close_notify both ways', async () => {
+    const r = await runner();
+    const shim = runShim([...base(r.port), '-shim-shuts-down', '-check-close-notify']);
+    const { socket } = await r.accept();
+    // Node answers the shim's close_notify with its own (allowHalfOpen off).
+    await withTimeout(new Promise((resolve) => socket.once('end', resolve)), TIMEOUT, 'close_notify');
+    const res = await shim;
+    assert.equal(res.code, 0, show(res));
+    assert.equal(res.stderr, '');
+  });
+
+  test('-ipv6 dials ::1', async (t) => {
+    const probe = net.createServer();
+    try {
+      await new Promise((resolve, reject) => { probe.once('error', reject); probe.listen(0, '::1', resolve); });
+    } catch {
+      t.skip('no IPv6 loopback here');
+      return;
+    } finally {
+      probe.close();
+    }
+    const r = await runner({}, '::1');
+    const shim = runShim([...base(r.port), '-ipv6']);
+    await exchange((await r.accept()).socket);
+    const res = await shim;
+    assert.equal(res.code, 0, show(res));
+  });
+
+  test('-cert-file/-key-file answer a CertificateRequest; -fail-cert-callback fails it', async () => {
+    const r = await runner({ requestCert: true, rejectUnauthorized: true, ca: fs.readFileSync(P.client.ca) });
+    const shim = runShim([...base(r.port), '-cert-file', P.client.p256.chain, '-key-file', P.client.p256.key]);
+    const { socket } = await r.accept();
+    assert.equal(socket.getPeerCertificate().subject.CN, 'wasmtls test client');
+    await exchange(socket);
+    const res = await shim;
+    assert.equal(res.code, 0, show(res));
+
+    const shim2 = runShim([...base(r.port), '-cert-file', P.client.p256.chain, '-key-file', P.client.p256.key,
+      '-fail-cert-callback']);
+    r.accept().catch(() => {});
+    const res2 = await shim2;
+    assert.equal(res2.code, 1, show(res2));
+    assert.match(res2.stderr, /^error: cert_cb_error: /m);
+
+    // A key the engine cannot sign with: unimplemented, not a failure.
+    const res3 = await runShim([...base(r.port), '-cert-file', P.client.p256.chain, '-key-file', P.client.bad.ed25519]);
+    assert.equal(res3.code, 89, show(res3));
+  });
+
+  test('config.json: the runner format, a reason per disabled pattern', () => {
+    const cfg = JSON.parse(fs.readFileSync(path.join(ROOT, 'tests/bogo/config.json'), 'utf8'));
+    assert.deepEqual(Object.keys(cfg).sort(), ['DisabledTests', 'ErrorMap']);
+    for (const [pattern, reason] of Object.entries(cfg.DisabledTests)) {
+      assert.equal(typeof reason, 'string');
+      assert.ok(reason.length > 10, `no reason for ${pattern}`);
+    }
+    for (const [name, ours] of Object.entries(cfg.ErrorMap)) {
+      assert.match(name, /^:[A-Z0-9_]+:$/);
+      assert.ok(Array.isArray(ours) && ours.length > 0, name);
+      for (const s of ours) assert.match(s, /^error: [a-z0-9_]+:/, `${name}: ${s}`);
+    }
   });
 
   test('exit 89 for what we do not implement', async () => {
