@@ -6,7 +6,8 @@
 // Per connection the runner listens, the shim dials, writes its -shim-id
 // as a 64-bit little-endian integer, then runs TLS 1.3 as the client; the
 // runner (here Node's tls, test PKI from tests/lib/pki.mjs) writes 32 bytes
-// of 0x42 and wants them back XORed with 0xff, then closes.
+// of 0x42 and wants them back XORed with 0xff, then closes. The 0-RTT case
+// uses openssl s_server behind a proxy that strips the shim id.
 //
 // Every spawn and every wait has a timeout: no test can hang.
 import { describe, test, after } from 'node:test';
@@ -18,6 +19,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { pki } from './lib/pki.mjs';
+import { startOpenssl } from './lib/servers.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SHIM = path.resolve(ROOT, process.env.WT_BUILD || 'build/native', 'bogo_shim');
@@ -348,6 +350,47 @@ describe('bogo_shim', () => {
     // A key the engine cannot sign with: unimplemented, not a failure.
     const res3 = await runShim([...base(r.port), '-cert-file', P.client.p256.chain, '-key-file', P.client.bad.ed25519]);
     assert.equal(res3.code, 89, show(res3));
+  });
+
+  test('0-RTT: -enable-early-data, "hello" as early data on resumption (openssl s_server behind an id-stripping proxy)', async (t) => {
+    const srv = await startOpenssl({ cert: P.p256.cert, key: P.p256.key, chain: P.p256.chain,
+      extra: ['-early_data'], naccept: 2 });
+    t.after(() => srv.stop());
+    // The runner's listener, forwarding everything after the shim id.
+    const ids = [];
+    const conns = new Set();
+    const proxy = net.createServer((c) => {
+      conns.add(c);
+      let head = Buffer.alloc(0);
+      const up = net.connect(srv.port, '127.0.0.1');
+      conns.add(up);
+      c.on('data', (d) => {
+        if (head.length < 8) {
+          head = Buffer.concat([head, d]);
+          if (head.length < 8) return;
+          ids.push(head.readBigUInt64LE(0));
+          d = head.subarray(8);
+        }
+        if (d.length) up.write(d);
+      });
+      up.on('data', (d) => c.write(d));
+      c.on('end', () => up.end());
+      up.on('end', () => c.end());
+      c.on('error', () => up.destroy());
+      up.on('error', () => c.destroy());
+    });
+    await new Promise((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    t.after(() => { for (const c of conns) c.destroy(); proxy.close(); });
+    // s_server does not echo: the shim closes (close_notify both ways),
+    // reading the tickets on the way.
+    const res = await runShim(['-port', String(proxy.address().port), '-shim-id', '9', '-trust-cert', P.ca,
+      '-resume-count', '1', '-shim-shuts-down', '-check-close-notify', '-enable-early-data',
+      '-on-resume-shim-writes-first', '-on-resume-expect-accept-early-data']);
+    assert.equal(res.code, 0, show(res));
+    assert.equal(res.stderr, '');
+    assert.deepEqual(ids, [9n, 9n]);
+    await srv.waitFor(/Early data received:[\s\S]*End of early data/);
+    await srv.waitFor(/hello/);
   });
 
   test('config.json: the runner format, a reason per disabled pattern', () => {
