@@ -25,24 +25,24 @@ build-native: setup
 	cmake -S . -B build/native -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
 	cmake --build build/native -j $(JOBS)
 
+# One sanitizer build holds the ASan+UBSan CLI and unit tests and the
+# libFuzzer targets (same BearSSL objects, built once).
 build-asan: setup
-	cmake -S . -B build/asan -DWT_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
+	cmake -S . -B build/asan -DWT_SANITIZE=ON -DWT_FUZZ=ON $(CMAKE_FLAGS) >/dev/null
 	cmake --build build/asan -j $(JOBS)
 
-build-fuzz: setup
-	cmake -S . -B build/fuzz -DWT_FUZZ=ON -DWT_NATIVE_TOOLS=OFF $(CMAKE_FLAGS) >/dev/null
-	cmake --build build/fuzz -j $(JOBS)
+build-fuzz: build-asan
 
 # All tests, on the release build and again under ASan+UBSan (WT_NATIVE_ONLY:
 # test files for the wasm builds skip themselves on that pass), then a
 # short smoke run of every fuzz target.
-test: build build-asan build-fuzz
+test: build build-asan
 	WT_BUILD=build/native node --test --test-concurrency=2 tests/
 	WT_BUILD=build/asan WT_NATIVE_ONLY=1 node --test --test-concurrency=2 tests/
-	./tools/fuzz.sh build/fuzz 5
+	./tools/fuzz.sh build/asan 5
 
-fuzz: build-fuzz
-	./tools/fuzz.sh build/fuzz $(FUZZ_SECONDS)
+fuzz: build-asan
+	./tools/fuzz.sh build/asan $(FUZZ_SECONDS)
 
 demo: build
 	./tools/demo.sh

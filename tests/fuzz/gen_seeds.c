@@ -5,7 +5,7 @@
  * full-handshake fuzz_engine programs really complete a handshake.
  *
  *   clang -Isrc -Ithird_party/bearssl/inc -Itests/fuzz tests/fuzz/gen_seeds.c \
- *     build/fuzz/libwasmtls.a build/fuzz/libbearssl.a -fsanitize=address,undefined \
+ *     build/asan/libwasmtls.a build/asan/libbearssl.a -fsanitize=address,undefined \
  *     -o build/gen_seeds && build/gen_seeds tests/fuzz/corpus
  */
 #define FZ_TRACE 1
