@@ -1,6 +1,13 @@
-// `make bench` (wasm part): handshake latency vs node:tls, bulk download
-// throughput per suite, sizes, memory per connection. Prints a table and
-// writes bench/results.json. Loopback only; numbers, no assertions.
+// `make bench` (wasm part): handshake latency (full and resumed) vs
+// node:tls, bulk download throughput per suite, sizes, memory per
+// connection. Prints a table and writes bench/results.json. Loopback only;
+// numbers, no assertions.
+//
+//   node bench/wasm_bench.mjs                      the whole benchmark
+//   node bench/wasm_bench.mjs --compare A.wasm B.wasm [PAIRS]
+//       two engine builds (e.g. default vs -msimd128) in one process,
+//       alternating per handshake / per download; medians per build.
+//   BENCH_WASM=file.wasm  use that engine build instead of js/dist/
 import tls from 'node:tls';
 import fs from 'node:fs';
 import zlib from 'node:zlib';
@@ -11,6 +18,8 @@ import { pki } from '../tests/lib/pki.mjs';
 import { startNode } from '../tests/lib/servers.mjs';
 import * as wt from '../js/index.js';
 
+if (process.env.BENCH_WASM) wt.setWasmSource(new Uint8Array(fs.readFileSync(process.env.BENCH_WASM)));
+
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const P = pki();
 const CA = fs.readFileSync(P.ca, 'utf8');
@@ -19,12 +28,81 @@ const BULK = Number(process.env.BENCH_BULK_MIB || 64) << 20;
 const N_MEM = Number(process.env.BENCH_CONNS || 1000);
 const median = (a) => { const s = [...a].sort((x, y) => x - y); return s[s.length >> 1]; };
 const results = { date: new Date().toISOString(), node: process.version };
+if (process.argv[2] === '--compare') await compare(process.argv.slice(3));
+
+// Two builds in one process, alternating per measurement (so load drift
+// on a shared machine hits both alike): full handshakes, then downloads per
+// suite. Prints medians per build; exits.
+async function compare([a, b, pairs = '100']) {
+  if (!a || !b) { console.error('usage: wasm_bench.mjs --compare A.wasm B.wasm [PAIRS]'); process.exit(2); }
+  const mods = [a, b].map((f) => new WebAssembly.Module(fs.readFileSync(f)));
+  const use = async (i) => { wt.setWasmSource(mods[i]); await wt.loadEngine(); };
+  const N = Number(pairs);
+  const hsSrv = await startNode({ cert: P.p256.chain, key: P.p256.key, onConnection: (s) => s.once('data', () => s.write('x')) });
+  const hs = async () => {
+    const t0 = performance.now();
+    const s = wt.connect({ hostname: 'localhost', port: hsSrv.port }, { ca: CA, sessionCache: false });
+    const w = s.writable.getWriter();
+    await s.opened;
+    await w.write(new Uint8Array([1]));
+    await s.readable.getReader().read();
+    const dt = performance.now() - t0;
+    s.close();
+    return dt;
+  };
+  const out = [{ hs: [], tp: {} }, { hs: [], tp: {} }];
+  for (let i = 0; i < 10; i++) for (const k of [0, 1]) { await use(k); await hs(); }
+  for (let i = 0; i < N; i++) for (const k of (i & 1 ? [1, 0] : [0, 1])) { await use(k); out[k].hs.push(await hs()); }
+  await hsSrv.stop();
+  const size = Number(process.env.BENCH_BULK_MIB || 16) << 20;
+  const block = crypto.randomBytes(1 << 16);
+  const bulkSrv = await startNode({ cert: P.p256.chain, key: P.p256.key, onConnection: (s) => {
+    let left = size;
+    const more = () => { while (left > 0) { left -= block.length; if (!s.write(block)) return s.once('drain', more); } s.end(); };
+    s.once('data', more);
+  } });
+  for (const suite of ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256']) {
+    for (let i = 0; i < Number(process.env.BENCH_BULK_PAIRS || 12); i++) {
+      for (const k of (i & 1 ? [1, 0] : [0, 1])) {
+        await use(k);
+        const s = wt.connect({ hostname: 'localhost', port: bulkSrv.port }, { ca: CA, ciphers: [suite], sessionCache: false });
+        await s.opened;
+        await s.writable.getWriter().write(new Uint8Array([1]));
+        const t0 = performance.now();
+        let n = 0;
+        for await (const c of s.readable) n += c.length;
+        (out[k].tp[suite] ||= []).push(n / (1 << 20) / ((performance.now() - t0) / 1000));
+      }
+    }
+  }
+  await bulkSrv.stop();
+  const f = (x) => x.toFixed(2);
+  // per-pair ratios B/A: robust to load that drifts between pairs
+  const ratio = (xa, xb) => median(xa.map((x, i) => xb[i] / x));
+  const ratios = { handshake_time: ratio(out[0].hs, out[1].hs),
+    ...Object.fromEntries(Object.keys(out[0].tp).map((s2) => [s2, ratio(out[0].tp[s2], out[1].tp[s2])])) };
+  const res = { ratios_b_over_a: ratios };
+  [a, b].forEach((file, k) => {
+    const z = fs.readFileSync(file);
+    res[file] = { handshake_ms: median(out[k].hs), pairs: N,
+      throughput_mib_s: Object.fromEntries(Object.entries(out[k].tp).map(([s2, v]) => [s2, median(v)])),
+      wasm: z.length, wasm_gzip: zlib.gzipSync(z, { level: 9 }).length };
+    const r = res[file];
+    console.log(`${file}: handshake ${f(r.handshake_ms)} ms; ` +
+      Object.entries(r.throughput_mib_s).map(([s2, v]) => `${s2.replace(/^TLS_|_SHA\d+$/g, '')} ${f(v)} MiB/s`).join(', ') +
+      `; ${r.wasm} B (${r.wasm_gzip} gzip)`);
+  });
+  console.log(`B/A, median of per-pair ratios: handshake time x${f(ratios.handshake_time)}; throughput ` +
+    Object.entries(ratios).filter(([k]) => k !== 'handshake_time').map(([s2, v]) => `${s2.replace(/^TLS_|_SHA\d+$/g, '')} x${f(v)}`).join(', '));
+  console.log(JSON.stringify(res));
+  process.exit(0);
+}
 
 // --- handshake latency: connect -> first response byte -----------------
 const srv = await startNode({ cert: P.p256.chain, key: P.p256.key, onConnection: (s) => s.once('data', () => s.write('x')) });
-async function hsWasm() {
+async function hsWasm(cache = false) {
   const t0 = performance.now();
-  const s = wt.connect({ hostname: 'localhost', port: srv.port }, { ca: CA });
+  const s = wt.connect({ hostname: 'localhost', port: srv.port }, { ca: CA, sessionCache: cache });
   const w = s.writable.getWriter();
   await s.opened;
   await w.write(new Uint8Array([1]));
@@ -34,11 +112,19 @@ async function hsWasm() {
   s.close();
   return dt;
 }
-function hsNode() {
+let nodeSession = null;
+function hsNode(resume = false) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const s = tls.connect({ host: '127.0.0.1', port: srv.port, servername: 'localhost', ca: CA, minVersion: 'TLSv1.3' }, () => s.write('y'));
-    s.once('data', () => { const dt = performance.now() - t0; s.destroy(); resolve(dt); });
+    const s = tls.connect({ host: '127.0.0.1', port: srv.port, servername: 'localhost', ca: CA, minVersion: 'TLSv1.3',
+      session: resume ? nodeSession : undefined }, () => s.write('y'));
+    s.on('session', (b) => { nodeSession = b; });
+    s.once('data', () => {
+      const dt = performance.now() - t0;
+      if (resume && !s.isSessionReused()) reject(new Error('node:tls did not resume'));
+      s.destroy();
+      resolve(dt);
+    });
     s.on('error', reject);
   });
 }
@@ -46,6 +132,12 @@ for (let i = 0; i < 10; i++) { await hsWasm(); await hsNode(); } // warm-up
 const a = [], b = [];
 for (let i = 0; i < N_HS; i++) { a.push(await hsWasm()); b.push(await hsNode()); }
 results.handshake_ms = { wasmtls: median(a), node_tls: median(b), ratio: median(a) / median(b), runs: N_HS };
+// resumed: each connection resumes the ticket the previous one received
+const cache = new wt.MemorySessionCache();
+await hsWasm(cache); await hsNode();
+const ra = [], rb = [];
+for (let i = 0; i < N_HS; i++) { ra.push(await hsWasm(cache)); rb.push(await hsNode(true)); }
+results.resumed_ms = { wasmtls: median(ra), node_tls: median(rb), ratio: median(ra) / median(rb), runs: N_HS };
 await srv.stop();
 
 // --- bulk download per suite -------------------------------------------
@@ -81,10 +173,11 @@ for (const suite of ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CH
 }
 await bulk.stop();
 
+
 // --- sizes ----------------------------------------------------------------
 const gz = (buf) => zlib.gzipSync(buf, { level: 9 }).length;
 const wasm = fs.readFileSync(path.join(ROOT, 'js/dist/wasmtls.wasm'));
-const jsFiles = ['js/index.js', 'js/src/connect.js', 'js/src/engine.js', 'js/src/errors.js', 'js/src/transports.js', 'js/src/wisp.js'];
+const jsFiles = ['js/index.js', 'js/src/connect.js', 'js/src/engine.js', 'js/src/errors.js', 'js/src/transports.js', 'js/src/wisp.js', 'js/src/session.js'];
 const js = Buffer.concat(jsFiles.map((f) => fs.readFileSync(path.join(ROOT, f))));
 const roots = fs.readFileSync(path.join(ROOT, 'js/dist/roots.bin'));
 results.size_bytes = { wasm: wasm.length, wasm_gzip: gz(wasm), js: js.length, js_gzip: gz(js),
@@ -109,6 +202,7 @@ await idle.stop();
 fs.writeFileSync(path.join(ROOT, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
 const f = (x) => x.toFixed(2);
 console.log(`handshake (connect -> first byte, median of ${N_HS}): wasmtls ${f(results.handshake_ms.wasmtls)} ms, node:tls ${f(results.handshake_ms.node_tls)} ms (x${f(results.handshake_ms.ratio)})`);
+console.log(`resumed handshake (median of ${N_HS}): wasmtls ${f(results.resumed_ms.wasmtls)} ms, node:tls ${f(results.resumed_ms.node_tls)} ms (x${f(results.resumed_ms.ratio)})`);
 for (const [s, r] of Object.entries(results.throughput_mib_s)) console.log(`download ${r.mib} MiB ${s}: wasmtls ${f(r.wasmtls)} MiB/s, node:tls ${f(r.node_tls)} MiB/s`);
 const z = results.size_bytes;
 console.log(`size: wasm ${z.wasm} B (${z.wasm_gzip} gzip), JS ${z.js} B (${z.js_gzip} gzip), total ${z.total_gzip} B gzip; roots ${z.roots} B (${z.roots_gzip} gzip)`);
