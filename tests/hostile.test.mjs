@@ -9,4 +9,4 @@
 import { native } from './lib/launchers.mjs';
 import { hostileSuite } from './hostile/runner.mjs';
 
-hostileSuite(native());
+hostileSuite(native(), { required: true });

@@ -15,6 +15,8 @@
 //     todoNames,   {scenario name: reason} for client differences found on
 //                  this build (bugs to fix, reported in the issue)
 //     concurrency, scenarios at a time (default HOSTILE_CONCURRENCY or 8)
+//     required,    true: a missing artifact fails the suite instead of
+//                  skipping it (the native CLI, which `make test` builds)
 //   })
 //
 // A launcher with closesEarly (WASI preview1 stdio: no application input,
@@ -70,7 +72,14 @@ export function hostileSuite(launcher, o = {}) {
 	for (const n of [...Object.keys(skipNames), ...Object.keys(todoNames)]) {
 		if (!scenarios.some((s) => s.name === n)) throw new Error(`hostile runner: no scenario named "${n}"`);
 	}
-	const suiteSkip = o.skip || launcher.missing();
+	const missing = o.skip ? null : launcher.missing();
+	if (missing && o.required) {
+		describe(`hostile server on ${launcher.name}`, () => {
+			it('client artifact', () => assert.fail(`${launcher.name}: ${missing}`));
+		});
+		return { list, runnable: [] };
+	}
+	const suiteSkip = o.skip || missing;
 
 	let P = null;
 	let TMP = null;
