@@ -1,9 +1,8 @@
 // Hostile-server tests on the Emscripten build: js/bin/wasmtls.mjs (the npm
 // package's CLI, same options, "error: name: reason" lines and exit codes as
 // the native CLI) with the same scenario table and expectations
-// (tests/hostile/runner.mjs). Scenarios that need --sess-in/--sess-out,
-// --early-data or --cert/--key are skipped: the package API has no session
-// resumption, 0-RTT or client certificates (tests/lib/launchers.mjs nodeCli).
+// (tests/hostile/runner.mjs): every scenario, resumption, 0-RTT and client
+// certificates included (--sess-in/--sess-out/--early-data/--cert/--key).
 //
 // Skipped entirely on the ASan pass of `make test` (WT_NATIVE_ONLY) and when
 // js/dist/wasmtls.wasm is not built.

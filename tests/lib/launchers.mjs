@@ -243,22 +243,15 @@ export function wasiComponent({ transpileOnce = true } = {}) {
 
 /* ------------------------------------------------------------------ */
 
-// js/bin/wasmtls.mjs: the npm package's CLI. The package API has no
-// session resumption, 0-RTT or client certificates, so neither has its CLI.
+// js/bin/wasmtls.mjs: the npm package's CLI, with the native CLI's options
+// (--sess-in/--sess-out/--early-data/--cert/--key since 5d880eb).
 export function nodeCli() {
 	const bin = path.join(ROOT, 'js', 'bin', 'wasmtls.mjs');
 	const wasm = path.join(ROOT, 'js', 'dist', 'wasmtls.wasm');
-	const noApi = (what) => `js/bin/wasmtls.mjs has no ${what} (the npm package API does not offer it)`;
 	return {
 		id: 'emscripten', name: 'Emscripten build (node js/bin/wasmtls.mjs)', artifacts: [bin, wasm], wasm: true, timeoutScale: 1.5,
 		missing() { return missingOf(this.artifacts); },
-		unsupported: {
-			'--sess-in': noApi('--sess-in (session resumption)'),
-			'--sess-out': noApi('--sess-out (session tickets)'),
-			'--early-data': noApi('--early-data (0-RTT)'),
-			'--cert': noApi('--cert/--key (client certificates)'),
-			'--key': noApi('--cert/--key (client certificates)'),
-		},
+		unsupported: {},
 		run: (args, opts = {}) => spawnClient(process.execPath, ['--no-warnings', bin, ...args], opts, 'node js/bin/wasmtls.mjs'),
 	};
 }
