@@ -23,70 +23,13 @@
 
 #include "wasmtls.h"
 #include "bogo.h"
+#include "cli.h"   /* host callbacks and file reading, shared with the CLI */
 
 /* How long one socket wait may take. The runner's own idle timeout is
  * 15 s; this only keeps a lost peer from hanging the shim forever. */
 #define IO_TIMEOUT_MS 30000
 
 static const char initial_write[] = "hello";   /* runner.go shimInitialWrite */
-
-/* ------------------------------------------------------------------ */
-/* Host functions (our own: the CLI's are not linked in)               */
-/* ------------------------------------------------------------------ */
-
-static int
-host_random(void *ctx, uint8_t *out, size_t len)
-{
-	(void)ctx;
-	while (len > 0) {
-		size_t chunk = len > 256 ? 256 : len;
-
-		if (getentropy(out, chunk) != 0) {
-			return -1;
-		}
-		out += chunk;
-		len -= chunk;
-	}
-	return 0;
-}
-
-static int64_t
-host_now_ms(void *ctx)
-{
-	struct timespec ts;
-
-	(void)ctx;
-	if (clock_gettime(CLOCK_REALTIME, &ts) != 0) {
-		return 0;
-	}
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static char *
-read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (f == NULL) {
-		return NULL;
-	}
-	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
-		fclose(f);
-		return NULL;
-	}
-	buf = malloc((size_t)n + 1);
-	if (buf == NULL || fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		fclose(f);
-		return NULL;
-	}
-	fclose(f);
-	buf[n] = 0;
-	*len = (size_t)n;
-	return buf;
-}
 
 /* ------------------------------------------------------------------ */
 /* Per-process state: trust anchors, client certificate, the session   */
@@ -165,7 +108,7 @@ close_socket(int fd)
 {
 	char buf[4096];
 	int flags = fcntl(fd, F_GETFL);
-	int64_t deadline = host_now_ms(NULL) + IO_TIMEOUT_MS;
+	int64_t deadline = wt_cli_host_now_ms(NULL) + IO_TIMEOUT_MS;
 
 	if (flags >= 0) {
 		(void)fcntl(fd, F_SETFL, flags | O_NONBLOCK);
@@ -173,7 +116,7 @@ close_socket(int fd)
 	shutdown(fd, SHUT_WR);
 	for (;;) {
 		struct pollfd p = { fd, POLLIN, 0 };
-		int64_t left = deadline - host_now_ms(NULL);
+		int64_t left = deadline - wt_cli_host_now_ms(NULL);
 		ssize_t n;
 
 		if (left <= 0 || poll(&p, 1, (int)left) <= 0) {
@@ -511,7 +454,7 @@ on_verify(void *ctx, const wt_conn_info *info)
 	/* SSL_VERIFY_PEER: the chain must lead to -trust-cert; like BoringSSL
 	 * without SSL_set1_host, no host name check. */
 	err = wt_verify_chain(info->peer_certs, info->peer_cert_count, c->sh->anchors,
-		c->sh->anchor_count, NULL, host_now_ms(NULL) / 1000, &reason);
+		c->sh->anchor_count, NULL, wt_cli_host_now_ms(NULL) / 1000, &reason);
 	if (err != 0) {
 		c->verify_err = err;
 		c->verify_reason = reason;
@@ -622,7 +565,7 @@ load_trust(shim *sh, const char *path)
 	if (sh->anchors_from != NULL && strcmp(sh->anchors_from, path) == 0) {
 		return;
 	}
-	pem = read_file(path, &len);
+	pem = wt_cli_read_file(path, &len);
 	if (pem == NULL) {
 		bogo_fail("bad_config", "cannot read -trust-cert %s: %s", path, strerror(errno));
 	}
@@ -650,11 +593,11 @@ load_client_cert(loaded_cert *lc, const char *cert_path, const char *key_path)
 	char *cpem, *kpem;
 	int n;
 
-	cpem = read_file(cert_path, &clen);
+	cpem = wt_cli_read_file(cert_path, &clen);
 	if (cpem == NULL) {
 		bogo_fail("bad_config", "cannot read -cert-file %s: %s", cert_path, strerror(errno));
 	}
-	kpem = read_file(key_path, &klen);
+	kpem = wt_cli_read_file(key_path, &klen);
 	if (kpem == NULL) {
 		bogo_fail("bad_config", "cannot read -key-file %s: %s", key_path, strerror(errno));
 	}
@@ -867,7 +810,7 @@ check_handshake(conn *c)
 	if (cfg->expect_peer_cert_file != NULL) {
 		wt_peer_cert want[WT_MAX_PEER_CERTS];
 		size_t len, i;
-		char *pem = read_file(cfg->expect_peer_cert_file, &len);
+		char *pem = wt_cli_read_file(cfg->expect_peer_cert_file, &len);
 		uint8_t *buf;
 		int n;
 
@@ -905,7 +848,7 @@ static void
 run_connection(shim *sh, const bogo_config *cfg, const bogo_config *retry_cfg, int is_resume)
 {
 	conn *c = calloc(1, sizeof *c);
-	wt_host host = { NULL, host_random, host_now_ms };
+	wt_host host = { NULL, wt_cli_host_random, wt_cli_host_now_ms };
 	uint8_t id[8], *buf;
 	size_t early_sent = 0, i;
 	int hello_done = 0, rc, err;
