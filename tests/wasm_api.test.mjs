@@ -1,6 +1,6 @@
 // The npm package's connect() API (wasm engine) end to end on 127.0.0.1:
 // direct TCP and through a real websockify process; data integrity of a
-// multi-MiB transfer (SHA-256 both ways), a slow reader (bounded memory),
+// 64 MiB transfer through websockify and 8 MiB per suite (SHA-256 both ways), a slow reader (bounded memory),
 // a proxy that cannot reach the target, a server dying mid-handshake,
 // certificate failures as TLSError, verify/keyLog hooks, exporter.
 import { describe, test } from 'node:test';
@@ -257,10 +257,10 @@ describe('through websockify', { skip: SKIP }, () => {
     await s.closed;
   });
 
-  test('8 MiB through websockify with matching SHA-256', async (t) => {
+  test('64 MiB through websockify with matching SHA-256', async (t) => {
     // websockify drops data it still queues for the client when the target
     // closes, so the server keeps the connection open and we close.
-    const size = 8 << 20;
+    const size = 64 << 20;
     const srv = await streamingServer(size, { keepOpen: true });
     t.after(() => srv.stop());
     const wsf = await startWebsockify(srv.port);
