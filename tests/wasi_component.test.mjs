@@ -14,7 +14,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SKIP_WASI, runComponent, startFaultServer, closedPort, describeRun as show } from './lib/wasi.mjs';
+import { SKIP_WASI, runComponent, startFaultServer, closedPort, describeRun as show, splitCerts } from './lib/wasi.mjs';
 
 const skip = SKIP_WASI;
 let P, TMP, certs;
@@ -28,26 +28,8 @@ if (!skip) {
 const servers = skip ? {} : await import('./lib/servers.mjs');
 
 function makeCerts() {
-  const blocks = (f) => fs.readFileSync(f, 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g);
-  let n = 0;
-  const split = (entry) => {
-    const all = blocks(entry.chain);
-    const id = ++n;
-    const cert = path.join(TMP, `leaf${id}.pem`);
-    fs.writeFileSync(cert, all[0] + '\n');
-    let chain;
-    if (all.length > 1) {
-      chain = path.join(TMP, `extras${id}.pem`);
-      fs.writeFileSync(chain, all.slice(1).join('\n') + '\n');
-    }
-    const full = path.join(TMP, `full${id}.pem`);
-    fs.writeFileSync(full, all.join('\n') + '\n');
-    return { cert, chain, key: entry.key, full, count: all.length };
-  };
-  return {
-    RSA: split(P.rsa2048), P256: split(P.p256), P384: split(P.p384),
-    expired: split(P.expired), unknownRoot: split(P.unknownRoot), wrongHost: split(P.wrongHost),
-  };
+  return splitCerts(P, TMP, { RSA: 'rsa2048', P256: 'p256', P384: 'p384', expired: 'expired',
+    unknownRoot: 'unknownRoot', wrongHost: 'wrongHost' });
 }
 
 const PRE = () => ({ '/pki': P.dir, '/tmp': TMP });

@@ -12,7 +12,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SKIP_WASI, runP1, startFaultServer, describeRun as show } from './lib/wasi.mjs';
+import { SKIP_WASI, runP1, startFaultServer, describeRun as show, splitCerts } from './lib/wasi.mjs';
 
 const skip = SKIP_WASI;
 let P, TMP, certs;
@@ -27,29 +27,10 @@ const servers = skip ? {} : await import('./lib/servers.mjs');
 
 // --- certificates: leaf alone + the rest of the chain, as openssl wants ---
 function makeCerts() {
-  const blocks = (f) => fs.readFileSync(f, 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g);
-  let n = 0;
-  const split = (entry) => {
-    const all = blocks(entry.chain);
-    const id = ++n;
-    const cert = path.join(TMP, `leaf${id}.pem`);
-    fs.writeFileSync(cert, all[0] + '\n');
-    let chain;
-    if (all.length > 1) {
-      chain = path.join(TMP, `extras${id}.pem`);
-      fs.writeFileSync(chain, all.slice(1).join('\n') + '\n');
-    }
-    const full = path.join(TMP, `full${id}.pem`);
-    fs.writeFileSync(full, all.join('\n') + '\n');
-    return { cert, chain, key: entry.key, full, count: all.length };
-  };
-  return {
-    RSA: split(P.rsa2048), P256: split(P.p256), P384: split(P.p384),
-    bad: {
-      wrongHost: split(P.wrongHost), expired: split(P.expired), notYetValid: split(P.notYetValid),
-      unknownRoot: split(P.unknownRoot), badSignature: split(P.badSignature), selfSigned: split(P.selfSigned),
-    },
-  };
+  const c = splitCerts(P, TMP, { RSA: 'rsa2048', P256: 'p256', P384: 'p384', wrongHost: 'wrongHost', expired: 'expired',
+    notYetValid: 'notYetValid', unknownRoot: 'unknownRoot', badSignature: 'badSignature', selfSigned: 'selfSigned' });
+  const { RSA, P256, P384, ...bad } = c;
+  return { RSA, P256, P384, bad };
 }
 
 const SUITES = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'];

@@ -178,3 +178,26 @@ export function closedPort() {
 export function artifactsPresent() {
   return fs.existsSync(P1_WASM) && fs.existsSync(COMPONENT);
 }
+
+// Splits each test-PKI entry's chain into files under dir: the leaf alone,
+// the extra certificates, and the full chain (s_server's -cert / -cert_chain
+// and gnutls-serv's chain file), for the named entries of P.
+export function splitCerts(P, dir, names) {
+  const blocks = (f) => fs.readFileSync(f, 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g);
+  let n = 0;
+  const split = (entry) => {
+    const all = blocks(entry.chain);
+    const id = ++n;
+    const cert = path.join(dir, `leaf${id}.pem`);
+    fs.writeFileSync(cert, all[0] + '\n');
+    let chain;
+    if (all.length > 1) {
+      chain = path.join(dir, `extras${id}.pem`);
+      fs.writeFileSync(chain, all.slice(1).join('\n') + '\n');
+    }
+    const full = path.join(dir, `full${id}.pem`);
+    fs.writeFileSync(full, all.join('\n') + '\n');
+    return { cert, chain, key: entry.key, full, count: all.length };
+  };
+  return Object.fromEntries(Object.entries(names).map(([k, v]) => [k, split(P[v])]));
+}
