@@ -296,3 +296,57 @@ describe('through websockify', { skip: SKIP }, () => {
     await assert.rejects(s.opened, { code: 'connect_failed' });
   });
 });
+
+// The same faults through the tunnels: a slow reader must not make memory
+// grow, and a server dying mid-handshake must surface as a TLSError.
+describe('slow reader and dying server through the tunnels', { skip: SKIP }, () => {
+  const tunnels = {
+    websockify: async (t, port) => {
+      const wsf = await startWebsockify(port);
+      t.after(() => wsf.stop());
+      return mod.websocket(wsf.url);
+    },
+    wisp: async (t) => {
+      const { startWisp } = await import('./lib/wasm.mjs');
+      const w = await startWisp();
+      t.after(() => w.stop());
+      return mod.wisp(w.url);
+    },
+  };
+  for (const [name, make] of Object.entries(tunnels)) {
+    test(`${name}: slow reader, heap bounded, 16 MiB intact`, async (t) => {
+      const size = 16 << 20;
+      const srv = await streamingServer(size, { keepOpen: true });
+      t.after(() => srv.stop());
+      const s = mod.connect({ hostname: 'localhost', port: srv.port }, { ca: CA, transport: await make(t, srv.port) });
+      await s.opened;
+      const reader = s.readable.getReader();
+      const first = await reader.read();
+      const heap0 = mod.engineStats().heapBytes;
+      await sleep(1500); // stalled reader: the engine must not buffer more
+      assert.equal(mod.engineStats().heapBytes, heap0, 'wasm heap did not grow');
+      const h = crypto.createHash('sha256');
+      h.update(first.value);
+      let got = first.value.length;
+      while (got < size) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        h.update(value);
+        got += value.length;
+      }
+      assert.equal(got, size);
+      assert.equal(h.digest('hex'), srv.state.hash);
+      await s.close();
+    });
+    test(`${name}: server dies mid-handshake -> TLSError`, async (t) => {
+      const server = net.createServer((sock) => sock.once('data', () => sock.destroy()));
+      await new Promise((r) => server.listen(0, '127.0.0.1', r));
+      t.after(() => { server.close(); });
+      const port = server.address().port;
+      const s = mod.connect({ hostname: 'localhost', port }, { ca: CA, transport: await make(t, port) });
+      await assert.rejects(s.opened, (e) => e instanceof mod.TLSError && ['truncated', 'io_error'].includes(e.code)
+        && typeof e.reason === 'string' && e.reason.length > 0);
+      await assert.rejects(s.closed, mod.TLSError);
+    });
+  }
+});
