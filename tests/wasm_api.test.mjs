@@ -41,6 +41,18 @@ function streamingServer(size, opts = {}) {
     } }).then((srv) => Object.assign(srv, { state }));
 }
 
+// Reads until size bytes (or the end) into the running hash h; returns the
+// byte count.
+async function hashUntil(reader, size, h, got = 0) {
+  while (got < size) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    h.update(value);
+    got += value.length;
+  }
+  return got;
+}
+
 describe('connect() over TCP', { skip: SKIP }, () => {
   test('handshake info, ALPN, exporter, keyLog, verify hook, echo', async (t) => {
     const srv = await startNode({ cert: P.p256.chain, key: P.p256.key, alpn: ['x-echo'] });
@@ -142,12 +154,7 @@ describe('connect() over TCP', { skip: SKIP }, () => {
     assert.equal(mod.engineStats().heapBytes, heap0, 'wasm heap did not grow');
     const h = crypto.createHash('sha256');
     h.update(first.value);
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      h.update(value);
-      got += value.length;
-    }
+    got = await hashUntil(reader, size, h, got);
     assert.equal(got, size);
     assert.equal(h.digest('hex'), srv.state.hash);
     await s.closed;
@@ -268,14 +275,7 @@ describe('through websockify', { skip: SKIP }, () => {
     const s = mod.connect({ hostname: 'localhost', port: srv.port }, { ca: CA, transport: mod.websocket(wsf.url) });
     await s.opened;
     const h = crypto.createHash('sha256');
-    let n = 0;
-    const reader = s.readable.getReader();
-    while (n < size) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      h.update(value);
-      n += value.length;
-    }
+    const n = await hashUntil(s.readable.getReader(), size, h);
     assert.equal(n, size);
     assert.equal(h.digest('hex'), srv.state.hash);
     await s.close();
@@ -327,13 +327,7 @@ describe('slow reader and dying server through the tunnels', { skip: SKIP }, () 
       assert.equal(mod.engineStats().heapBytes, heap0, 'wasm heap did not grow');
       const h = crypto.createHash('sha256');
       h.update(first.value);
-      let got = first.value.length;
-      while (got < size) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        h.update(value);
-        got += value.length;
-      }
+      const got = await hashUntil(reader, size, h, first.value.length);
       assert.equal(got, size);
       assert.equal(h.digest('hex'), srv.state.hash);
       await s.close();
