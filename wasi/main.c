@@ -182,8 +182,6 @@ main(int argc, char **argv)
 {
 	wt_cli_options o;
 	wt_cli_client c;
-	wt_host host;
-	wt_engine_ctx *cc;
 	wt_cli_io io;
 	int stdio, exit_code;
 
@@ -242,16 +240,6 @@ main(int argc, char **argv)
 		}
 	}
 
-	host.ctx = NULL;
-	host.random = wt_cli_host_random;
-	host.now_ms = wt_cli_host_now_ms;
-
-	cc = malloc(sizeof *cc);
-	if (cc == NULL) {
-		die(WT_EXIT_FAIL, "internal_error", "out of memory");
-	}
-	memset(cc, 0, sizeof *cc);
-
 	memset(&io, 0, sizeof io);
 	io.write_out = out_write;
 	io.out_name = o.out != NULL ? o.out : (out_fd == 1 ? "stdout" : "stderr");
@@ -268,11 +256,10 @@ main(int argc, char **argv)
 #endif
 	}
 
-	exit_code = wt_cli_run(&c, &o, cc, &host, &io);
+	exit_code = wt_cli_run(&c, &o, &io);
 	if (o.out != NULL) {
 		close(out_fd);
 	}
-	free(cc);
 	wt_cli_client_free(&c);
 	return exit_code;
 }

@@ -161,11 +161,11 @@ typedef struct wt_cli_io {
 	const char *out_name;
 } wt_cli_io;
 
-/* Runs a connection: initialises the engine (cc is caller memory), pumps
- * until WT_CLOSED, prints the summary (--json or "* ..."), the error line
- * if any, wipes cc. Returns the exit code. */
-int wt_cli_run(wt_cli_client *c, const wt_cli_options *o, wt_engine_ctx *cc,
-	const wt_host *host, const wt_cli_io *io);
+/* Runs a connection: allocates and initialises the engine (host: the
+ * callbacks above), pumps until WT_CLOSED, prints the summary (--json or
+ * "* ..."), the error line if any, wipes and frees the engine. Returns the
+ * exit code. */
+int wt_cli_run(wt_cli_client *c, const wt_cli_options *o, const wt_cli_io *io);
 
 /* IP literal (v4 or v6 text form)? */
 int wt_cli_is_ip_literal(const char *h);

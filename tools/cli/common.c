@@ -917,16 +917,21 @@ wt_cli_client_free(wt_cli_client *c)
 /* ------------------------------------------------------------------ */
 
 int
-wt_cli_run(wt_cli_client *c, const wt_cli_options *o, wt_engine_ctx *cc,
-	const wt_host *host, const wt_cli_io *io)
+wt_cli_run(wt_cli_client *c, const wt_cli_options *o, const wt_cli_io *io)
 {
+	static const wt_host host = { NULL, wt_cli_host_random, wt_cli_host_now_ms };
 	http_state *http = c->http;
+	wt_engine_ctx *cc;
 	int err, rc;
 	int hs_reported = 0, stdin_eof = 0, sock_eof = 0, write_dead = 0;
 	int http_closed = 0;
 	int exit_code;
 
-	rc = wt_engine_init(cc, &c->cfg, host);
+	cc = calloc(1, sizeof *cc);
+	if (cc == NULL) {
+		die(EXIT_FAIL, "internal_error", "out of memory");
+	}
+	rc = wt_engine_init(cc, &c->cfg, &host);
 	if (rc != 0) {
 		const char *reason = wt_engine_error_reason(cc);
 		die(rc == WT_ERR_BAD_CONFIG ? EXIT_CONFIG : EXIT_FAIL, wt_error_name(rc), "%s",
@@ -1147,5 +1152,6 @@ wt_cli_run(wt_cli_client *c, const wt_cli_options *o, wt_engine_ctx *cc,
 	}
 	fflush(stderr);
 	wt_engine_wipe(cc);
+	free(cc);
 	return exit_code;
 }

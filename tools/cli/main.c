@@ -232,8 +232,6 @@ main(int argc, char **argv)
 {
 	wt_cli_options o;
 	wt_cli_client c;
-	wt_host host;
-	wt_engine_ctx *cc;
 	native_io nio;
 	wt_cli_io io;
 	int exit_code;
@@ -244,16 +242,6 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	wt_cli_parse_args(argc, argv, &o, 0, "");
 	wt_cli_client_init(&c, &o);
-
-	host.ctx = NULL;
-	host.random = wt_cli_host_random;
-	host.now_ms = wt_cli_host_now_ms;
-
-	cc = malloc(sizeof *cc);
-	if (cc == NULL) {
-		die(EXIT_FAIL, "internal_error", "out of memory");
-	}
-	memset(cc, 0, sizeof *cc);
 
 	nio.fd = connect_to(c.host, c.port);
 	diag("* connected to %s port %s\n", c.host, c.port);
@@ -267,9 +255,8 @@ main(int argc, char **argv)
 	io.wait = io_wait;
 	io.out_name = "stdout";
 
-	exit_code = wt_cli_run(&c, &o, cc, &host, &io);
+	exit_code = wt_cli_run(&c, &o, &io);
 	close(nio.fd);
-	free(cc);
 	wt_cli_client_free(&c);
 	return exit_code;
 }
