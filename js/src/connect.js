@@ -59,7 +59,6 @@ class Conn {
     this.readClosed = false;
     this.finished = false;
     this.userClosed = false;
-    this.closeSent = false;
     this.info = null;
     this.pumping = false;
     this.again = false;
@@ -92,7 +91,6 @@ class Conn {
       close: () => this.opened.then(() => {
         // end of our data: close_notify; the readable goes on until the peer closes
         if (this.engine && !this.finished) {
-          this.closeSent = true;
           this.engine.close();
           this.pump();
         }
@@ -324,7 +322,11 @@ class Conn {
   finish() {
     const e = this.engine;
     let err = e.lastError();
-    if (err && err.errno === ERR_TRUNCATED && (this.closeSent || this.userClosed) && e.handshakeDone()) err = null;
+    // Truncation (EOF without close_notify) is reported even after our own
+    // close_notify (writable.close(), a half-close: the reader still wants
+    // the whole response). Only close() / cancel() of the whole socket means
+    // the application no longer cares how the peer ends.
+    if (err && err.errno === ERR_TRUNCATED && this.userClosed && e.handshakeDone()) err = null;
     if (err && err.errno === ERR_TRUNCATED && this.transportError) err = this.transportError;
     if (err && err.errno === 0x206 && this.verifyReason) err.reason = `verify hook rejected the connection: ${this.verifyReason}`;
     if (err && this.userClosed && !e.handshakeDone()) {
@@ -388,7 +390,6 @@ class Conn {
     if (this.finished) return this.closed.then(noop, noop);
     this.userClosed = true;
     if (this.engine && this.writer) {
-      if (this.engine.handshakeDone()) this.closeSent = true;
       this.engine.close();
       this.pump();
     } else {
