@@ -208,10 +208,14 @@ unsigned wt_engine_current_state(const wt_engine_ctx *cc)
 	} else if (!cc->close_received && !cc->eof) {
 		s |= WT_RECVREC;
 	}
-	if ((cc->handshake_done || early_open(cc)) && !cc->close_sent
-		&& sendapp_room(cc) > 0)
-	{
-		s |= WT_SENDAPP;
+	if (!cc->close_sent && sendapp_room(cc) > 0) {
+		/* Early data gets its own bit so a pump that only knows
+		 * WT_SENDAPP never writes replayable 0-RTT data by accident. */
+		if (cc->handshake_done) {
+			s |= WT_SENDAPP;
+		} else if (early_open(cc)) {
+			s |= WT_SENDEARLY;
+		}
 	}
 	return s;
 }
@@ -419,7 +423,7 @@ void wt_engine_recvrec_ack(wt_engine_ctx *cc, size_t len)
 
 uint8_t *wt_engine_sendapp_buf(wt_engine_ctx *cc, size_t *len)
 {
-	if (!(wt_engine_current_state(cc) & WT_SENDAPP)) {
+	if (!(wt_engine_current_state(cc) & (WT_SENDAPP | WT_SENDEARLY))) {
 		*len = 0;
 		return NULL;
 	}
@@ -431,7 +435,7 @@ void wt_engine_sendapp_ack(wt_engine_ctx *cc, size_t len)
 {
 	size_t room;
 
-	if (!(wt_engine_current_state(cc) & WT_SENDAPP)) {
+	if (!(wt_engine_current_state(cc) & (WT_SENDAPP | WT_SENDEARLY))) {
 		return;
 	}
 	room = sendapp_room(cc);

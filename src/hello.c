@@ -175,7 +175,7 @@ int wt_hello_write(const wt_client_hello *ch, uint8_t *out, size_t cap,
  * track (RFC 8446 4.2: at most one extension of each type). */
 typedef struct ext_iter {
 	wt_reader r;
-	uint16_t seen[32];
+	uint16_t seen[WT_MAX_EXTENSIONS];
 	size_t nseen;
 } ext_iter;
 
@@ -301,13 +301,15 @@ int wt_parse_server_hello(wt_server_hello *sh, const uint8_t *body, size_t len)
 		case WT_EXT_EC_POINT_FORMATS:
 			TRY(wt_rd_block_min(&d, 1, 1, &sub));
 			break;
-		case WT_EXT_SERVER_NAME:
-			break;   /* must be empty: checked below */
 		default:
-			continue;   /* unknown extensions are ignored, as Go does */
+			/* Anything else, known or not, is refused by hs13.c
+			 * from ext_types (RFC 8446 4.2). */
+			continue;
 		}
 		TRY(wt_rd_end(&d));
 	}
+	memcpy(sh->ext_types, it.seen, it.nseen * sizeof it.seen[0]);
+	sh->ext_count = it.nseen;
 	return 0;
 }
 
@@ -344,35 +346,16 @@ int wt_parse_encrypted_extensions(wt_encrypted_extensions *ee,
 			ee->quic_params = 1;
 			d.len = 0;
 			break;
-		case WT_EXT_SERVER_NAME:
-		case WT_EXT_SUPPORTED_GROUPS:
-			/* allowed in EE (RFC 8446 4.2 table); contents ignored */
-			d.len = 0;
-			break;
-		case WT_EXT_STATUS_REQUEST:
-		case WT_EXT_SIGNATURE_ALGS:
-		case WT_EXT_SCT:
-		case WT_EXT_PRE_SHARED_KEY:
-		case WT_EXT_SUPPORTED_VERSIONS:
-		case WT_EXT_COOKIE:
-		case WT_EXT_PSK_MODES:
-		case WT_EXT_CERT_AUTHORITIES:
-		case WT_EXT_SIG_ALGS_CERT:
-		case WT_EXT_KEY_SHARE:
-			/* RFC 8446 4.2: a known extension in the wrong message is
-			 * illegal_parameter; hs13.c raises it. */
-			if (!ee->forbidden) {
-				ee->forbidden = 1;
-				ee->forbidden_type = type;
-			}
-			d.len = 0;
-			break;
 		default:
+			/* Contents ignored; whether the extension may be here
+			 * at all is decided by hs13.c from ext_types. */
 			d.len = 0;
 			break;
 		}
 		TRY(wt_rd_end(&d));
 	}
+	memcpy(ee->ext_types, it.seen, it.nseen * sizeof it.seen[0]);
+	ee->ext_count = it.nseen;
 	return 0;
 }
 
@@ -413,6 +396,7 @@ int wt_parse_certificate(const uint8_t *body, size_t len,
 	wt_peer_cert *certs, size_t max, size_t *count)
 {
 	wt_reader r, ctx, list;
+	int unsolicited = 0;
 
 	*count = 0;
 	wt_rd_init(&r, body, len);
@@ -427,8 +411,15 @@ int wt_parse_certificate(const uint8_t *body, size_t len,
 		wt_reader der, exts;
 
 		TRY(wt_rd_block_min(&list, 3, 1, &der));
-		/* Entry extensions (status_request, SCT, ...) are skipped. */
 		TRY(wt_rd_block(&list, 2, &exts));
+		while (exts.len) {
+			uint16_t type;
+			wt_reader data;
+
+			TRY(wt_rd_u16(&exts, &type));
+			TRY(wt_rd_block(&exts, 2, &data));
+			unsolicited = 1;
+		}
 		if (*count == max) {
 			return WT_ALERT_BAD_CERTIFICATE;
 		}
@@ -436,7 +427,8 @@ int wt_parse_certificate(const uint8_t *body, size_t len,
 		certs[*count].len = der.len;
 		(*count)++;
 	}
-	return 0;
+	/* Well-formed but answering something we did not ask for. */
+	return unsolicited ? WT_ALERT_UNSUPPORTED_EXTENSION : 0;
 }
 
 int wt_parse_certificate_verify(const uint8_t *body, size_t len,

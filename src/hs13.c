@@ -51,6 +51,7 @@ void wt_hs13_keylog(wt_engine_ctx *cc, const char *label, const uint8_t *secret,
 }
 
 static int send_dummy_change_cipher_spec(wt_engine_ctx *cc);
+static int offered_suite(const wt_engine_ctx *cc, uint16_t id);
 static int run_verify_callback(wt_engine_ctx *cc);
 
 static int get_random(wt_engine_ctx *cc, uint8_t *out, size_t len)
@@ -161,28 +162,71 @@ static int same_name(const uint8_t *a, size_t alen, const char *b)
 	return 1;
 }
 
-/* Takes the configured session if it can be offered: well-formed, for
- * this server name, with a suite we offer, and not expired (RFC 8446
- * 4.6.1: never past its lifetime, never over 7 days). Anything else means
- * a full handshake, silently: a stale cache entry is not an error. */
+/* The trust anchors of this connection, digested once (needed only when
+ * a session is offered or stored). */
+static const uint8_t *trust_digest(wt_engine_ctx *cc)
+{
+	if (!cc->trust_digest_done) {
+		wt_trust_anchors_digest(cc->cfg->trust_anchors,
+			cc->cfg->trust_anchor_count, cc->trust_digest);
+		cc->trust_digest_done = 1;
+	}
+	return cc->trust_digest;
+}
+
+/* Go: loadSession (handshake_client.go). A session is a credential bound
+ * to how its full handshake was verified: it is offered only if this
+ * connection would have accepted that handshake. Same server name, or
+ * same IP literal (RFC 8446 4.6.1: resumption is for the same server
+ * identity); a connection that verifies resumes only a session whose
+ * chain was verified, to the same trust anchors, with a leaf still within
+ * its validity period now (Go re-checks NotAfter). A session is also never
+ * used past its lifetime or 7 days, nor if its clock reading is nonsense
+ * (negative, in the future), nor for a suite we don't offer. Anything
+ * else means a full handshake, silently: a stale cache entry is not an
+ * error. */
+static int session_acceptable(wt_engine_ctx *cc, const wt_session *s, int64_t now_ms)
+{
+	const wt_config *cfg = cc->cfg;
+	const char *ip = cfg->server_name ? NULL : cfg->verify_ip;
+	size_t ip_len = ip ? strlen(ip) : 0;
+	int64_t not_before, not_after, now = now_ms / 1000;
+
+	if (!offered_suite(cc, s->suite->id)
+		|| s->created_ms < 0 || s->created_ms > now_ms
+		|| s->lifetime > WT_MAX_TICKET_LIFETIME
+		|| now_ms - s->created_ms > (int64_t)s->lifetime * 1000)
+	{
+		return 0;
+	}
+	if (!same_name(s->server_name, s->server_name_len, cfg->server_name)
+		|| s->verify_ip_len != ip_len
+		|| (ip_len && memcmp(s->verify_ip, ip, ip_len) != 0))
+	{
+		return 0;
+	}
+	if (cfg->verify_mode == WT_VERIFY_NONE) {
+		return 1;
+	}
+	if (s->verify_mode != WT_VERIFY_FULL || !s->verified || s->cert_count == 0
+		|| memcmp(s->trust_digest, trust_digest(cc), 32) != 0
+		|| wt_x509_validity(s->certs[0].der, s->certs[0].len, &not_before, &not_after)
+		|| now < not_before || now > not_after)
+	{
+		return 0;
+	}
+	return 1;
+}
+
+/* Takes the configured session if session_acceptable(). */
 static void load_session(wt_engine_ctx *cc)
 {
 	const wt_config *cfg = cc->cfg;
 	wt_session s;
-	int64_t age;
 	size_t i, used = 0;
-	int suite_ok = 0;
 
-	if (cfg->session == NULL || wt_session_parse(&s, cfg->session, cfg->session_len)) {
-		return;
-	}
-	for (i = 0; i < cc->suite_count; i++) {
-		suite_ok |= cc->suites[i] == s.suite->id;
-	}
-	age = cc->host.now_ms(cc->host.ctx) - s.created_ms;
-	if (!suite_ok || !same_name(s.server_name, s.server_name_len, cfg->server_name)
-		|| s.lifetime > WT_MAX_TICKET_LIFETIME
-		|| age > (int64_t)s.lifetime * 1000)
+	if (cfg->session == NULL || wt_session_parse(&s, cfg->session, cfg->session_len)
+		|| !session_acceptable(cc, &s, cc->host.now_ms(cc->host.ctx)))
 	{
 		return;
 	}
@@ -196,7 +240,9 @@ static void load_session(wt_engine_ctx *cc)
 		used += s.certs[i].len;
 	}
 	cc->cert_count = s.cert_count;
+	cc->session_verify_mode = s.verify_mode;
 	cc->verified_in_session = s.verified;
+	memcpy(cc->session_trust_digest, s.trust_digest, 32);
 	cc->psk_suite = s.suite;
 	memcpy(cc->psk, s.psk, s.suite->hash_len);
 	cc->ticket = s.ticket;
@@ -320,6 +366,90 @@ static int pick_tls_version(wt_engine_ctx *cc, const wt_server_hello *sh)
 	return 0;
 }
 
+/* Server messages that carry extensions, for check_extensions(). */
+enum { MSG_SERVER_HELLO, MSG_HELLO_RETRY_REQUEST, MSG_ENCRYPTED_EXTENSIONS };
+
+/* Did our latest ClientHello carry this extension? */
+static int offered_extension(const wt_engine_ctx *cc, uint16_t type)
+{
+	switch (type) {
+	case WT_EXT_SERVER_NAME:
+		return cc->cfg->server_name != NULL;
+	case WT_EXT_ALPN:
+		return cc->cfg->alpn_count != 0;
+	case WT_EXT_EARLY_DATA:
+		/* ACCEPTED: read_server_parameters has just seen it in EE.
+		 * After a HelloRetryRequest it is REJECTED and was not in the
+		 * second ClientHello (RFC 8446 4.2.10). */
+		return cc->early_state == WT_EARLY_PENDING
+			|| cc->early_state == WT_EARLY_ACCEPTED;
+	case WT_EXT_PRE_SHARED_KEY:
+		return cc->psk_offered;
+	case WT_EXT_COOKIE:
+		return cc->cookie_len != 0;
+	case WT_EXT_SUPPORTED_GROUPS:
+	case WT_EXT_SIGNATURE_ALGS:
+	case WT_EXT_SIG_ALGS_CERT:
+	case WT_EXT_SUPPORTED_VERSIONS:
+	case WT_EXT_PSK_MODES:
+	case WT_EXT_KEY_SHARE:
+	case WT_EXT_RECORD_SIZE_LIMIT:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* RFC 8446 4.2 (the table) and RFC 8449 4: where a server may send each
+ * extension we offer. */
+static int extension_allowed(int msg, uint16_t type)
+{
+	switch (msg) {
+	case MSG_SERVER_HELLO:
+		return type == WT_EXT_KEY_SHARE || type == WT_EXT_PRE_SHARED_KEY
+			|| type == WT_EXT_SUPPORTED_VERSIONS;
+	case MSG_HELLO_RETRY_REQUEST:
+		return type == WT_EXT_KEY_SHARE || type == WT_EXT_COOKIE
+			|| type == WT_EXT_SUPPORTED_VERSIONS;
+	default:
+		return type == WT_EXT_SERVER_NAME || type == WT_EXT_SUPPORTED_GROUPS
+			|| type == WT_EXT_ALPN || type == WT_EXT_EARLY_DATA
+			|| type == WT_EXT_RECORD_SIZE_LIMIT;
+	}
+}
+
+/* RFC 8446 4.2: an extension we did not offer (unknown ones included)
+ * aborts with unsupported_extension, except cookie in a HelloRetryRequest;
+ * one we offered, in a message where it is not allowed, aborts with
+ * illegal_parameter. Go ignores both; the RFC does not. */
+static int check_extensions(wt_engine_ctx *cc, int msg, const uint16_t *types,
+	size_t n)
+{
+	static const char *const unsolicited[] = {
+		"server sent an extension we did not offer in ServerHello",
+		"server sent an extension we did not offer in HelloRetryRequest",
+		"server sent an extension we did not offer in EncryptedExtensions",
+	};
+	static const char *const misplaced[] = {
+		"server sent an extension not allowed in ServerHello",
+		"server sent an extension not allowed in HelloRetryRequest",
+		"server sent an extension not allowed in EncryptedExtensions",
+	};
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		int hrr_cookie = msg == MSG_HELLO_RETRY_REQUEST && types[i] == WT_EXT_COOKIE;
+
+		if (!hrr_cookie && !offered_extension(cc, types[i])) {
+			return wt_fail(cc, WT_ALERT_UNSUPPORTED_EXTENSION, unsolicited[msg]);
+		}
+		if (!extension_allowed(msg, types[i])) {
+			return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER, misplaced[msg]);
+		}
+	}
+	return 0;
+}
+
 /* Go: checkServerHelloOrHRR. Sets cc->suite. */
 static int check_server_hello_or_hrr(wt_engine_ctx *cc, const wt_server_hello *sh)
 {
@@ -434,6 +564,7 @@ static int process_hello_retry_request(wt_engine_ctx *cc,
 		cc->wr_on = 0;
 		wt_aead_wipe(&cc->wr);
 	}
+	TRY(check_extensions(cc, MSG_HELLO_RETRY_REQUEST, sh->ext_types, sh->ext_count));
 	cc->hrr_seen = 1;
 	TRY(send_client_hello(cc));
 	wt_transcript_add(&cc->transcript, cc->ch, cc->ch_len);
@@ -538,6 +669,7 @@ static int on_server_hello(wt_engine_ctx *cc, const uint8_t *msg, size_t len)
 	}
 	wt_transcript_add(&cc->transcript, msg, len);
 	TRY(process_server_hello(cc, &sh));
+	TRY(check_extensions(cc, MSG_SERVER_HELLO, sh.ext_types, sh.ext_count));
 	TRY(send_dummy_change_cipher_spec(cc));
 	TRY(establish_handshake_keys(cc, &sh));
 	cc->hs_state = HS_WAIT_EE;
@@ -591,6 +723,14 @@ static int read_server_parameters(wt_engine_ctx *cc, const uint8_t *msg, size_t 
 		cc->early_state = WT_EARLY_REJECTED;
 	}
 	if (ee.early_data) {
+		/* RFC 8446 4.2.10: early data is accepted only together with
+		 * the first PSK (we offer one, so using_psk means identity 0,
+		 * checked in process_server_hello); a server that did a full
+		 * handshake cannot have read it. */
+		if (!cc->using_psk) {
+			return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
+				"server accepted 0-RTT without accepting the PSK");
+		}
 		if (cc->psk_suite != cc->suite) {
 			return wt_fail(cc, WT_ALERT_HANDSHAKE_FAILURE,
 				"server accepted 0-RTT with the wrong cipher suite");
@@ -601,10 +741,7 @@ static int read_server_parameters(wt_engine_ctx *cc, const uint8_t *msg, size_t 
 		}
 		cc->early_state = WT_EARLY_ACCEPTED;
 	}
-	if (ee.forbidden) {
-		return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
-			"server sent an extension not allowed in EncryptedExtensions");
-	}
+	TRY(check_extensions(cc, MSG_ENCRYPTED_EXTENSIONS, ee.ext_types, ee.ext_count));
 	if (ee.record_size_limit) {
 		/* RFC 8449 4: below 64 is a fatal illegal_parameter; in TLS 1.3
 		 * the limit counts the content type byte. */
@@ -621,6 +758,8 @@ static int read_server_parameters(wt_engine_ctx *cc, const uint8_t *msg, size_t 
 		/* Go: readServerCertificate. A PSK handshake has no certificate
 		 * messages, but the verify callback still runs (Go issue 31641). */
 		cc->verified = cc->verified_in_session;
+		cc->auth_mode = cc->session_verify_mode;
+		memcpy(cc->auth_digest, cc->session_trust_digest, 32);
 		TRY(run_verify_callback(cc));
 		cc->hs_state = HS_WAIT_FINISHED;
 		return 0;
@@ -637,6 +776,12 @@ static int on_certificate_request(wt_engine_ctx *cc, const uint8_t *msg, size_t 
 		return wt_fail(cc, WT_ALERT_DECODE_ERROR, "malformed CertificateRequest");
 	}
 	wt_transcript_add(&cc->transcript, msg, len);
+	/* RFC 8446 4.3.2: the context is empty during the handshake (only
+	 * post-handshake authentication, which we don't offer, fills it). */
+	if (cr.context_len != 0) {
+		return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
+			"non-empty certificate_request_context in a handshake CertificateRequest");
+	}
 	memcpy(cc->cr_context, cr.context, cr.context_len);
 	cc->cr_context_len = cr.context_len;
 	cc->cr_sig_alg_count = 0;
@@ -680,6 +825,10 @@ static int verify_server_certificate(wt_engine_ctx *cc)
 		return wt_fail(cc, err, reason ? reason : "certificate verification failed");
 	}
 	cc->verified = cfg->verify_mode != WT_VERIFY_NONE;
+	cc->auth_mode = cfg->verify_mode;
+	if (cc->verified) {
+		memcpy(cc->auth_digest, trust_digest(cc), 32);
+	}
 	return run_verify_callback(cc);
 }
 
@@ -693,7 +842,10 @@ static int read_server_certificate(wt_engine_ctx *cc, const uint8_t *msg, size_t
 	err = wt_parse_certificate(msg + 4, len - 4, certs, WT_MAX_PEER_CERTS, &n);
 	if (err) {
 		return wt_fail(cc, err, err == WT_ALERT_BAD_CERTIFICATE
-			? "server sent too many certificates" : "malformed Certificate");
+			? "server sent too many certificates"
+			: err == WT_ALERT_UNSUPPORTED_EXTENSION
+			? "server sent a certificate entry extension we did not offer"
+			: "malformed Certificate");
 	}
 	wt_transcript_add(&cc->transcript, msg, len);
 	if (n == 0) {
@@ -951,11 +1103,19 @@ static int handle_new_session_ticket(wt_engine_ctx *cc, const uint8_t *msg, size
 	s.lifetime = t.lifetime;
 	s.age_add = t.age_add;
 	s.max_early_data = t.max_early_data;
+	/* What this connection's authentication proved: on a resumed
+	 * connection, what the original full handshake proved. */
+	s.verify_mode = cc->auth_mode;
 	s.verified = cc->verified;
+	memcpy(s.trust_digest, cc->auth_digest, 32);
 	s.alpn = (const uint8_t *)cc->alpn;
 	s.alpn_len = cc->alpn_set ? strlen(cc->alpn) : 0;
 	s.server_name = (const uint8_t *)cfg->server_name;
 	s.server_name_len = cfg->server_name ? strlen(cfg->server_name) : 0;
+	if (cfg->server_name == NULL && cfg->verify_ip != NULL) {
+		s.verify_ip = (const uint8_t *)cfg->verify_ip;
+		s.verify_ip_len = strlen(cfg->verify_ip);
+	}
 	s.psk = psk;
 	s.ticket = t.ticket;
 	s.ticket_len = t.ticket_len;

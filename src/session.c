@@ -2,24 +2,32 @@
  * The serialized session a NewSessionTicket turns into (RFC 8446 4.6.1):
  * an opaque, versioned blob the host stores and hands back to resume.
  *
- *   "WTS" 0x01 | suite u16 | created_ms u64 | lifetime u32 | age_add u32
- *   | max_early_data u32 | verified u8 | alpn<u8> | server_name<u8>
- *   | psk<u8> | ticket<u16> | certs: count u8, each <u24> DER
+ *   "WTS" 0x02 | suite u16 | created_ms u64 | lifetime u32 | age_add u32
+ *   | max_early_data u32 | verify_mode u8 | verified u8 | trust_digest[32]
+ *   | alpn<u8> | server_name<u8> | verify_ip<u8> | psk<u8> | ticket<u16>
+ *   | certs: count u8, each <u24> DER
+ *
+ * A session is a credential bound to how its handshake was verified: the
+ * blob records the verification mode and outcome, the name or IP address
+ * the chain was checked for and a digest of the trust anchors it chained
+ * to, so that hs13.c offers it only where the original full handshake
+ * would have been accepted (Go: loadSession). Version 1 blobs lacked that
+ * binding and no longer parse: the host just gets a full handshake.
  *
  * Parsing goes through the codec like any peer input: a blob may come
  * from disk or IndexedDB and is not trusted.
  */
 #include "wt_internal.h"
 
-static const uint8_t magic[4] = { 'W', 'T', 'S', 1 };
+static const uint8_t magic[4] = { 'W', 'T', 'S', 2 };
 
 int wt_session_parse(wt_session *s, const uint8_t *blob, size_t len)
 {
-	wt_reader r, alpn, sni, psk, ticket;
-	const uint8_t *m;
+	wt_reader r, alpn, sni, ip, psk, ticket;
+	const uint8_t *m, *digest;
 	uint16_t suite;
 	uint32_t hi, lo;
-	uint8_t verified, count;
+	uint8_t mode, verified, count;
 	size_t i;
 
 	memset(s, 0, sizeof *s);
@@ -27,25 +35,33 @@ int wt_session_parse(wt_session *s, const uint8_t *blob, size_t len)
 	if (wt_rd_bytes(&r, 4, &m) || memcmp(m, magic, 4) != 0
 		|| wt_rd_u16(&r, &suite) || wt_rd_u32(&r, &hi) || wt_rd_u32(&r, &lo)
 		|| wt_rd_u32(&r, &s->lifetime) || wt_rd_u32(&r, &s->age_add)
-		|| wt_rd_u32(&r, &s->max_early_data) || wt_rd_u8(&r, &verified)
+		|| wt_rd_u32(&r, &s->max_early_data) || wt_rd_u8(&r, &mode)
+		|| wt_rd_u8(&r, &verified) || wt_rd_bytes(&r, 32, &digest)
 		|| wt_rd_block(&r, 1, &alpn) || wt_rd_block(&r, 1, &sni)
-		|| wt_rd_block(&r, 1, &psk) || wt_rd_block_min(&r, 2, 1, &ticket)
-		|| wt_rd_u8(&r, &count))
+		|| wt_rd_block(&r, 1, &ip) || wt_rd_block(&r, 1, &psk)
+		|| wt_rd_block_min(&r, 2, 1, &ticket) || wt_rd_u8(&r, &count))
 	{
 		return -1;
 	}
 	s->suite = wt_suite_get(suite);
 	if (s->suite == NULL || psk.len != s->suite->hash_len
-		|| count > WT_MAX_PEER_CERTS || ticket.len > WT_MAX_TICKET)
+		|| count > WT_MAX_PEER_CERTS || ticket.len > WT_MAX_TICKET
+		|| (mode != WT_VERIFY_FULL && mode != WT_VERIFY_NONE) || verified > 1
+		|| (verified && (mode != WT_VERIFY_FULL || count == 0))
+		|| (sni.len != 0 && ip.len != 0))
 	{
 		return -1;
 	}
 	s->created_ms = (int64_t)((uint64_t)hi << 32 | lo);
+	s->verify_mode = mode;
 	s->verified = verified;
+	memcpy(s->trust_digest, digest, 32);
 	s->alpn = alpn.p;
 	s->alpn_len = alpn.len;
 	s->server_name = sni.p;
 	s->server_name_len = sni.len;
+	s->verify_ip = ip.p;
+	s->verify_ip_len = ip.len;
 	s->psk = psk.p;
 	s->ticket = ticket.p;
 	s->ticket_len = ticket.len;
@@ -62,6 +78,14 @@ int wt_session_parse(wt_session *s, const uint8_t *blob, size_t len)
 	return wt_rd_end(&r) ? -1 : 0;
 }
 
+static void write_block8(wt_writer *w, const void *p, size_t len)
+{
+	size_t m = wt_wr_open(w, 1);
+
+	wt_wr_bytes(w, p, len);
+	wt_wr_close(w, m, 1);
+}
+
 size_t wt_session_write(const wt_session *s, uint8_t *out, size_t cap)
 {
 	wt_writer w;
@@ -75,16 +99,13 @@ size_t wt_session_write(const wt_session *s, uint8_t *out, size_t cap)
 	wt_wr_u32(&w, s->lifetime);
 	wt_wr_u32(&w, s->age_add);
 	wt_wr_u32(&w, s->max_early_data);
+	wt_wr_u8(&w, (uint8_t)s->verify_mode);
 	wt_wr_u8(&w, (uint8_t)s->verified);
-	m = wt_wr_open(&w, 1);
-	wt_wr_bytes(&w, s->alpn, s->alpn_len);
-	wt_wr_close(&w, m, 1);
-	m = wt_wr_open(&w, 1);
-	wt_wr_bytes(&w, s->server_name, s->server_name_len);
-	wt_wr_close(&w, m, 1);
-	m = wt_wr_open(&w, 1);
-	wt_wr_bytes(&w, s->psk, s->suite->hash_len);
-	wt_wr_close(&w, m, 1);
+	wt_wr_bytes(&w, s->trust_digest, 32);
+	write_block8(&w, s->alpn, s->alpn_len);
+	write_block8(&w, s->server_name, s->server_name_len);
+	write_block8(&w, s->verify_ip, s->verify_ip_len);
+	write_block8(&w, s->psk, s->suite->hash_len);
 	m = wt_wr_open(&w, 2);
 	wt_wr_bytes(&w, s->ticket, s->ticket_len);
 	wt_wr_close(&w, m, 2);
@@ -95,4 +116,49 @@ size_t wt_session_write(const wt_session *s, uint8_t *out, size_t cap)
 		wt_wr_close(&w, m, 3);
 	}
 	return wt_wr_error(&w) ? 0 : w.len;
+}
+
+static void be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+/* SHA-256 over each anchor's flags, DN and public key, length-prefixed so
+ * two different stores cannot produce the same byte stream. */
+void wt_trust_anchors_digest(const br_x509_trust_anchor *tas, size_t n,
+	uint8_t out[32])
+{
+	br_sha256_context h;
+	uint8_t hdr[8];
+	size_t i;
+
+	br_sha256_init(&h);
+	for (i = 0; i < n; i++) {
+		const br_x509_trust_anchor *ta = &tas[i];
+		const br_x509_pkey *pk = &ta->pkey;
+
+		be32(hdr, ta->flags);
+		be32(hdr + 4, (uint32_t)ta->dn.len);
+		br_sha256_update(&h, hdr, 8);
+		br_sha256_update(&h, ta->dn.data, ta->dn.len);
+		hdr[0] = pk->key_type;
+		br_sha256_update(&h, hdr, 1);
+		if (pk->key_type == BR_KEYTYPE_RSA) {
+			be32(hdr, (uint32_t)pk->key.rsa.nlen);
+			br_sha256_update(&h, hdr, 4);
+			br_sha256_update(&h, pk->key.rsa.n, pk->key.rsa.nlen);
+			be32(hdr, (uint32_t)pk->key.rsa.elen);
+			br_sha256_update(&h, hdr, 4);
+			br_sha256_update(&h, pk->key.rsa.e, pk->key.rsa.elen);
+		} else if (pk->key_type == BR_KEYTYPE_EC) {
+			be32(hdr, (uint32_t)pk->key.ec.curve);
+			be32(hdr + 4, (uint32_t)pk->key.ec.qlen);
+			br_sha256_update(&h, hdr, 8);
+			br_sha256_update(&h, pk->key.ec.q, pk->key.ec.qlen);
+		}
+	}
+	br_sha256_out(&h, out);
 }

@@ -152,7 +152,7 @@ uint16_t wt_group_from_name(const char *name);
 #define WT_MAX_KEY_UPDATES    32              /* KeyUpdates in a row without app data */
 #define WT_MAX_USELESS_RECORDS 16             /* empty/ignored records in a row (Go: maxUselessRecords) */
 #define WT_MAX_TICKET         8192            /* larger tickets are not stored */
-#define WT_MAX_SESSION        (64 + 3 * 256 + WT_MAX_TICKET + 1 + WT_MAX_PEER_CERTS * 3 + WT_MAX_PEER_CHAIN)
+#define WT_MAX_SESSION        (96 + 4 * 256 + WT_MAX_TICKET + 1 + WT_MAX_PEER_CERTS * 3 + WT_MAX_PEER_CHAIN)
 #define WT_MAX_TICKET_LIFETIME (7 * 24 * 3600) /* RFC 8446 4.6.1 */
 
 /* ------------------------------------------------------------------ */
@@ -343,6 +343,13 @@ void wt_trust_store_init(wt_trust_store *ts, br_x509_trust_anchor *anchors,
  * -WT_ERR_BUFFER_TOO_SMALL, or -WT_ERR_CERT_INVALID (no certificate / bad PEM / bad DER). */
 int wt_trust_store_add_pem(wt_trust_store *ts, const char *pem, size_t len);
 
+/* SHA-256 digest identifying a set of trust anchors (their order, flags,
+ * names and keys). Session blobs record it, and a session verified under
+ * one set of anchors is never resumed under another. Hosts may use it in
+ * their session-cache keys. */
+void wt_trust_anchors_digest(const br_x509_trust_anchor *tas, size_t n,
+	uint8_t out[32]);
+
 /* Verifies a chain (leaf first) as the engine does, outside a handshake.
  * host may be a DNS name, an IP literal or NULL (no name check). time_unix
  * is the validation time. Returns 0 or a WT_ERR_CERT_* code; reason (if
@@ -361,6 +368,11 @@ int wt_verify_chain(const wt_peer_cert *chain, size_t n,
 #define WT_RECVREC  0x0004  /* recvrec_buf accepts bytes */
 #define WT_SENDAPP  0x0008  /* sendapp_buf accepts plaintext */
 #define WT_RECVAPP  0x0010  /* recvapp_buf has plaintext */
+/* Before the handshake completes, with cfg->early_data and a session that
+ * allows it: sendapp_buf accepts plaintext that goes out as 0-RTT early
+ * data. It is replayable (RFC 8446 8, E.5) and is lost if the server
+ * rejects it (wt_conn_info.early_data); WT_SENDAPP is not set meanwhile. */
+#define WT_SENDEARLY 0x0020
 
 #include "wt_engine_ctx.h"   /* struct layout: opaque to callers */
 

@@ -173,6 +173,15 @@ typedef struct wt_engine_ctx {
 	uint32_t ticket_max_early;
 	char session_alpn[256];
 	int verified_in_session;
+	int session_verify_mode;
+	uint8_t session_trust_digest[32];
+
+	/* how the peer was authenticated (on resumption: in the original
+	 * handshake); recorded in the session blobs we hand out */
+	int auth_mode;                 /* WT_VERIFY_* */
+	uint8_t auth_digest[32];       /* trust anchors, if verified */
+	uint8_t trust_digest[32];      /* of cfg->trust_anchors, lazily */
+	int trust_digest_done;
 
 	/* 0-RTT (RFC 8446 4.2.10) */
 	int early_state;               /* WT_EARLY_* */

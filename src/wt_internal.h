@@ -192,6 +192,11 @@ int wt_x509_verify(const wt_peer_cert *chain, size_t n,
 	int64_t time_unix, int verify_none, wt_leaf_key *key,
 	const char **reason);
 
+/* The validity period of a certificate (Unix seconds); 0, or -1 if the
+ * certificate does not parse. */
+int wt_x509_validity(const uint8_t *der, size_t len, int64_t *not_before,
+	int64_t *not_after);
+
 /* ------------------------------------------------------------------ */
 /* hello: handshake message codecs (src/hello.c). Parsers never act;   */
 /* they decode into these structs (pointers into the message) and fail */
@@ -212,6 +217,10 @@ int wt_x509_verify(const wt_peer_cert *chain, size_t n,
 #define WT_HS_MESSAGE_HASH        254
 
 /* Extension numbers we read or write. */
+/* Distinct extensions we accept in one server message (more is
+ * decode_error: no legitimate server sends that many). */
+#define WT_MAX_EXTENSIONS          32
+
 #define WT_EXT_SERVER_NAME          0
 #define WT_EXT_STATUS_REQUEST       5
 #define WT_EXT_SUPPORTED_GROUPS    10
@@ -282,6 +291,9 @@ typedef struct wt_server_hello {
 	int ocsp_stapling, ticket_supported, extended_master_secret,
 		secure_renegotiation_supported, alpn, scts;
 	size_t secure_renegotiation_len;
+	/* every extension type present, in order (RFC 8446 4.2 checks) */
+	uint16_t ext_types[WT_MAX_EXTENSIONS];
+	size_t ext_count;
 } wt_server_hello;
 
 /* body: the message without its 4-byte header. */
@@ -292,9 +304,9 @@ typedef struct wt_encrypted_extensions {
 	size_t alpn_len;
 	int early_data;
 	int quic_params;
-	int forbidden;         /* an extension not allowed in EE (RFC 8446 4.2) */
-	uint16_t forbidden_type;
 	uint16_t record_size_limit;   /* RFC 8449; 0 if absent */
+	uint16_t ext_types[WT_MAX_EXTENSIONS];   /* every type present, in order */
+	size_t ext_count;
 } wt_encrypted_extensions;
 
 int wt_parse_encrypted_extensions(wt_encrypted_extensions *ee,
@@ -311,8 +323,10 @@ int wt_parse_certificate_request(wt_certificate_request *cr,
 	const uint8_t *body, size_t len);
 
 /* Certificate (RFC 8446 4.4.2): fills up to max entries (DER pointers into
- * body); entry extensions are length-checked and skipped. *count is the
- * number of entries (WT_ALERT_BAD_CERTIFICATE if over max). */
+ * body). *count is the number of entries (WT_ALERT_BAD_CERTIFICATE if over
+ * max). An entry extension is WT_ALERT_UNSUPPORTED_EXTENSION: the only ones
+ * allowed there answer status_request and signed_certificate_timestamp,
+ * which we never offer (RFC 8446 4.2, 4.4.2). */
 int wt_parse_certificate(const uint8_t *body, size_t len,
 	wt_peer_cert *certs, size_t max, size_t *count);
 
@@ -361,11 +375,15 @@ typedef struct wt_session {
 	uint32_t lifetime;           /* seconds */
 	uint32_t age_add;
 	uint32_t max_early_data;
+	int verify_mode;             /* WT_VERIFY_* of the full handshake */
 	int verified;                /* chain was verified in the full handshake */
+	uint8_t trust_digest[32];    /* wt_trust_anchors_digest() it chained to */
 	const uint8_t *alpn;         /* negotiated ALPN ("" if none) */
 	size_t alpn_len;
-	const uint8_t *server_name;
+	const uint8_t *server_name;  /* SNI / name verified ("" if none) */
 	size_t server_name_len;
+	const uint8_t *verify_ip;    /* IP literal verified ("" if none) */
+	size_t verify_ip_len;
 	const uint8_t *psk;          /* suite->hash_len bytes */
 	const uint8_t *ticket;
 	size_t ticket_len;

@@ -317,6 +317,19 @@ static int parse_cert(const uint8_t *der, size_t len, cert_info *ci)
 	return 0;
 }
 
+int wt_x509_validity(const uint8_t *der, size_t len, int64_t *not_before,
+	int64_t *not_after)
+{
+	cert_info ci;
+
+	if (parse_cert(der, len, &ci) != 0) {
+		return -1;
+	}
+	*not_before = ci.not_before;
+	*not_after = ci.not_after;
+	return 0;
+}
+
 /* ------------------------------------------------------------------ */
 /* Host names: RFC 6125                                                 */
 /* ------------------------------------------------------------------ */

@@ -897,7 +897,7 @@ run_connection(shim *sh, const bogo_config *cfg, const bogo_config *retry_cfg, i
 			conn_fail_engine(c, "handshake");
 		}
 		if (is_resume && cfg->enable_early_data && cfg->shim_writes_first
-			&& early_sent < sizeof initial_write - 1 && (st & WT_SENDAPP))
+			&& early_sent < sizeof initial_write - 1 && (st & WT_SENDEARLY))
 		{
 			size_t room;
 			uint8_t *p = wt_engine_sendapp_buf(c->cc, &room);

@@ -165,7 +165,7 @@ static void fz_check_state(wt_engine_ctx *cc)
 	FZ_ASSERT(n <= WT_MAX_PLAINTEXT);
 	fz_touch(p, n);
 	p = wt_engine_sendapp_buf(cc, &n);
-	FZ_ASSERT((n > 0) == ((st & WT_SENDAPP) != 0));
+	FZ_ASSERT((n > 0) == ((st & (WT_SENDAPP | WT_SENDEARLY)) != 0));
 	if (n) {
 		FZ_ASSERT(p >= cc->obuf && p + n <= cc->obuf + sizeof cc->obuf);
 		FZ_ASSERT(n <= WT_MAX_PLAINTEXT);

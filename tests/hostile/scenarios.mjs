@@ -150,10 +150,16 @@ add({
 });
 add({
 	name: 'ok: CertificateRequest answered with an empty Certificate',
-	server: { certRequest: { context: Buffer.from('ctx1') } }, expect: ok,
+	server: { certRequest: {} }, expect: ok,
 	check: (res, srv) => {
-		assert.equal(srv.notes.clientCertificate, hsMsg(HS.CERTIFICATE, cat(vec8(Buffer.from('ctx1')), u24(0))).toString('hex'));
+		assert.equal(srv.notes.clientCertificate, hsMsg(HS.CERTIFICATE, cat(vec8(Buffer.alloc(0)), u24(0))).toString('hex'));
 	},
+});
+add({
+	// RFC 8446 4.3.2: the context is empty except in post-handshake auth.
+	name: 'cr: non-empty certificate_request_context during the handshake',
+	server: { certRequest: { context: Buffer.from('ctx1') } },
+	expect: fail('illegal_parameter', 'non-empty certificate_request_context'),
 });
 add({
 	name: 'ok: CertificateRequest with empty context and extra extensions',
@@ -201,9 +207,42 @@ add({
 	server: after(async (conn) => { conn.sendAlert(1, 0); }), stdin: 'open', expect: ok,
 });
 add({
-	name: 'ok: unknown extensions in ServerHello and EncryptedExtensions are ignored',
-	server: { serverHello: (s) => { s.exts.push([0x7777, Buffer.from('x')]); }, ee: (e) => [...e, [0x7778, Buffer.alloc(3)], [EXT.SERVER_NAME, Buffer.alloc(0)]] },
+	name: 'ok: server_name acknowledged (empty) in EncryptedExtensions',
+	server: { ee: (e) => [...e, [EXT.SERVER_NAME, Buffer.alloc(0)]] },
 	expect: ok,
+});
+// RFC 8446 4.2: extensions the client did not offer (unknown ones are
+// never offered) abort with unsupported_extension; Go ignores them.
+add({
+	name: 'sh: unknown extension', server: { serverHello: (s) => { s.exts.push([0x7777, Buffer.from('x')]); } },
+	expect: fail('unsupported_extension', 'did not offer in ServerHello'),
+});
+add({
+	name: 'ee: unknown extension', server: ee((e) => [...e, [0x7778, Buffer.alloc(3)]]),
+	expect: fail('unsupported_extension', 'did not offer in EncryptedExtensions'),
+});
+add({
+	name: 'ee: server_name acknowledged although we sent no SNI', noDefaultArgs: true,
+	args: (p) => ['--cafile', p.ca], server: ee((e) => [...e, [EXT.SERVER_NAME, Buffer.alloc(0)]]),
+	expect: fail('unsupported_extension', 'did not offer in EncryptedExtensions'),
+});
+add({
+	name: 'sh: early_data (not offered) in ServerHello', server: withExt(EXT.EARLY_DATA, Buffer.alloc(0)),
+	expect: fail('unsupported_extension', 'did not offer in ServerHello'),
+});
+add({
+	name: 'sh: signature_algorithms (offered, not allowed in ServerHello)', server: withExt(EXT.SIGNATURE_ALGS, vec16(u16(0x0403))),
+	expect: fail('illegal_parameter', 'not allowed in ServerHello'),
+});
+add({
+	name: 'cert: extension in a certificate entry (status_request never offered)',
+	server: { certBody: (b) => {
+		// the last entry's empty extensions (00 00) become one status_request
+		const c = cat(b.subarray(0, b.length - 2), vec16(cat(u16(EXT.STATUS_REQUEST), u16(0))));
+		c.writeUIntBE(c.length - 4, 1, 3);
+		return c;
+	} },
+	expect: fail('unsupported_extension', 'certificate entry extension'),
 });
 
 /* ================================================================== */
@@ -362,7 +401,7 @@ add({ name: 'sh: duplicated extension', server: sh((s) => { s.exts.push([EXT.SUP
 add({ name: 'sh: session id of 33 bytes', server: sh((s) => { s.sessionId = Buffer.alloc(33, 1); }), expect: fail('decode_error', 'malformed ServerHello') });
 add({ name: 'sh: supported_versions of 3 bytes', server: sh((s) => setExt(s.exts, EXT.SUPPORTED_VERSIONS, Buffer.from([3, 4, 0]))), expect: fail('decode_error', 'malformed ServerHello') });
 add({ name: 'sh: key_share with trailing byte', server: sh((s) => setExt(s.exts, EXT.KEY_SHARE, cat(u16(s.share.group), vec16(s.share.pub), u8(0)))), expect: fail('decode_error', 'malformed ServerHello') });
-add({ name: 'sh: non-empty server_name', server: withExt(EXT.SERVER_NAME, Buffer.from('x')), expect: fail('decode_error', 'malformed ServerHello') });
+add({ name: 'sh: server_name (offered, belongs in EncryptedExtensions)', server: withExt(EXT.SERVER_NAME, Buffer.alloc(0)), expect: fail('illegal_parameter', 'not allowed in ServerHello') });
 add({ name: 'sh: empty ec_point_formats', server: withExt(EXT.EC_POINT_FORMATS, u8(0)), expect: fail('decode_error', 'malformed ServerHello') });
 add({ name: 'sh: empty cookie', server: withExt(EXT.COOKIE, u16(0)), expect: fail('decode_error', 'malformed ServerHello') });
 add({ name: 'sh: extension block length overruns', server: { shBytes: (b) => { const c = Buffer.from(b); c.writeUInt16BE(c.readUInt16BE(4 + 2 + 32 + 1 + 32 + 3) + 1, 4 + 2 + 32 + 1 + 32 + 3); return c; } }, expect: fail('decode_error', 'malformed ServerHello') });
@@ -480,12 +519,18 @@ for (const [label, type, data] of [
 	['key_share', EXT.KEY_SHARE, cat(u16(GROUP.x25519), vec16(Buffer.alloc(32, 1)))],
 	['supported_versions', EXT.SUPPORTED_VERSIONS, u16(0x0304)],
 	['signature_algorithms', EXT.SIGNATURE_ALGS, vec16(u16(0x0403))],
+]) {
+	// Offered in our ClientHello, but not allowed in EE (RFC 8446 4.2).
+	add({ name: `ee: forbidden extension ${label}`, server: ee((e) => [...e, [type, data]]), expect: fail('illegal_parameter', 'not allowed in EncryptedExtensions') });
+}
+for (const [label, type, data] of [
 	['pre_shared_key', EXT.PRE_SHARED_KEY, u16(0)],
 	['cookie', EXT.COOKIE, vec16(Buffer.from('c'))],
 	['status_request', EXT.STATUS_REQUEST, Buffer.alloc(0)],
 	['signed_certificate_timestamp', EXT.SCT, Buffer.alloc(0)],
 ]) {
-	add({ name: `ee: forbidden extension ${label}`, server: ee((e) => [...e, [type, data]]), expect: fail('illegal_parameter', 'not allowed in EncryptedExtensions') });
+	// Never offered in this handshake: unsupported_extension (RFC 8446 4.2).
+	add({ name: `ee: unsolicited extension ${label}`, server: ee((e) => [...e, [type, data]]), expect: fail('unsupported_extension', 'did not offer in EncryptedExtensions') });
 }
 add({ name: 'ee: duplicated extension', server: ee((e) => [...e, [0x7777, Buffer.alloc(0)], [0x7777, Buffer.alloc(0)]]), expect: fail('decode_error', 'malformed EncryptedExtensions') });
 add({ name: 'ee: trailing byte', server: { eeBody: (b) => cat(b, u8(0)) }, expect: fail('decode_error', 'malformed EncryptedExtensions') });
@@ -853,6 +898,13 @@ add({
 	name: 'psk: early_data in EncryptedExtensions of a resumption without 0-RTT', session: {},
 	server: { psk: { earlyData: 'force' } }, expect: fail('unsupported_extension', 'early_data'),
 });
+add({
+	// RFC 8446 4.2.10: early data is accepted only with the first PSK.
+	name: '0rtt: early_data in EncryptedExtensions of a full handshake (PSK not selected)',
+	session: {}, earlyData: EARLY,
+	server: { psk: { accept: false, earlyData: 'force' } },
+	expect: fail('illegal_parameter', 'without accepting the PSK'),
+});
 
 // --- 0-RTT ------------------------------------------------------------
 add({
@@ -948,12 +1000,12 @@ add({
 // --- client certificates -----------------------------------------------
 add({
 	name: 'cr ok: ECDSA P-256 client certificate, CertificateVerify checked', args: clientCert('p256'),
-	server: { certRequest: { context: Buffer.from('ctx') } }, expect: ok,
+	server: { certRequest: {} }, expect: ok,
 	check: (res, srv) => {
 		assert.equal(srv.notes.clientCvScheme, 0x0403);
 		assert.equal(srv.notes.clientCvOk, true);
 		const cm = Buffer.from(srv.notes.clientCertificate, 'hex');
-		assert.equal(cm.subarray(4, 8).toString('latin1'), '\x03ctx', 'certificate_request_context echoed');
+		assert.equal(cm[4], 0, 'empty certificate_request_context echoed');
 	},
 });
 add({

@@ -958,13 +958,16 @@ export async function startServer(S = {}, o = {}) {
 /* ------------------------------------------------------------------ */
 
 export function parseSessionBlob(buf) {
-	if (buf.length < 27 || buf.subarray(0, 4).toString('latin1') !== 'WTS\x01') throw new Error('not a session blob');
-	const b = { suite: buf.readUInt16BE(4), createdMs: Number(buf.readBigUInt64BE(6)), lifetime: buf.readUInt32BE(14),
-		ageAdd: buf.readUInt32BE(18), maxEarly: buf.readUInt32BE(22), verified: buf[26] };
-	let o = 27;
+	// Layout: src/session.c (version 2).
+	if (buf.length < 60 || buf.subarray(0, 4).toString('latin1') !== 'WTS\x02') throw new Error('not a session blob');
+	const b = { suite: buf.readUInt16BE(4), createdMs: Number(buf.readBigInt64BE(6)), lifetime: buf.readUInt32BE(14),
+		ageAdd: buf.readUInt32BE(18), maxEarly: buf.readUInt32BE(22), verifyMode: buf[26], verified: buf[27],
+		trustDigest: Buffer.from(buf.subarray(28, 60)) };
+	let o = 60;
 	const v8 = () => { const x = buf.subarray(o + 1, o + 1 + buf[o]); o += 1 + buf[o]; return Buffer.from(x); };
 	b.alpn = v8().toString('latin1');
 	b.serverName = v8().toString('latin1');
+	b.verifyIp = v8().toString('latin1');
 	b.pskOffset = o + 1;
 	b.psk = v8();
 	const tl = buf.readUInt16BE(o);
@@ -981,10 +984,14 @@ export function parseSessionBlob(buf) {
 	return b;
 }
 
-/** A copy of the blob with created_ms (and optionally lifetime) replaced. */
-export function rewriteSessionBlob(buf, { createdMs, lifetime } = {}) {
+/** A copy of the blob with created_ms, lifetime, verify mode, verified flag
+ * or trust digest replaced (fields at fixed offsets, src/session.c). */
+export function rewriteSessionBlob(buf, { createdMs, lifetime, verifyMode, verified, trustDigest } = {}) {
 	const c = Buffer.from(buf);
-	if (createdMs !== undefined) c.writeBigUInt64BE(BigInt(createdMs), 6);
+	if (createdMs !== undefined) c.writeBigInt64BE(BigInt(createdMs), 6);
 	if (lifetime !== undefined) c.writeUInt32BE(lifetime, 14);
+	if (verifyMode !== undefined) c[26] = verifyMode;
+	if (verified !== undefined) c[27] = verified;
+	if (trustDigest !== undefined) Buffer.from(trustDigest).copy(c, 28);
 	return c;
 }

@@ -951,7 +951,7 @@ wt_cli_run(wt_cli_client *c, const wt_cli_options *o, const wt_cli_io *io)
 
 		/* 0-RTT: the --early-data bytes, while the engine takes them. */
 		if (c->early != NULL && !hs_reported && !wt_engine_handshake_done(cc)
-			&& c->early_off < c->early_len && (st & WT_SENDAPP))
+			&& c->early_off < c->early_len && (st & WT_SENDEARLY))
 		{
 			buf = wt_engine_sendapp_buf(cc, &len);
 			if (buf != NULL && len > 0) {
