@@ -15,7 +15,7 @@ import path from 'node:path';
 import { pki } from './lib/pki.mjs';
 import { runCli, describe as show } from './lib/cli.mjs';
 import { startOpenssl, startGnutls } from './lib/servers.mjs';
-import { SUITES, trafficKeys, parseSessionBlob, rewriteSessionBlob } from './hostile/server.mjs';
+import { SUITES, trafficKeys, parseSessionBlob, rewriteSessionBlob, buildSessionBlob } from './hostile/server.mjs';
 
 const P = pki();
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'wt-resume-'));
@@ -439,5 +439,131 @@ describe('gnutls-serv resumption', { concurrency: 4 }, () => {
     // either resumption under a SHA-384 suite, or a full handshake: never a failure
     if (res.json.resumed) assert.equal(res.json.cipher, 'TLS_AES_256_GCM_SHA384');
     t.diagnostic(`gnutls: resumed=${res.json.resumed} cipher=${res.json.cipher}`);
+  });
+});
+
+// A session is a credential bound to how its full handshake was verified
+// (Go: loadSession): it is offered only where that handshake would have
+// been accepted. Each case resumes against a server that would accept the
+// ticket, so "resumed: false" means our client did not offer it.
+describe('session binding: a session is offered only where its handshake would be accepted', { concurrency: 4 }, () => {
+  const insecure = (port, args = [], input = 'x\n') => runCli(['--insecure', '--json', ...args, `localhost:${port}`], { input });
+  const withCa = (ca, port, args = [], input = 'x\n') => runCli(['--cafile', ca, '--json', ...args, `localhost:${port}`], { input });
+  async function insecureSession(port) {
+    const sess = tmp('insecure.bin');
+    const res = await insecure(port, ['--sess-out', sess]);
+    assert.equal(res.code, 0, show(res));
+    assert.equal(parseSessionBlob(fs.readFileSync(sess)).verified, 0);
+    return sess;
+  }
+  const write = (name, buf) => { const f = tmp(name); fs.writeFileSync(f, buf); return f; };
+
+  test('a session from an unverified connection does not resume one that verifies (other CA: the full handshake fails)', async (t) => {
+    const srv = await startOpenssl({ ...P256, numTickets: 1 });
+    t.after(() => srv.stop());
+    const sess = await insecureSession(srv.port);
+    const res = await withCa(P.otherCa, srv.port, ['--sess-in', sess]);
+    assert.equal(res.code, 1, show(res));
+    assert.match(res.stderr, /unknown_ca/, show(res));
+    // with the right CA: a verified full handshake, not a resumption
+    const ok = await withCa(P.ca, srv.port, ['--sess-in', sess]);
+    assert.equal(ok.code, 0, show(ok));
+    assert.equal(ok.json.resumed, false, show(ok));
+    assert.equal(ok.json.sigalg, 'ecdsa_secp256r1_sha256');
+  });
+
+  test('an unverified session edited to claim "verified" is still not offered (no trust-anchor digest)', async (t) => {
+    const srv = await startOpenssl({ ...P256, numTickets: 1 });
+    t.after(() => srv.stop());
+    const blob = fs.readFileSync(await insecureSession(srv.port));
+    const forged = write('forged.bin', rewriteSessionBlob(blob, { verifyMode: 0, verified: 1 }));
+    const res = await withCa(P.otherCa, srv.port, ['--sess-in', forged]);
+    assert.equal(res.code, 1, show(res));
+    assert.match(res.stderr, /unknown_ca/);
+  });
+
+  test('a verified session resumes with --insecure (verification at least as strict)', async (t) => {
+    const srv = await startOpenssl({ ...P256, numTickets: 1 });
+    t.after(() => srv.stop());
+    const { sess } = await fullHandshake(srv.port);
+    const res = await insecure(srv.port, ['--sess-in', sess]);
+    assert.equal(res.code, 0, show(res));
+    assert.equal(res.json.resumed, true, show(res));
+  });
+
+  test('a verified session is not offered under other trust anchors (even ones that would verify)', async (t) => {
+    const srv = await startOpenssl({ ...P256, numTickets: 1 });
+    t.after(() => srv.stop());
+    const { sess } = await fullHandshake(srv.port);
+    const bundle = write('bundle.pem', fs.readFileSync(P.ca, 'utf8') + fs.readFileSync(P.otherCa, 'utf8'));
+    const res = await withCa(bundle, srv.port, ['--sess-in', sess]);
+    assert.equal(res.code, 0, show(res));
+    assert.equal(res.json.resumed, false, 'another trust store: full handshake');
+    // control: the same trust store resumes
+    const { sess: s2 } = await fullHandshake(srv.port);
+    const same = await withCa(P.ca, srv.port, ['--sess-in', s2]);
+    assert.equal(same.json.resumed, true, show(same));
+  });
+
+  test('a verified session whose leaf has expired since is not offered (Go re-checks NotAfter)', async (t) => {
+    const srv = await startOpenssl({ ...P256, numTickets: 2 });
+    t.after(() => srv.stop());
+    const { sess } = await fullHandshake(srv.port);
+    const b = parseSessionBlob(fs.readFileSync(sess));
+    const pem = fs.readFileSync(P.expired.cert, 'utf8').replace(/-----[^-]+-----|\s/g, '');
+    const expired = write('expired-leaf.bin', buildSessionBlob({ ...b, certs: [Buffer.from(pem, 'base64'), ...b.certs.slice(1)] }));
+    const res = await withCa(P.ca, srv.port, ['--sess-in', expired]);
+    assert.equal(res.code, 0, show(res));
+    assert.equal(res.json.resumed, false, 'expired leaf: full handshake');
+    // control: the blob rebuilt unchanged resumes (the builder is faithful)
+    const same = write('rebuilt.bin', buildSessionBlob(b));
+    assert.deepEqual(fs.readFileSync(same), fs.readFileSync(sess));
+    const ok = await withCa(P.ca, srv.port, ['--sess-in', same]);
+    assert.equal(ok.json.resumed, true, show(ok));
+  });
+
+  test('an IP-literal session resumes only for the same IP, never for a name or another IP', async (t) => {
+    const srv = await startOpenssl({ ...P256, numTickets: 4 });
+    t.after(() => srv.stop());
+    const sess = tmp('ip.bin');
+    const first = await runCli(['--cafile', P.ca, '--json', '--sess-out', sess, `127.0.0.1:${srv.port}`], { input: 'x\n' });
+    assert.equal(first.code, 0, show(first));
+    const b = parseSessionBlob(fs.readFileSync(sess));
+    assert.deepEqual([b.serverName, b.verifyIp, b.verified], ['', '127.0.0.1', 1]);
+    const otherIp = write('other-ip.bin', buildSessionBlob({ ...b, verifyIp: '127.0.0.2' }));
+    const r1 = await runCli(['--cafile', P.ca, '--json', '--sess-in', otherIp, `127.0.0.1:${srv.port}`], { input: 'x\n' });
+    assert.equal(r1.code, 0, show(r1));
+    assert.equal(r1.json.resumed, false, 'session for 127.0.0.2 offered to 127.0.0.1');
+    const r2 = await withCa(P.ca, srv.port, ['--sess-in', sess]);
+    assert.equal(r2.json.resumed, false, 'IP session offered to the name localhost');
+    const r3 = await runCli(['--cafile', P.ca, '--json', '--sess-in', sess, `127.0.0.1:${srv.port}`], { input: 'x\n' });
+    assert.equal(r3.json.resumed, true, show(r3));
+  });
+
+  test('created_ms in the future or near INT64_MIN: not offered, no crash (UBSan on the ASan build)', async (t) => {
+    const srv = await startOpenssl({ ...P256, numTickets: 1 });
+    t.after(() => srv.stop());
+    const { sess } = await fullHandshake(srv.port);
+    const blob = fs.readFileSync(sess);
+    for (const createdMs of [Date.now() + 3600e3, -(2n ** 63n) + 5n]) {
+      const f = write('clock.bin', rewriteSessionBlob(blob, { createdMs }));
+      const res = await withCa(P.ca, srv.port, ['--sess-in', f]);
+      assert.equal(res.code, 0, show(res));
+      assert.equal(res.json.resumed, false, `created_ms ${createdMs}`);
+    }
+  });
+
+  test('--sess-out creates the session file with mode 0600, and tightens an existing one', async (t) => {
+    const srv = await startOpenssl({ ...P256, numTickets: 1 });
+    t.after(() => srv.stop());
+    const { sess } = await fullHandshake(srv.port);
+    assert.equal(fs.statSync(sess).mode & 0o777, 0o600);
+    const loose = tmp('loose.bin');
+    fs.writeFileSync(loose, 'old');
+    fs.chmodSync(loose, 0o644);
+    const res = await connect(srv.port, ['--sess-out', loose]);
+    assert.equal(res.code, 0, show(res));
+    assert.equal(fs.statSync(loose).mode & 0o777, 0o600);
+    assert.equal(parseSessionBlob(fs.readFileSync(loose)).verified, 1);
   });
 });

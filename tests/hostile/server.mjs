@@ -984,6 +984,24 @@ export function parseSessionBlob(buf) {
 	return b;
 }
 
+/** Serializes what parseSessionBlob() returns (src/session.c, version 2),
+ * so tests can change variable-length fields (names, certificates). */
+export function buildSessionBlob(b) {
+	const v8 = (x) => cat(u8(x.length), Buffer.from(x));
+	const head = Buffer.alloc(60);
+	head.write('WTS\x02', 0, 'latin1');
+	head.writeUInt16BE(b.suite, 4);
+	head.writeBigInt64BE(BigInt(b.createdMs), 6);
+	head.writeUInt32BE(b.lifetime, 14);
+	head.writeUInt32BE(b.ageAdd, 18);
+	head.writeUInt32BE(b.maxEarly, 22);
+	head[26] = b.verifyMode;
+	head[27] = b.verified;
+	b.trustDigest.copy(head, 28);
+	return cat(head, v8(Buffer.from(b.alpn, 'latin1')), v8(Buffer.from(b.serverName, 'latin1')),
+		v8(Buffer.from(b.verifyIp, 'latin1')), v8(b.psk), vec16(b.ticket), u8(b.certs.length), ...b.certs.map((c) => vec24(c)));
+}
+
 /** A copy of the blob with created_ms, lifetime, verify mode, verified flag
  * or trust digest replaced (fields at fixed offsets, src/session.c). */
 export function rewriteSessionBlob(buf, { createdMs, lifetime, verifyMode, verified, trustDigest } = {}) {

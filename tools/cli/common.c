@@ -13,12 +13,14 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -623,12 +625,25 @@ keylog_line(void *ctx, const char *line)
 	fflush(f);
 }
 
-/* Each new session replaces the file's content (the latest ticket). */
+/* Each new session replaces the file's content (the latest ticket). The
+ * blob holds the resumption secret, a credential: the file is created
+ * (or tightened to) mode 0600. */
 static void
 session_out(void *ctx, const uint8_t *blob, size_t len)
 {
 	const char *path = ctx;
-	FILE *f = fopen(path, "wb");
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	FILE *f = NULL;
+
+	if (fd >= 0) {
+#ifndef __wasi__
+		(void)fchmod(fd, 0600);
+#endif
+		f = fdopen(fd, "wb");
+		if (f == NULL) {
+			close(fd);
+		}
+	}
 
 	if (f == NULL || fwrite(blob, 1, len, f) != len) {
 		wt_cli_diag("* cannot write --sess-out %s: %s\n", path, strerror(errno));
