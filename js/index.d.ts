@@ -86,8 +86,15 @@ export class TLSError extends Error {
 }
 
 export function tcp(opts?: { host?: string; port?: number }): Transport;
-export function websocket(url: string | ((hostname: string, port: number) => string), opts?: { protocols?: string | string[] }): Transport;
-export function wisp(url: string): Transport;
+export interface TunnelOptions {
+  /** WebSocket constructor to use (default: `ws` in Node, else WebSocketStream or WebSocket) */
+  WebSocket?: unknown;
+  /** bytes a connection may leave unread where the WebSocket cannot pause (default 16 MiB); then receive_buffer_full */
+  maxReceiveBuffer?: number;
+}
+export function websocket(url: string | ((hostname: string, port: number) => string), opts?: TunnelOptions & { protocols?: string | string[] }): Transport;
+/** a wisp() with options shares its WebSockets only among its own connections */
+export function wisp(url: string, opts?: TunnelOptions): Transport;
 export function fromNodeSocket(sock: unknown): Pair;
 export function verifyChain(chainDer: Uint8Array[], caPem: string | string[], opts?: { host?: string | null; time?: number }): Promise<void>;
 export function setWasmSource(wasm?: string | URL | Uint8Array | WebAssembly.Module, roots?: string | URL | Uint8Array): void;

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import https from 'node:https';
 import fs from 'node:fs';
 import { pki } from './lib/pki.mjs';
-import { startOpenssl } from './lib/servers.mjs';
+import { startOpenssl, startNode } from './lib/servers.mjs';
+import crypto from 'node:crypto';
 import { SKIP as WASM_SKIP, startWebsockify, pem } from './lib/wasm.mjs';
 import { CHROMIUM, startStatic, launchChromium } from './lib/wasm_browser.mjs';
 
@@ -108,6 +109,94 @@ describe('browser (chromium + playwright-core) through websockify', { skip: SKIP
     assert.match(r.status, /^error: unknown_ca: /, JSON.stringify(r));
     assert.equal(r.response, '');
     assert.equal(r.info, '');
+  });
+
+  // Receive backpressure in the browser (issue 10): a server streams 16 MiB
+  // while the page reads nothing. With WebSocketStream (Chromium) the
+  // transport stops reading the WebSocket: bounded, then everything
+  // arrives intact. With a plain WebSocket (no way to pause) it fails with
+  // receive_buffer_full past maxReceiveBuffer instead of growing.
+  async function streamInPage(t, { plain }) {
+    const size = 16 << 20;
+    const state = {};
+    const srv = await startNode({ cert: P.p256.chain, key: P.p256.key,
+      onConnection: (sock) => {
+        const h = crypto.createHash('sha256');
+        const seed = crypto.randomBytes(1 << 16);
+        let left = size, n = 0;
+        const more = () => {
+          while (left > 0) {
+            const chunk = Buffer.from(seed.subarray(0, Math.min(left, seed.length)));
+            chunk.writeUInt32LE(n++, 0);
+            h.update(chunk);
+            left -= chunk.length;
+            if (!sock.write(chunk)) return sock.once('drain', more);
+          }
+          state.hash = h.digest('hex');
+        };
+        more();
+      } });
+    t.after(() => srv.stop());
+    const wsp = await startWebsockify(srv.port);
+    t.after(() => wsp.stop());
+    const page = await browser.newPage();
+    t.after(() => page.close());
+    await page.goto(`${web.origin}/examples/browser/`, { timeout: 60000 });
+    const r = await page.evaluate(async ({ url, port, ca, size, plain }) => {
+      const mod = await import('/js/index.js');
+      const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
+      const limit = 1 << 20;
+      const base = plain ? mod.websocket(url, { WebSocket, maxReceiveBuffer: limit }) : mod.websocket(url);
+      let pair = null;
+      const transport = { connect: async (h, p) => (pair = await base.connect(h, p)) };
+      const s = mod.connect({ hostname: 'localhost', port }, { ca, transport, sessionCache: false });
+      await s.opened;
+      const st = pair.stats;
+      while (!(st.paused || st.received > 8 << 20 || st.maxBuffered > limit)) await sleep(20);
+      await sleep(500);
+      const stalled = { ...st };
+      const chunks = [];
+      let got = 0, error = null, hash = null;
+      try {
+        const reader = s.readable.getReader();
+        while (got < size) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          chunks.push(value);
+          got += value.length;
+        }
+      } catch (e) { error = { code: e.code, reason: e.reason }; }
+      if (!error) {
+        const all = new Uint8Array(got);
+        let o = 0;
+        for (const c of chunks) { all.set(c, o); o += c.length; }
+        hash = [...new Uint8Array(await crypto.subtle.digest('SHA-256', all))].map((b) => b.toString(16).padStart(2, '0')).join('');
+      }
+      await s.close();
+      return { stalled, maxBuffered: st.maxBuffered, got, error, hash, limit, wss: typeof WebSocketStream === 'function' };
+    }, { url: wsp.url, port: srv.port, ca: pem(P.ca), size, plain });
+    return { r, size, state };
+  }
+
+  test('WebSocketStream: 16 MiB offered, nothing read: the transport pauses, stays bounded, then all of it intact', async (t) => {
+    const { r, size, state } = await streamInPage(t, { plain: false });
+    assert.ok(r.wss, 'this Chromium has WebSocketStream');
+    assert.ok(r.stalled.paused, JSON.stringify(r));
+    assert.ok(r.stalled.maxBuffered <= 512 << 10, JSON.stringify(r));
+    assert.ok(r.stalled.received < 4 << 20, JSON.stringify(r));
+    assert.equal(r.error, null, JSON.stringify(r));
+    assert.equal(r.got, size);
+    assert.equal(r.hash, state.hash);
+    assert.ok(r.maxBuffered <= 512 << 10, JSON.stringify(r));
+  });
+
+  test('plain WebSocket (cannot pause): receive_buffer_full past maxReceiveBuffer, bounded', async (t) => {
+    const { r } = await streamInPage(t, { plain: true });
+    assert.equal(r.stalled.paused, false, JSON.stringify(r));
+    assert.ok(r.stalled.maxBuffered <= r.limit + (256 << 10), JSON.stringify(r));
+    assert.ok(r.stalled.received < 8 << 20, JSON.stringify(r));
+    assert.equal(r.error && r.error.code, 'receive_buffer_full', JSON.stringify(r));
+    assert.match(r.error.reason, /more than 1048576 bytes/);
   });
 
   test('websockify cannot reach its target: the page shows a TLSError', async (t) => {

@@ -77,30 +77,30 @@ export function tcp(opts = {}) {
   };
 }
 
+// Receive side. A transport's readable holds at most RECV_HWM bytes the
+// engine has not taken; past that the WebSocket is paused when it can be
+// (Node `ws`: pause() stops reading its TCP socket; WebSocketStream: we
+// stop reading it). A browser WebSocket cannot pause: its messages arrive
+// whether or not anyone reads them, so a connection that has more than
+// maxReceiveBuffer bytes unread fails with `receive_buffer_full` instead of
+// growing without bound.
+export const RECV_HWM = 64 * 1024;
+export const DEFAULT_MAX_RECEIVE_BUFFER = 16 * 1024 * 1024;
+
 export async function getWebSocket() {
+  if (isNode()) {
+    // `ws` can pause (backpressure); Node's global WebSocket cannot
+    try {
+      const m = await import(/* webpackIgnore: true */ 'ws');
+      return m.default || m.WebSocket;
+    } catch (e) {
+      if (typeof globalThis.WebSocket === 'function') return globalThis.WebSocket;
+      throw e;
+    }
+  }
   if (typeof globalThis.WebSocket === 'function') return globalThis.WebSocket;
   const m = await import(/* webpackIgnore: true */ 'ws');
   return m.default || m.WebSocket;
-}
-
-/** Opens a WebSocket (global or `ws`), binary frames; resolves once open. */
-// onMessage is attached before the socket opens: `ws` may deliver the
-// first frame in the same tick as 'open'.
-export async function openWebSocket(url, protocols, onMessage) {
-  const WS = await getWebSocket();
-  const ws = protocols ? new WS(url, protocols) : new WS(url);
-  ws.binaryType = 'arraybuffer';
-  if (onMessage) ws.addEventListener('message', onMessage);
-  await new Promise((resolve, reject) => {
-    const onOpen = () => { cleanup(); resolve(); };
-    const onErr = () => { cleanup(); reject(new TLSError('connect_failed', `cannot open WebSocket ${url}`)); };
-    const onClose = (ev) => { cleanup(); reject(new TLSError('connect_failed', `WebSocket ${url} closed (${ev && ev.code})`)); };
-    const cleanup = () => { ws.removeEventListener('open', onOpen); ws.removeEventListener('error', onErr); ws.removeEventListener('close', onClose); };
-    ws.addEventListener('open', onOpen);
-    ws.addEventListener('error', onErr);
-    ws.addEventListener('close', onClose);
-  });
-  return ws;
 }
 
 // Send with backpressure: `ws` (Node) reports completion through a callback;
@@ -123,52 +123,188 @@ export function wsSend(ws, data, limit = 1 << 20) {
 }
 
 /**
+ * One WebSocket as a channel of binary messages, with what the platform has:
+ *   opts.WebSocket   this constructor (pauses if it has pause()/resume())
+ *   Node             the `ws` package: pause() stops reading its socket
+ *   WebSocketStream  (Chromium): read only as fast as we ask
+ *   WebSocket        browsers without WebSocketStream: cannot pause
+ * h.message(Uint8Array) for every binary message (text is ignored);
+ * h.close(code, reason, error) once, when it ends (error: a description
+ * when it failed rather than closed). Resolves once open, with
+ * { send(bytes): Promise, pause(), resume(), canPause, close(code), isOpen() }.
+ */
+export async function openChannel(url, opts, h) {
+  const protocols = opts.protocols;
+  let ended = false;
+  const end = (code, reason, error = null) => {
+    if (ended) return;
+    ended = true;
+    h.close(code, reason, error);
+  };
+  const WSS = globalThis.WebSocketStream;
+  if (!opts.WebSocket && !isNode() && typeof WSS === 'function') {
+    const wss = new WSS(url, protocols ? { protocols: [].concat(protocols) } : undefined);
+    let conn;
+    try {
+      conn = await wss.opened;
+    } catch {
+      throw new TLSError('connect_failed', `cannot open WebSocket ${url}`);
+    }
+    const reader = conn.readable.getReader();
+    const writer = conn.writable.getWriter();
+    writer.closed.catch(noop);
+    let paused = false;
+    let wake = null;
+    (async () => {
+      try {
+        for (;;) {
+          while (paused) await new Promise((r) => { wake = r; });
+          const { value, done } = await reader.read();
+          if (done) break;
+          if (typeof value !== 'string') h.message(value instanceof Uint8Array ? value : new Uint8Array(value));
+        }
+        const c = await wss.closed;
+        end(c.closeCode ?? 1005, c.reason || '');
+      } catch (e) {
+        end((e && e.closeCode) || 1006, (e && e.reason) || '', (e && e.message) || 'WebSocket error');
+      }
+    })();
+    return {
+      canPause: true,
+      send: (data) => (ended ? Promise.reject(new Error('WebSocket is closed')) : writer.write(data)),
+      pause: () => { paused = true; },
+      resume: () => {
+        paused = false;
+        if (wake) { const w = wake; wake = null; w(); }
+      },
+      close: (code = 1000) => { try { wss.close({ closeCode: code }); } catch { /* */ } },
+      isOpen: () => !ended,
+    };
+  }
+  const WS = opts.WebSocket || await getWebSocket();
+  const ws = protocols ? new WS(url, protocols) : new WS(url);
+  ws.binaryType = 'arraybuffer';
+  // before 'open': `ws` may deliver the first frame in the same tick
+  ws.addEventListener('message', (ev) => {
+    if (!ended && typeof ev.data !== 'string') h.message(new Uint8Array(ev.data));
+  });
+  await new Promise((resolve, reject) => {
+    const onOpen = () => { cleanup(); resolve(); };
+    const onErr = () => { cleanup(); reject(new TLSError('connect_failed', `cannot open WebSocket ${url}`)); };
+    const onClose = (ev) => { cleanup(); reject(new TLSError('connect_failed', `WebSocket ${url} closed (${ev && ev.code})`)); };
+    const cleanup = () => { ws.removeEventListener('open', onOpen); ws.removeEventListener('error', onErr); ws.removeEventListener('close', onClose); };
+    ws.addEventListener('open', onOpen);
+    ws.addEventListener('error', onErr);
+    ws.addEventListener('close', onClose);
+  });
+  ws.addEventListener('close', (ev) => end(ev.code, ev.reason || ''));
+  ws.addEventListener('error', () => end(1006, '', 'WebSocket error'));
+  const canPause = typeof ws.pause === 'function' && typeof ws.resume === 'function';
+  return {
+    canPause,
+    send: (data) => wsSend(ws, data),
+    pause: () => { if (canPause) ws.pause(); },
+    resume: () => { if (canPause) ws.resume(); },
+    close: (code = 1000) => { try { ws.close(code); } catch { /* */ } },
+    isOpen: () => !ended && ws.readyState === 1,
+  };
+}
+
+/**
+ * The receive queue of one byte stream over a channel: a ReadableStream of
+ * at most RECV_HWM bytes (byte-counted), then onFull() to pause the sender
+ * or, past maxReceiveBuffer, failure with `receive_buffer_full`. stats
+ * (for tests and diagnostics): received (bytes in), buffered (bytes not yet
+ * read), maxBuffered (peak), paused.
+ */
+export class RecvQueue {
+  constructor({ maxReceiveBuffer = DEFAULT_MAX_RECEIVE_BUFFER, onFull, onDrain, onCancel }) {
+    this.max = maxReceiveBuffer;
+    this.onFull = onFull;
+    this.onDrain = onDrain;
+    this.done = false;
+    this.stats = { received: 0, buffered: 0, maxBuffered: 0, paused: false };
+    this.readable = new ReadableStream({
+      start: (c) => { this.ctrl = c; },
+      pull: () => {
+        this.stats.buffered = Math.max(0, RECV_HWM - this.ctrl.desiredSize);
+        if (this.stats.paused) {
+          this.stats.paused = false;
+          this.onDrain();
+        }
+      },
+      cancel: () => { this.done = true; if (onCancel) onCancel(); },
+    }, { highWaterMark: RECV_HWM, size: (c) => c.byteLength });
+  }
+
+  // false when the queue failed (over maxReceiveBuffer and cannot pause)
+  push(bytes) {
+    if (this.done) return true;
+    this.ctrl.enqueue(bytes);
+    const st = this.stats;
+    st.received += bytes.byteLength;
+    st.buffered = RECV_HWM - this.ctrl.desiredSize;
+    if (st.buffered > st.maxBuffered) st.maxBuffered = st.buffered;
+    if (this.ctrl.desiredSize > 0) return true;
+    if (!st.paused && this.onFull()) {
+      st.paused = true;
+      return true;
+    }
+    if (st.paused || st.buffered <= this.max) return true;
+    this.error(new TLSError('receive_buffer_full', `more than ${this.max} bytes received and not read ` +
+      '(this WebSocket cannot pause; see the maxReceiveBuffer option)'));
+    return false;
+  }
+
+  close() {
+    if (this.done) return;
+    this.done = true;
+    try { this.ctrl.close(); } catch { /* */ }
+  }
+
+  error(e) {
+    if (this.done) return;
+    this.done = true;
+    this.failure = e;
+    try { this.ctrl.error(e); } catch { /* */ }
+  }
+}
+
+/**
  * One WebSocket per connection carrying raw bytes (websockify and
  * compatible proxies). url: string, or (hostname, port) => string for
- * proxies that take the target in the URL.
+ * proxies that take the target in the URL. opts: protocols, WebSocket
+ * (a constructor to use), maxReceiveBuffer (bytes; only where the
+ * WebSocket cannot pause, see RecvQueue).
  */
 export function websocket(url, opts = {}) {
   return {
     async connect(hostname, port) {
       const u = typeof url === 'function' ? url(hostname, port) : url;
-      let ctrl = null;
-      let done = false;
-      const early = [];
-      const ws = await openWebSocket(u, opts.protocols, (ev) => {
-        if (done) return;
-        if (!ctrl) { early.push(ev); return; }
-        onMessage(ev);
-      });
-      const onMessage = (ev) => {
-            if (done) return;
-            const d = ev.data;
-            if (typeof d === 'string') return; // text frames carry no TLS
-            ctrl.enqueue(new Uint8Array(d));
-            if (ctrl.desiredSize <= 0 && typeof ws.pause === 'function') ws.pause();
-      };
-      const readable = new ReadableStream({
-        start(c) {
-          ctrl = c;
-          for (const ev of early.splice(0)) onMessage(ev);
-          ws.addEventListener('close', (ev) => {
-            if (done) return;
-            done = true;
-            if (ev.code === 1000 || ev.code === 1005) ctrl.close();
-            else ctrl.error(new TLSError('io_error', `WebSocket closed with ${ev.code}${ev.reason ? ` (${ev.reason})` : ''}`));
-          });
-          ws.addEventListener('error', () => {
-            if (!done) { done = true; ctrl.error(new TLSError('io_error', 'WebSocket error')); }
-          });
+      let chan = null;
+      const q = new RecvQueue({
+        maxReceiveBuffer: opts.maxReceiveBuffer,
+        onFull: () => {
+          if (!chan.canPause) return false;
+          chan.pause();
+          return true;
         },
-        pull() { if (typeof ws.resume === 'function') ws.resume(); },
-        cancel() { done = true; try { ws.close(1000); } catch { /* */ } },
-      }, { highWaterMark: 64 * 1024, size: (c) => c.byteLength });
-      const writable = new WritableStream({
-        write: (chunk) => wsSend(ws, chunk),
-        close() { try { ws.close(1000); } catch { /* */ } },
-        abort() { try { ws.close(1000); } catch { /* */ } },
+        onDrain: () => chan.resume(),
+        onCancel: () => chan && chan.close(1000),
       });
-      return { readable, writable };
+      chan = await openChannel(u, opts, {
+        message: (b) => { if (!q.push(b)) chan.close(1000); },
+        close: (code, reason, error) => {
+          if (!error && (code === 1000 || code === 1005)) q.close();
+          else q.error(new TLSError('io_error', error && code === 1006 ? error : `WebSocket closed with ${code}${reason ? ` (${reason})` : ''}`));
+        },
+      });
+      const writable = new WritableStream({
+        write: (chunk) => chan.send(chunk),
+        close() { chan.close(1000); },
+        abort() { chan.close(1000); },
+      });
+      return { readable: q.readable, writable, stats: q.stats };
     },
   };
 }

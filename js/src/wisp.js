@@ -6,9 +6,16 @@
 // Flow control: after the server's first CONTINUE (stream 0) every stream
 // may send that many DATA packets; each later CONTINUE for the stream
 // resets the credit. Writes wait for credit, so a slow server pushes back.
+// Wisp v1 has no flow control the other way (CONTINUE is the server's
+// buffer only), so a stream whose reader falls behind (RECV_HWM unread
+// bytes) pauses the whole WebSocket until it drains: head-of-line
+// blocking for the other streams of the mux, bounded memory for all.
+// Where the WebSocket cannot pause (browsers without WebSocketStream) such
+// a stream fails with receive_buffer_full past maxReceiveBuffer bytes
+// (CLOSE 0x81 to the server); the others go on.
 // The mux closes its WebSocket when its last stream ends.
 import { TLSError } from './errors.js';
-import { openWebSocket, wsSend } from './transports.js';
+import { openChannel, RecvQueue } from './transports.js';
 
 const CONNECT = 1, DATA = 2, CONTINUE = 3, CLOSE = 4;
 const REASONS = {
@@ -18,7 +25,8 @@ const REASONS = {
 };
 const MAX_DATA = 64 * 1024; // payload bytes per DATA packet we send
 
-const muxes = new Map(); // url -> Promise<Mux>
+const shared = new Map(); // url -> Promise<Mux>, for wisp(url) without options
+const noop = () => {};
 const enc = new TextEncoder();
 
 function packet(type, id, payloadLen) {
@@ -36,11 +44,13 @@ class Stream {
     this.credit = mux.initialCredit;
     this.waiters = [];
     this.ended = false;
-    this.ctrl = null;
-    this.readable = new ReadableStream({
-      start: (c) => { this.ctrl = c; },
-      cancel: () => this.close(0x02),
-    }, { highWaterMark: 64 * 1024, size: (c) => c.byteLength });
+    this.q = new RecvQueue({
+      maxReceiveBuffer: mux.opts.maxReceiveBuffer,
+      onFull: () => mux.block(this),
+      onDrain: () => mux.unblock(this),
+      onCancel: () => this.close(0x02),
+    });
+    this.readable = this.q.readable;
     this.writable = new WritableStream({
       write: (chunk) => this.write(chunk),
       close: () => this.close(0x02),
@@ -59,7 +69,7 @@ class Stream {
       const { b } = packet(DATA, this.id, part.length);
       b.set(part, 5);
       this.credit--;
-      await wsSend(this.mux.ws, b);
+      await this.mux.chan.send(b);
     }
   }
 
@@ -67,19 +77,24 @@ class Stream {
 
   onData(payload) {
     if (this.ended) return;
-    this.ctrl.enqueue(payload);
+    if (!this.q.push(payload)) {
+      // cannot pause and over maxReceiveBuffer: this stream fails alone
+      this.error = this.q.failure;
+      this.close(0x81);
+    }
   }
 
   onClose(reason, fromServer) {
     if (this.ended) return;
     this.ended = true;
     this.mux.streams.delete(this.id);
+    this.mux.unblock(this);
     if (reason === 0x02) {
-      try { this.ctrl.close(); } catch { /* */ }
+      this.q.close();
     } else {
-      this.error = new TLSError('io_error', `wisp: stream closed by the ${fromServer ? 'proxy' : 'client'}: ` +
+      this.error = this.error || new TLSError('io_error', `wisp: stream closed by the ${fromServer ? 'proxy' : 'client'}: ` +
         `${REASONS[reason] || 'reason'} (0x${reason.toString(16)})`);
-      try { this.ctrl.error(this.error); } catch { /* */ }
+      this.q.error(this.error);
     }
     this.wake();
     this.mux.maybeIdle();
@@ -89,37 +104,55 @@ class Stream {
     if (this.ended) return;
     const { b, v } = packet(CLOSE, this.id, 1);
     v.setUint8(5, reason);
-    if (this.mux.ws.readyState === 1) this.mux.ws.send(b);
-    this.onClose(0x02, false);
+    if (this.mux.chan.isOpen()) this.mux.chan.send(b).catch(noop);
+    this.onClose(reason === 0x81 ? 0x81 : 0x02, false);
   }
 }
 
 class Mux {
-  constructor(url) {
+  constructor(url, opts, registry) {
     this.url = url;
+    this.opts = opts;
+    this.registry = registry;  // url -> Promise<Mux> it is listed in
+    this.entry = null;
     this.streams = new Map();
+    this.blocked = new Set();  // streams whose reader is behind: the WebSocket is paused
     this.nextId = 1;
     this.initialCredit = 0;
   }
 
   async open() {
+    let closed;
+    const ended = new Promise((resolve) => { closed = resolve; });
     const ready = new Promise((resolve) => { this.ready = resolve; });
-    this.ws = await openWebSocket(this.url, undefined, (ev) => this.onMessage(ev.data));
-    await new Promise((resolve, reject) => {
-      ready.then(resolve);
-      this.ws.addEventListener('close', (ev) => {
+    this.chan = await openChannel(this.url, this.opts, {
+      message: (b) => this.onMessage(b),
+      close: (code) => {
         this.dead = true;
-        muxes.delete(this.url);
-        reject(new TLSError('connect_failed', `wisp server ${this.url} closed (${ev.code})`));
+        if (this.registry.get(this.url) === this.entry) this.registry.delete(this.url);
+        closed(code);
         for (const s of [...this.streams.values()]) s.onClose(0x03, true);
-      });
+      },
     });
+    await Promise.race([ready, ended.then((code) => {
+      throw new TLSError('connect_failed', `wisp server ${this.url} closed (${code})`);
+    })]);
     return this;
   }
 
-  onMessage(data) {
-    if (typeof data === 'string') return;
-    const b = new Uint8Array(data);
+  // A stream's reader is behind: pause the WebSocket (false if it cannot).
+  block(s) {
+    if (!this.chan.canPause) return false;
+    this.blocked.add(s);
+    this.chan.pause();
+    return true;
+  }
+
+  unblock(s) {
+    if (this.blocked.delete(s) && this.blocked.size === 0 && !this.dead) this.chan.resume();
+  }
+
+  onMessage(b) {
     if (b.length < 5) return;
     const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
     const type = b[0];
@@ -155,34 +188,41 @@ class Mux {
     v.setUint8(5, 1);
     v.setUint16(6, port, true);
     b.set(host, 8);
-    this.ws.send(b);
+    this.chan.send(b).catch(noop);
     return s;
   }
 
   maybeIdle() {
     if (this.streams.size === 0 && !this.dead) {
       this.dead = true;
-      muxes.delete(this.url);
-      try { this.ws.close(1000); } catch { /* */ }
+      if (this.registry.get(this.url) === this.entry) this.registry.delete(this.url);
+      this.chan.close(1000);
     }
   }
 }
 
-/** Wisp transport: all connections to the same URL share one WebSocket. */
-export function wisp(url) {
+/**
+ * Wisp transport: all connections to the same URL share one WebSocket.
+ * opts (optional): WebSocket (a constructor to use), maxReceiveBuffer
+ * (bytes per stream, only where the WebSocket cannot pause); a wisp()
+ * with options shares WebSockets only among its own connections.
+ */
+export function wisp(url, opts = {}) {
+  const muxes = Object.keys(opts).length ? new Map() : shared;
   return {
     async connect(hostname, port) {
       for (let attempt = 0; ; attempt++) {
         let p = muxes.get(url);
         if (!p) {
-          p = new Mux(url).open();
+          const mux = new Mux(url, opts, muxes);
+          p = mux.entry = mux.open();
           muxes.set(url, p);
           p.catch(() => { if (muxes.get(url) === p) muxes.delete(url); });
         }
         const mux = await p;
         if (mux.dead && attempt === 0) continue; // closed while idle: open a fresh one
         const s = mux.connect(hostname, port);
-        return { readable: s.readable, writable: s.writable };
+        return { readable: s.readable, writable: s.writable, stats: s.q.stats };
       }
     },
   };
