@@ -192,6 +192,39 @@ static size_t sendapp_room(const wt_engine_ctx *cc)
 	return room;
 }
 
+/* RFC 8446 5.5: records under one traffic key before we change it. */
+static uint64_t key_limit(const wt_engine_ctx *cc)
+{
+	if (cc->cfg->key_update_after != 0) {
+		return cc->cfg->key_update_after;
+	}
+	/* AES-GCM: 2^24.5 full-size records keep the margin RFC 8446 5.5
+	 * asks for; ChaCha20-Poly1305's limit lies beyond the sequence
+	 * space, 2^60 only guards against its wrap. */
+	return cc->suite->id == WT_TLS_CHACHA20_POLY1305_SHA256
+		? (uint64_t)1 << 60 : (uint64_t)1 << 24;
+}
+
+/* Updates our keys on our own before the write key reaches its limit, and
+ * asks the peer to update (update_requested) once its key reaches it. */
+static void update_keys_if_worn(wt_engine_ctx *cc)
+{
+	uint64_t limit;
+
+	if (cc->err || !cc->handshake_done || cc->close_sent) {
+		return;
+	}
+	limit = key_limit(cc);
+	if (cc->wr_seq >= limit) {
+		wt_hs13_key_update(cc, cc->rd_seq >= limit && !cc->peer_update_requested);
+		cc->peer_update_requested |= cc->rd_seq >= limit;
+	} else if (cc->rd_seq >= limit && !cc->peer_update_requested) {
+		cc->peer_update_requested = 1;
+		wt_hs13_key_update(cc, 1);
+	}
+	send_pending_alert(cc);
+}
+
 unsigned wt_engine_current_state(const wt_engine_ctx *cc)
 {
 	unsigned s = 0;
@@ -387,6 +420,7 @@ static void process_record(wt_engine_ctx *cc)
 			cc->key_updates = 0;
 			cc->app_off = (size_t)(p - cc->ibuf);
 			cc->app_len = n;
+			update_keys_if_worn(cc);
 			return;   /* ibuf stays busy until recvapp is drained */
 		}
 		break;
@@ -450,6 +484,7 @@ void wt_engine_sendapp_ack(wt_engine_ctx *cc, size_t len)
 	}
 	if (cc->app_staged >= cc->max_fragment) {
 		wt_rec_seal_app(cc);
+		update_keys_if_worn(cc);
 	}
 }
 
@@ -475,7 +510,20 @@ void wt_engine_flush(wt_engine_ctx *cc)
 {
 	if (!cc->err) {
 		wt_rec_seal_app(cc);
+		update_keys_if_worn(cc);
 	}
+}
+
+int wt_engine_key_update(wt_engine_ctx *cc, int request_peer)
+{
+	int err;
+
+	if (cc->err || !cc->handshake_done || cc->close_sent) {
+		return WT_ERR_BAD_STATE;
+	}
+	err = wt_hs13_key_update(cc, request_peer);
+	send_pending_alert(cc);   /* a failure goes on the wire like any other */
+	return err;
 }
 
 void wt_engine_close(wt_engine_ctx *cc)

@@ -631,6 +631,9 @@ static int establish_handshake_keys(wt_engine_ctx *cc, const wt_server_hello *sh
 	wt_transcript_hash(&cc->transcript, th);
 	err = wt_ks_handshake(&cc->ks, shared, shared_len, th);
 	wt_wipe(shared, sizeof shared);
+	/* The PSK is in the early secret now; nothing needs it again (the
+	 * binders are written, the early exporter secret is derived). */
+	wt_wipe(cc->psk, sizeof cc->psk);
 	if (err) {
 		return wt_fail(cc, WT_ALERT_INTERNAL_ERROR, "key schedule out of order");
 	}
@@ -1151,18 +1154,17 @@ static int handle_key_update(wt_engine_ctx *cc, const uint8_t *msg, size_t len)
 	wt_ks_next_secret(cc->suite, cc->ks.server_ap);
 	wt_rec_set_read_secret(cc, cc->suite, cc->ks.server_ap);
 	if (msg[4] == 1 && !cc->close_sent) {
-		return wt_engine_key_update(cc, 0);
+		return wt_hs13_key_update(cc, 0);
 	}
 	return 0;
 }
 
-int wt_engine_key_update(wt_engine_ctx *cc, int request_peer)
+/* Queues a KeyUpdate and moves our write key to the next generation
+ * (RFC 8446 4.6.3); the engine's wt_engine_key_update checks the state. */
+int wt_hs13_key_update(wt_engine_ctx *cc, int request_peer)
 {
 	uint8_t msg[5] = { WT_HS_KEY_UPDATE, 0, 0, 1, 0 };
 
-	if (cc->err || !cc->handshake_done || cc->close_sent) {
-		return WT_ERR_BAD_STATE;
-	}
 	msg[4] = request_peer ? 1 : 0;
 	wt_rec_seal_app(cc);
 	TRY(wt_rec_queue(cc, WT_CT_HANDSHAKE, msg, sizeof msg, cc->max_fragment));

@@ -164,6 +164,10 @@ int wt_ks_resumption(wt_keysched *ks, const uint8_t *th)
 		return WT_ERR_BAD_STATE;
 	}
 	derive_secret(ks->suite, ks->secret, "res master", th, ks->resumption);
+	/* The master secret has nothing left to derive: drop it now rather
+	 * than keep it for the life of the connection. */
+	wt_wipe(ks->secret, sizeof ks->secret);
+	ks->stage = WT_KS_DONE;
 	return 0;
 }
 

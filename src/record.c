@@ -171,6 +171,7 @@ void wt_rec_set_read_secret(wt_engine_ctx *cc, const wt_suite *s,
 	set_secret(s, &cc->rd, &cc->rd_seq, secret);
 	cc->rd_on = 1;
 	cc->rd_key_changed = 1;
+	cc->peer_update_requested = 0;
 }
 
 void wt_rec_set_write_secret(wt_engine_ctx *cc, const wt_suite *s,

@@ -273,6 +273,13 @@ typedef struct wt_config {
 	 * Must be in [64, 16384]. */
 	size_t max_fragment;
 
+	/* Records sent (or received) under one traffic key after which the
+	 * engine sends a KeyUpdate on its own (RFC 8446 5.5; update_requested
+	 * when the peer's key is the worn one). 0 = the suite's limit: 2^24
+	 * for AES-GCM (RFC 8446 5.5 allows 2^24.5), 2^60 for
+	 * ChaCha20-Poly1305. Lower it only for testing. */
+	uint64_t key_update_after;
+
 	/* 1 to disable middlebox compatibility mode (RFC 8446 D.4): no legacy
 	 * session id and no dummy ChangeCipherSpec. Default 0 (enabled). */
 	int no_middlebox_compat;

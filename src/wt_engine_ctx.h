@@ -51,7 +51,8 @@ enum wt_ks_stage {
 	WT_KS_NONE = 0,
 	WT_KS_EARLY,      /* early secret set */
 	WT_KS_HANDSHAKE,  /* handshake secret set; hs traffic secrets derived */
-	WT_KS_MASTER      /* master secret set; app traffic secrets derived */
+	WT_KS_MASTER,     /* master secret set; app traffic secrets derived */
+	WT_KS_DONE        /* resumption secret derived; master secret wiped */
 };
 
 typedef struct wt_keysched {
@@ -110,6 +111,7 @@ typedef struct wt_engine_ctx {
 	size_t app_off, app_len;
 	int useless_records;   /* ignored records in a row (CCS, empty, user_canceled) */
 	int key_updates;       /* KeyUpdates in a row without app data */
+	int peer_update_requested; /* asked the peer to update this read key */
 
 	/* outgoing records: obuf[0..olen) is sealed and waiting for sendrec;
 	 * sendapp plaintext is staged at obuf[olen + 5 ...] */

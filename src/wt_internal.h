@@ -440,6 +440,9 @@ int wt_hs13_message(wt_engine_ctx *cc, const uint8_t *msg, size_t len);
 int wt_hs13_write_binder(wt_engine_ctx *cc, size_t binders_off, int after_hrr);
 /* Derives the 0-RTT keys from cc->ch and installs the early write key. */
 int wt_hs13_start_early_data(wt_engine_ctx *cc);
+/* Queues a KeyUpdate (update_requested if request_peer) and switches our
+ * write key; the caller checks the handshake is done and we may write. */
+int wt_hs13_key_update(wt_engine_ctx *cc, int request_peer);
 /* Emits an NSS key log line for secret (hash_len bytes) under label. */
 void wt_hs13_keylog(wt_engine_ctx *cc, const char *label,
 	const uint8_t *secret, size_t hash_len);

@@ -49,7 +49,8 @@ test('RFC 8448 simple 1-RTT handshake: ClientHello fields, server flight, Finish
   // Every step must have been reached, not just the ones before a failure.
   for (const step of ['clienthello.random', 'clienthello.legacy_session_id', 'clienthello.cipher_suites',
     'clienthello.key_share', 'clienthello.server_name', 'server_flight', 'Record_ClientFinished',
-    'Server_AppData', 'Record_Client_AppData', 'Record_Client_CloseNotify', 'clean close']) {
+    'Server_AppData', 'Record_Client_AppData', 'Record_Client_CloseNotify', 'clean close',
+    'secrets wiped after the handshake']) {
     assert.ok(lines.some((l) => l.startsWith(`ok ${step}`)), `step ${step} not reached:\n${r.stdout}${r.stderr}`);
   }
   assert.equal(r.status, 0, r.stderr);
@@ -99,7 +100,7 @@ test('RFC 8448 resumed 0-RTT handshake: PSK identity, binder, early data, EndOfE
   assert.equal(r.error, undefined);
   const lines = r.stdout.trim().split('\n');
   for (const step of ['clienthello.psk_identity', 'clienthello.early_data', 'binder', 'Record_Client_EarlyAppData',
-    'resumed with 0-RTT accepted', 'Record_EndOfEarlyData']) {
+    'resumed with 0-RTT accepted', 'PSK and master secret wiped after use', 'Record_EndOfEarlyData']) {
     assert.ok(lines.includes(`ok ${step}`), `step ${step} missing:\n${r.stdout}${r.stderr}`);
   }
   assert.ok(!lines.some((l) => l.startsWith('FAIL')), r.stdout + r.stderr);

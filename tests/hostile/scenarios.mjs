@@ -190,6 +190,22 @@ add({
 		assert.ok(srv.records.some((r) => r.prot === 'app1'), 'client records under the updated key');
 	},
 });
+{
+	// RFC 8446 5.5: keys are changed before they wear out. With a limit of
+	// 4 records per key, 20 KB in 1 KB records means a KeyUpdate of our
+	// own every 4 records, and one update_requested for the server's key.
+	const input = 'k'.repeat(20 * 1024 - 1) + '\n';
+	add({
+		name: 'ok: key usage limit (--key-update-after 4): the client updates its keys on its own',
+		args: ['--key-update-after', '4', '--max-fragment', '1024'], input, expect: ok,
+		check: (res, srv) => {
+			assert.equal(res.stdout, input);
+			assert.ok(srv.clientKeyUpdates.length >= 4, `KeyUpdates from the client: ${JSON.stringify(srv.clientKeyUpdates)}`);
+			assert.ok(srv.clientKeyUpdates.includes(1), 'the worn server key: update_requested');
+			assert.ok(srv.records.some((r) => r.prot === 'app4'), 'client records under the fourth updated key');
+		},
+	});
+}
 add({
 	name: 'ok: 32 KeyUpdates in a row (the limit)',
 	server: after(async (conn, hs) => { for (let i = 0; i < 32; i++) hs.keyUpdate(0); await echo(conn, hs); }), expect: ok,

@@ -189,5 +189,28 @@ int main(void)
 		CHECK(wt_error_alert(WT_ERR_TRUNCATED) == 0);
 		printf("ok names\n");
 	}
+	/* A KeyUpdate that cannot be queued (output buffer full) fails like
+	 * any other error: latched, and its alert queued for the peer. The
+	 * handshake is faked: a write key and handshake_done. */
+	{
+		wt_config c = base();
+		static const uint8_t secret[32];
+		uint8_t *rec;
+		int err;
+
+		CHECK(wt_engine_init(&cc, &c, &host) == 0);
+		cc.suite = wt_suite_get(WT_TLS_AES_128_GCM_SHA256);
+		wt_rec_set_write_secret(&cc, cc.suite, secret);
+		cc.handshake_done = 1;
+		cc.olen = sizeof cc.obuf - 8;   /* no room for a KeyUpdate record */
+		err = wt_engine_key_update(&cc, 0);
+		rec = wt_engine_sendrec_buf(&cc, &len);
+		CHECK(err != 0 && wt_engine_last_error(&cc) == err);
+		/* the queued alert record: 5-byte header + sealed (2 + 1 + 16) */
+		CHECK(cc.alert_queued && rec != NULL && len == 5 + 2 + 1 + 16 && rec[0] == 23);
+		printf("%s key update failure queues its alert\n",
+			err != 0 && cc.alert_queued && len == 24 ? "ok" : "FAIL");
+		wt_engine_wipe(&cc);
+	}
 	return unit_done();
 }

@@ -157,6 +157,16 @@ static int ch_field(const uint8_t *msg, size_t len, int what, uint16_t ext,
 	return -1;
 }
 
+static int all_zero(const uint8_t *p, size_t n)
+{
+	uint8_t acc = 0;
+
+	while (n--) {
+		acc |= *p++;
+	}
+	return acc == 0;
+}
+
 static int same(const wt_reader *a, const wt_reader *b)
 {
 	return a->len == b->len && memcmp(a->p, b->p, a->len) == 0;
@@ -367,6 +377,16 @@ int main(int argc, char **argv)
 	}
 	CHECK(wt_engine_last_error(&cc) == 0);
 	CHECK(wt_engine_handshake_done(&cc));
+	/* Secrets with nothing left to derive are gone once the handshake
+	 * is done: the master secret and the handshake traffic secrets. */
+	{
+		int wiped = all_zero(cc.ks.secret, sizeof cc.ks.secret)
+			&& all_zero(cc.ks.client_hs, sizeof cc.ks.client_hs)
+			&& all_zero(cc.ks.server_hs, sizeof cc.ks.server_hs);
+
+		printf("%s secrets wiped after the handshake\n", wiped ? "ok" : "FAIL");
+		CHECK(wiped);
+	}
 	{
 		wt_conn_info info;
 
@@ -532,6 +552,8 @@ static int replay_resumed(void)
 	wt_engine_info(&cc, &info);
 	CHECK(info.resumed && info.early_data == WT_EARLY_ACCEPTED && info.early_data_len == v->len);
 	CHECK(info.peer_cert_count == 1);   /* the original chain, from the session */
+	printf("%s PSK and master secret wiped after use\n",
+		all_zero(cc.psk, sizeof cc.psk) && all_zero(cc.ks.secret, sizeof cc.ks.secret) ? "ok" : "FAIL");
 	printf("%s resumed with 0-RTT accepted\n",
 		info.resumed && info.early_data == WT_EARLY_ACCEPTED ? "ok" : "FAIL");
 	/* EndOfEarlyData under the early key, then Finished. The first record

@@ -67,6 +67,7 @@ typedef struct wt_cli_options {
 	const char *http;
 	int json;
 	long max_fragment;
+	unsigned long long key_update_after;
 	int key_update;
 	const char *sess_in;     /* session blob to resume */
 	const char *sess_out;    /* where new session blobs are written */

@@ -166,6 +166,8 @@ static const char usage_common[] =
 	"  --json               one JSON summary line on stderr after the handshake\n"
 	"  --max-fragment N     largest plaintext per record we send (64..16384)\n"
 	"  --key-update         send a KeyUpdate (update_requested) after the handshake\n"
+	"  --key-update-after N update keys after N records under one key (default: the\n"
+	"                       RFC 8446 5.5 limit of the suite; lower only for testing)\n"
 	"  -q                   no other diagnostics\n";
 
 int
@@ -265,6 +267,19 @@ wt_cli_parse_args(int argc, char **argv, wt_cli_options *o, unsigned flags,
 			{
 				die(EXIT_CONFIG, "bad_config",
 					"--max-fragment must be an integer in [64, 16384], not '%s'", v);
+			}
+		} else if (strcmp(a, "--key-update-after") == 0) {
+			const char *v;
+			char *end;
+			if (i + 1 >= argc) {
+				die(EXIT_CONFIG, "bad_config", "%s needs a value", a);
+			}
+			v = argv[++i];
+			errno = 0;
+			o->key_update_after = strtoull(v, &end, 10);
+			if (errno != 0 || end == v || *end != 0 || v[0] == '-' || o->key_update_after == 0) {
+				die(EXIT_CONFIG, "bad_config",
+					"--key-update-after must be a positive integer, not '%s'", v);
 			}
 		} else if (a[0] == '-' && a[1] != 0) {
 			die(EXIT_CONFIG, "bad_config", "unknown option '%s' (see --help)", a);
@@ -846,6 +861,7 @@ wt_cli_client_init(wt_cli_client *c, const wt_cli_options *o)
 		cfg->keylog_ctx = c->keylog;
 	}
 	cfg->max_fragment = (size_t)o->max_fragment;
+	cfg->key_update_after = o->key_update_after;
 
 	if (o->sess_in != NULL) {
 		size_t len;
