@@ -95,6 +95,10 @@ extern "C" {
 #define WT_ERR_CERT_INVALID             0x306 /* bad_certificate: malformed, bad usage, ... */
 #define WT_ERR_CERT_UNSUPPORTED         0x307 /* unsupported_certificate: key type/size */
 
+/* Zeroes p[0..len) in a way the compiler cannot optimise away (unlike a
+ * memset before free). For hosts wiping keys, PEM text and session blobs. */
+void wt_wipe(void *p, size_t len);
+
 /* Short stable name for an error code: "certificate_expired",
  * "alert_received", "handshake_failure", ... Never NULL. */
 const char *wt_error_name(int err);

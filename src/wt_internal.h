@@ -114,8 +114,7 @@ int wt_sig_sign(uint16_t scheme, const wt_private_key *key,
 
 /* Constant-time equality: 1 if equal. */
 int wt_ct_equal(const void *a, const void *b, size_t len);
-/* Zeroes memory in a way the compiler cannot drop. */
-void wt_wipe(void *p, size_t len);
+/* wt_wipe(): public, in wasmtls.h */
 
 /* ------------------------------------------------------------------ */
 /* keysched: HKDF-Expand-Label and the RFC 8446 7.1 schedule            */

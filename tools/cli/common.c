@@ -701,7 +701,7 @@ load_client_cert(wt_cli_client *c, const wt_cli_options *o)
 		die(EXIT_CONFIG, "bad_config",
 			"--key %s: not a PEM P-256/P-384 EC or 2048..4096-bit RSA private key", o->key);
 	}
-	memset(kpem, 0, klen);
+	wt_wipe(kpem, klen);
 	free(kpem);
 	free(cpem);
 	c->client_cert.chain = c->cert_chain;
@@ -937,7 +937,7 @@ wt_cli_client_free(wt_cli_client *c)
 	free(c->cert_chain);
 	free(c->cert_buf);
 	if (c->key_buf != NULL) {
-		memset(c->key_buf, 0, c->key_buf_len);
+		wt_wipe(c->key_buf, c->key_buf_len);
 		free(c->key_buf);
 	}
 	memset(c, 0, sizeof *c);
