@@ -293,9 +293,15 @@ typedef struct wt_config {
 	 * WT_MAX_SESSION bytes, valid only during the call: copy it). The
 	 * host stores it keyed by server name + port + ALPN, and passes it
 	 * back in `session` to offer it; a session is single-use by default
-	 * (RFC 8446 C.4: forget it once offered). The engine skips a session
-	 * that is expired, malformed, for another server name or for a suite
-	 * we don't offer. `session` must stay valid during the handshake. */
+	 * (RFC 8446 C.4: forget it once offered). The blob holds the
+	 * resumption secret: store it like a password. The engine skips a
+	 * session that is malformed, expired (or dated in the future), for a
+	 * suite we don't offer, or that this connection would not have
+	 * accepted in a full handshake: another server name or IP literal,
+	 * or, with WT_VERIFY_FULL, a session whose chain was not verified,
+	 * was verified to other trust anchors (wt_trust_anchors_digest), or
+	 * whose leaf certificate is no longer valid now. `session` must stay
+	 * valid during the handshake. */
 	void (*session_cb)(void *ctx, const uint8_t *blob, size_t len);
 	void *session_ctx;
 	const uint8_t *session;
