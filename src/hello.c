@@ -342,10 +342,6 @@ int wt_parse_encrypted_extensions(wt_encrypted_extensions *ee,
 				ee->record_size_limit = 1;   /* present but invalid */
 			}
 			break;
-		case WT_EXT_QUIC_PARAMS:
-			ee->quic_params = 1;
-			d.len = 0;
-			break;
 		default:
 			/* Contents ignored; whether the extension may be here
 			 * at all is decided by hs13.c from ext_types. */

@@ -685,12 +685,10 @@ static int check_alpn(wt_engine_ctx *cc, const uint8_t *proto, size_t len)
 	const wt_config *cfg = cc->cfg;
 	size_t i;
 
+	/* An ALPN extension we did not ask for never gets here:
+	 * check_extensions refused it. */
 	if (proto == NULL) {
 		return 0;
-	}
-	if (cfg->alpn_count == 0) {
-		return wt_fail(cc, WT_ALERT_NO_APPLICATION_PROTOCOL,
-			"server advertised unrequested ALPN extension");
 	}
 	for (i = 0; i < cfg->alpn_count; i++) {
 		if (strlen(cfg->alpn[i]) == len && memcmp(cfg->alpn[i], proto, len) == 0) {
@@ -713,15 +711,14 @@ static int read_server_parameters(wt_engine_ctx *cc, const uint8_t *msg, size_t 
 		return wt_fail(cc, WT_ALERT_DECODE_ERROR, "malformed EncryptedExtensions");
 	}
 	wt_transcript_add(&cc->transcript, msg, len);
-	TRY(check_alpn(cc, ee.alpn, ee.alpn_len));
-	if (ee.quic_params) {
-		return wt_fail(cc, WT_ALERT_UNSUPPORTED_EXTENSION,
-			"server sent an unexpected quic_transport_parameters extension");
-	}
 	if (cc->early_state != WT_EARLY_PENDING && ee.early_data) {
 		return wt_fail(cc, WT_ALERT_UNSUPPORTED_EXTENSION,
 			"server sent an unexpected early_data extension");
 	}
+	/* Before checkALPN: an ALPN answer to a ClientHello without ALPN is
+	 * an unsolicited extension (RFC 8446 4.2), as is a QUIC one. */
+	TRY(check_extensions(cc, MSG_ENCRYPTED_EXTENSIONS, ee.ext_types, ee.ext_count));
+	TRY(check_alpn(cc, ee.alpn, ee.alpn_len));
 	if (cc->early_state == WT_EARLY_PENDING && !ee.early_data) {
 		cc->early_state = WT_EARLY_REJECTED;
 	}
@@ -744,7 +741,6 @@ static int read_server_parameters(wt_engine_ctx *cc, const uint8_t *msg, size_t 
 		}
 		cc->early_state = WT_EARLY_ACCEPTED;
 	}
-	TRY(check_extensions(cc, MSG_ENCRYPTED_EXTENSIONS, ee.ext_types, ee.ext_count));
 	if (ee.record_size_limit) {
 		/* RFC 8449 4: below 64 is a fatal illegal_parameter; in TLS 1.3
 		 * the limit counts the content type byte. */
@@ -1037,6 +1033,9 @@ static int read_server_finished(wt_engine_ctx *cc, const uint8_t *msg, size_t le
 	wt_transcript_hash(&cc->transcript, th);
 	wt_ks_finished(cc->suite, cc->ks.server_hs, th, expected);
 	ok = len - 4 == hl && wt_ct_equal(expected, msg + 4, hl);
+#ifdef WT_FUZZING_UNSAFE
+	ok = len - 4 == hl;   /* fuzzing (see src/crypto.c): any verify_data */
+#endif
 	wt_wipe(expected, sizeof expected);
 	if (!ok) {
 		return wt_fail(cc, WT_ALERT_DECRYPT_ERROR, "invalid server finished hash");

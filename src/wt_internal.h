@@ -302,7 +302,6 @@ typedef struct wt_encrypted_extensions {
 	const uint8_t *alpn;   /* NULL if absent */
 	size_t alpn_len;
 	int early_data;
-	int quic_params;
 	uint16_t record_size_limit;   /* RFC 8449; 0 if absent */
 	uint16_t ext_types[WT_MAX_EXTENSIONS];   /* every type present, in order */
 	size_t ext_count;

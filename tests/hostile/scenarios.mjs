@@ -524,11 +524,11 @@ add({
 /* ================================================================== */
 
 const alpnExt = (...protos) => [EXT.ALPN, vec16(cat(...protos.map((p) => vec8(Buffer.from(p)))))];
-add({ name: 'ee: ALPN we did not request', server: ee((e) => [...e, alpnExt('h2')]), expect: fail('no_application_protocol', 'unrequested ALPN') });
+add({ name: 'ee: ALPN we did not request', server: ee((e) => [...e, alpnExt('h2')]), expect: fail('unsupported_extension', 'did not offer in EncryptedExtensions') });
 add({ name: 'ee: ALPN protocol we did not offer', args: ['--alpn', 'h2'], server: { alpn: 'spdy/3' }, expect: fail('no_application_protocol', 'unadvertised ALPN') });
 add({ name: 'ee: ALPN with two protocols', args: ['--alpn', 'h2,http/1.1'], server: ee(() => [alpnExt('h2', 'http/1.1')]), expect: fail('decode_error', 'malformed EncryptedExtensions') });
 add({ name: 'ee: ALPN with an empty protocol', args: ['--alpn', 'h2'], server: ee(() => [[EXT.ALPN, vec16(u8(0))]]), expect: fail('decode_error', 'malformed EncryptedExtensions') });
-add({ name: 'ee: quic_transport_parameters', server: ee((e) => [...e, [EXT.QUIC_PARAMS, Buffer.alloc(4)]]), expect: fail('unsupported_extension', 'quic_transport_parameters') });
+add({ name: 'ee: quic_transport_parameters', server: ee((e) => [...e, [EXT.QUIC_PARAMS, Buffer.alloc(4)]]), expect: fail('unsupported_extension', 'did not offer in EncryptedExtensions') });
 add({ name: 'ee: early_data', server: ee((e) => [...e, [EXT.EARLY_DATA, Buffer.alloc(0)]]), expect: fail('unsupported_extension', 'early_data') });
 add({ name: 'ee: early_data with a body', server: ee((e) => [...e, [EXT.EARLY_DATA, u32(0)]]), expect: fail('decode_error', 'malformed EncryptedExtensions') });
 for (const [label, type, data] of [
