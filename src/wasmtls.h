@@ -345,20 +345,60 @@ int wt_cert_chain_parse_pem(wt_peer_cert *chain, size_t max, const char *pem,
 /* Mozilla's roots (Debian ca-certificates), compiled in at build time. */
 const br_x509_trust_anchor *wt_default_trust_anchors(size_t *count);
 
+/* A certificate wt_trust_store_add_pem() left out, as on_skip sees it
+ * (valid only during the call). */
+typedef struct wt_trust_skip {
+	size_t index;             /* its position among the certificates of
+	                             this PEM input, from 1 */
+	const uint8_t *subject;   /* its subject Name (DER, tag included), NULL
+	                             if the certificate is too malformed to
+	                             tell; wt_dn_format() makes it text */
+	size_t subject_len;
+	int err;                  /* WT_ERR_CERT_UNSUPPORTED: key type or size
+	                             (Ed25519, RSA-PSS, RSA under 2048 or over
+	                             4096 bits, other curves...);
+	                             WT_ERR_CERT_INVALID: malformed DER */
+	const char *reason;       /* static text */
+} wt_trust_skip;
+
 /* Parses PEM certificates into trust anchors held in caller memory.
  * anchors/buf are caller-provided arrays; parsing fails (without partial
- * effect on earlier anchors) if either fills up. */
+ * effect on earlier anchors) if either fills up. A buf of the PEM's length
+ * always suffices (an anchor's DN and key are smaller than its base64).
+ * Set on_skip/skip_ctx after wt_trust_store_init() to hear about skipped
+ * certificates. */
 typedef struct wt_trust_store {
 	br_x509_trust_anchor *anchors;
 	size_t count, max;
 	uint8_t *buf;           /* DN and key bytes the anchors point into */
 	size_t used, cap;
+	void (*on_skip)(void *ctx, const wt_trust_skip *skip);  /* or NULL */
+	void *skip_ctx;
+	size_t skipped;         /* certificates the last add left out */
+	const char *reason;     /* why the last add failed ("" if it did not) */
 } wt_trust_store;
 void wt_trust_store_init(wt_trust_store *ts, br_x509_trust_anchor *anchors,
 	size_t max, uint8_t *buf, size_t cap);
-/* Returns the number of certificates added (>= 1), or a negative value:
- * -WT_ERR_BUFFER_TOO_SMALL, or -WT_ERR_CERT_INVALID (no certificate / bad PEM / bad DER). */
+/* Adds every usable certificate of the PEM text (objects other than
+ * CERTIFICATE / X509 CERTIFICATE are ignored). A certificate that cannot
+ * be an anchor — a key BearSSL does not verify with (Ed25519, RSA-PSS,
+ * RSA over 4096 bits, curves other than P-256/384/521), an RSA key under
+ * 2048 bits, or DER that does not decode — is skipped: on_skip is called
+ * with its subject and reason, ts->skipped counts it, and the others are
+ * still added. Returns the number of anchors added (>= 1), or a negative
+ * value with ts->reason set and the store as it was before the call
+ * (on_skip may already have been called):
+ *   -WT_ERR_CERT_UNSUPPORTED  every certificate was skipped, all for their key;
+ *   -WT_ERR_CERT_INVALID      no certificate, bad PEM (base64, BEGIN without
+ *                             END), or every certificate skipped, some malformed;
+ *   -WT_ERR_BUFFER_TOO_SMALL  anchors or buf full. */
 int wt_trust_store_add_pem(wt_trust_store *ts, const char *pem, size_t len);
+
+/* Writes a DER Name (tag included) as RFC 4514 text into out[0..cap),
+ * NUL-terminated: "CN=Example Root,O=Example,C=US" (last RDN first).
+ * Non-ASCII and control bytes are escaped as \XX, so the text is safe to
+ * print; too long a name ends in "...". Returns out. */
+const char *wt_dn_format(const uint8_t *dn, size_t len, char *out, size_t cap);
 
 /* SHA-256 digest identifying a set of trust anchors (their order, flags,
  * names and keys). Session blobs record it, and a session verified under

@@ -178,6 +178,8 @@ typedef struct cert_info {
 	int has_eku;
 	wt_reader eku;                     /* ExtKeyUsageSyntax contents */
 	int key_supported;                 /* RSA or EC on a named curve */
+	unsigned rsa_bits;                 /* RSA modulus size, 0 if not RSA */
+	int weak_sig;                      /* signed with SHA-1 (1) or SHA-224 (224) */
 } cert_info;
 
 static const uint8_t OID_SAN[] = { 0x55, 0x1d, 0x11 };
@@ -193,8 +195,57 @@ static const uint8_t OID_P256[] = {
 	0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07 };
 static const uint8_t OID_P384[] = { 0x2b, 0x81, 0x04, 0x00, 0x22 };
 static const uint8_t OID_P521[] = { 0x2b, 0x81, 0x04, 0x00, 0x23 };
+/* Certificate signature algorithms we refuse (RFC 3279 2.2.1/2.2.3,
+ * RFC 4055 5, RFC 5758 3.2). */
+static const uint8_t OID_SHA1_RSA[] = {
+	0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x05 };
+static const uint8_t OID_SHA224_RSA[] = {
+	0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0e };
+static const uint8_t OID_ECDSA_SHA1[] = { 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x01 };
+static const uint8_t OID_ECDSA_SHA224[] = {
+	0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x01 };
 
 #define OID_IS(e, oid) eq_bytes((e).val.p, (e).val.len, (oid), sizeof (oid))
+
+/* Bits in a big-endian unsigned integer (leading zero bytes skipped). */
+static unsigned int_bits(const uint8_t *p, size_t len)
+{
+	unsigned n;
+	uint8_t top;
+
+	while (len > 0 && *p == 0) {
+		p++;
+		len--;
+	}
+	if (len == 0) {
+		return 0;
+	}
+	n = (unsigned)(len - 1) * 8;
+	for (top = p[0]; top != 0; top >>= 1) {
+		n++;
+	}
+	return n;
+}
+
+/* The modulus size of an RSAPublicKey (RFC 8017 A.1.1) in the
+ * subjectPublicKey BIT STRING that follows the algorithm in spki; 0 if it
+ * does not parse (BearSSL then refuses the key on its own). */
+static unsigned rsa_modulus_bits(wt_reader spki)
+{
+	der_elt bits, seq, n;
+	wt_reader k;
+
+	if (der_expect(&spki, 0x03, &bits) || bits.val.len < 1
+		|| bits.val.p[0] != 0)
+	{
+		return 0;
+	}
+	wt_rd_init(&k, bits.val.p + 1, bits.val.len - 1);
+	if (der_expect(&k, 0x30, &seq) || der_expect(&seq.val, 0x02, &n)) {
+		return 0;
+	}
+	return int_bits(n.val.p, n.val.len);
+}
 
 /* Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signature }
  * (RFC 5280 4.1). Only the TBS is read; signatures are BearSSL's job. */
@@ -212,6 +263,24 @@ static int parse_cert(const uint8_t *der, size_t len, cert_info *ci)
 		return -1;
 	}
 	tbs = e.val;
+	{
+		/* signatureAlgorithm (RFC 5280 4.1.1.2): only read to name a
+		 * weak hash in the error; BearSSL decodes it for itself. */
+		wt_reader rest = cert.val;
+		der_elt sa, sa_oid;
+
+		if (der_expect(&rest, 0x30, &sa) == 0
+			&& der_expect(&sa.val, 0x06, &sa_oid) == 0)
+		{
+			if (OID_IS(sa_oid, OID_SHA1_RSA) || OID_IS(sa_oid, OID_ECDSA_SHA1)) {
+				ci->weak_sig = 1;
+			} else if (OID_IS(sa_oid, OID_SHA224_RSA)
+				|| OID_IS(sa_oid, OID_ECDSA_SHA224))
+			{
+				ci->weak_sig = 224;
+			}
+		}
+	}
 	if (der_peek(&tbs) == 0xa0 && der_next(&tbs, &e)) {      /* version */
 		return -1;
 	}
@@ -242,6 +311,7 @@ static int parse_cert(const uint8_t *der, size_t len, cert_info *ci)
 	}
 	if (OID_IS(oid, OID_RSA)) {
 		ci->key_supported = 1;
+		ci->rsa_bits = rsa_modulus_bits(e.val);
 	} else if (OID_IS(oid, OID_EC)) {
 		ci->key_supported = der_expect(&alg.val, 0x06, &oid) == 0
 			&& (OID_IS(oid, OID_P256) || OID_IS(oid, OID_P384)
@@ -668,7 +738,7 @@ static int map_br_error(int err, const char **reason)
 		*reason = "unsupported certificate version, key or signature algorithm (BearSSL: RSA PKCS#1 v1.5, ECDSA P-256/384/521; no RSA-PSS, Ed25519)";
 		return WT_ERR_CERT_UNSUPPORTED;
 	case BR_ERR_X509_WEAK_PUBLIC_KEY:
-		*reason = "RSA key shorter than 1024 bits";
+		*reason = "RSA key shorter than 2048 bits";
 		return WT_ERR_CERT_UNSUPPORTED;
 	case BR_ERR_X509_LIMIT_EXCEEDED:
 		*reason = "key or signature larger than the validator supports (RSA up to 4096 bits)";
@@ -721,14 +791,46 @@ static size_t next_issuer(const cert_info *ci, const int *ok, const int *used,
 	return n;
 }
 
+/* Certificate signatures over SHA-1 are forgeable (chosen-prefix
+ * collisions, "SHA-1 is a Shambles" 2020; RFC 9155 deprecates it in TLS)
+ * and Go, Chrome and Firefox refuse them, SHA-224 too: neither hash is
+ * registered, so BearSSL cannot verify such a signature. A trust anchor's
+ * own signature is never checked (it is a name and a key, RFC 5280
+ * 6.1.1 (d)), so a root self-signed with SHA-1 stays usable. */
 static void set_hashes(br_x509_minimal_context *xc)
 {
-	br_x509_minimal_set_hash(xc, br_sha1_ID, &br_sha1_vtable);
-	br_x509_minimal_set_hash(xc, br_sha224_ID, &br_sha224_vtable);
 	br_x509_minimal_set_hash(xc, br_sha256_ID, &br_sha256_vtable);
 	br_x509_minimal_set_hash(xc, br_sha384_ID, &br_sha384_vtable);
 	br_x509_minimal_set_hash(xc, br_sha512_ID, &br_sha512_vtable);
 }
+
+/* One reason per position in the path, since reasons are static strings
+ * (the engine keeps them by pointer). Positions past the table get the
+ * last entry; paths are at most WT_MAX_PEER_CERTS long. */
+#define PATH_REASONS(pre, post) { \
+	pre "leaf certificate" post, \
+	pre "intermediate certificate 1 (the leaf's issuer)" post, \
+	pre "intermediate certificate 2" post, \
+	pre "intermediate certificate 3" post, \
+	pre "intermediate certificate 4" post, \
+	pre "intermediate certificate 5" post, \
+	pre "intermediate certificate 6" post, \
+	pre "intermediate certificate 7" post, \
+	pre "intermediate certificate 8" post, \
+	pre "intermediate certificate 9 or above" post }
+
+static const char *const sha1_reasons[] = PATH_REASONS("", " signed with SHA-1");
+static const char *const sha224_reasons[] = PATH_REASONS("", " signed with SHA-224");
+static const char *const weak_rsa_reasons[] = PATH_REASONS("RSA key shorter than 2048 bits in the ", "");
+
+#define PATH_REASON(table, i) \
+	((table)[(i) < sizeof (table) / sizeof (table)[0] ? (i) \
+		: sizeof (table) / sizeof (table)[0] - 1])
+
+/* RSA keys shorter than this are refused in certificates (NIST SP
+ * 800-131A; CA/B Forum Baseline Requirements 6.1.5), as Go, Chrome and
+ * Firefox do. */
+#define WT_MIN_RSA_BITS 2048
 
 /* Runs br_x509_minimal over one candidate path. */
 static int run_path(br_x509_minimal_context *xc, const wt_peer_cert *chain,
@@ -746,6 +848,8 @@ static int run_path(br_x509_minimal_context *xc, const wt_peer_cert *chain,
 	br_x509_minimal_set_rsa(xc, br_rsa_pkcs1_vrfy_get_default());
 	br_x509_minimal_set_ecdsa(xc, br_ec_get_default(),
 		br_ecdsa_vrfy_asn1_get_default());
+	/* BearSSL only counts bytes; our exact bit check is below. */
+	br_x509_minimal_set_minrsa(xc, WT_MIN_RSA_BITS / 8);
 	/* BearSSL counts days from 0000-01-01 (proleptic Gregorian); the Unix
 	 * epoch is day 719528. Floor division for times before 1970. */
 	days = time_unix / 86400;
@@ -762,13 +866,31 @@ static int run_path(br_x509_minimal_context *xc, const wt_peer_cert *chain,
 	/* The name is checked afterwards, on every SAN entry, so BearSSL gets
 	 * none (it would only look at the first dNSName, then the CN). */
 	xc->vtable->start_chain(&xc->vtable, NULL);
-	for (i = 0; i < plen; i++) {
+	/* BearSSL stops at the first certificate an anchor vouches for (or at
+	 * an error), so only the certificates fed here had their keys and
+	 * signatures used: the weak key and hash checks apply to them alone. */
+	for (i = 0; i < plen && xc->err == 0; i++) {
 		const wt_peer_cert *c = &chain[path[i]];
+
+		if (ci[path[i]].rsa_bits != 0 && ci[path[i]].rsa_bits < WT_MIN_RSA_BITS) {
+			*reason = PATH_REASON(weak_rsa_reasons, i);
+			return WT_ERR_CERT_UNSUPPORTED;
+		}
 		xc->vtable->start_cert(&xc->vtable, (uint32_t)c->len);
 		xc->vtable->append(&xc->vtable, c->der, c->len);
 		xc->vtable->end_cert(&xc->vtable);
 	}
 	err = (int)xc->vtable->end_chain(&xc->vtable);
+	if (err == BR_ERR_X509_UNSUPPORTED && i > 0 && ci[path[i - 1]].key_supported
+		&& ci[path[i - 1]].weak_sig != 0)
+	{
+		/* the hash of certificate i - 1's own signature is not
+		 * registered (set_hashes) */
+		*reason = ci[path[i - 1]].weak_sig == 1
+			? PATH_REASON(sha1_reasons, i - 1)
+			: PATH_REASON(sha224_reasons, i - 1);
+		return WT_ERR_CERT_UNSUPPORTED;
+	}
 	if (err == BR_ERR_X509_EXPIRED) {
 		/* BearSSL stops at the first certificate outside its validity
 		 * period (RFC 5280 6.1.3 (a)(2)); find it and say which side. */
@@ -789,6 +911,9 @@ static int run_path(br_x509_minimal_context *xc, const wt_peer_cert *chain,
 	}
 	return err ? map_br_error(err, reason) : 0;
 }
+
+#define WT_STR_(x) #x
+#define WT_STR(x) WT_STR_(x)
 
 /* Candidate paths tried before giving up (each costs one chain
  * verification); bounds the work a hostile certificate list can cause. */
@@ -818,7 +943,7 @@ int wt_x509_verify(const wt_peer_cert *chain, size_t n,
 		return WT_ERR_CERT_INVALID;
 	}
 	if (n > WT_MAX_PEER_CERTS) {
-		*reason = "too many certificates in the chain";
+		*reason = "too many certificates in the chain (more than WT_MAX_PEER_CERTS = " WT_STR(WT_MAX_PEER_CERTS) ")";
 		return WT_ERR_CERT_INVALID;
 	}
 	if (verify_none) {
@@ -965,10 +1090,20 @@ static void ts_dn(void *ctx, const void *buf, size_t len)
 	ts_put((ts_add *)ctx, buf, len);
 }
 
+/* Feeds the next piece of a certificate's DER to the decoder. BearSSL's
+ * decoders do not stop when they record an error: the T0 "fail" word
+ * sets err and yields, and the next push resumes right after it. In the
+ * x509 decoder that is inside read-integer, past the check that the key
+ * fits pkey_data[], so an RSA key over 4096 bits (an RSA-8192 root) made
+ * it write past the buffer on the following push. Nothing is pushed once
+ * err is set; the error is read at the end of the PEM object. */
 static void ts_der(void *ctx, const void *buf, size_t len)
 {
 	ts_add *a = ctx;
-	br_x509_decoder_push(&a->dc, buf, len);
+
+	if (a->dc.err == 0) {
+		br_x509_decoder_push(&a->dc, buf, len);
+	}
 }
 
 void wt_trust_store_init(wt_trust_store *ts, br_x509_trust_anchor *anchors,
@@ -980,26 +1115,118 @@ void wt_trust_store_init(wt_trust_store *ts, br_x509_trust_anchor *anchors,
 	ts->buf = buf;
 	ts->used = 0;
 	ts->cap = cap;
+	ts->on_skip = NULL;
+	ts->skip_ctx = NULL;
+	ts->skipped = 0;
+	ts->reason = "";
 }
 
-/* Closes one decoded certificate into an anchor: the DN is already at
- * buf[dn_off..used); the key follows it. */
-static int ts_finish(ts_add *a, size_t dn_off)
+struct ts_feed {
+	ts_add a;
+	size_t dn_off;
+	size_t index;            /* certificates seen in this PEM input */
+	size_t invalid;          /* ... skipped as malformed */
+	int in_cert, in_obj, added;
+	const char *why;         /* reason for a failing add */
+};
+
+/* 1 if buf[off..used) is one whole DER SEQUENCE, i.e. the decoder got
+ * through the subject Name it streams to ts_dn. */
+static int ts_dn_complete(const wt_trust_store *ts, size_t off)
 {
+	wt_reader r;
+	der_elt e;
+
+	wt_rd_init(&r, ts->buf + off, ts->used - off);
+	return der_expect(&r, 0x30, &e) == 0 && r.len == 0;
+}
+
+/* Why a decoded certificate cannot serve as an anchor (NULL if it can),
+ * with *code WT_ERR_CERT_UNSUPPORTED or WT_ERR_CERT_INVALID. The anchor
+ * is only a name and a key (RFC 5280 6.1.1 (d)), so only the key matters:
+ * one br_x509_minimal can verify with, and not a weak one. */
+static const char *ts_unusable(const struct ts_feed *f, int *code)
+{
+	const br_x509_pkey *pk;
+	int err = br_x509_decoder_last_error((br_x509_decoder_context *)&f->a.dc);
+
+	*code = WT_ERR_CERT_UNSUPPORTED;
+	if (err == BR_ERR_X509_UNSUPPORTED) {
+		/* the version, before the subject, or the key, after it */
+		return ts_dn_complete(f->a.ts, f->dn_off)
+			? "key type not supported (anchors need an RSA key of 2048 to 4096 bits or an ECDSA P-256/P-384/P-521 key; Ed25519, Ed448, RSA-PSS and other curves are not verified)"
+			: "unsupported certificate version";
+	}
+	if (err == BR_ERR_X509_LIMIT_EXCEEDED) {
+		return "RSA key longer than 4096 bits (the largest BearSSL verifies with)";
+	}
+	pk = err == 0 ? br_x509_decoder_get_pkey((br_x509_decoder_context *)&f->a.dc) : NULL;
+	if (pk == NULL) {
+		*code = WT_ERR_CERT_INVALID;
+		return "malformed certificate (DER does not decode)";
+	}
+	if (pk->key_type == BR_KEYTYPE_RSA) {
+		unsigned bits = int_bits(pk->key.rsa.n, pk->key.rsa.nlen);
+
+		if (bits < WT_MIN_RSA_BITS) {
+			return "RSA key shorter than 2048 bits";
+		}
+		if (bits > 4096) {
+			return "RSA key longer than 4096 bits (the largest BearSSL verifies with)";
+		}
+		return NULL;
+	}
+	if (pk->key_type != BR_KEYTYPE_EC) {
+		return "key type not supported";
+	}
+	return NULL;
+}
+
+/* Closes one certificate: either an anchor from its DN (already at
+ * buf[dn_off..used)) and key, or a skip reported to on_skip. Returns 0
+ * (added), 1 (skipped) or a negative error. */
+static int ts_finish(struct ts_feed *f)
+{
+	ts_add *a = &f->a;
 	wt_trust_store *ts = a->ts;
 	br_x509_trust_anchor *ta;
 	const br_x509_pkey *pk;
-	int err = br_x509_decoder_last_error(&a->dc);
+	const char *why;
+	int code;
 
-	if (err != 0 || (pk = br_x509_decoder_get_pkey(&a->dc)) == NULL) {
-		return -WT_ERR_CERT_INVALID;
-	}
-	if (ts->count >= ts->max) {
+	if (a->overflow) {
+		f->why = "buffer for anchor names and keys is full";
 		return -WT_ERR_BUFFER_TOO_SMALL;
 	}
+	why = ts_unusable(f, &code);
+	if (why != NULL) {
+		wt_trust_skip sk;
+		int have_dn = ts_dn_complete(ts, f->dn_off);
+
+		sk.index = f->index;
+		sk.subject = have_dn ? ts->buf + f->dn_off : NULL;
+		sk.subject_len = have_dn ? ts->used - f->dn_off : 0;
+		sk.err = code;
+		sk.reason = why;
+		ts->skipped++;
+		if (code == WT_ERR_CERT_INVALID) {
+			f->invalid++;
+		}
+		if (ts->on_skip != NULL) {
+			ts->on_skip(ts->skip_ctx, &sk);
+		}
+		wt_wipe(ts->buf + f->dn_off, ts->used - f->dn_off);
+		ts->used = f->dn_off;
+		return 1;
+	}
+	if (ts->count >= ts->max) {
+		f->why = "anchor array is full";
+		return -WT_ERR_BUFFER_TOO_SMALL;
+	}
+	pk = br_x509_decoder_get_pkey(&a->dc);
 	ta = &ts->anchors[ts->count];
 	memset(ta, 0, sizeof *ta);
-	ta->dn.len = ts->used - dn_off;
+	ta->dn.len = ts->used - f->dn_off;
 	/* Leaf certificates are added too (flags 0): br_x509_minimal then
 	 * trusts exactly that certificate's name and key ("direct trust"),
 	 * which is how a self-signed server certificate is pinned. */
@@ -1010,26 +1237,19 @@ static int ts_finish(ts_add *a, size_t dn_off)
 		ta->pkey.key.rsa.nlen = pk->key.rsa.nlen;
 		ta->pkey.key.rsa.e = ts_put(a, pk->key.rsa.e, pk->key.rsa.elen);
 		ta->pkey.key.rsa.elen = pk->key.rsa.elen;
-	} else if (pk->key_type == BR_KEYTYPE_EC) {
+	} else {
 		ta->pkey.key.ec.curve = pk->key.ec.curve;
 		ta->pkey.key.ec.q = ts_put(a, pk->key.ec.q, pk->key.ec.qlen);
 		ta->pkey.key.ec.qlen = pk->key.ec.qlen;
-	} else {
-		return -WT_ERR_CERT_INVALID;
 	}
 	if (a->overflow) {
+		f->why = "buffer for anchor names and keys is full";
 		return -WT_ERR_BUFFER_TOO_SMALL;
 	}
-	ta->dn.data = ts->buf + dn_off;
+	ta->dn.data = ts->buf + f->dn_off;
 	ts->count++;
 	return 0;
 }
-
-struct ts_feed {
-	ts_add a;
-	size_t dn_off;
-	int in_cert, in_obj, added;
-};
 
 static int ts_event(void *ctx, br_pem_decoder_context *pc, int event)
 {
@@ -1044,6 +1264,7 @@ static int ts_event(void *ctx, br_pem_decoder_context *pc, int event)
 		f->in_cert = strcmp(name, "CERTIFICATE") == 0
 			|| strcmp(name, "X509 CERTIFICATE") == 0;
 		if (f->in_cert) {
+			f->index++;
 			f->dn_off = f->a.ts->used;
 			br_x509_decoder_init(&f->a.dc, ts_dn, &f->a);
 			br_pem_decoder_setdest(pc, ts_der, &f->a);
@@ -1056,14 +1277,17 @@ static int ts_event(void *ctx, br_pem_decoder_context *pc, int event)
 	case BR_PEM_END_OBJ:
 		err = 0;
 		if (f->in_cert) {
-			err = ts_finish(&f->a, f->dn_off);
+			err = ts_finish(f);
 			if (err == 0) {
 				f->added++;
+			} else if (err == 1) {
+				err = 0;
 			}
 		}
 		f->in_obj = f->in_cert = 0;
 		return err;
 	default:
+		f->why = "malformed PEM (bad base64 or BEGIN/END lines)";
 		return -WT_ERR_CERT_INVALID;
 	}
 }
@@ -1077,10 +1301,25 @@ int wt_trust_store_add_pem(wt_trust_store *ts, const char *pem, size_t len)
 
 	memset(&f, 0, sizeof f);
 	f.a.ts = ts;
+	ts->skipped = 0;
+	ts->reason = "";
 	err = wt_pem_feed(&pc, pem, len, ts_event, &f);
-	if (err == 0 && (f.in_obj || f.added == 0)) {
-		err = -WT_ERR_CERT_INVALID;   /* truncated PEM / no certificate */
+	if (err == 0 && f.in_obj) {
+		err = -WT_ERR_CERT_INVALID;
+		f.why = "truncated PEM (BEGIN without END)";
+	} else if (err == 0 && f.added == 0) {
+		/* Unusable certificates are skipped; only a bundle left
+		 * with none at all is an error. */
+		if (f.index == 0) {
+			err = -WT_ERR_CERT_INVALID;
+			f.why = "no PEM certificate";
+		} else {
+			err = f.invalid ? -WT_ERR_CERT_INVALID : -WT_ERR_CERT_UNSUPPORTED;
+			f.why = f.index == 1 ? "no usable certificate: the only one was skipped"
+				: "no usable certificate: every one was skipped";
+		}
 	}
+	wt_wipe(&f.a.dc, sizeof f.a.dc);
 	if (err != 0) {
 		/* all or nothing: forget this call's anchors and bytes */
 		if (ts->used > saved_used) {
@@ -1088,7 +1327,292 @@ int wt_trust_store_add_pem(wt_trust_store *ts, const char *pem, size_t len)
 		}
 		ts->count = saved_count;
 		ts->used = saved_used;
+		ts->reason = f.why != NULL ? f.why : "PEM input rejected";
 		return err;
 	}
 	return f.added;
+}
+
+/* ------------------------------------------------------------------ */
+/* Names as text (RFC 4514), for messages about certificates            */
+/* ------------------------------------------------------------------ */
+
+typedef struct dn_out {
+	char *p;
+	size_t cap, len;
+	int full;
+} dn_out;
+
+static void dn_putc(dn_out *o, char c)
+{
+	if (o->len + 1 < o->cap) {
+		o->p[o->len++] = c;
+	} else {
+		o->full = 1;
+	}
+}
+
+static void dn_puts(dn_out *o, const char *s)
+{
+	while (*s) {
+		dn_putc(o, *s++);
+	}
+}
+
+static void dn_hex(dn_out *o, uint8_t b)
+{
+	static const char hx[] = "0123456789ABCDEF";
+
+	dn_putc(o, hx[b >> 4]);
+	dn_putc(o, hx[b & 15]);
+}
+
+static void dn_dec(dn_out *o, uint32_t v)
+{
+	char tmp[10];
+	size_t n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	while (n > 0) {
+		dn_putc(o, tmp[--n]);
+	}
+}
+
+/* OBJECT IDENTIFIER contents in dotted decimal (X.690 8.19). */
+static void dn_oid(dn_out *o, const uint8_t *p, size_t n)
+{
+	uint32_t v = 0;
+	size_t i;
+	int first = 1;
+
+	if (n == 0 || (p[n - 1] & 0x80)) {
+		dn_putc(o, '?');
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (v > (UINT32_C(0xffffffff) >> 7)) {
+			dn_putc(o, '?');
+			return;
+		}
+		v = v << 7 | (p[i] & 0x7f);
+		if (p[i] & 0x80) {
+			continue;
+		}
+		if (first) {
+			uint32_t arc = v < 40 ? 0 : v < 80 ? 1 : 2;
+
+			dn_dec(o, arc);
+			dn_putc(o, '.');
+			dn_dec(o, v - 40 * arc);
+			first = 0;
+		} else {
+			dn_putc(o, '.');
+			dn_dec(o, v);
+		}
+		v = 0;
+	}
+}
+
+/* One character of a value, RFC 4514 2.4: specials are backslashed,
+ * and anything outside printable ASCII (controls, which could drive a
+ * terminal, and the UTF-8 bytes of other characters) as \XX pairs. */
+static void dn_char(dn_out *o, uint32_t c, int first, int last)
+{
+	if (c >= 0x80) {
+		/* UTF-8 (RFC 3629), each byte escaped */
+		uint8_t u[4];
+		size_t n, i;
+
+		n = c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+		for (i = n; i-- > 1;) {
+			u[i] = (uint8_t)(0x80 | (c & 0x3f));
+			c >>= 6;
+		}
+		u[0] = (uint8_t)((0xf00u >> n) | c);   /* 110x, 1110, 11110 */
+		for (i = 0; i < n; i++) {
+			dn_putc(o, '\\');
+			dn_hex(o, u[i]);
+		}
+		return;
+	}
+	if (c < 0x20 || c == 0x7f) {
+		dn_putc(o, '\\');
+		dn_hex(o, (uint8_t)c);
+		return;
+	}
+	if (c == '"' || c == '+' || c == ',' || c == ';' || c == '<' || c == '>'
+		|| c == '\\' || c == '=' || (first && (c == ' ' || c == '#'))
+		|| (last && c == ' '))
+	{
+		dn_putc(o, '\\');
+	}
+	dn_putc(o, (char)c);
+}
+
+/* An attribute value: character strings as text; anything else as '#'
+ * and the hex of its whole encoding (RFC 4514 2.4). */
+static void dn_value(dn_out *o, const der_elt *v)
+{
+	const uint8_t *p = v->val.p;
+	size_t n = v->val.len, i, step;
+
+	switch (v->tag) {
+	case 0x0c:   /* UTF8String: as bytes, each >= 0x80 escaped */
+	case 0x13:   /* PrintableString */
+	case 0x14:   /* TeletexString */
+	case 0x16:   /* IA5String */
+	case 0x1a:   /* VisibleString */
+		step = 1;
+		break;
+	case 0x1e:   /* BMPString: UCS-2 big-endian */
+		step = 2;
+		break;
+	case 0x1c:   /* UniversalString: UCS-4 big-endian */
+		step = 4;
+		break;
+	default:
+		step = 0;
+		break;
+	}
+	if (step == 0 || n % step != 0) {
+		dn_putc(o, '#');
+		for (i = 0; i < v->tlv_len; i++) {
+			dn_hex(o, v->tlv[i]);
+		}
+		return;
+	}
+	for (i = 0; i < n; i += step) {
+		uint32_t c = 0;
+		size_t k;
+
+		for (k = 0; k < step; k++) {
+			c = c << 8 | p[i + k];
+		}
+		if (step == 1 && c >= 0x80) {
+			/* a byte of a UTF-8 sequence: escaped as it is */
+			dn_putc(o, '\\');
+			dn_hex(o, (uint8_t)c);
+			continue;
+		}
+		if (c > 0x10ffff) {
+			c = 0xfffd;
+		}
+		dn_char(o, c, i == 0, i + step == n);
+	}
+}
+
+static const struct {
+	const char *name;
+	uint8_t len;
+	uint8_t oid[10];
+} dn_attrs[] = {
+	{ "CN", 3, { 0x55, 0x04, 0x03 } },
+	{ "SERIALNUMBER", 3, { 0x55, 0x04, 0x05 } },
+	{ "C", 3, { 0x55, 0x04, 0x06 } },
+	{ "L", 3, { 0x55, 0x04, 0x07 } },
+	{ "ST", 3, { 0x55, 0x04, 0x08 } },
+	{ "STREET", 3, { 0x55, 0x04, 0x09 } },
+	{ "O", 3, { 0x55, 0x04, 0x0a } },
+	{ "OU", 3, { 0x55, 0x04, 0x0b } },
+	{ "DC", 10, { 0x09, 0x92, 0x26, 0x89, 0x93, 0xf2, 0x2c, 0x64, 0x01, 0x19 } },
+	{ "UID", 10, { 0x09, 0x92, 0x26, 0x89, 0x93, 0xf2, 0x2c, 0x64, 0x01, 0x01 } },
+};
+
+/* Positions of the RDNs we print (names with more print "..." first). */
+#define DN_MAX_RDNS 32
+
+const char *wt_dn_format(const uint8_t *dn, size_t len, char *out, size_t cap)
+{
+	dn_out o;
+	wt_reader r;
+	der_elt name;
+	der_elt rdns[DN_MAX_RDNS];
+	size_t n = 0, i, skipped = 0;
+
+	if (out == NULL || cap == 0) {
+		return out;
+	}
+	o.p = out;
+	o.cap = cap;
+	o.len = 0;
+	o.full = 0;
+	out[0] = 0;
+	wt_rd_init(&r, dn, dn != NULL ? len : 0);
+	if (dn == NULL || der_expect(&r, 0x30, &name) || r.len != 0) {
+		dn_puts(&o, "(unreadable name)");
+		out[o.len] = 0;
+		return out;
+	}
+	while (name.val.len) {
+		der_elt rdn;
+
+		if (der_expect(&name.val, 0x31, &rdn)) {
+			dn_puts(&o, "(unreadable name)");
+			out[o.len] = 0;
+			return out;
+		}
+		if (n == DN_MAX_RDNS) {
+			/* keep the last ones: they are printed first */
+			memmove(rdns, rdns + 1, (DN_MAX_RDNS - 1) * sizeof rdns[0]);
+			n--;
+			skipped++;
+		}
+		rdns[n++] = rdn;
+	}
+	/* RFC 4514 2.1: the last RDN of the sequence comes first. */
+	for (i = n; i-- > 0;) {
+		wt_reader avas = rdns[i].val;
+		int first_ava = 1;
+
+		if (i + 1 < n) {
+			dn_putc(&o, ',');
+		}
+		while (avas.len) {
+			der_elt ava, type, value;
+			size_t k;
+
+			if (der_expect(&avas, 0x30, &ava)
+				|| der_expect(&ava.val, 0x06, &type)
+				|| der_next(&ava.val, &value) || ava.val.len != 0)
+			{
+				dn_puts(&o, "(unreadable attribute)");
+				break;
+			}
+			if (!first_ava) {
+				dn_putc(&o, '+');   /* RFC 4514 2.2 */
+			}
+			first_ava = 0;
+			for (k = 0; k < sizeof dn_attrs / sizeof dn_attrs[0]; k++) {
+				if (eq_bytes(type.val.p, type.val.len, dn_attrs[k].oid,
+					dn_attrs[k].len))
+				{
+					break;
+				}
+			}
+			if (k < sizeof dn_attrs / sizeof dn_attrs[0]) {
+				dn_puts(&o, dn_attrs[k].name);
+			} else {
+				dn_oid(&o, type.val.p, type.val.len);
+			}
+			dn_putc(&o, '=');
+			dn_value(&o, &value);
+		}
+	}
+	if (skipped) {
+		dn_puts(&o, ",...");
+	}
+	if (o.full) {
+		/* cut: end in "..." where it fits */
+		size_t keep = cap - 1 >= 3 ? cap - 1 - 3 : 0;
+
+		o.len = keep;
+		while (o.len < cap - 1) {
+			out[o.len++] = '.';
+		}
+	}
+	out[o.len] = 0;
+	return out;
 }

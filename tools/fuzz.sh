@@ -38,7 +38,7 @@ fi
 max_len_for() {
 	case $1 in
 	fuzz_record|fuzz_engine) echo 40000 ;;
-	fuzz_x509|fuzz_certificate) echo 16384 ;;
+	fuzz_x509|fuzz_certificate|fuzz_trust_store) echo 16384 ;;
 	*) echo 4096 ;;
 	esac
 }

@@ -351,6 +351,174 @@ function generate(dir) {
 	w('STAMP', `${VERSION}\n`);
 }
 
+// --- certificate security checks (issue 10) ---------------------------------
+//
+//   import { pkiX509 } from './lib/pki.mjs';
+//   const x = pkiX509();   // build/test-pki-x509/, its own stamp; calls pki()
+//
+// Everything below chains to pki().ca unless noted; `chain` = leaf +
+// intermediate (what a server sends), `cert` = leaf, `key` = leaf key.
+//
+//   { dir,
+//     r8kRoot,              // RSA-8192 self-signed root (slow keygen: made once)
+//     ed25519Root,          // Ed25519 self-signed root
+//     rsaPssRoot,           // self-signed root with an RSA-PSS (id-RSASSA-PSS) key
+//     rsa1024Root,          // RSA-1024 self-signed root
+//     mixedBundle,          // ed25519Root + r8kRoot + pki().ca: usable, two skipped
+//     unusableBundle,       // ed25519Root + rsaPssRoot + r8kRoot: nothing usable
+//     sha1Root: {ca, cert, key, chain, chainWithRoot},
+//                           // RSA-2048 root self-signed with SHA-1, issuing a
+//                           // SHA-256 P-256 intermediate and leaf: must verify
+//     sha1Leaf: {cert, key, chain},   // leaf signed ecdsa-with-SHA1 by the usual intermediate
+//     sha1Int: {cert, key, chain},    // SHA-256 leaf under an intermediate the
+//                                     // root signed with sha1WithRSAEncryption
+//     rsa1024Leaf: {cert, key, chain},  // RSA-1024 leaf key
+//     rsa1024Int: {cert, key, chain},   // P-256 leaf under an RSA-1024 intermediate
+//     p521Leaf: {cert, key, chain},     // ECDSA P-521 leaf (CertificateVerify
+//                                       // ecdsa_secp521r1_sha512)
+//     p521Int: {cert, key, chain},      // P-256 leaf signed ecdsa-with-SHA512 by
+//                                       // a P-521 intermediate
+//     bigChain: {cert, key, chain, derBytes}, // P-256 leaf with 720 SAN names:
+//                                       // leaf + intermediate > 40 KB of DER
+//   }
+const X509_DIR = join(ROOT, 'build', 'test-pki-x509');
+const X509_VERSION = 'wasmtls-test-pki-x509 v2';
+const BIG_SAN_NAMES = 720;
+
+const X509_EXT = `
+[ v3_bigsan ]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = serverAuth
+subjectAltName = @bigsan
+[ bigsan ]
+DNS.1 = localhost
+IP.1 = 127.0.0.1
+IP.2 = ::1
+${Array.from({ length: BIG_SAN_NAMES }, (_, i) => `DNS.${i + 2} = host-${String(i).padStart(4, '0')}.padding-for-a-large-certificate.wasmtls.test`).join('\n')}
+`;
+
+function x509Paths(dir) {
+	const leaf = (name, extra = {}) => ({
+		cert: join(dir, `${name}.pem`),
+		key: join(dir, `${name}.key`),
+		chain: join(dir, `${name}-chain.pem`),
+		...extra,
+	});
+	return {
+		dir,
+		r8kRoot: join(dir, 'r8k-root.pem'),
+		ed25519Root: join(dir, 'ed25519-root.pem'),
+		rsaPssRoot: join(dir, 'rsapss-root.pem'),
+		rsa1024Root: join(dir, 'rsa1024-root.pem'),
+		mixedBundle: join(dir, 'mixed-bundle.pem'),
+		unusableBundle: join(dir, 'unusable-bundle.pem'),
+		sha1Root: leaf('sha1-root-leaf', { ca: join(dir, 'sha1-root.pem'), chainWithRoot: join(dir, 'sha1-root-leaf-full.pem') }),
+		sha1Leaf: leaf('sha1-leaf'),
+		sha1Int: leaf('sha1-int-leaf'),
+		rsa1024Leaf: leaf('rsa1024-leaf'),
+		rsa1024Int: leaf('rsa1024-int-leaf'),
+		p521Leaf: leaf('p521-leaf'),
+		p521Int: leaf('p521-int-leaf'),
+		bigChain: leaf('big-chain', { derBytes: Number(readFileSyncOr(join(dir, 'big-chain.size'), '0')) }),
+	};
+}
+
+function readFileSyncOr(path, fallback) {
+	try { return readFileSync(path, 'utf8').trim(); } catch { return fallback; }
+}
+
+function generateX509(dir, base) {
+	const run = (...args) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+	const w = (name, text) => writeFileSync(join(dir, name), text);
+	const r = (name) => readFileSync(join(dir, name), 'latin1');
+
+	mkdirSync(join(dir, 'newcerts'), { recursive: true });
+	w('ca.cnf', CA_CNF + X509_EXT);
+	w('index.txt', '');
+	w('serial', '3000\n');
+	// the usual root and intermediate, so that leaves chain to pki().ca
+	for (const f of ['ca.pem', 'ca.key', 'int.pem', 'int.key']) w(f, readFileSync(join(base, f), 'latin1'));
+
+	const key = (name, alg) => {
+		if (alg === 'ed25519') run('genpkey', '-algorithm', 'ED25519', '-out', name);
+		else if (alg === 'rsa-pss') run('genpkey', '-algorithm', 'RSA-PSS', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', name);
+		else if (alg.startsWith('rsa')) run('genpkey', '-algorithm', 'RSA', '-pkeyopt', `rsa_keygen_bits:${alg.slice(3)}`, '-out', name);
+		else run('genpkey', '-algorithm', 'EC', '-pkeyopt', `ec_paramgen_curve:${alg}`, '-out', name);
+	};
+	const csr = (keyFile, cn, out) => run('req', '-new', '-config', 'ca.cnf', '-key', keyFile, '-subj', `/CN=${cn}`, '-out', out);
+	const sign = (csrFile, issuerCert, issuerKey, ext, out, md = 'sha256') =>
+		run('ca', '-batch', '-config', 'ca.cnf', '-notext', '-md', md, '-cert', issuerCert, '-keyfile', issuerKey,
+			'-in', csrFile, '-out', out, '-extensions', ext, '-startdate', START, '-enddate', END);
+	// roots: openssl req -x509 (openssl ca cannot self-sign with every key type)
+	const root = (keyFile, alg, cn, out, md) => {
+		key(keyFile, alg);
+		run('req', '-x509', '-new', '-config', 'ca.cnf', '-key', keyFile, '-subj', `/CN=${cn}`,
+			'-extensions', 'v3_root', '-days', '9000', ...(md ? [`-${md}`] : []), '-out', out);
+	};
+	// a leaf (or intermediate + leaf) under an issuer; chain = leaf + issuer
+	// unless the issuer is pki().ca's usual intermediate's parent
+	const leaf = (name, alg, issuer, md = 'sha256', ext = 'v3_leaf') => {
+		key(`${name}.key`, alg);
+		csr(`${name}.key`, 'localhost', `${name}.csr`);
+		sign(`${name}.csr`, issuer[0], issuer[1], ext, `${name}.pem`, md);
+		w(`${name}-chain.pem`, r(`${name}.pem`) + r(issuer[0]));
+	};
+	const intermediate = (name, alg, cn, issuer, md = 'sha256') => {
+		key(`${name}.key`, alg);
+		csr(`${name}.key`, cn, `${name}.csr`);
+		sign(`${name}.csr`, issuer[0], issuer[1], 'v3_int', `${name}.pem`, md);
+	};
+	const INT = ['int.pem', 'int.key'];
+	const CA = ['ca.pem', 'ca.key'];
+
+	// trust store material
+	root('r8k-root.key', 'rsa8192', 'wasmtls test RSA-8192 root', 'r8k-root.pem');
+	root('ed25519-root.key', 'ed25519', 'wasmtls test Ed25519 root', 'ed25519-root.pem');
+	root('rsapss-root.key', 'rsa-pss', 'wasmtls test RSA-PSS root', 'rsapss-root.pem');
+	root('rsa1024-root.key', 'rsa1024', 'wasmtls test RSA-1024 root', 'rsa1024-root.pem');
+	w('mixed-bundle.pem', r('ed25519-root.pem') + r('r8k-root.pem') + r('ca.pem'));
+	w('unusable-bundle.pem', r('ed25519-root.pem') + r('rsapss-root.pem') + r('r8k-root.pem'));
+
+	// SHA-1: a root self-signed with it (fine), a leaf and an intermediate
+	// signed with it (refused)
+	root('sha1-root.key', 'rsa2048', 'wasmtls test SHA-1 self-signed root', 'sha1-root.pem', 'sha1');
+	intermediate('sha1-root-int', 'P-256', 'wasmtls test intermediate under the SHA-1 root', ['sha1-root.pem', 'sha1-root.key']);
+	leaf('sha1-root-leaf', 'P-256', ['sha1-root-int.pem', 'sha1-root-int.key']);
+	w('sha1-root-leaf-full.pem', r('sha1-root-leaf-chain.pem') + r('sha1-root.pem'));
+	leaf('sha1-leaf', 'P-256', INT, 'sha1');
+	intermediate('sha1-int', 'P-256', 'wasmtls test SHA-1-signed intermediate', CA, 'sha1');
+	leaf('sha1-int-leaf', 'P-256', ['sha1-int.pem', 'sha1-int.key']);
+
+	// RSA-1024 keys in the leaf and in an intermediate
+	leaf('rsa1024-leaf', 'rsa1024', INT);
+	intermediate('rsa1024-int', 'rsa1024', 'wasmtls test RSA-1024 intermediate', CA);
+	leaf('rsa1024-int-leaf', 'P-256', ['rsa1024-int.pem', 'rsa1024-int.key']);
+
+	// P-521: a leaf, and an intermediate signing with ecdsa-with-SHA512
+	leaf('p521-leaf', 'P-521', INT);
+	intermediate('p521-int', 'P-521', 'wasmtls test P-521 intermediate', CA);
+	leaf('p521-int-leaf', 'P-256', ['p521-int.pem', 'p521-int.key'], 'sha512');
+
+	// a chain over 32 KiB of DER: the leaf carries a long subjectAltName
+	leaf('big-chain', 'P-256', INT, 'sha256', 'v3_bigsan');
+	const der = (pem) => pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)
+		.reduce((n, b) => n + Buffer.from(b.replace(/-----[A-Z ]+-----|\s+/g, ''), 'base64').length, 0);
+	w('big-chain.size', `${der(r('big-chain-chain.pem'))}\n`);
+
+	w('STAMP', `${X509_VERSION}\n`);
+}
+
+let cachedX509;
+
+export function pkiX509() {
+	if (cachedX509) return cachedX509;
+	const base = pki();
+	ensure(X509_DIR, X509_VERSION, (dir) => generateX509(dir, base.dir));
+	cachedX509 = x509Paths(X509_DIR);
+	return cachedX509;
+}
+
 let cached;
 
 export function pki() {

@@ -32,6 +32,33 @@
  * unreadable files: "error: bad_config: ..."). */
 int wt_cli_verify(int argc, char **argv);
 
+/* --cafile: each certificate wt_trust_store_add_pem() skips becomes a
+ * "warning: <what>: skipping certificate N (SUBJECT): REASON" line on
+ * stderr, and the last one is kept for the error line when no usable
+ * certificate is left. Shared by `wasmtls verify` and the client (inline:
+ * test_x509 and bogo_shim each link only one of verify.c / common.c). */
+typedef struct wt_cli_skips {
+	const char *what;          /* "--cafile FILE" or "FILE" */
+	size_t count;
+	char last[768];            /* "certificate N (SUBJECT): REASON" */
+} wt_cli_skips;
+
+static inline void wt_cli_on_skip(void *ctx, const wt_trust_skip *sk)
+{
+	wt_cli_skips *s = ctx;
+	char dn[256];
+
+	if (sk->subject != NULL) {
+		wt_dn_format(sk->subject, sk->subject_len, dn, sizeof dn);
+	} else {
+		snprintf(dn, sizeof dn, "subject unreadable");
+	}
+	snprintf(s->last, sizeof s->last, "certificate %zu (%s): %s",
+		sk->index, dn, sk->reason);
+	s->count++;
+	fprintf(stderr, "warning: %s: skipping %s\n", s->what, s->last);
+}
+
 /* ------------------------------------------------------------------ */
 /* Diagnostics                                                          */
 /* ------------------------------------------------------------------ */

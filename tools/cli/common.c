@@ -818,6 +818,8 @@ wt_cli_client_init(wt_cli_client *c, const wt_cli_options *o)
 		char *pem = wt_cli_read_file(o->cafile, &len);
 		const char *p;
 		wt_trust_store ts;
+		wt_cli_skips skips;
+		char what[512];
 		if (pem == NULL) {
 			die(EXIT_CONFIG, "bad_config", "cannot read --cafile %s: %s", o->cafile,
 				wt_cli_file_error(errno));
@@ -836,9 +838,23 @@ wt_cli_client_init(wt_cli_client *c, const wt_cli_options *o)
 			die(EXIT_FAIL, "internal_error", "out of memory");
 		}
 		wt_trust_store_init(&ts, c->anchors, ncerts, c->anchor_buf, cap);
+		/* Unusable certificates (Ed25519, RSA-PSS or RSA-8192 roots...)
+		 * are skipped with a warning each; only a bundle with nothing
+		 * usable left is an error. */
+		snprintf(what, sizeof what, "--cafile %s", o->cafile);
+		memset(&skips, 0, sizeof skips);
+		skips.what = what;
+		ts.on_skip = wt_cli_on_skip;
+		ts.skip_ctx = &skips;
 		rc = wt_trust_store_add_pem(&ts, pem, len);
+		if (rc < 0 && skips.count > 0) {
+			die(EXIT_CONFIG, "bad_config", "--cafile %s: %s (%s)%s %s", o->cafile,
+				ts.reason, wt_error_name(-rc), skips.count == 1 ? ":" : ", the last:",
+				skips.last);
+		}
 		if (rc < 0) {
-			die(EXIT_CONFIG, "bad_config", "--cafile %s: %s", o->cafile, wt_error_name(-rc));
+			die(EXIT_CONFIG, "bad_config", "--cafile %s: %s (%s)", o->cafile,
+				ts.reason, wt_error_name(-rc));
 		}
 		free(pem);
 		cfg->trust_anchors = ts.anchors;

@@ -10,7 +10,10 @@
  * "error: <name>: <reason>" on stderr when the chain is rejected (a chain
  * file without any certificate is "bad_certificate"); exit 2 with
  * "error: bad_config: ..." for bad options or unreadable/oversized files,
- * including a CA file without any usable certificate.
+ * including a CA file without any usable certificate. Certificates of the
+ * CA file that cannot be anchors (Ed25519, RSA-PSS, RSA-8192 keys...) are
+ * skipped with a "warning: ROOTS.pem: skipping certificate N (SUBJECT):
+ * REASON" line each.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -164,6 +167,7 @@ int wt_cli_verify(int argc, char **argv)
 	br_x509_trust_anchor *anchors = NULL;
 	uint8_t *ta_buf = NULL;
 	wt_trust_store ts;
+	wt_cli_skips skips = { NULL, 0, "" };
 	chain_buf cb = { NULL, 0, 0, 0 };
 	wt_peer_cert certs[MAX_CHAIN_CERTS];
 	int i, n, rc, status = 2;
@@ -223,10 +227,16 @@ int wt_cli_verify(int argc, char **argv)
 		goto out;
 	}
 	wt_trust_store_init(&ts, anchors, max_ta, ta_buf, ca_len);
+	/* unusable certificates are skipped with a warning each */
+	skips.what = cafile;
+	ts.on_skip = wt_cli_on_skip;
+	ts.skip_ctx = &skips;
 	rc = wt_trust_store_add_pem(&ts, ca_pem, ca_len);
 	if (rc < 0) {
-		fprintf(stderr, "error: %s: %s: no usable PEM certificate (%s)\n",
-			wt_error_name(WT_ERR_BAD_CONFIG), cafile, wt_error_name(-rc));
+		fprintf(stderr, "error: %s: %s: %s (%s)%s%s\n",
+			wt_error_name(WT_ERR_BAD_CONFIG), cafile, ts.reason, wt_error_name(-rc),
+			skips.count == 0 ? "" : skips.count == 1 ? ": " : ", the last: ",
+			skips.count == 0 ? "" : skips.last);
 		goto out;
 	}
 
