@@ -342,6 +342,7 @@ sig_hash(uint16_t scheme)
 	case WT_SIG_ECDSA_SECP384R1_SHA384:
 		return &br_sha384_vtable;
 	case WT_SIG_RSA_PSS_RSAE_SHA512:
+	case WT_SIG_ECDSA_SECP521R1_SHA512:
 		return &br_sha512_vtable;
 	default:
 		return NULL;
@@ -365,18 +366,28 @@ hash_data(const br_hash_class *hc, const void *data, size_t len,
  * is deliberately lenient (non-minimal lengths and integers, missing sign
  * byte); we refuse any encoding but the unique DER one so a signature has
  * exactly one accepted form. For P-256/P-384 the whole SEQUENCE is under
- * 128 bytes, so only short-form lengths can be DER. */
+ * 128 bytes, so only short-form lengths can be DER; a P-521 signature
+ * (r and s up to 67 bytes each) may need the one-byte long form 0x81 LL,
+ * which DER (X.690 10.1) allows only for LL >= 128. The integers always
+ * fit the short form. */
 static int
 ecdsa_der_strict(const unsigned char *sig, size_t sig_len, size_t qlen)
 {
 	size_t off, n, i;
 
-	if (sig_len < 2 || sig[0] != 0x30 || sig[1] >= 0x80
-		|| (size_t)sig[1] != sig_len - 2)
-	{
+	if (sig_len < 2 || sig[0] != 0x30) {
 		return 0;
 	}
-	off = 2;
+	if (sig[1] < 0x80) {
+		off = 2;
+	} else if (sig[1] == 0x81 && sig_len >= 3 && sig[2] >= 0x80) {
+		off = 3;
+	} else {
+		return 0;
+	}
+	if ((size_t)sig[off - 1] != sig_len - off) {
+		return 0;
+	}
 	for (i = 0; i < 2; i ++) {
 		if (sig_len - off < 2 || sig[off] != 0x02 || sig[off + 1] >= 0x80) {
 			return 0;
@@ -411,9 +422,22 @@ verify_ecdsa(uint16_t scheme, const br_x509_pkey *pk,
 	int curve;
 	size_t clen;
 
-	curve = scheme == WT_SIG_ECDSA_SECP256R1_SHA256
-		? BR_EC_secp256r1 : BR_EC_secp384r1;
-	clen = curve == BR_EC_secp256r1 ? 32 : 48;
+	switch (scheme) {
+	case WT_SIG_ECDSA_SECP256R1_SHA256:
+		curve = BR_EC_secp256r1;
+		clen = 32;
+		break;
+	case WT_SIG_ECDSA_SECP384R1_SHA384:
+		curve = BR_EC_secp384r1;
+		clen = 48;
+		break;
+	default:
+		/* ecdsa_secp521r1_sha512: BearSSL's default EC code
+		 * (ec_all_m31/m15 -> ec_prime_i31/i15) handles P-521 */
+		curve = BR_EC_secp521r1;
+		clen = 66;
+		break;
+	}
 	/* RFC 8446 4.2.3: in TLS 1.3 the ECDSA scheme fixes the curve. */
 	if (pk->key_type != BR_KEYTYPE_EC || pk->key.ec.curve != curve) {
 		return WT_ALERT_ILLEGAL_PARAMETER;
@@ -591,6 +615,7 @@ wt_sig_verify(uint16_t scheme, const br_x509_pkey *pk,
 	switch (scheme) {
 	case WT_SIG_ECDSA_SECP256R1_SHA256:
 	case WT_SIG_ECDSA_SECP384R1_SHA384:
+	case WT_SIG_ECDSA_SECP521R1_SHA512:
 		return verify_ecdsa(scheme, pk, hv, hlen, sig, sig_len);
 	default:
 		return verify_rsa_pss(pk, hc, hv, hlen, sig, sig_len);

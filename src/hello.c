@@ -17,6 +17,7 @@ const uint8_t wt_hrr_random[32] = {
  * (RFC 8446 4.2.3: no PKCS#1 v1.5, no SHA-1). */
 static const uint16_t sig_algs[] = {
 	WT_SIG_ECDSA_SECP256R1_SHA256, WT_SIG_ECDSA_SECP384R1_SHA384,
+	WT_SIG_ECDSA_SECP521R1_SHA512,
 	WT_SIG_RSA_PSS_RSAE_SHA256, WT_SIG_RSA_PSS_RSAE_SHA384,
 	WT_SIG_RSA_PSS_RSAE_SHA512
 };
@@ -25,6 +26,7 @@ static const uint16_t sig_algs[] = {
  * certificate signatures (PKCS#1 v1.5 is fine there, RFC 8446 4.2.3). */
 static const uint16_t sig_algs_cert[] = {
 	WT_SIG_ECDSA_SECP256R1_SHA256, WT_SIG_ECDSA_SECP384R1_SHA384,
+	WT_SIG_ECDSA_SECP521R1_SHA512,
 	WT_SIG_RSA_PKCS1_SHA256, WT_SIG_RSA_PKCS1_SHA384,
 	WT_SIG_RSA_PKCS1_SHA512
 };

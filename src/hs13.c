@@ -831,6 +831,9 @@ static int verify_server_certificate(wt_engine_ctx *cc)
 	return run_verify_callback(cc);
 }
 
+#define HS_STR_(x) #x
+#define HS_STR(x) HS_STR_(x)   /* a limit's value in a reason string */
+
 /* Go: readServerCertificate, the Certificate half. */
 static int read_server_certificate(wt_engine_ctx *cc, const uint8_t *msg, size_t len)
 {
@@ -841,7 +844,7 @@ static int read_server_certificate(wt_engine_ctx *cc, const uint8_t *msg, size_t
 	err = wt_parse_certificate(msg + 4, len - 4, certs, WT_MAX_PEER_CERTS, &n);
 	if (err) {
 		return wt_fail(cc, err, err == WT_ALERT_BAD_CERTIFICATE
-			? "server sent too many certificates"
+			? "server sent too many certificates (more than WT_MAX_PEER_CERTS = " HS_STR(WT_MAX_PEER_CERTS) ")"
 			: err == WT_ALERT_UNSUPPORTED_EXTENSION
 			? "server sent a certificate entry extension we did not offer"
 			: "malformed Certificate");
@@ -851,11 +854,14 @@ static int read_server_certificate(wt_engine_ctx *cc, const uint8_t *msg, size_t
 		return wt_fail(cc, WT_ALERT_DECODE_ERROR,
 			"received empty certificates message");
 	}
-	/* Keep copies: the reassembly buffer is reused for the next message. */
+	/* Keep copies: the reassembly buffer is reused for the next message.
+	 * cc->chain holds WT_MAX_PEER_CHAIN = WT_MAX_HS_MESSAGE bytes, more
+	 * than the DER of any Certificate message we accept, so this check
+	 * only guards against that invariant breaking. */
 	for (i = 0; i < n; i++) {
 		if (certs[i].len > sizeof cc->chain - used) {
 			return wt_fail(cc, WT_ALERT_BAD_CERTIFICATE,
-				"server certificate chain larger than we support");
+				"server certificate chain larger than WT_MAX_PEER_CHAIN bytes");
 		}
 		memcpy(cc->chain + used, certs[i].der, certs[i].len);
 		cc->certs[i].der = cc->chain + used;

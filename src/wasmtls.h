@@ -148,7 +148,9 @@ uint16_t wt_group_from_name(const char *name);
 #define WT_RECORD_HEADER      5
 #define WT_MAX_RECORD         (WT_RECORD_HEADER + WT_MAX_CIPHERTEXT)
 #define WT_MAX_HS_MESSAGE     65536           /* largest handshake message we accept */
-#define WT_MAX_PEER_CHAIN     32768           /* bytes of peer certificate DER we keep */
+/* Bytes of peer certificate DER we keep: whatever fits in a Certificate
+ * message, whose DER is always smaller than the message itself. */
+#define WT_MAX_PEER_CHAIN     WT_MAX_HS_MESSAGE
 #define WT_MAX_PEER_CERTS     10              /* certificates we keep from the peer */
 #define WT_MAX_ALPN           8               /* protocols in the ALPN list */
 #define WT_MAX_SERVER_NAME    255

@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pki } from './lib/pki.mjs';
+import { pki, pkiX509 } from './lib/pki.mjs';
 import { runCli, describe as show } from './lib/cli.mjs';
 import { startOpenssl, startGnutls, startNode, freePort, sleep } from './lib/servers.mjs';
 
@@ -401,5 +401,76 @@ describe('Node tls server', { concurrency: 4 }, () => {
     const res = await runCli(['--cafile', P.ca, '--json', `localhost:${srv.port}`], { input: 'half close\n' });
     assert.equal(res.stdout, 'HALF CLOSE\n', show(res));
     assert.equal(res.code, 0, show(res));
+  });
+});
+
+// --- issue 10: P-521, large chains, weak certificates, unusable anchors ------
+describe('openssl s_server: certificate coverage (issue 10)', { concurrency: 4 }, () => {
+  const X = pkiX509();
+
+  test('ECDSA P-521 leaf: CertificateVerify with ecdsa_secp521r1_sha512', async (t) => {
+    const c = serverCert(X.p521Leaf);
+    const res = await revRoundTrip(t, c);
+    checkJson(res, { sigalg: 'ecdsa_secp521r1_sha512', peer_chain: 2 });
+  });
+
+  test('P-521 intermediate signing the leaf with ecdsa-with-SHA512', async (t) => {
+    const c = serverCert(X.p521Int);
+    const res = await revRoundTrip(t, c);
+    checkJson(res, { sigalg: 'ecdsa_secp256r1_sha256', peer_chain: 2 });
+  });
+
+  test(`Certificate message of ${X.bigChain.derBytes} bytes of DER (over the old 32 KiB limit)`, async (t) => {
+    assert.ok(X.bigChain.derBytes > 40000);
+    const c = serverCert(X.bigChain);
+    const res = await revRoundTrip(t, c);
+    checkJson(res, { sigalg: 'ecdsa_secp256r1_sha256', peer_chain: 2 });
+  });
+
+  // Weak certificates from a real server. OpenSSL 3 loads them only at
+  // security level 0, and even then will not serve a leaf signed with SHA-1
+  // to us (handshake_failure): TLS 1.3 servers pick a leaf whose signature
+  // is in the client's signature_algorithms_cert, and ours has no SHA-1.
+  // The SHA-1 leaf is covered by tests/x509.test.mjs (wasmtls verify).
+  const WEAK_OK = ['-cipher', 'DEFAULT:@SECLEVEL=0'];
+  for (const [name, entry, reason] of [
+    ['SHA-1-signed intermediate', 'sha1Int', "intermediate certificate 1 (the leaf's issuer) signed with SHA-1"],
+    ['RSA-1024 leaf', 'rsa1024Leaf', 'RSA key shorter than 2048 bits in the leaf certificate'],
+    ['RSA-1024 intermediate', 'rsa1024Int', "RSA key shorter than 2048 bits in the intermediate certificate 1 (the leaf's issuer)"],
+  ]) {
+    test(`${name} from a real server: refused with its reason`, async (t) => {
+      const srv = await startOpenssl({ ...serverCert(X[entry]), extra: WEAK_OK });
+      t.after(() => srv.stop());
+      const res = await runCli(['--cafile', P.ca, `localhost:${srv.port}`]);
+      assert.equal(res.code, 1, show(res));
+      assert.deepEqual(res.error, { name: 'unsupported_certificate', reason }, show(res));
+    });
+  }
+
+  test('SHA-1 self-signed root sent by the server: accepted (only the chain below it is checked)', async (t) => {
+    const c = serverCert({ ...X.sha1Root, chain: X.sha1Root.chainWithRoot });
+    const res = await revRoundTrip(t, { ...c, extra: WEAK_OK }, [], { cafile: X.sha1Root.ca });
+    checkJson(res, { peer_chain: 3 });
+  });
+
+  test('--cafile bundle with an RSA-8192 and an Ed25519 root: both skipped with a warning, the usable root works', async (t) => {
+    const srv = await startOpenssl({ mode: 'rev', ...P256 });
+    t.after(() => srv.stop());
+    const res = await runCli(['--cafile', X.mixedBundle, '--json', `localhost:${srv.port}`],
+      { input: 'abc\nCLOSE\n', stdin: 'open' });
+    assert.equal(res.code, 0, show(res));
+    assert.equal(res.stdout, 'cba\n');
+    const warnings = res.stderr.split('\n').filter((l) => l.startsWith('warning: '));
+    assert.deepEqual(warnings.map((l) => l.replace(/\): .*/, ')')), [
+      `warning: --cafile ${X.mixedBundle}: skipping certificate 1 (CN=wasmtls test Ed25519 root)`,
+      `warning: --cafile ${X.mixedBundle}: skipping certificate 2 (CN=wasmtls test RSA-8192 root)`,
+    ], show(res));
+  });
+
+  test('--cafile with no usable root: bad_config naming the file and the certificate', async (t) => {
+    const res = await runCli(['--cafile', X.ed25519Root, 'localhost:1']);
+    assert.equal(res.code, 2, show(res));
+    assert.equal(res.error.name, 'bad_config');
+    assert.match(res.error.reason, new RegExp(`^--cafile ${X.ed25519Root}: no usable certificate: .*certificate 1 \\(CN=wasmtls test Ed25519 root\\): key type not supported`));
   });
 });
