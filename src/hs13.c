@@ -527,6 +527,9 @@ static int process_hello_retry_request(wt_engine_ctx *cc,
 		return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
 			"server sent an unnecessary HelloRetryRequest message");
 	}
+	/* Against what the first ClientHello offered: before the PSK or
+	 * 0-RTT state below changes for the second one. */
+	TRY(check_extensions(cc, MSG_HELLO_RETRY_REQUEST, sh->ext_types, sh->ext_count));
 	if (sh->cookie != NULL) {
 		if (sh->cookie_len > sizeof cc->cookie) {
 			return wt_fail(cc, WT_ALERT_INTERNAL_ERROR,
@@ -564,7 +567,6 @@ static int process_hello_retry_request(wt_engine_ctx *cc,
 		cc->wr_on = 0;
 		wt_aead_wipe(&cc->wr);
 	}
-	TRY(check_extensions(cc, MSG_HELLO_RETRY_REQUEST, sh->ext_types, sh->ext_count));
 	cc->hrr_seen = 1;
 	TRY(send_client_hello(cc));
 	wt_transcript_add(&cc->transcript, cc->ch, cc->ch_len);
@@ -1137,7 +1139,9 @@ static int handle_new_session_ticket(wt_engine_ctx *cc, const uint8_t *msg, size
 	if (n) {
 		cfg->session_cb(cfg->session_ctx, blob, n);
 	}
-	wt_wipe(blob, n);
+	/* All of it: a blob that did not fit was written partly (with the
+	 * PSK) before the writer gave up. */
+	wt_wipe(blob, sizeof cc->hs - len);
 	return 0;
 }
 
@@ -1158,7 +1162,10 @@ static int handle_key_update(wt_engine_ctx *cc, const uint8_t *msg, size_t len)
 	}
 	wt_ks_next_secret(cc->suite, cc->ks.server_ap);
 	wt_rec_set_read_secret(cc, cc->suite, cc->ks.server_ap);
-	if (msg[4] == 1 && !cc->close_sent) {
+	/* RFC 8446 4.6.3: answer before our next application data; an
+	 * implementation that receives several requests while it is silent
+	 * answers them with a single update. */
+	if (msg[4] == 1 && !cc->close_sent && !cc->updated_while_silent) {
 		return wt_hs13_key_update(cc, 0);
 	}
 	return 0;
@@ -1175,6 +1182,7 @@ int wt_hs13_key_update(wt_engine_ctx *cc, int request_peer)
 	TRY(wt_rec_queue(cc, WT_CT_HANDSHAKE, msg, sizeof msg, cc->max_fragment));
 	wt_ks_next_secret(cc->suite, cc->ks.client_ap);
 	wt_rec_set_write_secret(cc, cc->suite, cc->ks.client_ap);
+	cc->updated_while_silent = 1;
 	return 0;
 }
 

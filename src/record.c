@@ -36,6 +36,7 @@ void wt_rec_seal_app(wt_engine_ctx *cc)
 	rec[5 + cc->app_staged] = WT_CT_APPLICATION_DATA;
 	cc->olen += seal(cc, rec, cc->app_staged + 1);
 	cc->app_staged = 0;
+	cc->updated_while_silent = 0;
 }
 
 int wt_rec_queue(wt_engine_ctx *cc, uint8_t type, const uint8_t *data,

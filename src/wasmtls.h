@@ -296,7 +296,10 @@ typedef struct wt_config {
 	 * host stores it keyed by server name + port + ALPN, and passes it
 	 * back in `session` to offer it; a session is single-use by default
 	 * (RFC 8446 C.4: forget it once offered). The blob holds the
-	 * resumption secret: store it like a password. The engine skips a
+	 * resumption secret: store it like a password, and protect the store
+	 * from writes like the trust store (the binding below is recorded in
+	 * the blob, not signed: a writable store lets an attacker plant a
+	 * session for its own server). The engine skips a
 	 * session that is malformed, expired (or dated in the future), for a
 	 * suite we don't offer, or that this connection would not have
 	 * accepted in a full handshake: another server name or IP literal,

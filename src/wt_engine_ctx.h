@@ -112,6 +112,7 @@ typedef struct wt_engine_ctx {
 	int useless_records;   /* ignored records in a row (CCS, empty, user_canceled) */
 	int key_updates;       /* KeyUpdates in a row without app data */
 	int peer_update_requested; /* asked the peer to update this read key */
+	int updated_while_silent;  /* KeyUpdate sent, no app data since */
 
 	/* outgoing records: obuf[0..olen) is sealed and waiting for sendrec;
 	 * sendapp plaintext is staged at obuf[olen + 5 ...] */

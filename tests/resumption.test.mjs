@@ -472,7 +472,10 @@ describe('session binding: a session is offered only where its handshake would b
     assert.equal(ok.json.sigalg, 'ecdsa_secp256r1_sha256');
   });
 
-  test('an unverified session edited to claim "verified" is still not offered (no trust-anchor digest)', async (t) => {
+  // Not a defence against a deliberate forger who also writes the digest
+  // (README: protect the session store); it shows the flags alone decide
+  // nothing: the digest of the anchors the chain was verified to must match.
+  test('an unverified session with only its flags changed to "verified" is not offered (no trust-anchor digest)', async (t) => {
     const srv = await startOpenssl({ ...P256, numTickets: 1 });
     t.after(() => srv.stop());
     const blob = fs.readFileSync(await insecureSession(srv.port));

@@ -207,6 +207,15 @@ add({
 	});
 }
 add({
+	// RFC 8446 4.6.3: several requests while we are silent get one answer.
+	name: 'ok: three KeyUpdates update_requested in a row -> one KeyUpdate in answer',
+	server: after(async (conn, hs) => { for (let i = 0; i < 3; i++) hs.keyUpdate(1); await echo(conn, hs); }), expect: ok,
+	check: (res, srv) => {
+		assert.deepEqual(srv.clientKeyUpdates, [0]);
+		assert.equal(srv.notes.echoed, 6);
+	},
+});
+add({
 	name: 'ok: 32 KeyUpdates in a row (the limit)',
 	server: after(async (conn, hs) => { for (let i = 0; i < 32; i++) hs.keyUpdate(0); await echo(conn, hs); }), expect: ok,
 });
@@ -448,6 +457,27 @@ add({
 add({
 	name: 'hrr: selects the group we already sent', args: ['--groups', 'x25519,secp256r1'], server: { hrr: { group: GROUP.x25519 } },
 	expect: fail('illegal_parameter', 'unnecessary HelloRetryRequest key_share'),
+});
+// RFC 8446 4.2: in a HelloRetryRequest only key_share, cookie and
+// supported_versions; judged against what the first ClientHello offered.
+add({
+	name: 'hrr: unknown extension', server: { hrr: { group: GROUP.secp384r1, exts: (e) => [...e, [0x7777, Buffer.alloc(0)]] }, group: GROUP.secp384r1 },
+	expect: fail('unsupported_extension', 'did not offer in HelloRetryRequest'),
+});
+add({
+	name: 'hrr: signature_algorithms (offered, not allowed in HelloRetryRequest)',
+	server: { hrr: { group: GROUP.secp384r1, exts: (e) => [...e, [EXT.SIGNATURE_ALGS, vec16(u16(0x0403))]] }, group: GROUP.secp384r1 },
+	expect: fail('illegal_parameter', 'not allowed in HelloRetryRequest'),
+});
+add({
+	name: 'hrr: pre_shared_key in a HelloRetryRequest to a resumption offer', session: {},
+	server: { psk: {}, hrr: { group: GROUP.secp384r1, exts: (e) => [...e, [EXT.PRE_SHARED_KEY, u16(0)]] }, group: GROUP.secp384r1 },
+	expect: fail('illegal_parameter', 'not allowed in HelloRetryRequest'),
+});
+add({
+	name: 'hrr: early_data in a HelloRetryRequest to a 0-RTT offer', session: {}, earlyData: 'GET / HTTP/1.0\r\n\r\n',
+	server: { psk: {}, hrr: { group: GROUP.secp384r1, exts: (e) => [...e, [EXT.EARLY_DATA, Buffer.alloc(0)]] }, group: GROUP.secp384r1 },
+	expect: fail('illegal_parameter', 'not allowed in HelloRetryRequest'),
 });
 add({
 	name: 'hrr: cookie larger than we support (2049 bytes)', server: { hrr: { group: 0, cookie: Buffer.alloc(2049, 1) } },

@@ -642,12 +642,17 @@ keylog_line(void *ctx, const char *line)
 
 /* Each new session replaces the file's content (the latest ticket). The
  * blob holds the resumption secret, a credential: the file is created
- * (or tightened to) mode 0600. */
+ * (or tightened to) mode 0600, and a symlink in its place is refused.
+ * (WASI runtimes have no file modes: there the host decides.) */
 static void
 session_out(void *ctx, const uint8_t *blob, size_t len)
 {
 	const char *path = ctx;
+#ifdef O_NOFOLLOW
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600);
+#else
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+#endif
 	FILE *f = NULL;
 
 	if (fd >= 0) {
