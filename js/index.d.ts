@@ -37,8 +37,12 @@ export interface ConnectOptions {
   /** SNI and certificate name; default: hostname (none for IP literals, checked against iPAddress SANs) */
   servername?: string;
   alpn?: string[];
-  /** PEM trust anchors; replaces the default roots (which are then never downloaded) */
+  /** PEM trust anchors; replaces the default roots (which are then never downloaded).
+   * Certificates that cannot be anchors (Ed25519, RSA-PSS, RSA under 2048 or over 4096
+   * bits, malformed) are skipped with a warning; none usable left is a bad_config error. */
   ca?: string | string[];
+  /** warnings such as "ca: skipping certificate 2 (CN=...): REASON"; default console.warn */
+  onWarning?(message: string): void;
   /** default true; false skips certificate checks (testing only) */
   rejectUnauthorized?: boolean;
   /** synchronous hook after chain verification; return false or throw to reject (bad_certificate) */
@@ -96,7 +100,7 @@ export function websocket(url: string | ((hostname: string, port: number) => str
 /** a wisp() with options shares its WebSockets only among its own connections */
 export function wisp(url: string, opts?: TunnelOptions): Transport;
 export function fromNodeSocket(sock: unknown): Pair;
-export function verifyChain(chainDer: Uint8Array[], caPem: string | string[], opts?: { host?: string | null; time?: number }): Promise<void>;
+export function verifyChain(chainDer: Uint8Array[], caPem: string | string[], opts?: { host?: string | null; time?: number; onWarning?(message: string): void }): Promise<void>;
 export function setWasmSource(wasm?: string | URL | Uint8Array | WebAssembly.Module, roots?: string | URL | Uint8Array): void;
 export function loadEngine(): Promise<unknown>;
 export class MemorySessionCache implements SessionStore {

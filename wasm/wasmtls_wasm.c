@@ -45,8 +45,9 @@ typedef struct wtw_store {
 	uint8_t *buf;     /* DN and key bytes the anchors point into */
 } wtw_store;
 
-/* Parses PEM certificates (ptr/len in wasm memory) into a new store.
- * Returns the store, or NULL; the error code is in wtw_len(). */
+/* Parses PEM certificates (ptr/len in wasm memory) into a new store,
+ * skipping certificates that cannot be anchors (wtw_store_log() lists
+ * them). Returns the store, or NULL; the error code is in wtw_len(). */
 static size_t last_len;
 
 WTW_EXPORT(wtw_len) size_t wtw_len(void) { return last_len; }
@@ -63,6 +64,62 @@ wtw_store_free(wtw_store *s)
 	}
 }
 
+/* What the last wtw_store_pem() left out, and why it failed if it did, as
+ * lines for JS (wtw_store_log()): "skip\tINDEX\tSUBJECT\tREASON\n" per
+ * skipped certificate (SUBJECT in RFC 4514 text, "" if unreadable), then
+ * "error\tREASON\n" on failure. */
+static char *store_log;
+static size_t store_log_len, store_log_cap;
+
+static void store_log_put(const char *p, size_t n)
+{
+	if (n > store_log_cap - store_log_len) {
+		size_t cap = (store_log_len + n) * 2 + 256;
+		char *q = realloc(store_log, cap + 1);
+
+		if (q == NULL) {
+			return;   /* the log is best effort */
+		}
+		store_log = q;
+		store_log_cap = cap;
+	}
+	memcpy(store_log + store_log_len, p, n);
+	store_log_len += n;
+	store_log[store_log_len] = 0;
+}
+
+static void store_log_str(const char *p)
+{
+	store_log_put(p, strlen(p));
+}
+
+static void store_on_skip(void *ctx, const wt_trust_skip *sk)
+{
+	char dn[256], num[24];
+	size_t i = sizeof num - 1, v = sk->index;
+
+	(void)ctx;
+	num[i] = 0;
+	do {
+		num[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0 && i > 0);
+	store_log_str("skip\t");
+	store_log_str(num + i);
+	store_log_str("\t");
+	store_log_str(sk->subject != NULL
+		? wt_dn_format(sk->subject, sk->subject_len, dn, sizeof dn) : "");
+	store_log_str("\t");
+	store_log_str(sk->reason);
+	store_log_str("\n");
+}
+
+WTW_EXPORT(wtw_store_log) const char *
+wtw_store_log(void)
+{
+	return store_log != NULL ? store_log : "";
+}
+
 WTW_EXPORT(wtw_store_pem) wtw_store *
 wtw_store_pem(const char *pem, size_t len)
 {
@@ -72,6 +129,10 @@ wtw_store_pem(const char *pem, size_t len)
 	int rc;
 
 	last_len = WT_ERR_BUFFER_TOO_SMALL;
+	store_log_len = 0;
+	if (store_log != NULL) {
+		store_log[0] = 0;
+	}
 	if (s == NULL) {
 		return NULL;
 	}
@@ -82,6 +143,7 @@ wtw_store_pem(const char *pem, size_t len)
 	}
 	if (n == 0) {
 		last_len = WT_ERR_CERT_INVALID;
+		store_log_str("error\tno PEM certificate\n");
 		free(s);
 		return NULL;
 	}
@@ -92,9 +154,14 @@ wtw_store_pem(const char *pem, size_t len)
 		return NULL;
 	}
 	wt_trust_store_init(&ts, s->anchors, n, s->buf, len + 1024);
+	/* unusable certificates are skipped: JS turns the log into warnings */
+	ts.on_skip = store_on_skip;
 	rc = wt_trust_store_add_pem(&ts, pem, len);
 	if (rc < 0) {
 		last_len = (size_t)-rc;
+		store_log_str("error\t");
+		store_log_str(ts.reason);
+		store_log_str("\n");
 		wtw_store_free(s);
 		return NULL;
 	}

@@ -202,10 +202,11 @@ async function runVerify(argv) {
     ders = blocks.map((b) => new Uint8Array(Buffer.from(b.replace(/-----[A-Z0-9 ]+-----|\s+/g, ''), 'base64')));
   }
   try {
-    await verifyChain(ders, ca, { host, time });
+    // as the native CLI: one stderr line per skipped CA certificate
+    await verifyChain(ders, ca, { host, time, onWarning: (m) => process.stderr.write(`warning: ${cafile}: ${m.replace(/^ca: /, '')}\n`) });
   } catch (e) {
     if (e instanceof TLSError) {
-      if (e.code === 'bad_config') die(2, 'bad_config', `${cafile}: ${e.reason}`);
+      if (e.code === 'bad_config') die(2, 'bad_config', `${cafile}: ${e.reason.replace(/^ca: /, '')}`);
       die(1, e.code, e.reason);
     }
     throw e;
@@ -253,6 +254,7 @@ async function main() {
     try { pem = fs.readFileSync(o.cafile, 'latin1'); } catch (e) { die(2, 'bad_config', `cannot read --cafile ${o.cafile}: ${e.message}`); }
     if (!pem.includes('-----BEGIN ')) die(2, 'bad_config', `--cafile ${o.cafile}: no PEM certificates`);
     opts.ca = pem;
+    opts.onWarning = (m) => process.stderr.write(`warning: --cafile ${o.cafile}: ${m.replace(/^ca: /, '')}\n`);
   }
   if (o.keylog !== undefined) {
     let fd;
@@ -358,7 +360,10 @@ async function main() {
   if (failure && http && http.st === 'done' && failure.code === 'truncated') failure = null;
   if (failure) {
     const e = failure instanceof TLSError ? failure : new TLSError('internal_error', String(failure && failure.message));
-    process.stderr.write(`error: ${e.code}: ${e.reason}\n`);
+    // a `ca` the engine could not use: name the file, as the native CLI does
+    const reason = e.code === 'bad_config' && o.cafile !== undefined && e.reason.startsWith('ca: ')
+      ? `--cafile ${o.cafile}: ${e.reason.slice(4)}` : e.reason;
+    process.stderr.write(`error: ${e.code}: ${reason}\n`);
     process.exitCode = e.code === 'bad_config' ? 2 : 1;
   } else if (http && !['done', 'close', 'bad'].includes(http.st)) {
     process.stderr.write('error: http_incomplete: connection closed before the response was complete\n');

@@ -7,7 +7,7 @@
 //   app -> engine         a write resolves once the engine took its bytes
 //   engine -> app         a ReadableStream with a 64 KiB byte high-water mark
 import { TLSError } from './errors.js';
-import { loadEngine, loadDefaultRoots, Engine, isIP, CLOSED, SENDREC, RECVREC, SENDAPP, RECVAPP } from './engine.js';
+import { loadEngine, loadDefaultRoots, defaultWarning, Engine, isIP, CLOSED, SENDREC, RECVREC, SENDAPP, RECVAPP } from './engine.js';
 import { openTransport } from './transports.js';
 import { defaultSessionCache, sessionKey, sessionExpired } from './session.js';
 
@@ -114,7 +114,7 @@ class Conn {
     let store = 0;
     const insecure = o.rejectUnauthorized === false;
     if (!insecure) {
-      if (o.ca) store = this.store = w.storeFromPem(o.ca);
+      if (o.ca) store = this.store = w.storeFromPem(o.ca, o.onWarning ?? defaultWarning);
       else store = await loadDefaultRoots(w);
     }
     let servername = o.servername;

@@ -122,15 +122,32 @@ class Wasm {
   }
 
   // Trust store from PEM text (one string, or several). Returns a pointer.
-  storeFromPem(pem) {
+  // Certificates that cannot be trust anchors (Ed25519, RSA-PSS, RSA over
+  // 4096 or under 2048 bits, malformed) are skipped: onWarning(message) is
+  // called for each ("ca: skipping certificate N (SUBJECT): REASON"); only
+  // a `ca` left with nothing usable throws, naming what was skipped.
+  storeFromPem(pem, onWarning = null) {
     const text = Array.isArray(pem) ? pem.join('\n') : String(pem);
     const bytes = enc.encode(text);
     const p = this.put(bytes);
     try {
       const s = this.x.wtw_store_pem(p, bytes.length);
+      const code = s ? 0 : this.x.wtw_len();
+      const skips = [];
+      let why = null;
+      for (const line of (this.cstr(this.x.wtw_store_log()) || '').split('\n')) {
+        const f = line.split('\t');
+        if (f[0] === 'skip' && f.length === 4) skips.push(`certificate ${f[1]}${f[2] ? ` (${f[2]})` : ''}: ${f[3]}`);
+        else if (f[0] === 'error' && f.length === 2) why = f[1];
+      }
       if (!s) {
-        const code = this.x.wtw_len();
-        throw new TLSError('bad_config', `ca: no usable PEM certificate (${this.errorName(code)})`, ERR_BAD_CONFIG);
+        const what = skips.length ? `: ${skips.join('; ')}` : '';
+        throw new TLSError('bad_config', `ca: ${why || 'no usable PEM certificate'} (${this.errorName(code)})${what}`, ERR_BAD_CONFIG);
+      }
+      if (onWarning) {
+        for (const k of skips) {
+          try { onWarning(`ca: skipping ${k}`); } catch { /* a hook must not break loading */ }
+        }
       }
       return s;
     } finally {
@@ -381,11 +398,16 @@ export class Engine {
   }
 }
 
+/** Where warnings go unless options.onWarning says otherwise (skipped `ca` certificates). */
+export function defaultWarning(message) {
+  console.warn(`wasmtls: ${message}`);
+}
+
 /** Verifies a chain (leaf first, DER) against PEM roots, like `wasmtls verify`. */
-export async function verifyChain(chainDer, caPem, { host = null, time = Date.now() / 1000 } = {}) {
+export async function verifyChain(chainDer, caPem, { host = null, time = Date.now() / 1000, onWarning = defaultWarning } = {}) {
   const w = await loadEngine();
   const x = w.x;
-  const store = w.storeFromPem(caPem);
+  const store = w.storeFromPem(caPem, onWarning);
   const ptrs = chainDer.map((d) => w.put(d));
   const tbl = x.wtw_alloc(8 * ptrs.length);
   const hp = host ? w.put(enc.encode(host), true) : 0;

@@ -1,0 +1,78 @@
+// The npm package's `ca` option (wasm engine, js/src/engine.js storeFromPem):
+// certificates that cannot be trust anchors (an RSA-8192 root, which used
+// to overflow BearSSL's decoder, Ed25519, RSA-PSS) are skipped with one
+// onWarning call each, and a `ca` with nothing usable is a bad_config
+// TLSError naming what was skipped. connect() against openssl s_server,
+// verifyChain(), and the Node CLI's warning and error lines.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { pki, pkiX509 } from './lib/pki.mjs';
+import { startOpenssl } from './lib/servers.mjs';
+import { SKIP, NODE_CLI, readAll, pem } from './lib/wasm.mjs';
+
+const P = SKIP ? null : pki();
+const X = SKIP ? null : pkiX509();
+const mod = SKIP ? null : await import('../js/index.js');
+const derOf = (file) => (pem(file).match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) || [])
+  .map((b) => new Uint8Array(Buffer.from(b.replace(/-----[A-Z ]+-----|\s+/g, ''), 'base64')));
+
+test('connect(): ca with an RSA-8192 and an Ed25519 root warns twice and uses the usable root', { skip: SKIP }, async (t) => {
+  const srv = await startOpenssl({ mode: 'rev', cert: P.p256.cert, key: P.p256.key, chain: P.p256.chain });
+  t.after(() => srv.stop());
+  const warnings = [];
+  const s = mod.connect({ hostname: 'localhost', port: srv.port },
+    { ca: pem(X.mixedBundle), onWarning: (m) => warnings.push(m), sessionCache: false });
+  await s.opened;
+  const w = s.writable.getWriter();
+  await w.write(new TextEncoder().encode('abc\nCLOSE\n'));
+  assert.equal((await readAll(s.readable)).toString(), 'cba\n');
+  await s.closed;
+  assert.deepEqual(warnings.map((m) => m.replace(/\): .*/, ')')), [
+    'ca: skipping certificate 1 (CN=wasmtls test Ed25519 root)',
+    'ca: skipping certificate 2 (CN=wasmtls test RSA-8192 root)',
+  ]);
+  assert.match(warnings[1], /RSA key longer than 4096 bits/);
+});
+
+test('connect(): ca with no usable root rejects with bad_config naming each certificate', { skip: SKIP }, async () => {
+  const warnings = [];
+  const s = mod.connect({ hostname: 'localhost', port: 1 },
+    { ca: pem(X.unusableBundle), onWarning: (m) => warnings.push(m), sessionCache: false });
+  await assert.rejects(s.opened, (e) => {
+    assert.ok(e instanceof mod.TLSError);
+    assert.equal(e.code, 'bad_config');
+    assert.match(e.reason, /^ca: no usable certificate: every one was skipped \(unsupported_certificate\): /);
+    assert.match(e.reason, /certificate 1 \(CN=wasmtls test Ed25519 root\): key type not supported/);
+    assert.match(e.reason, /certificate 2 \(CN=wasmtls test RSA-PSS root\): key type not supported/);
+    assert.match(e.reason, /certificate 3 \(CN=wasmtls test RSA-8192 root\): RSA key longer than 4096 bits/);
+    return true;
+  });
+  assert.deepEqual(warnings, [], 'the error says it all');
+});
+
+test('verifyChain(): skipped roots warn, the chain verifies against the usable one', { skip: SKIP }, async () => {
+  const warnings = [];
+  await mod.verifyChain(derOf(P.p256.chain), pem(X.mixedBundle), { host: 'localhost', onWarning: (m) => warnings.push(m) });
+  assert.equal(warnings.length, 2);
+  await assert.rejects(mod.verifyChain(derOf(P.p256.chain), pem(X.r8kRoot), { onWarning: () => {} }),
+    (e) => e.code === 'bad_config' && /RSA-8192 root\): RSA key longer than 4096 bits/.test(e.reason));
+  // and the weak-certificate rules of the native build hold here too
+  await assert.rejects(mod.verifyChain(derOf(X.sha1Leaf.chain), pem(P.ca), { host: 'localhost' }),
+    (e) => e.code === 'unsupported_certificate' && e.reason === 'leaf certificate signed with SHA-1');
+});
+
+test('Node CLI: one warning line per skipped root, errors name the --cafile', { skip: SKIP }, () => {
+  const run = (args) => spawnSync(process.execPath, [NODE_CLI, ...args], { encoding: 'utf8', timeout: 30000 });
+  let r = run(['verify', '--cafile', X.mixedBundle, '--host', 'localhost', P.p256.chain]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(r.stderr.split('\n').filter((l) => l.startsWith('warning: ')).map((l) => l.replace(/\): .*/, ')')), [
+    `warning: ${X.mixedBundle}: skipping certificate 1 (CN=wasmtls test Ed25519 root)`,
+    `warning: ${X.mixedBundle}: skipping certificate 2 (CN=wasmtls test RSA-8192 root)`,
+  ]);
+  r = run(['--cafile', X.ed25519Root, 'localhost:1']);
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, new RegExp(`^error: bad_config: --cafile ${X.ed25519Root}: no usable certificate: .*Ed25519 root\\): key type not supported`, 'm'));
+  assert.ok(fs.existsSync(X.ed25519Root));
+});
