@@ -282,6 +282,7 @@ bogo_parse_flags(int argc, char **argv, bogo_config *initial,
  * so -verify-prefs is honoured only when it asks for exactly this. */
 static const uint16_t engine_verify_prefs[] = {
 	WT_SIG_ECDSA_SECP256R1_SHA256, WT_SIG_ECDSA_SECP384R1_SHA384,
+	WT_SIG_ECDSA_SECP521R1_SHA512,
 	WT_SIG_RSA_PSS_RSAE_SHA256, WT_SIG_RSA_PSS_RSAE_SHA384,
 	WT_SIG_RSA_PSS_RSAE_SHA512
 };
