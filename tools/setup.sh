@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Idempotent setup for a fresh Debian 12 machine (run as root).
 # Installs apt packages, npm packages from the committed lockfile, and
-# BearSSL's source from Debian's source package (sha256-verified).
+# BearSSL's source from Debian's source package (sha256-verified, then
+# patched with tools/patches/bearssl-*.patch).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 
 APT_PACKAGES=(cmake make gcc clang-16 lld-16 libclang-rt-16-dev llvm-16 dpkg-dev xz-utils
               emscripten binaryen wasi-libc libclang-rt-16-dev-wasm32 websockify chromium
-              openssl gnutls-bin ca-certificates nodejs npm)
+              openssl gnutls-bin ca-certificates nodejs npm patch valgrind)
 BEARSSL_ORIG=bearssl_0.6+dfsg.1.orig.tar.xz
 BEARSSL_SHA256=102a625bd8f6155260867a50c508df8d8c3f796985dd744df1a68e5cd1a79004
 THIRD=third_party
@@ -54,6 +55,27 @@ if [ "$need_src" = 1 ]; then
   tar -xJf "$THIRD/dl/$BEARSSL_ORIG" -C "$THIRD/bearssl.tmp" --strip-components=1
   rm -rf "$THIRD/bearssl" && mv "$THIRD/bearssl.tmp" "$THIRD/bearssl"
   echo "setup: BearSSL source in $THIRD/bearssl"
+fi
+
+# Our patches to the checksum-verified BearSSL (tools/patches/bearssl-*.patch,
+# in name order; today the constant-time fixes that tests/ct.test.mjs checks).
+# Idempotent: a patch that reverses cleanly is already in; one that applies
+# cleanly is applied; anything else means the tree was changed by hand.
+# A BEARSSL_SOURCE_DIR checkout is the caller's and is left alone.
+if [ -z "${BEARSSL_SOURCE_DIR:-}" ]; then
+  for p in tools/patches/bearssl-*.patch; do
+    [ -f "$p" ] || continue
+    if patch -d "$THIRD/bearssl" -p1 -R -s -f --dry-run <"$p" >/dev/null 2>&1; then
+      continue
+    elif patch -d "$THIRD/bearssl" -p1 -s -f --dry-run <"$p" >/dev/null 2>&1; then
+      patch -d "$THIRD/bearssl" -p1 -s -f --no-backup-if-mismatch <"$p"
+      echo "setup: applied $p to $THIRD/bearssl"
+    else
+      echo "setup: $p neither applies to nor is applied in $THIRD/bearssl;" \
+        "remove $THIRD/bearssl and run make setup again" >&2
+      exit 1
+    fi
+  done
 fi
 
 if [ -f package-lock.json ] && [ ! -f node_modules/.package-lock.json -o package-lock.json -nt node_modules/.package-lock.json ]; then
