@@ -80,6 +80,9 @@ static int pem_walk(const char *pem, size_t len, uint8_t *buf, size_t cap,
 	w.fn = fn;
 	w.ctx = ctx;
 	err = wt_pem_feed(&pc, pem, len, pem_event, &w);
+	/* The decoder's own buffer held decoded bytes of the object: for a
+	 * private key, secret ones. */
+	wt_wipe(&pc, sizeof pc);
 	if (err == 0 && w.in_object) {
 		err = WT_ERR_BAD_CONFIG;   /* truncated: BEGIN without END */
 	}
