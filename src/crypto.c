@@ -9,6 +9,20 @@
 
 #include "wt_internal.h"
 
+#ifdef WT_FUZZING_UNSAFE
+/* Fuzzing mode (tests/fuzz/README.md): null record cipher, any key share,
+ * no CertificateVerify signature or server Finished check. INSECURE: only
+ * CMake's wasmtls_fuzz library (-DWT_FUZZ=ON) defines WT_FUZZ_BUILD, and
+ * the reference below makes a library built this way link only into a
+ * libFuzzer target. */
+#ifndef WT_FUZZ_BUILD
+#error "WT_FUZZING_UNSAFE turns off TLS security: only for the wasmtls_fuzz library"
+#endif
+extern int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int (*const wt_fuzzing_unsafe_needs_libfuzzer)(const uint8_t *, size_t) =
+	LLVMFuzzerTestOneInput;
+#endif
+
 /* ------------------------------------------------------------------ */
 /* Small helpers                                                        */
 /* ------------------------------------------------------------------ */
@@ -35,6 +49,10 @@ wt_wipe(void *p, size_t len)
 	 * the compiler may not drop them as dead stores before free/return. */
 	volatile unsigned char *v = p;
 
+#ifdef WT_FUZZING_UNSAFE
+	memset(p, 0, len);   /* fuzzing: the instrumented byte loop is slow */
+	return;
+#endif
 	while (len -- > 0) {
 		*v ++ = 0;
 	}
@@ -92,6 +110,9 @@ wt_aead_init(wt_aead *a, const wt_suite *s, const uint8_t *key,
 	a->suite = s;
 	memcpy(a->iv, iv, 12);
 	memcpy(a->key, key, s->key_len);
+#ifdef WT_FUZZING_UNSAFE
+	return;   /* null cipher: nothing to expand */
+#endif
 	if (s->chacha) {
 		/* RFC 8439 AEAD; SSE2 ChaCha20 and the 64x64 Poly1305 when the
 		 * CPU/compiler has them, otherwise the portable ct versions. */
@@ -154,6 +175,10 @@ wt_aead_seal(wt_aead *a, uint64_t seq, const uint8_t *aad,
 		data = (uint8_t *)tag;   /* never written: len is 0 */
 		len = 0;
 	}
+#ifdef WT_FUZZING_UNSAFE
+	memset(tag, 0, 16);   /* null cipher: data stays plaintext, zero tag */
+	return;
+#endif
 	aead_nonce(a, seq, nonce);
 	if (a->suite->chacha) {
 		a->u.c.poly(a->key, nonce, data, len, aad, aad_len,
@@ -178,6 +203,11 @@ wt_aead_open(wt_aead *a, uint64_t seq, const uint8_t *aad,
 		data = calc;             /* never touched: len is 0 */
 		len = 0;
 	}
+#ifdef WT_FUZZING_UNSAFE
+	/* null cipher: the data is plaintext; only a zero tag authenticates */
+	memset(calc, 0, sizeof calc);
+	return memcmp(calc, tag, 16) == 0 ? 0 : WT_ALERT_BAD_RECORD_MAC;
+#endif
 	aead_nonce(a, seq, nonce);
 	/* Both modes MAC the ciphertext, so computing the tag while
 	 * decrypting in place is the same as computing it first. */
@@ -236,6 +266,18 @@ wt_kex_keygen(wt_keyshare *ks, uint16_t group, const uint8_t *rnd,
 		return WT_ALERT_INTERNAL_ERROR;
 	}
 	ks->group = group;
+#ifdef WT_FUZZING_UNSAFE
+	/* fuzzing: no scalar multiplication; the share is the host's bytes
+	 * (an uncompressed-point prefix for the NIST curves) */
+	for (plen = 0; plen < pub_len; plen ++) {
+		ks->pub[plen] = rnd[plen % rnd_len];
+	}
+	ks->pub[0] = curve == BR_EC_curve25519 ? ks->pub[0] : 0x04;
+	memcpy(ks->priv, rnd, 32);
+	ks->priv_len = 32;
+	ks->pub_len = pub_len;
+	return 0;
+#endif
 	if (curve == BR_EC_curve25519) {
 		/* RFC 7748 5: any 32 bytes are a private key (clamping is done
 		 * by the multiplication). Taking them verbatim lets RFC 8448
@@ -292,6 +334,14 @@ wt_kex_derive(const wt_keyshare *ks, const uint8_t *peer,
 	if (curve != BR_EC_curve25519 && peer[0] != 0x04) {
 		return WT_ALERT_ILLEGAL_PARAMETER;
 	}
+#ifdef WT_FUZZING_UNSAFE
+	/* fuzzing: any well-formed share; the "secret" is its x coordinate */
+	xoff = curve == BR_EC_curve25519 ? 0 : 1;
+	xlen = curve == BR_EC_secp384r1 ? 48 : 32;
+	memcpy(out, peer + xoff, xlen);
+	*out_len = xlen;
+	return 0;
+#endif
 	memcpy(pt, peer, peer_len);
 	/* For NIST curves mul() decodes the point and returns 0 unless it
 	 * is on the curve with coordinates below p (RFC 8446 4.2.8.2 requires
@@ -445,6 +495,9 @@ verify_ecdsa(uint16_t scheme, const br_x509_pkey *pk,
 	if (!ecdsa_der_strict(sig, sig_len, clen)) {
 		return WT_ALERT_DECRYPT_ERROR;
 	}
+#ifdef WT_FUZZING_UNSAFE
+	return 0;   /* fuzzing: key and DER encoding checked, value not */
+#endif
 	if (!br_ecdsa_vrfy_asn1_get_default()(br_ec_get_default(),
 		hv, hlen, &pk->key.ec, sig, sig_len))
 	{
@@ -527,6 +580,9 @@ verify_rsa_pss(const br_x509_pkey *pk, const br_hash_class *hc,
 	if (sig_len != k) {
 		return WT_ALERT_DECRYPT_ERROR;
 	}
+#ifdef WT_FUZZING_UNSAFE
+	return 0;   /* fuzzing: key type and length checked, value not */
+#endif
 	/* Step 2: m = s^e mod n; br_rsa_public fails if s >= n. */
 	memcpy(em, sig, k);
 	{
@@ -721,6 +777,15 @@ wt_sig_sign(uint16_t scheme, const wt_private_key *key,
 		if (scheme != wt_sig_choose(key, &scheme, 1)) {
 			return WT_ALERT_INTERNAL_ERROR;
 		}
+#ifdef WT_FUZZING_UNSAFE
+		/* fuzzing: no scalar multiplication; r = s = 1 in strict DER */
+		if (cap < 8) {
+			return WT_ALERT_INTERNAL_ERROR;
+		}
+		memcpy(sig, "\x30\x06\x02\x01\x01\x02\x01\x01", 8);
+		*sig_len = 8;
+		return 0;
+#endif
 		/* RFC 6979 deterministic ECDSA: no randomness needed. */
 		n = br_ecdsa_sign_asn1_get_default()(br_ec_get_default(), hc,
 			hv, &key->ec, tmp);

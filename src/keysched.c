@@ -22,6 +22,13 @@ void wt_hkdf_extract(const wt_suite *s, const uint8_t *salt, size_t salt_len,
 		ikm = zeros;
 		ikm_len = s->hash_len;
 	}
+#ifdef WT_FUZZING_UNSAFE
+	/* fuzzing (src/crypto.c): no HMAC; the IKM, tweaked by the salt */
+	memset(out, 0, s->hash_len);
+	memcpy(out, ikm, ikm_len < s->hash_len ? ikm_len : s->hash_len);
+	out[0] ^= salt_len ? salt[0] : 0;
+	return;
+#endif
 	br_hmac_key_init(&kc, s->hash, salt, salt_len);
 	br_hmac_init(&hc, &kc, 0);
 	br_hmac_update(&hc, ikm, ikm_len);
@@ -43,6 +50,17 @@ int wt_hkdf_expand(const wt_suite *s, const uint8_t *prk,
 	if (out_len > 255 * s->hash_len) {
 		return WT_ERR_BAD_CONFIG;
 	}
+#ifdef WT_FUZZING_UNSAFE
+	/* fuzzing (src/crypto.c): no HMAC; the PRK repeated, tweaked by info */
+	for (done = 0; done < out_len; done += s->hash_len) {
+		memcpy(out + done, prk, out_len - done < s->hash_len
+			? out_len - done : s->hash_len);
+	}
+	if (out_len && info_len) {
+		out[0] ^= info[info_len - 1];
+	}
+	return 0;
+#endif
 
 	br_hmac_key_init(&kc, s->hash, prk, s->hash_len);
 	while (done < out_len) {
@@ -182,6 +200,12 @@ void wt_ks_finished(const wt_suite *s, const uint8_t *base_key,
 	 * "finished", "", Hash.length); verify_data = HMAC(finished_key, th) */
 	wt_hkdf_expand_label(s, base_key, "finished", NULL, 0, finished_key,
 		s->hash_len);
+#ifdef WT_FUZZING_UNSAFE
+	/* fuzzing (src/crypto.c): no HMAC; the hash, tweaked by the key */
+	memcpy(out, th, s->hash_len);
+	out[0] ^= finished_key[0];
+	return;
+#endif
 	br_hmac_key_init(&kc, s->hash, finished_key, s->hash_len);
 	br_hmac_init(&hc, &kc, 0);
 	br_hmac_update(&hc, th, s->hash_len);

@@ -6,6 +6,10 @@
 #
 #   tools/fuzz.sh BUILD_DIR SECONDS
 #
+# The targets are built with -DWT_FUZZ=ON and link wasmtls_fuzz, the core
+# in fuzzing mode (WT_FUZZING_UNSAFE: null record cipher, no signature or
+# Finished checks; tests/fuzz/README.md), so the seeds are for that build.
+#
 # Prints one summary line per target and exits non-zero if any target
 # crashed, leaked, timed out or hit a sanitizer; the reproducer is in
 # build/fuzz-artifacts/ and the log in build/fuzz-logs/<target>.log.
@@ -38,7 +42,7 @@ fi
 max_len_for() {
 	case $1 in
 	fuzz_record|fuzz_engine) echo 40000 ;;
-	fuzz_x509|fuzz_certificate|fuzz_trust_store) echo 16384 ;;
+	fuzz_x509|fuzz_certificate|fuzz_trust_store|fuzz_session) echo 16384 ;;
 	*) echo 4096 ;;
 	esac
 }

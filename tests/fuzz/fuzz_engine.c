@@ -1,19 +1,38 @@
 /*
  * fuzz_engine: the whole client engine with the fuzzer playing the server
- * and the application at once.
+ * and the application at once, in the fuzzing build (WT_FUZZING_UNSAFE:
+ * null record cipher, no signature or Finished check; fuzz_host.h).
  *
- * Input: a program of one-byte opcodes (op % 16) with operands from the
- * following bytes. Server side: raw transport bytes, records sealed under
- * the engine's current read key (fz_make_record), and ready-made flight
- * messages (ServerHello/HRR echoing our session id, EncryptedExtensions,
- * Certificate, a valid CertificateVerify and Finished computed from the
- * engine's own transcript), so a short program completes a handshake and
- * the rest explores the application phase. Application side: flush,
- * close, key_update, export, sendapp writes (including acks past the
- * offered room), partial drains, eof. Invariants: fz_check_state after
- * every step.
+ * Input: one configuration byte, then a program of one-byte opcodes
+ * (op % 18) with operands from the following bytes.
+ *
+ * Configuration byte (a template context per value, fz_engine_start_slot):
+ *   bits 0-1  session: 0 none; 1 a resumable session (fz_session_blob);
+ *             2 one allowing 0-RTT, with cfg.early_data; 3 a session blob
+ *             carved from the input ([len hi][len lo][blob]), with
+ *             cfg.early_data (no template: the blob changes every run)
+ *   bit 2     a client certificate (P-256, the harness's leaf and key);
+ *             ignored with a carved session blob
+ *   bit 3     no_middlebox_compat
+ *
+ * Server side: raw transport bytes, records (null-cipher protected once
+ * the engine has read keys: fz_make_record), raw handshake messages and
+ * ready-made ones (ServerHello/HRR echoing our session id, optionally
+ * accepting the PSK; EncryptedExtensions with ALPN, early_data,
+ * record_size_limit; Certificate, CertificateRequest, CertificateVerify,
+ * Finished, NewSessionTicket), so a short program completes a full,
+ * HRR, resumed, 0-RTT or client-authenticated handshake and the rest
+ * explores the application phase. Application side: flush, close,
+ * key_update, export, sendapp writes (0-RTT before the ServerHello;
+ * including acks past the offered room), partial drains, eof.
+ * Invariants: fz_check_state after every step; every session blob the
+ * engine hands out parses and round-trips (fz_session_cb).
  */
 #include "fuzz_host.h"
+
+#ifndef FZ_TRACE_HOOK
+#define FZ_TRACE_HOOK(cc) ((void)0)
+#endif
 
 static const uint16_t fz_suites[3] = {
 	WT_TLS_AES_128_GCM_SHA256, WT_TLS_AES_256_GCM_SHA384,
@@ -24,11 +43,42 @@ static const uint16_t fz_groups[4] = {
 };
 static const char *const fz_alpn[2] = { "h2", "http/1.1" };
 
-static void engine_config(wt_config *cfg)
+#define FZ_CFG_SESSION      3u   /* mask */
+#define FZ_CFG_SESSION_EARLY 2u
+#define FZ_CFG_SESSION_BLOB 3u
+#define FZ_CFG_CLIENT_CERT  4u
+#define FZ_CFG_NO_COMPAT    8u
+
+static uint8_t fz_blob[2][1024];
+static wt_client_cert fz_client_cert;
+
+/* The configuration for a configuration byte (see above); a carved
+ * session blob is set by the caller. */
+static void engine_config(wt_config *cfg, unsigned sel)
 {
 	fz_config_init(cfg);
 	cfg->alpn = fz_alpn;
 	cfg->alpn_count = 2;
+	cfg->session_cb = fz_session_cb;
+	switch (sel & FZ_CFG_SESSION) {
+	case 1:
+	case FZ_CFG_SESSION_EARLY:
+		cfg->session = fz_blob[(sel & FZ_CFG_SESSION) - 1];
+		cfg->session_len = fz_session_blob(
+			(sel & FZ_CFG_SESSION) == FZ_CFG_SESSION_EARLY ? 16384 : 0,
+			fz_blob[(sel & FZ_CFG_SESSION) - 1], sizeof fz_blob[0]);
+		FZ_ASSERT(cfg->session_len != 0);
+		cfg->early_data = (sel & FZ_CFG_SESSION) == FZ_CFG_SESSION_EARLY;
+		break;
+	case FZ_CFG_SESSION_BLOB:
+		cfg->early_data = 1;
+		break;
+	}
+	if (sel & FZ_CFG_CLIENT_CERT) {
+		fz_client_cert_init(&fz_client_cert);
+		cfg->client_cert = &fz_client_cert;
+	}
+	cfg->no_middlebox_compat = (sel & FZ_CFG_NO_COMPAT) != 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -36,17 +86,52 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fz_host_state hs;
 	wt_engine_ctx *cc;
 	fz_input in = { data, size };
-	uint8_t *buf;
-	uint8_t op;
+	static uint8_t *buf;
+	uint8_t *blob = NULL;
+	uint8_t op, sel = 0;
+	wt_config cfg;
 	int steps = 0;
 
-	buf = malloc(WT_MAX_HS_MESSAGE + 1024);
-	if (buf == NULL) {
-		return 0;
+	fz_u8(&in, &sel);
+	sel &= 15;
+	if ((sel & FZ_CFG_SESSION) == FZ_CFG_SESSION_BLOB) {
+		/* no client certificate here: without a template its key check
+		 * (a scalar multiplication) would run every time */
+		sel &= ~FZ_CFG_CLIENT_CERT;
 	}
-	cc = fz_engine_start(engine_config, &hs);
-	if (cc == NULL) {
-		free(buf);
+	if ((sel & FZ_CFG_SESSION) == FZ_CFG_SESSION_BLOB) {
+		/* a session blob from the input, in its own exact-size copy */
+		wt_host host;
+		uint8_t hi = 0, lo = 0;
+		size_t n;
+		const uint8_t *p;
+
+		fz_u8(&in, &hi);
+		fz_u8(&in, &lo);
+		p = fz_take(&in, (size_t)hi << 8 | lo);
+		n = (size_t)(in.p - p);
+		blob = malloc(n ? n : 1);
+		if (blob == NULL) {
+			return 0;
+		}
+		memcpy(blob, p, n);
+		engine_config(&cfg, sel);
+		cfg.session = blob;
+		cfg.session_len = n;
+		fz_host_init(&host, &hs);
+		cc = fz_engine_new(&cfg, &host);
+	} else {
+		cc = fz_engine_start_slot(sel, engine_config, &hs);
+	}
+	if (buf == NULL) {
+		/* scratch for the ready-made messages, kept between runs */
+		buf = malloc(WT_MAX_HS_MESSAGE + 1024);
+	}
+	if (cc == NULL || buf == NULL) {
+		if (cc != NULL) {
+			fz_engine_free(cc);
+		}
+		free(blob);
 		return 0;
 	}
 	FZ_ASSERT(wt_engine_last_error(cc) == 0);
@@ -57,7 +142,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t n, room;
 		uint8_t *p;
 
-		switch (op % 16) {
+		switch (op % 18) {
 		case 0: /* raw transport bytes: [len][bytes], len 0 = rest */
 			fz_u8(&in, &a);
 			p = (uint8_t *)fz_take(&in, a ? a : in.len);
@@ -88,22 +173,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				fz_send_hs(cc, a, p, n);
 			}
 			break;
-		case 3: /* ServerHello: [suite index] */
+		case 3: /* ServerHello: [bits 0-1 suite index, bit 2 accept the PSK] */
 			fz_u8(&in, &a);
-			n = fz_server_hello_body(cc, fz_suites[a % 3], 0, 0, buf);
+			n = fz_server_hello_body(cc, fz_suites[(a & 3) % 3], 0, 0,
+				(a & 4) ? FZ_SH_PSK : 0, buf);
 			fz_send_hs(cc, WT_HS_SERVER_HELLO, buf, n);
 			break;
-		case 4: /* HelloRetryRequest: [suite index (2 bits) | group index << 2] */
+		case 4: /* HelloRetryRequest: [bits 0-1 suite index, bits 2-3
+		         * group index, bit 4 cookie] */
 			fz_u8(&in, &a);
 			n = fz_server_hello_body(cc, fz_suites[(a & 3) % 3], 1,
-				fz_groups[(a >> 2) % 4], buf);
+				fz_groups[(a >> 2) & 3], (a & 16) ? FZ_HRR_COOKIE : 0, buf);
 			fz_send_hs(cc, WT_HS_SERVER_HELLO, buf, n);
 			break;
-		case 5: /* EncryptedExtensions: [bit 0: ALPN h2, bit 1: ALPN "x"] */
+		case 5: /* EncryptedExtensions: [bit 0: ALPN h2, bit 1: ALPN "x",
+		         * bit 2: early_data, bit 3: record_size_limit 256] */
 			fz_u8(&in, &a);
-			n = 0;
-			buf[n++] = 0;
-			buf[n++] = (a & 3) ? ((a & 1) ? 9 : 8) : 0;
+			n = 2;
 			if (a & 3) {
 				const char *proto = (a & 1) ? "h2" : "x";
 				size_t pl = strlen(proto);
@@ -118,23 +204,96 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				memcpy(buf + n, proto, pl);
 				n += pl;
 			}
+			if (a & 4) {
+				static const uint8_t ed[] = { 0x00, 0x2a, 0x00, 0x00 };
+
+				memcpy(buf + n, ed, sizeof ed);
+				n += sizeof ed;
+			}
+			if (a & 8) {
+				static const uint8_t rsl[] = { 0x00, 0x1c, 0x00, 0x02, 0x01, 0x00 };
+
+				memcpy(buf + n, rsl, sizeof rsl);
+				n += sizeof rsl;
+			}
+			buf[0] = (uint8_t)((n - 2) >> 8);
+			buf[1] = (uint8_t)(n - 2);
 			fz_send_hs(cc, WT_HS_ENCRYPTED_EXTENSIONS, buf, n);
 			break;
 		case 6: /* Certificate with the harness's ECDSA leaf */
 			n = fz_certificate_body(buf);
 			fz_send_hs(cc, WT_HS_CERTIFICATE, buf, n);
 			break;
-		case 7: /* CertificateVerify signed over the engine's transcript */
-			n = fz_certificate_verify_body(cc, buf);
-			if (n) {
-				fz_send_hs(cc, WT_HS_CERTIFICATE_VERIFY, buf, n);
-			}
+		case 7: /* CertificateVerify (a dummy ECDSA signature) */
+			n = fz_certificate_verify_body(buf);
+			fz_send_hs(cc, WT_HS_CERTIFICATE_VERIFY, buf, n);
 			break;
-		case 8: /* Finished from the engine's server handshake secret */
+		case 8: /* Finished (any hash-length value passes) */
 			n = fz_finished_body(cc, buf);
 			if (n) {
 				fz_send_hs(cc, WT_HS_FINISHED, buf, n);
 			}
+			break;
+		case 16: { /* CertificateRequest: [bit 0: offer ecdsa_secp256r1_sha256
+		            * (else only rsa_pss_rsae_sha256), bit 1: a non-empty
+		            * context, bit 2: certificate_authorities] */
+			static const uint8_t ca[] = { 0x00, 0x2f, 0x00, 0x06, 0x00, 0x04,
+				0x00, 0x02, 0x30, 0x00 };
+
+			fz_u8(&in, &a);
+			n = 0;
+			buf[n++] = (a & 2) ? 1 : 0;
+			if (a & 2) {
+				buf[n++] = 0x42;
+			}
+			buf[n++] = 0;
+			buf[n++] = (a & 4) ? 10 + sizeof ca : 10;
+			buf[n++] = 0x00;                /* signature_algorithms */
+			buf[n++] = 0x0d;
+			buf[n++] = 0;
+			buf[n++] = 6;
+			buf[n++] = 0;
+			buf[n++] = 4;
+			buf[n++] = 0x08;
+			buf[n++] = 0x04;
+			buf[n++] = (a & 1) ? 0x04 : 0x08;
+			buf[n++] = (a & 1) ? 0x03 : 0x04;
+			if (a & 4) {
+				memcpy(buf + n, ca, sizeof ca);
+				n += sizeof ca;
+			}
+			fz_send_hs(cc, WT_HS_CERTIFICATE_REQUEST, buf, n);
+			break;
+		}
+		case 17: /* NewSessionTicket: [bit 0: early_data 16384, bit 1:
+		          * lifetime 0, bit 2: a 4097-byte ticket] */
+			fz_u8(&in, &a);
+			n = 0;
+			buf[n++] = 0;                   /* lifetime */
+			buf[n++] = 0;
+			buf[n++] = (a & 2) ? 0 : 0x1c;
+			buf[n++] = (a & 2) ? 0 : 0x20;
+			memcpy(buf + n, "\x0a\x0b\x0c\x0d", 4);   /* age_add */
+			n += 4;
+			buf[n++] = 2;                   /* nonce */
+			buf[n++] = 0;
+			buf[n++] = (uint8_t)steps;
+			c = (a & 4) ? 0x10 : 0;         /* ticket length hi */
+			buf[n++] = c;
+			buf[n++] = (a & 4) ? 1 : 6;
+			memset(buf + n, 't', (a & 4) ? 0x1001 : 6);
+			n += (a & 4) ? 0x1001 : 6;
+			if (a & 1) {
+				static const uint8_t ed[] = { 0x00, 0x08, 0x00, 0x2a, 0x00, 0x04,
+					0x00, 0x00, 0x40, 0x00 };
+
+				memcpy(buf + n, ed, sizeof ed);
+				n += sizeof ed;
+			} else {
+				buf[n++] = 0;
+				buf[n++] = 0;
+			}
+			fz_send_hs(cc, WT_HS_NEW_SESSION_TICKET, buf, n);
 			break;
 		case 9:
 			wt_engine_flush(cc);
@@ -196,9 +355,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		fz_check_state(cc);
 #ifdef FZ_TRACE
-		fprintf(stderr, "  op %2u: state %02x done %d err 0x%x %s\n", op % 16,
-			wt_engine_current_state(cc), wt_engine_handshake_done(cc),
-			wt_engine_last_error(cc), wt_engine_error_reason(cc));
+		fprintf(stderr, "  op %2u: state %02x hs %d early %d psk %d cert %d done %d err 0x%x %s\n",
+			op % 18, wt_engine_current_state(cc), cc->hs_state,
+			cc->early_state, cc->using_psk, cc->client_cert_sent,
+			wt_engine_handshake_done(cc), wt_engine_last_error(cc),
+			wt_engine_error_reason(cc));
+		FZ_TRACE_HOOK(cc);
 #endif
 		if (wt_engine_current_state(cc) == WT_CLOSED) {
 			break;
@@ -206,10 +368,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	fz_drain(cc, 0);
 	wt_engine_eof(cc);
+	fz_check_state(cc);
 	fz_drain(cc, 0);
 	FZ_ASSERT(!(wt_engine_current_state(cc) & WT_RECVREC));
 	wt_engine_wipe(cc);
 	fz_engine_free(cc);
-	free(buf);
+	free(blob);
 	return 0;
 }

@@ -37,6 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fz_feed(cc, chunk, n);
 	}
 	wt_engine_eof(cc);
+	fz_check_state(cc);
 	fz_drain(cc, 0);
 	/* after EOF the engine never asks for more transport bytes */
 	FZ_ASSERT(!(wt_engine_current_state(cc) & WT_RECVREC));

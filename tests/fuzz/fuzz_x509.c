@@ -3,27 +3,50 @@
  *
  * Input: [flags byte] then certificates, each [2-byte big-endian length]
  * [DER]; a short final length takes what is left. flags bit 0 picks the
- * host name ("rsa" or NULL), bit 1 whether the trust anchor is offered.
- * Every input is checked twice: full verification (against the RFC 8448
- * "rsa" self-signed certificate as the only anchor) and verify_none.
+ * host name ("example.com" or NULL), bit 1 whether the trust anchor is
+ * offered. Every input is checked twice: full verification (against the
+ * harness's self-signed P-256 example.com certificate, fz_cert_der, as
+ * the only anchor, at FZ_X509_NOW, inside its validity) and verify_none.
+ * (The anchor used to be RFC 8448's "rsa" certificate: a 1024-bit RSA key
+ * is no longer accepted as a trust anchor.)
  */
 #include "fuzz_host.h"
 
-/* RFC 8448 server certificate (CN=rsa, self-signed, 2016-2026), re-wrapped
- * at 64 columns: BearSSL's PEM decoder rejects the 70-column lines of
- * the vectors file (base64 lines must be a multiple of 4 characters). */
-static const char ta_pem[] =
-	"-----BEGIN CERTIFICATE-----\n"
-	"MIIBrDCCARWgAwIBAgIBAjANBgkqhkiG9w0BAQsFADAOMQwwCgYDVQQDEwNyc2Ew\n"
-	"HhcNMTYwNzMwMDEyMzU5WhcNMjYwNzMwMDEyMzU5WjAOMQwwCgYDVQQDEwNyc2Ew\n"
-	"gZ8wDQYJKoZIhvcNAQEBBQADgY0AMIGJAoGBALS7SY+CeTA9mAg2OZs2xpiMDGje\n"
-	"VeG9uCbTkBokYer9LeSakdAVq7yalRN6zmwa8Z6qavmMfO1DEgmY4YeoDuDMsFJL\n"
-	"GwGMPgtjJk1Emm044ipf2kMIRnSAMFMO8EYcjKnZ77+ujqbR0D4r0ZPv8KuagALE\n"
-	"dCim01qNiNeffx4/AgMBAAGjGjAYMAkGA1UdEwQCMAAwCwYDVR0PBAQDAgWgMA0G\n"
-	"CSqGSIb3DQEBCwUAA4GBAIWq0qDluSdrkIxl9zpyZxcGGKVMX4p7M30t96WUNlQX\n"
-	"8uro+KWMj4Fy+TGc82t/1sVbgPIaAwFRVnJglv0zXl5n8tvxAnAuYIzK5r7B/GOk\n"
-	"Kpm+XD63EHw8VOm56yvVIDscO4TgqLL3WUCbo+rJ2R1ALcwMyPiWEimskYe0K03h\n"
-	"-----END CERTIFICATE-----\n";
+#define FZ_X509_NOW INT64_C(1800000000)   /* 2027-01-15 */
+
+/* fz_cert_der as PEM, 64 columns. */
+static size_t anchor_pem(char *out)
+{
+	static const char tab[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	static const char begin[] = "-----BEGIN CERTIFICATE-----\n";
+	static const char end[] = "-----END CERTIFICATE-----\n";
+	const uint8_t *in = fz_cert_der;
+	size_t len = sizeof fz_cert_der, i, o = 0, col = 0;
+
+	memcpy(out, begin, sizeof begin - 1);
+	o = sizeof begin - 1;
+	for (i = 0; i < len; i += 3) {
+		uint32_t v = (uint32_t)in[i] << 16;
+		size_t k;
+
+		if (i + 1 < len) v |= (uint32_t)in[i + 1] << 8;
+		if (i + 2 < len) v |= in[i + 2];
+		for (k = 0; k < 4; k++) {
+			out[o++] = k <= len - i ? tab[(v >> (18 - 6 * k)) & 63] : '=';
+		}
+		col += 4;
+		if (col == 64) {
+			out[o++] = '\n';
+			col = 0;
+		}
+	}
+	if (col) {
+		out[o++] = '\n';
+	}
+	memcpy(out + o, end, sizeof end - 1);
+	return o + sizeof end - 1;
+}
 
 #define FZ_MAX_CERTS 4
 
@@ -42,8 +65,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *host;
 	int err;
 
+	static char ta_pem[1024];
+	static size_t ta_pem_len;
+
+	if (ta_pem_len == 0) {
+		ta_pem_len = anchor_pem(ta_pem);
+	}
 	wt_trust_store_init(&ts, anchors, 2, tabuf, sizeof tabuf);
-	FZ_ASSERT(wt_trust_store_add_pem(&ts, ta_pem, sizeof ta_pem - 1) == 1);
+	FZ_ASSERT(wt_trust_store_add_pem(&ts, ta_pem, ta_pem_len) == 1);
 
 	fz_u8(&in, &flags);
 	while (in.len > 0 && n < FZ_MAX_CERTS) {
@@ -66,10 +95,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		chain[n].len = len;
 		n++;
 	}
-	host = (flags & 1) ? "rsa" : NULL;
+	host = (flags & 1) ? "example.com" : NULL;
 
 	err = wt_x509_verify(chain, n, (flags & 2) ? NULL : ts.anchors,
-		(flags & 2) ? 0 : ts.count, host, FZ_NOW_MS / 1000, 0, &key, &reason);
+		(flags & 2) ? 0 : ts.count, host, FZ_X509_NOW, 0, &key, &reason);
 	FZ_ASSERT(reason != NULL);
 	fz_touch(reason, strlen(reason));
 	if (err == 0) {
@@ -79,7 +108,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	reason = NULL;
-	err = wt_x509_verify(chain, n, NULL, 0, host, FZ_NOW_MS / 1000, 1, &key, &reason);
+	err = wt_x509_verify(chain, n, NULL, 0, host, FZ_X509_NOW, 1, &key, &reason);
 	FZ_ASSERT(reason != NULL);
 	fz_touch(reason, strlen(reason));
 	if (err == 0) {
