@@ -101,6 +101,15 @@ int wt_hs13_write_binder(wt_engine_ctx *cc, size_t binders_off, int after_hrr)
 	return 0;
 }
 
+/* Gives up the session load_session took: a full handshake instead. */
+static void drop_session(wt_engine_ctx *cc)
+{
+	cc->psk_offered = 0;
+	cc->early_state = WT_EARLY_NOT_SENT;
+	cc->cert_count = 0;
+	wt_wipe(cc->psk, sizeof cc->psk);
+}
+
 /* Encodes the ClientHello into cc->ch and queues it. */
 static int send_client_hello(wt_engine_ctx *cc)
 {
@@ -108,6 +117,7 @@ static int send_client_hello(wt_engine_ctx *cc)
 	wt_client_hello ch;
 	size_t binders_off;
 
+retry:
 	memset(&ch, 0, sizeof ch);
 	ch.random = cc->client_random;
 	ch.session_id = cc->session_id;
@@ -135,6 +145,14 @@ static int send_client_hello(wt_engine_ctx *cc)
 		ch.binder_len = cc->psk_suite->hash_len;
 	}
 	if (wt_hello_write(&ch, cc->ch, sizeof cc->ch, &cc->ch_len, &binders_off)) {
+		/* A stored ticket too large for our ClientHello (the server's
+		 * tickets can be up to WT_MAX_TICKET) is a stale cache entry,
+		 * not an error: no resumption. After a HelloRetryRequest the
+		 * offer cannot change any more (RFC 8446 4.1.2). */
+		if (cc->psk_offered && !cc->hrr_seen) {
+			drop_session(cc);
+			goto retry;
+		}
 		return wt_fail(cc, WT_ALERT_INTERNAL_ERROR, "ClientHello too large");
 	}
 	if (cc->psk_offered) {

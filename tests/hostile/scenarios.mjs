@@ -956,6 +956,20 @@ add({
 	expect: fail('illegal_parameter', 'without accepting the PSK'),
 });
 
+add({
+	// The server may issue tickets up to WT_MAX_TICKET (8 KB) that are then
+	// stored; one that does not fit our ClientHello is not offered.
+	name: 'psk ok: a stored 6000-byte ticket too large for our ClientHello -> full handshake, no error',
+	session: { ticket: { ticket: crypto.randomBytes(6000), maxEarly: 16384 } }, earlyData: EARLY, args: ['--json'],
+	input: 'hello\n', afterOutput: EARLY.length + 6,
+	server: { psk: { earlyData: 'accept' } }, expect: ok,
+	check: (res, srv) => {
+		assert.equal(res.json?.resumed, false);
+		assert.equal(srv.notes.pskAccepted, undefined);
+		assert.equal(res.stdout, EARLY + 'hello\n', 'the early request is sent after the handshake');
+	},
+});
+
 // --- 0-RTT ------------------------------------------------------------
 add({
 	name: '0rtt ok: accepted, early data under the client early key, then EndOfEarlyData',
