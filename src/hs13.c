@@ -1153,6 +1153,13 @@ static int handle_new_session_ticket(wt_engine_ctx *cc, const uint8_t *msg, size
 	s.cert_count = cc->cert_count;
 	blob = cc->hs + len;
 	n = wt_session_write(&s, blob, sizeof cc->hs - len);
+	if (n == 0 && s.cert_count > 1) {
+		/* A chain near the 64 KiB message limit does not fit beside
+		 * the ticket: keep the leaf, which the session binding needs
+		 * (its validity); the intermediates are only informational. */
+		s.cert_count = 1;
+		n = wt_session_write(&s, blob, sizeof cc->hs - len);
+	}
 	wt_wipe(psk, sizeof psk);
 	if (n) {
 		cfg->session_cb(cfg->session_ctx, blob, n);

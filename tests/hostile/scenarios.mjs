@@ -609,6 +609,19 @@ add({ name: 'cert: 10 certificates are fine', server: { certEntries: (l) => [...
 // left out of path building. Larger messages: 'eng: ... exceeds 65536'.
 add({ name: 'cert: 34 KB chain (over the old 32 KiB limit), junk extras', server: { certEntries: (l) => [...l, Buffer.alloc(17000, 0x30), Buffer.alloc(17000, 0x30)] }, expect: ok });
 add({ name: 'cert: 61 KB chain, junk extras', server: { certEntries: (l) => [...l, ...Array(3).fill(Buffer.alloc(20000, 0x30))] }, expect: ok });
+add({
+	// The session blob (ticket + chain) is built in the 64 KiB handshake
+	// buffer: a chain this large leaves room only for the leaf.
+	name: 'nst: an 8000-byte ticket after a 61 KB chain is stored with the leaf only', sessOut: true,
+	server: { certEntries: (l) => [...l, ...Array(3).fill(Buffer.alloc(20000, 0x30))],
+		afterHandshake: async (conn, hs) => { hs.sendTicket({ ticket: Buffer.alloc(8000, 7) }); await echo(conn, hs); } },
+	expect: ok,
+	check: (res, srv, ctx) => {
+		const b = parseSessionBlob(readFileSync(ctx.sessOut));
+		assert.equal(b.certs.length, 1);
+		assert.equal(b.verified, 1);
+	},
+});
 add({ name: 'cert: garbage DER leaf', server: { certEntries: () => [Buffer.from('not a certificate')] }, expect: { errorName: 'bad_certificate', reasonIncludes: null, alert: A.bad_certificate, exitNonZero: true } });
 add({ name: 'cert: unknown root', server: { cert: 'unknownRoot' }, expect: { errorName: 'unknown_ca', reasonIncludes: null, alert: A.unknown_ca, exitNonZero: true } });
 add({ name: 'cert: expired', server: { cert: 'expired' }, expect: { errorName: 'certificate_expired', reasonIncludes: null, alert: A.certificate_expired, exitNonZero: true } });
