@@ -62,9 +62,10 @@ export interface ConnectOptions {
   onSession?(blob: Uint8Array): void;
   /** sent as 0-RTT when the offered session allows it; never resent: check info.earlyData */
   earlyData?: Uint8Array | string;
-  /** client certificate chain (PEM, leaf first) and its private key (PEM: P-256/P-384 EC or RSA 2048..4096) */
+  /** client certificate chain (PEM, leaf first) and its private key (PEM: P-256/P-384 EC or RSA 2048..4096;
+   *  as a Uint8Array it can be zero-filled after `opened` settles, a string cannot) */
   cert?: string | string[];
-  key?: string;
+  key?: string | Uint8Array;
 }
 
 export interface Socket {
@@ -113,8 +114,13 @@ export class MemorySessionCache implements SessionStore {
 }
 /** the store connect() uses unless options.sessionCache is given */
 export const defaultSessionCache: MemorySessionCache;
-/** the key connect() uses for a connection's sessions */
-export function sessionKey(o: { servername: string; port: number; alpn?: string[]; ca?: string | string[]; cert?: string | string[] }): string;
+/**
+ * a session-store key: "name=NAME" or "ip=ADDRESS" (canonical), ";port=", ";alpn=" (URI-encoded, in order),
+ * ";ca=" + trust (SHA-256 hex of the trust anchors) or ";insecure" (trust null), ";cert=" + cert (SHA-256 hex)
+ */
+export function sessionKey(o: { servername?: string | null; ip?: string | null; port: number; alpn?: string[]; trust: string | null; cert?: string | null }): string;
+/** the key connect(address, options) uses for its sessions (loads the engine, and the default roots without options.ca) */
+export function sessionKeyFor(address: { hostname: string; port: number } | string, options?: ConnectOptions): Promise<string>;
 /** Unix ms after which a session blob is useless, or null if it is not a session blob */
 export function sessionExpiry(blob: Uint8Array): number | null;
 export function engineStats(): { heapBytes: number; connBytes: number } | null;

@@ -32,7 +32,8 @@ export class TLSSocket extends Duplex {
       ciphers: options.wasmtlsCiphers,
       transport: options.transport,
       cert: options.cert !== undefined ? pemText(options.cert) : undefined,
-      key: options.key !== undefined ? pemText(options.key) : undefined,
+      // a Buffer key goes as bytes (no string copy that cannot be wiped)
+      key: options.key !== undefined ? (options.key instanceof Uint8Array ? options.key : pemText(options.key)) : undefined,
       // tls.connect's `session` (a blob from a 'session' event) / the package's cache
       session: options.session ? new Uint8Array(options.session) : undefined,
       sessionCache: options.sessionCache,

@@ -1,7 +1,10 @@
 // Resumption, 0-RTT and client certificates through the package's
 // connect() (wasm engine) against openssl s_server: the default in-memory
-// session cache (single-use, keyed by name + port + ALPN, expired entries
-// dropped), a pluggable async store, explicit session blobs, earlyData
+// session cache (single-use, keyed by name or IP + port + ALPN + trust
+// anchors' digest or "insecure" + client certificate, expired entries
+// dropped), a pluggable async store, explicit session blobs, sessions bound
+// to how they were verified (an unverified session never resumes under a
+// trust store, another store or IP never gets a session), earlyData
 // accepted / rejected / not sent (never resent by the API), mutual TLS with
 // ECDSA and RSA client keys, unusable cert/key as bad_config, and the same
 // through the wasmtls/node Duplex.
@@ -60,7 +63,7 @@ describe('resumption through connect()', { skip: SKIP, concurrency: 4 }, () => {
     assert.equal(a.resumed, false);
     assert.equal(a.sigalg, 'ecdsa_secp256r1_sha256');
     assert.equal(a.earlyData, 'not_sent');
-    const key = mod.sessionKey({ servername: 'localhost', port: srv.port, ca: CA });
+    const key = await mod.sessionKeyFor({ hostname: 'localhost', port: srv.port }, { ca: CA });
     assert.ok(mod.defaultSessionCache.get(key) instanceof Uint8Array, 'ticket cached under the connection key');
     const b = await session(srv.port);
     assert.equal(b.resumed, true);
@@ -79,8 +82,8 @@ describe('resumption through connect()', { skip: SKIP, concurrency: 4 }, () => {
     const store = recordingStore();
     const a = await session(srv.port, { sessionCache: store, alpn: ['x-a'] });
     assert.equal(a.resumed, false);
-    const key = mod.sessionKey({ servername: 'localhost', port: srv.port, alpn: ['x-a'], ca: CA });
-    assert.match(key, new RegExp(`^localhost:${srv.port}:x-a;ca=`));
+    const key = await mod.sessionKeyFor({ hostname: 'localhost', port: srv.port }, { alpn: ['x-a'], ca: CA });
+    assert.match(key, new RegExp(`^name=localhost;port=${srv.port};alpn=x-a;ca=[0-9a-f]{64}$`));
     assert.deepEqual(store.calls.map((c) => c.slice(0, 2)), [['get', key], ['set', key]]);
     assert.ok(store.calls[1][2] instanceof Uint8Array);
     const expiry = mod.sessionExpiry(store.calls[1][2]);
@@ -94,7 +97,7 @@ describe('resumption through connect()', { skip: SKIP, concurrency: 4 }, () => {
     store.calls.length = 0;
     const c = await session(srv.port, { sessionCache: store, alpn: ['x-a', 'x-b'] });
     assert.equal(c.resumed, false);
-    assert.equal(store.calls[0][1], mod.sessionKey({ servername: 'localhost', port: srv.port, alpn: ['x-a', 'x-b'], ca: CA }));
+    assert.equal(store.calls[0][1], await mod.sessionKeyFor({ hostname: 'localhost', port: srv.port }, { alpn: ['x-a', 'x-b'], ca: CA }));
   });
 
   test('expired entries are dropped, not offered; a failing store means a full handshake', async (t) => {
@@ -102,7 +105,7 @@ describe('resumption through connect()', { skip: SKIP, concurrency: 4 }, () => {
     t.after(() => srv.stop());
     const cache = new mod.MemorySessionCache();
     await session(srv.port, { sessionCache: cache });
-    const key = mod.sessionKey({ servername: 'localhost', port: srv.port, ca: CA });
+    const key = await mod.sessionKeyFor({ hostname: 'localhost', port: srv.port }, { ca: CA });
     const blob = cache.get(key);
     assert.ok(blob);
     // created_ms (u64 at offset 6) rewritten to 8 days ago
@@ -122,7 +125,7 @@ describe('resumption through connect()', { skip: SKIP, concurrency: 4 }, () => {
     assert.equal(c.resumed, false);
   });
 
-  test('explicit session blobs (onSession / session), sessionCache: false, insecure connections keep out of the store', async (t) => {
+  test('explicit session blobs (onSession / session), sessionCache: false; insecure connections have keys of their own', async (t) => {
     const srv = await startOpenssl({ ...SERVER, numTickets: 1 });
     t.after(() => srv.stop());
     const blobs = [];
@@ -133,7 +136,95 @@ describe('resumption through connect()', { skip: SKIP, concurrency: 4 }, () => {
     const store = recordingStore();
     const c = await session(srv.port, { sessionCache: store, rejectUnauthorized: false, ca: undefined });
     assert.equal(c.resumed, false);
-    assert.deepEqual(store.calls, [], 'rejectUnauthorized: false neither reads nor feeds the store');
+    const insecureKey = await mod.sessionKeyFor({ hostname: 'localhost', port: srv.port }, { rejectUnauthorized: false });
+    assert.match(insecureKey, /;insecure$/);
+    assert.deepEqual(store.calls.map((x) => x.slice(0, 2)), [['get', insecureKey], ['set', insecureKey]]);
+    // a verified connection never looks there
+    store.calls.length = 0;
+    const d = await session(srv.port, { sessionCache: store });
+    assert.equal(d.resumed, false);
+    assert.equal(d.verified, true);
+    assert.notEqual(store.calls[0][1], insecureKey);
+    assert.ok(store.map.has(insecureKey), 'the insecure session is still there, untouched');
+  });
+});
+
+// What a session is bound to (issue 10): the engine records in each blob how
+// its handshake was verified and refuses to offer it where that handshake
+// would not have been accepted; the store's keys keep such sessions apart.
+describe('sessions bound to their verification', { skip: SKIP, concurrency: 4 }, () => {
+  const blobOf = async (port, opts) => {
+    const blobs = [];
+    await session(port, { sessionCache: false, onSession: (b) => blobs.push(b), ...opts });
+    assert.ok(blobs.length >= 1, 'the server sent a ticket');
+    return blobs.at(-1);
+  };
+
+  test('a session from an unverified connection, passed as session:, never resumes under a trust store', async (t) => {
+    const srv = await startOpenssl({ ...SERVER, numTickets: 1 });
+    t.after(() => srv.stop());
+    const blob = await blobOf(srv.port, { rejectUnauthorized: false, ca: undefined });
+    // an unrelated root: only a resumption could get past it
+    const s = mod.connect({ hostname: 'localhost', port: srv.port }, { ca: pem(P.otherCa), session: blob, sessionCache: false });
+    await assert.rejects(s.opened, { code: 'unknown_ca' });
+    // the right root: a full, verified handshake instead of the unverified session
+    const info = await session(srv.port, { session: blob, sessionCache: false });
+    assert.equal(info.resumed, false);
+    assert.equal(info.verified, true);
+    assert.equal(info.sigalg, 'ecdsa_secp256r1_sha256');
+    // still fine where verification is off
+    const again = await session(srv.port, { session: await blobOf(srv.port, { rejectUnauthorized: false, ca: undefined }),
+      rejectUnauthorized: false, ca: undefined, sessionCache: false });
+    assert.equal(again.resumed, true);
+  });
+
+  test('another trust store: another key, and the engine refuses the session even under a colliding key', async (t) => {
+    const srv = await startOpenssl({ ...SERVER, numTickets: 1 });
+    t.after(() => srv.stop());
+    const cache = new mod.MemorySessionCache();
+    await session(srv.port, { sessionCache: cache });
+    const addr = { hostname: 'localhost', port: srv.port };
+    const key = await mod.sessionKeyFor(addr, { ca: CA });
+    const wider = [CA, pem(P.otherCa)];
+    const otherKey = await mod.sessionKeyFor(addr, { ca: wider });
+    assert.notEqual(otherKey, key);
+    assert.equal(otherKey.slice(0, otherKey.indexOf(';ca=')), key.slice(0, key.indexOf(';ca=')), 'only the trust part differs');
+    assert.ok(cache.get(key));
+    // planted under the other store's key (as a careless store might): not offered
+    cache.set(otherKey, cache.get(key).slice());
+    const info = await session(srv.port, { sessionCache: cache, ca: wider });
+    assert.equal(info.resumed, false);
+    assert.equal(info.verified, true);
+    // the original store still resumes
+    assert.equal((await session(srv.port, { sessionCache: cache })).resumed, true);
+  });
+
+  test('IP literals: one key per address (any spelling), none shared with names or other addresses', async (t) => {
+    const srv = await startOpenssl({ ...SERVER, numTickets: 1 });
+    t.after(() => srv.stop());
+    const p = srv.port;
+    const k = (host) => mod.sessionKeyFor(`${host}:${p}`, { ca: CA });
+    assert.equal(await k('[::1]'), await k('[0:0:0:0:0:0:0:1]'));
+    assert.equal(await k('[2001:DB8:0:0:1::1]'), await k('[2001:db8::1:0:0:1]'));
+    assert.notEqual(await k('127.0.0.1'), await k('127.0.0.2'));
+    assert.notEqual(await k('127.0.0.1'), await k('localhost'));
+    assert.match(await k('127.0.0.1'), /^ip=127\.0\.0\.1;/);
+    const cache = new mod.MemorySessionCache();
+    const ipConn = (hostname, opts = {}) => {
+      const s = mod.connect({ hostname, port: p }, { ca: CA, sessionCache: cache, transport: mod.tcp({ host: '127.0.0.1' }), ...opts });
+      return s.opened.then(async (info) => { await s.close(); return info; });
+    };
+    assert.equal((await ipConn('127.0.0.1')).resumed, false);
+    assert.ok(cache.get(await k('127.0.0.1')), 'stored under the IP key');
+    // the name is another key: full handshake
+    assert.equal((await ipConn('localhost')).resumed, false);
+    // another address (same server behind it) with the session planted under
+    // its key: the engine does not offer it, the full handshake fails the
+    // certificate's iPAddress check
+    const blob = cache.get(await k('127.0.0.1'));
+    cache.set(await k('127.0.0.2'), blob.slice());
+    await assert.rejects(ipConn('127.0.0.2'), { code: 'certificate_name_mismatch' });
+    assert.equal((await ipConn('127.0.0.1')).resumed, true);
   });
 });
 

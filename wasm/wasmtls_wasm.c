@@ -255,6 +255,56 @@ fail:
 
 WTW_EXPORT(wtw_store_count) size_t wtw_store_count(const wtw_store *s) { return s->count; }
 
+/* SHA-256 identifying the store's anchors (wt_trust_anchors_digest: the
+ * digest session blobs record); JS keys its session cache with it. A
+ * NULL store (no verification) digests the empty set, as the engine does
+ * for trust_anchor_count 0. */
+WTW_EXPORT(wtw_store_digest) void
+wtw_store_digest(const wtw_store *s, uint8_t *out32)
+{
+	wt_trust_anchors_digest(s ? s->anchors : NULL, s ? s->count : 0, out32);
+}
+
+/* SHA-256 of len bytes (JS: session-cache key of a client certificate). */
+WTW_EXPORT(wtw_sha256) void
+wtw_sha256(const uint8_t *p, size_t len, uint8_t *out32)
+{
+	br_sha256_context h;
+
+	br_sha256_init(&h);
+	br_sha256_update(&h, p, len);
+	br_sha256_out(&h, out32);
+}
+
+/*
+ * The wasm shadow stack lives in linear memory, which JS can read. The
+ * core wipes its own secrets, but BearSSL's primitives leave copies in
+ * their frames (br_hmac_out's last block, hash buffers holding a PSK or a
+ * secret they hashed), still there after the call returns. Entry points
+ * that handled secrets zero the stack below them on the way out: they are
+ * called from JS with the stack (nearly) empty, and TOTAL_STACK is 128 KiB.
+ */
+#define WTW_BURN (64 * 1024)
+
+static void __attribute__((noinline))
+burn_stack(void)
+{
+	uint8_t buf[WTW_BURN];
+
+	wt_wipe(buf, sizeof buf);
+}
+
+/* Frees a wtw_alloc'd buffer that held a secret (a session blob, exporter
+ * output, a private key), wiping it first: free() leaves it readable. */
+WTW_EXPORT(wtw_wipe_free) void
+wtw_wipe_free(void *p, size_t len)
+{
+	if (p != NULL) {
+		wt_wipe(p, len);
+		free(p);
+	}
+}
+
 /* ------------------------------------------------------------------ */
 /* Connections                                                          */
 /* ------------------------------------------------------------------ */
@@ -410,7 +460,7 @@ wtw_add_id(wtw_conn *c, int which, int id)
 WTW_EXPORT(wtw_set_session) int
 wtw_set_session(wtw_conn *c, const uint8_t *blob, size_t len, int early)
 {
-	free(c->session);
+	wtw_wipe_free(c->session, c->session_len);
 	c->session = NULL;
 	c->session_len = 0;
 	c->cfg.session = NULL;
@@ -488,12 +538,25 @@ wtw_set_client_cert(wtw_conn *c, const char *cert, size_t clen, const char *key,
 	return 0;
 }
 
+/* The wasm build's suite order when the caller gave none: ChaCha20 first.
+ * wasm has no AES or carry-less multiply instructions, so AES-GCM is
+ * BearSSL's constant-time bitsliced code and ChaCha20-Poly1305 is over
+ * twice as fast (bench/wasm_bench.mjs: 154 vs 68 MiB/s against AES-128-GCM);
+ * BoringSSL orders them so on CPUs without AES-NI. The native build keeps
+ * the core's default (AES-128-GCM first). */
+static const uint16_t wasm_default_suites[3] = { 0x1303, 0x1301, 0x1302 };
+
 /* store NULL with verify_mode WT_VERIFY_NONE for --insecure. The store
  * must outlive the connection. flags: 1 = keylog, 2 = verify hook,
  * 4 = session callback (wt_js_session). */
 WTW_EXPORT(wtw_configure) void
 wtw_configure(wtw_conn *c, const wtw_store *store, int verify_mode, int flags, int max_fragment)
 {
+	if (c->cfg.cipher_suite_count == 0) {
+		memcpy(c->suites, wasm_default_suites, sizeof c->suites);
+		c->cfg.cipher_suites = c->suites;
+		c->cfg.cipher_suite_count = 3;
+	}
 	c->cfg.trust_anchors = store ? store->anchors : NULL;
 	c->cfg.trust_anchor_count = store ? store->count : 0;
 	c->cfg.verify_mode = verify_mode;
@@ -527,9 +590,10 @@ wtw_destroy(wtw_conn *c)
 	for (i = 0; i < WT_MAX_ALPN; i++) {
 		free(c->alpn[i]);
 	}
-	free(c->session);
+	wtw_wipe_free(c->session, c->session_len);   /* holds the resumption PSK */
 	free_client_cert(c);
 	free(c);
+	burn_stack();
 }
 
 WTW_EXPORT(wtw_state) unsigned wtw_state(wtw_conn *c) { return wt_engine_current_state(&c->cc); }
@@ -609,7 +673,10 @@ WTW_EXPORT(wtw_export) int
 wtw_export(wtw_conn *c, const char *label, const uint8_t *ctx, size_t ctx_len, int has_ctx,
 	uint8_t *out, size_t out_len)
 {
-	return wt_engine_export(&c->cc, label, has_ctx ? ctx : NULL, ctx_len, out, out_len);
+	int rc = wt_engine_export(&c->cc, label, has_ctx ? ctx : NULL, ctx_len, out, out_len);
+
+	burn_stack();
+	return rc;
 }
 
 /*
@@ -653,7 +720,10 @@ WTW_EXPORT(wtw_export_early) int
 wtw_export_early(wtw_conn *c, const char *label, const uint8_t *ctx, size_t ctx_len, int has_ctx,
 	uint8_t *out, size_t out_len)
 {
-	return wt_engine_export_early(&c->cc, label, has_ctx ? ctx : NULL, ctx_len, out, out_len);
+	int rc = wt_engine_export_early(&c->cc, label, has_ctx ? ctx : NULL, ctx_len, out, out_len);
+
+	burn_stack();
+	return rc;
 }
 
 /* wasmtls verify: chain = n (der, len) u32 pairs. host may be NULL.

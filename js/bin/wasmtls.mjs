@@ -280,7 +280,8 @@ async function main() {
   }
   if (o.cert !== undefined) {
     try { opts.cert = fs.readFileSync(o.cert, 'latin1'); } catch (e) { die(2, 'bad_config', `cannot read --cert ${o.cert}: ${fileError(e)}`); }
-    try { opts.key = fs.readFileSync(o.key, 'latin1'); } catch (e) { die(2, 'bad_config', `cannot read --key ${o.key}: ${fileError(e)}`); }
+    // bytes, not a string: zero-filled once the engine has its copy
+    try { opts.key = new Uint8Array(fs.readFileSync(o.key)); } catch (e) { die(2, 'bad_config', `cannot read --key ${o.key}: ${fileError(e)}`); }
     if (!opts.cert.includes('-----BEGIN ')) die(2, 'bad_config', `--cert ${o.cert}: no usable PEM certificate chain`);
   }
   if (o.ws) opts.transport = websocket(o.ws);
@@ -288,6 +289,7 @@ async function main() {
   else opts.transport = tcp();
 
   const sock = connect({ hostname: host, port }, opts);
+  if (opts.key) sock.opened.then(() => opts.key.fill(0), () => opts.key.fill(0));
   const writer = sock.writable.getWriter();
   writer.closed.catch(() => {});
   let http = null;

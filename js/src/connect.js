@@ -7,9 +7,9 @@
 //   app -> engine         a write resolves once the engine took its bytes
 //   engine -> app         a ReadableStream with a 64 KiB byte high-water mark
 import { TLSError } from './errors.js';
-import { loadEngine, loadDefaultRoots, defaultWarning, Engine, isIP, CLOSED, SENDREC, RECVREC, SENDAPP, RECVAPP } from './engine.js';
+import { loadEngine, loadDefaultRoots, defaultWarning, Engine, isIP, CLOSED, SENDREC, RECVREC, SENDAPP, RECVAPP, SENDEARLY } from './engine.js';
 import { openTransport } from './transports.js';
-import { defaultSessionCache, sessionKey, sessionExpired } from './session.js';
+import { defaultSessionCache, sessionKey, sessionExpired, canonicalIP, certChainText } from './session.js';
 
 const OUT_HWM = 256 * 1024;
 const APP_HWM = 64 * 1024;
@@ -33,6 +33,24 @@ function parseAddress(address) {
   }
   if (!address || !address.hostname) throw new TLSError('bad_config', 'address needs a hostname', 0x202);
   return { hostname: String(address.hostname).replace(/^\[(.*)\]$/, '$1'), port: Number(address.port ?? 443) };
+}
+
+// Who the server must be: servername (SNI and certificate name), or for
+// an IP literal without one, the address (checked against iPAddress SANs)
+// in one spelling, since the engine binds sessions to the literal.
+function peerIdentity(hostname, o) {
+  if (o.servername !== undefined && o.servername !== null) return { servername: o.servername, verifyIp: null };
+  if (isIP(hostname)) return { servername: null, verifyIp: canonicalIP(hostname) || hostname };
+  return { servername: hostname, verifyIp: null };
+}
+
+function keyFor(w, store, hostname, port, o) {
+  const { servername, verifyIp } = peerIdentity(hostname, o);
+  return sessionKey({
+    servername, ip: verifyIp, port, alpn: o.alpn,
+    trust: o.rejectUnauthorized === false ? null : w.storeDigest(store),
+    cert: o.cert ? w.sha256(new TextEncoder().encode(certChainText(o.cert))) : null,
+  });
 }
 
 class Conn {
@@ -117,12 +135,7 @@ class Conn {
       if (o.ca) store = this.store = w.storeFromPem(o.ca, o.onWarning ?? defaultWarning);
       else store = await loadDefaultRoots(w);
     }
-    let servername = o.servername;
-    let verifyIp = null;
-    if (servername === undefined || servername === null) {
-      if (isIP(hostname)) verifyIp = hostname;
-      else servername = hostname;
-    }
+    const { servername, verifyIp } = peerIdentity(hostname, o);
     const verify = o.verify ? () => {
       try {
         const r = o.verify(this.engine.info());
@@ -137,17 +150,24 @@ class Conn {
         return false;
       }
     } : null;
-    // Resumption: an explicit blob (options.session), else the store's.
-    // Connections that skip verification neither read nor feed the store.
-    const cache = insecure || o.sessionCache === false ? null : (o.sessionCache || defaultSessionCache);
-    const key = cache ? sessionKey({ servername: servername || hostname, port, alpn: o.alpn, ca: o.ca, cert: o.cert }) : null;
+    // Resumption: an explicit blob (options.session), else the store's,
+    // under a key naming everything the session is bound to: the server's
+    // name or IP address, port, offered ALPN, the trust anchors it was
+    // verified with (their digest; unverified sessions have their own
+    // "insecure" keys) and the client certificate. The engine itself
+    // refuses a session this connection would not have accepted.
+    const cache = o.sessionCache === false ? null : (o.sessionCache || defaultSessionCache);
+    const key = cache ? keyFor(w, store, hostname, port, o) : null;
     let session = o.session ? toBytes(o.session) : null;
+    let fromStore = false;
     if (!session && cache) {
       try {
         const b = await cache.get(key);
         if (b) {
           await cache.delete(key);   // single-use
-          if (!sessionExpired(b)) session = toBytes(b);
+          session = toBytes(b);
+          fromStore = true;
+          if (sessionExpired(session)) { session.fill(0); session = null; }
         }
       } catch { /* a failing store means a full handshake */ }
       if (this.finished) return this.cleanup();
@@ -164,11 +184,17 @@ class Conn {
       this.early = toBytes(o.earlyData);
       this.earlyOff = 0;
     }
-    this.engine = new Engine(w, {
-      servername: servername || null, verifyIp, alpn: o.alpn, ciphers: o.ciphers, groups: o.groups,
-      store, insecure, maxFragment: o.maxFragment, keyLog: o.keyLog, verify,
-      session, earlyData: !!this.early, onSession, cert: o.cert, key: o.key,
-    });
+    try {
+      this.engine = new Engine(w, {
+        servername: servername || null, verifyIp, alpn: o.alpn, ciphers: o.ciphers, groups: o.groups,
+        store, insecure, maxFragment: o.maxFragment, keyLog: o.keyLog, verify,
+        session, earlyData: !!this.early, onSession, cert: o.cert, key: o.key,
+      });
+    } finally {
+      // The engine has its own copy; the store's (deleted, single-use)
+      // holds the resumption PSK: zero it. options.session stays the caller's.
+      if (fromStore) session.fill(0);
+    }
     if (this.finished) return this.cleanup();
     this.transport = await openTransport(o.transport, hostname, port);
     if (this.finished) {
@@ -247,7 +273,7 @@ class Conn {
         }
       }
       // 0-RTT: options.earlyData goes in while the engine takes early data.
-      if (this.early && this.earlyOff < this.early.length && (st & SENDAPP) && !e.handshakeDone()) {
+      if (this.early && this.earlyOff < this.early.length && (st & SENDEARLY) && !e.handshakeDone()) {
         const n = e.putApp(this.early, this.earlyOff);
         if (n) {
           this.earlyOff += n;
@@ -396,6 +422,23 @@ class Conn {
       this.fail(new TLSError('closed', 'closed before the handshake completed', 0x201));
     }
     return this.closed.then(noop, noop);
+  }
+}
+
+/**
+ * The session-store key connect(address, options) uses (see sessionKey()).
+ * Loads the engine, and the default roots when options.ca is absent.
+ */
+export async function sessionKeyFor(address, options = {}) {
+  const { hostname, port } = parseAddress(address);
+  const w = await loadEngine();
+  if (options.rejectUnauthorized === false) return keyFor(w, 0, hostname, port, options);
+  if (!options.ca) return keyFor(w, await loadDefaultRoots(w), hostname, port, options);
+  const store = w.storeFromPem(options.ca);
+  try {
+    return keyFor(w, store, hostname, port, options);
+  } finally {
+    w.freeStore(store);
   }
 }
 

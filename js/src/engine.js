@@ -3,7 +3,7 @@
 // bytes: it copies into the engine's own buffers, calls it, copies out.
 import { TLSError } from './errors.js';
 
-export const CLOSED = 0x01, SENDREC = 0x02, RECVREC = 0x04, SENDAPP = 0x08, RECVAPP = 0x10;
+export const CLOSED = 0x01, SENDREC = 0x02, RECVREC = 0x04, SENDAPP = 0x08, RECVAPP = 0x10, SENDEARLY = 0x20;
 const B_SENDREC = 0, B_RECVREC = 1, B_SENDAPP = 2, B_RECVAPP = 3;
 
 export const SUITES = { TLS_AES_128_GCM_SHA256: 0x1301, TLS_AES_256_GCM_SHA384: 0x1302, TLS_CHACHA20_POLY1305_SHA256: 0x1303 };
@@ -163,6 +163,22 @@ class Wasm {
   }
 
   freeStore(s) { this.x.wtw_store_free(s); }
+
+  // SHA-256 (hex) computed in wasm: of the store's trust anchors
+  // (wt_trust_anchors_digest; store 0 = none), or of bytes.
+  storeDigest(s) { return this.digest32((out) => this.x.wtw_store_digest(s, out)); }
+  sha256(bytes) {
+    const p = this.put(bytes);
+    try { return this.digest32((out) => this.x.wtw_sha256(p, bytes.length, out)); } finally { this.x.wtw_free(p); }
+  }
+  digest32(fn) {
+    const out = this.x.wtw_alloc(32);
+    if (!out) throw new TLSError('buffer_too_small', 'wasm heap exhausted', 0x205);
+    try {
+      fn(out);
+      return Array.from(this.u8().subarray(out, out + 32), (b) => b.toString(16).padStart(2, '0')).join('');
+    } finally { this.x.wtw_free(out); }
+  }
 }
 
 let wasmInstance = null;
@@ -251,7 +267,7 @@ export class Engine {
       if (cfg.session && cfg.session.length) {
         const p = w.put(cfg.session);
         const rc = x.wtw_set_session(this.ptr, p, cfg.session.length, cfg.earlyData ? 1 : 0);
-        x.wtw_free(p);
+        x.wtw_wipe_free(p, cfg.session.length);   // the blob holds the resumption PSK
         if (rc) throw new TLSError('bad_config', 'session blob too large', ERR_BAD_CONFIG);
       }
       if (cfg.cert || cfg.key) {
@@ -259,9 +275,9 @@ export class Engine {
         const pemBytes = (v) => (v instanceof Uint8Array ? v : enc.encode(Array.isArray(v) ? v.join('\n') : String(v)));
         const cb = pemBytes(cfg.cert), kb = pemBytes(cfg.key);
         const cp = w.put(cb), kp = w.put(kb);
+        if (kb !== cfg.key) kb.fill(0);   // our own encoding of the key text (the caller's bytes stay theirs)
         const rc = x.wtw_set_client_cert(this.ptr, cp, cb.length, kp, kb.length);
-        w.u8().fill(0, kp, kp + kb.length);
-        x.wtw_free(cp); x.wtw_free(kp);
+        x.wtw_free(cp); x.wtw_wipe_free(kp, kb.length);
         if (rc) throw new TLSError('bad_config', CERT_ERRORS[rc] || 'unusable client certificate', ERR_BAD_CONFIG);
       }
       x.wtw_configure(this.ptr, cfg.store || 0, cfg.insecure ? 1 : 0,
@@ -386,7 +402,7 @@ export class Engine {
       if (rc) throw w.error(rc, 'exporter not available');
       return w.u8().slice(out, out + length);
     } finally {
-      x.wtw_free(lb); x.wtw_free(cp); x.wtw_free(out);
+      x.wtw_free(lb); x.wtw_free(cp); x.wtw_wipe_free(out, length);
     }
   }
 
