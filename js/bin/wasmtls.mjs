@@ -269,8 +269,20 @@ async function main() {
   }
   if (o.sessOut !== undefined) {
     // each new session replaces the file's content (the latest ticket)
+    // The blob holds the resumption secret: like the native CLI, the file
+    // is created (or tightened to) mode 0600 and a symlink there is refused.
     opts.onSession = (blob) => {
-      try { fs.writeFileSync(o.sessOut, blob); } catch (e) { diag(`* cannot write --sess-out ${o.sessOut}: ${e.message}\n`); }
+      let fd = null;
+      try {
+        const C = fs.constants;
+        fd = fs.openSync(o.sessOut, C.O_WRONLY | C.O_CREAT | C.O_TRUNC | (C.O_NOFOLLOW || 0), 0o600);
+        fs.fchmodSync(fd, 0o600);
+        fs.writeSync(fd, blob);
+      } catch (e) {
+        diag(`* cannot write --sess-out ${o.sessOut}: ${e.message}\n`);
+      } finally {
+        if (fd !== null) fs.closeSync(fd);
+      }
     };
   }
   let early = null;
