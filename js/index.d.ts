@@ -29,7 +29,11 @@ export interface SessionStore {
   delete(key: string): void | Promise<void>;
 }
 
-export interface Pair { readable: ReadableStream<Uint8Array>; writable: WritableStream<Uint8Array>; }
+export interface Pair {
+  readable: ReadableStream<Uint8Array>; writable: WritableStream<Uint8Array>;
+  /** websocket() and wisp() pairs: bytes received, not yet read (and its peak), WebSocket paused for this reader */
+  stats?: { received: number; buffered: number; maxBuffered: number; paused: boolean };
+}
 export type Transport = Pair | { connect(hostname: string, port: number): Pair | Promise<Pair> } |
   ((hostname: string, port: number) => Pair | Promise<Pair>);
 
