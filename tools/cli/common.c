@@ -197,6 +197,27 @@ wt_cli_host_now_ms(void *ctx)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The decimal value of option argv[*i] (advancing *i), in [min, max]. */
+static unsigned long long
+number_arg(int argc, char **argv, int *i, unsigned long long min, unsigned long long max)
+{
+	const char *a = argv[*i], *v;
+	unsigned long long n;
+	char *end;
+
+	if (*i + 1 >= argc) {
+		die(EXIT_CONFIG, "bad_config", "%s needs a value", a);
+	}
+	v = argv[++*i];
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (errno != 0 || end == v || *end != 0 || v[0] == '-' || n < min || n > max) {
+		die(EXIT_CONFIG, "bad_config", "%s must be an integer in [%llu, %llu], not '%s'",
+			a, min, max, v);
+	}
+	return n;
+}
+
 void
 wt_cli_parse_args(int argc, char **argv, wt_cli_options *o, unsigned flags,
 	const char *usage_extra)
@@ -254,33 +275,9 @@ wt_cli_parse_args(int argc, char **argv, wt_cli_options *o, unsigned flags,
 		} else if ((flags & WT_CLI_OPT_WASI) && strcmp(a, "--out") == 0) {
 			val = &o->out;
 		} else if (strcmp(a, "--max-fragment") == 0) {
-			const char *v;
-			char *end;
-			if (i + 1 >= argc) {
-				die(EXIT_CONFIG, "bad_config", "%s needs a value", a);
-			}
-			v = argv[++i];
-			errno = 0;
-			o->max_fragment = strtol(v, &end, 10);
-			if (errno != 0 || end == v || *end != 0
-				|| o->max_fragment < 64 || o->max_fragment > 16384)
-			{
-				die(EXIT_CONFIG, "bad_config",
-					"--max-fragment must be an integer in [64, 16384], not '%s'", v);
-			}
+			o->max_fragment = (long)number_arg(argc, argv, &i, 64, 16384);
 		} else if (strcmp(a, "--key-update-after") == 0) {
-			const char *v;
-			char *end;
-			if (i + 1 >= argc) {
-				die(EXIT_CONFIG, "bad_config", "%s needs a value", a);
-			}
-			v = argv[++i];
-			errno = 0;
-			o->key_update_after = strtoull(v, &end, 10);
-			if (errno != 0 || end == v || *end != 0 || v[0] == '-' || o->key_update_after == 0) {
-				die(EXIT_CONFIG, "bad_config",
-					"--key-update-after must be a positive integer, not '%s'", v);
-			}
+			o->key_update_after = number_arg(argc, argv, &i, 1, UINT64_MAX);
 		} else if (a[0] == '-' && a[1] != 0) {
 			die(EXIT_CONFIG, "bad_config", "unknown option '%s' (see --help)", a);
 		} else if (o->target == NULL) {
