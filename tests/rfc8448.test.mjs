@@ -100,7 +100,7 @@ test('RFC 8448 resumed 0-RTT handshake: PSK identity, binder, early data, EndOfE
   assert.equal(r.error, undefined);
   const lines = r.stdout.trim().split('\n');
   for (const step of ['clienthello.psk_identity', 'clienthello.early_data', 'binder', 'Record_Client_EarlyAppData',
-    'resumed with 0-RTT accepted', 'PSK and master secret wiped after use', 'Record_EndOfEarlyData']) {
+    'state WT_SENDEARLY, not WT_SENDAPP, during 0-RTT', 'resumed with 0-RTT accepted', 'PSK and master secret wiped after use', 'Record_EndOfEarlyData']) {
     assert.ok(lines.includes(`ok ${step}`), `step ${step} missing:\n${r.stdout}${r.stderr}`);
   }
   assert.ok(!lines.some((l) => l.startsWith('FAIL')), r.stdout + r.stderr);

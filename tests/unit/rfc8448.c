@@ -501,6 +501,15 @@ static int replay_resumed(void)
 
 	CHECK(wt_engine_init(&cc, &cfg, &host) == 0);
 	CHECK(cc.psk_offered && cc.early_state == WT_EARLY_PENDING);
+	{
+		/* 0-RTT is visible in the state word as its own bit: a pump
+		 * that only knows WT_SENDAPP writes nothing replayable. */
+		unsigned st = wt_engine_current_state(&cc);
+		int ok = (st & WT_SENDEARLY) && !(st & WT_SENDAPP);
+
+		printf("%s state WT_SENDEARLY, not WT_SENDAPP, during 0-RTT\n", ok ? "ok" : "FAIL");
+		CHECK(ok);
+	}
 	n = drain(&cc, out, sizeof out);
 	CHECK(n > 5 && out[0] == 22);
 	compare_ch_field(out + 5, n - 5, rfc_ch_rec, 0, 0, "random");
