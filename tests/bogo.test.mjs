@@ -49,7 +49,8 @@ function runShim(args, { timeout = TIMEOUT } = {}) {
       reject(new Error(`bogo_shim ${args.join(' ')} timed out after ${timeout} ms\nstderr: ${stderr}`));
     }, timeout);
     child.on('error', (e) => { clearTimeout(timer); children.delete(child); reject(e); });
-    child.on('exit', (code, signal) => {
+    // 'close', not 'exit': only then has all of stdout/stderr been read.
+    child.on('close', (code, signal) => {
       clearTimeout(timer);
       children.delete(child);
       if (/ERROR: (Address|Leak)Sanitizer|runtime error:/.test(stderr)) {
