@@ -10,14 +10,9 @@
 #include "wt_internal.h"
 
 #ifdef WT_FUZZING_UNSAFE
-/* Fuzzing mode (tests/fuzz/README.md): null record cipher, any key share,
- * no CertificateVerify signature or server Finished check. INSECURE: only
- * CMake's wasmtls_fuzz library (-DWT_FUZZ=ON) defines WT_FUZZ_BUILD, and
- * the reference below makes a library built this way link only into a
- * libFuzzer target. */
-#ifndef WT_FUZZ_BUILD
-#error "WT_FUZZING_UNSAFE turns off TLS security: only for the wasmtls_fuzz library"
-#endif
+/* Fuzzing mode (tests/fuzz/README.md; the #error guard is in
+ * wt_internal.h): wt_engine_init reads this pointer, so a library built
+ * this way links only into a libFuzzer target. */
 extern int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int (*const wt_fuzzing_unsafe_needs_libfuzzer)(const uint8_t *, size_t) =
 	LLVMFuzzerTestOneInput;

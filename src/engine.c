@@ -135,6 +135,13 @@ int wt_engine_init(wt_engine_ctx *cc, const wt_config *cfg, const wt_host *host)
 {
 	memset(cc, 0, sizeof *cc);
 	cc->cfg = cfg;
+#ifdef WT_FUZZING_UNSAFE
+	/* Keeps a fuzzing-mode engine from linking into anything but a
+	 * libFuzzer target (wt_internal.h). */
+	if (wt_fuzzing_unsafe_needs_libfuzzer == NULL) {
+		return wt_fail(cc, WT_ERR_BAD_STATE, "fuzzing build");
+	}
+#endif
 	if (host == NULL || host->random == NULL || host->now_ms == NULL) {
 		return wt_fail(cc, WT_ERR_BAD_CONFIG, "host must supply random and now_ms");
 	}

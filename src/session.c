@@ -126,8 +126,9 @@ static void be32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
-/* SHA-256 over each anchor's flags, DN and public key, length-prefixed so
- * two different stores cannot produce the same byte stream. */
+/* SHA-256 over the validation policy version, then each anchor's flags,
+ * DN and public key, length-prefixed so two different stores cannot
+ * produce the same byte stream. */
 void wt_trust_anchors_digest(const br_x509_trust_anchor *tas, size_t n,
 	uint8_t out[32])
 {
@@ -136,6 +137,11 @@ void wt_trust_anchors_digest(const br_x509_trust_anchor *tas, size_t n,
 	size_t i;
 
 	br_sha256_init(&h);
+	/* The validation policy is part of what a session was verified
+	 * under: bumped when the rules tighten (2: no SHA-1/SHA-224
+	 * signatures, no RSA under 2048 bits), so sessions verified under
+	 * laxer rules are not resumed. */
+	br_sha256_update(&h, "wasmtls anchors, policy 2", 25);
 	for (i = 0; i < n; i++) {
 		const br_x509_trust_anchor *ta = &tas[i];
 		const br_x509_pkey *pk = &ta->pkey;

@@ -11,6 +11,17 @@
 
 #include "wasmtls.h"
 
+#ifdef WT_FUZZING_UNSAFE
+/* Fuzzing mode (tests/fuzz/README.md): null record cipher, any key share,
+ * no CertificateVerify signature or server Finished check. INSECURE: only
+ * CMake's wasmtls_fuzz library (-DWT_FUZZ=ON) defines WT_FUZZ_BUILD, and
+ * wt_engine_init then needs libFuzzer's entry point to link. */
+#ifndef WT_FUZZ_BUILD
+#error "WT_FUZZING_UNSAFE turns off TLS security: only for the wasmtls_fuzz library"
+#endif
+extern int (*const wt_fuzzing_unsafe_needs_libfuzzer)(const uint8_t *, size_t);
+#endif
+
 /* ------------------------------------------------------------------ */
 /* codec: bounds-checked cursors (src/codec.c)                          */
 /* ------------------------------------------------------------------ */

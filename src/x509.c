@@ -229,7 +229,7 @@ static unsigned int_bits(const uint8_t *p, size_t len)
 
 /* The modulus size of an RSAPublicKey (RFC 8017 A.1.1) in the
  * subjectPublicKey BIT STRING that follows the algorithm in spki; 0 if it
- * does not parse (BearSSL then refuses the key on its own). */
+ * does not parse as strict DER. */
 static unsigned rsa_modulus_bits(wt_reader spki)
 {
 	der_elt bits, seq, n;
@@ -312,6 +312,11 @@ static int parse_cert(const uint8_t *der, size_t len, cert_info *ci)
 	if (OID_IS(oid, OID_RSA)) {
 		ci->key_supported = 1;
 		ci->rsa_bits = rsa_modulus_bits(e.val);
+		if (ci->rsa_bits == 0) {
+			/* Not strict DER (BearSSL's reader is laxer): refused,
+			 * so the key-size check cannot be skipped. */
+			return -1;
+		}
 	} else if (OID_IS(oid, OID_EC)) {
 		ci->key_supported = der_expect(&alg.val, 0x06, &oid) == 0
 			&& (OID_IS(oid, OID_P256) || OID_IS(oid, OID_P384)

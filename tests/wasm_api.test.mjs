@@ -239,6 +239,17 @@ describe('connect() over TCP', { skip: SKIP }, () => {
     await assert.rejects(s2.opened, { code: 'bad_config' });
   });
 
+  test('an IPv4 spelling resolvers read otherwise (octal, hex, short) is bad_config, not verified as another address', async () => {
+    // inet_aton reads "127.010.0.1" as 127.8.0.1: the engine would check
+    // the certificate for one address while the socket goes to another.
+    for (const host of ['127.010.0.1', '0x7f.0.0.1', '127.1', '2130706433', '1.2.3.4.']) {
+      const s = mod.connect({ hostname: host, port: 1 }, { ca: CA });
+      await assert.rejects(s.opened, { code: 'bad_config', message: /dotted-decimal/ }, host);
+      const s2 = mod.connect(`${host}:1`, { ca: CA });
+      await assert.rejects(s2.opened, { code: 'bad_config' }, host);
+    }
+  });
+
   test('default roots (roots.bin) load when ca is absent: test PKI is not trusted', async (t) => {
     const srv = await startOpenssl({ mode: 'www', cert: P.p256.cert, key: P.p256.key, chain: P.p256.chain });
     t.after(() => srv.stop());

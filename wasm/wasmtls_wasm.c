@@ -495,7 +495,7 @@ free_client_cert(wtw_conn *c)
 	free(c->cert_chain);
 	free(c->cert_buf);
 	if (c->key_buf != NULL) {
-		memset(c->key_buf, 0, c->key_buf_len);
+		wt_wipe(c->key_buf, c->key_buf_len);
 		free(c->key_buf);
 	}
 	c->cert_chain = NULL;

@@ -25,14 +25,27 @@ const toBytes = (v) => (v instanceof Uint8Array ? v : typeof v === 'string' ? ne
   : v instanceof ArrayBuffer ? new Uint8Array(v)
   : ArrayBuffer.isView(v) ? new Uint8Array(v.buffer, v.byteOffset, v.byteLength) : new Uint8Array(v));
 
+// A host that resolvers read as an IPv4 address but that is not plain
+// dotted decimal ("127.010.0.1" is octal to inet_aton, "0x7f.1", "2130706433"):
+// the address connected to would not be the one verified.
+const AMBIGUOUS_IPV4 = /^(0x[0-9a-f]*|\d+)(\.(0x[0-9a-f]*|\d+)){0,3}\.?$/i;
+
+function checkHostname(hostname) {
+  if (AMBIGUOUS_IPV4.test(hostname) && !canonicalIP(hostname)) {
+    throw new TLSError('bad_config', `'${hostname}' is not a plain dotted-decimal IPv4 address ` +
+      '(leading zeros, hex or short forms read differently by resolvers)', 0x202);
+  }
+  return hostname;
+}
+
 function parseAddress(address) {
   if (typeof address === 'string') {
     const m = address.match(/^\[([^\]]+)\]:(\d+)$/) || address.match(/^([^:]+):(\d+)$/);
     if (!m) throw new TLSError('bad_config', `bad address '${address}' (want HOST:PORT)`, 0x202);
-    return { hostname: m[1], port: Number(m[2]) };
+    return { hostname: checkHostname(m[1]), port: Number(m[2]) };
   }
   if (!address || !address.hostname) throw new TLSError('bad_config', 'address needs a hostname', 0x202);
-  return { hostname: String(address.hostname).replace(/^\[(.*)\]$/, '$1'), port: Number(address.port ?? 443) };
+  return { hostname: checkHostname(String(address.hostname).replace(/^\[(.*)\]$/, '$1')), port: Number(address.port ?? 443) };
 }
 
 // Who the server must be: servername (SNI and certificate name), or for
@@ -196,7 +209,8 @@ class Conn {
       if (fromStore) session.fill(0);
     }
     if (this.finished) return this.cleanup();
-    this.transport = await openTransport(o.transport, hostname, port);
+    // An IP literal goes to the transport in the spelling the engine verifies.
+    this.transport = await openTransport(o.transport, canonicalIP(hostname) || hostname, port);
     if (this.finished) {
       try { this.transport.writable.abort().catch(noop); this.transport.readable.cancel().catch(noop); } catch { /* */ }
       return this.cleanup();

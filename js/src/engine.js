@@ -221,7 +221,7 @@ export function engineStats() {
   return wasmInstance ? { heapBytes: wasmInstance.mem.buffer.byteLength, connBytes: wasmInstance.x.wtw_conn_size() } : null;
 }
 
-const isIPv4 = (h) => /^\d{1,3}(\.\d{1,3}){3}$/.test(h);
+const isIPv4 = (h) => /^(0|[1-9]\d{0,2})(\.(0|[1-9]\d{0,2})){3}$/.test(h);
 export const isIP = (h) => isIPv4(h) || h.includes(':');
 
 const EARLY = ['not_sent', 'accepted', 'rejected', 'pending'];

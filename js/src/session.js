@@ -63,8 +63,10 @@ export const defaultSessionCache = new MemorySessionCache();
 const text = (v) => (v === undefined || v === null ? '' : v instanceof Uint8Array ? new TextDecoder().decode(v)
   : Array.isArray(v) ? v.map(text).join('\n') : String(v));
 
+// Dotted decimal without leading zeros (as src/x509.c parses it): "010" is
+// octal to inet_aton, so such spellings are not taken as literals at all.
 function parseIPv4(s) {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
+  const m = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/.exec(s);
   if (!m) return null;
   const b = m.slice(1).map(Number);
   return b.every((x) => x <= 255) ? b : null;
