@@ -28,5 +28,9 @@ hostileSuite(wasiP1(), {
 		// closed write side answers no KeyUpdate. Covered on the component.
 		'ok: KeyUpdate update_requested -> client answers with its own KeyUpdate':
 			'stdio front end has closed its write side (close_notify after --data) before the KeyUpdate arrives',
+		'ok: three KeyUpdates update_requested in a row -> one KeyUpdate in answer':
+			'stdio front end has closed its write side (close_notify after --data) before the KeyUpdates arrive',
+		'ok: key usage limit (--key-update-after 4): the client updates its keys on its own':
+			'the update_requested for the worn server key would come after the close_notify sent right after --data',
 	},
 });
