@@ -8,8 +8,7 @@ import assert from 'node:assert/strict';
 import https from 'node:https';
 import fs from 'node:fs';
 import { pki } from './lib/pki.mjs';
-import { startOpenssl, startNode } from './lib/servers.mjs';
-import crypto from 'node:crypto';
+import { startOpenssl, startStreamingServer } from './lib/servers.mjs';
 import { SKIP as WASM_SKIP, startWebsockify, pem } from './lib/wasm.mjs';
 import { CHROMIUM, startStatic, launchChromium } from './lib/wasm_browser.mjs';
 
@@ -118,24 +117,8 @@ describe('browser (chromium + playwright-core) through websockify', { skip: SKIP
   // receive_buffer_full past maxReceiveBuffer instead of growing.
   async function streamInPage(t, { plain }) {
     const size = 16 << 20;
-    const state = {};
-    const srv = await startNode({ cert: P.p256.chain, key: P.p256.key,
-      onConnection: (sock) => {
-        const h = crypto.createHash('sha256');
-        const seed = crypto.randomBytes(1 << 16);
-        let left = size, n = 0;
-        const more = () => {
-          while (left > 0) {
-            const chunk = Buffer.from(seed.subarray(0, Math.min(left, seed.length)));
-            chunk.writeUInt32LE(n++, 0);
-            h.update(chunk);
-            left -= chunk.length;
-            if (!sock.write(chunk)) return sock.once('drain', more);
-          }
-          state.hash = h.digest('hex');
-        };
-        more();
-      } });
+    const srv = await startStreamingServer({ cert: P.p256.chain, key: P.p256.key }, size);
+    const { state } = srv;
     t.after(() => srv.stop());
     const wsp = await startWebsockify(srv.port);
     t.after(() => wsp.stop());

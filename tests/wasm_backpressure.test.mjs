@@ -11,7 +11,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { pki } from './lib/pki.mjs';
-import { startNode, sleep } from './lib/servers.mjs';
+import { startNode, startStreamingServer, sleep } from './lib/servers.mjs';
 import { SKIP, startWebsockify, startWisp, pem } from './lib/wasm.mjs';
 import * as mod from '../js/index.js';
 
@@ -20,30 +20,11 @@ const CA = SKIP ? null : pem(P.ca);
 const SIZE = 64 << 20;
 const BOUND = 512 << 10;   // RECV_HWM (64 KiB) + what `ws` had already read when paused
 
-// node:tls server streaming `size` pseudo-random bytes on every connection,
-// keeping the connection open afterwards (the tunnels drop queued data when
-// the target closes); state.hash is the SHA-256 of what it sent.
+// The streaming server (tests/lib/servers.mjs), stopped after the test.
 async function streamingServer(t, size) {
-  const state = {};
-  const srv = await startNode({ cert: P.p256.chain, key: P.p256.key,
-    onConnection: (sock) => {
-      const h = crypto.createHash('sha256');
-      const seed = crypto.randomBytes(1 << 16);
-      let left = size, n = 0;
-      const more = () => {
-        while (left > 0) {
-          const chunk = Buffer.from(seed.subarray(0, Math.min(left, seed.length)));
-          chunk.writeUInt32LE(n++, 0);
-          h.update(chunk);
-          left -= chunk.length;
-          if (!sock.write(chunk)) return sock.once('drain', more);
-        }
-        state.hash = h.digest('hex');
-      };
-      more();
-    } });
+  const srv = await startStreamingServer({ cert: P.p256.chain, key: P.p256.key }, size);
   t.after(() => srv.stop());
-  return Object.assign(srv, { state });
+  return srv;
 }
 
 // Resolves once cond() holds (checked every 20 ms; the test's own timeout bounds it).

@@ -5,6 +5,7 @@
 // t.after()/after(); as a last resort every child is SIGKILLed when the
 // test process exits. Every wait has a timeout: nothing here can hang.
 import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
 import fs from 'node:fs';
@@ -206,4 +207,32 @@ export async function startNode(o) {
   });
   h.port = server.address().port;
   return h;
+}
+
+/**
+ * A node:tls server (startNode) that streams `size` pseudo-random bytes on
+ * every connection as fast as the socket drains, then keeps it open (the
+ * tunnels drop queued data when the target closes). srv.state.hash is the
+ * SHA-256 of what it sent, once it is all written.
+ */
+export async function startStreamingServer({ cert, key }, size) {
+  const state = {};
+  const srv = await startNode({ cert, key,
+    onConnection: (sock) => {
+      const h = crypto.createHash('sha256');
+      const seed = crypto.randomBytes(1 << 16);
+      let left = size, n = 0;
+      const more = () => {
+        while (left > 0) {
+          const chunk = Buffer.from(seed.subarray(0, Math.min(left, seed.length)));
+          chunk.writeUInt32LE(n++, 0);
+          h.update(chunk);
+          left -= chunk.length;
+          if (!sock.write(chunk)) return sock.once('drain', more);
+        }
+        state.hash = h.digest('hex');
+      };
+      more();
+    } });
+  return Object.assign(srv, { state });
 }
