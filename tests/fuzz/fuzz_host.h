@@ -734,4 +734,33 @@ static size_t fz_finished_body(const wt_engine_ctx *cc, uint8_t *out)
 	return cc->suite->hash_len;
 }
 
+/* Base64 of in[0..len) in 64-column lines, each ending in '\n' (a PEM
+ * body); out needs 4 * ((len + 2) / 3) + len / 48 + 1 bytes. */
+static size_t fz_base64_lines(const uint8_t *in, size_t len, char *out)
+{
+	static const char tab[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t i, o = 0, col = 0;
+
+	for (i = 0; i < len; i += 3) {
+		uint32_t v = (uint32_t)in[i] << 16;
+		size_t k;
+
+		if (i + 1 < len) v |= (uint32_t)in[i + 1] << 8;
+		if (i + 2 < len) v |= in[i + 2];
+		for (k = 0; k < 4; k++) {
+			out[o++] = k <= len - i ? tab[(v >> (18 - 6 * k)) & 63] : '=';
+		}
+		col += 4;
+		if (col == 64) {
+			out[o++] = '\n';
+			col = 0;
+		}
+	}
+	if (col != 0) {
+		out[o++] = '\n';
+	}
+	return o;
+}
+
 #endif

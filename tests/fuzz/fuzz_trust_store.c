@@ -52,33 +52,6 @@ static void on_skip(void *ctx, const wt_trust_skip *sk)
 	s->n++;
 }
 
-static size_t b64(const uint8_t *in, size_t len, char *out)
-{
-	static const char tab[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	size_t i, o = 0, col = 0;
-
-	for (i = 0; i < len; i += 3) {
-		uint32_t v = (uint32_t)in[i] << 16;
-		size_t k;
-
-		if (i + 1 < len) v |= (uint32_t)in[i + 1] << 8;
-		if (i + 2 < len) v |= in[i + 2];
-		for (k = 0; k < 4; k++) {
-			out[o++] = k <= len - i ? tab[(v >> (18 - 6 * k)) & 63] : '=';
-		}
-		col += 4;
-		if (col == 64) {
-			out[o++] = '\n';
-			col = 0;
-		}
-	}
-	if (col != 0) {
-		out[o++] = '\n';
-	}
-	return o;
-}
-
 /* DER certificates from the payload, each wrapped in PEM. */
 static char *wrap(fz_input *in, size_t *out_len)
 {
@@ -102,7 +75,7 @@ static char *wrap(fz_input *in, size_t *out_len)
 		len = (size_t)(in->p - p);
 		memcpy(pem + o, begin, sizeof begin - 1);
 		o += sizeof begin - 1;
-		o += b64(p, len, pem + o);
+		o += fz_base64_lines(p, len, pem + o);
 		memcpy(pem + o, end, sizeof end - 1);
 		o += sizeof end - 1;
 		n++;

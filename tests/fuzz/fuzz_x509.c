@@ -17,33 +17,12 @@
 /* fz_cert_der as PEM, 64 columns. */
 static size_t anchor_pem(char *out)
 {
-	static const char tab[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	static const char begin[] = "-----BEGIN CERTIFICATE-----\n";
 	static const char end[] = "-----END CERTIFICATE-----\n";
-	const uint8_t *in = fz_cert_der;
-	size_t len = sizeof fz_cert_der, i, o = 0, col = 0;
+	size_t o = sizeof begin - 1;
 
-	memcpy(out, begin, sizeof begin - 1);
-	o = sizeof begin - 1;
-	for (i = 0; i < len; i += 3) {
-		uint32_t v = (uint32_t)in[i] << 16;
-		size_t k;
-
-		if (i + 1 < len) v |= (uint32_t)in[i + 1] << 8;
-		if (i + 2 < len) v |= in[i + 2];
-		for (k = 0; k < 4; k++) {
-			out[o++] = k <= len - i ? tab[(v >> (18 - 6 * k)) & 63] : '=';
-		}
-		col += 4;
-		if (col == 64) {
-			out[o++] = '\n';
-			col = 0;
-		}
-	}
-	if (col) {
-		out[o++] = '\n';
-	}
+	memcpy(out, begin, o);
+	o += fz_base64_lines(fz_cert_der, sizeof fz_cert_der, out + o);
 	memcpy(out + o, end, sizeof end - 1);
 	return o + sizeof end - 1;
 }
