@@ -242,13 +242,16 @@ function ensure(dir, version, gen) {
 	if (!ok()) throw new Error(`test PKI in ${dir} is incomplete`);
 }
 
+/** Paths of a leaf NAME in dir: NAME.pem, NAME.key, NAME-chain.pem. */
+const leafIn = (dir) => (name, extra = {}) => ({
+	cert: join(dir, `${name}.pem`),
+	key: join(dir, `${name}.key`),
+	chain: join(dir, `${name}-chain.pem`),
+	...extra,
+});
+
 function paths(dir) {
-	const leaf = (name, extra = {}) => ({
-		cert: join(dir, `${name}.pem`),
-		key: join(dir, `${name}.key`),
-		chain: join(dir, `${name}-chain.pem`),
-		...extra,
-	});
+	const leaf = leafIn(dir);
 	return {
 		dir,
 		ca: join(dir, 'ca.pem'),
@@ -399,12 +402,7 @@ ${Array.from({ length: BIG_SAN_NAMES }, (_, i) => `DNS.${i + 2} = host-${String(
 `;
 
 function x509Paths(dir) {
-	const leaf = (name, extra = {}) => ({
-		cert: join(dir, `${name}.pem`),
-		key: join(dir, `${name}.key`),
-		chain: join(dir, `${name}-chain.pem`),
-		...extra,
-	});
+	const leaf = leafIn(dir);
 	return {
 		dir,
 		r8kRoot: join(dir, 'r8k-root.pem'),
