@@ -212,24 +212,30 @@ static uint64_t key_limit(const wt_engine_ctx *cc)
 		? (uint64_t)1 << 60 : (uint64_t)1 << 24;
 }
 
+/* A KeyUpdate may go out: handshake done, write side open, no error. */
+static int may_update_keys(const wt_engine_ctx *cc)
+{
+	return !cc->err && cc->handshake_done && !cc->close_sent;
+}
+
 /* Updates our keys on our own before the write key reaches its limit, and
- * asks the peer to update (update_requested) once its key reaches it. */
+ * asks the peer to update (update_requested, once per read key) when its
+ * key reaches it. */
 static void update_keys_if_worn(wt_engine_ctx *cc)
 {
 	uint64_t limit;
+	int ask_peer;
 
-	if (cc->err || !cc->handshake_done || cc->close_sent) {
+	if (!may_update_keys(cc)) {
 		return;
 	}
 	limit = key_limit(cc);
-	if (cc->wr_seq >= limit) {
-		wt_hs13_key_update(cc, cc->rd_seq >= limit && !cc->peer_update_requested);
-		cc->peer_update_requested |= cc->rd_seq >= limit;
-	} else if (cc->rd_seq >= limit && !cc->peer_update_requested) {
-		cc->peer_update_requested = 1;
-		wt_hs13_key_update(cc, 1);
+	ask_peer = cc->rd_seq >= limit && !cc->peer_update_requested;
+	if (cc->wr_seq >= limit || ask_peer) {
+		cc->peer_update_requested |= ask_peer;
+		wt_hs13_key_update(cc, ask_peer);
+		send_pending_alert(cc);
 	}
-	send_pending_alert(cc);
 }
 
 unsigned wt_engine_current_state(const wt_engine_ctx *cc)
@@ -525,7 +531,7 @@ int wt_engine_key_update(wt_engine_ctx *cc, int request_peer)
 {
 	int err;
 
-	if (cc->err || !cc->handshake_done || cc->close_sent) {
+	if (!may_update_keys(cc)) {
 		return WT_ERR_BAD_STATE;
 	}
 	err = wt_hs13_key_update(cc, request_peer);

@@ -777,8 +777,6 @@ static int read_server_parameters(wt_engine_ctx *cc, const uint8_t *msg, size_t 
 		/* Go: readServerCertificate. A PSK handshake has no certificate
 		 * messages, but the verify callback still runs (Go issue 31641). */
 		cc->verified = cc->verified_in_session;
-		cc->auth_mode = cc->session_verify_mode;
-		memcpy(cc->auth_digest, cc->session_trust_digest, 32);
 		TRY(run_verify_callback(cc));
 		cc->hs_state = HS_WAIT_FINISHED;
 		return 0;
@@ -801,8 +799,6 @@ static int on_certificate_request(wt_engine_ctx *cc, const uint8_t *msg, size_t 
 		return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
 			"non-empty certificate_request_context in a handshake CertificateRequest");
 	}
-	memcpy(cc->cr_context, cr.context, cr.context_len);
-	cc->cr_context_len = cr.context_len;
 	cc->cr_sig_alg_count = 0;
 	while (cr.sig_algs.len >= 2 && cc->cr_sig_alg_count < 32) {
 		wt_rd_u16(&cr.sig_algs, &cc->cr_sig_algs[cc->cr_sig_alg_count++]);
@@ -844,10 +840,6 @@ static int verify_server_certificate(wt_engine_ctx *cc)
 		return wt_fail(cc, err, reason ? reason : "certificate verification failed");
 	}
 	cc->verified = cfg->verify_mode != WT_VERIFY_NONE;
-	cc->auth_mode = cfg->verify_mode;
-	if (cc->verified) {
-		memcpy(cc->auth_digest, trust_digest(cc), 32);
-	}
 	return run_verify_callback(cc);
 }
 
@@ -982,9 +974,7 @@ static int send_client_certificate(wt_engine_ctx *cc)
 	wt_wr_init(&w, msg, sizeof cc->hs);
 	wt_wr_u8(&w, WT_HS_CERTIFICATE);
 	m = wt_wr_open(&w, 3);
-	c = wt_wr_open(&w, 1);
-	wt_wr_bytes(&w, cc->cr_context, cc->cr_context_len);
-	wt_wr_close(&w, c, 1);
+	wt_wr_u8(&w, 0);   /* certificate_request_context: empty in the handshake */
 	l = wt_wr_open(&w, 3);
 	for (i = 0; cert && i < cert->chain_len; i++) {
 		size_t e = wt_wr_open(&w, 3);
@@ -1132,10 +1122,18 @@ static int handle_new_session_ticket(wt_engine_ctx *cc, const uint8_t *msg, size
 	s.age_add = t.age_add;
 	s.max_early_data = t.max_early_data;
 	/* What this connection's authentication proved: on a resumed
-	 * connection, what the original full handshake proved. */
-	s.verify_mode = cc->auth_mode;
+	 * connection, what the original full handshake proved. The anchors
+	 * are digested only here, when a ticket is kept. */
 	s.verified = cc->verified;
-	memcpy(s.trust_digest, cc->auth_digest, 32);
+	if (cc->using_psk) {
+		s.verify_mode = cc->session_verify_mode;
+		memcpy(s.trust_digest, cc->session_trust_digest, 32);
+	} else {
+		s.verify_mode = cfg->verify_mode;
+		if (cc->verified) {
+			memcpy(s.trust_digest, trust_digest(cc), 32);
+		}
+	}
 	s.alpn = (const uint8_t *)cc->alpn;
 	s.alpn_len = cc->alpn_set ? strlen(cc->alpn) : 0;
 	s.server_name = (const uint8_t *)cfg->server_name;

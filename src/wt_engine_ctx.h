@@ -146,8 +146,6 @@ typedef struct wt_engine_ctx {
 	char alpn[256];
 	int alpn_set;
 	int cert_requested;
-	uint8_t cr_context[255];
-	size_t cr_context_len;
 	int rd_key_changed;    /* set when read keys change: the reassembly
 	                          buffer must be empty then (RFC 8446 5.1) */
 	int first_record_seen;
@@ -178,11 +176,6 @@ typedef struct wt_engine_ctx {
 	int verified_in_session;
 	int session_verify_mode;
 	uint8_t session_trust_digest[32];
-
-	/* how the peer was authenticated (on resumption: in the original
-	 * handshake); recorded in the session blobs we hand out */
-	int auth_mode;                 /* WT_VERIFY_* */
-	uint8_t auth_digest[32];       /* trust anchors, if verified */
 	uint8_t trust_digest[32];      /* of cfg->trust_anchors, lazily */
 	int trust_digest_done;
 
