@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { pki } from './lib/pki.mjs';
 import { startNode, startStreamingServer, sleep } from './lib/servers.mjs';
-import { SKIP, startWebsockify, startWisp, pem } from './lib/wasm.mjs';
+import { SKIP, startWebsockify, startWisp, pem, readBytes } from './lib/wasm.mjs';
 import * as mod from '../js/index.js';
 
 const P = SKIP ? null : pki();
@@ -147,16 +147,7 @@ describe('receive backpressure through the tunnels', { skip: SKIP, timeout: 1800
     const msg = crypto.randomBytes(100000);
     const wr = s.writable.getWriter();
     await wr.write(msg);
-    const reader = s.readable.getReader();
-    const got = [];
-    let n = 0;
-    while (n < msg.length) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      got.push(value);
-      n += value.length;
-    }
-    assert.equal(Buffer.compare(Buffer.concat(got), msg), 0);
+    assert.equal(Buffer.compare(await readBytes(s.readable.getReader(), msg.length), msg), 0);
     assert.equal(ws.upgrades(), 1, 'both connections on one WebSocket');
     await s.close();
   });

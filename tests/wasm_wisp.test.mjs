@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { pki } from './lib/pki.mjs';
 import { startNode, freePort } from './lib/servers.mjs';
-import { SKIP, startWisp, readAll, pem, NODE_CLI } from './lib/wasm.mjs';
+import { SKIP, startWisp, readAll, readBytes, pem, NODE_CLI } from './lib/wasm.mjs';
 import * as mod from '../js/index.js';
 
 const P = SKIP ? null : pki();
@@ -28,16 +28,9 @@ describe('wisp transport', { skip: SKIP }, () => {
       const wr = s.writable.getWriter();
       const reader = s.readable.getReader();
       await wr.write(msg);
-      const got = [];
-      let n = 0;
-      while (n < msg.length) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        got.push(value);
-        n += value.length;
-      }
+      const got = await readBytes(reader, msg.length);
       await s.close();
-      return Buffer.compare(Buffer.concat(got), msg) === 0;
+      return Buffer.compare(got, msg) === 0;
     }));
     assert.deepEqual(results, Array(32).fill(true));
     assert.equal(w.upgrades(), 1, 'one WebSocket for all 32 connections');

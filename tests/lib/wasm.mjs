@@ -47,6 +47,19 @@ export async function readAll(readable) {
   return Buffer.concat(chunks);
 }
 
+/** Reads from a stream reader until n bytes (or the end) arrived. */
+export async function readBytes(reader, n) {
+  const got = [];
+  let have = 0;
+  while (have < n) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    got.push(value);
+    have += value.length;
+  }
+  return Buffer.concat(got);
+}
+
 export const pem = (f) => fs.readFileSync(f, 'utf8');
 
 // A Wisp server (@mercuryworkshop/wisp-js) on 127.0.0.1 in this process,
