@@ -376,8 +376,12 @@ static void process_alert(wt_engine_ctx *cc, const uint8_t *p, size_t n)
 	}
 	if (p[1] == WT_ALERT_USER_CANCELED) {
 		/* Go, BoringSSL, NSS and rustls ignore user_canceled in TLS 1.3
-		 * (RFC 8446 6.1 makes it a warning); count it as useless. */
-		if (++cc->useless_records > WT_MAX_USELESS_RECORDS) {
+		 * (RFC 8446 6.1 makes it a warning). It is the one alert a peer
+		 * may repeat without consequence, so it gets its own, tighter
+		 * limit (BoringSSL's); it also counts as an ignored record. */
+		if (++cc->warning_alerts > WT_MAX_WARNING_ALERTS) {
+			wt_fail(cc, WT_ALERT_UNEXPECTED_MESSAGE, "too many warning alerts");
+		} else if (++cc->useless_records > WT_MAX_USELESS_RECORDS) {
 			wt_fail(cc, WT_ALERT_UNEXPECTED_MESSAGE, "too many ignored records");
 		}
 		return;
@@ -418,6 +422,7 @@ static void process_record(wt_engine_ctx *cc)
 		break;
 	case WT_CT_HANDSHAKE:
 		cc->useless_records = 0;
+		cc->warning_alerts = 0;
 		process_handshake(cc, p, n);
 		break;
 	case WT_CT_APPLICATION_DATA:
@@ -430,6 +435,7 @@ static void process_record(wt_engine_ctx *cc)
 			}
 		} else {
 			cc->useless_records = 0;
+			cc->warning_alerts = 0;
 			cc->key_updates = 0;
 			cc->app_off = (size_t)(p - cc->ibuf);
 			cc->app_len = n;

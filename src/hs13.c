@@ -539,15 +539,17 @@ static int process_hello_retry_request(wt_engine_ctx *cc,
 	transcript_add_message_hash(cc);
 	wt_transcript_add(&cc->transcript, msg, len);
 
+	/* Against what the first ClientHello offered: before the PSK or
+	 * 0-RTT state below changes for the second one, and before the
+	 * "unnecessary" check, so that an HRR whose only extension is one we
+	 * never offered gets unsupported_extension (RFC 8446 4.1.4). */
+	TRY(check_extensions(cc, MSG_HELLO_RETRY_REQUEST, sh->ext_types, sh->ext_count));
 	/* The only HRR extensions we support are key_share and cookie, and
 	 * the HRR must change something (RFC 8446 4.1.4). */
 	if (sh->selected_group == 0 && sh->cookie == NULL) {
 		return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
 			"server sent an unnecessary HelloRetryRequest message");
 	}
-	/* Against what the first ClientHello offered: before the PSK or
-	 * 0-RTT state below changes for the second one. */
-	TRY(check_extensions(cc, MSG_HELLO_RETRY_REQUEST, sh->ext_types, sh->ext_count));
 	if (sh->cookie != NULL) {
 		if (sh->cookie_len > sizeof cc->cookie) {
 			return wt_fail(cc, WT_ALERT_INTERNAL_ERROR,
@@ -592,8 +594,9 @@ static int process_hello_retry_request(wt_engine_ctx *cc,
 	return 0;
 }
 
-/* Go: processServerHello */
-static int process_server_hello(wt_engine_ctx *cc, const wt_server_hello *sh)
+/* Go: the first checks of processServerHello, made before the generic
+ * extension check so that they keep Go's alerts. */
+static int check_server_hello_form(wt_engine_ctx *cc, const wt_server_hello *sh)
 {
 	if (memcmp(sh->random, wt_hrr_random, 32) == 0) {
 		return wt_fail(cc, WT_ALERT_UNEXPECTED_MESSAGE,
@@ -603,6 +606,12 @@ static int process_server_hello(wt_engine_ctx *cc, const wt_server_hello *sh)
 		return wt_fail(cc, WT_ALERT_UNSUPPORTED_EXTENSION,
 			"server sent a cookie in a normal ServerHello");
 	}
+	return 0;
+}
+
+/* Go: processServerHello (after check_server_hello_form) */
+static int process_server_hello(wt_engine_ctx *cc, const wt_server_hello *sh)
+{
 	if (sh->selected_group != 0) {
 		return wt_fail(cc, WT_ALERT_DECODE_ERROR, "malformed key_share extension");
 	}
@@ -691,8 +700,12 @@ static int on_server_hello(wt_engine_ctx *cc, const uint8_t *msg, size_t len)
 		}
 	}
 	wt_transcript_add(&cc->transcript, msg, len);
-	TRY(process_server_hello(cc, &sh));
+	/* Unsolicited extensions first (RFC 8446 4.2): a ServerHello that
+	 * answers with an extension we never sent is refused as such, not
+	 * for what it lacks. */
+	TRY(check_server_hello_form(cc, &sh));
 	TRY(check_extensions(cc, MSG_SERVER_HELLO, sh.ext_types, sh.ext_count));
+	TRY(process_server_hello(cc, &sh));
 	TRY(send_dummy_change_cipher_spec(cc));
 	TRY(establish_handshake_keys(cc, &sh));
 	cc->hs_state = HS_WAIT_EE;
@@ -939,6 +952,9 @@ static int write_handshake(wt_engine_ctx *cc, const uint8_t *msg, size_t len)
 	return wt_rec_queue(cc, WT_CT_HANDSHAKE, msg, len, cc->max_fragment);
 }
 
+/* get_client_cert's "abort" answer: only its address matters. */
+const wt_client_cert wt_client_cert_abort;
+
 /* Go: sendClientCertificate. The certificate comes from the config or
  * the get_client_cert callback; without one we send an empty Certificate
  * (RFC 8446 4.4.2.4 lets the server decide whether to continue). The
@@ -964,6 +980,10 @@ static int send_client_certificate(wt_engine_ctx *cc)
 		req.sig_algs = cc->cr_sig_algs;
 		req.sig_alg_count = cc->cr_sig_alg_count;
 		cert = cfg->get_client_cert(cfg->client_cert_ctx, &req);
+		if (cert == WT_CLIENT_CERT_ABORT) {
+			return wt_fail(cc, WT_ERR_CLIENT_CERT_ABORTED,
+				"the client certificate callback aborted the handshake");
+		}
 	}
 	if (cert && cert->chain_len == 0) {
 		cert = NULL;

@@ -10,8 +10,11 @@ const char *wt_alert_name(int alert)
 	case 0: return "close_notify";
 	case 10: return "unexpected_message";
 	case 20: return "bad_record_mac";
+	case 21: return "decryption_failed";
 	case 22: return "record_overflow";
+	case 30: return "decompression_failure";
 	case 40: return "handshake_failure";
+	case 41: return "no_certificate";
 	case 42: return "bad_certificate";
 	case 43: return "unsupported_certificate";
 	case 44: return "certificate_revoked";
@@ -22,15 +25,19 @@ const char *wt_alert_name(int alert)
 	case 49: return "access_denied";
 	case 50: return "decode_error";
 	case 51: return "decrypt_error";
+	case 60: return "export_restriction";
 	case 70: return "protocol_version";
 	case 71: return "insufficient_security";
 	case 80: return "internal_error";
 	case 86: return "inappropriate_fallback";
 	case 90: return "user_canceled";
+	case 100: return "no_renegotiation";
 	case 109: return "missing_extension";
 	case 110: return "unsupported_extension";
+	case 111: return "certificate_unobtainable";
 	case 112: return "unrecognized_name";
 	case 113: return "bad_certificate_status_response";
+	case 114: return "bad_certificate_hash_value";
 	case 115: return "unknown_psk_identity";
 	case 116: return "certificate_required";
 	case 120: return "no_application_protocol";
@@ -57,6 +64,7 @@ int wt_error_alert(int err)
 	case WT_ERR_CERT_UNSUPPORTED:
 		return WT_ALERT_UNSUPPORTED_CERTIFICATE;
 	case WT_ERR_RANDOM:
+	case WT_ERR_CLIENT_CERT_ABORTED:
 	case WT_ERR_BUFFER_TOO_SMALL:
 		return WT_ALERT_INTERNAL_ERROR;
 	default:
@@ -83,6 +91,7 @@ const char *wt_error_name(int err)
 	case WT_ERR_BUFFER_TOO_SMALL: return "buffer_too_small";
 	case WT_ERR_CALLBACK: return "verify_rejected";
 	case WT_ERR_NOT_TLS: return "not_tls";
+	case WT_ERR_CLIENT_CERT_ABORTED: return "client_cert_aborted";
 	case WT_ERR_CERT_EXPIRED: return "certificate_expired";
 	case WT_ERR_CERT_NOT_YET_VALID: return "certificate_not_yet_valid";
 	case WT_ERR_CERT_UNKNOWN_CA: return "unknown_ca";

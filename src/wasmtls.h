@@ -84,6 +84,7 @@ extern "C" {
 #define WT_ERR_BUFFER_TOO_SMALL         0x205
 #define WT_ERR_CALLBACK                 0x206 /* verify callback rejected (sends bad_certificate) */
 #define WT_ERR_NOT_TLS                  0x207 /* first bytes from the peer are not a TLS record */
+#define WT_ERR_CLIENT_CERT_ABORTED      0x208 /* get_client_cert returned WT_CLIENT_CERT_ABORT (sends internal_error) */
 
 /* 0x300+: certificate verification failures. Each maps to one alert
  * (wt_error_alert()) but keeps a distinct name for the caller. */
@@ -151,12 +152,13 @@ uint16_t wt_group_from_name(const char *name);
 /* Bytes of peer certificate DER we keep: whatever fits in a Certificate
  * message, whose DER is always smaller than the message itself. */
 #define WT_MAX_PEER_CHAIN     WT_MAX_HS_MESSAGE
-#define WT_MAX_PEER_CERTS     10              /* certificates we keep from the peer */
+#define WT_MAX_PEER_CERTS     64              /* certificates we keep from the peer (BoGo LargeMessage sends 51) */
 #define WT_MAX_ALPN           8               /* protocols in the ALPN list */
 #define WT_MAX_SERVER_NAME    255
 #define WT_OUTBUF_SIZE        (WT_MAX_RECORD + 2048)
 #define WT_MAX_KEY_UPDATES    32              /* KeyUpdates in a row without app data */
-#define WT_MAX_USELESS_RECORDS 16             /* empty/ignored records in a row (Go: maxUselessRecords) */
+#define WT_MAX_USELESS_RECORDS 32             /* empty/ignored records in a row (BoringSSL: kMaxEmptyRecords; Go: 16) */
+#define WT_MAX_WARNING_ALERTS 4               /* user_canceled alerts in a row (BoringSSL: kMaxWarningAlerts) */
 #define WT_MAX_TICKET         8192            /* larger tickets are not stored */
 #define WT_MAX_SESSION        (96 + 4 * 256 + WT_MAX_TICKET + 1 + WT_MAX_PEER_CERTS * 3 + WT_MAX_PEER_CHAIN)
 #define WT_MAX_TICKET_LIFETIME (7 * 24 * 3600) /* RFC 8446 4.6.1 */
@@ -320,13 +322,20 @@ typedef struct wt_config {
 
 	/* Client authentication (RFC 8446 4.4.2): a fixed certificate, or a
 	 * callback consulted when the server sends CertificateRequest (like
-	 * Go's GetClientCertificate; return NULL to send no certificate).
-	 * Without either, a CertificateRequest is answered with an empty
-	 * Certificate and the server decides. */
+	 * Go's GetClientCertificate; return NULL to send no certificate, or
+	 * WT_CLIENT_CERT_ABORT to abort the handshake with
+	 * WT_ERR_CLIENT_CERT_ABORTED and an internal_error alert, as Go does
+	 * when GetClientCertificate returns an error). Without either, a
+	 * CertificateRequest is answered with an empty Certificate and the
+	 * server decides. */
 	const wt_client_cert *client_cert;
 	const wt_client_cert *(*get_client_cert)(void *ctx, const wt_cert_request *req);
 	void *client_cert_ctx;
 } wt_config;
+
+/* What get_client_cert returns to abort the handshake (never read). */
+extern const wt_client_cert wt_client_cert_abort;
+#define WT_CLIENT_CERT_ABORT (&wt_client_cert_abort)
 
 /* Parses a PEM private key (EC "EC PRIVATE KEY"/PKCS#8 or RSA) into *key,
  * with the key material stored in buf (caller memory, keep it alive and

@@ -110,6 +110,7 @@ typedef struct wt_engine_ctx {
 	size_t ilen;
 	size_t app_off, app_len;
 	int useless_records;   /* ignored records in a row (CCS, empty, user_canceled) */
+	int warning_alerts;    /* user_canceled alerts in a row */
 	int key_updates;       /* KeyUpdates in a row without app data */
 	int peer_update_requested; /* asked the peer to update this read key */
 	int updated_while_silent;  /* KeyUpdate sent, no app data since */

@@ -952,6 +952,16 @@ int wt_x509_verify(const wt_peer_cert *chain, size_t n,
 		return WT_ERR_CERT_INVALID;
 	}
 	if (verify_none) {
+		/* Even unverified, the key signs our CertificateVerify: a
+		 * keyUsage without digitalSignature forbids that (RFC 8446
+		 * 4.4.2.2, RFC 5280 4.2.1.3), as BoringSSL also enforces. A leaf
+		 * our parser cannot read is left to BearSSL's decoder below. */
+		if (chain[0].der != NULL && parse_cert(chain[0].der, chain[0].len, &ci[0]) == 0
+			&& ci[0].has_ku && !(ci[0].ku0 & 0x80))
+		{
+			*reason = "leaf keyUsage does not allow digitalSignature";
+			return WT_ERR_CERT_INVALID;
+		}
 		return decode_leaf_key(&chain[0], key, reason);
 	}
 

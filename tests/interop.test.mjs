@@ -5,6 +5,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -295,6 +296,22 @@ describe('certificate verification end to end (openssl s_server -www)', { concur
     const res = await runCli(['--insecure', '--json', '--http', '/', `localhost:${srv.port}`]);
     assert.equal(res.code, 0, show(res));
     assert.match(res.stdout, /^HTTP\/1\.0 200 ok/);
+  });
+
+  // RFC 8446 4.4.2.2: the leaf's key signs CertificateVerify, so a
+  // keyUsage without digitalSignature is refused even unverified.
+  test('--insecure still refuses a leaf whose keyUsage lacks digitalSignature', async (t) => {
+    const key = path.join(TMP, 'ku-key.pem');
+    const cert = path.join(TMP, 'ku-cert.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256',
+      '-nodes', '-keyout', key, '-out', cert, '-days', '30', '-subj', '/CN=localhost',
+      '-addext', 'keyUsage=critical,keyEncipherment'], { stdio: 'ignore' });
+    const srv = await startOpenssl({ cert, key, mode: 'www' });
+    t.after(() => srv.stop());
+    const res = await runCli(['--insecure', '--json', '--http', '/', `localhost:${srv.port}`]);
+    assert.equal(res.code, 1, show(res));
+    assert.equal(res.error?.name, 'bad_certificate', show(res));
+    assert.match(res.stderr, /keyUsage does not allow digitalSignature/);
   });
 
   test('connection refused -> connect_failed', async () => {
