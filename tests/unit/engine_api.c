@@ -53,12 +53,79 @@ static void expect_bad_config(const wt_config *cfg, const char *what)
 	CHECK(ok);
 }
 
+/* Same, and the reason names the offending value (text). */
+static void expect_bad_value(const wt_config *cfg, const char *what, const char *text)
+{
+	expect_bad_config(cfg, what);
+	if (strstr(wt_engine_error_reason(&cc), text) == NULL) {
+		printf("FAIL reason for %s lacks '%s'\n", what, text);
+	}
+	CHECK(strstr(wt_engine_error_reason(&cc), text) != NULL);
+}
+
+/* Signature scheme and key share settings (wt_config.sig_algs,
+ * sign_algs, key_shares, no_key_shares): what init refuses. */
+static void sig_and_share_config(void)
+{
+	static const uint16_t pkcs1[] = { WT_SIG_ECDSA_SECP256R1_SHA256, WT_SIG_RSA_PKCS1_SHA256 };
+	static const uint16_t sha1[] = { WT_SIG_ECDSA_SHA1 };
+	static const uint16_t ed25519[] = { 0x0807 };
+	static const uint16_t unknown[] = { 0x1234 };
+	static const uint16_t dup[] = { WT_SIG_RSA_PSS_RSAE_SHA256, WT_SIG_RSA_PSS_RSAE_SHA256 };
+	static const uint16_t seventeen[17] = { WT_SIG_RSA_PSS_RSAE_SHA256 };
+	static const uint16_t x25519[] = { WT_GROUP_X25519 };
+	static const uint16_t p384[] = { WT_GROUP_SECP384R1 };
+	static const uint16_t x448[] = { 0x001e };
+	static const uint16_t two_x25519[] = { WT_GROUP_X25519, WT_GROUP_X25519 };
+	static const uint16_t four_groups[] = { WT_GROUP_X25519, WT_GROUP_SECP256R1,
+		WT_GROUP_SECP384R1, WT_GROUP_SECP521R1 };
+	wt_config c;
+
+	c = base(); c.sig_algs = pkcs1; c.sig_alg_count = 2;
+	expect_bad_value(&c, "sig_algs rsa_pkcs1_sha256", "sig_algs: 0x0401 (rsa_pkcs1_sha256) is not supported");
+	c = base(); c.sig_algs = sha1; c.sig_alg_count = 1;
+	expect_bad_value(&c, "sig_algs ecdsa_sha1", "0x0203 (ecdsa_sha1)");
+	c = base(); c.sig_algs = ed25519; c.sig_alg_count = 1;
+	expect_bad_value(&c, "sig_algs ed25519", "sig_algs: 0x0807 is not supported");
+	c = base(); c.sig_algs = unknown; c.sig_alg_count = 1;
+	expect_bad_value(&c, "sig_algs unknown value", "0x1234");
+	c = base(); c.sig_algs = dup; c.sig_alg_count = 2;
+	expect_bad_value(&c, "sig_algs repeated", "0x0804 (rsa_pss_rsae_sha256) is listed twice");
+	c = base(); c.sig_algs = seventeen; c.sig_alg_count = 17;
+	expect_bad_value(&c, "sig_algs over 16", "more than WT_MAX_SIG_ALGS");
+	c = base(); c.sign_algs = pkcs1; c.sign_alg_count = 2;
+	expect_bad_value(&c, "sign_algs rsa_pkcs1_sha256", "sign_algs: 0x0401 (rsa_pkcs1_sha256)");
+	c = base(); c.sign_algs = dup; c.sign_alg_count = 2;
+	expect_bad_value(&c, "sign_algs repeated", "sign_algs: 0x0804 (rsa_pss_rsae_sha256) is listed twice");
+	c = base(); c.groups = x25519; c.group_count = 1; c.key_shares = p384; c.key_share_count = 1;
+	expect_bad_value(&c, "key share outside groups", "key_shares: 0x0018 (secp384r1) is not in groups");
+	c = base(); c.key_shares = x448; c.key_share_count = 1;
+	expect_bad_value(&c, "key share for an unknown group", "key_shares: 0x001e is not supported");
+	c = base(); c.key_shares = two_x25519; c.key_share_count = 2;
+	expect_bad_value(&c, "key share repeated", "0x001d (x25519) is listed twice");
+	c = base(); c.groups = four_groups; c.group_count = 4; c.key_shares = four_groups; c.key_share_count = 4;
+	expect_bad_value(&c, "four key shares", "more than WT_MAX_KEY_SHARES");
+	c = base(); c.key_shares = x25519; c.key_share_count = 1; c.no_key_shares = 1;
+	expect_bad_value(&c, "no_key_shares with a list", "no_key_shares");
+
+	/* The largest setting is fine: four groups, three shares (P-521's
+	 * among them); and no share at all. */
+	c = base(); c.groups = four_groups; c.group_count = 4;
+	c.key_shares = four_groups + 1; c.key_share_count = 3;
+	CHECK(wt_engine_init(&cc, &c, &host) == 0);
+	CHECK(cc.share_count == 3 && cc.shares[2].group == WT_GROUP_SECP521R1
+		&& cc.shares[2].pub_len == 133);
+	c = base(); c.no_key_shares = 1;
+	CHECK(wt_engine_init(&cc, &c, &host) == 0 && cc.share_count == 0);
+	printf("ok sig_algs and key_shares settings\n");
+}
+
 int main(void)
 {
 	static const uint16_t bad_suite[] = { 0xc02f };
 	static const uint16_t dup_suite[] = { 0x1301, 0x1301 };
-	static const uint16_t bad_group[] = { 0x0019 };
-	static const uint16_t four[] = { 0x1d, 0x17, 0x18, 0x1d };
+	static const uint16_t bad_group[] = { 0x001e };   /* x448 */
+	static const uint16_t five[] = { 0x1d, 0x17, 0x18, 0x19, 0x1e };
 	static const char *const empty_alpn[] = { "" };
 	static const char *const nine_alpn[] = { "a", "b", "c", "d", "e", "f", "g", "h", "i" };
 	char long_name[300];
@@ -73,7 +140,7 @@ int main(void)
 	expect_bad_config(&c, "repeated suite");
 	c = base(); c.groups = bad_group; c.group_count = 1;
 	expect_bad_config(&c, "unknown group");
-	c = base(); c.groups = four; c.group_count = 4;
+	c = base(); c.groups = five; c.group_count = 5;
 	expect_bad_config(&c, "too many groups");
 	c = base(); c.alpn = empty_alpn; c.alpn_count = 1;
 	expect_bad_config(&c, "empty ALPN protocol");
@@ -93,6 +160,7 @@ int main(void)
 	expect_bad_config(&c, "server name over 255 bytes");
 	c = base(); c.server_name = "";
 	expect_bad_config(&c, "empty server name");
+	sig_and_share_config();
 
 	/* A host without an RNG is a configuration error; a failing RNG is
 	 * WT_ERR_RANDOM, and nothing goes on the wire. */
@@ -173,6 +241,9 @@ int main(void)
 			CHECK(wt_suite_from_name(wt_suite_name(suites[i])) == suites[i]);
 			CHECK(wt_group_from_name(wt_group_name(groups[i])) == groups[i]);
 		}
+		CHECK(wt_group_from_name("secp521r1") == WT_GROUP_SECP521R1);
+		CHECK(wt_sigalg_from_name(wt_sigalg_name(WT_SIG_RSA_PSS_RSAE_SHA384)) == WT_SIG_RSA_PSS_RSAE_SHA384);
+		CHECK(wt_sigalg_from_name("ed25519") == 0);
 		CHECK(wt_suite_from_name("TLS_RSA_WITH_RC4_128_MD5") == 0);
 		CHECK(wt_group_from_name(NULL) == 0);
 		for (i = 0; i < sizeof errs / sizeof errs[0]; i++) {
