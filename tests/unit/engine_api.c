@@ -64,49 +64,65 @@ static void expect_bad_value(const wt_config *cfg, const char *what, const char 
 }
 
 /* Signature scheme and key share settings (wt_config.sig_algs,
- * sign_algs, key_shares, no_key_shares): what init refuses. */
+ * sign_algs, key_shares, no_key_shares): what init refuses, and the
+ * reason naming the value. */
+static const uint16_t pkcs1[] = { WT_SIG_ECDSA_SECP256R1_SHA256, WT_SIG_RSA_PKCS1_SHA256 };
+static const uint16_t sha1[] = { WT_SIG_ECDSA_SHA1 };
+static const uint16_t ed25519[] = { 0x0807 };
+static const uint16_t unknown[] = { 0x1234 };
+static const uint16_t dup[] = { WT_SIG_RSA_PSS_RSAE_SHA256, WT_SIG_RSA_PSS_RSAE_SHA256 };
+static const uint16_t seventeen[17] = { WT_SIG_RSA_PSS_RSAE_SHA256 };
+static const uint16_t x25519[] = { WT_GROUP_X25519 };
+static const uint16_t p384[] = { WT_GROUP_SECP384R1 };
+static const uint16_t x448[] = { 0x001e };
+static const uint16_t two_x25519[] = { WT_GROUP_X25519, WT_GROUP_X25519 };
+static const uint16_t four_groups[] = { WT_GROUP_X25519, WT_GROUP_SECP256R1,
+	WT_GROUP_SECP384R1, WT_GROUP_SECP521R1 };
+
+#define LIST(a) a, sizeof a / sizeof a[0]
+static const struct bad_list {
+	const char *what, *text;
+	const uint16_t *sig; size_t nsig;        /* sig_algs */
+	const uint16_t *sign; size_t nsign;      /* sign_algs */
+	const uint16_t *groups; size_t ngroups;
+	const uint16_t *shares; size_t nshares;  /* key_shares */
+	int no_shares;
+} bad_lists[] = {
+	{ "sig_algs rsa_pkcs1_sha256", "sig_algs: 0x0401 (rsa_pkcs1_sha256) is not supported", LIST(pkcs1), 0, 0, 0, 0, 0, 0, 0 },
+	{ "sig_algs ecdsa_sha1", "0x0203 (ecdsa_sha1)", LIST(sha1), 0, 0, 0, 0, 0, 0, 0 },
+	{ "sig_algs ed25519", "sig_algs: 0x0807 is not supported", LIST(ed25519), 0, 0, 0, 0, 0, 0, 0 },
+	{ "sig_algs unknown value", "0x1234", LIST(unknown), 0, 0, 0, 0, 0, 0, 0 },
+	{ "sig_algs repeated", "0x0804 (rsa_pss_rsae_sha256) is listed twice", LIST(dup), 0, 0, 0, 0, 0, 0, 0 },
+	{ "sig_algs over 16", "more than WT_MAX_SIG_ALGS", LIST(seventeen), 0, 0, 0, 0, 0, 0, 0 },
+	{ "sign_algs rsa_pkcs1_sha256", "sign_algs: 0x0401 (rsa_pkcs1_sha256)", 0, 0, LIST(pkcs1), 0, 0, 0, 0, 0 },
+	{ "sign_algs repeated", "sign_algs: 0x0804 (rsa_pss_rsae_sha256) is listed twice", 0, 0, LIST(dup), 0, 0, 0, 0, 0 },
+	{ "key share outside groups", "key_shares: 0x0018 (secp384r1) is not in groups", 0, 0, 0, 0, LIST(x25519), LIST(p384), 0 },
+	{ "key share for an unknown group", "key_shares: 0x001e is not supported", 0, 0, 0, 0, 0, 0, LIST(x448), 0 },
+	{ "key share repeated", "0x001d (x25519) is listed twice", 0, 0, 0, 0, 0, 0, LIST(two_x25519), 0 },
+	{ "four key shares", "more than WT_MAX_KEY_SHARES", 0, 0, 0, 0, LIST(four_groups), LIST(four_groups), 0 },
+	{ "no_key_shares with a list", "no_key_shares", 0, 0, 0, 0, 0, 0, LIST(x25519), 1 },
+};
+
 static void sig_and_share_config(void)
 {
-	static const uint16_t pkcs1[] = { WT_SIG_ECDSA_SECP256R1_SHA256, WT_SIG_RSA_PKCS1_SHA256 };
-	static const uint16_t sha1[] = { WT_SIG_ECDSA_SHA1 };
-	static const uint16_t ed25519[] = { 0x0807 };
-	static const uint16_t unknown[] = { 0x1234 };
-	static const uint16_t dup[] = { WT_SIG_RSA_PSS_RSAE_SHA256, WT_SIG_RSA_PSS_RSAE_SHA256 };
-	static const uint16_t seventeen[17] = { WT_SIG_RSA_PSS_RSAE_SHA256 };
-	static const uint16_t x25519[] = { WT_GROUP_X25519 };
-	static const uint16_t p384[] = { WT_GROUP_SECP384R1 };
-	static const uint16_t x448[] = { 0x001e };
-	static const uint16_t two_x25519[] = { WT_GROUP_X25519, WT_GROUP_X25519 };
-	static const uint16_t four_groups[] = { WT_GROUP_X25519, WT_GROUP_SECP256R1,
-		WT_GROUP_SECP384R1, WT_GROUP_SECP521R1 };
 	wt_config c;
+	size_t i;
 
-	c = base(); c.sig_algs = pkcs1; c.sig_alg_count = 2;
-	expect_bad_value(&c, "sig_algs rsa_pkcs1_sha256", "sig_algs: 0x0401 (rsa_pkcs1_sha256) is not supported");
-	c = base(); c.sig_algs = sha1; c.sig_alg_count = 1;
-	expect_bad_value(&c, "sig_algs ecdsa_sha1", "0x0203 (ecdsa_sha1)");
-	c = base(); c.sig_algs = ed25519; c.sig_alg_count = 1;
-	expect_bad_value(&c, "sig_algs ed25519", "sig_algs: 0x0807 is not supported");
-	c = base(); c.sig_algs = unknown; c.sig_alg_count = 1;
-	expect_bad_value(&c, "sig_algs unknown value", "0x1234");
-	c = base(); c.sig_algs = dup; c.sig_alg_count = 2;
-	expect_bad_value(&c, "sig_algs repeated", "0x0804 (rsa_pss_rsae_sha256) is listed twice");
-	c = base(); c.sig_algs = seventeen; c.sig_alg_count = 17;
-	expect_bad_value(&c, "sig_algs over 16", "more than WT_MAX_SIG_ALGS");
-	c = base(); c.sign_algs = pkcs1; c.sign_alg_count = 2;
-	expect_bad_value(&c, "sign_algs rsa_pkcs1_sha256", "sign_algs: 0x0401 (rsa_pkcs1_sha256)");
-	c = base(); c.sign_algs = dup; c.sign_alg_count = 2;
-	expect_bad_value(&c, "sign_algs repeated", "sign_algs: 0x0804 (rsa_pss_rsae_sha256) is listed twice");
-	c = base(); c.groups = x25519; c.group_count = 1; c.key_shares = p384; c.key_share_count = 1;
-	expect_bad_value(&c, "key share outside groups", "key_shares: 0x0018 (secp384r1) is not in groups");
-	c = base(); c.key_shares = x448; c.key_share_count = 1;
-	expect_bad_value(&c, "key share for an unknown group", "key_shares: 0x001e is not supported");
-	c = base(); c.key_shares = two_x25519; c.key_share_count = 2;
-	expect_bad_value(&c, "key share repeated", "0x001d (x25519) is listed twice");
-	c = base(); c.groups = four_groups; c.group_count = 4; c.key_shares = four_groups; c.key_share_count = 4;
-	expect_bad_value(&c, "four key shares", "more than WT_MAX_KEY_SHARES");
-	c = base(); c.key_shares = x25519; c.key_share_count = 1; c.no_key_shares = 1;
-	expect_bad_value(&c, "no_key_shares with a list", "no_key_shares");
+	for (i = 0; i < sizeof bad_lists / sizeof bad_lists[0]; i++) {
+		const struct bad_list *b = &bad_lists[i];
+
+		c = base();
+		c.sig_algs = b->sig;
+		c.sig_alg_count = b->nsig;
+		c.sign_algs = b->sign;
+		c.sign_alg_count = b->nsign;
+		c.groups = b->groups;
+		c.group_count = b->ngroups;
+		c.key_shares = b->shares;
+		c.key_share_count = b->nshares;
+		c.no_key_shares = b->no_shares;
+		expect_bad_value(&c, b->what, b->text);
+	}
 
 	/* The largest setting is fine: four groups, three shares (P-521's
 	 * among them); and no share at all. */
