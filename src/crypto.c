@@ -53,6 +53,19 @@ wt_wipe(void *p, size_t len)
 	}
 }
 
+int
+wt_list_has(const uint16_t *list, size_t n, uint16_t v)
+{
+	size_t i;
+
+	for (i = 0; i < n; i ++) {
+		if (list[i] == v) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /* Non-NULL stand-in for empty inputs: BearSSL memcpy()s its arguments and
  * memcpy(NULL, ..., 0) is undefined behaviour in C. */
 static const unsigned char wt_empty[1] = { 0 };
@@ -241,6 +254,11 @@ group_curve(uint16_t group, size_t *pub_len)
 	case WT_GROUP_SECP384R1:
 		*pub_len = 97;
 		return BR_EC_secp384r1;
+	case WT_GROUP_SECP521R1:
+		/* BearSSL's default EC code (ec_all_m31/m15 -> ec_prime_i31/i15)
+		 * handles P-521. */
+		*pub_len = 133;
+		return BR_EC_secp521r1;
 	default:
 		*pub_len = 0;
 		return -1;
@@ -311,7 +329,7 @@ wt_kex_derive(const wt_keyshare *ks, const uint8_t *peer,
 	size_t peer_len, uint8_t *out, size_t *out_len)
 {
 	const br_ec_impl *ec = br_ec_get_default();
-	unsigned char pt[97];
+	unsigned char pt[133];
 	size_t pub_len, xoff, xlen, u;
 	unsigned acc;
 	int curve;
@@ -332,7 +350,7 @@ wt_kex_derive(const wt_keyshare *ks, const uint8_t *peer,
 #ifdef WT_FUZZING_UNSAFE
 	/* fuzzing: any well-formed share; the "secret" is its x coordinate */
 	xoff = curve == BR_EC_curve25519 ? 0 : 1;
-	xlen = curve == BR_EC_secp384r1 ? 48 : 32;
+	xlen = curve == BR_EC_secp521r1 ? 66 : curve == BR_EC_secp384r1 ? 48 : 32;
 	memcpy(out, peer + xoff, xlen);
 	*out_len = xlen;
 	return 0;
@@ -677,35 +695,60 @@ wt_sig_verify(uint16_t scheme, const br_x509_pkey *pk,
 /* Signing (client CertificateVerify, RFC 8446 4.4.3)                  */
 /* ------------------------------------------------------------------ */
 
-uint16_t
-wt_sig_choose(const wt_private_key *key, const uint16_t *algs, size_t n)
+/* The schemes a TLS 1.3 CertificateVerify may use that we implement
+ * (RFC 8446 4.2.3, 4.4.3: no PKCS#1 v1.5, no SHA-1), in our default
+ * preference order. */
+static const uint16_t sig_schemes[] = {
+	WT_SIG_ECDSA_SECP256R1_SHA256, WT_SIG_ECDSA_SECP384R1_SHA384,
+	WT_SIG_ECDSA_SECP521R1_SHA512,
+	WT_SIG_RSA_PSS_RSAE_SHA256, WT_SIG_RSA_PSS_RSAE_SHA384,
+	WT_SIG_RSA_PSS_RSAE_SHA512
+};
+
+const uint16_t *
+wt_sig_defaults(size_t *n)
 {
-	static const uint16_t rsa_pref[] = {
-		WT_SIG_RSA_PSS_RSAE_SHA256, WT_SIG_RSA_PSS_RSAE_SHA384,
-		WT_SIG_RSA_PSS_RSAE_SHA512
-	};
-	size_t i, j;
+	*n = sizeof sig_schemes / sizeof sig_schemes[0];
+	return sig_schemes;
+}
 
-	for (j = 0; j < 3; j ++) {
-		uint16_t want;
+int
+wt_sig_supported(uint16_t scheme)
+{
+	return sig_hash(scheme) != NULL;
+}
 
-		if (key->type == BR_KEYTYPE_EC) {
-			/* TLS 1.3 binds the ECDSA scheme to the key's curve. */
-			if (j > 0) {
-				break;
-			}
-			want = key->ec.curve == BR_EC_secp256r1
-				? WT_SIG_ECDSA_SECP256R1_SHA256
-				: WT_SIG_ECDSA_SECP384R1_SHA384;
-		} else if (key->type == BR_KEYTYPE_RSA) {
-			want = rsa_pref[j];
-		} else {
-			break;
-		}
-		for (i = 0; i < n; i ++) {
-			if (algs[i] == want) {
-				return want;
-			}
+/* Can key produce a TLS 1.3 signature with scheme? An ECDSA scheme names
+ * the curve (RFC 8446 4.2.3); an RSA key signs with RSA-PSS-RSAE. */
+static int
+key_can_sign(const wt_private_key *key, uint16_t scheme)
+{
+	switch (key->type) {
+	case BR_KEYTYPE_EC:
+		return (scheme == WT_SIG_ECDSA_SECP256R1_SHA256 && key->ec.curve == BR_EC_secp256r1)
+			|| (scheme == WT_SIG_ECDSA_SECP384R1_SHA384 && key->ec.curve == BR_EC_secp384r1)
+			|| (scheme == WT_SIG_ECDSA_SECP521R1_SHA512 && key->ec.curve == BR_EC_secp521r1);
+	case BR_KEYTYPE_RSA:
+		return scheme == WT_SIG_RSA_PSS_RSAE_SHA256
+			|| scheme == WT_SIG_RSA_PSS_RSAE_SHA384
+			|| scheme == WT_SIG_RSA_PSS_RSAE_SHA512;
+	default:
+		return 0;
+	}
+}
+
+uint16_t
+wt_sig_choose(const wt_private_key *key, const uint16_t *prefs, size_t npref,
+	const uint16_t *algs, size_t n)
+{
+	size_t i;
+
+	if (npref == 0) {
+		prefs = wt_sig_defaults(&npref);
+	}
+	for (i = 0; i < npref; i ++) {
+		if (key_can_sign(key, prefs[i]) && wt_list_has(algs, n, prefs[i])) {
+			return prefs[i];
 		}
 	}
 	return 0;
@@ -769,7 +812,7 @@ wt_sig_sign(uint16_t scheme, const wt_private_key *key,
 	if (key->type == BR_KEYTYPE_EC) {
 		unsigned char tmp[160];
 
-		if (scheme != wt_sig_choose(key, &scheme, 1)) {
+		if (!key_can_sign(key, scheme)) {
 			return WT_ALERT_INTERNAL_ERROR;
 		}
 #ifdef WT_FUZZING_UNSAFE
@@ -791,7 +834,7 @@ wt_sig_sign(uint16_t scheme, const wt_private_key *key,
 		*sig_len = n;
 		return 0;
 	}
-	if (key->type != BR_KEYTYPE_RSA || (scheme >> 8) != 0x08) {
+	if (key->type != BR_KEYTYPE_RSA || !key_can_sign(key, scheme)) {
 		return WT_ALERT_INTERNAL_ERROR;
 	}
 	err = sign_rsa_pss(&key->rsa, hc, hv, hlen, salt, sig, cap, sig_len);

@@ -59,28 +59,114 @@ static void send_pending_alert(wt_engine_ctx *cc)
 	wt_rec_queue(cc, WT_CT_ALERT, alert, 2, 2);
 }
 
-static int validate_list(const uint16_t *list, size_t n, int (*ok)(uint16_t))
-{
-	size_t i, j;
+static int suite_ok(uint16_t id) { return wt_suite_get(id) != NULL; }
+static int group_ok(uint16_t id) { return wt_group_name(id) != NULL; }
 
-	if (n > 3) {
-		return 0;
+/* Appends text to buf[0..cap), NUL-terminated, truncating. */
+static void append(char *buf, size_t cap, const char *text)
+{
+	size_t n = strlen(buf), m = strlen(text);
+
+	if (m > cap - 1 - n) {
+		m = cap - 1 - n;
+	}
+	memcpy(buf + n, text, m);
+	buf[n + m] = 0;
+}
+
+/* Fails with WT_ERR_BAD_CONFIG and a reason naming the value:
+ * "sig_algs: 0x0401 (rsa_pkcs1_sha256) is not supported". */
+static int bad_value(wt_engine_ctx *cc, const char *field, uint16_t v,
+	const char *(*name)(uint16_t), const char *why)
+{
+	static const char hex[] = "0123456789abcdef";
+	char reason[sizeof cc->reason], num[7];
+	const char *known = name(v);
+	int i;
+
+	num[0] = '0';
+	num[1] = 'x';
+	for (i = 0; i < 4; i++) {
+		num[2 + i] = hex[(v >> (12 - 4 * i)) & 15];
+	}
+	num[6] = 0;
+	reason[0] = 0;
+	append(reason, sizeof reason, field);
+	append(reason, sizeof reason, ": ");
+	append(reason, sizeof reason, num);
+	if (known) {
+		append(reason, sizeof reason, " (");
+		append(reason, sizeof reason, known);
+		append(reason, sizeof reason, ")");
+	}
+	append(reason, sizeof reason, " ");
+	append(reason, sizeof reason, why);
+	return wt_fail(cc, WT_ERR_BAD_CONFIG, reason);
+}
+
+/* A configured list of identifiers: at most max entries (too_many says
+ * so), each accepted by ok(), none repeated. */
+static int check_ids(wt_engine_ctx *cc, const char *field, const uint16_t *list,
+	size_t n, size_t max, const char *too_many, int (*ok)(uint16_t),
+	const char *(*name)(uint16_t))
+{
+	size_t i;
+
+	if (n > max) {
+		return wt_fail(cc, WT_ERR_BAD_CONFIG, too_many);
+	}
+	if (n && list == NULL) {
+		return wt_fail(cc, WT_ERR_BAD_CONFIG, "a configured list has a count but no entries");
 	}
 	for (i = 0; i < n; i++) {
 		if (!ok(list[i])) {
-			return 0;
+			return bad_value(cc, field, list[i], name, "is not supported");
 		}
-		for (j = 0; j < i; j++) {
-			if (list[j] == list[i]) {
-				return 0;
-			}
+		if (wt_list_has(list, i, list[i])) {
+			return bad_value(cc, field, list[i], name, "is listed twice");
 		}
 	}
-	return 1;
+	return 0;
 }
 
-static int suite_ok(uint16_t id) { return wt_suite_get(id) != NULL; }
-static int group_ok(uint16_t id) { return wt_group_name(id) != NULL; }
+/* RFC 8446 4.2.3 / 4.4.3: the schemes we verify and sign with. */
+static int check_sig_lists(wt_engine_ctx *cc, const wt_config *cfg)
+{
+	static const char *const too_many =
+		"sig_algs/sign_algs: more than WT_MAX_SIG_ALGS (16) schemes";
+
+	if (check_ids(cc, "sig_algs", cfg->sig_algs, cfg->sig_alg_count,
+		WT_MAX_SIG_ALGS, too_many, wt_sig_supported, wt_sigalg_name))
+	{
+		return cc->err;
+	}
+	return check_ids(cc, "sign_algs", cfg->sign_algs, cfg->sign_alg_count,
+		WT_MAX_SIG_ALGS, too_many, wt_sig_supported, wt_sigalg_name);
+}
+
+/* RFC 8446 4.2.8: each key share is for a group we offer in
+ * supported_groups, at most one per group. Needs cc->groups. */
+static int check_key_shares(wt_engine_ctx *cc, const wt_config *cfg)
+{
+	size_t i;
+
+	if (check_ids(cc, "key_shares", cfg->key_shares, cfg->key_share_count,
+		WT_MAX_KEY_SHARES, "key_shares: more than WT_MAX_KEY_SHARES (3) groups",
+		group_ok, wt_group_name))
+	{
+		return cc->err;
+	}
+	if (cfg->no_key_shares && cfg->key_share_count) {
+		return wt_fail(cc, WT_ERR_BAD_CONFIG, "no_key_shares set with a key_shares list");
+	}
+	for (i = 0; i < cfg->key_share_count; i++) {
+		if (!wt_list_has(cc->groups, cc->group_count, cfg->key_shares[i])) {
+			return bad_value(cc, "key_shares", cfg->key_shares[i], wt_group_name,
+				"is not in groups");
+		}
+	}
+	return 0;
+}
 
 static int check_config(wt_engine_ctx *cc, const wt_config *cfg)
 {
@@ -103,11 +189,13 @@ static int check_config(wt_engine_ctx *cc, const wt_config *cfg)
 			return wt_fail(cc, WT_ERR_BAD_CONFIG, "ALPN protocol must be 1..255 bytes");
 		}
 	}
-	if (cfg->cipher_suite_count && !validate_list(cfg->cipher_suites, cfg->cipher_suite_count, suite_ok)) {
-		return wt_fail(cc, WT_ERR_BAD_CONFIG, "unknown or repeated cipher suite");
-	}
-	if (cfg->group_count && !validate_list(cfg->groups, cfg->group_count, group_ok)) {
-		return wt_fail(cc, WT_ERR_BAD_CONFIG, "unknown or repeated group");
+	if (check_ids(cc, "cipher_suites", cfg->cipher_suites, cfg->cipher_suite_count,
+			3, "cipher_suites: more than 3 suites", suite_ok, wt_suite_name)
+		|| check_ids(cc, "groups", cfg->groups, cfg->group_count, WT_MAX_GROUPS,
+			"groups: more than WT_MAX_GROUPS (4) groups", group_ok, wt_group_name)
+		|| check_sig_lists(cc, cfg))
+	{
+		return cc->err;
 	}
 	if (cfg->max_fragment && (cfg->max_fragment < 64 || cfg->max_fragment > WT_MAX_PLAINTEXT)) {
 		return wt_fail(cc, WT_ERR_BAD_CONFIG, "max_fragment must be in [64, 16384]");
@@ -162,6 +250,15 @@ int wt_engine_init(wt_engine_ctx *cc, const wt_config *cfg, const wt_host *host)
 	} else {
 		memcpy(cc->groups, default_groups, sizeof default_groups);
 		cc->group_count = 3;
+	}
+	if (check_key_shares(cc, cfg)) {
+		return cc->err;
+	}
+	if (cfg->sig_alg_count) {
+		cc->sig_algs = cfg->sig_algs;
+		cc->sig_alg_count = cfg->sig_alg_count;
+	} else {
+		cc->sig_algs = wt_sig_defaults(&cc->sig_alg_count);
 	}
 	cc->max_fragment = cfg->max_fragment ? cfg->max_fragment : WT_MAX_PLAINTEXT;
 	wt_hs13_start(cc);

@@ -13,15 +13,6 @@ const uint8_t wt_hrr_random[32] = {
 	0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C
 };
 
-/* signature_algorithms: what a TLS 1.3 CertificateVerify may use
- * (RFC 8446 4.2.3: no PKCS#1 v1.5, no SHA-1). */
-static const uint16_t sig_algs[] = {
-	WT_SIG_ECDSA_SECP256R1_SHA256, WT_SIG_ECDSA_SECP384R1_SHA384,
-	WT_SIG_ECDSA_SECP521R1_SHA512,
-	WT_SIG_RSA_PSS_RSAE_SHA256, WT_SIG_RSA_PSS_RSAE_SHA384,
-	WT_SIG_RSA_PSS_RSAE_SHA512
-};
-
 /* signature_algorithms_cert: what BearSSL's X.509 engine verifies in
  * certificate signatures (PKCS#1 v1.5 is fine there, RFC 8446 4.2.3). */
 static const uint16_t sig_algs_cert[] = {
@@ -30,18 +21,6 @@ static const uint16_t sig_algs_cert[] = {
 	WT_SIG_RSA_PKCS1_SHA256, WT_SIG_RSA_PKCS1_SHA384,
 	WT_SIG_RSA_PKCS1_SHA512
 };
-
-int wt_hello_offers_sigalg(uint16_t scheme)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof sig_algs / sizeof sig_algs[0]; i++) {
-		if (sig_algs[i] == scheme) {
-			return 1;
-		}
-	}
-	return 0;
-}
 
 static void write_u16_list(wt_writer *w, const uint16_t *v, size_t n)
 {
@@ -94,7 +73,7 @@ int wt_hello_write(const wt_client_hello *ch, uint8_t *out, size_t cap,
 	write_u16_list(&w, ch->groups, ch->group_count);
 	wt_wr_close(&w, e, 2);
 	e = ext_open(&w, WT_EXT_SIGNATURE_ALGS);
-	write_u16_list(&w, sig_algs, sizeof sig_algs / sizeof sig_algs[0]);
+	write_u16_list(&w, ch->sig_algs, ch->sig_alg_count);
 	wt_wr_close(&w, e, 2);
 	e = ext_open(&w, WT_EXT_SIG_ALGS_CERT);
 	write_u16_list(&w, sig_algs_cert, sizeof sig_algs_cert / sizeof sig_algs_cert[0]);
@@ -127,12 +106,16 @@ int wt_hello_write(const wt_client_hello *ch, uint8_t *out, size_t cap,
 	wt_wr_u8(&w, 1);
 	wt_wr_u8(&w, 1);                       /* psk_dhe_ke, 4.2.9 */
 	wt_wr_close(&w, e, 2);
+	/* RFC 8446 4.2.8: client_shares may be empty (the server then asks
+	 * for a group with a HelloRetryRequest). */
 	e = ext_open(&w, WT_EXT_KEY_SHARE);
 	m = wt_wr_open(&w, 2);
-	wt_wr_u16(&w, ch->share->group);
-	{
-		size_t k = wt_wr_open(&w, 2);
-		wt_wr_bytes(&w, ch->share->pub, ch->share->pub_len);
+	for (i = 0; i < ch->share_count; i++) {
+		size_t k;
+
+		wt_wr_u16(&w, ch->shares[i].group);
+		k = wt_wr_open(&w, 2);
+		wt_wr_bytes(&w, ch->shares[i].pub, ch->shares[i].pub_len);
 		wt_wr_close(&w, k, 2);
 	}
 	wt_wr_close(&w, m, 2);

@@ -62,16 +62,65 @@ static int get_random(wt_engine_ctx *cc, uint8_t *out, size_t len)
 	return 0;
 }
 
+/* Adds a key share for group to the next ClientHello (RFC 8446 4.2.8). */
 static int new_key_share(wt_engine_ctx *cc, uint16_t group)
 {
 	uint8_t rnd[48];
 	int err;
 
+	if (cc->share_count == WT_MAX_KEY_SHARES) {
+		return wt_fail(cc, WT_ALERT_INTERNAL_ERROR, "too many key shares");
+	}
 	TRY(get_random(cc, rnd, sizeof rnd));
-	err = wt_kex_keygen(&cc->share, group, rnd, sizeof rnd);
+	err = wt_kex_keygen(&cc->shares[cc->share_count], group, rnd, sizeof rnd);
 	wt_wipe(rnd, sizeof rnd);
 	if (err) {
 		return wt_fail(cc, WT_ALERT_INTERNAL_ERROR, "cannot generate key share");
+	}
+	cc->share_count++;
+	return 0;
+}
+
+/* Wipes every private key we hold: after the key exchange, or when a
+ * HelloRetryRequest makes us start over. */
+static void wipe_key_shares(wt_engine_ctx *cc)
+{
+	size_t i;
+
+	for (i = 0; i < WT_MAX_KEY_SHARES; i++) {
+		wt_kex_wipe(&cc->shares[i]);
+	}
+	cc->share_count = 0;
+}
+
+/* Our key share for group in the latest ClientHello, or NULL. */
+static const wt_keyshare *find_key_share(const wt_engine_ctx *cc, uint16_t group)
+{
+	size_t i;
+
+	for (i = 0; i < cc->share_count; i++) {
+		if (cc->shares[i].group == group) {
+			return &cc->shares[i];
+		}
+	}
+	return NULL;
+}
+
+/* The first ClientHello's key shares (RFC 8446 4.2.8): the configured
+ * groups, none at all, or by default the most preferred group. */
+static int first_key_shares(wt_engine_ctx *cc)
+{
+	const wt_config *cfg = cc->cfg;
+	size_t i;
+
+	if (cfg->no_key_shares) {
+		return 0;
+	}
+	if (cfg->key_share_count == 0) {
+		return new_key_share(cc, cc->groups[0]);
+	}
+	for (i = 0; i < cfg->key_share_count; i++) {
+		TRY(new_key_share(cc, cfg->key_shares[i]));
 	}
 	return 0;
 }
@@ -126,7 +175,10 @@ retry:
 	ch.suite_count = cc->suite_count;
 	ch.groups = cc->groups;
 	ch.group_count = cc->group_count;
-	ch.share = &cc->share;
+	ch.shares = cc->shares;
+	ch.share_count = cc->share_count;
+	ch.sig_algs = cc->sig_algs;
+	ch.sig_alg_count = cc->sig_alg_count;
 	ch.server_name = cfg->server_name;
 	ch.alpn = cfg->alpn;
 	ch.alpn_count = cfg->alpn_count;
@@ -305,10 +357,10 @@ int wt_hs13_start_early_data(wt_engine_ctx *cc)
 
 int wt_hs13_start(wt_engine_ctx *cc)
 {
-	/* Random bytes are drawn in a fixed order (client random, key share,
-	 * session id) so a deterministic host can replay RFC 8448. */
+	/* Random bytes are drawn in a fixed order (client random, key
+	 * shares, session id) so a deterministic host can replay RFC 8448. */
 	TRY(get_random(cc, cc->client_random, 32));
-	TRY(new_key_share(cc, cc->groups[0]));
+	TRY(first_key_shares(cc));
 	if (!cc->cfg->no_middlebox_compat) {
 		/* RFC 8446 D.4: a non-empty legacy_session_id. */
 		cc->session_id_len = 32;
@@ -340,26 +392,12 @@ static int send_dummy_change_cipher_spec(wt_engine_ctx *cc)
 
 static int offered_suite(const wt_engine_ctx *cc, uint16_t id)
 {
-	size_t i;
-
-	for (i = 0; i < cc->suite_count; i++) {
-		if (cc->suites[i] == id) {
-			return 1;
-		}
-	}
-	return 0;
+	return wt_list_has(cc->suites, cc->suite_count, id);
 }
 
 static int offered_group(const wt_engine_ctx *cc, uint16_t id)
 {
-	size_t i;
-
-	for (i = 0; i < cc->group_count; i++) {
-		if (cc->groups[i] == id) {
-			return 1;
-		}
-	}
-	return 0;
+	return wt_list_has(cc->groups, cc->group_count, id);
 }
 
 /* Go: pickTLSVersion and the downgrade canaries (handshake_client.go),
@@ -562,16 +600,19 @@ static int process_hello_retry_request(wt_engine_ctx *cc,
 		return wt_fail(cc, WT_ALERT_DECODE_ERROR,
 			"received malformed key_share extension");
 	}
+	/* RFC 8446 4.1.4: the group must be one we offered, and one we did
+	 * not already send a share for. The second ClientHello carries just
+	 * the share it asked for (4.2.8). */
 	if (sh->selected_group != 0) {
 		if (!offered_group(cc, sh->selected_group)) {
 			return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
 				"server selected unsupported group");
 		}
-		if (sh->selected_group == cc->share.group) {
+		if (find_key_share(cc, sh->selected_group) != NULL) {
 			return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
 				"server sent an unnecessary HelloRetryRequest key_share");
 		}
-		wt_kex_wipe(&cc->share);
+		wipe_key_shares(cc);
 		TRY(new_key_share(cc, sh->selected_group));
 	}
 	/* Keep the PSK only if its hash matches the suite the HRR picked;
@@ -619,7 +660,8 @@ static int process_server_hello(wt_engine_ctx *cc, const wt_server_hello *sh)
 		return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
 			"server did not send a key share");
 	}
-	if (sh->share_group != cc->share.group) {
+	/* RFC 8446 4.2.8: the server's share is for a group we sent one for. */
+	if (find_key_share(cc, sh->share_group) == NULL) {
 		return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
 			"server selected unsupported group");
 	}
@@ -641,12 +683,14 @@ static int process_server_hello(wt_engine_ctx *cc, const wt_server_hello *sh)
 /* Go: establishHandshakeKeys */
 static int establish_handshake_keys(wt_engine_ctx *cc, const wt_server_hello *sh)
 {
-	uint8_t shared[48], th[WT_MAX_HASH];
+	uint8_t shared[WT_MAX_SHARED], th[WT_MAX_HASH];
 	size_t shared_len;
 	int err;
 
-	err = wt_kex_derive(&cc->share, sh->share, sh->share_len, shared, &shared_len);
-	wt_kex_wipe(&cc->share);
+	/* process_server_hello checked that we hold this share. */
+	err = wt_kex_derive(find_key_share(cc, sh->share_group), sh->share,
+		sh->share_len, shared, &shared_len);
+	wipe_key_shares(cc);
 	if (err) {
 		wt_wipe(shared, sizeof shared);
 		return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER, "invalid server key share");
@@ -928,7 +972,8 @@ static int read_server_certificate_verify(wt_engine_ctx *cc, const uint8_t *msg,
 		return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
 			"certificate used with invalid signature algorithm (PKCS#1 v1.5 or SHA-1)");
 	}
-	if (!wt_hello_offers_sigalg(scheme)) {
+	/* RFC 8446 4.4.3: one of the schemes we offered (cfg->sig_algs). */
+	if (!wt_list_has(cc->sig_algs, cc->sig_alg_count, scheme)) {
 		return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
 			"certificate used with invalid signature algorithm");
 	}
@@ -989,7 +1034,8 @@ static int send_client_certificate(wt_engine_ctx *cc)
 		cert = NULL;
 	}
 	if (cert) {
-		scheme = wt_sig_choose(&cert->key, cc->cr_sig_algs, cc->cr_sig_alg_count);
+		scheme = wt_sig_choose(&cert->key, cfg->sign_algs, cfg->sign_alg_count,
+			cc->cr_sig_algs, cc->cr_sig_alg_count);
 	}
 	wt_wr_init(&w, msg, sizeof cc->hs);
 	wt_wr_u8(&w, WT_HS_CERTIFICATE);

@@ -119,6 +119,7 @@ static const struct id_name groups[] = {
 	{ WT_GROUP_X25519, "x25519" },
 	{ WT_GROUP_SECP256R1, "secp256r1" },
 	{ WT_GROUP_SECP384R1, "secp384r1" },
+	{ WT_GROUP_SECP521R1, "secp521r1" },
 	{ 0, NULL }
 };
 
@@ -162,3 +163,4 @@ const char *wt_group_name(uint16_t id) { return lookup_name(groups, id); }
 const char *wt_sigalg_name(uint16_t id) { return lookup_name(sigalgs, id); }
 uint16_t wt_suite_from_name(const char *name) { return lookup_id(suites, name); }
 uint16_t wt_group_from_name(const char *name) { return lookup_id(groups, name); }
+uint16_t wt_sigalg_from_name(const char *name) { return lookup_id(sigalgs, name); }

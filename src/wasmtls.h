@@ -119,6 +119,7 @@ const char *wt_alert_name(int alert);
 #define WT_GROUP_SECP256R1   0x0017
 #define WT_GROUP_SECP384R1   0x0018
 #define WT_GROUP_X25519      0x001d
+#define WT_GROUP_SECP521R1   0x0019   /* opt-in: not in the default list */
 
 #define WT_SIG_RSA_PKCS1_SHA256       0x0401
 #define WT_SIG_ECDSA_SECP256R1_SHA256 0x0403
@@ -139,6 +140,7 @@ const char *wt_group_name(uint16_t id);
 const char *wt_sigalg_name(uint16_t id);
 uint16_t wt_suite_from_name(const char *name);
 uint16_t wt_group_from_name(const char *name);
+uint16_t wt_sigalg_from_name(const char *name);
 
 /* ------------------------------------------------------------------ */
 /* Limits                                                               */
@@ -154,6 +156,9 @@ uint16_t wt_group_from_name(const char *name);
 #define WT_MAX_PEER_CHAIN     WT_MAX_HS_MESSAGE
 #define WT_MAX_PEER_CERTS     64              /* certificates we keep from the peer (BoGo LargeMessage sends 51) */
 #define WT_MAX_ALPN           8               /* protocols in the ALPN list */
+#define WT_MAX_GROUPS         4               /* wt_config.groups */
+#define WT_MAX_KEY_SHARES     3               /* wt_config.key_shares */
+#define WT_MAX_SIG_ALGS       16              /* wt_config.sig_algs, sign_algs */
 #define WT_MAX_SERVER_NAME    255
 #define WT_OUTBUF_SIZE        (WT_MAX_RECORD + 2048)
 #define WT_MAX_KEY_UPDATES    32              /* KeyUpdates in a row without app data */
@@ -252,8 +257,9 @@ typedef struct wt_config {
 
 	/* Cipher suites and groups in preference order; count 0 = defaults:
 	 * suites AES_128_GCM, AES_256_GCM, CHACHA20_POLY1305;
-	 * groups x25519, secp256r1, secp384r1. The first group gets the key
-	 * share in the first ClientHello. */
+	 * groups x25519, secp256r1, secp384r1 (at most WT_MAX_GROUPS;
+	 * WT_GROUP_SECP521R1 is supported but only when listed here). Which
+	 * groups get a key share in the first ClientHello: see key_shares. */
 	const uint16_t *cipher_suites;
 	size_t cipher_suite_count;
 	const uint16_t *groups;
@@ -331,6 +337,42 @@ typedef struct wt_config {
 	const wt_client_cert *client_cert;
 	const wt_client_cert *(*get_client_cert)(void *ctx, const wt_cert_request *req);
 	void *client_cert_ctx;
+
+	/* Signature schemes (WT_SIG_*) for the server's CertificateVerify, in
+	 * preference order: sent as signature_algorithms (RFC 8446 4.2.3) and
+	 * the only ones accepted; a server signing with another one fails
+	 * with illegal_parameter. count 0 = ecdsa_secp256r1_sha256,
+	 * ecdsa_secp384r1_sha384, ecdsa_secp521r1_sha512,
+	 * rsa_pss_rsae_sha256, rsa_pss_rsae_sha384, rsa_pss_rsae_sha512 —
+	 * which are also the only values allowed (the schemes a TLS 1.3
+	 * CertificateVerify may use that the engine verifies: no PKCS#1 v1.5,
+	 * SHA-1 or EdDSA). At most WT_MAX_SIG_ALGS, no repeats; anything else
+	 * is WT_ERR_BAD_CONFIG. signature_algorithms_cert (what certificates
+	 * may be signed with) is not affected. */
+	const uint16_t *sig_algs;
+	size_t sig_alg_count;
+
+	/* Our preference order for signing CertificateVerify with a client
+	 * certificate (RFC 8446 4.4.3): the engine signs with the first
+	 * scheme here that the server's CertificateRequest lists and the key
+	 * can produce (ECDSA: the scheme of the key's curve; RSA: RSA-PSS).
+	 * count 0 = the key's own order: its ECDSA scheme, or
+	 * rsa_pss_rsae_sha256, _sha384, _sha512. Same allowed values and
+	 * limits as sig_algs. No usable scheme: handshake_failure. */
+	const uint16_t *sign_algs;
+	size_t sign_alg_count;
+
+	/* Groups (from `groups`, distinct, at most WT_MAX_KEY_SHARES) that
+	 * get a key share in the first ClientHello (RFC 8446 4.2.8), in this
+	 * order. key_share_count 0 = the first group only. no_key_shares = 1
+	 * sends an empty key_share list instead (key_share_count must be 0):
+	 * the server has to answer with a HelloRetryRequest naming a group.
+	 * The ServerHello must pick a group we sent a share for; a
+	 * HelloRetryRequest must ask for a listed group we sent no share for
+	 * (RFC 8446 4.1.4); both otherwise fail with illegal_parameter. */
+	const uint16_t *key_shares;
+	size_t key_share_count;
+	int no_key_shares;
 } wt_config;
 
 /* What get_client_cert returns to abort the handshake (never read). */

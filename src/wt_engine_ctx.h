@@ -39,9 +39,10 @@ typedef struct wt_aead {
 /* ECDHE key share for one group. */
 typedef struct wt_keyshare {
 	uint16_t group;
-	uint8_t priv[48];
+	uint8_t priv[66];  /* x25519: 32; P-256: 32; P-384: 48; P-521: 66 */
 	size_t priv_len;
-	uint8_t pub[97];   /* x25519: 32; P-256: 65; P-384: 97 (uncompressed) */
+	uint8_t pub[133];  /* x25519: 32; P-256: 65; P-384: 97; P-521: 133
+	                      (uncompressed points) */
 	size_t pub_len;
 } wt_keyshare;
 
@@ -88,8 +89,10 @@ typedef struct wt_engine_ctx {
 	struct wt_host host;
 	uint16_t suites[3];
 	size_t suite_count;
-	uint16_t groups[3];
+	uint16_t groups[WT_MAX_GROUPS];
 	size_t group_count;
+	const uint16_t *sig_algs;      /* cfg->sig_algs or the default list */
+	size_t sig_alg_count;
 	size_t max_fragment;
 
 	/* sticky error */
@@ -134,7 +137,8 @@ typedef struct wt_engine_ctx {
 	const struct wt_suite *suite;
 	struct wt_transcript transcript;
 	struct wt_keysched ks;
-	struct wt_keyshare share;
+	struct wt_keyshare shares[WT_MAX_KEY_SHARES];  /* in the latest ClientHello */
+	size_t share_count;
 	uint8_t client_random[32];
 	uint8_t session_id[32];
 	size_t session_id_len;

@@ -94,9 +94,10 @@ void wt_aead_wipe(wt_aead *a);
 int wt_kex_keygen(wt_keyshare *ks, uint16_t group, const uint8_t *rnd,
 	size_t rnd_len);
 /* Computes the shared secret (x-coordinate for NIST curves) into out
- * (>= 48 bytes). Rejects a share of the wrong length, a point not on the
+ * (>= WT_MAX_SHARED bytes). Rejects a share of the wrong length, a point not on the
  * curve, a non-uncompressed point, and an all-zero X25519 result, each
  * with WT_ALERT_ILLEGAL_PARAMETER. */
+#define WT_MAX_SHARED 66   /* P-521 x-coordinate */
 int wt_kex_derive(const wt_keyshare *ks, const uint8_t *peer,
 	size_t peer_len, uint8_t *out, size_t *out_len);
 void wt_kex_wipe(wt_keyshare *ks);
@@ -111,11 +112,18 @@ void wt_kex_wipe(wt_keyshare *ks);
 int wt_sig_verify(uint16_t scheme, const br_x509_pkey *pk,
 	const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len);
 
-/* Our CertificateVerify scheme for key among the server's list (RFC 8446
- * 4.4.3): ECDSA on the key's curve, or RSA-PSS with SHA-256/384/512 in
- * that order; 0 if none fits. */
-uint16_t wt_sig_choose(const wt_private_key *key, const uint16_t *algs,
-	size_t n);
+/* The signature schemes we implement for a TLS 1.3 CertificateVerify
+ * (RFC 8446 4.2.3), in the default preference order. */
+const uint16_t *wt_sig_defaults(size_t *n);
+/* 1 if scheme is one of wt_sig_defaults(). */
+int wt_sig_supported(uint16_t scheme);
+
+/* Our CertificateVerify scheme for key (RFC 8446 4.4.3): the first of
+ * prefs (npref 0: wt_sig_defaults()) that the server's list algs has and
+ * the key can produce (ECDSA on the key's curve, RSA-PSS for RSA keys);
+ * 0 if none fits. */
+uint16_t wt_sig_choose(const wt_private_key *key, const uint16_t *prefs,
+	size_t npref, const uint16_t *algs, size_t n);
 /* Signs msg with scheme. salt: hash-length random bytes (RSA-PSS only).
  * sig has room for cap bytes (512 is enough for every key we accept).
  * Returns 0 or WT_ALERT_INTERNAL_ERROR. */
@@ -125,6 +133,8 @@ int wt_sig_sign(uint16_t scheme, const wt_private_key *key,
 
 /* Constant-time equality: 1 if equal. */
 int wt_ct_equal(const void *a, const void *b, size_t len);
+/* 1 if v is among list[0..n). */
+int wt_list_has(const uint16_t *list, size_t n, uint16_t v);
 /* wt_wipe(): public, in wasmtls.h */
 
 /* ------------------------------------------------------------------ */
@@ -261,7 +271,10 @@ typedef struct wt_client_hello {
 	size_t suite_count;
 	const uint16_t *groups;
 	size_t group_count;
-	const wt_keyshare *share;
+	const uint16_t *sig_algs;       /* signature_algorithms */
+	size_t sig_alg_count;
+	const wt_keyshare *shares;      /* key_share entries (may be none) */
+	size_t share_count;
 	const char *server_name;        /* NULL: no SNI */
 	const char *const *alpn;
 	size_t alpn_count;
@@ -357,8 +370,6 @@ int wt_parse_new_session_ticket(wt_new_session_ticket *t,
 
 /* The HelloRetryRequest magic random (RFC 8446 4.1.3). */
 extern const uint8_t wt_hrr_random[32];
-/* 1 if we offer this scheme in signature_algorithms. */
-int wt_hello_offers_sigalg(uint16_t scheme);
 
 /* ------------------------------------------------------------------ */
 /* pem: PEM text into BearSSL's decoder (src/pem.c)                     */

@@ -353,6 +353,29 @@ describe('bogo_shim', () => {
     assert.equal(res3.code, 89, show(res3));
   });
 
+  test('-verify-prefs becomes signature_algorithms; -signing-prefs drops TLS 1.2-only schemes', async () => {
+    const r = await runner({ requestCert: true, rejectUnauthorized: true, ca: fs.readFileSync(P.client.ca) });
+    const shim = runShim([...base(r.port), '-verify-prefs', String(0x0804), '-verify-prefs', String(0x0403),
+      '-expect-peer-signature-algorithm', String(0x0403),
+      '-cert-file', P.client.p256.chain, '-key-file', P.client.p256.key,
+      '-signing-prefs', String(0x0401), '-signing-prefs', String(0x0403)]);
+    const { socket } = await r.accept();
+    assert.equal(socket.getPeerCertificate().subject.CN, 'wasmtls test client');
+    await exchange(socket);
+    const res = await shim;
+    assert.equal(res.code, 0, show(res));
+
+    // Only rsa_pss_rsae_sha256 accepted: the P-256 server cannot sign.
+    const shim2 = runShim([...base(r.port), '-verify-prefs', String(0x0804)]);
+    r.accept().catch(() => {});
+    const res2 = await shim2;
+    assert.equal(res2.code, 1, show(res2));
+
+    // Nothing TLS 1.3 can sign with: unimplemented.
+    const res3 = await runShim([...base(r.port), '-signing-prefs', String(0x0401)]);
+    assert.equal(res3.code, 89, show(res3));
+  });
+
   test('0-RTT: -enable-early-data, "hello" as early data on resumption (openssl s_server behind an id-stripping proxy)', async (t) => {
     const srv = await startOpenssl({ cert: P.p256.cert, key: P.p256.key, chain: P.p256.chain,
       extra: ['-early_data'], naccept: 2 });
@@ -416,7 +439,7 @@ describe('bogo_shim', () => {
       ['-no-such-flag'],
       ['-max-version', String(0x0303)],
       ['-on-resume-max-version', String(0x0303)],
-      ['-curves', '25'],
+      ['-curves', '30'],
       ['-renegotiate-freely'],
       ['-verify-prefs', String(0x0401)],
     ]) {

@@ -421,6 +421,44 @@ describe('Node tls server', { concurrency: 4 }, () => {
   });
 });
 
+// --- issue 11: configured groups, key shares and signature schemes ----------
+describe('openssl s_server: --groups, --key-shares, --sigalgs (issue 11)', { concurrency: 4 }, () => {
+  test('secp521r1 key exchange (-groups P-521, --groups secp521r1)', async (t) => {
+    const res = await revRoundTrip(t, { ...P256, groups: 'P-521' }, ['--groups', 'secp521r1']);
+    checkJson(res, { group: 'secp521r1', hrr: false });
+  });
+
+  test('HelloRetryRequest to secp521r1 (-groups P-521, --groups x25519,secp521r1)', async (t) => {
+    const res = await revRoundTrip(t, { ...P256, groups: 'P-521' }, ['--groups', 'x25519,secp521r1']);
+    checkJson(res, { group: 'secp521r1', hrr: true });
+  });
+
+  test('two key shares: server only takes P-256, picks our second share without HRR', async (t) => {
+    const res = await revRoundTrip(t, { ...P256, groups: 'P-256' },
+      ['--groups', 'x25519,secp256r1', '--key-shares', 'x25519,secp256r1']);
+    checkJson(res, { group: 'secp256r1', hrr: false });
+  });
+
+  test('--key-shares none: empty key_share, the server asks with a HelloRetryRequest', async (t) => {
+    const res = await revRoundTrip(t, P256, ['--key-shares', 'none']);
+    checkJson(res, { group: 'x25519', hrr: true });
+  });
+
+  test('--sigalgs rsa_pss_rsae_sha512: the RSA server signs with it', async (t) => {
+    const res = await revRoundTrip(t, RSA, ['--sigalgs', 'rsa_pss_rsae_sha512,ecdsa_secp256r1_sha256']);
+    checkJson(res, { sigalg: 'rsa_pss_rsae_sha512' });
+  });
+
+  test('--sigalgs without any scheme the RSA server can use: its handshake_failure', async (t) => {
+    const srv = await startOpenssl({ ...RSA, mode: 'www' });
+    t.after(() => srv.stop());
+    const res = await runCli(['--cafile', P.ca, '--sigalgs', 'ecdsa_secp256r1_sha256', `localhost:${srv.port}`]);
+    assert.equal(res.code, 1, show(res));
+    assert.equal(res.error?.name, 'alert_received', show(res));
+    assert.match(res.error.reason, /handshake_failure/, show(res));
+  });
+});
+
 // --- issue 10: P-521, large chains, weak certificates, unusable anchors ------
 describe('openssl s_server: certificate coverage (issue 10)', { concurrency: 4 }, () => {
   const X = pkiX509();

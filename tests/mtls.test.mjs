@@ -76,6 +76,31 @@ describe('openssl s_server -Verify 1 (client certificate required)', { concurren
     assert.deepEqual(receivedCvSchemes(srv.output), ['rsa_pss_rsae_sha384']);
   });
 
+  // wt_config.sign_algs (--sign-algs): our order, among what the server lists.
+  for (const [order, want] of [
+    ['rsa_pss_rsae_sha384,rsa_pss_rsae_sha256', 'rsa_pss_rsae_sha384'],
+    ['rsa_pss_rsae_sha256,rsa_pss_rsae_sha384', 'rsa_pss_rsae_sha256'],
+    ['rsa_pss_rsae_sha512,rsa_pss_rsae_sha384,rsa_pss_rsae_sha256', 'rsa_pss_rsae_sha384'],
+  ]) {
+    test(`RSA key, --sign-algs ${order}, server lists sha256 then sha384: CertificateVerify ${want}`, async (t) => {
+      const srv = await startOpenssl({ ...SERVER,
+        extra: [...REQUIRE, '-trace', '-client_sigalgs', 'rsa_pss_rsae_sha256:rsa_pss_rsae_sha384'] });
+      t.after(() => srv.stop());
+      const res = await connect(srv.port, [...clientArgs(C.rsa2048), '--sign-algs', order]);
+      assert.equal(res.code, 0, show(res));
+      await waitFor(srv, /CertificateVerify/);
+      assert.deepEqual(receivedCvSchemes(srv.output), [want]);
+    });
+  }
+
+  test('RSA key, --sign-algs rsa_pss_rsae_sha512 but the server lists only sha256: our handshake_failure', async (t) => {
+    const srv = await startOpenssl({ ...SERVER, extra: [...REQUIRE, '-client_sigalgs', 'rsa_pss_rsae_sha256'] });
+    t.after(() => srv.stop());
+    const res = await connect(srv.port, [...clientArgs(C.rsa2048), '--sign-algs', 'rsa_pss_rsae_sha512']);
+    assert.equal(res.code, 1, show(res));
+    assert.equal(res.error?.name, 'handshake_failure', show(res));
+  });
+
   test('RSA key, server offers rsa_pkcs1_sha256 before PSS: CertificateVerify is still RSA-PSS', async (t) => {
     const srv = await startOpenssl({ ...SERVER, extra: [...REQUIRE, '-trace', '-client_sigalgs', 'rsa_pkcs1_sha256:rsa_pss_rsae_sha512'] });
     t.after(() => srv.stop());

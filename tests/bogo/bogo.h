@@ -94,6 +94,8 @@ void bogo_parse_flags(int argc, char **argv, bogo_config *initial,
 /* Exits 89 if cfg asks for something we cannot honour (TLS <= 1.2, an
  * unsupported group, signature preferences we cannot express, ...). */
 void bogo_check_supported(const bogo_config *cfg, const char *which);
+/* 1 if wt_config.sig_algs / sign_algs accept this scheme. */
+int bogo_engine_sigalg(unsigned alg);
 
 /* Prints "unimplemented: ..." on stderr and exits 89. */
 void bogo_unimplemented(const char *fmt, ...)

@@ -278,19 +278,33 @@ bogo_parse_flags(int argc, char **argv, bogo_config *initial,
 	}
 }
 
-/* The signature_algorithms list the engine sends (src/hello.c): fixed,
- * so -verify-prefs is honoured only when it asks for exactly this. */
-static const uint16_t engine_verify_prefs[] = {
+/* The schemes wt_config.sig_algs / sign_algs accept: what a TLS 1.3
+ * CertificateVerify may use that the engine implements. */
+static const uint16_t engine_sigalgs[] = {
 	WT_SIG_ECDSA_SECP256R1_SHA256, WT_SIG_ECDSA_SECP384R1_SHA384,
 	WT_SIG_ECDSA_SECP521R1_SHA512,
 	WT_SIG_RSA_PSS_RSAE_SHA256, WT_SIG_RSA_PSS_RSAE_SHA384,
 	WT_SIG_RSA_PSS_RSAE_SHA512
 };
 
+int
+bogo_engine_sigalg(unsigned alg)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof engine_sigalgs / sizeof engine_sigalgs[0]; i++) {
+		if (engine_sigalgs[i] == alg) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static int
 group_supported(unsigned g)
 {
-	return g == WT_GROUP_X25519 || g == WT_GROUP_SECP256R1 || g == WT_GROUP_SECP384R1;
+	return g == WT_GROUP_X25519 || g == WT_GROUP_SECP256R1 || g == WT_GROUP_SECP384R1
+		|| g == WT_GROUP_SECP521R1;
 }
 
 void
@@ -312,7 +326,7 @@ bogo_check_supported(const bogo_config *cfg, const char *which)
 	}
 	for (i = 0; i < cfg->curve_count; i++) {
 		if (!group_supported(cfg->curves[i])) {
-			bogo_unimplemented("%s -curves %u (x25519, P-256, P-384 only)", which,
+			bogo_unimplemented("%s -curves %u (x25519, P-256, P-384, P-521 only)", which,
 				(unsigned)cfg->curves[i]);
 		}
 		for (j = 0; j < i; j++) {
@@ -330,27 +344,16 @@ bogo_check_supported(const bogo_config *cfg, const char *which)
 		bogo_unimplemented("%s -expect-cipher %d (not a TLS 1.3 suite we have)", which,
 			cfg->expect_cipher);
 	}
-	if (cfg->expect_peer_sigalg != 0) {
-		int ok = 0;
-
-		for (i = 0; i < sizeof engine_verify_prefs / sizeof engine_verify_prefs[0]; i++) {
-			ok |= cfg->expect_peer_sigalg == engine_verify_prefs[i];
-		}
-		if (!ok) {
-			bogo_unimplemented("%s -expect-peer-signature-algorithm %d (never offered)", which,
-				cfg->expect_peer_sigalg);
-		}
+	if (cfg->expect_peer_sigalg != 0 && !bogo_engine_sigalg((unsigned)cfg->expect_peer_sigalg)) {
+		bogo_unimplemented("%s -expect-peer-signature-algorithm %d (never offered)", which,
+			cfg->expect_peer_sigalg);
 	}
-	if (cfg->verify_pref_count != 0) {
-		int same = cfg->verify_pref_count
-			== sizeof engine_verify_prefs / sizeof engine_verify_prefs[0];
-
-		for (i = 0; same && i < cfg->verify_pref_count; i++) {
-			same = cfg->verify_prefs[i] == engine_verify_prefs[i];
-		}
-		if (!same) {
-			bogo_unimplemented("%s -verify-prefs: the engine's signature_algorithms list "
-				"is fixed", which);
+	/* -verify-prefs becomes wt_config.sig_algs, sent as is: every value
+	 * must be one the engine verifies (BoringSSL also lists TLS 1.2 ones). */
+	for (i = 0; i < cfg->verify_pref_count; i++) {
+		if (!bogo_engine_sigalg(cfg->verify_prefs[i])) {
+			bogo_unimplemented("%s -verify-prefs %u (not a TLS 1.3 scheme the engine verifies)",
+				which, (unsigned)cfg->verify_prefs[i]);
 		}
 	}
 	if (cfg->max_send_fragment != 0

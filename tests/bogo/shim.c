@@ -89,6 +89,9 @@ typedef struct conn {
 	uint8_t *new_session;
 	size_t new_session_len;
 
+	/* -signing-prefs without the schemes TLS 1.3 never signs with. */
+	uint16_t sign_algs[BOGO_MAX_LIST];
+
 	/* ALPN list built from -advertise-alpn. */
 	char alpn_store[WT_MAX_ALPN][256];
 	const char *alpn[WT_MAX_ALPN];
@@ -463,96 +466,49 @@ on_verify(void *ctx, const wt_conn_info *info)
 	return 0;
 }
 
-/* What wt_sig_choose (src/crypto.c) picks for key among the server's
- * algorithms: the key's curve for ECDSA, else the first RSA-PSS of
- * SHA-256/384/512 the server accepts. */
-static uint16_t
-engine_sig_choice(const wt_private_key *key, const uint16_t *algs, size_t n)
-{
-	static const uint16_t rsa[] = { WT_SIG_RSA_PSS_RSAE_SHA256,
-		WT_SIG_RSA_PSS_RSAE_SHA384, WT_SIG_RSA_PSS_RSAE_SHA512 };
-	size_t i, j;
-
-	for (j = 0; j < 3; j++) {
-		uint16_t want;
-
-		if (key->type == BR_KEYTYPE_EC) {
-			if (j > 0) {
-				break;
-			}
-			want = key->ec.curve == BR_EC_secp256r1 ? WT_SIG_ECDSA_SECP256R1_SHA256
-				: WT_SIG_ECDSA_SECP384R1_SHA384;
-		} else {
-			want = rsa[j];
-		}
-		for (i = 0; i < n; i++) {
-			if (algs[i] == want) {
-				return want;
-			}
-		}
-	}
-	return 0;
-}
-
-static int
-key_can_sign(const wt_private_key *key, uint16_t alg)
-{
-	if (key->type == BR_KEYTYPE_EC) {
-		return alg == (key->ec.curve == BR_EC_secp256r1 ? WT_SIG_ECDSA_SECP256R1_SHA256
-			: WT_SIG_ECDSA_SECP384R1_SHA384);
-	}
-	return alg == WT_SIG_RSA_PSS_RSAE_SHA256 || alg == WT_SIG_RSA_PSS_RSAE_SHA384
-		|| alg == WT_SIG_RSA_PSS_RSAE_SHA512;
-}
-
 /* CertificateRequest: BoringSSL's cert callback (CertCallback). */
 static const wt_client_cert *
 on_cert_request(void *ctx, const wt_cert_request *req)
 {
 	conn *c = ctx;
 	const bogo_config *cfg = c->cfg;
-	uint16_t ours, theirs = 0;
-	size_t i, j;
 
+	(void)req;
 	if (cfg->fail_cert_callback) {
 		c->abort_code = BOGO_EXIT_FAIL;
 		snprintf(c->abort_msg, sizeof c->abort_msg,
 			"-fail-cert-callback: the certificate callback failed");
 		return NULL;
 	}
-	if (!c->client.loaded) {
-		return NULL;
-	}
-	if (cfg->signing_pref_count == 0) {
-		return &c->client.cert;
-	}
-	/* BoringSSL signs with the first of our -signing-prefs that the
-	 * server accepts and the key supports; the engine has its own fixed
-	 * order. Go on only when both pick the same. */
-	ours = engine_sig_choice(&c->client.cert.key, req->sig_algs, req->sig_alg_count);
-	for (i = 0; i < cfg->signing_pref_count && theirs == 0; i++) {
-		for (j = 0; j < req->sig_alg_count; j++) {
-			if (req->sig_algs[j] == cfg->signing_prefs[i]
-				&& key_can_sign(&c->client.cert.key, cfg->signing_prefs[i]))
-			{
-				theirs = cfg->signing_prefs[i];
-				break;
-			}
-		}
-	}
-	if (theirs != ours) {
-		c->abort_code = BOGO_EXIT_UNIMPLEMENTED;
-		snprintf(c->abort_msg, sizeof c->abort_msg,
-			"-signing-prefs wants 0x%04x, the engine would sign with 0x%04x",
-			theirs, ours);
-		return NULL;
-	}
-	return &c->client.cert;
+	/* The scheme: the engine's, from wt_config.sign_algs (-signing-prefs). */
+	return c->client.loaded ? &c->client.cert : NULL;
 }
 
 /* ------------------------------------------------------------------ */
 /* Configuration                                                        */
 /* ------------------------------------------------------------------ */
+
+/* -signing-prefs -> wt_config.sign_algs. BoringSSL skips the schemes a
+ * TLS 1.3 CertificateVerify cannot use (PKCS#1 v1.5, SHA-1); so do we.
+ * With none left it could not sign at all, which sign_algs cannot say
+ * (count 0 is the engine's default order). */
+static void
+set_signing_prefs(conn *c)
+{
+	const bogo_config *cfg = c->cfg;
+	size_t i, n = 0;
+
+	for (i = 0; i < cfg->signing_pref_count; i++) {
+		if (bogo_engine_sigalg(cfg->signing_prefs[i])) {
+			c->sign_algs[n++] = cfg->signing_prefs[i];
+		}
+	}
+	if (cfg->signing_pref_count > 0 && n == 0) {
+		bogo_unimplemented("-signing-prefs without a TLS 1.3 scheme the engine signs with");
+	}
+	c->wcfg.sign_algs = c->sign_algs;
+	c->wcfg.sign_alg_count = n;
+}
 
 static void
 load_trust(shim *sh, const char *path)
@@ -726,6 +682,9 @@ build_config(conn *c)
 		w->groups = cfg->curves;
 		w->group_count = cfg->curve_count;
 	}
+	w->sig_algs = cfg->verify_prefs;
+	w->sig_alg_count = cfg->verify_pref_count;
+	set_signing_prefs(c);
 	w->max_fragment = (size_t)cfg->max_send_fragment;
 	w->session_cb = on_session;
 	w->session_ctx = c;

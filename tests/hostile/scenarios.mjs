@@ -29,7 +29,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import {
 	CT, HS, EXT, GROUP, HRR_RANDOM, u8, u16, u24, u32, cat, vec8, vec16, vec24, hsMsg,
-	encodeExts, keyShare, echo, TICKETS, parseSessionBlob, rewriteSessionBlob,
+	encodeExts, keyShare, echo, TICKETS, parseSessionBlob, rewriteSessionBlob, parseClientHello,
 } from './server.mjs';
 
 const A = {
@@ -1210,4 +1210,145 @@ add({
 		assert.equal(b.certs.length, 2, 'the original chain is carried into the new session');
 		assert.ok(b.psk.equals(TICKETS.get(Buffer.from('after-resume').toString('hex')).psk));
 	},
+});
+
+/* ================================================================== */
+/* Configured signature schemes and key shares (wt_config.sig_algs,    */
+/* sign_algs, key_shares, no_key_shares; RFC 8446 4.2.3, 4.2.8, 4.4.3) */
+/* ================================================================== */
+
+const SIG = { p256: 0x0403, p384: 0x0503, p521: 0x0603, pss256: 0x0804, pss384: 0x0805, pss512: 0x0806 };
+const keyShareExt = (group) => { const k = keyShare(group); return cat(u16(k.group), vec16(k.pub)); };
+
+add({
+	name: 'sigalgs ok: --sigalgs order is the signature_algorithms order',
+	args: ['--sigalgs', 'rsa_pss_rsae_sha384,ecdsa_secp256r1_sha256,rsa_pss_rsae_sha256'], server: {}, expect: ok,
+	check: (res, srv) => { assert.deepEqual(srv.notes.chSigAlgs, [SIG.pss384, SIG.p256, SIG.pss256]); },
+});
+add({
+	name: 'sigalgs ok: default signature_algorithms', server: {}, expect: ok,
+	check: (res, srv) => { assert.deepEqual(srv.notes.chSigAlgs, [SIG.p256, SIG.p384, SIG.p521, SIG.pss256, SIG.pss384, SIG.pss512]); },
+});
+add({
+	name: 'sigalgs: server signs with a scheme we did not list (RSA-PSS, only ECDSA configured)',
+	args: ['--sigalgs', 'ecdsa_secp256r1_sha256'], server: { cert: 'rsa2048' },
+	expect: fail('illegal_parameter', 'certificate used with invalid signature algorithm'),
+});
+add({
+	name: 'sigalgs: server signs rsa_pss_rsae_sha256, only rsa_pss_rsae_sha384 listed',
+	args: ['--sigalgs', 'rsa_pss_rsae_sha384'], server: { cert: 'rsa2048', cvScheme: SIG.pss256 },
+	expect: fail('illegal_parameter', 'certificate used with invalid signature algorithm'),
+});
+add({
+	name: 'sigalgs ok: server signs with the one listed scheme', args: ['--sigalgs', 'rsa_pss_rsae_sha384', '--json'],
+	server: { cert: 'rsa2048', cvScheme: SIG.pss384 }, expect: ok,
+	check: (res) => { assert.equal(res.json?.sigalg, 'rsa_pss_rsae_sha384'); },
+});
+add({
+	name: 'sigalgs: listed ECDSA scheme whose curve is not the leaf\'s (P-384 scheme, P-256 key)',
+	args: ['--sigalgs', 'ecdsa_secp384r1_sha384,ecdsa_secp256r1_sha256'], server: { cvScheme: SIG.p384 },
+	expect: fail('decrypt_error', 'invalid signature by the server certificate'),
+});
+add({
+	name: 'sigalgs: rsa_pkcs1_sha256 configured -> bad_config naming it', args: ['--sigalgs', 'ecdsa_secp256r1_sha256,rsa_pkcs1_sha256'],
+	server: {}, expect: quiet('bad_config', 'sig_algs: 0x0401 (rsa_pkcs1_sha256) is not supported'),
+});
+add({
+	name: 'sigalgs: --sign-algs ecdsa_sha1 -> bad_config naming it', args: ['--sign-algs', 'ecdsa_sha1'],
+	server: {}, expect: quiet('bad_config', 'sign_algs: 0x0203 (ecdsa_sha1) is not supported'),
+});
+// [name, --sign-algs (null: default), the CertificateRequest's schemes, the scheme we must sign with]
+for (const [name, order, listed, want] of [
+	['RSA key signs rsa_pss_rsae_sha384 first when preferred', 'rsa_pss_rsae_sha384,rsa_pss_rsae_sha256', [SIG.pss256, SIG.pss384], SIG.pss384],
+	['default order signs rsa_pss_rsae_sha256 with the same request', null, [SIG.pss384, SIG.pss256], SIG.pss256],
+	['a preferred scheme the server does not list is skipped', 'rsa_pss_rsae_sha512,rsa_pss_rsae_sha384', [SIG.pss256, SIG.pss384], SIG.pss384],
+]) {
+	add({
+		name: `sign-algs ok: ${name}`,
+		args: (p) => [...clientCert('rsa2048')(p), ...(order ? ['--sign-algs', order] : [])],
+		server: crWith(...listed), expect: ok,
+		check: (res, srv) => { assert.equal(srv.notes.clientCvScheme, want); assert.equal(srv.notes.clientCvOk, true); },
+	});
+}
+add({
+	name: 'sign-algs: no preferred scheme the server lists -> handshake_failure',
+	args: (p) => [...clientCert('rsa2048')(p), '--sign-algs', 'rsa_pss_rsae_sha512'],
+	server: crWith(SIG.pss256, SIG.pss384), expect: fail('handshake_failure', 'not usable with the server\'s signature_algorithms'),
+});
+add({
+	name: 'sign-algs: P-256 key, only RSA-PSS preferred -> handshake_failure',
+	args: (p) => [...clientCert('p256')(p), '--sign-algs', 'rsa_pss_rsae_sha256'],
+	server: crWith(SIG.p256, SIG.pss256), expect: fail('handshake_failure', 'not usable with the server\'s signature_algorithms'),
+});
+
+add({
+	name: 'key-shares ok: two shares sent, server picks the second without HRR',
+	args: ['--groups', 'x25519,secp256r1,secp384r1', '--key-shares', 'x25519,secp256r1', '--json'],
+	server: { group: GROUP.secp256r1 }, expect: ok,
+	check: (res, srv) => {
+		assert.deepEqual(srv.notes.chShareGroups, [GROUP.x25519, GROUP.secp256r1]);
+		assert.equal(srv.notes.hrrSent, undefined);
+		assert.equal(res.json?.group, 'secp256r1');
+		assert.equal(res.json?.hrr, false);
+	},
+});
+add({
+	name: 'key-shares ok: three shares (P-521 first), server picks secp384r1',
+	args: ['--groups', 'x25519,secp256r1,secp384r1,secp521r1', '--key-shares', 'secp521r1,secp384r1,x25519', '--json'],
+	server: { group: GROUP.secp384r1 }, expect: ok,
+	check: (res, srv) => {
+		assert.deepEqual(srv.notes.chShareGroups, [GROUP.secp521r1, GROUP.secp384r1, GROUP.x25519]);
+		assert.equal(res.json?.group, 'secp384r1');
+	},
+});
+add({
+	name: 'key-shares ok: none -> empty key_share, HRR, then success', args: ['--key-shares', 'none', '--json'],
+	server: { group: GROUP.secp256r1 }, expect: ok,
+	check: (res, srv) => {
+		assert.deepEqual(srv.notes.chShareGroups, []);
+		assert.ok(srv.notes.hrrSent);
+		assert.deepEqual(srv.notes.ch2Groups, [GROUP.secp256r1]);
+		assert.equal(res.json?.hrr, true);
+	},
+});
+add({
+	name: 'key-shares ok: secp521r1 key exchange', args: ['--groups', 'secp521r1', '--json'], server: {}, expect: ok,
+	check: (res, srv) => { assert.deepEqual(srv.notes.chShareGroups, [GROUP.secp521r1]); assert.equal(res.json?.group, 'secp521r1'); },
+});
+add({
+	name: 'key-shares ok: HRR to secp521r1', args: ['--groups', 'x25519,secp521r1'], server: { group: GROUP.secp521r1 }, expect: ok,
+	check: (res, srv) => { assert.ok(srv.notes.hrrSent); assert.deepEqual(srv.notes.ch2Groups, [GROUP.secp521r1]); },
+});
+add({
+	name: 'key-shares: HRR for the second group we already sent a share for',
+	args: ['--groups', 'x25519,secp256r1', '--key-shares', 'x25519,secp256r1'], server: { hrr: { group: GROUP.secp256r1 } },
+	expect: fail('illegal_parameter', 'unnecessary HelloRetryRequest key_share'),
+});
+add({
+	name: 'key-shares: HRR for secp521r1 when it is not configured (opt-in group)', server: { hrr: { group: GROUP.secp521r1 } },
+	expect: fail('illegal_parameter', 'server selected unsupported group'),
+});
+add({
+	name: 'key-shares: ServerHello share for an offered group we sent no share for',
+	args: ['--groups', 'x25519,secp256r1,secp384r1', '--key-shares', 'x25519,secp256r1'],
+	server: sh((s) => { setExt(s.exts, EXT.KEY_SHARE, keyShareExt(GROUP.secp384r1)); }),
+	expect: fail('illegal_parameter', 'server selected unsupported group'),
+});
+add({
+	name: 'key-shares: none, ServerHello with a share anyway (no HRR)', args: ['--key-shares', 'none'],
+	server: { script: async (conn, hs) => {
+		const m = await conn.nextHandshake();
+		const ch = parseClientHello(m);
+		hs.notes.chShareGroups = ch.shares.map((x) => x.group);
+		const shBuf = hsMsg(HS.SERVER_HELLO, cat(u16(0x0303), crypto.randomBytes(32), vec8(ch.sessionId), u16(0x1301), u8(0),
+			encodeExts([[EXT.SUPPORTED_VERSIONS, u16(0x0304)], [EXT.KEY_SHARE, keyShareExt(GROUP.x25519)]])));
+		conn.sendPlain(CT.HANDSHAKE, shBuf);
+		await conn.nextRecord();
+	} },
+	expect: fail('illegal_parameter', 'server selected unsupported group'),
+	check: (res, srv) => { assert.deepEqual(srv.notes.chShareGroups, []); },
+});
+add({
+	name: 'key-shares: a share for a group outside --groups -> bad_config', args: ['--groups', 'x25519', '--key-shares', 'secp384r1'],
+	server: {}, expect: quiet('bad_config', 'key_shares: 0x0018 (secp384r1) is not in groups'),
 });

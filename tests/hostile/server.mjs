@@ -58,7 +58,7 @@ export const EXT = {
 	PSK_MODES: 45, CERT_AUTHORITIES: 47, SIG_ALGS_CERT: 50, KEY_SHARE: 51,
 	QUIC_PARAMS: 57, RENEGOTIATION_INFO: 0xff01,
 };
-export const GROUP = { secp256r1: 0x17, secp384r1: 0x18, x25519: 0x1d };
+export const GROUP = { secp256r1: 0x17, secp384r1: 0x18, secp521r1: 0x19, x25519: 0x1d };
 export const HRR_RANDOM = Buffer.from(
 	'cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c', 'hex');
 
@@ -147,7 +147,7 @@ export function keyShare(group) {
 			},
 		};
 	}
-	const curve = { [GROUP.secp256r1]: 'prime256v1', [GROUP.secp384r1]: 'secp384r1' }[group];
+	const curve = { [GROUP.secp256r1]: 'prime256v1', [GROUP.secp384r1]: 'secp384r1', [GROUP.secp521r1]: 'secp521r1' }[group];
 	if (!curve) throw new Error(`keyShare: unsupported group ${group}`);
 	const ecdh = crypto.createECDH(curve);
 	ecdh.generateKeys();
@@ -653,6 +653,9 @@ export async function echo(conn, hs) {
  *                      pskAccepted, earlyOffered, earlyAccepted, earlyData
  *                      (latin1), earlyRecords, endOfEarlyData (its prot),
  *                      ticketAgeMs, pskLast
+ *   Always noted: chSigAlgs (signature_algorithms of the first
+ *   ClientHello), chShareGroups (its key_share groups); after an HRR,
+ *   ch2Groups, ch2Cookie.
  */
 export async function runHandshake(conn, S = {}) {
 	const hs = new Handshake(conn, S);
@@ -662,6 +665,8 @@ export async function runHandshake(conn, S = {}) {
 	if (!chMsg) throw new Error('no ClientHello');
 	let ch = parseClientHello(chMsg);
 	hs.ch = ch;
+	hs.notes.chSigAlgs = ch.sigAlgs;
+	hs.notes.chShareGroups = ch.shares.map((x) => x.group);
 	if (S.psk) {
 		const offer = parsePreSharedKey(ch);
 		hs.pskOffer = offer;

@@ -316,7 +316,7 @@ selftest_x25519(void)
 	/* Too few random bytes, unknown group. */
 	CHECK(wt_kex_keygen(&s, WT_GROUP_X25519, rnd, 32)
 		== WT_ALERT_INTERNAL_ERROR);
-	CHECK(wt_kex_keygen(&s, 0x0019, rnd, sizeof rnd)
+	CHECK(wt_kex_keygen(&s, 0x001e, rnd, sizeof rnd)   /* x448 */
 		== WT_ALERT_INTERNAL_ERROR);
 	wt_kex_wipe(&c);
 	CHECK(c.priv_len == 0 && c.priv[0] == 0 && c.priv[31] == 0);
@@ -325,7 +325,7 @@ selftest_x25519(void)
 static void
 selftest_nist(uint16_t group, size_t plen, size_t xlen)
 {
-	uint8_t rnd[48], o1[48], o2[48], bad[97];
+	uint8_t rnd[48], o1[WT_MAX_SHARED], o2[WT_MAX_SHARED], bad[133];
 	size_t l1, l2;
 	wt_keyshare a, b, a2;
 
@@ -528,6 +528,7 @@ run_selftest(void)
 	selftest_x25519();
 	selftest_nist(WT_GROUP_SECP256R1, 65, 32);
 	selftest_nist(WT_GROUP_SECP384R1, 97, 48);
+	selftest_nist(WT_GROUP_SECP521R1, 133, 66);
 	selftest_sig();
 	printf("selftest %s\n", unit_failures == before ? "ok" : "fail");
 	return 0;

@@ -53,12 +53,95 @@ static void expect_bad_config(const wt_config *cfg, const char *what)
 	CHECK(ok);
 }
 
+/* Same, and the reason names the offending value (text). */
+static void expect_bad_value(const wt_config *cfg, const char *what, const char *text)
+{
+	expect_bad_config(cfg, what);
+	if (strstr(wt_engine_error_reason(&cc), text) == NULL) {
+		printf("FAIL reason for %s lacks '%s'\n", what, text);
+	}
+	CHECK(strstr(wt_engine_error_reason(&cc), text) != NULL);
+}
+
+/* Signature scheme and key share settings (wt_config.sig_algs,
+ * sign_algs, key_shares, no_key_shares): what init refuses, and the
+ * reason naming the value. */
+static const uint16_t pkcs1[] = { WT_SIG_ECDSA_SECP256R1_SHA256, WT_SIG_RSA_PKCS1_SHA256 };
+static const uint16_t sha1[] = { WT_SIG_ECDSA_SHA1 };
+static const uint16_t ed25519[] = { 0x0807 };
+static const uint16_t unknown[] = { 0x1234 };
+static const uint16_t dup[] = { WT_SIG_RSA_PSS_RSAE_SHA256, WT_SIG_RSA_PSS_RSAE_SHA256 };
+static const uint16_t seventeen[17] = { WT_SIG_RSA_PSS_RSAE_SHA256 };
+static const uint16_t x25519[] = { WT_GROUP_X25519 };
+static const uint16_t p384[] = { WT_GROUP_SECP384R1 };
+static const uint16_t x448[] = { 0x001e };
+static const uint16_t two_x25519[] = { WT_GROUP_X25519, WT_GROUP_X25519 };
+static const uint16_t four_groups[] = { WT_GROUP_X25519, WT_GROUP_SECP256R1,
+	WT_GROUP_SECP384R1, WT_GROUP_SECP521R1 };
+
+#define LIST(a) a, sizeof a / sizeof a[0]
+static const struct bad_list {
+	const char *what, *text;
+	const uint16_t *sig; size_t nsig;        /* sig_algs */
+	const uint16_t *sign; size_t nsign;      /* sign_algs */
+	const uint16_t *groups; size_t ngroups;
+	const uint16_t *shares; size_t nshares;  /* key_shares */
+	int no_shares;
+} bad_lists[] = {
+	{ "sig_algs rsa_pkcs1_sha256", "sig_algs: 0x0401 (rsa_pkcs1_sha256) is not supported", LIST(pkcs1), 0, 0, 0, 0, 0, 0, 0 },
+	{ "sig_algs ecdsa_sha1", "0x0203 (ecdsa_sha1)", LIST(sha1), 0, 0, 0, 0, 0, 0, 0 },
+	{ "sig_algs ed25519", "sig_algs: 0x0807 is not supported", LIST(ed25519), 0, 0, 0, 0, 0, 0, 0 },
+	{ "sig_algs unknown value", "0x1234", LIST(unknown), 0, 0, 0, 0, 0, 0, 0 },
+	{ "sig_algs repeated", "0x0804 (rsa_pss_rsae_sha256) is listed twice", LIST(dup), 0, 0, 0, 0, 0, 0, 0 },
+	{ "sig_algs over 16", "more than WT_MAX_SIG_ALGS", LIST(seventeen), 0, 0, 0, 0, 0, 0, 0 },
+	{ "sign_algs rsa_pkcs1_sha256", "sign_algs: 0x0401 (rsa_pkcs1_sha256)", 0, 0, LIST(pkcs1), 0, 0, 0, 0, 0 },
+	{ "sign_algs repeated", "sign_algs: 0x0804 (rsa_pss_rsae_sha256) is listed twice", 0, 0, LIST(dup), 0, 0, 0, 0, 0 },
+	{ "key share outside groups", "key_shares: 0x0018 (secp384r1) is not in groups", 0, 0, 0, 0, LIST(x25519), LIST(p384), 0 },
+	{ "key share for an unknown group", "key_shares: 0x001e is not supported", 0, 0, 0, 0, 0, 0, LIST(x448), 0 },
+	{ "key share repeated", "0x001d (x25519) is listed twice", 0, 0, 0, 0, 0, 0, LIST(two_x25519), 0 },
+	{ "four key shares", "more than WT_MAX_KEY_SHARES", 0, 0, 0, 0, LIST(four_groups), LIST(four_groups), 0 },
+	{ "no_key_shares with a list", "no_key_shares", 0, 0, 0, 0, 0, 0, LIST(x25519), 1 },
+};
+
+static void sig_and_share_config(void)
+{
+	wt_config c;
+	size_t i;
+
+	for (i = 0; i < sizeof bad_lists / sizeof bad_lists[0]; i++) {
+		const struct bad_list *b = &bad_lists[i];
+
+		c = base();
+		c.sig_algs = b->sig;
+		c.sig_alg_count = b->nsig;
+		c.sign_algs = b->sign;
+		c.sign_alg_count = b->nsign;
+		c.groups = b->groups;
+		c.group_count = b->ngroups;
+		c.key_shares = b->shares;
+		c.key_share_count = b->nshares;
+		c.no_key_shares = b->no_shares;
+		expect_bad_value(&c, b->what, b->text);
+	}
+
+	/* The largest setting is fine: four groups, three shares (P-521's
+	 * among them); and no share at all. */
+	c = base(); c.groups = four_groups; c.group_count = 4;
+	c.key_shares = four_groups + 1; c.key_share_count = 3;
+	CHECK(wt_engine_init(&cc, &c, &host) == 0);
+	CHECK(cc.share_count == 3 && cc.shares[2].group == WT_GROUP_SECP521R1
+		&& cc.shares[2].pub_len == 133);
+	c = base(); c.no_key_shares = 1;
+	CHECK(wt_engine_init(&cc, &c, &host) == 0 && cc.share_count == 0);
+	printf("ok sig_algs and key_shares settings\n");
+}
+
 int main(void)
 {
 	static const uint16_t bad_suite[] = { 0xc02f };
 	static const uint16_t dup_suite[] = { 0x1301, 0x1301 };
-	static const uint16_t bad_group[] = { 0x0019 };
-	static const uint16_t four[] = { 0x1d, 0x17, 0x18, 0x1d };
+	static const uint16_t bad_group[] = { 0x001e };   /* x448 */
+	static const uint16_t five[] = { 0x1d, 0x17, 0x18, 0x19, 0x1e };
 	static const char *const empty_alpn[] = { "" };
 	static const char *const nine_alpn[] = { "a", "b", "c", "d", "e", "f", "g", "h", "i" };
 	char long_name[300];
@@ -73,7 +156,7 @@ int main(void)
 	expect_bad_config(&c, "repeated suite");
 	c = base(); c.groups = bad_group; c.group_count = 1;
 	expect_bad_config(&c, "unknown group");
-	c = base(); c.groups = four; c.group_count = 4;
+	c = base(); c.groups = five; c.group_count = 5;
 	expect_bad_config(&c, "too many groups");
 	c = base(); c.alpn = empty_alpn; c.alpn_count = 1;
 	expect_bad_config(&c, "empty ALPN protocol");
@@ -93,6 +176,7 @@ int main(void)
 	expect_bad_config(&c, "server name over 255 bytes");
 	c = base(); c.server_name = "";
 	expect_bad_config(&c, "empty server name");
+	sig_and_share_config();
 
 	/* A host without an RNG is a configuration error; a failing RNG is
 	 * WT_ERR_RANDOM, and nothing goes on the wire. */
@@ -173,6 +257,9 @@ int main(void)
 			CHECK(wt_suite_from_name(wt_suite_name(suites[i])) == suites[i]);
 			CHECK(wt_group_from_name(wt_group_name(groups[i])) == groups[i]);
 		}
+		CHECK(wt_group_from_name("secp521r1") == WT_GROUP_SECP521R1);
+		CHECK(wt_sigalg_from_name(wt_sigalg_name(WT_SIG_RSA_PSS_RSAE_SHA384)) == WT_SIG_RSA_PSS_RSAE_SHA384);
+		CHECK(wt_sigalg_from_name("ed25519") == 0);
 		CHECK(wt_suite_from_name("TLS_RSA_WITH_RC4_128_MD5") == 0);
 		CHECK(wt_group_from_name(NULL) == 0);
 		for (i = 0; i < sizeof errs / sizeof errs[0]; i++) {

@@ -90,6 +90,9 @@ typedef struct wt_cli_options {
 	const char *alpn;
 	const char *groups;
 	const char *ciphers;
+	const char *sigalgs;     /* --sigalgs: schemes accepted from the server */
+	const char *sign_algs;   /* --sign-algs: our client signing order */
+	const char *key_shares;  /* --key-shares: groups, or "none" */
 	const char *keylog;
 	const char *http;
 	int json;

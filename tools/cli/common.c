@@ -121,6 +121,8 @@ wt_cli_read_file(const char *path, size_t *len)
 	return buf;
 }
 
+#define ID_LIST_MAX 32   /* names in one --groups/--ciphers/--sigalgs list */
+
 /* Splits a comma-separated list in place. Returns the count, or -1 if it
  * has more than max items or an empty item. */
 static int
@@ -153,9 +155,19 @@ static const char usage_common[] =
 	"  --cafile FILE        PEM trust anchors (default: built-in roots)\n"
 	"  --insecure           skip certificate verification (testing only)\n"
 	"  --alpn LIST          comma-separated protocols\n"
-	"  --groups LIST        x25519,secp256r1,secp384r1 (first gets the key share)\n"
+	"  --groups LIST        x25519,secp256r1,secp384r1 (the default; secp521r1\n"
+	"                       too when listed; first gets the key share)\n"
+	"  --key-shares LIST    groups (from --groups) that get a key share in the\n"
+	"                       first ClientHello, at most 3; none: an empty key_share\n"
+	"                       list (the server must send a HelloRetryRequest)\n"
 	"  --ciphers LIST       TLS_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384,\n"
 	"                       TLS_CHACHA20_POLY1305_SHA256\n"
+	"  --sigalgs LIST       signature schemes accepted in the server's\n"
+	"                       CertificateVerify, in order (default:\n"
+	"                       ecdsa_secp256r1_sha256,ecdsa_secp384r1_sha384,\n"
+	"                       ecdsa_secp521r1_sha512,rsa_pss_rsae_sha256,\n"
+	"                       rsa_pss_rsae_sha384,rsa_pss_rsae_sha512)\n"
+	"  --sign-algs LIST     our order of those schemes for signing with --cert\n"
 	"  --keylog FILE        append NSS key log lines\n"
 	"  --sess-out FILE      write the session (ticket) for later resumption\n"
 	"  --sess-in FILE       resume the session in FILE (falls back to a full handshake)\n"
@@ -254,6 +266,12 @@ wt_cli_parse_args(int argc, char **argv, wt_cli_options *o, unsigned flags,
 			val = &o->groups;
 		} else if (strcmp(a, "--ciphers") == 0) {
 			val = &o->ciphers;
+		} else if (strcmp(a, "--sigalgs") == 0) {
+			val = &o->sigalgs;
+		} else if (strcmp(a, "--sign-algs") == 0) {
+			val = &o->sign_algs;
+		} else if (strcmp(a, "--key-shares") == 0) {
+			val = &o->key_shares;
 		} else if (strcmp(a, "--keylog") == 0) {
 			val = &o->keylog;
 		} else if (strcmp(a, "--http") == 0) {
@@ -715,8 +733,53 @@ load_client_cert(wt_cli_client *c, const wt_cli_options *o)
 	c->cfg.client_cert = &c->client_cert;
 }
 
-static uint16_t suites_buf[8];
-static uint16_t groups_buf[8];
+static uint16_t suites_buf[ID_LIST_MAX];
+static uint16_t groups_buf[ID_LIST_MAX];
+static uint16_t sigalgs_buf[ID_LIST_MAX];
+static uint16_t sign_algs_buf[ID_LIST_MAX];
+static uint16_t key_shares_buf[ID_LIST_MAX];
+
+#define SIGALG_NAMES "ecdsa_secp256r1_sha256, ecdsa_secp384r1_sha384, " \
+	"ecdsa_secp521r1_sha512, rsa_pss_rsae_sha256, rsa_pss_rsae_sha384, rsa_pss_rsae_sha512"
+
+/* A comma-separated list of names (option opt) as identifiers in buf:
+ * dies on an empty item, an unknown name (known: the valid ones) or a
+ * repeat. NULL: 0 entries (the engine's default). Values the engine
+ * refuses (more than it takes, one not usable there) are left to
+ * wt_engine_init, whose reason names them. */
+static size_t
+id_list(const char *list, const char *opt, const char *kind,
+	uint16_t (*from_name)(const char *), const char *known, uint16_t *buf)
+{
+	char *copy, *items[ID_LIST_MAX];
+	int n, i, j;
+
+	if (list == NULL) {
+		return 0;
+	}
+	copy = strdup(list);
+	if (copy == NULL) {
+		die(EXIT_FAIL, "internal_error", "out of memory");
+	}
+	n = split_list(copy, items, ID_LIST_MAX);
+	if (n < 0) {
+		die(EXIT_CONFIG, "bad_config", "bad %s list '%s' (at most %d non-empty names)",
+			opt, list, ID_LIST_MAX);
+	}
+	for (i = 0; i < n; i++) {
+		buf[i] = from_name(items[i]);
+		if (buf[i] == 0) {
+			die(EXIT_CONFIG, "bad_config", "unknown %s '%s' (%s)", kind, items[i], known);
+		}
+		for (j = 0; j < i; j++) {
+			if (buf[j] == buf[i]) {
+				die(EXIT_CONFIG, "bad_config", "%s '%s' listed twice", kind, items[i]);
+			}
+		}
+	}
+	free(copy);
+	return (size_t)n;
+}
 static char *alpn_buf[WT_MAX_ALPN + 1];
 
 void
@@ -760,57 +823,26 @@ wt_cli_client_init(wt_cli_client *c, const wt_cli_options *o)
 		cfg->alpn_count = (size_t)n;
 		c->alpn_copy = copy;
 	}
-	if (o->groups != NULL) {
-		char *copy = strdup(o->groups), *items[8];
-		int n, i, j;
-		if (copy == NULL) {
-			die(EXIT_FAIL, "internal_error", "out of memory");
-		}
-		n = split_list(copy, items, 8);
-		if (n < 0) {
-			die(EXIT_CONFIG, "bad_config", "bad --groups list '%s'", o->groups);
-		}
-		for (i = 0; i < n; i++) {
-			groups_buf[i] = wt_group_from_name(items[i]);
-			if (groups_buf[i] == 0) {
-				die(EXIT_CONFIG, "bad_config",
-					"unknown group '%s' (x25519, secp256r1, secp384r1)", items[i]);
-			}
-			for (j = 0; j < i; j++) {
-				if (groups_buf[j] == groups_buf[i]) {
-					die(EXIT_CONFIG, "bad_config", "group '%s' listed twice", items[i]);
-				}
-			}
-		}
-		cfg->groups = groups_buf;
-		cfg->group_count = (size_t)n;
-		free(copy);
-	}
-	if (o->ciphers != NULL) {
-		char *copy = strdup(o->ciphers), *items[8];
-		int n, i, j;
-		if (copy == NULL) {
-			die(EXIT_FAIL, "internal_error", "out of memory");
-		}
-		n = split_list(copy, items, 8);
-		if (n < 0) {
-			die(EXIT_CONFIG, "bad_config", "bad --ciphers list '%s'", o->ciphers);
-		}
-		for (i = 0; i < n; i++) {
-			suites_buf[i] = wt_suite_from_name(items[i]);
-			if (suites_buf[i] == 0) {
-				die(EXIT_CONFIG, "bad_config", "unknown cipher suite '%s' (TLS_AES_128_GCM_SHA256, "
-					"TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256)", items[i]);
-			}
-			for (j = 0; j < i; j++) {
-				if (suites_buf[j] == suites_buf[i]) {
-					die(EXIT_CONFIG, "bad_config", "cipher suite '%s' listed twice", items[i]);
-				}
-			}
-		}
-		cfg->cipher_suites = suites_buf;
-		cfg->cipher_suite_count = (size_t)n;
-		free(copy);
+	cfg->groups = groups_buf;
+	cfg->group_count = id_list(o->groups, "--groups", "group", wt_group_from_name,
+		"x25519, secp256r1, secp384r1, secp521r1", groups_buf);
+	cfg->cipher_suites = suites_buf;
+	cfg->cipher_suite_count = id_list(o->ciphers, "--ciphers", "cipher suite",
+		wt_suite_from_name, "TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, "
+		"TLS_CHACHA20_POLY1305_SHA256", suites_buf);
+	cfg->sig_algs = sigalgs_buf;
+	cfg->sig_alg_count = id_list(o->sigalgs, "--sigalgs", "signature scheme",
+		wt_sigalg_from_name, SIGALG_NAMES, sigalgs_buf);
+	cfg->sign_algs = sign_algs_buf;
+	cfg->sign_alg_count = id_list(o->sign_algs, "--sign-algs", "signature scheme",
+		wt_sigalg_from_name, SIGALG_NAMES, sign_algs_buf);
+	if (o->key_shares != NULL && strcmp(o->key_shares, "none") == 0) {
+		cfg->no_key_shares = 1;
+	} else {
+		cfg->key_shares = key_shares_buf;
+		cfg->key_share_count = id_list(o->key_shares, "--key-shares", "group",
+			wt_group_from_name, "x25519, secp256r1, secp384r1, secp521r1, or none",
+			key_shares_buf);
 	}
 
 	if (o->insecure) {
