@@ -424,12 +424,12 @@ on_session(void *ctx, const uint8_t *blob, size_t len)
 }
 
 /* The session blob's max_early_data (src/session.c documents the layout:
- * "WTS" 2 | suite u16 | created_ms u64 | lifetime u32 | age_add u32 |
+ * "WTS" 3 | suite u16 | created_ms u64 | lifetime u32 | age_add u32 |
  * max_early_data u32 | ...). No public accessor exists. */
 static int
 session_allows_early_data(const uint8_t *blob, size_t len)
 {
-	if (len < 26 || memcmp(blob, "WTS\x02", 4) != 0) {
+	if (len < 26 || memcmp(blob, "WTS\x03", 4) != 0) {
 		return 0;
 	}
 	return (blob[22] | blob[23] | blob[24] | blob[25]) != 0;

@@ -101,6 +101,7 @@ typedef struct wt_cli_options {
 	const char *early_data;  /* file sent as 0-RTT data */
 	const char *cert;        /* client certificate chain (PEM) */
 	const char *key;         /* its private key (PEM) */
+	int ocsp, sct;           /* request a stapled OCSP response / SCTs */
 	/* WT_CLI_OPT_WASI only */
 	const char *transport;   /* NULL = the front end's default */
 	const char *data;        /* "@FILE" or literal text */
