@@ -734,6 +734,8 @@ build_config(conn *c)
 		w->session_len = c->sh->session_len;
 	}
 	w->early_data = cfg->enable_early_data;
+	w->request_ocsp = cfg->enable_ocsp_stapling;
+	w->request_sct = cfg->enable_signed_cert_timestamps;
 	if (cfg->cert_file != NULL || cfg->key_file != NULL) {
 		if (cfg->cert_file == NULL || cfg->key_file == NULL) {
 			bogo_unimplemented("-cert-file without -key-file (or the reverse)");
@@ -747,6 +749,33 @@ build_config(conn *c)
 /* ------------------------------------------------------------------ */
 /* The connection                                                       */
 /* ------------------------------------------------------------------ */
+
+/* Whether p[0..len) is the bytes the base64 text want stands for (the
+ * runner passes -expect-ocsp-response etc. in standard, padded base64). */
+static int
+same_base64(const char *want, const uint8_t *p, size_t len)
+{
+	static const char b64[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t i, o = 0, n = strlen(want);
+
+	if (n != (len + 2) / 3 * 4) {
+		return 0;
+	}
+	for (i = 0; i < len; i += 3, o += 4) {
+		uint32_t v = (uint32_t)p[i] << 16
+			| (i + 1 < len ? (uint32_t)p[i + 1] << 8 : 0)
+			| (i + 2 < len ? p[i + 2] : 0);
+
+		if (want[o] != b64[v >> 18] || want[o + 1] != b64[(v >> 12) & 63]
+			|| want[o + 2] != (i + 1 < len ? b64[(v >> 6) & 63] : '=')
+			|| want[o + 3] != (i + 2 < len ? b64[v & 63] : '='))
+		{
+			return 0;
+		}
+	}
+	return 1;
+}
 
 /* CheckHandshakeProperties (bssl_shim.cc), for what TLS 1.3 has. */
 static void
@@ -804,6 +833,22 @@ check_handshake(conn *c)
 	if ((cfg->expect_hrr && !info.hrr) || (cfg->expect_no_hrr && info.hrr)) {
 		conn_fail(c, "expectation_failed", "got %sHRR, but wanted opposite",
 			info.hrr ? "" : "no ");
+	}
+	if (cfg->expect_ocsp_response != NULL && !same_base64(cfg->expect_ocsp_response,
+		info.ocsp_response, info.ocsp_response_len))
+	{
+		conn_fail(c, "expectation_failed", "OCSP response mismatch");
+	}
+	if (cfg->expect_sct_list != NULL && !same_base64(cfg->expect_sct_list,
+		info.sct_list, info.sct_list_len))
+	{
+		conn_fail(c, "expectation_failed", "SCT list mismatch");
+	}
+	if (cfg->expect_early_data_reason != NULL && strcmp(cfg->expect_early_data_reason,
+		wt_early_data_reason_name(info.early_data_reason)) != 0)
+	{
+		conn_fail(c, "expectation_failed", "early data reason was %s, wanted %s",
+			wt_early_data_reason_name(info.early_data_reason), cfg->expect_early_data_reason);
 	}
 	/* -expect-no-session-id: "no session cached at the end of the
 	 * handshake". TLS 1.3 tickets only come after it: nothing to check. */
