@@ -755,26 +755,11 @@ build_config(conn *c)
 static int
 same_base64(const char *want, const uint8_t *p, size_t len)
 {
-	static const char b64[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	size_t i, o = 0, n = strlen(want);
+	char *got = wt_cli_base64(p, len);
+	int same = got != NULL && strcmp(got, want) == 0;
 
-	if (n != (len + 2) / 3 * 4) {
-		return 0;
-	}
-	for (i = 0; i < len; i += 3, o += 4) {
-		uint32_t v = (uint32_t)p[i] << 16
-			| (i + 1 < len ? (uint32_t)p[i + 1] << 8 : 0)
-			| (i + 2 < len ? p[i + 2] : 0);
-
-		if (want[o] != b64[v >> 18] || want[o + 1] != b64[(v >> 12) & 63]
-			|| want[o + 2] != (i + 1 < len ? b64[(v >> 6) & 63] : '=')
-			|| want[o + 3] != (i + 2 < len ? b64[v & 63] : '='))
-		{
-			return 0;
-		}
-	}
-	return 1;
+	free(got);
+	return same;
 }
 
 /* CheckHandshakeProperties (bssl_shim.cc), for what TLS 1.3 has. */

@@ -114,6 +114,10 @@ typedef struct wt_cli_options {
 void wt_cli_parse_args(int argc, char **argv, wt_cli_options *o,
 	unsigned flags, const char *usage_extra);
 
+/* p[0..len) in standard, padded base64 (RFC 4648 4), NUL-terminated, in a
+ * malloc'd string (free it); NULL if out of memory. */
+char *wt_cli_base64(const uint8_t *p, size_t len);
+
 /* Host callbacks for the engine: getentropy() and the realtime clock
  * (both exist in glibc and in wasi-libc). */
 int wt_cli_host_random(void *ctx, uint8_t *out, size_t len);

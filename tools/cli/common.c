@@ -576,30 +576,39 @@ json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-/* p[0..len) as a JSON string of its base64 (RFC 4648 4), or null. */
-static void
-json_base64(FILE *f, const uint8_t *p, size_t len)
+char *
+wt_cli_base64(const uint8_t *p, size_t len)
 {
 	static const char b64[] =
 		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	char *out = malloc((len + 2) / 3 * 4 + 1), *o = out;
 	size_t i;
 
-	if (p == NULL) {
-		fputs("null", f);
-		return;
+	if (out == NULL) {
+		return NULL;
 	}
-	fputc('"', f);
 	for (i = 0; i < len; i += 3) {
 		uint32_t v = (uint32_t)p[i] << 16;
 
 		v |= i + 1 < len ? (uint32_t)p[i + 1] << 8 : 0;
 		v |= i + 2 < len ? p[i + 2] : 0;
-		fputc(b64[v >> 18], f);
-		fputc(b64[(v >> 12) & 63], f);
-		fputc(i + 1 < len ? b64[(v >> 6) & 63] : '=', f);
-		fputc(i + 2 < len ? b64[v & 63] : '=', f);
+		*o++ = b64[v >> 18];
+		*o++ = b64[(v >> 12) & 63];
+		*o++ = i + 1 < len ? b64[(v >> 6) & 63] : '=';
+		*o++ = i + 2 < len ? b64[v & 63] : '=';
 	}
-	fputc('"', f);
+	*o = 0;
+	return out;
+}
+
+/* p[0..len) as a JSON string of its base64, or null (absent). */
+static void
+json_base64(FILE *f, const uint8_t *p, size_t len)
+{
+	char *text = p ? wt_cli_base64(p, len) : NULL;
+
+	json_str(f, text);
+	free(text);
 }
 
 static const char *
