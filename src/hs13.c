@@ -251,7 +251,9 @@ static size_t keep_in_chain(wt_engine_ctx *cc, size_t *used, const uint8_t *p, s
 	if (len > sizeof cc->chain - off) {
 		return (size_t)-1;
 	}
-	memcpy(cc->chain + off, p, len);
+	if (len) {
+		memcpy(cc->chain + off, p, len);   /* p may be NULL when len is 0 */
+	}
 	*used += len;
 	return off;
 }
@@ -262,9 +264,10 @@ static size_t keep_in_chain(wt_engine_ctx *cc, size_t *used, const uint8_t *p, s
 static int keep_peer_credentials(wt_engine_ctx *cc, const wt_peer_cert *certs,
 	size_t n, const uint8_t *ocsp, size_t ocsp_len, const uint8_t *sct, size_t sct_len)
 {
-	size_t used = 0, i, off;
+	size_t used = 0, i, off, ocsp_off, sct_off;
 
 	cc->cert_count = cc->ocsp_len = cc->sct_len = 0;
+	cc->ocsp_off = cc->sct_off = 0;
 	for (i = 0; i < n; i++) {
 		if ((off = keep_in_chain(cc, &used, certs[i].der, certs[i].len)) == (size_t)-1) {
 			return -1;
@@ -272,13 +275,15 @@ static int keep_peer_credentials(wt_engine_ctx *cc, const wt_peer_cert *certs,
 		cc->certs[i].der = cc->chain + off;
 		cc->certs[i].len = certs[i].len;
 	}
-	cc->ocsp_off = keep_in_chain(cc, &used, ocsp, ocsp_len);
-	cc->sct_off = keep_in_chain(cc, &used, sct, sct_len);
-	if (cc->ocsp_off == (size_t)-1 || cc->sct_off == (size_t)-1) {
+	ocsp_off = keep_in_chain(cc, &used, ocsp, ocsp_len);
+	sct_off = keep_in_chain(cc, &used, sct, sct_len);
+	if (ocsp_off == (size_t)-1 || sct_off == (size_t)-1) {
 		return -1;
 	}
 	cc->cert_count = n;
+	cc->ocsp_off = ocsp_off;
 	cc->ocsp_len = ocsp_len;
+	cc->sct_off = sct_off;
 	cc->sct_len = sct_len;
 	return 0;
 }
