@@ -452,6 +452,10 @@ int wt_parse_certificate(const uint8_t *body, size_t len,
 	TRY(wt_rd_block(&r, 3, &list));
 	TRY(wt_rd_end(&r));
 	for (n = 0; list.len; n++) {
+		/* An intermediate may carry them too (RFC 8446 4.4.2.1 ties
+		 * each to its entry): checked like the leaf's, then dropped,
+		 * as BoringSSL does (BoGo IgnoreExtensionsOnIntermediates). */
+		wt_cert_status scratch, *into = n == 0 ? st : &scratch;
 		wt_reader der;
 		ext_iter it;
 
@@ -463,12 +467,12 @@ int wt_parse_certificate(const uint8_t *body, size_t len,
 			wt_reader d;
 
 			TRY(ext_next(&it, &type, &d));
-			if (n == 0 && type == WT_EXT_STATUS_REQUEST && st->want_ocsp) {
-				TRY(read_certificate_status(&d, st));
-			} else if (n == 0 && type == WT_EXT_SCT && st->want_sct) {
+			if (type == WT_EXT_STATUS_REQUEST && st->want_ocsp) {
+				TRY(read_certificate_status(&d, into));
+			} else if (type == WT_EXT_SCT && st->want_sct) {
 				TRY(wt_sct_list_check(d.p, d.len));
-				st->sct_list = d.p;
-				st->sct_list_len = d.len;
+				into->sct_list = d.p;
+				into->sct_list_len = d.len;
 				d.len = 0;
 			} else {
 				unsolicited = 1;

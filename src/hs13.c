@@ -934,7 +934,7 @@ static int read_server_certificate(wt_engine_ctx *cc, const uint8_t *msg, size_t
 		return wt_fail(cc, err, err == WT_ALERT_BAD_CERTIFICATE
 			? "server sent too many certificates (more than WT_MAX_PEER_CERTS = " HS_STR(WT_MAX_PEER_CERTS) ")"
 			: err == WT_ALERT_UNSUPPORTED_EXTENSION
-			? "server sent a certificate entry extension we did not offer (status_request and signed_certificate_timestamp only on the leaf, when requested)"
+			? "server sent a certificate entry extension we did not offer"
 			: "malformed Certificate");
 	}
 	wt_transcript_add(&cc->transcript, msg, len);

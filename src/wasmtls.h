@@ -364,7 +364,8 @@ typedef struct wt_config {
 	/* 1: ask for a stapled OCSP response (status_request, RFC 6066 8) /
 	 * for Certificate Transparency SCTs (signed_certificate_timestamp,
 	 * RFC 6962 3.3.1); see wt_conn_info.ocsp_response / sct_list. Only
-	 * then may the leaf's CertificateEntry carry them (RFC 8446 4.2). */
+	 * then may a CertificateEntry carry them (RFC 8446 4.2); those on
+	 * intermediates are checked and dropped, as BoringSSL does. */
 	int request_ocsp;
 	int request_sct;
 } wt_config;

@@ -343,11 +343,11 @@ typedef struct wt_cert_status {
 
 /* Certificate (RFC 8446 4.4.2): fills up to max entries (DER pointers into
  * body). *count is the number of entries (WT_ALERT_BAD_CERTIFICATE if over
- * max). Entry extensions: status_request and signed_certificate_timestamp
- * on the leaf, when st asks for them, are decoded into st (malformed:
- * WT_ALERT_DECODE_ERROR); any other, or one on another entry, is
- * WT_ALERT_UNSUPPORTED_EXTENSION once the whole message has decoded
- * (RFC 8446 4.2: we offered none of them). */
+ * max). Entry extensions: status_request and signed_certificate_timestamp,
+ * when st asks for them, are decoded on every entry (malformed:
+ * WT_ALERT_DECODE_ERROR) and the leaf's land in st (an intermediate's are
+ * dropped); any other is WT_ALERT_UNSUPPORTED_EXTENSION once the whole
+ * message has decoded (RFC 8446 4.2: we did not offer it). */
 int wt_parse_certificate(const uint8_t *body, size_t len,
 	wt_peer_cert *certs, size_t max, size_t *count, wt_cert_status *st);
 

@@ -222,6 +222,17 @@ static void session_seeds(void)
 		n = wt_session_write(&s, blob, sizeof blob);
 		FZ_ASSERT(n && fz_session_roundtrip(blob, n));
 		put("fuzz_session", "no_certs_chacha", blob, n);
+
+		/* a stapled OCSP response and an SCT list of two SCTs */
+		n = fz_session_blob(0, copy, sizeof copy);
+		FZ_ASSERT(wt_session_parse(&s, copy, n) == 0);
+		s.ocsp = (const uint8_t *)"\x30\x03\x0a\x01\x00";
+		s.ocsp_len = 5;
+		s.sct_list = (const uint8_t *)"\x00\x08\x00\x02s1\x00\x02s2";
+		s.sct_list_len = 10;
+		n = wt_session_write(&s, blob, sizeof blob);
+		FZ_ASSERT(n && fz_session_roundtrip(blob, n));
+		put("fuzz_session", "ocsp_sct", blob, n);
 	}
 	/* a version 1 header does not parse */
 	blob[3] = 1;

@@ -640,8 +640,23 @@ add({
 });
 add({ name: 'cert: status_request in the leaf entry, not requested', args: ['--sct'], server: certExts([statusExt(OCSP_DER)]), expect: fail('unsupported_extension', ENTRY_EXT) });
 add({ name: 'cert: signed_certificate_timestamp in the leaf entry, not requested', args: ['--ocsp'], server: certExts([[EXT.SCT, SCT_LIST]]), expect: fail('unsupported_extension', ENTRY_EXT) });
-add({ name: 'cert: status_request on a non-leaf entry (--ocsp)', args: ['--ocsp'], server: certExts([], [statusExt(OCSP_DER)]), expect: fail('unsupported_extension', ENTRY_EXT) });
-add({ name: 'cert: signed_certificate_timestamp on a non-leaf entry (--sct)', args: ['--sct'], server: certExts([], [[EXT.SCT, SCT_LIST]]), expect: fail('unsupported_extension', ENTRY_EXT) });
+// On an intermediate (requested): checked, then ignored; the leaf's are
+// reported (BoringSSL: BoGo IgnoreExtensionsOnIntermediates-TLS13).
+add({
+	name: 'cert ok: OCSP response and SCTs on the intermediate too: only the leaf\'s are reported',
+	args: ['--ocsp', '--sct', '--json'], expect: ok, check: staplesOk,
+	server: certExts([statusExt(OCSP_DER), [EXT.SCT, SCT_LIST]], [statusExt(Buffer.from('other')), [EXT.SCT, vec16(vec16(Buffer.from('x')))]]),
+});
+add({
+	name: 'cert ok: OCSP response and SCTs on the intermediate only: none reported',
+	args: ['--ocsp', '--sct', '--json'], expect: ok,
+	server: certExts([], [statusExt(OCSP_DER), [EXT.SCT, SCT_LIST]]),
+	check: (res) => { assert.equal(res.json?.ocsp_response, null); assert.equal(res.json?.sct_list, null); },
+});
+add({ name: 'cert: status_request on the intermediate, not requested', args: ['--sct'], server: certExts([], [statusExt(OCSP_DER)]), expect: fail('unsupported_extension', ENTRY_EXT) });
+add({ name: 'cert: malformed CertificateStatus on the intermediate (--ocsp)', args: ['--ocsp'], server: certExts([], [statusExt(Buffer.alloc(0))]), expect: fail('decode_error', 'malformed Certificate') });
+add({ name: 'cert: empty SCT list on the intermediate (--sct)', args: ['--sct'], server: certExts([], [[EXT.SCT, u16(0)]]), expect: fail('decode_error', 'malformed Certificate') });
+add({ name: 'cert: unknown extension on the intermediate (--ocsp --sct)', args: ['--ocsp', '--sct'], server: certExts([], [[0x7777, Buffer.alloc(0)]]), expect: fail('unsupported_extension', ENTRY_EXT) });
 add({ name: 'cert: unknown CertificateEntry extension (--ocsp --sct)', args: ['--ocsp', '--sct'], server: certExts([[0x7777, Buffer.alloc(0)]]), expect: fail('unsupported_extension', ENTRY_EXT) });
 for (const [label, data] of [
 	['status_type 2 (ocsp_multi)', cat(u8(2), vec24(OCSP_DER))],
