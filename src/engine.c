@@ -720,6 +720,15 @@ void wt_engine_info(const wt_engine_ctx *cc, wt_conn_info *info)
 	info->early_data = cc->early_state;
 	info->early_data_len = cc->early_sent;
 	info->client_cert_sent = cc->client_cert_sent;
+	if (cc->ocsp_len) {
+		info->ocsp_response = cc->chain + cc->ocsp_off;
+		info->ocsp_response_len = cc->ocsp_len;
+	}
+	if (cc->sct_len) {
+		info->sct_list = cc->chain + cc->sct_off;
+		info->sct_list_len = cc->sct_len;
+	}
+	info->early_data_reason = cc->early_reason;
 }
 
 int wt_engine_last_error(const wt_engine_ctx *cc)

@@ -91,6 +91,19 @@ int wt_hello_write(const wt_client_hello *ch, uint8_t *out, size_t cap,
 		wt_wr_close(&w, list, 2);
 		wt_wr_close(&w, e, 2);
 	}
+	if (ch->status_request) {
+		/* RFC 6066 8: CertificateStatusRequest, status_type ocsp(1),
+		 * empty responder_id_list and request_extensions. */
+		e = ext_open(&w, WT_EXT_STATUS_REQUEST);
+		wt_wr_u8(&w, 1);
+		wt_wr_u16(&w, 0);
+		wt_wr_u16(&w, 0);
+		wt_wr_close(&w, e, 2);
+	}
+	if (ch->sct) {                         /* RFC 6962 3.3.1: empty */
+		e = ext_open(&w, WT_EXT_SCT);
+		wt_wr_close(&w, e, 2);
+	}
 	e = ext_open(&w, WT_EXT_SUPPORTED_VERSIONS);
 	wt_wr_u8(&w, 2);                       /* TLS 1.3 only, for now */
 	wt_wr_u16(&w, 0x0304);
@@ -373,13 +386,46 @@ int wt_parse_certificate_request(wt_certificate_request *cr,
 	return cr->has_sig_algs ? 0 : WT_ALERT_DECODE_ERROR;
 }
 
+int wt_sct_list_check(const uint8_t *p, size_t len)
+{
+	wt_reader r, list, sct;
+
+	wt_rd_init(&r, p, len);
+	TRY(wt_rd_block_min(&r, 2, 1, &list));
+	TRY(wt_rd_end(&r));
+	while (list.len) {
+		TRY(wt_rd_block_min(&list, 2, 1, &sct));
+	}
+	return 0;
+}
+
+/* The leaf's status_request (RFC 8446 4.4.2.1): a CertificateStatus
+ * (RFC 6066 8) of type ocsp(1) with a non-empty OCSPResponse. */
+static int read_certificate_status(wt_reader *d, wt_cert_status *st)
+{
+	wt_reader resp;
+	uint8_t type;
+
+	TRY(wt_rd_u8(d, &type));
+	if (type != 1) {
+		return WT_ALERT_DECODE_ERROR;
+	}
+	TRY(wt_rd_block_min(d, 3, 1, &resp));
+	st->ocsp = resp.p;
+	st->ocsp_len = resp.len;
+	return 0;
+}
+
 int wt_parse_certificate(const uint8_t *body, size_t len,
-	wt_peer_cert *certs, size_t max, size_t *count)
+	wt_peer_cert *certs, size_t max, size_t *count, wt_cert_status *st)
 {
 	wt_reader r, ctx, list;
 	int unsolicited = 0;
+	size_t n;
 
 	*count = 0;
+	st->ocsp = st->sct_list = NULL;
+	st->ocsp_len = st->sct_list_len = 0;
 	wt_rd_init(&r, body, len);
 	TRY(wt_rd_block(&r, 1, &ctx));
 	/* A server's certificate_request_context is empty (4.4.2). */
@@ -388,26 +434,42 @@ int wt_parse_certificate(const uint8_t *body, size_t len,
 	}
 	TRY(wt_rd_block(&r, 3, &list));
 	TRY(wt_rd_end(&r));
-	while (list.len) {
-		wt_reader der, exts;
+	for (n = 0; list.len; n++) {
+		/* An intermediate may carry them too (RFC 8446 4.4.2.1 ties
+		 * each to its entry): checked like the leaf's, then dropped,
+		 * as BoringSSL does (BoGo IgnoreExtensionsOnIntermediates). */
+		wt_cert_status scratch, *into = n == 0 ? st : &scratch;
+		wt_reader der;
+		ext_iter it;
 
 		TRY(wt_rd_block_min(&list, 3, 1, &der));
-		TRY(wt_rd_block(&list, 2, &exts));
-		while (exts.len) {
+		memset(&it, 0, sizeof it);
+		TRY(wt_rd_block(&list, 2, &it.r));
+		while (it.r.len) {
 			uint16_t type;
-			wt_reader data;
+			wt_reader d;
 
-			TRY(wt_rd_u16(&exts, &type));
-			TRY(wt_rd_block(&exts, 2, &data));
-			unsolicited = 1;
+			TRY(ext_next(&it, &type, &d));
+			if (type == WT_EXT_STATUS_REQUEST && st->want_ocsp) {
+				TRY(read_certificate_status(&d, into));
+			} else if (type == WT_EXT_SCT && st->want_sct) {
+				TRY(wt_sct_list_check(d.p, d.len));
+				into->sct_list = d.p;
+				into->sct_list_len = d.len;
+				d.len = 0;
+			} else {
+				unsolicited = 1;
+				d.len = 0;
+			}
+			TRY(wt_rd_end(&d));
 		}
-		if (*count == max) {
+		if (n == max) {
 			return WT_ALERT_BAD_CERTIFICATE;
 		}
-		certs[*count].der = der.p;
-		certs[*count].len = der.len;
-		(*count)++;
+		certs[n].der = der.p;
+		certs[n].len = der.len;
 	}
+	*count = n;
 	/* Well-formed but answering something we did not ask for. */
 	return unsolicited ? WT_ALERT_UNSUPPORTED_EXTENSION : 0;
 }

@@ -154,8 +154,12 @@ int wt_hs13_write_binder(wt_engine_ctx *cc, size_t binders_off, int after_hrr)
 static void drop_session(wt_engine_ctx *cc)
 {
 	cc->psk_offered = 0;
+	if (cc->early_state == WT_EARLY_PENDING) {
+		cc->early_reason = WT_EARLY_REASON_NO_SESSION_OFFERED;
+	}
 	cc->early_state = WT_EARLY_NOT_SENT;
 	cc->cert_count = 0;
+	cc->ocsp_len = cc->sct_len = 0;
 	wt_wipe(cc->psk, sizeof cc->psk);
 }
 
@@ -187,6 +191,8 @@ retry:
 		ch.cookie_len = cc->cookie_len;
 	}
 	ch.early_data = cc->early_state == WT_EARLY_PENDING;
+	ch.status_request = cfg->request_ocsp;
+	ch.sct = cfg->request_sct;
 	if (cc->psk_offered) {
 		/* RFC 8446 4.2.11.1: obfuscated_ticket_age = age in ms + age_add */
 		int64_t age = cc->host.now_ms(cc->host.ctx) - cc->ticket_created_ms;
@@ -288,28 +294,91 @@ static int session_acceptable(wt_engine_ctx *cc, const wt_session *s, int64_t no
 	return 1;
 }
 
+/* Appends p[0..len) to cc->chain at *used; returns its offset, or
+ * (size_t)-1 if it does not fit. */
+static size_t keep_in_chain(wt_engine_ctx *cc, size_t *used, const uint8_t *p, size_t len)
+{
+	size_t off = *used;
+
+	if (len > sizeof cc->chain - off) {
+		return (size_t)-1;
+	}
+	if (len) {
+		memcpy(cc->chain + off, p, len);   /* p may be NULL when len is 0 */
+	}
+	*used += len;
+	return off;
+}
+
+/* Copies certificates, OCSP response and SCT list into cc->chain (the
+ * reassembly buffer or a session blob is where they come from). 0, or -1
+ * if the three together exceed WT_MAX_PEER_CHAIN bytes. */
+static int keep_peer_credentials(wt_engine_ctx *cc, const wt_peer_cert *certs,
+	size_t n, const uint8_t *ocsp, size_t ocsp_len, const uint8_t *sct, size_t sct_len)
+{
+	size_t used = 0, i, off, ocsp_off, sct_off;
+
+	cc->cert_count = cc->ocsp_len = cc->sct_len = 0;
+	cc->ocsp_off = cc->sct_off = 0;
+	for (i = 0; i < n; i++) {
+		if ((off = keep_in_chain(cc, &used, certs[i].der, certs[i].len)) == (size_t)-1) {
+			return -1;
+		}
+		cc->certs[i].der = cc->chain + off;
+		cc->certs[i].len = certs[i].len;
+	}
+	ocsp_off = keep_in_chain(cc, &used, ocsp, ocsp_len);
+	sct_off = keep_in_chain(cc, &used, sct, sct_len);
+	if (ocsp_off == (size_t)-1 || sct_off == (size_t)-1) {
+		return -1;
+	}
+	cc->cert_count = n;
+	cc->ocsp_off = ocsp_off;
+	cc->ocsp_len = ocsp_len;
+	cc->sct_off = sct_off;
+	cc->sct_len = sct_len;
+	return 0;
+}
+
+/* Why this connection will not offer 0-RTT with session s (NULL: none),
+ * or WT_EARLY_REASON_UNKNOWN if it will (BoringSSL's order). */
+static int early_data_refusal(const wt_engine_ctx *cc, const wt_session *s)
+{
+	const wt_config *cfg = cc->cfg;
+
+	if (!cfg->early_data) {
+		return WT_EARLY_REASON_DISABLED;
+	}
+	if (s == NULL) {
+		return WT_EARLY_REASON_NO_SESSION_OFFERED;
+	}
+	if (s->max_early_data == 0) {
+		return WT_EARLY_REASON_UNSUPPORTED_FOR_SESSION;
+	}
+	/* 0-RTT only with the ALPN the ticket was issued under (RFC 8446
+	 * 4.2.10: the server checks it; we don't offer what it must refuse). */
+	if (cfg->alpn_count ? s->alpn_len != strlen(cfg->alpn[0])
+		|| memcmp(s->alpn, cfg->alpn[0], s->alpn_len) != 0 : s->alpn_len != 0)
+	{
+		return WT_EARLY_REASON_ALPN_MISMATCH;
+	}
+	return WT_EARLY_REASON_UNKNOWN;
+}
+
 /* Takes the configured session if session_acceptable(). */
 static void load_session(wt_engine_ctx *cc)
 {
 	const wt_config *cfg = cc->cfg;
 	wt_session s;
-	size_t i, used = 0;
 
+	cc->early_reason = early_data_refusal(cc, NULL);
 	if (cfg->session == NULL || wt_session_parse(&s, cfg->session, cfg->session_len)
-		|| !session_acceptable(cc, &s, cc->host.now_ms(cc->host.ctx)))
+		|| !session_acceptable(cc, &s, cc->host.now_ms(cc->host.ctx))
+		|| keep_peer_credentials(cc, s.certs, s.cert_count, s.ocsp, s.ocsp_len,
+			s.sct_list, s.sct_list_len))
 	{
 		return;
 	}
-	for (i = 0; i < s.cert_count; i++) {
-		if (s.certs[i].len > sizeof cc->chain - used) {
-			return;
-		}
-		memcpy(cc->chain + used, s.certs[i].der, s.certs[i].len);
-		cc->certs[i].der = cc->chain + used;
-		cc->certs[i].len = s.certs[i].len;
-		used += s.certs[i].len;
-	}
-	cc->cert_count = s.cert_count;
 	cc->session_verify_mode = s.verify_mode;
 	cc->verified_in_session = s.verified;
 	memcpy(cc->session_trust_digest, s.trust_digest, 32);
@@ -323,12 +392,8 @@ static void load_session(wt_engine_ctx *cc)
 	memcpy(cc->session_alpn, s.alpn, s.alpn_len);
 	cc->session_alpn[s.alpn_len] = 0;
 	cc->psk_offered = 1;
-	/* 0-RTT only with the ALPN the ticket was issued under (RFC 8446
-	 * 4.2.10: the server checks it; we don't offer what it must refuse). */
-	if (cfg->early_data && s.max_early_data > 0
-		&& (cfg->alpn_count ? strcmp(cfg->alpn[0], cc->session_alpn) == 0
-			: s.alpn_len == 0))
-	{
+	cc->early_reason = early_data_refusal(cc, &s);
+	if (cc->early_reason == WT_EARLY_REASON_UNKNOWN) {
 		cc->early_state = WT_EARLY_PENDING;
 	}
 }
@@ -443,6 +508,10 @@ static int offered_extension(const wt_engine_ctx *cc, uint16_t type)
 		return cc->psk_offered;
 	case WT_EXT_COOKIE:
 		return cc->cookie_len != 0;
+	case WT_EXT_STATUS_REQUEST:   /* answered in the leaf's CertificateEntry */
+		return cc->cfg->request_ocsp;
+	case WT_EXT_SCT:
+		return cc->cfg->request_sct;
 	case WT_EXT_SUPPORTED_GROUPS:
 	case WT_EXT_SIGNATURE_ALGS:
 	case WT_EXT_SIG_ALGS_CERT:
@@ -625,6 +694,7 @@ static int process_hello_retry_request(wt_engine_ctx *cc,
 	if (cc->early_state == WT_EARLY_PENDING) {
 		wt_rec_seal_app(cc);
 		cc->early_state = WT_EARLY_REJECTED;
+		cc->early_reason = WT_EARLY_REASON_HELLO_RETRY_REQUEST;
 		cc->wr_on = 0;
 		wt_aead_wipe(&cc->wr);
 	}
@@ -798,6 +868,8 @@ static int read_server_parameters(wt_engine_ctx *cc, const uint8_t *msg, size_t 
 	TRY(check_alpn(cc, ee.alpn, ee.alpn_len));
 	if (cc->early_state == WT_EARLY_PENDING && !ee.early_data) {
 		cc->early_state = WT_EARLY_REJECTED;
+		cc->early_reason = cc->using_psk ? WT_EARLY_REASON_PEER_DECLINED
+			: WT_EARLY_REASON_SESSION_NOT_RESUMED;
 	}
 	if (ee.early_data) {
 		/* RFC 8446 4.2.10: early data is accepted only together with
@@ -817,6 +889,7 @@ static int read_server_parameters(wt_engine_ctx *cc, const uint8_t *msg, size_t 
 				"server accepted 0-RTT with the wrong ALPN");
 		}
 		cc->early_state = WT_EARLY_ACCEPTED;
+		cc->early_reason = WT_EARLY_REASON_ACCEPTED;
 	}
 	if (ee.record_size_limit) {
 		/* RFC 8449 4: below 64 is a fatal illegal_parameter; in TLS 1.3
@@ -907,10 +980,13 @@ static int verify_server_certificate(wt_engine_ctx *cc)
 static int read_server_certificate(wt_engine_ctx *cc, const uint8_t *msg, size_t len)
 {
 	wt_peer_cert certs[WT_MAX_PEER_CERTS];
-	size_t n, i, used = 0;
+	wt_cert_status st;
+	size_t n;
 	int err;
 
-	err = wt_parse_certificate(msg + 4, len - 4, certs, WT_MAX_PEER_CERTS, &n);
+	st.want_ocsp = cc->cfg->request_ocsp;
+	st.want_sct = cc->cfg->request_sct;
+	err = wt_parse_certificate(msg + 4, len - 4, certs, WT_MAX_PEER_CERTS, &n, &st);
 	if (err) {
 		return wt_fail(cc, err, err == WT_ALERT_BAD_CERTIFICATE
 			? "server sent too many certificates (more than WT_MAX_PEER_CERTS = " HS_STR(WT_MAX_PEER_CERTS) ")"
@@ -925,19 +1001,15 @@ static int read_server_certificate(wt_engine_ctx *cc, const uint8_t *msg, size_t
 	}
 	/* Keep copies: the reassembly buffer is reused for the next message.
 	 * cc->chain holds WT_MAX_PEER_CHAIN = WT_MAX_HS_MESSAGE bytes, more
-	 * than the DER of any Certificate message we accept, so this check
-	 * only guards against that invariant breaking. */
-	for (i = 0; i < n; i++) {
-		if (certs[i].len > sizeof cc->chain - used) {
-			return wt_fail(cc, WT_ALERT_BAD_CERTIFICATE,
-				"server certificate chain larger than WT_MAX_PEER_CHAIN bytes");
-		}
-		memcpy(cc->chain + used, certs[i].der, certs[i].len);
-		cc->certs[i].der = cc->chain + used;
-		cc->certs[i].len = certs[i].len;
-		used += certs[i].len;
+	 * than the DER, OCSP response and SCT list of any Certificate message
+	 * we accept together, so this check only guards against that
+	 * invariant breaking. */
+	if (keep_peer_credentials(cc, certs, n, st.ocsp, st.ocsp_len,
+		st.sct_list, st.sct_list_len))
+	{
+		return wt_fail(cc, WT_ALERT_BAD_CERTIFICATE,
+			"server certificate chain larger than WT_MAX_PEER_CHAIN bytes");
 	}
-	cc->cert_count = n;
 	TRY(verify_server_certificate(cc));
 	cc->hs_state = HS_WAIT_CV;
 	return 0;
@@ -1215,13 +1287,19 @@ static int handle_new_session_ticket(wt_engine_ctx *cc, const uint8_t *msg, size
 		s.certs[i] = cc->certs[i];
 	}
 	s.cert_count = cc->cert_count;
+	s.ocsp = cc->chain + cc->ocsp_off;
+	s.ocsp_len = cc->ocsp_len;
+	s.sct_list = cc->chain + cc->sct_off;
+	s.sct_list_len = cc->sct_len;
 	blob = cc->hs + len;
 	n = wt_session_write(&s, blob, sizeof cc->hs - len);
-	if (n == 0 && s.cert_count > 1) {
+	if (n == 0 && (s.cert_count > 1 || s.ocsp_len || s.sct_list_len)) {
 		/* A chain near the 64 KiB message limit does not fit beside
 		 * the ticket: keep the leaf, which the session binding needs
-		 * (its validity); the intermediates are only informational. */
-		s.cert_count = 1;
+		 * (its validity); the intermediates, OCSP response and SCTs
+		 * are only informational. */
+		s.cert_count = s.cert_count > 1 ? 1 : s.cert_count;
+		s.ocsp_len = s.sct_list_len = 0;
 		n = wt_session_write(&s, blob, sizeof cc->hs - len);
 	}
 	wt_wipe(psk, sizeof psk);

@@ -138,6 +138,19 @@ static const struct id_name sigalgs[] = {
 	{ 0, NULL }
 };
 
+/* BoringSSL's SSL_early_data_reason_string() names. */
+static const struct id_name early_reasons[] = {
+	{ WT_EARLY_REASON_DISABLED, "disabled" },
+	{ WT_EARLY_REASON_ACCEPTED, "accepted" },
+	{ WT_EARLY_REASON_PEER_DECLINED, "peer_declined" },
+	{ WT_EARLY_REASON_NO_SESSION_OFFERED, "no_session_offered" },
+	{ WT_EARLY_REASON_SESSION_NOT_RESUMED, "session_not_resumed" },
+	{ WT_EARLY_REASON_UNSUPPORTED_FOR_SESSION, "unsupported_for_session" },
+	{ WT_EARLY_REASON_HELLO_RETRY_REQUEST, "hello_retry_request" },
+	{ WT_EARLY_REASON_ALPN_MISMATCH, "alpn_mismatch" },
+	{ 0, NULL }
+};
+
 static const char *lookup_name(const struct id_name *t, uint16_t id)
 {
 	for (; t->name; t++) {
@@ -162,5 +175,13 @@ const char *wt_suite_name(uint16_t id) { return lookup_name(suites, id); }
 const char *wt_group_name(uint16_t id) { return lookup_name(groups, id); }
 const char *wt_sigalg_name(uint16_t id) { return lookup_name(sigalgs, id); }
 uint16_t wt_suite_from_name(const char *name) { return lookup_id(suites, name); }
+
+const char *wt_early_data_reason_name(int reason)
+{
+	const char *name = reason > 0 && reason < 0x10000
+		? lookup_name(early_reasons, (uint16_t)reason) : NULL;
+
+	return name ? name : "unknown";
+}
 uint16_t wt_group_from_name(const char *name) { return lookup_id(groups, name); }
 uint16_t wt_sigalg_from_name(const char *name) { return lookup_id(sigalgs, name); }

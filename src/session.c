@@ -2,10 +2,15 @@
  * The serialized session a NewSessionTicket turns into (RFC 8446 4.6.1):
  * an opaque, versioned blob the host stores and hands back to resume.
  *
- *   "WTS" 0x02 | suite u16 | created_ms u64 | lifetime u32 | age_add u32
+ *   "WTS" 0x03 | suite u16 | created_ms u64 | lifetime u32 | age_add u32
  *   | max_early_data u32 | verify_mode u8 | verified u8 | trust_digest[32]
  *   | alpn<u8> | server_name<u8> | verify_ip<u8> | psk<u8> | ticket<u16>
- *   | certs: count u8, each <u24> DER
+ *   | certs: count u8, each <u24> DER | ocsp_response<u24>
+ *   | sct_list<u24>
+ *
+ * The stapled OCSP response and SCT list (empty when none) are kept like
+ * the chain, so a resumed connection reports those of its full handshake
+ * (as BoringSSL does). Version 2 blobs lacked them and no longer parse.
  *
  * A session is a credential bound to how its handshake was verified: the
  * blob records the verification mode and outcome, the name or IP address
@@ -19,11 +24,11 @@
  */
 #include "wt_internal.h"
 
-static const uint8_t magic[4] = { 'W', 'T', 'S', 2 };
+static const uint8_t magic[4] = { 'W', 'T', 'S', 3 };
 
 int wt_session_parse(wt_session *s, const uint8_t *blob, size_t len)
 {
-	wt_reader r, alpn, sni, ip, psk, ticket;
+	wt_reader r, alpn, sni, ip, psk, ticket, ocsp, sct;
 	const uint8_t *m, *digest;
 	uint16_t suite;
 	uint32_t hi, lo;
@@ -75,21 +80,31 @@ int wt_session_parse(wt_session *s, const uint8_t *blob, size_t len)
 		s->certs[i].len = der.len;
 	}
 	s->cert_count = count;
+	if (wt_rd_block(&r, 3, &ocsp) || wt_rd_block(&r, 3, &sct)
+		|| (sct.len != 0 && wt_sct_list_check(sct.p, sct.len) != 0))
+	{
+		return -1;
+	}
+	s->ocsp = ocsp.p;
+	s->ocsp_len = ocsp.len;
+	s->sct_list = sct.p;
+	s->sct_list_len = sct.len;
 	return wt_rd_end(&r) ? -1 : 0;
 }
 
-static void write_block8(wt_writer *w, const void *p, size_t len)
+/* p[0..len) after a prefix_len-byte length. */
+static void write_block(wt_writer *w, int prefix_len, const void *p, size_t len)
 {
-	size_t m = wt_wr_open(w, 1);
+	size_t m = wt_wr_open(w, prefix_len);
 
 	wt_wr_bytes(w, p, len);
-	wt_wr_close(w, m, 1);
+	wt_wr_close(w, m, prefix_len);
 }
 
 size_t wt_session_write(const wt_session *s, uint8_t *out, size_t cap)
 {
 	wt_writer w;
-	size_t m, i;
+	size_t i;
 
 	wt_wr_init(&w, out, cap);
 	wt_wr_bytes(&w, magic, 4);
@@ -102,19 +117,17 @@ size_t wt_session_write(const wt_session *s, uint8_t *out, size_t cap)
 	wt_wr_u8(&w, (uint8_t)s->verify_mode);
 	wt_wr_u8(&w, (uint8_t)s->verified);
 	wt_wr_bytes(&w, s->trust_digest, 32);
-	write_block8(&w, s->alpn, s->alpn_len);
-	write_block8(&w, s->server_name, s->server_name_len);
-	write_block8(&w, s->verify_ip, s->verify_ip_len);
-	write_block8(&w, s->psk, s->suite->hash_len);
-	m = wt_wr_open(&w, 2);
-	wt_wr_bytes(&w, s->ticket, s->ticket_len);
-	wt_wr_close(&w, m, 2);
+	write_block(&w, 1, s->alpn, s->alpn_len);
+	write_block(&w, 1, s->server_name, s->server_name_len);
+	write_block(&w, 1, s->verify_ip, s->verify_ip_len);
+	write_block(&w, 1, s->psk, s->suite->hash_len);
+	write_block(&w, 2, s->ticket, s->ticket_len);
 	wt_wr_u8(&w, (uint8_t)s->cert_count);
 	for (i = 0; i < s->cert_count; i++) {
-		m = wt_wr_open(&w, 3);
-		wt_wr_bytes(&w, s->certs[i].der, s->certs[i].len);
-		wt_wr_close(&w, m, 3);
+		write_block(&w, 3, s->certs[i].der, s->certs[i].len);
 	}
+	write_block(&w, 3, s->ocsp, s->ocsp_len);
+	write_block(&w, 3, s->sct_list, s->sct_list_len);
 	return wt_wr_error(&w) ? 0 : w.len;
 }
 

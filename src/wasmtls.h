@@ -165,7 +165,9 @@ uint16_t wt_sigalg_from_name(const char *name);
 #define WT_MAX_USELESS_RECORDS 32             /* empty/ignored records in a row (BoringSSL: kMaxEmptyRecords; Go: 16) */
 #define WT_MAX_WARNING_ALERTS 4               /* user_canceled alerts in a row (BoringSSL: kMaxWarningAlerts) */
 #define WT_MAX_TICKET         8192            /* larger tickets are not stored */
-#define WT_MAX_SESSION        (96 + 4 * 256 + WT_MAX_TICKET + 1 + WT_MAX_PEER_CERTS * 3 + WT_MAX_PEER_CHAIN)
+/* The peer chain buffer also holds the OCSP response and SCT list: all
+ * three come from one Certificate message, so they always fit together. */
+#define WT_MAX_SESSION        (96 + 4 * 256 + WT_MAX_TICKET + 1 + WT_MAX_PEER_CERTS * 3 + 2 * 3 + WT_MAX_PEER_CHAIN)
 #define WT_MAX_TICKET_LIFETIME (7 * 24 * 3600) /* RFC 8446 4.6.1 */
 
 /* ------------------------------------------------------------------ */
@@ -211,6 +213,21 @@ typedef struct wt_conn_info {
 	int early_data;          /* WT_EARLY_* */
 	size_t early_data_len;   /* 0-RTT bytes we sent (all lost if rejected) */
 	int client_cert_sent;    /* 1 if we authenticated with a certificate */
+	/* What the server stapled to its leaf certificate when asked with
+	 * wt_config.request_ocsp / request_sct (RFC 8446 4.4.2.1); NULL and 0
+	 * when absent. Unverified: the host checks them (verify_cb may reject).
+	 * On resumption: those of the original full handshake (kept in the
+	 * session). They share the peer chain buffer and live as long as it. */
+	const uint8_t *ocsp_response; /* OCSPResponse DER (RFC 6960 4.2.1),
+	                                 without CertificateStatus framing */
+	size_t ocsp_response_len;
+	const uint8_t *sct_list;      /* SignedCertificateTimestampList (RFC 6962
+	                                 3.3) with its two leading length bytes,
+	                                 as BoringSSL's
+	                                 SSL_get0_signed_cert_timestamp_list */
+	size_t sct_list_len;
+	int early_data_reason;        /* WT_EARLY_REASON_*: why 0-RTT was or
+	                                 was not accepted */
 } wt_conn_info;
 
 /* 0-RTT outcome (wt_conn_info.early_data). On WT_EARLY_REJECTED none of the
@@ -220,6 +237,23 @@ typedef struct wt_conn_info {
 #define WT_EARLY_ACCEPTED 1
 #define WT_EARLY_REJECTED 2
 #define WT_EARLY_PENDING  3   /* sent, server's answer not seen yet */
+
+/* Why 0-RTT was or was not accepted (wt_conn_info.early_data_reason): the
+ * values of BoringSSL's ssl_early_data_reason_t that a TLS 1.3-only client
+ * can see, with the same numbers. */
+#define WT_EARLY_REASON_UNKNOWN                 0 /* not decided (yet) */
+#define WT_EARLY_REASON_DISABLED                1 /* wt_config.early_data is 0 */
+#define WT_EARLY_REASON_ACCEPTED                2
+#define WT_EARLY_REASON_PEER_DECLINED           4 /* resumed, 0-RTT refused */
+#define WT_EARLY_REASON_NO_SESSION_OFFERED      5 /* no usable session */
+#define WT_EARLY_REASON_SESSION_NOT_RESUMED     6 /* full handshake instead */
+#define WT_EARLY_REASON_UNSUPPORTED_FOR_SESSION 7 /* ticket max_early_data 0 */
+#define WT_EARLY_REASON_HELLO_RETRY_REQUEST     8
+#define WT_EARLY_REASON_ALPN_MISMATCH           9 /* session ALPN is not our first */
+
+/* BoringSSL's SSL_early_data_reason_string() names: "accepted",
+ * "disabled", "peer_declined", ...; "unknown" for anything else. */
+const char *wt_early_data_reason_name(int reason);
 
 /* A private key for client authentication: BearSSL key structures whose
  * component bytes belong to the caller. type says which one is set. */
@@ -373,6 +407,14 @@ typedef struct wt_config {
 	const uint16_t *key_shares;
 	size_t key_share_count;
 	int no_key_shares;
+
+	/* 1: ask for a stapled OCSP response (status_request, RFC 6066 8) /
+	 * for Certificate Transparency SCTs (signed_certificate_timestamp,
+	 * RFC 6962 3.3.1); see wt_conn_info.ocsp_response / sct_list. Only
+	 * then may a CertificateEntry carry them (RFC 8446 4.2); those on
+	 * intermediates are checked and dropped, as BoringSSL does. */
+	int request_ocsp;
+	int request_sct;
 } wt_config;
 
 /* What get_client_cert returns to abort the handshake (never read). */

@@ -162,6 +162,9 @@ typedef struct wt_engine_ctx {
 	uint8_t chain[WT_MAX_PEER_CHAIN];
 	struct wt_peer_cert certs[WT_MAX_PEER_CERTS];
 	size_t cert_count;
+	/* the leaf's OCSP response and SCT list (RFC 8446 4.4.2.1), stored
+	 * in chain[] after the DER: offsets, so a copied context stays valid */
+	size_t ocsp_off, ocsp_len, sct_off, sct_len;
 	int verified;
 	struct wt_leaf_key leaf;
 
@@ -186,6 +189,7 @@ typedef struct wt_engine_ctx {
 
 	/* 0-RTT (RFC 8446 4.2.10) */
 	int early_state;               /* WT_EARLY_* */
+	int early_reason;              /* WT_EARLY_REASON_* */
 	size_t early_sent;
 	int write_hs_pending;          /* handshake write key deferred by 0-RTT */
 	uint8_t early_exporter[WT_MAX_HASH];

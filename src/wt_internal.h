@@ -281,6 +281,7 @@ typedef struct wt_client_hello {
 	const uint8_t *cookie;          /* NULL: none */
 	size_t cookie_len;
 	int early_data;                 /* send the early_data extension */
+	int status_request, sct;        /* request OCSP stapling / SCTs */
 	const uint8_t *psk_identity;    /* NULL: no pre_shared_key */
 	size_t psk_identity_len;
 	uint32_t obfuscated_ticket_age;
@@ -344,13 +345,29 @@ typedef struct wt_certificate_request {
 int wt_parse_certificate_request(wt_certificate_request *cr,
 	const uint8_t *body, size_t len);
 
+/* What the leaf's CertificateEntry may carry (RFC 8446 4.4.2.1). */
+typedef struct wt_cert_status {
+	int want_ocsp, want_sct;        /* in: what our ClientHello asked for */
+	const uint8_t *ocsp;            /* out: OCSPResponse, NULL if absent */
+	size_t ocsp_len;
+	const uint8_t *sct_list;        /* out: SignedCertificateTimestampList, */
+	size_t sct_list_len;            /* length bytes included; NULL if absent */
+} wt_cert_status;
+
 /* Certificate (RFC 8446 4.4.2): fills up to max entries (DER pointers into
  * body). *count is the number of entries (WT_ALERT_BAD_CERTIFICATE if over
- * max). An entry extension is WT_ALERT_UNSUPPORTED_EXTENSION: the only ones
- * allowed there answer status_request and signed_certificate_timestamp,
- * which we never offer (RFC 8446 4.2, 4.4.2). */
+ * max). Entry extensions: status_request and signed_certificate_timestamp,
+ * when st asks for them, are decoded on every entry (malformed:
+ * WT_ALERT_DECODE_ERROR) and the leaf's land in st (an intermediate's are
+ * dropped); any other is WT_ALERT_UNSUPPORTED_EXTENSION once the whole
+ * message has decoded (RFC 8446 4.2: we did not offer it). */
 int wt_parse_certificate(const uint8_t *body, size_t len,
-	wt_peer_cert *certs, size_t max, size_t *count);
+	wt_peer_cert *certs, size_t max, size_t *count, wt_cert_status *st);
+
+/* 0 if p[0..len) is a SignedCertificateTimestampList (RFC 6962 3.3: a
+ * non-empty list of non-empty SCTs, with its length bytes), else
+ * WT_ALERT_DECODE_ERROR. */
+int wt_sct_list_check(const uint8_t *p, size_t len);
 
 int wt_parse_certificate_verify(const uint8_t *body, size_t len,
 	uint16_t *scheme, const uint8_t **sig, size_t *sig_len);
@@ -409,6 +426,10 @@ typedef struct wt_session {
 	size_t ticket_len;
 	wt_peer_cert certs[WT_MAX_PEER_CERTS];
 	size_t cert_count;
+	const uint8_t *ocsp;         /* stapled OCSP response ("" if none) */
+	size_t ocsp_len;
+	const uint8_t *sct_list;     /* SCT list, length bytes included ("" if none) */
+	size_t sct_list_len;
 } wt_session;
 
 /* 0 if blob is a well-formed session (pointers into blob), else -1. */

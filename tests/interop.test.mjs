@@ -529,3 +529,57 @@ describe('openssl s_server: certificate coverage (issue 10)', { concurrency: 4 }
     assert.match(res.error.reason, new RegExp(`^--cafile ${X.ed25519Root}: no usable certificate: .*certificate 1 \\(CN=wasmtls test Ed25519 root\\): key type not supported`));
   });
 });
+
+// --- issue 11: OCSP stapling and SCTs (RFC 8446 4.4.2.1) ----------------------
+// A real OCSP response for the p256 leaf, signed by its issuer (the test
+// intermediate; "unknown" status: an empty index), from `openssl ocsp`.
+function ocspResponseFor(entry) {
+  const dir = path.dirname(P.ca);
+  const index = path.join(TMP, 'ocsp-index.txt');
+  const out = path.join(TMP, `ocsp-${++nfile}.der`);
+  fs.writeFileSync(index, '');
+  execFileSync('openssl', ['ocsp', '-index', index, '-rsigner', path.join(dir, 'int.pem'),
+    '-rkey', path.join(dir, 'int.key'), '-CA', path.join(dir, 'int.pem'), '-issuer', path.join(dir, 'int.pem'),
+    '-cert', entry.cert, '-respout', out, '-ndays', '1'], { stdio: 'pipe' });
+  return out;
+}
+
+describe('OCSP stapling and SCTs (issue 11)', { concurrency: 4 }, () => {
+  const OCSP_FILE = ocspResponseFor(P256);
+  const OCSP = fs.readFileSync(OCSP_FILE);
+
+  test('openssl s_server -status_file: the stapled response reaches the caller (--ocsp)', async (t) => {
+    const res = await revRoundTrip(t, { ...P256, extra: ['-status_file', OCSP_FILE] }, ['--ocsp'], { lines: ['ocsp'] });
+    checkJson(res, { ocsp_response: OCSP.toString('base64'), sct_list: null, peer_chain: P256.count });
+  });
+
+  test('openssl s_server -status_file: nothing stapled when not requested', async (t) => {
+    const res = await revRoundTrip(t, { ...P256, extra: ['-status_file', OCSP_FILE] }, [], { lines: ['no ocsp'] });
+    checkJson(res, { ocsp_response: null, sct_list: null });
+  });
+
+  test('openssl s_server -serverinfo: an SCT list in the leaf CertificateEntry (--sct)', async (t) => {
+    // SERVERINFOV2: context u32 (ClientHello 0x80 | TLS 1.3 Certificate
+    // 0x1000), then the extension; OpenSSL answers it only if offered.
+    const vec16 = (b) => { const h = Buffer.alloc(2); h.writeUInt16BE(b.length); return Buffer.concat([h, b]); };
+    const list = vec16(Buffer.concat([vec16(Buffer.from('sct one')), vec16(Buffer.from('sct two'))]));
+    const ext = Buffer.concat([Buffer.from([0, 0, 0x10, 0x80, 0, 18, 0, list.length]), list]);
+    const file = path.join(TMP, 'serverinfo.pem');
+    fs.writeFileSync(file, `-----BEGIN SERVERINFOV2 FOR SCT-----\n${ext.toString('base64')}\n-----END SERVERINFOV2 FOR SCT-----\n`);
+    const res = await revRoundTrip(t, { ...P256, extra: ['-serverinfo', file] }, ['--sct'], { lines: ['sct'] });
+    checkJson(res, { sct_list: list.toString('base64'), ocsp_response: null });
+  });
+
+  test('Node tls server (OCSPRequest event): the response reaches the caller', async (t) => {
+    const srv = await startNode(whole(P256));
+    let asked = 0;
+    srv.server.on('OCSPRequest', (cert, issuer, cb) => { asked++; cb(null, OCSP); });
+    t.after(() => srv.stop());
+    const res = await runCli(['--cafile', P.ca, '--json', '--ocsp', `localhost:${srv.port}`],
+      { input: 'ping\n', stdin: { afterOutput: 5 } });
+    assert.equal(res.stdout, 'ping\n', show(res));
+    assert.equal(res.code, 0, show(res));
+    assert.equal(asked, 1, 'the server saw our status_request');
+    checkJson(res, { ocsp_response: OCSP.toString('base64') });
+  });
+});

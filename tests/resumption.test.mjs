@@ -8,6 +8,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -147,6 +148,7 @@ describe('openssl s_server resumption', { concurrency: 4 }, () => {
     assert.equal(res.json.sigalg, null);
     assert.equal(res.json.peer_chain, 2, 'chain from the original session');
     assert.equal(res.json.early_data, 'not_sent');
+    assert.equal(res.json.early_data_reason, 'disabled', 'no --early-data');
     assert.equal(await waitCount(srv, 'Reused session-id', 1), 1, srv.output.slice(-2000));
     const types = serverFlightTypes(Buffer.concat(proxy.conns[0].fromServer), keylog, res.json.cipher);
     assert.deepEqual(types, [2, HS_EE, HS_FIN], `server handshake messages ${types}`);
@@ -183,6 +185,7 @@ describe('openssl s_server resumption', { concurrency: 4 }, () => {
     assert.equal(res.code, 0, show(res));
     assert.equal(res.json.resumed, true);
     assert.equal(res.json.early_data, 'accepted');
+    assert.equal(res.json.early_data_reason, 'accepted');
     const labels = fs.readFileSync(keylog, 'utf8').trim().split('\n').map((l) => l.split(' ')[0]);
     for (const l of ['CLIENT_EARLY_TRAFFIC_SECRET', 'EARLY_EXPORTER_SECRET', 'CLIENT_HANDSHAKE_TRAFFIC_SECRET', 'CLIENT_TRAFFIC_SECRET_0']) {
       assert.ok(labels.includes(l), `key log has ${l}: ${labels}`);
@@ -207,6 +210,7 @@ describe('openssl s_server resumption', { concurrency: 4 }, () => {
     assert.equal(r2.code, 0, show(r2));
     assert.equal(r2.json.early_data, 'rejected');
     assert.equal(r2.json.resumed, false, 'openssl also refuses the single-use ticket');
+    assert.equal(r2.json.early_data_reason, 'session_not_resumed');
     assert.ok(r2.stderr.includes('* early data rejected: sending it after the handshake'), r2.stderr);
     assert.equal(await waitCount(srv, 'REPLAYED-REQUEST', 1), 1);
     await settle();
@@ -230,6 +234,7 @@ describe('openssl s_server resumption', { concurrency: 4 }, () => {
     assert.equal(res.json.group, 'secp384r1');
     assert.equal(res.json.resumed, true, 'the PSK survives the HRR (rebound binder)');
     assert.equal(res.json.early_data, 'rejected');
+    assert.equal(res.json.early_data_reason, 'hello_retry_request');
     assert.ok(res.stderr.includes('* early data rejected: sending it after the handshake'));
     assert.equal(await waitCount(srv, 'AFTER-HRR-REQUEST', 1), 1, srv.output.slice(-2000));
     await settle();
@@ -247,10 +252,43 @@ describe('openssl s_server resumption', { concurrency: 4 }, () => {
     assert.equal(res.code, 0, show(res));
     assert.equal(res.json.resumed, true);
     assert.equal(res.json.early_data, 'not_sent');
+    assert.equal(res.json.early_data_reason, 'unsupported_for_session');
     assert.ok(res.stderr.includes('* early data not sent: sending it after the handshake'), res.stderr);
     await waitCount(srv, 'NOT-EARLY-REQUEST', 1);
     await settle();
     assert.equal(count(srv.output, 'NOT-EARLY-REQUEST'), 1, 'the request must arrive exactly once');
+  });
+
+  test('0-RTT with an expired session: not offered, early_data_reason no_session_offered', async (t) => {
+    const srv = await startOpenssl({ ...P256, numTickets: 1, extra: ['-early_data'] });
+    t.after(() => srv.stop());
+    const { sess } = await fullHandshake(srv.port);
+    fs.writeFileSync(sess, rewriteSessionBlob(fs.readFileSync(sess), { createdMs: Date.now() - 8 * 86400 * 1000 }));
+    const early = tmp('early.txt');
+    fs.writeFileSync(early, 'NO-SESSION-REQUEST\n');
+    const res = await connect(srv.port, ['--sess-in', sess, '--early-data', early], { input: '' });
+    assert.equal(res.code, 0, show(res));
+    assert.deepEqual([res.json.resumed, res.json.early_data, res.json.early_data_reason],
+      [false, 'not_sent', 'no_session_offered']);
+  });
+
+  test('OCSP response stapled in the full handshake is reported again on resumption (kept in the session)', async (t) => {
+    const dir = path.dirname(P.ca);
+    const index = tmp('index.txt');
+    const der = tmp('ocsp.der');
+    fs.writeFileSync(index, '');
+    execFileSync('openssl', ['ocsp', '-index', index, '-rsigner', path.join(dir, 'int.pem'), '-rkey', path.join(dir, 'int.key'),
+      '-CA', path.join(dir, 'int.pem'), '-issuer', path.join(dir, 'int.pem'), '-cert', P.p256.cert, '-respout', der, '-ndays', '1'],
+    { stdio: 'pipe' });
+    const b64 = fs.readFileSync(der).toString('base64');
+    const srv = await startOpenssl({ ...P256, numTickets: 1, extra: ['-status_file', der] });
+    t.after(() => srv.stop());
+    const { sess, res: first } = await fullHandshake(srv.port, ['--ocsp']);
+    assert.equal(first.json.ocsp_response, b64);
+    assert.equal(parseSessionBlob(fs.readFileSync(sess)).ocsp.toString('base64'), b64);
+    const res = await connect(srv.port, ['--sess-in', sess]);
+    assert.equal(res.code, 0, show(res));
+    assert.deepEqual([res.json.resumed, res.json.ocsp_response, res.json.sct_list], [true, b64, null]);
   });
 
   test('resumption with HelloRetryRequest (server restricted to P-384)', async (t) => {
@@ -340,8 +378,11 @@ describe('openssl s_server resumption', { concurrency: 4 }, () => {
     ['one byte short', (b) => b.subarray(0, b.length - 1)],
     ['one byte too many', (b) => Buffer.concat([b, Buffer.from([0])])],
     ['bad magic', (b) => { const c = Buffer.from(b); c[0] ^= 0xff; return c; }],
-    ['unknown version', (b) => { const c = Buffer.from(b); c[3] = 3; return c; }],
+    ['unknown version', (b) => { const c = Buffer.from(b); c[3] = 4; return c; }],
     ['version 1 (before the verification binding)', (b) => { const c = Buffer.from(b); c[3] = 1; return c; }],
+    ['version 2 (before OCSP response and SCT list)', (b) => { const c = Buffer.from(b.subarray(0, b.length - 6)); c[3] = 2; return c; }],
+    ['SCT list of an empty SCT', (b) => Buffer.concat([b.subarray(0, b.length - 3), Buffer.from([0, 0, 4, 0, 2, 0, 0])])],
+    ['OCSP length overruns', (b) => { const c = Buffer.from(b); c[c.length - 4] = 9; return c; }],
     ['PSK length field too large', (b) => { const c = Buffer.from(b); c[parseSessionBlob(b).pskOffset - 1] = 0xff; return c; }],
     ['certificate count 255', (b) => { const x = parseSessionBlob(b); const c = Buffer.from(b); const o = x.pskOffset + x.psk.length + 2 + x.ticket.length; c[o] = 255; return c; }],
     ['random garbage', () => crypto.randomBytes(900)],

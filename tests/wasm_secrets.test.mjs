@@ -28,9 +28,9 @@ async function findInHeap(needle) {
   return hits;
 }
 
-// The PSK and ticket of a session blob ("WTS" 2, see src/session.c).
+// The PSK and ticket of a session blob ("WTS" 3, see src/session.c).
 function blobSecrets(b) {
-  assert.deepEqual([...b.subarray(0, 4)], [0x57, 0x54, 0x53, 0x02]);
+  assert.deepEqual([...b.subarray(0, 4)], [0x57, 0x54, 0x53, 0x03]);
   let off = 4 + 2 + 8 + 4 + 4 + 4 + 1 + 1 + 32;
   for (let i = 0; i < 3; i++) off += 1 + b[off];          // alpn, server_name, verify_ip
   const psk = b.slice(off + 1, off + 1 + b[off]);

@@ -13,7 +13,7 @@
 // security check: the engine records in each blob what its handshake
 // proved and refuses to offer it where that would not have been accepted.
 
-const MAGIC = [0x57, 0x54, 0x53, 0x02]; // "WTS\x02" (the header up to byte 18 is stable)
+const MAGIC = [0x57, 0x54, 0x53, 0x03]; // "WTS\x03" (the header up to byte 18 is stable)
 
 /** Unix ms after which a session blob is useless, or null if the blob is not one we know. */
 export function sessionExpiry(blob) {

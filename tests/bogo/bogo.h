@@ -50,6 +50,9 @@ typedef struct bogo_config {
 	int expect_peer_sigalg;
 	uint16_t verify_prefs[BOGO_MAX_LIST];
 	size_t verify_pref_count;
+	int enable_ocsp_stapling, enable_signed_cert_timestamps;
+	const char *expect_ocsp_response;   /* base64, NULL = no check */
+	const char *expect_sct_list;        /* base64, NULL = no check */
 
 	/* Negotiation. */
 	int min_version, max_version, expect_version;
@@ -76,6 +79,7 @@ typedef struct bogo_config {
 	int expect_accept_early_data;
 	int expect_reject_early_data;
 	int expect_ticket_supports_early_data;
+	const char *expect_early_data_reason;   /* NULL = no check */
 
 	/* After the handshake. */
 	int export_keying_material;

@@ -84,6 +84,10 @@ static const flag flags[] = {
 	S("-expect-peer-cert-file", expect_peer_cert_file),
 	I("-expect-peer-signature-algorithm", expect_peer_sigalg),
 	V("-verify-prefs", verify_prefs, verify_pref_count),
+	B("-enable-ocsp-stapling", enable_ocsp_stapling),
+	S("-expect-ocsp-response", expect_ocsp_response),
+	B("-enable-signed-cert-timestamps", enable_signed_cert_timestamps),
+	S("-expect-signed-cert-timestamps", expect_sct_list),
 
 	I("-min-version", min_version),
 	I("-max-version", max_version),
@@ -109,6 +113,7 @@ static const flag flags[] = {
 	B("-expect-accept-early-data", expect_accept_early_data),
 	B("-expect-reject-early-data", expect_reject_early_data),
 	B("-expect-ticket-supports-early-data", expect_ticket_supports_early_data),
+	S("-expect-early-data-reason", expect_early_data_reason),
 
 	I("-export-keying-material", export_keying_material),
 	S("-export-label", export_label),

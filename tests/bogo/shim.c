@@ -427,12 +427,12 @@ on_session(void *ctx, const uint8_t *blob, size_t len)
 }
 
 /* The session blob's max_early_data (src/session.c documents the layout:
- * "WTS" 2 | suite u16 | created_ms u64 | lifetime u32 | age_add u32 |
+ * "WTS" 3 | suite u16 | created_ms u64 | lifetime u32 | age_add u32 |
  * max_early_data u32 | ...). No public accessor exists. */
 static int
 session_allows_early_data(const uint8_t *blob, size_t len)
 {
-	if (len < 26 || memcmp(blob, "WTS\x02", 4) != 0) {
+	if (len < 26 || memcmp(blob, "WTS\x03", 4) != 0) {
 		return 0;
 	}
 	return (blob[22] | blob[23] | blob[24] | blob[25]) != 0;
@@ -693,6 +693,8 @@ build_config(conn *c)
 		w->session_len = c->sh->session_len;
 	}
 	w->early_data = cfg->enable_early_data;
+	w->request_ocsp = cfg->enable_ocsp_stapling;
+	w->request_sct = cfg->enable_signed_cert_timestamps;
 	if (cfg->cert_file != NULL || cfg->key_file != NULL) {
 		if (cfg->cert_file == NULL || cfg->key_file == NULL) {
 			bogo_unimplemented("-cert-file without -key-file (or the reverse)");
@@ -706,6 +708,18 @@ build_config(conn *c)
 /* ------------------------------------------------------------------ */
 /* The connection                                                       */
 /* ------------------------------------------------------------------ */
+
+/* Whether p[0..len) is the bytes the base64 text want stands for (the
+ * runner passes -expect-ocsp-response etc. in standard, padded base64). */
+static int
+same_base64(const char *want, const uint8_t *p, size_t len)
+{
+	char *got = wt_cli_base64(p, len);
+	int same = got != NULL && strcmp(got, want) == 0;
+
+	free(got);
+	return same;
+}
 
 /* CheckHandshakeProperties (bssl_shim.cc), for what TLS 1.3 has. */
 static void
@@ -763,6 +777,22 @@ check_handshake(conn *c)
 	if ((cfg->expect_hrr && !info.hrr) || (cfg->expect_no_hrr && info.hrr)) {
 		conn_fail(c, "expectation_failed", "got %sHRR, but wanted opposite",
 			info.hrr ? "" : "no ");
+	}
+	if (cfg->expect_ocsp_response != NULL && !same_base64(cfg->expect_ocsp_response,
+		info.ocsp_response, info.ocsp_response_len))
+	{
+		conn_fail(c, "expectation_failed", "OCSP response mismatch");
+	}
+	if (cfg->expect_sct_list != NULL && !same_base64(cfg->expect_sct_list,
+		info.sct_list, info.sct_list_len))
+	{
+		conn_fail(c, "expectation_failed", "SCT list mismatch");
+	}
+	if (cfg->expect_early_data_reason != NULL && strcmp(cfg->expect_early_data_reason,
+		wt_early_data_reason_name(info.early_data_reason)) != 0)
+	{
+		conn_fail(c, "expectation_failed", "early data reason was %s, wanted %s",
+			wt_early_data_reason_name(info.early_data_reason), cfg->expect_early_data_reason);
 	}
 	/* -expect-no-session-id: "no session cached at the end of the
 	 * handshake". TLS 1.3 tickets only come after it: nothing to check. */

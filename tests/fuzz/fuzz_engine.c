@@ -13,7 +13,7 @@
  *             cfg.early_data (no template: the blob changes every run)
  *   bit 2     a client certificate (P-256, the harness's leaf and key);
  *             ignored with a carved session blob
- *   bit 3     no_middlebox_compat
+ *   bit 3     no_middlebox_compat, and request_ocsp + request_sct
  *
  * Server side: raw transport bytes, records (null-cipher protected once
  * the engine has read keys: fz_make_record), raw handshake messages and
@@ -79,6 +79,8 @@ static void engine_config(wt_config *cfg, unsigned sel)
 		cfg->client_cert = &fz_client_cert;
 	}
 	cfg->no_middlebox_compat = (sel & FZ_CFG_NO_COMPAT) != 0;
+	/* and the leaf's OCSP / SCT entry extensions become acceptable */
+	cfg->request_ocsp = cfg->request_sct = (sel & FZ_CFG_NO_COMPAT) != 0;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -207,6 +207,8 @@ static void fz_check_state(wt_engine_ctx *cc)
 		if (info.alpn) {
 			fz_touch(info.alpn, strlen(info.alpn));
 		}
+		fz_touch(info.ocsp_response, info.ocsp_response_len);
+		fz_touch(info.sct_list, info.sct_list_len);
 	}
 	fz_touch(wt_engine_error_reason(cc), strlen(wt_engine_error_reason(cc)));
 }
@@ -468,7 +470,7 @@ static void fz_client_cert_init(wt_client_cert *c)
 	c->key.ec.xlen = sizeof fz_cert_key;
 }
 
-/* A session blob (src/session.c, version 2) that fz_config_init's
+/* A session blob (src/session.c, version 3) that fz_config_init's
  * configuration resumes: example.com, verify mode NONE, AES-128-GCM,
  * ALPN h2, issued a minute before FZ_NOW_MS for a day, with the leaf;
  * max_early > 0 allows 0-RTT. Returns the length (0 if cap is short). */
@@ -521,6 +523,9 @@ static int fz_session_roundtrip(const uint8_t *blob, size_t len)
 	fz_touch(s.verify_ip, s.verify_ip_len);
 	fz_touch(s.psk, s.suite->hash_len);
 	fz_touch(s.ticket, s.ticket_len);
+	fz_touch(s.ocsp, s.ocsp_len);
+	fz_touch(s.sct_list, s.sct_list_len);
+	FZ_ASSERT(s.sct_list_len == 0 || wt_sct_list_check(s.sct_list, s.sct_list_len) == 0);
 	for (i = 0; i < s.cert_count; i++) {
 		FZ_ASSERT(s.certs[i].len >= 1);
 		fz_touch(s.certs[i].der, s.certs[i].len);

@@ -180,6 +180,16 @@ static void record_seeds(void)
 /* fuzz_session: blobs                                                  */
 /* ------------------------------------------------------------------ */
 
+/* Writes s as seed `name` (it must round-trip); returns its length. */
+static size_t put_session(const char *name, const wt_session *s, uint8_t *blob, size_t cap)
+{
+	size_t n = wt_session_write(s, blob, cap);
+
+	FZ_ASSERT(n && fz_session_roundtrip(blob, n));
+	put("fuzz_session", name, blob, n);
+	return n;
+}
+
 static void session_seeds(void)
 {
 	uint8_t blob[2048];
@@ -210,18 +220,23 @@ static void session_seeds(void)
 		s.server_name_len = 0;
 		s.verify_ip = (const uint8_t *)"192.0.2.1";
 		s.verify_ip_len = 9;
-		n = wt_session_write(&s, blob, sizeof blob);
-		FZ_ASSERT(n && fz_session_roundtrip(blob, n));
-		put("fuzz_session", "verified_ip_sha384", blob, n);
+		n = put_session("verified_ip_sha384", &s, blob, sizeof blob);
 
 		/* no certificates, ChaCha20 */
 		n = fz_session_blob(0, copy, sizeof copy);
 		FZ_ASSERT(wt_session_parse(&s, copy, n) == 0);
 		s.suite = wt_suite_get(WT_TLS_CHACHA20_POLY1305_SHA256);
 		s.cert_count = 0;
-		n = wt_session_write(&s, blob, sizeof blob);
-		FZ_ASSERT(n && fz_session_roundtrip(blob, n));
-		put("fuzz_session", "no_certs_chacha", blob, n);
+		n = put_session("no_certs_chacha", &s, blob, sizeof blob);
+
+		/* a stapled OCSP response and an SCT list of two SCTs */
+		n = fz_session_blob(0, copy, sizeof copy);
+		FZ_ASSERT(wt_session_parse(&s, copy, n) == 0);
+		s.ocsp = (const uint8_t *)"\x30\x03\x0a\x01\x00";
+		s.ocsp_len = 5;
+		s.sct_list = (const uint8_t *)"\x00\x08\x00\x02s1\x00\x02s2";
+		s.sct_list_len = 10;
+		n = put_session("ocsp_sct", &s, blob, sizeof blob);
 	}
 	/* a version 1 header does not parse */
 	blob[3] = 1;

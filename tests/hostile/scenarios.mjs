@@ -606,6 +606,89 @@ add({
 	expect: fail('unexpected_message', 'unexpected handshake message'),
 });
 
+
+// --- OCSP stapling and SCTs in CertificateEntry extensions (RFC 8446 4.4.2.1)
+const OCSP_DER = Buffer.from('3003' + '0a0100', 'hex');   // OCSPResponse {successful}, no bytes
+const SCT_LIST = vec16(cat(vec16(Buffer.from('sct-one')), vec16(Buffer.from('sct-two'))));
+const statusExt = (resp) => [EXT.STATUS_REQUEST, cat(u8(1), vec24(resp))];
+/** Entry extensions: leaf gets `leaf`, the others `rest`. */
+const certExts = (leaf, rest = []) => ({ certExts: (i) => (i === 0 ? leaf : rest) });
+const ENTRY_EXT = 'certificate entry extension';
+const staplesOk = (res) => {
+	assert.equal(res.json?.ocsp_response, OCSP_DER.toString('base64'), 'json.ocsp_response');
+	assert.equal(res.json?.sct_list, SCT_LIST.toString('base64'), 'json.sct_list (length bytes included)');
+};
+add({
+	name: 'cert ok: stapled OCSP response and SCT list reach the caller (--ocsp --sct)',
+	args: ['--ocsp', '--sct', '--json'], expect: ok, check: staplesOk,
+	server: { certExts: (i, hs) => {
+		// RFC 6066 8: status_type ocsp, empty responder_id_list and
+		// request_extensions; RFC 6962 3.3.1: an empty SCT extension.
+		assert.deepEqual(hs.ch.exts.get(EXT.STATUS_REQUEST), Buffer.from([1, 0, 0, 0, 0]));
+		assert.deepEqual(hs.ch.exts.get(EXT.SCT), Buffer.alloc(0));
+		return i === 0 ? [statusExt(OCSP_DER), [EXT.SCT, SCT_LIST]] : [];
+	} },
+});
+add({
+	name: 'cert ok: nothing stapled although requested',
+	args: ['--ocsp', '--sct', '--json'], server: {}, expect: ok,
+	check: (res) => { assert.equal(res.json?.ocsp_response, null); assert.equal(res.json?.sct_list, null); },
+});
+add({
+	name: 'cert ok: not requested -> neither extension in the ClientHello',
+	args: ['--json'], expect: ok,
+	server: { certExts: (i, hs) => { assert.ok(!hs.ch.exts.has(EXT.STATUS_REQUEST) && !hs.ch.exts.has(EXT.SCT)); return []; } },
+	check: (res) => { assert.equal(res.json?.ocsp_response, null); },
+});
+add({
+	name: 'psk ok: a resumed session reports the OCSP response and SCTs of its full handshake',
+	session: { args: ['--ocsp', '--sct'], server: { ...certExts([statusExt(OCSP_DER), [EXT.SCT, SCT_LIST]]),
+		afterHandshake: async (conn, hs) => { hs.sendTicket({ maxEarly: 0 }); await echo(conn, hs); } } },
+	args: ['--json'], server: { psk: {} }, expect: ok,
+	check: (res, srv) => { resumedOk()(res, srv); staplesOk(res); },
+});
+add({ name: 'cert: status_request in the leaf entry, not requested', args: ['--sct'], server: certExts([statusExt(OCSP_DER)]), expect: fail('unsupported_extension', ENTRY_EXT) });
+add({ name: 'cert: signed_certificate_timestamp in the leaf entry, not requested', args: ['--ocsp'], server: certExts([[EXT.SCT, SCT_LIST]]), expect: fail('unsupported_extension', ENTRY_EXT) });
+// On an intermediate (requested): checked, then ignored; the leaf's are
+// reported (BoringSSL: BoGo IgnoreExtensionsOnIntermediates-TLS13).
+add({
+	name: 'cert ok: OCSP response and SCTs on the intermediate too: only the leaf\'s are reported',
+	args: ['--ocsp', '--sct', '--json'], expect: ok, check: staplesOk,
+	server: certExts([statusExt(OCSP_DER), [EXT.SCT, SCT_LIST]], [statusExt(Buffer.from('other')), [EXT.SCT, vec16(vec16(Buffer.from('x')))]]),
+});
+add({
+	name: 'cert ok: OCSP response and SCTs on the intermediate only: none reported',
+	args: ['--ocsp', '--sct', '--json'], expect: ok,
+	server: certExts([], [statusExt(OCSP_DER), [EXT.SCT, SCT_LIST]]),
+	check: (res) => { assert.equal(res.json?.ocsp_response, null); assert.equal(res.json?.sct_list, null); },
+});
+add({ name: 'cert: status_request on the intermediate, not requested', args: ['--sct'], server: certExts([], [statusExt(OCSP_DER)]), expect: fail('unsupported_extension', ENTRY_EXT) });
+add({ name: 'cert: malformed CertificateStatus on the intermediate (--ocsp)', args: ['--ocsp'], server: certExts([], [statusExt(Buffer.alloc(0))]), expect: fail('decode_error', 'malformed Certificate') });
+add({ name: 'cert: empty SCT list on the intermediate (--sct)', args: ['--sct'], server: certExts([], [[EXT.SCT, u16(0)]]), expect: fail('decode_error', 'malformed Certificate') });
+add({ name: 'cert: unknown extension on the intermediate (--ocsp --sct)', args: ['--ocsp', '--sct'], server: certExts([], [[0x7777, Buffer.alloc(0)]]), expect: fail('unsupported_extension', ENTRY_EXT) });
+add({ name: 'cert: unknown CertificateEntry extension (--ocsp --sct)', args: ['--ocsp', '--sct'], server: certExts([[0x7777, Buffer.alloc(0)]]), expect: fail('unsupported_extension', ENTRY_EXT) });
+for (const [label, data] of [
+	['status_type 2 (ocsp_multi)', cat(u8(2), vec24(OCSP_DER))],
+	['empty OCSPResponse', cat(u8(1), u24(0))],
+	['truncated OCSPResponse', cat(u8(1), u24(OCSP_DER.length + 1), OCSP_DER)],
+	['trailing byte after the OCSPResponse', cat(u8(1), vec24(OCSP_DER), u8(0))],
+	['empty extension body', Buffer.alloc(0)],
+]) {
+	add({ name: `cert: malformed CertificateStatus: ${label}`, args: ['--ocsp'], server: certExts([[EXT.STATUS_REQUEST, data]]), expect: fail('decode_error', 'malformed Certificate') });
+}
+for (const [label, data] of [
+	['empty SCT list', u16(0)],
+	['empty SCT in the list', vec16(cat(vec16(Buffer.from('x')), u16(0)))],
+	['list length overruns', cat(u16(SCT_LIST.length), SCT_LIST.subarray(2))],
+	['empty extension body', Buffer.alloc(0)],
+]) {
+	add({ name: `cert: malformed SCT list: ${label}`, args: ['--sct'], server: certExts([[EXT.SCT, data]]), expect: fail('decode_error', 'malformed Certificate') });
+}
+add({ name: 'cert: duplicated status_request in the leaf entry', args: ['--ocsp'], server: certExts([statusExt(OCSP_DER), statusExt(OCSP_DER)]), expect: fail('decode_error', 'malformed Certificate') });
+// Requested, but TLS 1.3 carries them in the Certificate (RFC 8446 4.2, 4.4.2.1).
+add({ name: 'ee: status_request (requested) in EncryptedExtensions', args: ['--ocsp'], server: ee((e) => [...e, [EXT.STATUS_REQUEST, Buffer.alloc(0)]]), expect: fail('illegal_parameter', 'not allowed in EncryptedExtensions') });
+add({ name: 'ee: signed_certificate_timestamp (requested) in EncryptedExtensions', args: ['--sct'], server: ee((e) => [...e, [EXT.SCT, Buffer.alloc(0)]]), expect: fail('illegal_parameter', 'not allowed in EncryptedExtensions') });
+
 add({ name: 'cert: empty certificate list', server: { certEntries: () => [] }, expect: fail('decode_error', 'empty certificates message') });
 add({ name: 'cert: non-empty certificate_request_context', server: { certBody: (b) => cat(vec8(Buffer.from('x')), b.subarray(1)) }, expect: fail('decode_error', 'malformed Certificate') });
 add({ name: 'cert: zero-length certificate entry', server: { certEntries: (l) => [l[0], Buffer.alloc(0)] }, expect: fail('decode_error', 'malformed Certificate') });
@@ -993,6 +1076,7 @@ add({
 	server: { psk: { earlyData: 'accept' } }, expect: ok,
 	check: (res, srv) => {
 		assert.equal(res.json?.resumed, false);
+		assert.equal(res.json?.early_data_reason, 'no_session_offered');
 		assert.equal(srv.notes.pskAccepted, undefined);
 		assert.equal(res.stdout, EARLY + 'hello\n', 'the early request is sent after the handshake');
 	},
@@ -1004,7 +1088,7 @@ add({
 	session: {}, earlyData: EARLY, args: ['--json'], input: 'hello\n', afterOutput: EARLY.length + 6,
 	server: { psk: { earlyData: 'accept' } }, expect: ok,
 	check: (res, srv) => {
-		resumedOk({ early_data: 'accepted' })(res, srv);
+		resumedOk({ early_data: 'accepted', early_data_reason: 'accepted' })(res, srv);
 		assert.equal(srv.notes.earlyData, EARLY, 'server decrypted the 0-RTT bytes');
 		assert.equal(srv.notes.endOfEarlyData, 'early', 'EndOfEarlyData under the early key');
 		assert.equal(res.stdout, EARLY + 'hello\n');
@@ -1016,7 +1100,7 @@ add({
 	session: {}, earlyData: EARLY, args: ['--json'], input: 'hello\n', afterOutput: EARLY.length + 6,
 	server: { psk: {} }, expect: ok,
 	check: (res, srv) => {
-		resumedOk({ early_data: 'rejected' })(res, srv);
+		resumedOk({ early_data: 'rejected', early_data_reason: 'peer_declined' })(res, srv);
 		assert.equal(srv.notes.earlyData, EARLY, 'the 0-RTT bytes were sent (and skipped by the server)');
 		assert.equal(srv.notes.endOfEarlyData, undefined);
 		assert.ok(res.stderr.includes('* early data rejected: sending it after the handshake'), res.stderr);
@@ -1024,11 +1108,27 @@ add({
 	},
 });
 add({
+	name: '0rtt: server declines the PSK: full handshake, early_data_reason session_not_resumed',
+	session: {}, earlyData: EARLY, args: ['--json'], input: 'hello\n', afterOutput: EARLY.length + 6,
+	server: { psk: { accept: false } }, expect: ok,
+	check: (res, srv) => {
+		fullOk(res, srv);
+		assert.equal(res.json?.early_data, 'rejected');
+		assert.equal(res.json?.early_data_reason, 'session_not_resumed');
+		assert.equal(res.stdout, EARLY + 'hello\n');
+	},
+});
+add({
+	name: '0rtt: no --early-data -> early_data_reason disabled', session: {}, args: ['--json'],
+	server: { psk: {} }, expect: ok,
+	check: (res, srv) => resumedOk({ early_data: 'not_sent', early_data_reason: 'disabled' })(res, srv),
+});
+add({
 	name: '0rtt: HelloRetryRequest rejects 0-RTT (no early_data in the second ClientHello)',
 	session: {}, earlyData: EARLY, args: ['--json'], input: 'hello\n', afterOutput: EARLY.length + 6,
 	server: { psk: { earlyData: 'accept' }, group: GROUP.secp384r1 }, expect: ok,
 	check: (res, srv) => {
-		resumedOk({ early_data: 'rejected', hrr: true })(res, srv);
+		resumedOk({ early_data: 'rejected', hrr: true, early_data_reason: 'hello_retry_request' })(res, srv);
 		assert.equal(srv.notes.ch2EarlyData, false);
 		assert.ok(res.stderr.includes('* early data rejected'));
 		assert.equal(res.stdout, EARLY + 'hello\n');
@@ -1044,7 +1144,7 @@ add({
 	session: { ticket: { maxEarly: 0 } }, earlyData: EARLY, args: ['--json'], input: 'hello\n', afterOutput: EARLY.length + 6,
 	server: { psk: { earlyData: 'accept' } }, expect: ok,
 	check: (res, srv) => {
-		resumedOk({ early_data: 'not_sent' })(res, srv);
+		resumedOk({ early_data: 'not_sent', early_data_reason: 'unsupported_for_session' })(res, srv);
 		assert.equal(srv.notes.earlyOffered, undefined);
 		assert.ok(res.stderr.includes('* early data not sent: sending it after the handshake'), res.stderr);
 		assert.equal(res.stdout, EARLY + 'hello\n', 'the request is sent (and echoed) once');
@@ -1085,6 +1185,7 @@ add({
 	check: (res, srv) => {
 		assert.equal(srv.notes.earlyOffered, undefined);
 		assert.equal(res.json.early_data, 'not_sent');
+		assert.equal(res.json.early_data_reason, 'alpn_mismatch');
 		assert.equal(res.stdout, EARLY + 'hello\n', 'the request is sent (and echoed) once');
 	},
 });

@@ -625,6 +625,7 @@ export async function echo(conn, hs) {
  *   S.certRequest      {context, exts} to send a CertificateRequest
  *   S.cert             'p256' (default), 'p384', 'rsa2048', ...
  *   S.certEntries(list) -> list of DER;  S.certBody(body) -> body
+ *   S.certExts(i, hs) -> [[type, data]]   extensions of CertificateEntry i
  *   S.cvScheme, S.cvContext, S.cvTranscript(th) -> th, S.cvSig(sig) -> sig, S.cvBody(body) -> body
  *   S.finished(verifyData) -> verifyData
  *   S.messages(list, hs) -> list   list of {name, buf}; reorder/drop/duplicate
@@ -800,7 +801,8 @@ export async function runHandshake(conn, S = {}) {
 		const cert = CERTS[S.cert || 'p256'];
 		let ders = cert.chain;
 		if (S.certEntries) ders = S.certEntries(ders, hs);
-		let certBody = cat(vec8(Buffer.alloc(0)), vec24(cat(...ders.map((d) => cat(vec24(d), u16(0))))));
+		const entryExts = (i) => (S.certExts ? encodeExts(S.certExts(i, hs) || []) : u16(0));
+		let certBody = cat(vec8(Buffer.alloc(0)), vec24(cat(...ders.map((d, i) => cat(vec24(d), entryExts(i))))));
 		if (S.certBody) certBody = S.certBody(certBody, hs);
 		const certMsg = hsMsg(HS.CERTIFICATE, certBody);
 		list.push({ name: 'cert', buf: certMsg });
@@ -957,14 +959,15 @@ export async function startServer(S = {}, o = {}) {
 /* ------------------------------------------------------------------ */
 /* The client's session blob (src/session.c, opaque to callers; the tests
  * read and rewrite it to age or corrupt a ticket):
- *   "WTS" 0x01 | suite u16 | created_ms u64 | lifetime u32 | age_add u32
- *   | max_early_data u32 | verified u8 | alpn<u8> | server_name<u8>
- *   | psk<u8> | ticket<u16> | certs: count u8, each <u24> DER           */
+ *   "WTS" 0x03 | suite u16 | created_ms u64 | lifetime u32 | age_add u32
+ *   | max_early_data u32 | verify_mode u8 | verified u8 | trust_digest[32]
+ *   | alpn<u8> | server_name<u8> | verify_ip<u8> | psk<u8> | ticket<u16>
+ *   | certs: count u8, each <u24> DER | ocsp<u24> | sct_list<u24>       */
 /* ------------------------------------------------------------------ */
 
 export function parseSessionBlob(buf) {
-	// Layout: src/session.c (version 2).
-	if (buf.length < 60 || buf.subarray(0, 4).toString('latin1') !== 'WTS\x02') throw new Error('not a session blob');
+	// Layout: src/session.c (version 3).
+	if (buf.length < 60 || buf.subarray(0, 4).toString('latin1') !== 'WTS\x03') throw new Error('not a session blob');
 	const b = { suite: buf.readUInt16BE(4), createdMs: Number(buf.readBigInt64BE(6)), lifetime: buf.readUInt32BE(14),
 		ageAdd: buf.readUInt32BE(18), maxEarly: buf.readUInt32BE(22), verifyMode: buf[26], verified: buf[27],
 		trustDigest: Buffer.from(buf.subarray(28, 60)) };
@@ -985,16 +988,19 @@ export function parseSessionBlob(buf) {
 		b.certs.push(Buffer.from(buf.subarray(o + 3, o + 3 + l)));
 		o += 3 + l;
 	}
+	const v24 = () => { const l = buf.readUIntBE(o, 3); const x = buf.subarray(o + 3, o + 3 + l); o += 3 + l; return Buffer.from(x); };
+	b.ocsp = v24();
+	b.sctList = v24();
 	if (o !== buf.length) throw new Error('session blob: trailing bytes');
 	return b;
 }
 
-/** Serializes what parseSessionBlob() returns (src/session.c, version 2),
+/** Serializes what parseSessionBlob() returns (src/session.c, version 3),
  * so tests can change variable-length fields (names, certificates). */
 export function buildSessionBlob(b) {
 	const v8 = (x) => cat(u8(x.length), Buffer.from(x));
 	const head = Buffer.alloc(60);
-	head.write('WTS\x02', 0, 'latin1');
+	head.write('WTS\x03', 0, 'latin1');
 	head.writeUInt16BE(b.suite, 4);
 	head.writeBigInt64BE(BigInt(b.createdMs), 6);
 	head.writeUInt32BE(b.lifetime, 14);
@@ -1004,7 +1010,8 @@ export function buildSessionBlob(b) {
 	head[27] = b.verified;
 	b.trustDigest.copy(head, 28);
 	return cat(head, v8(Buffer.from(b.alpn, 'latin1')), v8(Buffer.from(b.serverName, 'latin1')),
-		v8(Buffer.from(b.verifyIp, 'latin1')), v8(b.psk), vec16(b.ticket), u8(b.certs.length), ...b.certs.map((c) => vec24(c)));
+		v8(Buffer.from(b.verifyIp, 'latin1')), v8(b.psk), vec16(b.ticket), u8(b.certs.length), ...b.certs.map((c) => vec24(c)),
+		vec24(b.ocsp ?? Buffer.alloc(0)), vec24(b.sctList ?? Buffer.alloc(0)));
 }
 
 /** A copy of the blob with created_ms, lifetime, verify mode, verified flag

@@ -104,6 +104,7 @@ typedef struct wt_cli_options {
 	const char *early_data;  /* file sent as 0-RTT data */
 	const char *cert;        /* client certificate chain (PEM) */
 	const char *key;         /* its private key (PEM) */
+	int ocsp, sct;           /* request a stapled OCSP response / SCTs */
 	/* WT_CLI_OPT_WASI only */
 	const char *transport;   /* NULL = the front end's default */
 	const char *data;        /* "@FILE" or literal text */
@@ -115,6 +116,10 @@ typedef struct wt_cli_options {
  * (exit 2) on anything wrong. */
 void wt_cli_parse_args(int argc, char **argv, wt_cli_options *o,
 	unsigned flags, const char *usage_extra);
+
+/* p[0..len) in standard, padded base64 (RFC 4648 4), NUL-terminated, in a
+ * malloc'd string (free it); NULL if out of memory. */
+char *wt_cli_base64(const uint8_t *p, size_t len);
 
 /* Host callbacks for the engine: getentropy() and the realtime clock
  * (both exist in glibc and in wasi-libc). */

@@ -175,6 +175,8 @@ static const char usage_common[] =
 	"                       handshake, with a notice, if the server rejects it)\n"
 	"  --cert FILE --key FILE  client certificate chain and private key (PEM)\n"
 	"  --http PATH          send GET PATH, print the response\n"
+	"  --ocsp, --sct        ask for a stapled OCSP response / Certificate Transparency\n"
+	"                       SCTs (reported base64 by --json)\n"
 	"  --json               one JSON summary line on stderr after the handshake\n"
 	"  --max-fragment N     largest plaintext per record we send (64..16384)\n"
 	"  --key-update         send a KeyUpdate (update_requested) after the handshake\n"
@@ -256,6 +258,10 @@ wt_cli_parse_args(int argc, char **argv, wt_cli_options *o, unsigned flags,
 			wt_cli_quiet = 1;
 		} else if (strcmp(a, "--key-update") == 0) {
 			o->key_update = 1;
+		} else if (strcmp(a, "--ocsp") == 0) {
+			o->ocsp = 1;
+		} else if (strcmp(a, "--sct") == 0) {
+			o->sct = 1;
 		} else if (strcmp(a, "--servername") == 0) {
 			val = &o->servername;
 		} else if (strcmp(a, "--cafile") == 0) {
@@ -588,6 +594,41 @@ json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+char *
+wt_cli_base64(const uint8_t *p, size_t len)
+{
+	static const char b64[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	char *out = malloc((len + 2) / 3 * 4 + 1), *o = out;
+	size_t i;
+
+	if (out == NULL) {
+		return NULL;
+	}
+	for (i = 0; i < len; i += 3) {
+		uint32_t v = (uint32_t)p[i] << 16;
+
+		v |= i + 1 < len ? (uint32_t)p[i + 1] << 8 : 0;
+		v |= i + 2 < len ? p[i + 2] : 0;
+		*o++ = b64[v >> 18];
+		*o++ = b64[(v >> 12) & 63];
+		*o++ = i + 1 < len ? b64[(v >> 6) & 63] : '=';
+		*o++ = i + 2 < len ? b64[v & 63] : '=';
+	}
+	*o = 0;
+	return out;
+}
+
+/* p[0..len) as a JSON string of its base64, or null (absent). */
+static void
+json_base64(FILE *f, const uint8_t *p, size_t len)
+{
+	char *text = p ? wt_cli_base64(p, len) : NULL;
+
+	json_str(f, text);
+	free(text);
+}
+
 static const char *
 name_or_hex(const char *name, uint16_t id, char *buf, size_t cap)
 {
@@ -625,9 +666,15 @@ print_summary(const wt_engine_ctx *cc, int json)
 		json_str(stderr, info.sigalg ? sigalg : NULL);
 		fprintf(stderr, ",\"peer_chain\":%zu,\"servername\":", info.peer_cert_count);
 		json_str(stderr, info.server_name);
-		fprintf(stderr, ",\"early_data\":\"%s\"}\n",
+		fprintf(stderr, ",\"early_data\":\"%s\",\"early_data_reason\":\"%s\"",
 			info.early_data == WT_EARLY_ACCEPTED ? "accepted"
-			: info.early_data == WT_EARLY_REJECTED ? "rejected" : "not_sent");
+			: info.early_data == WT_EARLY_REJECTED ? "rejected" : "not_sent",
+			wt_early_data_reason_name(info.early_data_reason));
+		fputs(",\"ocsp_response\":", stderr);
+		json_base64(stderr, info.ocsp_response, info.ocsp_response_len);
+		fputs(",\"sct_list\":", stderr);
+		json_base64(stderr, info.sct_list, info.sct_list_len);
+		fputs("}\n", stderr);
 	} else {
 		wt_cli_diag("* TLSv1.3 %s %s%s%s sigalg=%s alpn=%s peer_chain=%zu%s%s\n",
 			suite, group, info.hrr ? " (HelloRetryRequest)" : "",
@@ -937,6 +984,8 @@ wt_cli_client_init(wt_cli_client *c, const wt_cli_options *o)
 		}
 		cfg->early_data = 1;
 	}
+	cfg->request_ocsp = o->ocsp;
+	cfg->request_sct = o->sct;
 	if (o->cert != NULL) {
 		load_client_cert(c, o);
 	}
