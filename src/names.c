@@ -141,7 +141,7 @@ static const struct id_name sigalgs[] = {
 /* BoringSSL's SSL_early_data_reason_string() names. */
 static const struct id_name early_reasons[] = {
 	{ WT_EARLY_REASON_DISABLED, "disabled" },
-	{ WT_EARLY_REASON_ACCEPTED, "accepted" },
+	{ WT_EARLY_REASON_ACCEPTED, "accept" },
 	{ WT_EARLY_REASON_PEER_DECLINED, "peer_declined" },
 	{ WT_EARLY_REASON_NO_SESSION_OFFERED, "no_session_offered" },
 	{ WT_EARLY_REASON_SESSION_NOT_RESUMED, "session_not_resumed" },

@@ -185,7 +185,7 @@ describe('openssl s_server resumption', { concurrency: 4 }, () => {
     assert.equal(res.code, 0, show(res));
     assert.equal(res.json.resumed, true);
     assert.equal(res.json.early_data, 'accepted');
-    assert.equal(res.json.early_data_reason, 'accepted');
+    assert.equal(res.json.early_data_reason, 'accept');
     const labels = fs.readFileSync(keylog, 'utf8').trim().split('\n').map((l) => l.split(' ')[0]);
     for (const l of ['CLIENT_EARLY_TRAFFIC_SECRET', 'EARLY_EXPORTER_SECRET', 'CLIENT_HANDSHAKE_TRAFFIC_SECRET', 'CLIENT_TRAFFIC_SECRET_0']) {
       assert.ok(labels.includes(l), `key log has ${l}: ${labels}`);

@@ -1088,7 +1088,7 @@ add({
 	session: {}, earlyData: EARLY, args: ['--json'], input: 'hello\n', afterOutput: EARLY.length + 6,
 	server: { psk: { earlyData: 'accept' } }, expect: ok,
 	check: (res, srv) => {
-		resumedOk({ early_data: 'accepted', early_data_reason: 'accepted' })(res, srv);
+		resumedOk({ early_data: 'accepted', early_data_reason: 'accept' })(res, srv);
 		assert.equal(srv.notes.earlyData, EARLY, 'server decrypted the 0-RTT bytes');
 		assert.equal(srv.notes.endOfEarlyData, 'early', 'EndOfEarlyData under the early key');
 		assert.equal(res.stdout, EARLY + 'hello\n');
