@@ -25,7 +25,9 @@
 #include "cli.h"
 
 #define MAX_FILE (1024 * 1024)    /* PEM bundles are far smaller */
-#define MAX_CHAIN_CERTS 64        /* wt_verify_chain rejects > WT_MAX_PEER_CERTS */
+/* One more than wt_verify_chain accepts: a longer file is refused there
+ * (certificates past this count are not even decoded). */
+#define MAX_CHAIN_CERTS (WT_MAX_PEER_CERTS + 1)
 
 static int fail(int code, int status, const char *fmt, const char *arg)
 {
