@@ -59,7 +59,26 @@ typedef struct shim {
 	/* Peer signature algorithm of the last full handshake: BoringSSL
 	 * reports the session's value on resumption. */
 	uint16_t session_sigalg;
+	/* SSL_get_verify_result of the connection that made the session
+	 * (kept in the session: reported again on resumption). */
+	int session_verify_result;
 } shim;
+
+/* SSL_get_verify_result values the shim can produce. */
+#define VERIFY_OK              0    /* X509_V_OK */
+#define VERIFY_APPLICATION    50    /* X509_V_ERR_APPLICATION_VERIFICATION */
+#define VERIFY_NOT_RUN       (-1)
+
+/* -resumption-delay: how far the shim's clock (the engine's host clock
+ * and the chain validation time) has been moved forward, like
+ * bssl_shim's g_clock. */
+static int64_t clock_offset_ms;
+
+static int64_t
+shim_now_ms(void *ctx)
+{
+	return wt_cli_host_now_ms(ctx) + clock_offset_ms;
+}
 
 /* One connection. */
 typedef struct conn {
@@ -70,7 +89,19 @@ typedef struct conn {
 	int async;
 	wt_engine_ctx *cc;
 	wt_config wcfg;
-	loaded_cert client;
+	loaded_cert client;                    /* the legacy -cert-file/-key-file */
+	loaded_cert creds[BOGO_MAX_CREDS];     /* -new-x509-credential ones */
+	int selected_cred;                     /* index, -1 legacy or none */
+
+	/* SSL_get_verify_result for this connection, and how many times the
+	 * verify callback ran (BoringSSL's "Certificate verified twice"). */
+	int verify_result;
+	int verify_calls;
+
+	/* -export-traffic-secrets: the application traffic secrets, from
+	 * the key log (hex as logged). */
+	char client_secret[2 * 64 + 1];
+	char server_secret[2 * 64 + 1];
 
 	int sock_eof;
 	int write_dead;
@@ -525,6 +556,17 @@ read_app(conn *c, uint8_t *out, size_t max)
 			size_t n = len < max ? len : max;
 
 			memcpy(out, buf, n);
+			if (c->cfg->peek_then_read) {
+				/* SSL_peek, then SSL_peek and SSL_read again: the
+				 * unacknowledged buffer is the peek; both repeats must
+				 * return the same bytes. */
+				size_t len2;
+				uint8_t *buf2 = wt_engine_recvapp_buf(c->cc, &len2);
+
+				if (buf2 == NULL || len2 < n || memcmp(buf2, out, n) != 0) {
+					conn_fail(c, "internal_error", "SSL_peek and SSL_read did not match");
+				}
+			}
 			wt_engine_recvapp_ack(c->cc, n);
 			return n;
 		}
@@ -567,29 +609,55 @@ session_allows_early_data(const uint8_t *blob, size_t len)
 }
 
 static int
+verify_failed(conn *c, int err, const char *reason)
+{
+	c->verify_err = err;
+	c->verify_reason = reason;
+	return 1;
+}
+
+/* The certificate check, the way bssl_shim sets it up (TestConfig::
+ * NewSSL): -use-custom-verify-callback installs SSL_set_custom_verify's
+ * CustomVerifyCallback, which replaces chain verification and fails
+ * only with -verify-fail; otherwise CertVerifyCallback, which fails with
+ * -verify-fail, and (our addition, as before) -verify-peer checks the
+ * chain against -trust-cert. A failure aborts only with -verify-peer
+ * (SSL_VERIFY_PEER); under SSL_VERIFY_NONE it is recorded in the verify
+ * result and the handshake goes on. On resumption the check does not
+ * run (the session's result stands) unless -reverify-on-resume with the
+ * custom callback (SSL_CTX_set_reverify_on_resume). */
+static int
 on_verify(void *ctx, const wt_conn_info *info)
 {
 	conn *c = ctx;
+	const bogo_config *cfg = c->cfg;
 	const char *reason = NULL;
 	int err;
 
-	if (info->resumed || !c->cfg->verify_peer) {
-		/* BoringSSL (SSL_VERIFY_NONE, or a resumption) accepts. */
+	if (info->resumed && !(cfg->use_custom_verify_callback && cfg->reverify_on_resume)) {
 		return 0;
 	}
-	if (c->cfg->verify_fail) {
-		c->verify_err = WT_ERR_CERT_INVALID;
-		c->verify_reason = "-verify-fail: the verify callback fails";
-		return 1;
+	if (++c->verify_calls > 1) {
+		return verify_failed(c, WT_ERR_CERT_INVALID, "certificate verified twice");
+	}
+	if (cfg->verify_fail) {
+		c->verify_result = VERIFY_APPLICATION;
+		if (!cfg->verify_peer) {
+			return 0;
+		}
+		return verify_failed(c, WT_ERR_CERT_INVALID, "-verify-fail: the verify callback fails");
+	}
+	c->verify_result = VERIFY_OK;
+	if (cfg->use_custom_verify_callback || !cfg->verify_peer || info->resumed) {
+		return 0;
 	}
 	/* SSL_VERIFY_PEER: the chain must lead to -trust-cert; like BoringSSL
 	 * without SSL_set1_host, no host name check. */
 	err = wt_verify_chain(info->peer_certs, info->peer_cert_count, c->sh->anchors,
-		c->sh->anchor_count, NULL, wt_cli_host_now_ms(NULL) / 1000, &reason);
+		c->sh->anchor_count, NULL, shim_now_ms(NULL) / 1000, &reason);
 	if (err != 0) {
-		c->verify_err = err;
-		c->verify_reason = reason;
-		return 1;
+		c->verify_result = VERIFY_APPLICATION;
+		return verify_failed(c, err, reason);
 	}
 	return 0;
 }
@@ -636,14 +704,39 @@ key_can_sign(const wt_private_key *key, uint16_t alg)
 		|| alg == WT_SIG_RSA_PSS_RSAE_SHA512;
 }
 
-/* CertificateRequest: BoringSSL's cert callback (CertCallback). */
+/* The algorithm BoringSSL would sign with for this credential: the
+ * first of its -signing-prefs that the server accepts and the key
+ * supports, or (no prefs) what the engine picks; 0 if none. */
+static uint16_t
+cred_sig_choice(const wt_private_key *key, const uint16_t *prefs, size_t npref,
+	const wt_cert_request *req)
+{
+	size_t i, j;
+
+	if (npref == 0) {
+		return engine_sig_choice(key, req->sig_algs, req->sig_alg_count);
+	}
+	for (i = 0; i < npref; i++) {
+		for (j = 0; j < req->sig_alg_count; j++) {
+			if (req->sig_algs[j] == prefs[i] && key_can_sign(key, prefs[i])) {
+				return prefs[i];
+			}
+		}
+	}
+	return 0;
+}
+
+/* CertificateRequest: BoringSSL's cert callback (CertCallback), then its
+ * credential selection (ssl_get_full_credential_list): the
+ * -new-x509-credential credentials in order, the legacy -cert-file one
+ * last; the first that can sign with one of the server's
+ * signature_algorithms is used. None: no certificate. */
 static const wt_client_cert *
 on_cert_request(void *ctx, const wt_cert_request *req)
 {
 	conn *c = ctx;
 	const bogo_config *cfg = c->cfg;
-	uint16_t ours, theirs = 0;
-	size_t i, j;
+	size_t i;
 
 	if (cfg->fail_cert_callback) {
 		c->abort_code = BOGO_EXIT_FAIL;
@@ -651,34 +744,55 @@ on_cert_request(void *ctx, const wt_cert_request *req)
 			"-fail-cert-callback: the certificate callback failed");
 		return NULL;
 	}
-	if (!c->client.loaded) {
-		return NULL;
-	}
-	if (cfg->signing_pref_count == 0) {
-		return &c->client.cert;
-	}
-	/* BoringSSL signs with the first of our -signing-prefs that the
-	 * server accepts and the key supports; the engine has its own fixed
-	 * order. Go on only when both pick the same. */
-	ours = engine_sig_choice(&c->client.cert.key, req->sig_algs, req->sig_alg_count);
-	for (i = 0; i < cfg->signing_pref_count && theirs == 0; i++) {
-		for (j = 0; j < req->sig_alg_count; j++) {
-			if (req->sig_algs[j] == cfg->signing_prefs[i]
-				&& key_can_sign(&c->client.cert.key, cfg->signing_prefs[i]))
-			{
-				theirs = cfg->signing_prefs[i];
-				break;
-			}
+	for (i = 0; i <= cfg->cred_count; i++) {
+		int legacy = i == cfg->cred_count;
+		loaded_cert *lc = legacy ? &c->client : &c->creds[i];
+		const uint16_t *prefs = legacy ? cfg->signing_prefs : cfg->creds[i].signing_prefs;
+		size_t npref = legacy ? cfg->signing_pref_count : cfg->creds[i].signing_pref_count;
+		uint16_t theirs, ours;
+
+		if (!lc->loaded) {
+			continue;
 		}
+		theirs = cred_sig_choice(&lc->cert.key, prefs, npref, req);
+		if (theirs == 0) {
+			continue;
+		}
+		/* The engine has its own fixed order: go on only when it picks
+		 * the same algorithm BoringSSL would. */
+		ours = engine_sig_choice(&lc->cert.key, req->sig_algs, req->sig_alg_count);
+		if (theirs != ours) {
+			c->abort_code = BOGO_EXIT_UNIMPLEMENTED;
+			snprintf(c->abort_msg, sizeof c->abort_msg,
+				"-signing-prefs wants 0x%04x, the engine would sign with 0x%04x",
+				theirs, ours);
+			return NULL;
+		}
+		c->selected_cred = legacy ? -1 : (int)i;
+		return &lc->cert;
 	}
-	if (theirs != ours) {
-		c->abort_code = BOGO_EXIT_UNIMPLEMENTED;
-		snprintf(c->abort_msg, sizeof c->abort_msg,
-			"-signing-prefs wants 0x%04x, the engine would sign with 0x%04x",
-			theirs, ours);
-		return NULL;
+	/* Credentials, none usable: BoringSSL fails the handshake
+	 * (NO_COMMON_SIGNATURE_ALGORITHMS, handshake_failure). The engine
+	 * does the same when handed a key that fits none of the server's
+	 * algorithms; if only -signing-prefs ruled the key out, it would
+	 * sign anyway: that we cannot express. */
+	for (i = 0; i <= cfg->cred_count; i++) {
+		loaded_cert *lc = i == cfg->cred_count ? &c->client : &c->creds[i];
+
+		if (!lc->loaded) {
+			continue;
+		}
+		if (engine_sig_choice(&lc->cert.key, req->sig_algs, req->sig_alg_count) != 0) {
+			c->abort_code = BOGO_EXIT_UNIMPLEMENTED;
+			snprintf(c->abort_msg, sizeof c->abort_msg,
+				"-signing-prefs rule out every algorithm the server accepts; "
+				"the engine would sign anyway");
+			return NULL;
+		}
+		c->selected_cred = i == cfg->cred_count ? -1 : (int)i;
+		return &lc->cert;
 	}
-	return &c->client.cert;
+	return NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -825,6 +939,42 @@ parse_cipher(conn *c, const char *list)
 	}
 }
 
+/* Key log: keeps the first application traffic secrets
+ * (-export-traffic-secrets). */
+static void
+on_keylog(void *ctx, const char *line)
+{
+	conn *c = ctx;
+	const char *sp;
+	char *dst = NULL;
+
+	if (strncmp(line, "CLIENT_TRAFFIC_SECRET_0 ", 24) == 0) {
+		dst = c->client_secret;
+	} else if (strncmp(line, "SERVER_TRAFFIC_SECRET_0 ", 24) == 0) {
+		dst = c->server_secret;
+	}
+	if (dst == NULL || (sp = strrchr(line, ' ')) == NULL || strlen(sp + 1) > 2 * 64) {
+		return;
+	}
+	strcpy(dst, sp + 1);
+}
+
+static size_t
+unhex(const char *h, uint8_t *out)
+{
+	size_t n = 0;
+
+	for (; h[0] != 0 && h[1] != 0; h += 2) {
+		unsigned v;
+
+		if (sscanf(h, "%2x", &v) != 1) {
+			break;
+		}
+		out[n++] = (uint8_t)v;
+	}
+	return n;
+}
+
 static void
 build_config(conn *c)
 {
@@ -871,8 +1021,18 @@ build_config(conn *c)
 		}
 		load_client_cert(&c->client, cfg->cert_file, cfg->key_file);
 	}
+	for (size_t i = 0; i < cfg->cred_count; i++) {
+		if (cfg->creds[i].cert_file == NULL || cfg->creds[i].key_file == NULL) {
+			bogo_unimplemented("credential %zu without -cert-file or -key-file", i);
+		}
+		load_client_cert(&c->creds[i], cfg->creds[i].cert_file, cfg->creds[i].key_file);
+	}
+	c->selected_cred = -1;
+	c->verify_result = VERIFY_NOT_RUN;
 	w->get_client_cert = on_cert_request;
 	w->client_cert_ctx = c;
+	w->keylog = on_keylog;
+	w->keylog_ctx = c;
 }
 
 /* ------------------------------------------------------------------ */
@@ -932,6 +1092,20 @@ check_handshake(conn *c)
 	if (info.peer_cert_count == 0) {
 		conn_fail(c, "expectation_failed", "received no peer certificate but expected one");
 	}
+	if (info.resumed && c->verify_calls == 0) {
+		/* Not re-verified: SSL_get_verify_result is the session's. */
+		c->verify_result = c->sh->session_verify_result;
+	}
+	if (cfg->expect_verify_result
+		&& c->verify_result != (cfg->verify_fail ? VERIFY_APPLICATION : VERIFY_OK))
+	{
+		conn_fail(c, "expectation_failed", "wrong certificate verification result (%d)",
+			c->verify_result);
+	}
+	if (cfg->has_expect_selected_credential && c->selected_cred != cfg->expect_selected_credential) {
+		conn_fail(c, "expectation_failed", "credential %d was used, wanted %d",
+			c->selected_cred, cfg->expect_selected_credential);
+	}
 	if ((cfg->expect_hrr && !info.hrr) || (cfg->expect_no_hrr && info.hrr)) {
 		conn_fail(c, "expectation_failed", "got %sHRR, but wanted opposite",
 			info.hrr ? "" : "no ");
@@ -979,7 +1153,7 @@ static void
 run_connection(shim *sh, const bogo_config *cfg, const bogo_config *retry_cfg, int is_resume)
 {
 	conn *c = calloc(1, sizeof *c);
-	wt_host host = { NULL, wt_cli_host_random, wt_cli_host_now_ms };
+	wt_host host = { NULL, wt_cli_host_random, shim_now_ms };
 	uint8_t id[8], *buf;
 	size_t early_sent = 0, i;
 	int hello_done = 0, rc, err;
@@ -1055,6 +1229,9 @@ run_connection(shim *sh, const bogo_config *cfg, const bogo_config *retry_cfg, i
 
 	memset(&info, 0, sizeof info);
 	wt_engine_info(c->cc, &info);
+	if (is_resume && cfg->expect_no_offer_early_data && info.early_data != WT_EARLY_NOT_SENT) {
+		conn_fail(c, "expectation_failed", "client unexpectedly offered early data");
+	}
 	if (info.early_data == WT_EARLY_REJECTED) {
 		/* SSL_ERROR_EARLY_DATA_REJECTED: expected, the rest of the
 		 * connection runs under the -on-retry- configuration (the
@@ -1090,6 +1267,52 @@ run_connection(shim *sh, const bogo_config *cfg, const bogo_config *retry_cfg, i
 			conn_fail_engine(c, "writing keying material");
 		}
 		free(out);
+	}
+
+	if (cfg->export_traffic_secrets) {
+		/* SSL_get_traffic_secrets: u16 length (host order, as bssl_shim
+		 * writes it), the read (server) secret, the write (client) one. */
+		uint8_t rs[64], ws[64], len[2];
+		size_t rn = unhex(c->server_secret, rs), wn = unhex(c->client_secret, ws);
+
+		if (rn == 0 || rn != wn) {
+			conn_fail(c, "internal_error", "failed to export traffic secrets");
+		}
+		len[0] = (uint8_t)rn;   /* little-endian u16 */
+		len[1] = 0;
+		if (write_all(c, len, 2) != 0 || write_all(c, rs, rn) != 0 || write_all(c, ws, wn) != 0) {
+			conn_fail_engine(c, "writing traffic secrets");
+		}
+	}
+
+	if (cfg->read_with_unfinished_write) {
+		/* bssl_shim lets one byte of the "hello" record through, reads,
+		 * and only then finishes the write. Here: the record is sealed
+		 * and one byte sent; the rest goes out before the next read
+		 * (step() sends before it receives). */
+		size_t room;
+		uint8_t *p;
+
+		if (!cfg->async) {
+			conn_fail(c, "bad_flags", "-read-with-unfinished-write requires -async");
+		}
+		if (hello_done || early_sent > 0 || !(wt_engine_current_state(c->cc) & WT_SENDAPP)
+			|| (p = wt_engine_sendapp_buf(c->cc, &room)) == NULL
+			|| room < sizeof initial_write - 1)
+		{
+			conn_fail(c, "internal_error", "failed to leave unfinished write");
+		}
+		memcpy(p, initial_write, sizeof initial_write - 1);
+		wt_engine_sendapp_ack(c->cc, sizeof initial_write - 1);
+		wt_engine_flush(c->cc);
+		if (!(wt_engine_current_state(c->cc) & WT_SENDREC)) {
+			conn_fail(c, "internal_error", "failed to leave unfinished write");
+		}
+		send_some(c);   /* -async: one byte */
+		if (!(wt_engine_current_state(c->cc) & WT_SENDREC)) {
+			conn_fail(c, "internal_error", "failed to leave unfinished write");
+		}
+		hello_done = 1;
 	}
 
 	if (cfg->shim_writes_first && !hello_done) {
@@ -1183,6 +1406,9 @@ run_connection(shim *sh, const bogo_config *cfg, const bogo_config *retry_cfg, i
 	sh->session = NULL;
 	sh->session_len = 0;
 	if (c->sessions > 0) {
+		if (!c->is_resume || c->verify_calls > 0) {
+			sh->session_verify_result = c->verify_result;
+		}
 		sh->session = c->new_session;
 		sh->session_len = c->new_session_len;
 		c->new_session = NULL;
@@ -1193,6 +1419,9 @@ run_connection(shim *sh, const bogo_config *cfg, const bogo_config *retry_cfg, i
 	free(c->cc);
 	free(c->new_session);
 	free_client_cert(&c->client);
+	for (i = 0; i < BOGO_MAX_CREDS; i++) {
+		free_client_cert(&c->creds[i]);
+	}
 	free(c);
 }
 
@@ -1223,6 +1452,9 @@ main(int argc, char **argv)
 
 	memset(&sh, 0, sizeof sh);
 	for (i = 0; i <= initial.resume_count; i++) {
+		if (i > 0) {
+			clock_offset_ms += (int64_t)resume.resumption_delay * 1000;
+		}
 		run_connection(&sh, i == 0 ? &initial : &resume, &retry, i > 0);
 	}
 	free(sh.session);
