@@ -69,21 +69,27 @@ typedef struct shim {
 #define VERIFY_APPLICATION    50    /* X509_V_ERR_APPLICATION_VERIFICATION */
 #define VERIFY_NOT_RUN       (-1)
 
-/* -resumption-delay: how far the shim's clock (the engine's host clock
- * and the chain validation time) has been moved forward, like
- * bssl_shim's g_clock. */
+/* The shim's clock (the engine's host clock and the chain validation
+ * time), like bssl_shim's g_clock: frozen at the process start, moved
+ * forward only by -resumption-delay, so the ticket age the runner checks
+ * (ExpectTicketAge) is exact. Socket timeouts use the real clock. */
+static int64_t clock_base_ms;
 static int64_t clock_offset_ms;
 
 static int64_t
 shim_now_ms(void *ctx)
 {
-	return wt_cli_host_now_ms(ctx) + clock_offset_ms;
+	if (clock_base_ms == 0) {
+		clock_base_ms = wt_cli_host_now_ms(ctx);
+	}
+	return clock_base_ms + clock_offset_ms;
 }
 
 /* One connection. */
 typedef struct conn {
 	shim *sh;
 	const bogo_config *cfg;     /* the current one (retry after 0-RTT reject) */
+	const bogo_config *retry_cfg;
 	int is_resume;
 	int fd;
 	int async;
@@ -630,7 +636,9 @@ static int
 on_verify(void *ctx, const wt_conn_info *info)
 {
 	conn *c = ctx;
-	const bogo_config *cfg = c->cfg;
+	/* After a 0-RTT rejection (known from EncryptedExtensions, before
+	 * the Certificate) BoringSSL has reset to the -on-retry- config. */
+	const bogo_config *cfg = info->early_data == WT_EARLY_REJECTED ? c->retry_cfg : c->cfg;
 	const char *reason = NULL;
 	int err;
 
@@ -1166,6 +1174,7 @@ run_connection(shim *sh, const bogo_config *cfg, const bogo_config *retry_cfg, i
 	}
 	c->sh = sh;
 	c->cfg = cfg;
+	c->retry_cfg = retry_cfg;
 	c->is_resume = is_resume;
 	if (is_resume && sh->session == NULL) {
 		bogo_fail("no_session", "no session to offer");
@@ -1285,7 +1294,10 @@ run_connection(shim *sh, const bogo_config *cfg, const bogo_config *retry_cfg, i
 		}
 	}
 
-	if (cfg->read_with_unfinished_write) {
+	if (cfg->read_with_unfinished_write && early_sent > 0) {
+		/* The "hello" went out as 0-RTT data (-async: one byte at a
+		 * time, interleaved with reading the server's flight). */
+	} else if (cfg->read_with_unfinished_write) {
 		/* bssl_shim lets one byte of the "hello" record through, reads,
 		 * and only then finishes the write. Here: the record is sealed
 		 * and one byte sent; the rest goes out before the next read
