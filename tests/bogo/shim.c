@@ -294,6 +294,22 @@ check_tls12_server(conn *c, int err)
 	}
 }
 
+/* A received alert's name: wt_alert_name knows TLS 1.3's alerts; the
+ * ones RFC 8446 dropped, which an older peer may still send, are named
+ * here (RFC 5246 7.2). */
+static const char *
+received_alert_name(int alert)
+{
+	switch (alert) {
+	case 21: return "decryption_failed";
+	case 30: return "decompression_failure";
+	case 41: return "no_certificate";
+	case 60: return "export_restriction";
+	case 100: return "no_renegotiation";
+	default: return wt_alert_name(alert);
+	}
+}
+
 /* Engine error: the alert (if any) goes out first, then the error line
  * "error: <wt_error_name>: <reason>" and exit 1. */
 static void __attribute__((noreturn))
@@ -306,7 +322,7 @@ conn_fail_engine(conn *c, const char *what)
 	conn_flush(c);
 	check_tls12_server(c, err);
 	if ((reason == NULL || *reason == 0) && (err & 0xF00) == WT_ERR_ALERT_RECEIVED) {
-		reason = wt_alert_name(err & 0xFF);
+		reason = received_alert_name(err & 0xFF);
 	}
 	if (reason == NULL || *reason == 0) {
 		snprintf(rbuf, sizeof rbuf, "error 0x%x", (unsigned)err);
@@ -319,7 +335,7 @@ conn_fail_engine(conn *c, const char *what)
 			wt_error_name(err), what);
 	} else if ((err & 0xF00) == WT_ERR_ALERT_RECEIVED) {
 		fprintf(stderr, "error: %s: %s (%s)\n", wt_error_name(err),
-			wt_alert_name(err & 0xFF), reason);
+			received_alert_name(err & 0xFF), reason);
 	} else {
 		fprintf(stderr, "error: %s: %s (%s)\n", wt_error_name(err), reason, what);
 	}
@@ -785,10 +801,32 @@ on_cert_request(void *ctx, const wt_cert_request *req)
 	 * algorithms; if only -signing-prefs ruled the key out, it would
 	 * sign anyway: that we cannot express. */
 	for (i = 0; i <= cfg->cred_count; i++) {
-		loaded_cert *lc = i == cfg->cred_count ? &c->client : &c->creds[i];
+		int legacy = i == cfg->cred_count;
+		loaded_cert *lc = legacy ? &c->client : &c->creds[i];
+		const uint16_t *prefs = legacy ? cfg->signing_prefs : cfg->creds[i].signing_prefs;
+		size_t npref = legacy ? cfg->signing_pref_count : cfg->creds[i].signing_pref_count;
+		size_t j, k;
 
 		if (!lc->loaded) {
 			continue;
+		}
+		for (j = 0; j < npref; j++) {
+			for (k = 0; k < req->sig_alg_count; k++) {
+				if (prefs[j] == req->sig_algs[k] && lc->cert.key.type != BR_KEYTYPE_EC
+					&& prefs[j] == 0x0420)
+				{
+					/* rsa_pkcs1_sha256_legacy: BoringSSL signs a TLS 1.3
+					 * CertificateVerify with it when asked; the engine
+					 * never does. (Other algorithms the engine lacks are
+					 * not usable in TLS 1.3 with these keys at all:
+					 * BoringSSL fails too.) */
+					c->abort_code = BOGO_EXIT_UNIMPLEMENTED;
+					snprintf(c->abort_msg, sizeof c->abort_msg,
+						"-signing-prefs 0x%04x: an algorithm the engine does not "
+						"sign with", prefs[j]);
+					return NULL;
+				}
+			}
 		}
 		if (engine_sig_choice(&lc->cert.key, req->sig_algs, req->sig_alg_count) != 0) {
 			c->abort_code = BOGO_EXIT_UNIMPLEMENTED;
@@ -1209,6 +1247,22 @@ run_connection(shim *sh, const bogo_config *cfg, const bogo_config *retry_cfg, i
 
 		if (st & WT_CLOSED) {
 			conn_fail_engine(c, "handshake");
+		}
+		if (is_resume && (st & WT_SENDEARLY) && cfg->export_keying_material > 0) {
+			/* bssl_shim: SSL_do_handshake returns as soon as 0-RTT is
+			 * offered, and the exporter runs then, before the
+			 * handshake is complete: so does ours. */
+			uint8_t tmp[1];
+
+			rc = wt_engine_export(c->cc, cfg->export_label ? cfg->export_label : "",
+				NULL, 0, tmp, sizeof tmp);
+			if (rc != 0) {
+				conn_fail(c, wt_error_name(rc),
+					"failed to export keying material in early data: %s",
+					wt_engine_error_reason(c->cc) ? wt_engine_error_reason(c->cc) : "");
+			}
+			conn_fail(c, "internal_error", "keying material exported before the handshake "
+				"completed");
 		}
 		if (is_resume && cfg->enable_early_data && cfg->shim_writes_first
 			&& early_sent < sizeof initial_write - 1 && (st & WT_SENDEARLY))
