@@ -280,10 +280,15 @@ check_tls12_server(conn *c, int err)
 		return;
 	}
 	v = runner_version(c);
-	if (err == WT_ALERT_PROTOCOL_VERSION && v >= 0x0300 && v < 0x0304) {
+	if (err == WT_ALERT_PROTOCOL_VERSION && v == 0x0303) {
 		close_socket(c->fd);
-		bogo_unimplemented("the runner's server negotiated %s%d.%d (TLS 1.2 is not "
-			"implemented yet)", v == 0x0300 ? "SSL " : "TLS ", v == 0x0300 ? 3 : 1,
+		bogo_unimplemented("the runner's server negotiated TLS 1.2 (TLS 1.2 is not "
+			"implemented yet)");
+	}
+	if (err == WT_ALERT_PROTOCOL_VERSION && v >= 0x0300 && v < 0x0303) {
+		close_socket(c->fd);
+		bogo_unimplemented("the runner's server negotiated %s%d.%d (never implemented: "
+			"RFC 8996)", v == 0x0300 ? "SSL " : "TLS ", v == 0x0300 ? 3 : 1,
 			v == 0x0300 ? 0 : v - 0x0301);
 	}
 	if (err == (WT_ERR_ALERT_RECEIVED | WT_ALERT_PROTOCOL_VERSION) && v == 1) {
