@@ -59,6 +59,8 @@ typedef struct bogo_config {
 	int expect_peer_sigalg;
 	uint16_t verify_prefs[BOGO_MAX_LIST];
 	size_t verify_pref_count;
+	uint16_t expect_peer_verify_prefs[BOGO_MAX_LIST];   /* the CertificateRequest's */
+	size_t expect_peer_verify_pref_count;
 	int use_custom_verify_callback;
 	int reverify_on_resume;
 	int expect_verify_result;
@@ -107,6 +109,11 @@ typedef struct bogo_config {
 	int max_send_fragment;
 	int export_traffic_secrets;
 	int implicit_handshake;
+	int no_op_extra_handshake;
+	int expect_extended_master_secret;
+	int expect_secure_renegotiation;
+	int expect_no_secure_renegotiation;
+	int expect_not_resumable_across_names;
 	int peek_then_read;
 	int read_with_unfinished_write;
 } bogo_config;

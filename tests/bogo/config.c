@@ -117,6 +117,7 @@ static const flag flags[] = {
 	{ "-new-x509-credential", F_NEWCRED, 0, 0, 0, 0, 0 },
 	I("-expect-selected-credential", expect_selected_credential),
 
+	V("-expect-peer-verify-pref", expect_peer_verify_prefs, expect_peer_verify_pref_count),
 	B("-use-custom-verify-callback", use_custom_verify_callback),
 	B("-reverify-on-resume", reverify_on_resume),
 	B("-expect-verify-result", expect_verify_result),
@@ -139,6 +140,20 @@ static const flag flags[] = {
 	I("-max-send-fragment", max_send_fragment),
 	B("-export-traffic-secrets", export_traffic_secrets),
 	B("-implicit-handshake", implicit_handshake),
+	/* SSL_do_handshake once more after the handshake must be a no-op.
+	 * The engine has no handshake call to repeat (it is driven by I/O
+	 * alone): the shim checks the engine still reports a finished
+	 * handshake and nothing to send. */
+	B("-no-op-extra-handshake", no_op_extra_handshake),
+	/* SSL_get_extms_support and SSL_get_secure_renegotiation_support
+	 * are 1 for every TLS 1.3 connection (TLS 1.3 has no renegotiation
+	 * and binds the whole transcript); the shim checks the version. */
+	B("-expect-extended-master-secret", expect_extended_master_secret),
+	B("-expect-secure-renegotiation", expect_secure_renegotiation),
+	B("-expect-no-secure-renegotiation", expect_no_secure_renegotiation),
+	/* The engine does not parse ticket_flags (draft resumption across
+	 * names): its sessions are never offered to another server name. */
+	B("-expect-not-resumable-across-names", expect_not_resumable_across_names),
 	B("-peek-then-read", peek_then_read),
 	B("-read-with-unfinished-write", read_with_unfinished_write),
 

@@ -773,6 +773,22 @@ on_cert_request(void *ctx, const wt_cert_request *req)
 			"-fail-cert-callback: the certificate callback failed");
 		return NULL;
 	}
+	if (cfg->expect_peer_verify_pref_count != 0) {
+		/* CheckPeerVerifyPrefs: the CertificateRequest's
+		 * signature_algorithms, exactly. */
+		int same = cfg->expect_peer_verify_pref_count == req->sig_alg_count;
+
+		for (i = 0; same && i < req->sig_alg_count; i++) {
+			same = req->sig_algs[i] == cfg->expect_peer_verify_prefs[i];
+		}
+		if (!same) {
+			c->abort_code = BOGO_EXIT_FAIL;
+			snprintf(c->abort_msg, sizeof c->abort_msg,
+				"peer verify preferences did not match (%zu algorithms)",
+				req->sig_alg_count);
+			return NULL;
+		}
+	}
 	for (i = 0; i <= cfg->cred_count; i++) {
 		int legacy = i == cfg->cred_count;
 		loaded_cert *lc = legacy ? &c->client : &c->creds[i];
@@ -1102,6 +1118,15 @@ check_handshake(conn *c)
 
 	memset(&info, 0, sizeof info);
 	wt_engine_info(c->cc, &info);
+	if ((cfg->expect_extended_master_secret || cfg->expect_secure_renegotiation)
+		&& info.version != 0x0304)
+	{
+		conn_fail(c, "expectation_failed", "no EMS / secure renegotiation when expected");
+	}
+	if (cfg->expect_no_secure_renegotiation && info.version == 0x0304) {
+		/* SSL_get_secure_renegotiation_support is 1 in TLS 1.3. */
+		conn_fail(c, "expectation_failed", "secure renegotiation unexpectedly negotiated");
+	}
 	if (cfg->expect_version != 0 && info.version != cfg->expect_version) {
 		conn_fail(c, "expectation_failed", "want version %04x, got %04x",
 			(unsigned)cfg->expect_version, info.version);
@@ -1316,6 +1341,11 @@ run_connection(shim *sh, const bogo_config *cfg, const bogo_config *retry_cfg, i
 		hello_done = early_sent == sizeof initial_write - 1;
 	}
 	check_handshake(c);
+	if (cfg->no_op_extra_handshake && (!wt_engine_handshake_done(c->cc)
+		|| (wt_engine_current_state(c->cc) & (WT_SENDREC | WT_CLOSED))))
+	{
+		conn_fail(c, "internal_error", "extra SSL_do_handshake was not a no-op");
+	}
 
 	if (cfg->export_keying_material > 0) {
 		size_t n = (size_t)cfg->export_keying_material;
