@@ -67,6 +67,7 @@ typedef struct bogo_config {
 
 	/* Negotiation. */
 	int min_version, max_version, expect_version;
+	int no_tls1, no_tls11, no_tls12;   /* SSL_OP_NO_TLSv1...: never offered by us */
 	uint16_t curves[BOGO_MAX_LIST];
 	size_t curve_count;
 	int expect_curve_id;

@@ -157,11 +157,14 @@ static const flag flags[] = {
 	B("-peek-then-read", peek_then_read),
 	B("-read-with-unfinished-write", read_with_unfinished_write),
 
-	/* Versions below TLS 1.3 are never offered: disabling them is a
-	 * no-op. (-no-tls13 is not here: it exits 89.) */
-	N("-no-tls1"),
-	N("-no-tls11"),
-	N("-no-tls12"),
+	/* Versions below TLS 1.3 are never offered: disabling them changes
+	 * nothing we send. They are kept: they raise the test's version
+	 * floor, which decides whether a runner stuck below TLS 1.3 is the
+	 * behaviour under test or a TLS 1.2 test (shim.c,
+	 * check_tls12_server). (-no-tls13 is not here: it exits 89.) */
+	B("-no-tls1", no_tls1),
+	B("-no-tls11", no_tls11),
+	B("-no-tls12", no_tls12),
 };
 
 static const flag *

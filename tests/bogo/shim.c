@@ -257,11 +257,22 @@ runner_version(const conn *c)
 static void
 check_tls12_server(conn *c, int err)
 {
-	int v;
-
+	const bogo_config *cfg = c->cfg;
+	int v, floor = cfg->min_version;
 	wt_conn_info info;
 
-	if (c->cfg->min_version == 0x0304) {
+	/* The test's own version floor: -min-version, or -no-tls1/-no-tls11/
+	 * -no-tls12 (SSL_OP_NO_TLSv1... from the bottom up). */
+	if (cfg->no_tls1) {
+		floor = floor > 0x0302 ? floor : 0x0302;
+		if (cfg->no_tls11) {
+			floor = floor > 0x0303 ? floor : 0x0303;
+			if (cfg->no_tls12) {
+				floor = 0x0304;
+			}
+		}
+	}
+	if (floor >= 0x0304) {
 		return;
 	}
 	/* With 0-RTT offered, a ServerHello with any version but the
@@ -280,6 +291,16 @@ check_tls12_server(conn *c, int err)
 		return;
 	}
 	v = runner_version(c);
+	if (err == WT_ALERT_PROTOCOL_VERSION && v < floor) {
+		return;   /* below the test's floor: refusing it is the behaviour under test */
+	}
+	if (err == (WT_ERR_ALERT_RECEIVED | WT_ALERT_PROTOCOL_VERSION) && floor > 0x0301) {
+		/* A test about version floors (MinimumVersion-*): the runner's
+		 * version is not known here; its refusal is most likely the
+		 * expected outcome (runner below the floor). Left visible: a
+		 * wrong guess shows as a FAIL, not a hidden SKIP. */
+		return;
+	}
 	if (err == WT_ALERT_PROTOCOL_VERSION && v == 0x0303) {
 		close_socket(c->fd);
 		bogo_unimplemented("the runner's server negotiated TLS 1.2 (TLS 1.2 is not "
