@@ -139,6 +139,13 @@ static const flag flags[] = {
 	B("-key-update", key_update),
 	I("-max-send-fragment", max_send_fragment),
 	B("-export-traffic-secrets", export_traffic_secrets),
+	/* The handshake is driven by the first SSL_write/SSL_read instead of
+	 * SSL_do_handshake. The engine is always driven that way (by the
+	 * I/O the shim feeds it): the bytes on the wire are the same. With
+	 * 0-RTT and -shim-writes-first the "hello" is the first write, in
+	 * early data, as in the explicit flow; otherwise the first read
+	 * completes the handshake. bssl_shim then skips
+	 * CheckHandshakeProperties; the shim still checks them. */
 	B("-implicit-handshake", implicit_handshake),
 	/* SSL_do_handshake once more after the handshake must be a no-op.
 	 * The engine has no handshake call to repeat (it is driven by I/O
@@ -415,9 +422,11 @@ bogo_check_supported(const bogo_config *cfg, const char *which)
 	{
 		bogo_unimplemented("%s -max-send-fragment %d (64..16384)", which, cfg->max_send_fragment);
 	}
-	if (cfg->read_size < 0 || cfg->export_keying_material < 0 || cfg->resume_count < 0) {
-		bogo_fail("bad_flags", "%s: negative -read-size, -export-keying-material "
-			"or -resume-count", which);
+	if (cfg->read_size < 0 || cfg->export_keying_material < 0 || cfg->resume_count < 0
+		|| cfg->resumption_delay < 0)
+	{
+		bogo_fail("bad_flags", "%s: negative -read-size, -export-keying-material, "
+			"-resume-count or -resumption-delay", which);
 	}
 	if (cfg->export_keying_material > 65536) {
 		bogo_unimplemented("%s -export-keying-material %d", which, cfg->export_keying_material);
