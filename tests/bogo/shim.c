@@ -128,7 +128,7 @@ typedef struct conn {
 
 	/* The first bytes the runner sent (unencrypted records up to its
 	 * ServerHello), kept to tell "the server picked TLS <= 1.2" apart
-	 * from other version errors (see tls12_server). */
+	 * from other version errors (see check_tls12_server). */
 	uint8_t rx_log[8192];
 	size_t rx_log_len;
 
@@ -245,15 +245,16 @@ runner_version(const conn *c)
 	return (int)(hs[4] << 8 | hs[5]);
 }
 
-/* Step 1 of issue 7's BoGo work: a client test whose runner server is
- * capped at TLS 1.2 or below, with no shim flag saying so, is a test of
- * TLS <= 1.2, which wasmtls does not implement yet: exit 89. Exactly
- * when the handshake failed on the version: we sent protocol_version
- * because the ServerHello picked a version below 1.3, or the runner
- * refused our ClientHello with protocol_version before any ServerHello.
- * Not when the test itself asked for TLS 1.3 only (-min-version 772):
- * then refusing the older version is the behaviour under test. The
- * downgrade-sentinel check (illegal_parameter) is never hidden. */
+/* A client test whose runner server is capped at TLS 1.2 or below, with
+ * no shim flag saying so, is a test of TLS <= 1.2, which wasmtls does
+ * not implement yet: exit 89. Exactly when the handshake failed on the
+ * version: we sent protocol_version because the ServerHello picked a
+ * version below 1.3, or the runner refused our ClientHello with
+ * protocol_version before any ServerHello. Not when the test's own
+ * version floor (-min-version, -no-tls1...) excludes what the runner
+ * does, TLS 1.3 only above all: then refusing the older version is the
+ * behaviour under test. The downgrade-sentinel check (illegal_parameter)
+ * is never hidden. */
 static void
 check_tls12_server(conn *c, int err)
 {
