@@ -447,6 +447,7 @@ static void process_handshake(wt_engine_ctx *cc, const uint8_t *p, size_t n)
 			return;   /* the message continues in the next record */
 		}
 		cc->hs_len = 0;
+		cc->hs_more_in_record = n > 0;
 		wt_hs13_message(cc, cc->hs, 4 + mlen);
 		if (n == 0) {
 			return;

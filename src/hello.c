@@ -38,6 +38,31 @@ static size_t ext_open(wt_writer *w, uint16_t type)
 	return wt_wr_open(w, 2);
 }
 
+/* RFC 7685 padding, as BoringSSL, NSS and Chrome send it: some servers
+ * (F5 load balancers) hang on a ClientHello whose handshake message is
+ * 256..511 bytes long, so one of that size is padded to 512. Written just
+ * before pre_shared_key (which must stay last), whose size is known. */
+static void pad_client_hello(wt_writer *w, const wt_client_hello *ch)
+{
+	size_t total = w->len, pad, e;
+
+	if (ch->psk_identity) {
+		/* type, length, identities<2> { identity<2>, age<4> },
+		 * binders<2> { binder<1> } */
+		total += 4 + 2 + 2 + ch->psk_identity_len + 4 + 2 + 1 + ch->binder_len;
+	}
+	if (total < 256 || total >= 512) {
+		return;
+	}
+	pad = 512 - total;
+	pad = pad >= 4 + 1 ? pad - 4 : 1;
+	e = ext_open(w, WT_EXT_PADDING);
+	while (pad-- > 0) {
+		wt_wr_u8(w, 0);
+	}
+	wt_wr_close(w, e, 2);
+}
+
 int wt_hello_write(const wt_client_hello *ch, uint8_t *out, size_t cap,
 	size_t *out_len, size_t *binders_off)
 {
@@ -141,6 +166,7 @@ int wt_hello_write(const wt_client_hello *ch, uint8_t *out, size_t cap,
 		e = ext_open(&w, WT_EXT_EARLY_DATA);   /* empty in ClientHello */
 		wt_wr_close(&w, e, 2);
 	}
+	pad_client_hello(&w, ch);
 	*binders_off = 0;
 	if (ch->psk_identity) {
 		/* pre_shared_key must be the last extension (RFC 8446 4.2.11). */

@@ -645,6 +645,13 @@ static int process_hello_retry_request(wt_engine_ctx *cc,
 {
 	transcript_add_message_hash(cc);
 	wt_transcript_add(&cc->transcript, msg, len);
+	/* RFC 8446 5.1: a ServerHello (the HRR is one) must end its record:
+	 * what follows it can only answer our second ClientHello, which is
+	 * not sent yet. Checked before that ClientHello goes out. */
+	if (cc->hs_more_in_record) {
+		return wt_fail(cc, WT_ALERT_UNEXPECTED_MESSAGE,
+			"handshake data after a HelloRetryRequest in the same record");
+	}
 
 	/* Against what the first ClientHello offered: before the PSK or
 	 * 0-RTT state below changes for the second one, and before the
@@ -870,6 +877,14 @@ static int read_server_parameters(wt_engine_ctx *cc, const uint8_t *msg, size_t 
 		cc->early_state = WT_EARLY_REJECTED;
 		cc->early_reason = cc->using_psk ? WT_EARLY_REASON_PEER_DECLINED
 			: WT_EARLY_REASON_SESSION_NOT_RESUMED;
+		/* RFC 8446 4.2.10: the server skips what it cannot decrypt
+		 * under its handshake key, so from here on we write under ours
+		 * (no EndOfEarlyData): an alert we send while processing the
+		 * rest of its flight must reach it. Staged early data goes out
+		 * first, under the early key, to be skipped. */
+		wt_rec_seal_app(cc);
+		wt_rec_set_write_secret(cc, cc->suite, cc->ks.client_hs);
+		cc->write_hs_pending = 0;
 	}
 	if (ee.early_data) {
 		/* RFC 8446 4.2.10: early data is accepted only together with

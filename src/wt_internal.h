@@ -248,6 +248,7 @@ int wt_x509_validity(const uint8_t *der, size_t len, int64_t *not_before,
 #define WT_EXT_SIGNATURE_ALGS      13
 #define WT_EXT_ALPN                16
 #define WT_EXT_SCT                 18
+#define WT_EXT_PADDING             21
 #define WT_EXT_EXTENDED_MS         23
 #define WT_EXT_SESSION_TICKET      35
 #define WT_EXT_PRE_SHARED_KEY      41

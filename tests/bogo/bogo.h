@@ -22,6 +22,15 @@
 #define BOGO_EXIT_UNIMPLEMENTED 89
 
 #define BOGO_MAX_LIST 32
+#define BOGO_MAX_CREDS 8
+
+/* One credential of BoringSSL's list (-new-x509-credential, then the
+ * -cert-file/-key-file/-signing-prefs that follow it). */
+typedef struct bogo_cred {
+	const char *cert_file, *key_file;
+	uint16_t signing_prefs[BOGO_MAX_LIST];
+	size_t signing_pref_count;
+} bogo_cred;
 
 /* One connection's flags. The runner's -on-initial-, -on-resume- and
  * -on-retry- prefixes set a flag in one of the three configurations;
@@ -53,9 +62,15 @@ typedef struct bogo_config {
 	int enable_ocsp_stapling, enable_signed_cert_timestamps;
 	const char *expect_ocsp_response;   /* base64, NULL = no check */
 	const char *expect_sct_list;        /* base64, NULL = no check */
+	uint16_t expect_peer_verify_prefs[BOGO_MAX_LIST];   /* the CertificateRequest's */
+	size_t expect_peer_verify_pref_count;
+	int use_custom_verify_callback;
+	int reverify_on_resume;
+	int expect_verify_result;
 
 	/* Negotiation. */
 	int min_version, max_version, expect_version;
+	int no_tls1, no_tls11, no_tls12;   /* SSL_OP_NO_TLSv1...: never offered by us */
 	uint16_t curves[BOGO_MAX_LIST];
 	size_t curve_count;
 	int expect_curve_id;
@@ -70,6 +85,13 @@ typedef struct bogo_config {
 	uint16_t signing_prefs[BOGO_MAX_LIST];
 	size_t signing_pref_count;
 	int fail_cert_callback;
+	int use_old_client_cert_callback;
+	/* Credentials added with -new-x509-credential, in order; the
+	 * "legacy" one above (cert_file, key_file) comes after them. */
+	bogo_cred creds[BOGO_MAX_CREDS];
+	size_t cred_count;
+	int expect_selected_credential;   /* set if has_expect_selected_credential */
+	int has_expect_selected_credential;
 
 	/* Sessions and 0-RTT. */
 	int expect_session_miss;
@@ -80,6 +102,8 @@ typedef struct bogo_config {
 	int expect_reject_early_data;
 	int expect_ticket_supports_early_data;
 	const char *expect_early_data_reason;   /* NULL = no check */
+	int expect_no_offer_early_data;
+	int resumption_delay;            /* seconds the clock moves before this connection */
 
 	/* After the handshake. */
 	int export_keying_material;
@@ -88,6 +112,15 @@ typedef struct bogo_config {
 	int use_export_context;
 	int key_update;
 	int max_send_fragment;
+	int export_traffic_secrets;
+	int implicit_handshake;
+	int no_op_extra_handshake;
+	int expect_extended_master_secret;
+	int expect_secure_renegotiation;
+	int expect_no_secure_renegotiation;
+	int expect_not_resumable_across_names;
+	int peek_then_read;
+	int read_with_unfinished_write;
 } bogo_config;
 
 /* Parses argv (without argv[0]) into the three configurations. Exits 89

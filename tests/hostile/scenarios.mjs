@@ -93,6 +93,16 @@ for (const g of ['x25519', 'secp256r1', 'secp384r1']) {
 add({ name: 'ok: RSA-PSS certificate (rsa2048)', server: { cert: 'rsa2048' }, expect: ok });
 add({ name: 'ok: ECDSA P-384 certificate', server: { cert: 'p384' }, expect: ok });
 add({ name: 'ok: rsa_pss_rsae_sha512 signature', server: { cert: 'rsa2048', cvScheme: 0x0806 }, expect: ok });
+// RFC 7685 padding (as BoringSSL/NSS/Chrome): a ClientHello of 256..511
+// bytes is padded to 512; shorter or longer ones are not.
+add({
+	name: 'ok: ClientHello of 256..511 bytes padded to 512', args: ['--alpn', 'a'.repeat(150)], server: {}, expect: ok,
+	check: (res, srv) => { assert.equal(srv.notes.chLength, 512); assert.ok(srv.notes.chPadding > 0); },
+});
+add({
+	name: 'ok: ClientHello over 511 bytes not padded', args: ['--alpn', 'a'.repeat(250) + ',' + 'b'.repeat(250)], server: {}, expect: ok,
+	check: (res, srv) => { assert.ok(srv.notes.chLength > 512); assert.equal(srv.notes.chPadding, null); },
+});
 add({
 	name: 'ok: HRR to secp384r1', args: ['--groups', 'x25519,secp384r1'], server: { group: GROUP.secp384r1 }, expect: ok,
 	check: (res, srv) => { assert.ok(srv.notes.hrrSent); assert.deepEqual(srv.notes.ch2Groups, [GROUP.secp384r1]); },
@@ -839,6 +849,14 @@ add({ name: 'rec: unknown content type after the handshake', server: after(async
 add({ name: 'eng: empty plaintext handshake record', server: afterCH((conn) => conn.sendPlain(CT.HANDSHAKE, Buffer.alloc(0))), expect: fail('unexpected_message', 'empty handshake record') });
 add({ name: 'eng: empty protected handshake record', server: { sendFlight: (conn) => conn.send(CT.HANDSHAKE, Buffer.alloc(0)) }, expect: fail('unexpected_message', 'empty handshake record') });
 add({ name: 'eng: ServerHello and EncryptedExtensions in one record', server: { sendServerHello: (conn, b) => conn.sendPlain(CT.HANDSHAKE, cat(b, emptyEE)) }, expect: fail('unexpected_message', 'after a key change') });
+add({
+	// RFC 8446 5.1: the HelloRetryRequest (a ServerHello) ends its record;
+	// refused before the second ClientHello goes out (BoGo
+	// PartialServerHelloWithHelloRetryRequest).
+	name: 'eng: HelloRetryRequest and the first bytes of a ServerHello in one record',
+	server: { hrr: { group: 0, cookie: Buffer.from('c'), send: (conn, b) => conn.sendPlain(CT.HANDSHAKE, cat(b, u8(2), u8(0))), after: () => 'stop' } },
+	expect: fail('unexpected_message', 'after a HelloRetryRequest'),
+});
 add({ name: 'eng: ServerHello and the first byte of the next message in one record', server: { sendServerHello: (conn, b) => conn.sendPlain(CT.HANDSHAKE, cat(b, u8(8))) }, expect: fail('unexpected_message', 'after a key change') });
 add({
 	name: 'eng: Finished and NewSessionTicket in one record',

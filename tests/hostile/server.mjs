@@ -667,6 +667,8 @@ export async function runHandshake(conn, S = {}) {
 	let ch = parseClientHello(chMsg);
 	hs.ch = ch;
 	hs.notes.chSigAlgs = ch.sigAlgs;
+	hs.notes.chLength = chMsg.length;
+	hs.notes.chPadding = ch.exts.get(21)?.length ?? null;
 	hs.notes.chShareGroups = ch.shares.map((x) => x.group);
 	if (S.psk) {
 		const offer = parsePreSharedKey(ch);
