@@ -46,7 +46,8 @@ static void send_pending_alert(wt_engine_ctx *cc)
 	cc->alert_queued = 1;
 	cc->app_staged = 0;
 	cc->app_len = 0;
-	a = wt_error_alert(cc->err);
+	a = cc->err == WT_ERR_CALLBACK && cc->callback_alert ? cc->callback_alert
+		: wt_error_alert(cc->err);
 	/* Nothing sent yet (failed init): there is no peer to tell. */
 	if (a == 0 || !cc->first_record_sent) {
 		return;

@@ -958,16 +958,25 @@ static int run_verify_callback(wt_engine_ctx *cc)
 {
 	const wt_config *cfg = cc->cfg;
 	wt_conn_info info;
+	int rc;
 
 	if (cfg->verify_cb == NULL) {
 		return 0;
 	}
 	wt_engine_info(cc, &info);
-	if (cfg->verify_cb(cfg->verify_ctx, &info) != 0) {
-		return wt_fail(cc, WT_ERR_CALLBACK,
-			"the verify callback rejected the connection");
+	rc = cfg->verify_cb(cfg->verify_ctx, &info);
+	if (rc == 0) {
+		return 0;
 	}
-	return 0;
+	/* The callback may name the alert (BoringSSL's custom verify
+	 * callbacks do); close_notify, user_canceled and unknown values
+	 * are not fatal alerts, so they get Go's bad_certificate. */
+	if (rc > 0 && rc < 256 && rc != WT_ALERT_CLOSE_NOTIFY && rc != WT_ALERT_USER_CANCELED
+		&& strcmp(wt_alert_name(rc), "unknown_alert") != 0)
+	{
+		cc->callback_alert = (uint8_t)rc;
+	}
+	return wt_fail(cc, WT_ERR_CALLBACK, "the verify callback rejected the connection");
 }
 
 /* Go: verifyServerCertificate (handshake_client.go) */

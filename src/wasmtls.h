@@ -308,7 +308,9 @@ typedef struct wt_config {
 	/* Called after the chain is verified (or, with WT_VERIFY_NONE, after
 	 * the certificates arrive) and before the handshake completes, like
 	 * Go's VerifyConnection. Return 0 to accept; anything else aborts
-	 * with WT_ERR_CALLBACK and a bad_certificate alert. */
+	 * with WT_ERR_CALLBACK: a fatal alert description (WT_ALERT_*, e.g.
+	 * WT_ALERT_CERTIFICATE_UNKNOWN) is the alert sent, any other value
+	 * sends bad_certificate (Go's choice). */
 	int (*verify_cb)(void *ctx, const wt_conn_info *info);
 	void *verify_ctx;
 

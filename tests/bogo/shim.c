@@ -659,12 +659,14 @@ session_allows_early_data(const uint8_t *blob, size_t len)
 	return (blob[22] | blob[23] | blob[24] | blob[25]) != 0;
 }
 
+/* Records why verification failed; returns the alert verify_cb asks the
+ * engine to send (1: the engine's default, bad_certificate). */
 static int
-verify_failed(conn *c, int err, const char *reason)
+verify_failed(conn *c, int err, const char *reason, int alert)
 {
 	c->verify_err = err;
 	c->verify_reason = reason;
-	return 1;
+	return alert;
 }
 
 /* The certificate check, the way bssl_shim sets it up (TestConfig::
@@ -691,14 +693,20 @@ on_verify(void *ctx, const wt_conn_info *info)
 		return 0;
 	}
 	if (++c->verify_calls > 1) {
-		return verify_failed(c, WT_ERR_CERT_INVALID, "certificate verified twice");
+		return verify_failed(c, WT_ERR_CERT_INVALID, "certificate verified twice", 1);
 	}
 	if (cfg->verify_fail) {
 		c->verify_result = VERIFY_APPLICATION;
 		if (!cfg->verify_peer) {
 			return 0;
 		}
-		return verify_failed(c, WT_ERR_CERT_INVALID, "-verify-fail: the verify callback fails");
+		/* BoringSSL's alerts: a failing custom verify callback sends
+		 * certificate_unknown (ssl_verify_invalid), a failing
+		 * SSL_set_verify callback handshake_failure (X509_V_ERR_
+		 * APPLICATION_VERIFICATION). */
+		return verify_failed(c, WT_ERR_CERT_INVALID, "-verify-fail: the verify callback fails",
+			cfg->use_custom_verify_callback ? WT_ALERT_CERTIFICATE_UNKNOWN
+			: WT_ALERT_HANDSHAKE_FAILURE);
 	}
 	c->verify_result = VERIFY_OK;
 	if (cfg->use_custom_verify_callback || !cfg->verify_peer || info->resumed) {
@@ -710,7 +718,7 @@ on_verify(void *ctx, const wt_conn_info *info)
 		c->sh->anchor_count, NULL, shim_now_ms(NULL) / 1000, &reason);
 	if (err != 0) {
 		c->verify_result = VERIFY_APPLICATION;
-		return verify_failed(c, err, reason);
+		return verify_failed(c, err, reason, 1);
 	}
 	return 0;
 }
