@@ -22,6 +22,13 @@
 #define BOGO_EXIT_UNIMPLEMENTED 89
 
 #define BOGO_MAX_LIST 32
+
+/* Compliance policies (SSL_set_compliance_policy): presets of suites,
+ * groups and signature algorithms. */
+#define BOGO_POLICY_NONE        0
+#define BOGO_POLICY_FIPS_202205 1
+#define BOGO_POLICY_WPA_202304  2
+#define BOGO_POLICY_CNSA1_202603 3
 #define BOGO_MAX_CREDS 8
 
 /* One credential of BoringSSL's list (-new-x509-credential, then the
@@ -60,6 +67,7 @@ typedef struct bogo_config {
 	uint16_t verify_prefs[BOGO_MAX_LIST];
 	size_t verify_pref_count;
 	int enable_ocsp_stapling, enable_signed_cert_timestamps;
+	int use_ocsp_callback, fail_ocsp_callback;   /* SSL_CTX_set_tlsext_status_cb */
 	const char *expect_ocsp_response;   /* base64, NULL = no check */
 	const char *expect_sct_list;        /* base64, NULL = no check */
 	uint16_t expect_peer_verify_prefs[BOGO_MAX_LIST];   /* the CertificateRequest's */
@@ -69,6 +77,10 @@ typedef struct bogo_config {
 	int expect_verify_result;
 
 	/* Negotiation. */
+	int compliance;                  /* BOGO_POLICY_* (-fips-202205, ...) */
+	uint16_t key_shares[BOGO_MAX_LIST];
+	size_t key_share_count;
+	int no_key_shares;
 	int min_version, max_version, expect_version;
 	int no_tls1, no_tls11, no_tls12;   /* SSL_OP_NO_TLSv1...: never offered by us */
 	uint16_t curves[BOGO_MAX_LIST];

@@ -49,7 +49,8 @@ enum flag_type {
 	F_STR,      /* string, kept as a pointer into argv */
 	F_U16VEC,   /* repeatable: appends a decimal uint16 */
 	F_NOOP,     /* no parameter, accepted and ignored */
-	F_NEWCRED   /* no parameter: starts a new X.509 credential */
+	F_NEWCRED,  /* no parameter: starts a new X.509 credential */
+	F_POLICY    /* no parameter: sets compliance to count_off (a BOGO_POLICY_*) */
 };
 
 typedef struct flag {
@@ -69,6 +70,7 @@ typedef struct flag {
 #define S(n, f)   { n, F_STR, offsetof(bogo_config, f), 0, 0, 0, 0 }
 #define V(n, f, c) { n, F_U16VEC, offsetof(bogo_config, f), offsetof(bogo_config, c), 0, 0, 0 }
 #define N(n)      { n, F_NOOP, 0, 0, 0, 0, 0 }
+#define P(n, pol) { n, F_POLICY, offsetof(bogo_config, compliance), pol, 0, 0, 0 }
 #define CS(n, f)  { n, F_STR, offsetof(bogo_config, f), 0, 1, offsetof(bogo_cred, f), 0 }
 #define CV(n, f, c) { n, F_U16VEC, offsetof(bogo_config, f), offsetof(bogo_config, c), 1, \
 	offsetof(bogo_cred, f), offsetof(bogo_cred, c) }
@@ -94,6 +96,13 @@ static const flag flags[] = {
 	I("-expect-peer-signature-algorithm", expect_peer_sigalg),
 	V("-verify-prefs", verify_prefs, verify_pref_count),
 	B("-enable-ocsp-stapling", enable_ocsp_stapling),
+	B("-use-ocsp-callback", use_ocsp_callback),
+	B("-fail-ocsp-callback", fail_ocsp_callback),
+	V("-key-shares", key_shares, key_share_count),
+	B("-no-key-shares", no_key_shares),
+	P("-fips-202205", BOGO_POLICY_FIPS_202205),
+	P("-wpa-202304", BOGO_POLICY_WPA_202304),
+	P("-cnsa1-202603", BOGO_POLICY_CNSA1_202603),
 	S("-expect-ocsp-response", expect_ocsp_response),
 	B("-enable-signed-cert-timestamps", enable_signed_cert_timestamps),
 	S("-expect-signed-cert-timestamps", expect_sct_list),
@@ -243,6 +252,9 @@ set_flag(bogo_config *cfg, const flag *f, const char *param)
 	case F_NOOP:
 	case F_NEWCRED:
 		return 0;
+	case F_POLICY:
+		*(int *)(base + f->off) = (int)f->count_off;
+		return 0;
 	case F_INT:
 		if (parse_i64(param, -2147483647LL - 1, 2147483647LL, &v) != 0) {
 			return -1;
@@ -331,7 +343,9 @@ bogo_parse_flags(int argc, char **argv, bogo_config *initial,
 		if (f == NULL) {
 			bogo_unimplemented("flag %s", arg);
 		}
-		if (f->type != F_BOOL && f->type != F_NOOP && f->type != F_NEWCRED) {
+		if (f->type != F_BOOL && f->type != F_NOOP && f->type != F_NEWCRED
+			&& f->type != F_POLICY)
+		{
 			if (i + 1 >= argc) {
 				bogo_fail("bad_flags", "missing parameter for %s", arg);
 			}
