@@ -168,7 +168,9 @@ static int on_key(void *ctx, const char *name, const uint8_t *der, size_t len)
 	if (br_skey_decoder_key_type(&dc) == BR_KEYTYPE_EC) {
 		const br_ec_private_key *ek = br_skey_decoder_get_ec(&dc);
 
-		if (ek->curve != BR_EC_secp256r1 && ek->curve != BR_EC_secp384r1) {
+		if (ek->curve != BR_EC_secp256r1 && ek->curve != BR_EC_secp384r1
+			&& ek->curve != BR_EC_secp521r1)
+		{
 			k->err = WT_ERR_BAD_CONFIG;
 		} else {
 			key->type = BR_KEYTYPE_EC;

@@ -259,7 +259,7 @@ const char *wt_early_data_reason_name(int reason);
  * component bytes belong to the caller. type says which one is set. */
 typedef struct wt_private_key {
 	int type;                 /* BR_KEYTYPE_EC or BR_KEYTYPE_RSA */
-	br_ec_private_key ec;     /* P-256 or P-384 */
+	br_ec_private_key ec;     /* P-256, P-384 or P-521 */
 	br_rsa_private_key rsa;   /* 2048..4096 bits; signs with RSA-PSS */
 } wt_private_key;
 

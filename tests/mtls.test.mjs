@@ -50,6 +50,7 @@ describe('openssl s_server -Verify 1 (client certificate required)', { concurren
   for (const [name, cert, scheme] of [
     ['ECDSA P-256', C.p256, 'ecdsa_secp256r1_sha256'],
     ['ECDSA P-384', C.p384, 'ecdsa_secp384r1_sha384'],
+    ['ECDSA P-521', C.p521, 'ecdsa_secp521r1_sha512'],
     ['RSA-2048', C.rsa2048, 'rsa_pss_rsae_sha256'],
   ]) {
     test(`${name} client certificate: verified by the server, CertificateVerify ${scheme}`, async (t) => {
@@ -210,6 +211,7 @@ describe('gnutls-serv --require-client-cert', { concurrency: 4 }, () => {
   for (const [name, cert, sig] of [
     ['ECDSA P-256', C.p256, 'ECDSA-SECP256R1-SHA256'],
     ['ECDSA P-384', C.p384, 'ECDSA-SECP384R1-SHA384'],
+    ['ECDSA P-521', C.p521, 'ECDSA-SECP521R1-SHA512'],
     ['RSA-2048', C.rsa2048, 'RSA-PSS-RSAE-SHA256'],
   ]) {
     test(`${name} client certificate: trusted, client signature ${sig}`, async (t) => {
@@ -261,7 +263,7 @@ describe('gnutls-serv --require-client-cert', { concurrency: 4 }, () => {
 describe('unusable --cert/--key: bad_config, exit 2 (before any connection)', { concurrency: 4 }, () => {
   const cases = [
     ['Ed25519 key', C.p256.cert, C.bad.ed25519],
-    ['P-521 key', C.p256.cert, C.bad.p521],
+    ['P-521 key for a P-256 certificate', C.p256.cert, C.bad.p521],
     ['RSA-1024 key', C.rsa2048.cert, C.bad.rsa1024],
     ['key file that is not PEM', C.p256.cert, C.bad.garbage],
     ['truncated key file', C.p256.cert, C.bad.truncatedKey],

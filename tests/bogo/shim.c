@@ -737,6 +737,15 @@ on_verify(void *ctx, const wt_conn_info *info)
 	return ocsp_callback(c, cfg, info);
 }
 
+/* The ECDSA scheme of an EC key's curve (RFC 8446 4.2.3). */
+static uint16_t
+ecdsa_scheme(const wt_private_key *key)
+{
+	return key->ec.curve == BR_EC_secp256r1 ? WT_SIG_ECDSA_SECP256R1_SHA256
+		: key->ec.curve == BR_EC_secp384r1 ? WT_SIG_ECDSA_SECP384R1_SHA384
+		: WT_SIG_ECDSA_SECP521R1_SHA512;
+}
+
 /* What wt_sig_choose (src/crypto.c) picks for key among the server's
  * algorithms: the key's curve for ECDSA, else the first RSA-PSS of
  * SHA-256/384/512 the server accepts. */
@@ -754,8 +763,7 @@ engine_sig_choice(const wt_private_key *key, const uint16_t *algs, size_t n)
 			if (j > 0) {
 				break;
 			}
-			want = key->ec.curve == BR_EC_secp256r1 ? WT_SIG_ECDSA_SECP256R1_SHA256
-				: WT_SIG_ECDSA_SECP384R1_SHA384;
+			want = ecdsa_scheme(key);
 		} else {
 			want = rsa[j];
 		}
@@ -772,8 +780,7 @@ static int
 key_can_sign(const wt_private_key *key, uint16_t alg)
 {
 	if (key->type == BR_KEYTYPE_EC) {
-		return alg == (key->ec.curve == BR_EC_secp256r1 ? WT_SIG_ECDSA_SECP256R1_SHA256
-			: WT_SIG_ECDSA_SECP384R1_SHA384);
+		return alg == ecdsa_scheme(key);
 	}
 	return alg == WT_SIG_RSA_PSS_RSAE_SHA256 || alg == WT_SIG_RSA_PSS_RSAE_SHA384
 		|| alg == WT_SIG_RSA_PSS_RSAE_SHA512;
@@ -967,7 +974,7 @@ load_client_cert(loaded_cert *lc, const char *cert_path, const char *key_path)
 	}
 	if (wt_private_key_parse_pem(&lc->cert.key, kpem, klen, lc->key_buf, lc->key_buf_len) != 0) {
 		/* Ed25519, P-521, RSA-1024, ...: keys the engine cannot sign with. */
-		bogo_unimplemented("-key-file %s: not a P-256/P-384 or 2048..4096-bit RSA key", key_path);
+		bogo_unimplemented("-key-file %s: not a P-256/P-384/P-521 or 2048..4096-bit RSA key", key_path);
 	}
 	memset(kpem, 0, klen);
 	free(kpem);

@@ -33,6 +33,7 @@
 //                                     // what a server's -CAfile/--x509cafile trusts
 //       p256:    {cert, key, chain},  // client leaf, ECDSA P-256
 //       p384:    {cert, key, chain},  // client leaf, ECDSA P-384
+//       p521:    {cert, key, chain},  // client leaf, ECDSA P-521
 //       rsa2048: {cert, key, chain},  // client leaf, RSA 2048
 //       otherClient: {cert, key, chain}, // P-256 client leaf under an unrelated root
 //       bad: {                        // keys the CLI must refuse (bad_config)
@@ -128,7 +129,7 @@ subjectAltName = ${NAMES}
 `;
 
 const CLIENT_DIR = join(ROOT, 'build', 'test-pki-client');
-const CLIENT_VERSION = 'wasmtls-test-pki-client v1';
+const CLIENT_VERSION = 'wasmtls-test-pki-client v1-p521';
 const CLIENT_EXT = `
 [ v3_client ]
 basicConstraints = critical, CA:FALSE
@@ -149,6 +150,7 @@ function clientPaths(dir) {
 		ca: join(dir, 'client-ca.pem'),
 		p256: leaf('client-p256'),
 		p384: leaf('client-p384'),
+		p521: leaf('client-p521'),
 		rsa2048: leaf('client-rsa2048'),
 		otherClient: leaf('other-client'),
 		bad: {
@@ -200,6 +202,7 @@ function generateClient(dir) {
 	};
 	leaf('client-p256', 'P-256');
 	leaf('client-p384', 'P-384');
+	leaf('client-p521', 'P-521');
 	leaf('client-rsa2048', 'rsa');
 	leaf('other-client', 'P-256', ['other-client-ca.pem', 'other-client-ca.key']);
 
