@@ -46,8 +46,7 @@ static void send_pending_alert(wt_engine_ctx *cc)
 	cc->alert_queued = 1;
 	cc->app_staged = 0;
 	cc->app_len = 0;
-	a = cc->err == WT_ERR_CALLBACK && cc->callback_alert ? cc->callback_alert
-		: wt_error_alert(cc->err);
+	a = cc->chosen_alert ? cc->chosen_alert : wt_error_alert(cc->err);
 	/* Nothing sent yet (failed init): there is no peer to tell. */
 	if (a == 0 || !cc->first_record_sent) {
 		return;
@@ -661,6 +660,20 @@ void wt_engine_close(wt_engine_ctx *cc)
 	cc->close_sent = 1;
 	wt_rec_queue(cc, WT_CT_ALERT, close_notify, 2, 2);
 	send_pending_alert(cc);
+}
+
+int wt_engine_abort(wt_engine_ctx *cc, int alert)
+{
+	if (!wt_alert_is_fatal(alert)) {
+		return WT_ERR_BAD_CONFIG;
+	}
+	if (cc->err || cc->close_sent) {
+		return WT_ERR_BAD_STATE;
+	}
+	cc->chosen_alert = (uint8_t)alert;
+	wt_fail(cc, WT_ERR_ABORTED, "the host aborted the connection");
+	send_pending_alert(cc);
+	return 0;
 }
 
 void wt_engine_eof(wt_engine_ctx *cc)

@@ -969,12 +969,10 @@ static int run_verify_callback(wt_engine_ctx *cc)
 		return 0;
 	}
 	/* The callback may name the alert (BoringSSL's custom verify
-	 * callbacks do); close_notify, user_canceled and unknown values
-	 * are not fatal alerts, so they get Go's bad_certificate. */
-	if (rc > 0 && rc < 256 && rc != WT_ALERT_CLOSE_NOTIFY && rc != WT_ALERT_USER_CANCELED
-		&& strcmp(wt_alert_name(rc), "unknown_alert") != 0)
-	{
-		cc->callback_alert = (uint8_t)rc;
+	 * callbacks do); anything that is not a fatal alert gets Go's
+	 * bad_certificate. */
+	if (wt_alert_is_fatal(rc)) {
+		cc->chosen_alert = (uint8_t)rc;
 	}
 	return wt_fail(cc, WT_ERR_CALLBACK, "the verify callback rejected the connection");
 }

@@ -45,6 +45,14 @@ const char *wt_alert_name(int alert)
 	}
 }
 
+int wt_alert_is_fatal(int alert)
+{
+	/* close_notify and user_canceled are the two non-error alerts
+	 * (RFC 8446 6.1); an unknown value is no alert at all. */
+	return alert > 0 && alert < 256 && alert != WT_ALERT_USER_CANCELED
+		&& strcmp(wt_alert_name(alert), "unknown_alert") != 0;
+}
+
 int wt_error_alert(int err)
 {
 	if (err > 0 && err < 0x100) {
@@ -92,6 +100,7 @@ const char *wt_error_name(int err)
 	case WT_ERR_CALLBACK: return "verify_rejected";
 	case WT_ERR_NOT_TLS: return "not_tls";
 	case WT_ERR_CLIENT_CERT_ABORTED: return "client_cert_aborted";
+	case WT_ERR_ABORTED: return "aborted";
 	case WT_ERR_CERT_EXPIRED: return "certificate_expired";
 	case WT_ERR_CERT_NOT_YET_VALID: return "certificate_not_yet_valid";
 	case WT_ERR_CERT_UNKNOWN_CA: return "unknown_ca";

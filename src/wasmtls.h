@@ -85,6 +85,7 @@ extern "C" {
 #define WT_ERR_CALLBACK                 0x206 /* verify callback rejected (sends bad_certificate) */
 #define WT_ERR_NOT_TLS                  0x207 /* first bytes from the peer are not a TLS record */
 #define WT_ERR_CLIENT_CERT_ABORTED      0x208 /* get_client_cert returned WT_CLIENT_CERT_ABORT (sends internal_error) */
+#define WT_ERR_ABORTED                  0x209 /* wt_engine_abort: the host ended the connection (its alert) */
 
 /* 0x300+: certificate verification failures. Each maps to one alert
  * (wt_error_alert()) but keeps a distinct name for the caller. */
@@ -105,6 +106,9 @@ void wt_wipe(void *p, size_t len);
 const char *wt_error_name(int err);
 /* The alert that goes on the wire for a local error code (0 for none). */
 int wt_error_alert(int err);
+/* 1 if alert is a defined alert description that ends a connection (not
+ * close_notify or user_canceled). */
+int wt_alert_is_fatal(int alert);
 /* RFC name of an alert number ("handshake_failure"), or "unknown_alert". */
 const char *wt_alert_name(int alert);
 
@@ -558,6 +562,15 @@ void wt_engine_flush(wt_engine_ctx *cc);
  * the peer's close_notify the state is WT_CLOSED with last_error 0. When
  * the peer closes first, the engine answers with its own close_notify. */
 void wt_engine_close(wt_engine_ctx *cc);
+
+/* Ends the connection at once with a fatal alert of the host's choice
+ * (a WT_ALERT_* other than close_notify and user_canceled, which are not
+ * errors: RFC 8446 6.1), at any point, handshake or not: the alert is
+ * queued in sendrec, staged plaintext is dropped, and the state becomes
+ * WT_CLOSED with last_error WT_ERR_ABORTED. Returns 0, WT_ERR_BAD_CONFIG
+ * for a value that is not a fatal alert, or WT_ERR_BAD_STATE if the
+ * connection has already failed or closed. */
+int wt_engine_abort(wt_engine_ctx *cc, int alert);
 
 /* The transport hit EOF. Without a prior close_notify this latches
  * WT_ERR_TRUNCATED (RFC 8446 6.1: truncation must be detectable). */

@@ -151,7 +151,7 @@ typedef struct wt_engine_ctx {
 	char alpn[256];
 	int alpn_set;
 	int cert_requested;
-	uint8_t callback_alert; /* the alert verify_cb chose (0: bad_certificate) */
+	uint8_t chosen_alert;  /* the alert verify_cb or wt_engine_abort chose (0: the error's) */
 	int hs_more_in_record; /* the record holds more after the message being processed */
 	int rd_key_changed;    /* set when read keys change: the reassembly
 	                          buffer must be empty then (RFC 8446 5.1) */

@@ -118,6 +118,7 @@ typedef struct bogo_config {
 	int resumption_delay;            /* seconds the clock moves before this connection */
 
 	/* After the handshake. */
+	int send_alert;                  /* end with a fatal decompression_failure */
 	int export_keying_material;
 	const char *export_label;
 	const char *export_context;

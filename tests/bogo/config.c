@@ -151,6 +151,7 @@ static const flag flags[] = {
 	S("-export-context", export_context),
 	B("-use-export-context", use_export_context),
 	B("-key-update", key_update),
+	B("-send-alert", send_alert),
 	I("-max-send-fragment", max_send_fragment),
 	B("-export-traffic-secrets", export_traffic_secrets),
 	/* The handshake is driven by the first SSL_write/SSL_read instead of

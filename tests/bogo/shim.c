@@ -1510,6 +1510,18 @@ run_connection(shim *sh, const bogo_config *cfg, const bogo_config *retry_cfg, i
 		}
 	}
 
+	if (cfg->send_alert) {
+		/* DoExchange: a fatal decompression_failure alert, then the
+		 * connection is over (a success for the shim). */
+		if (wt_engine_abort(c->cc, 30 /* decompression_failure */) != 0) {
+			conn_fail(c, "internal_error", "wt_engine_abort refused the alert");
+		}
+		conn_flush(c);
+		close_socket(c->fd);
+		wt_engine_wipe(c->cc);
+		exit(BOGO_EXIT_OK);
+	}
+
 	if (cfg->read_with_unfinished_write && early_sent > 0) {
 		/* The "hello" went out as 0-RTT data (-async: one byte at a
 		 * time, interleaved with reading the server's flight). */

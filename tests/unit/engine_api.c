@@ -242,6 +242,29 @@ int main(void)
 	CHECK(wt_engine_last_error(&cc) == WT_ERR_BAD_STATE);
 	printf("ok close during handshake\n");
 
+	/* wt_engine_abort: only fatal alerts; the alert goes out after the
+	 * ClientHello, the state closes, and a second abort is refused. */
+	CHECK(wt_engine_init(&cc, &c, &host) == 0);
+	CHECK(wt_engine_abort(&cc, WT_ALERT_CLOSE_NOTIFY) == WT_ERR_BAD_CONFIG);
+	CHECK(wt_engine_abort(&cc, WT_ALERT_USER_CANCELED) == WT_ERR_BAD_CONFIG);
+	CHECK(wt_engine_abort(&cc, 255) == WT_ERR_BAD_CONFIG);
+	CHECK(wt_engine_abort(&cc, -1) == WT_ERR_BAD_CONFIG);
+	CHECK(wt_engine_last_error(&cc) == 0);
+	{
+		size_t total;
+
+		wt_engine_sendrec_buf(&cc, &total);
+		CHECK(wt_engine_abort(&cc, WT_ALERT_INTERNAL_ERROR) == 0);
+		p = wt_engine_sendrec_buf(&cc, &len);
+		/* The ClientHello, then a plaintext fatal internal_error alert. */
+		CHECK(p != NULL && len == total + 7);
+		CHECK(p[total] == 21 && p[total + 5] == 2 && p[total + 6] == WT_ALERT_INTERNAL_ERROR);
+	}
+	CHECK(wt_engine_last_error(&cc) == WT_ERR_ABORTED);
+	CHECK(strcmp(wt_error_name(WT_ERR_ABORTED), "aborted") == 0);
+	CHECK(wt_engine_abort(&cc, WT_ALERT_HANDSHAKE_FAILURE) == WT_ERR_BAD_STATE);
+	printf("ok abort with a chosen alert\n");
+
 	/* Name tables: parse(name(x)) == x, and every error has a name. */
 	{
 		static const uint16_t suites[] = { 0x1301, 0x1302, 0x1303 };
