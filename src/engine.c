@@ -46,6 +46,8 @@ static void send_pending_alert(wt_engine_ctx *cc)
 	cc->alert_queued = 1;
 	cc->app_staged = 0;
 	cc->app_len = 0;
+	/* A failed handshake never needs its ECDHE private keys again. */
+	wt_hs13_wipe_key_shares(cc);
 	a = cc->chosen_alert ? cc->chosen_alert : wt_error_alert(cc->err);
 	/* Nothing sent yet (failed init): there is no peer to tell. */
 	if (a == 0 || !cc->first_record_sent) {

@@ -81,9 +81,9 @@ static int new_key_share(wt_engine_ctx *cc, uint16_t group)
 	return 0;
 }
 
-/* Wipes every private key we hold: after the key exchange, or when a
- * HelloRetryRequest makes us start over. */
-static void wipe_key_shares(wt_engine_ctx *cc)
+/* Wipes every private key we hold: after the key exchange, when a
+ * HelloRetryRequest makes us start over, and when the connection fails. */
+void wt_hs13_wipe_key_shares(wt_engine_ctx *cc)
 {
 	size_t i;
 
@@ -240,11 +240,30 @@ static int same_name(const uint8_t *a, size_t alen, const char *b)
 
 /* The trust anchors of this connection, digested once (needed only when
  * a session is offered or stored). */
+/* What a verified session is bound to: the trust anchors (their digest,
+ * wt_trust_anchors_digest) and the signature schemes this connection
+ * accepts from the server (sig_algs): a session from a handshake our
+ * current policy could not have accepted (say, RSA-PSS now excluded) is
+ * not offered. Computed once per connection. */
 static const uint8_t *trust_digest(wt_engine_ctx *cc)
 {
+	static const char label[] = "wasmtls session binding 1";
+	br_sha256_context h;
+	uint8_t anchors[32], be[2];
+	size_t i;
+
 	if (!cc->trust_digest_done) {
 		wt_trust_anchors_digest(cc->cfg->trust_anchors,
-			cc->cfg->trust_anchor_count, cc->trust_digest);
+			cc->cfg->trust_anchor_count, anchors);
+		br_sha256_init(&h);
+		br_sha256_update(&h, label, sizeof label - 1);
+		br_sha256_update(&h, anchors, sizeof anchors);
+		for (i = 0; i < cc->sig_alg_count; i++) {
+			be[0] = (uint8_t)(cc->sig_algs[i] >> 8);
+			be[1] = (uint8_t)cc->sig_algs[i];
+			br_sha256_update(&h, be, 2);
+		}
+		br_sha256_out(&h, cc->trust_digest);
 		cc->trust_digest_done = 1;
 	}
 	return cc->trust_digest;
@@ -688,7 +707,7 @@ static int process_hello_retry_request(wt_engine_ctx *cc,
 			return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
 				"server sent an unnecessary HelloRetryRequest key_share");
 		}
-		wipe_key_shares(cc);
+		wt_hs13_wipe_key_shares(cc);
 		TRY(new_key_share(cc, sh->selected_group));
 	}
 	/* Keep the PSK only if its hash matches the suite the HRR picked;
@@ -767,7 +786,7 @@ static int establish_handshake_keys(wt_engine_ctx *cc, const wt_server_hello *sh
 	/* process_server_hello checked that we hold this share. */
 	err = wt_kex_derive(find_key_share(cc, sh->share_group), sh->share,
 		sh->share_len, shared, &shared_len);
-	wipe_key_shares(cc);
+	wt_hs13_wipe_key_shares(cc);
 	if (err) {
 		wt_wipe(shared, sizeof shared);
 		return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER, "invalid server key share");

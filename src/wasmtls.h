@@ -219,7 +219,9 @@ typedef struct wt_conn_info {
 	int client_cert_sent;    /* 1 if we authenticated with a certificate */
 	/* What the server stapled to its leaf certificate when asked with
 	 * wt_config.request_ocsp / request_sct (RFC 8446 4.4.2.1); NULL and 0
-	 * when absent. Unverified: the host checks them (verify_cb may reject).
+	 * when absent. Unverified: wasmtls does not parse or check them, so a
+	 * response saying "revoked" is accepted unless the host's verify_cb
+	 * checks it and rejects (RFC 6066 8 leaves that to the client).
 	 * On resumption: those of the original full handshake (kept in the
 	 * session). They share the peer chain buffer and live as long as it. */
 	const uint8_t *ocsp_response; /* OCSPResponse DER (RFC 6960 4.2.1),
@@ -352,7 +354,8 @@ typedef struct wt_config {
 	 * suite we don't offer, or that this connection would not have
 	 * accepted in a full handshake: another server name or IP literal,
 	 * or, with WT_VERIFY_FULL, a session whose chain was not verified,
-	 * was verified to other trust anchors (wt_trust_anchors_digest), or
+	 * was verified to other trust anchors (wt_trust_anchors_digest) or
+	 * under another sig_algs list, or
 	 * whose leaf certificate is no longer valid now. `session` must stay
 	 * valid during the handshake. */
 	void (*session_cb)(void *ctx, const uint8_t *blob, size_t len);

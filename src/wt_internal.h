@@ -475,6 +475,8 @@ void wt_rec_set_write_secret(wt_engine_ctx *cc, const wt_suite *s,
 
 /* hs13.c */
 int wt_hs13_start(wt_engine_ctx *cc);
+/* Wipes the private keys of our key shares. */
+void wt_hs13_wipe_key_shares(wt_engine_ctx *cc);
 /* One complete handshake message (header included). */
 int wt_hs13_message(wt_engine_ctx *cc, const uint8_t *msg, size_t len);
 /* Fills the PSK binder of the ClientHello in cc->ch (binders list at

@@ -923,6 +923,12 @@ static int run_path(br_x509_minimal_context *xc, const wt_peer_cert *chain,
 /* Candidate paths tried before giving up (each costs one chain
  * verification); bounds the work a hostile certificate list can cause. */
 #define WT_MAX_PATH_TRIES 8
+/* Longest path tried (leaf included): a server may send up to
+ * WT_MAX_PEER_CERTS certificates, but each try costs one signature check
+ * per link, so without a depth cap a hostile 64-certificate pool would buy
+ * ~500 checks per handshake. 10 links x 8 tries bounds the work at 80
+ * (webpki's budget is 100); real chains are 2-4 deep. */
+#define WT_MAX_PATH_DEPTH 10
 
 int wt_x509_verify(const wt_peer_cert *chain, size_t n,
 	const br_x509_trust_anchor *tas, size_t ta_count, const char *host,
@@ -985,7 +991,7 @@ int wt_x509_verify(const wt_peer_cert *chain, size_t n,
 	for (tries = 0;; tries++) {
 		size_t j;
 
-		while (plen < n && (j = next_issuer(ci, ok, used, n,
+		while (plen < n && plen < WT_MAX_PATH_DEPTH && (j = next_issuer(ci, ok, used, n,
 			path[plen - 1], 1)) < n)
 		{
 			used[j] = 1;

@@ -549,6 +549,16 @@ describe('session binding: a session is offered only where its handshake would b
     assert.equal(same.json.resumed, true, show(same));
   });
 
+  test('a verified session is not offered under another --sigalgs policy', async (t) => {
+    const srv = await startOpenssl({ ...P256, numTickets: 1 });
+    t.after(() => srv.stop());
+    const { sess } = await fullHandshake(srv.port);
+    const res = await withCa(P.ca, srv.port, ['--sigalgs', 'ecdsa_secp256r1_sha256,rsa_pss_rsae_sha256', '--sess-in', sess]);
+    assert.equal(res.code, 0, show(res));
+    assert.equal(res.json.resumed, false, 'another signature policy: full handshake');
+    assert.equal(res.json.sigalg, 'ecdsa_secp256r1_sha256');
+  });
+
   test('a verified session whose leaf has expired since is not offered (Go re-checks NotAfter)', async (t) => {
     const srv = await startOpenssl({ ...P256, numTickets: 2 });
     t.after(() => srv.stop());

@@ -355,3 +355,50 @@ test('a chain of over 40 KB of DER (720 SAN names) verifies', () => {
 	rejects(['--cafile', p.ca, '--host', 'host-0720.padding-for-a-large-certificate.wasmtls.test', x.bigChain.chain],
 		'certificate_name_mismatch');
 });
+
+// Path search work is bounded (src/x509.c WT_MAX_PATH_DEPTH): a path of
+// up to 10 presented certificates verifies, a longer one is never built,
+// so a hostile pool of 64 cannot buy hundreds of signature checks.
+test('paths longer than 10 certificates are not built', () => {
+	const d = mkdtempSync(join(tmpdir(), 'wt-x509-depth-'));
+	try {
+		const run = (...a) => {
+			const r = spawnSync('openssl', a, { cwd: d, encoding: 'utf8' });
+			assert.equal(r.status, 0, r.stderr);
+		};
+		const ext = join(d, 'ext.cnf');
+		writeFileSync(ext, '[ca]\nbasicConstraints=critical,CA:true\nkeyUsage=critical,keyCertSign\n'
+			+ '[leaf]\nbasicConstraints=CA:false\nkeyUsage=critical,digitalSignature\n'
+			+ 'extendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost\n');
+		const key = (n) => run('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', `${n}.key`);
+		key('root');
+		run('req', '-x509', '-new', '-key', 'root.key', '-subj', '/CN=depth root', '-days', '30',
+			'-out', 'root.pem', '-config', ext, '-extensions', 'ca');
+		// root <- ca1 <- ... <- ca10 <- leaf
+		let issuer = 'root';
+		for (let i = 1; i <= 10; i++) {
+			key(`ca${i}`);
+			run('req', '-new', '-key', `ca${i}.key`, '-subj', `/CN=depth ca${i}`, '-out', `ca${i}.csr`);
+			run('x509', '-req', '-in', `ca${i}.csr`, '-CA', `${issuer}.pem`, '-CAkey', `${issuer}.key`,
+				'-CAcreateserial', '-days', '30', '-out', `ca${i}.pem`, '-extfile', ext, '-extensions', 'ca');
+			issuer = `ca${i}`;
+		}
+		key('leaf');
+		run('req', '-new', '-key', 'leaf.key', '-subj', '/CN=localhost', '-out', 'leaf.csr');
+		const leafUnder = (ca, out) => run('x509', '-req', '-in', 'leaf.csr', '-CA', `${ca}.pem`, '-CAkey', `${ca}.key`,
+			'-CAcreateserial', '-days', '30', '-out', out, '-extfile', ext, '-extensions', 'leaf');
+		const chain = (leaf, cas) => {
+			const f = join(d, `chain-${cas.length}.pem`);
+			writeFileSync(f, [leaf, ...cas].map((n) => readFileSync(join(d, n), 'utf8')).join(''));
+			return f;
+		};
+		const cas = (k) => Array.from({ length: k }, (_, i) => `ca${k - i}.pem`);
+		leafUnder('ca9', 'leaf9.pem');
+		leafUnder('ca10', 'leaf10.pem');
+		const args = (f) => ['--cafile', join(d, 'root.pem'), '--host', 'localhost', f];
+		ok(args(chain('leaf9.pem', cas(9))));       // 10 certificates: verifies
+		rejects(args(chain('leaf10.pem', cas(10))), 'unknown_ca');   // 11: never reaches the root
+	} finally {
+		rmSync(d, { recursive: true, force: true });
+	}
+});

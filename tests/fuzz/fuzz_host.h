@@ -670,9 +670,11 @@ static size_t fz_server_hello_body(const wt_engine_ctx *cc, uint16_t suite,
 			n += sizeof cookie;
 		}
 	} else {
-		group = cc->share.group;
+		/* Answer the last key share we sent (or our first group). */
+		group = cc->share_count > 0 ? cc->shares[cc->share_count - 1].group : cc->groups[0];
 		share_len = group == WT_GROUP_SECP256R1 ? 65
-			: group == WT_GROUP_SECP384R1 ? 97 : 32;
+			: group == WT_GROUP_SECP384R1 ? 97
+			: group == WT_GROUP_SECP521R1 ? 133 : 32;
 		out[n++] = 0;
 		out[n++] = (uint8_t)(4 + share_len);
 		out[n++] = (uint8_t)(group >> 8);

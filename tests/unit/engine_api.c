@@ -131,6 +131,28 @@ static void sig_and_share_config(void)
 	CHECK(wt_engine_init(&cc, &c, &host) == 0);
 	CHECK(cc.share_count == 3 && cc.shares[2].group == WT_GROUP_SECP521R1
 		&& cc.shares[2].pub_len == 133);
+	/* A failed handshake wipes the private keys of every share. */
+	{
+		static const uint8_t alert[] = { 21, 3, 3, 0, 2, 2, 40 };
+		size_t len, j, k;
+		uint8_t *p;
+
+		p = wt_engine_sendrec_buf(&cc, &len);
+		wt_engine_sendrec_ack(&cc, len);
+		for (j = 0; j < sizeof alert; j += k) {
+			p = wt_engine_recvrec_buf(&cc, &len);
+			k = len < sizeof alert - j ? len : sizeof alert - j;
+			memcpy(p, alert + j, k);
+			wt_engine_recvrec_ack(&cc, k);
+		}
+		CHECK(wt_engine_last_error(&cc) == (WT_ERR_ALERT_RECEIVED | 40));
+		CHECK(cc.share_count == 0);
+		for (i = 0; i < WT_MAX_KEY_SHARES; i++) {
+			for (j = 0; j < sizeof cc.shares[i].priv; j++) {
+				CHECK(cc.shares[i].priv[j] == 0);
+			}
+		}
+	}
 	c = base(); c.no_key_shares = 1;
 	CHECK(wt_engine_init(&cc, &c, &host) == 0 && cc.share_count == 0);
 	printf("ok sig_algs and key_shares settings\n");
