@@ -718,6 +718,16 @@ wt_sig_supported(uint16_t scheme)
 	return sig_hash(scheme) != NULL;
 }
 
+int
+wt_sig_listable(uint16_t scheme)
+{
+	/* RFC 8446 4.2.3: rsa_pkcs1_sha256/384/512 MAY be listed (TLS 1.2,
+	 * certificate signatures) but never sign a TLS 1.3 CertificateVerify;
+	 * SHA-1 and MD5 schemes are not listed at all. */
+	return wt_sig_supported(scheme) || scheme == 0x0401 || scheme == 0x0501
+		|| scheme == 0x0601;
+}
+
 /* Can key produce a TLS 1.3 signature with scheme? An ECDSA scheme names
  * the curve (RFC 8446 4.2.3); an RSA key signs with RSA-PSS-RSAE. */
 static int

@@ -138,12 +138,12 @@ static int check_sig_lists(wt_engine_ctx *cc, const wt_config *cfg)
 		"sig_algs/sign_algs: more than WT_MAX_SIG_ALGS (16) schemes";
 
 	if (check_ids(cc, "sig_algs", cfg->sig_algs, cfg->sig_alg_count,
-		WT_MAX_SIG_ALGS, too_many, wt_sig_supported, wt_sigalg_name))
+		WT_MAX_SIG_ALGS, too_many, wt_sig_listable, wt_sigalg_name))
 	{
 		return cc->err;
 	}
 	return check_ids(cc, "sign_algs", cfg->sign_algs, cfg->sign_alg_count,
-		WT_MAX_SIG_ALGS, too_many, wt_sig_supported, wt_sigalg_name);
+		WT_MAX_SIG_ALGS, too_many, wt_sig_listable, wt_sigalg_name);
 }
 
 /* RFC 8446 4.2.8: each key share is for a group we offer in

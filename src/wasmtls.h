@@ -387,11 +387,13 @@ typedef struct wt_config {
 	 * with illegal_parameter. count 0 = ecdsa_secp256r1_sha256,
 	 * ecdsa_secp384r1_sha384, ecdsa_secp521r1_sha512,
 	 * rsa_pss_rsae_sha256, rsa_pss_rsae_sha384, rsa_pss_rsae_sha512 —
-	 * which are also the only values allowed (the schemes a TLS 1.3
-	 * CertificateVerify may use that the engine verifies: no PKCS#1 v1.5,
-	 * SHA-1 or EdDSA). At most WT_MAX_SIG_ALGS, no repeats; anything else
-	 * is WT_ERR_BAD_CONFIG. signature_algorithms_cert (what certificates
-	 * may be signed with) is not affected. */
+	 * the schemes a TLS 1.3 CertificateVerify may use that the engine
+	 * verifies. rsa_pkcs1_sha256/384/512 may also be listed (RFC 8446
+	 * 4.2.3: for TLS 1.2 and certificates) but are never accepted in a TLS
+	 * 1.3 CertificateVerify; SHA-1, MD5 and EdDSA are not allowed. At most
+	 * WT_MAX_SIG_ALGS, no repeats; anything else is WT_ERR_BAD_CONFIG.
+	 * signature_algorithms_cert (what certificates may be signed with) is
+	 * not affected. */
 	const uint16_t *sig_algs;
 	size_t sig_alg_count;
 
@@ -401,7 +403,8 @@ typedef struct wt_config {
 	 * can produce (ECDSA: the scheme of the key's curve; RSA: RSA-PSS).
 	 * count 0 = the key's own order: its ECDSA scheme, or
 	 * rsa_pss_rsae_sha256, _sha384, _sha512. Same allowed values and
-	 * limits as sig_algs. No usable scheme: handshake_failure. */
+	 * limits as sig_algs (rsa_pkcs1_* entries are skipped in TLS 1.3). No
+	 * usable scheme: handshake_failure. */
 	const uint16_t *sign_algs;
 	size_t sign_alg_count;
 

@@ -117,6 +117,8 @@ int wt_sig_verify(uint16_t scheme, const br_x509_pkey *pk,
 const uint16_t *wt_sig_defaults(size_t *n);
 /* 1 if scheme is one of wt_sig_defaults(). */
 int wt_sig_supported(uint16_t scheme);
+/* May scheme appear in sig_algs / sign_algs (also rsa_pkcs1_sha256/384/512)? */
+int wt_sig_listable(uint16_t scheme);
 
 /* Our CertificateVerify scheme for key (RFC 8446 4.4.3): the first of
  * prefs (npref 0: wt_sig_defaults()) that the server's list algs has and

@@ -894,10 +894,11 @@ on_cert_request(void *ctx, const wt_cert_request *req)
 /* Configuration                                                        */
 /* ------------------------------------------------------------------ */
 
-/* -signing-prefs -> wt_config.sign_algs. BoringSSL skips the schemes a
- * TLS 1.3 CertificateVerify cannot use (PKCS#1 v1.5, SHA-1); so do we.
- * With none left it could not sign at all, which sign_algs cannot say
- * (count 0 is the engine's default order). */
+/* -signing-prefs -> wt_config.sign_algs. Schemes the engine cannot list
+ * (SHA-1, MD5, Ed25519, rsa_pkcs1_sha256_legacy) are dropped; rsa_pkcs1_*
+ * stay listed and, as in BoringSSL, are never used in TLS 1.3. With none
+ * left it could not express "no scheme at all" (count 0 is the engine's
+ * default order). */
 static void
 set_signing_prefs(conn *c, const uint16_t *prefs, size_t npref)
 {

@@ -1369,9 +1369,20 @@ add({
 	args: ['--sigalgs', 'ecdsa_secp384r1_sha384,ecdsa_secp256r1_sha256'], server: { cvScheme: SIG.p384 },
 	expect: fail('decrypt_error', 'invalid signature by the server certificate'),
 });
+// RFC 8446 4.2.3: rsa_pkcs1_* may be listed (TLS 1.2, certificates) but
+// never sign a TLS 1.3 CertificateVerify, even when we listed it.
 add({
-	name: 'sigalgs: rsa_pkcs1_sha256 configured -> bad_config naming it', args: ['--sigalgs', 'ecdsa_secp256r1_sha256,rsa_pkcs1_sha256'],
-	server: {}, expect: quiet('bad_config', 'sig_algs: 0x0401 (rsa_pkcs1_sha256) is not supported'),
+	name: 'sigalgs ok: rsa_pkcs1_sha256 listed (sent in signature_algorithms)', args: ['--sigalgs', 'ecdsa_secp256r1_sha256,rsa_pkcs1_sha256'],
+	server: {}, expect: ok,
+	check: (res, srv) => { assert.deepEqual(srv.notes.chSigAlgs, [SIG.p256, 0x0401]); },
+});
+add({
+	name: 'sigalgs: rsa_pkcs1_sha256 listed, CertificateVerify signed with it', args: ['--sigalgs', 'rsa_pkcs1_sha256,rsa_pss_rsae_sha256'],
+	server: { cert: 'rsa2048', cvScheme: 0x0401 }, expect: fail('illegal_parameter', 'PKCS#1 v1.5 or SHA-1'),
+});
+add({
+	name: 'sigalgs: rsa_pkcs1_sha1 configured -> bad_config naming it', args: ['--sigalgs', 'ecdsa_secp256r1_sha256,rsa_pkcs1_sha1'],
+	server: {}, expect: quiet('bad_config', 'sig_algs: 0x0201 (rsa_pkcs1_sha1) is not supported'),
 });
 add({
 	name: 'sigalgs: --sign-algs ecdsa_sha1 -> bad_config naming it', args: ['--sign-algs', 'ecdsa_sha1'],

@@ -68,6 +68,7 @@ static void expect_bad_value(const wt_config *cfg, const char *what, const char 
  * reason naming the value. */
 static const uint16_t pkcs1[] = { WT_SIG_ECDSA_SECP256R1_SHA256, WT_SIG_RSA_PKCS1_SHA256 };
 static const uint16_t sha1[] = { WT_SIG_ECDSA_SHA1 };
+static const uint16_t rsa_sha1[] = { WT_SIG_ECDSA_SECP256R1_SHA256, WT_SIG_RSA_PKCS1_SHA1 };
 static const uint16_t ed25519[] = { 0x0807 };
 static const uint16_t unknown[] = { 0x1234 };
 static const uint16_t dup[] = { WT_SIG_RSA_PSS_RSAE_SHA256, WT_SIG_RSA_PSS_RSAE_SHA256 };
@@ -88,13 +89,13 @@ static const struct bad_list {
 	const uint16_t *shares; size_t nshares;  /* key_shares */
 	int no_shares;
 } bad_lists[] = {
-	{ "sig_algs rsa_pkcs1_sha256", "sig_algs: 0x0401 (rsa_pkcs1_sha256) is not supported", LIST(pkcs1), 0, 0, 0, 0, 0, 0, 0 },
+	{ "sig_algs rsa_pkcs1_sha1", "sig_algs: 0x0201 (rsa_pkcs1_sha1) is not supported", LIST(rsa_sha1), 0, 0, 0, 0, 0, 0, 0 },
 	{ "sig_algs ecdsa_sha1", "0x0203 (ecdsa_sha1)", LIST(sha1), 0, 0, 0, 0, 0, 0, 0 },
 	{ "sig_algs ed25519", "sig_algs: 0x0807 is not supported", LIST(ed25519), 0, 0, 0, 0, 0, 0, 0 },
 	{ "sig_algs unknown value", "0x1234", LIST(unknown), 0, 0, 0, 0, 0, 0, 0 },
 	{ "sig_algs repeated", "0x0804 (rsa_pss_rsae_sha256) is listed twice", LIST(dup), 0, 0, 0, 0, 0, 0, 0 },
 	{ "sig_algs over 16", "more than WT_MAX_SIG_ALGS", LIST(seventeen), 0, 0, 0, 0, 0, 0, 0 },
-	{ "sign_algs rsa_pkcs1_sha256", "sign_algs: 0x0401 (rsa_pkcs1_sha256)", 0, 0, LIST(pkcs1), 0, 0, 0, 0, 0 },
+	{ "sign_algs rsa_pkcs1_sha1", "sign_algs: 0x0201 (rsa_pkcs1_sha1)", 0, 0, LIST(rsa_sha1), 0, 0, 0, 0, 0 },
 	{ "sign_algs repeated", "sign_algs: 0x0804 (rsa_pss_rsae_sha256) is listed twice", 0, 0, LIST(dup), 0, 0, 0, 0, 0 },
 	{ "key share outside groups", "key_shares: 0x0018 (secp384r1) is not in groups", 0, 0, 0, 0, LIST(x25519), LIST(p384), 0 },
 	{ "key share for an unknown group", "key_shares: 0x001e is not supported", 0, 0, 0, 0, 0, 0, LIST(x448), 0 },
@@ -123,6 +124,11 @@ static void sig_and_share_config(void)
 		c.no_key_shares = b->no_shares;
 		expect_bad_value(&c, b->what, b->text);
 	}
+
+	/* rsa_pkcs1_sha256/384/512 may be listed (RFC 8446 4.2.3: for TLS 1.2
+	 * and certificates; never for a TLS 1.3 CertificateVerify). */
+	c = base(); c.sig_algs = pkcs1; c.sig_alg_count = 2; c.sign_algs = pkcs1; c.sign_alg_count = 2;
+	CHECK(wt_engine_init(&cc, &c, &host) == 0);
 
 	/* The largest setting is fine: four groups, three shares (P-521's
 	 * among them); and no share at all. */
