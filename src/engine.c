@@ -29,6 +29,9 @@ int wt_fail(wt_engine_ctx *cc, int err, const char *reason)
 		memcpy(cc->reason, reason, n);
 		cc->reason[n] = 0;
 		cc->err = err;
+		/* Every error is fatal: a failed handshake never needs its
+		 * ECDHE private keys again (EOF, API misuse and alerts alike). */
+		wt_hs13_wipe_key_shares(cc);
 	}
 	return err;
 }
@@ -46,19 +49,21 @@ static void send_pending_alert(wt_engine_ctx *cc)
 	cc->alert_queued = 1;
 	cc->app_staged = 0;
 	cc->app_len = 0;
-	/* A failed handshake never needs its ECDHE private keys again. */
-	wt_hs13_wipe_key_shares(cc);
 	a = cc->chosen_alert ? cc->chosen_alert : wt_error_alert(cc->err);
 	/* Nothing sent yet (failed init): there is no peer to tell. */
 	if (a == 0 || !cc->first_record_sent) {
+		cc->out_closed = 1;
 		return;
 	}
 	alert[0] = 2;   /* fatal */
 	alert[1] = (uint8_t)a;
 	if (sizeof cc->obuf - cc->olen < 5 + 2 + 1 + TAG_LEN) {
-		cc->olen = 0;   /* no room: the alert matters more than the rest */
+		/* No room: the alert matters more than the records queued
+		 * after it, but a record already partly sent is finished. */
+		cc->olen = cc->ohead_rest;
 	}
 	wt_rec_queue(cc, WT_CT_ALERT, alert, 2, 2);
+	cc->out_closed = 1;
 }
 
 static int suite_ok(uint16_t id) { return wt_suite_get(id) != NULL; }
@@ -377,6 +382,17 @@ void wt_engine_sendrec_ack(wt_engine_ctx *cc, size_t len)
 
 	if (len == 0 || len > cc->olen) {
 		return;
+	}
+	/* Where the acknowledged bytes end in the record stream: ohead_rest
+	 * is what is left of a record the host has sent only part of (such a
+	 * record must go out whole, even when an alert later needs room). */
+	{
+		size_t pos = cc->ohead_rest;
+
+		while (pos < len) {
+			pos += 5 + ((size_t)cc->obuf[pos + 3] << 8 | cc->obuf[pos + 4]);
+		}
+		cc->ohead_rest = pos - len;
 	}
 	/* Keep any staged application plaintext (after its header slot). */
 	tail = cc->olen - len + (cc->app_staged ? 5 + cc->app_staged : 0);

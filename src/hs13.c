@@ -884,6 +884,20 @@ static int read_server_parameters(wt_engine_ctx *cc, const uint8_t *msg, size_t 
 		return wt_fail(cc, WT_ALERT_DECODE_ERROR, "malformed EncryptedExtensions");
 	}
 	wt_transcript_add(&cc->transcript, msg, len);
+	if (cc->early_state == WT_EARLY_PENDING && !ee.early_data) {
+		cc->early_state = WT_EARLY_REJECTED;
+		cc->early_reason = cc->using_psk ? WT_EARLY_REASON_PEER_DECLINED
+			: WT_EARLY_REASON_SESSION_NOT_RESUMED;
+		/* RFC 8446 4.2.10: the server skips what it cannot decrypt
+		 * under its handshake key, so from here on we write under ours
+		 * (no EndOfEarlyData): an alert we send while processing the
+		 * rest of its flight, this message's checks included, must
+		 * reach it. Staged early data goes out first, under the early
+		 * key, to be skipped. */
+		wt_rec_seal_app(cc);
+		wt_rec_set_write_secret(cc, cc->suite, cc->ks.client_hs);
+		cc->write_hs_pending = 0;
+	}
 	if (cc->early_state != WT_EARLY_PENDING && ee.early_data) {
 		return wt_fail(cc, WT_ALERT_UNSUPPORTED_EXTENSION,
 			"server sent an unexpected early_data extension");
@@ -892,19 +906,6 @@ static int read_server_parameters(wt_engine_ctx *cc, const uint8_t *msg, size_t 
 	 * an unsolicited extension (RFC 8446 4.2), as is a QUIC one. */
 	TRY(check_extensions(cc, MSG_ENCRYPTED_EXTENSIONS, ee.ext_types, ee.ext_count));
 	TRY(check_alpn(cc, ee.alpn, ee.alpn_len));
-	if (cc->early_state == WT_EARLY_PENDING && !ee.early_data) {
-		cc->early_state = WT_EARLY_REJECTED;
-		cc->early_reason = cc->using_psk ? WT_EARLY_REASON_PEER_DECLINED
-			: WT_EARLY_REASON_SESSION_NOT_RESUMED;
-		/* RFC 8446 4.2.10: the server skips what it cannot decrypt
-		 * under its handshake key, so from here on we write under ours
-		 * (no EndOfEarlyData): an alert we send while processing the
-		 * rest of its flight must reach it. Staged early data goes out
-		 * first, under the early key, to be skipped. */
-		wt_rec_seal_app(cc);
-		wt_rec_set_write_secret(cc, cc->suite, cc->ks.client_hs);
-		cc->write_hs_pending = 0;
-	}
 	if (ee.early_data) {
 		/* RFC 8446 4.2.10: early data is accepted only together with
 		 * the first PSK (we offer one, so using_psk means identity 0,

@@ -42,6 +42,12 @@ void wt_rec_seal_app(wt_engine_ctx *cc)
 int wt_rec_queue(wt_engine_ctx *cc, uint8_t type, const uint8_t *data,
 	size_t len, size_t max_frag)
 {
+	/* After a fatal alert nothing more goes out, even if a callback
+	 * aborted the connection and the handshake code has not yet
+	 * noticed (RFC 8446 6.2: the connection is closed). */
+	if (cc->out_closed) {
+		return cc->err ? cc->err : WT_ERR_BAD_STATE;
+	}
 	wt_rec_seal_app(cc);
 	do {
 		size_t n = len < max_frag ? len : max_frag;

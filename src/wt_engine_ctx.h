@@ -122,6 +122,8 @@ typedef struct wt_engine_ctx {
 	 * sendapp plaintext is staged at obuf[olen + 5 ...] */
 	uint8_t obuf[WT_OUTBUF_SIZE];
 	size_t olen;
+	size_t ohead_rest;     /* bytes left of a partly acknowledged record at obuf[0] */
+	int out_closed;        /* a fatal error's alert is queued: nothing more goes out */
 	size_t app_staged;
 
 	/* record protection */

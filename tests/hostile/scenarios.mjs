@@ -1127,6 +1127,15 @@ add({
 	},
 });
 add({
+	// The rejection is decided before EncryptedExtensions' own checks, so
+	// their alert goes under the handshake key the server reads.
+	name: '0rtt: rejected, EncryptedExtensions with an unknown extension: the alert reaches the server',
+	session: {}, earlyData: EARLY, args: ['--json'],
+	server: { psk: {}, ee: (e) => [...e, [0x7777, Buffer.alloc(0)]] },
+	expect: fail('unsupported_extension', 'did not offer in EncryptedExtensions'),
+	check: (res, srv) => { assert.equal(srv.notes.alertProt, 'hs', 'under the client handshake key'); },
+});
+add({
 	name: '0rtt: server declines the PSK: full handshake, early_data_reason session_not_resumed',
 	session: {}, earlyData: EARLY, args: ['--json'], input: 'hello\n', afterOutput: EARLY.length + 6,
 	server: { psk: { accept: false } }, expect: ok,

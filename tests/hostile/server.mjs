@@ -906,7 +906,10 @@ async function nextClientHandshake(conn, hs) {
 		if (conn.hsq.length) return conn.hsq.shift();
 		const r = await conn.nextRecord();
 		if (!r) return null;
-		if (r.ctype === CT.ALERT) throw new ClientAlert(r.content[0], r.content[1]);
+		if (r.ctype === CT.ALERT) {
+			hs.notes.alertProt = r.prot;   // which key the client's alert came under
+			throw new ClientAlert(r.content[0], r.content[1]);
+		}
 		if (r.ctype === CT.HANDSHAKE) { hs.lastProt = r.prot; continue; }
 		if (r.ctype === CT.CCS) continue;
 		if (r.ctype === CT.APP && r.prot === 'early' && !hs.notes.endOfEarlyData) {

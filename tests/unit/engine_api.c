@@ -291,6 +291,31 @@ int main(void)
 	CHECK(wt_engine_last_error(&cc) == WT_ERR_ABORTED);
 	CHECK(strcmp(wt_error_name(WT_ERR_ABORTED), "aborted") == 0);
 	CHECK(wt_engine_abort(&cc, WT_ALERT_HANDSHAKE_FAILURE) == WT_ERR_BAD_STATE);
+	/* Nothing more is queued after the fatal alert (a callback may have
+	 * aborted while the handshake code goes on). */
+	{
+		static const uint8_t msg[4] = { 20, 0, 0, 0 };
+		size_t before;
+
+		wt_engine_sendrec_buf(&cc, &before);
+		CHECK(wt_rec_queue(&cc, WT_CT_HANDSHAKE, msg, sizeof msg, sizeof msg) != 0);
+		wt_engine_sendrec_buf(&cc, &len);
+		CHECK(len == before);
+	}
+	/* Out of room for the alert: records queued after a partly sent one
+	 * are dropped, the partly sent record is finished first. */
+	CHECK(wt_engine_init(&cc, &c, &host) == 0);
+	{
+		size_t total;
+
+		wt_engine_sendrec_buf(&cc, &total);
+		wt_engine_sendrec_ack(&cc, 10);              /* 10 bytes of the ClientHello out */
+		cc.olen = sizeof cc.obuf - 8;                /* pretend more records follow */
+		CHECK(wt_engine_abort(&cc, WT_ALERT_INTERNAL_ERROR) == 0);
+		p = wt_engine_sendrec_buf(&cc, &len);
+		CHECK(p != NULL && len == total - 10 + 7);
+		CHECK(p[total - 10] == 21 && p[total - 10 + 6] == WT_ALERT_INTERNAL_ERROR);
+	}
 	printf("ok abort with a chosen alert\n");
 
 	/* Name tables: parse(name(x)) == x, and every error has a name. */
