@@ -371,7 +371,7 @@ describe('bogo_shim', () => {
     });
   }
 
-  test('-verify-prefs becomes signature_algorithms; -signing-prefs drops TLS 1.2-only schemes', async () => {
+  test('-verify-prefs becomes signature_algorithms; -signing-prefs becomes sign_algs (rsa_pkcs1_* listed, never used)', async () => {
     const r = await runner({ requestCert: true, rejectUnauthorized: true, ca: fs.readFileSync(P.client.ca) });
     const shim = runShim([...base(r.port), '-verify-prefs', String(0x0804), '-verify-prefs', String(0x0403),
       '-expect-peer-signature-algorithm', String(0x0403),
@@ -389,8 +389,8 @@ describe('bogo_shim', () => {
     const res2 = await shim2;
     assert.equal(res2.code, 1, show(res2));
 
-    // Nothing TLS 1.3 can sign with: unimplemented.
-    const res3 = await runShim([...base(r.port), '-signing-prefs', String(0x0401)]);
+    // Nothing the engine can list (rsa_pkcs1_sha1): unimplemented.
+    const res3 = await runShim([...base(r.port), '-signing-prefs', String(0x0201)]);
     assert.equal(res3.code, 89, show(res3));
   });
 
@@ -461,7 +461,7 @@ describe('bogo_shim', () => {
       ['-on-resume-max-version', String(0x0303)],
       ['-curves', '30'],
       ['-renegotiate-freely'],
-      ['-verify-prefs', String(0x0401)],
+      ['-verify-prefs', String(0x0201)],
     ]) {
       const res = await runShim(['-port', '1', '-shim-id', '1', ...args]);
       assert.equal(res.code, 89, `${args.join(' ')}: ${show(res)}`);
