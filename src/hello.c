@@ -406,6 +406,18 @@ int wt_parse_certificate_request(wt_certificate_request *cr,
 			cr->has_sig_algs = 1;
 			cr->sig_algs = list;
 			TRY(wt_rd_end(&d));
+		} else if (type == WT_EXT_CERT_AUTHORITIES) {
+			/* RFC 8446 4.2.4: DistinguishedName authorities<3..2^16-1>,
+			 * each DistinguishedName<1..2^16-1>. */
+			wt_reader dn, all;
+
+			TRY(wt_rd_block_min(&d, 2, 3, &list));
+			TRY(wt_rd_end(&d));
+			all = list;
+			while (all.len) {
+				TRY(wt_rd_block_min(&all, 2, 1, &dn));
+			}
+			cr->ca_names = list;
 		}
 	}
 	/* RFC 8446 4.3.2: signature_algorithms MUST be specified. */

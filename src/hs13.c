@@ -319,7 +319,7 @@ static size_t keep_in_chain(wt_engine_ctx *cc, size_t *used, const uint8_t *p, s
 {
 	size_t off = *used;
 
-	if (len > sizeof cc->chain - off) {
+	if (len > sizeof cc->chain - cc->ca_names_len - off) {
 		return (size_t)-1;
 	}
 	if (len) {
@@ -338,19 +338,26 @@ static int keep_peer_credentials(wt_engine_ctx *cc, const wt_peer_cert *certs,
 	size_t used = 0, i, off, ocsp_off, sct_off;
 
 	cc->cert_count = cc->ocsp_len = cc->sct_len = 0;
-	cc->ocsp_off = cc->sct_off = 0;
+	cc->ocsp_off = cc->sct_off = cc->chain_used = 0;
 	for (i = 0; i < n; i++) {
 		if ((off = keep_in_chain(cc, &used, certs[i].der, certs[i].len)) == (size_t)-1) {
-			return -1;
+			break;
 		}
 		cc->certs[i].der = cc->chain + off;
 		cc->certs[i].len = certs[i].len;
 	}
-	ocsp_off = keep_in_chain(cc, &used, ocsp, ocsp_len);
-	sct_off = keep_in_chain(cc, &used, sct, sct_len);
+	ocsp_off = i < n ? (size_t)-1 : keep_in_chain(cc, &used, ocsp, ocsp_len);
+	sct_off = ocsp_off == (size_t)-1 ? (size_t)-1 : keep_in_chain(cc, &used, sct, sct_len);
 	if (ocsp_off == (size_t)-1 || sct_off == (size_t)-1) {
-		return -1;
+		if (cc->ca_names_len == 0) {
+			return -1;
+		}
+		/* The server's chain needs the room its CA list took: the
+		 * list goes (wt_cert_request.ca_names documents it). */
+		cc->ca_names_len = 0;
+		return keep_peer_credentials(cc, certs, n, ocsp, ocsp_len, sct, sct_len);
 	}
+	cc->chain_used = used;
 	cc->cert_count = n;
 	cc->ocsp_off = ocsp_off;
 	cc->ocsp_len = ocsp_len;
@@ -968,6 +975,16 @@ static int on_certificate_request(wt_engine_ctx *cc, const uint8_t *msg, size_t 
 	while (cr.sig_algs.len >= 2 && cc->cr_sig_alg_count < 32) {
 		wt_rd_u16(&cr.sig_algs, &cc->cr_sig_algs[cc->cr_sig_alg_count++]);
 	}
+	/* The CA list is needed when get_client_cert runs, after the
+	 * server's Finished (as Go's GetClientCertificate): it waits at the
+	 * end of the peer chain buffer, behind what is stored there; the
+	 * Certificate that follows fills the buffer from the front and
+	 * drops the list if it needs the room (keep_peer_credentials). */
+	cc->ca_names_len = 0;
+	if (cr.ca_names.len > 0 && cr.ca_names.len <= sizeof cc->chain - cc->chain_used) {
+		memcpy(cc->chain + sizeof cc->chain - cr.ca_names.len, cr.ca_names.p, cr.ca_names.len);
+		cc->ca_names_len = cr.ca_names.len;
+	}
 	cc->cert_requested = 1;
 	cc->hs_state = HS_WAIT_CERT;
 	return 0;
@@ -1138,6 +1155,8 @@ static int send_client_certificate(wt_engine_ctx *cc)
 
 		req.sig_algs = cc->cr_sig_algs;
 		req.sig_alg_count = cc->cr_sig_alg_count;
+		req.ca_names = cc->ca_names_len ? cc->chain + sizeof cc->chain - cc->ca_names_len : NULL;
+		req.ca_names_len = cc->ca_names_len;
 		cert = cfg->get_client_cert(cfg->client_cert_ctx, &req);
 		if (cert == WT_CLIENT_CERT_ABORT) {
 			return wt_fail(cc, WT_ERR_CLIENT_CERT_ABORTED,

@@ -280,6 +280,14 @@ typedef struct wt_client_cert {
 typedef struct wt_cert_request {
 	const uint16_t *sig_algs;   /* signature_algorithms, server order */
 	size_t sig_alg_count;
+	/* certificate_authorities (RFC 8446 4.2.4), as on the wire: a run of
+	 * DistinguishedNames (DER), each with a 2-byte length in front, the
+	 * CAs the server accepts (Go: AcceptableCAs). NULL/0 if the server
+	 * sent none, or if its Certificate message needed the room (the list
+	 * shares the 64 KiB peer chain buffer; a list that does not fit next
+	 * to the chain is dropped). Valid during the callback. */
+	const uint8_t *ca_names;
+	size_t ca_names_len;
 } wt_cert_request;
 
 typedef struct wt_config {

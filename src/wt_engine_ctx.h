@@ -169,6 +169,8 @@ typedef struct wt_engine_ctx {
 	/* the leaf's OCSP response and SCT list (RFC 8446 4.4.2.1), stored
 	 * in chain[] after the DER: offsets, so a copied context stays valid */
 	size_t ocsp_off, ocsp_len, sct_off, sct_len;
+	size_t chain_used;     /* bytes of chain[] in use from the front */
+	size_t ca_names_len;   /* CertificateRequest's CA list, at the end of chain[] */
 	int verified;
 	struct wt_leaf_key leaf;
 

@@ -343,6 +343,7 @@ typedef struct wt_certificate_request {
 	size_t context_len;
 	int has_sig_algs;
 	wt_reader sig_algs;    /* the signature_algorithms list (u16 each) */
+	wt_reader ca_names;    /* certificate_authorities: DistinguishedName<1..2^16-1> each */
 } wt_certificate_request;
 
 int wt_parse_certificate_request(wt_certificate_request *cr,

@@ -357,6 +357,22 @@ describe('bogo_shim', () => {
     assert.equal(res3.code, 89, show(res3));
   });
 
+  // wt_cert_request.ca_names: Node's server sends its client CA list as
+  // certificate_authorities; -must-match-issuer skips the credential whose
+  // chain has no issuer in it (BoringSSL's ssl_credential_matches_requested_issuers).
+  test('-must-match-issuer: certificate_authorities reaches the callback and picks the credential', async () => {
+    const r = await runner({ requestCert: true, rejectUnauthorized: true, ca: fs.readFileSync(P.client.ca) });
+    const shim = runShim([...base(r.port),
+      '-new-x509-credential', '-cert-file', P.client.otherClient.chain, '-key-file', P.client.otherClient.key, '-must-match-issuer',
+      '-new-x509-credential', '-cert-file', P.client.p256.chain, '-key-file', P.client.p256.key, '-must-match-issuer',
+      '-expect-selected-credential', '1']);
+    const { socket } = await r.accept();
+    assert.equal(socket.getPeerCertificate().subject.CN, 'wasmtls test client');
+    await exchange(socket);
+    const res = await shim;
+    assert.equal(res.code, 0, show(res));
+  });
+
   // verify_cb may name the alert: BoringSSL's certificate_unknown for a
   // failing custom verify callback, handshake_failure for a failing
   // SSL_set_verify callback; the engine's default is bad_certificate.

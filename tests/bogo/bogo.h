@@ -37,6 +37,7 @@ typedef struct bogo_cred {
 	const char *cert_file, *key_file;
 	uint16_t signing_prefs[BOGO_MAX_LIST];
 	size_t signing_pref_count;
+	int must_match_issuer;   /* usable only if an issuer is in the CA list */
 } bogo_cred;
 
 /* One connection's flags. The runner's -on-initial-, -on-resume- and
@@ -96,6 +97,7 @@ typedef struct bogo_config {
 	const char *cert_file, *key_file;
 	uint16_t signing_prefs[BOGO_MAX_LIST];
 	size_t signing_pref_count;
+	int must_match_issuer;
 	int fail_cert_callback;
 	int use_old_client_cert_callback;
 	/* Credentials added with -new-x509-credential, in order; the

@@ -72,6 +72,7 @@ typedef struct flag {
 #define N(n)      { n, F_NOOP, 0, 0, 0, 0, 0 }
 #define P(n, pol) { n, F_POLICY, offsetof(bogo_config, compliance), pol, 0, 0, 0 }
 #define CS(n, f)  { n, F_STR, offsetof(bogo_config, f), 0, 1, offsetof(bogo_cred, f), 0 }
+#define CB(n, f)  { n, F_BOOL, offsetof(bogo_config, f), 0, 1, offsetof(bogo_cred, f), 0 }
 #define CV(n, f, c) { n, F_U16VEC, offsetof(bogo_config, f), offsetof(bogo_config, c), 1, \
 	offsetof(bogo_cred, f), offsetof(bogo_cred, c) }
 
@@ -122,6 +123,7 @@ static const flag flags[] = {
 	CS("-cert-file", cert_file),
 	CS("-key-file", key_file),
 	CV("-signing-prefs", signing_prefs, signing_pref_count),
+	CB("-must-match-issuer", must_match_issuer),
 	B("-fail-cert-callback", fail_cert_callback),
 	/* SSL_CTX_set_client_cert_cb instead of a preinstalled certificate
 	 * and SSL_set_cert_cb: the engine only has the callback form
@@ -248,7 +250,7 @@ set_flag(bogo_config *cfg, const flag *f, const char *param)
 
 	switch (f->type) {
 	case F_BOOL:
-		*(int *)(base + f->off) = 1;
+		*(int *)(base + off) = 1;
 		return 0;
 	case F_NOOP:
 	case F_NEWCRED:

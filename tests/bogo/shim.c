@@ -808,6 +808,107 @@ cred_sig_choice(const wt_private_key *key, const uint16_t *prefs, size_t npref,
 	return 0;
 }
 
+/* One DER TLV at *p (end: e): sets v, vlen to the value, tlv, tlvlen to
+ * the whole element, advances *p. -1 if malformed (short-form or 1..3-byte
+ * long-form lengths only: enough for certificates). */
+static int
+der_next(const uint8_t **p, const uint8_t *e, uint8_t *tag, const uint8_t **v, size_t *vlen,
+	const uint8_t **tlv, size_t *tlvlen)
+{
+	const uint8_t *q = *p;
+	size_t len, n;
+
+	if (e - q < 2) {
+		return -1;
+	}
+	*tlv = q;
+	*tag = *q++;
+	len = *q++;
+	if (len & 0x80) {
+		n = len & 0x7f;
+		if (n < 1 || n > 3 || (size_t)(e - q) < n) {
+			return -1;
+		}
+		for (len = 0; n > 0; n--) {
+			len = len << 8 | *q++;
+		}
+	}
+	if ((size_t)(e - q) < len) {
+		return -1;
+	}
+	*v = q;
+	*vlen = len;
+	*p = q + len;
+	*tlvlen = (size_t)(*p - *tlv);
+	return 0;
+}
+
+/* The issuer Name (DER, tag included) of a certificate: Certificate ->
+ * tbsCertificate -> [0] version? , serialNumber, signature, issuer. */
+static int
+cert_issuer(const wt_peer_cert *cert, const uint8_t **name, size_t *len)
+{
+	const uint8_t *p = cert->der, *e = cert->der + cert->len, *v, *tlv;
+	size_t vlen, tlvlen;
+	uint8_t tag;
+	int i;
+
+	if (der_next(&p, e, &tag, &v, &vlen, &tlv, &tlvlen) != 0 || tag != 0x30) {
+		return -1;
+	}
+	p = v;
+	e = v + vlen;
+	if (der_next(&p, e, &tag, &v, &vlen, &tlv, &tlvlen) != 0 || tag != 0x30) {
+		return -1;
+	}
+	p = v;
+	e = v + vlen;
+	for (i = 0; i < 4; i++) {
+		if (der_next(&p, e, &tag, &v, &vlen, &tlv, &tlvlen) != 0) {
+			return -1;
+		}
+		if (i == 0 && tag != 0xa0) {
+			i++;   /* no explicit version: this was the serial number */
+		}
+		if (i == 3) {
+			*name = tlv;
+			*len = tlvlen;
+			return tag == 0x30 ? 0 : -1;
+		}
+	}
+	return -1;
+}
+
+/* BoringSSL's ssl_credential_matches_requested_issuers: a credential
+ * with -must-match-issuer is usable only if some certificate of its chain
+ * was issued by a CA the server's certificate_authorities names. */
+static int
+chain_matches_ca_names(const loaded_cert *lc, const wt_cert_request *req)
+{
+	size_t i, off;
+
+	for (i = 0; i < lc->cert.chain_len; i++) {
+		const uint8_t *issuer;
+		size_t ilen;
+
+		if (cert_issuer(&lc->cert.chain[i], &issuer, &ilen) != 0) {
+			continue;
+		}
+		for (off = 0; off + 2 <= req->ca_names_len;) {
+			size_t n = (size_t)req->ca_names[off] << 8 | req->ca_names[off + 1];
+
+			if (off + 2 + n > req->ca_names_len) {
+				break;
+			}
+			if (n == ilen && memcmp(req->ca_names + off + 2, issuer, n) == 0) {
+				return 1;
+			}
+			off += 2 + n;
+		}
+	}
+	return 0;
+}
+
 static void set_signing_prefs(conn *c, const uint16_t *prefs, size_t npref);
 
 /* CertificateRequest: BoringSSL's cert callback (CertCallback), then its
@@ -850,9 +951,10 @@ on_cert_request(void *ctx, const wt_cert_request *req)
 		loaded_cert *lc = legacy ? &c->client : &c->creds[i];
 		const uint16_t *prefs = legacy ? cfg->signing_prefs : cfg->creds[i].signing_prefs;
 		size_t npref = legacy ? cfg->signing_pref_count : cfg->creds[i].signing_pref_count;
+		int must_match = legacy ? cfg->must_match_issuer : cfg->creds[i].must_match_issuer;
 		size_t j;
 
-		if (!lc->loaded) {
+		if (!lc->loaded || (must_match && !chain_matches_ca_names(lc, req))) {
 			continue;
 		}
 		for (j = 0; j < npref; j++) {

@@ -609,6 +609,11 @@ add({ name: 'ee: extension length overruns', server: { eeBody: () => cat(u16(4),
 add({ name: 'cr: no signature_algorithms', server: { certRequest: { exts: [] } }, expect: fail('decode_error', 'malformed CertificateRequest') });
 add({ name: 'cr: empty signature_algorithms list', server: { certRequest: { exts: [[EXT.SIGNATURE_ALGS, u16(0)]] } }, expect: fail('decode_error', 'malformed CertificateRequest') });
 add({ name: 'cr: odd-length signature_algorithms list', server: { certRequest: { exts: [[EXT.SIGNATURE_ALGS, vec16(Buffer.from([4, 3, 8]))]] } }, expect: fail('decode_error', 'malformed CertificateRequest') });
+// RFC 8446 4.2.4: DistinguishedName authorities<3..2^16-1>, each <1..2^16-1>.
+const sigOnly = [EXT.SIGNATURE_ALGS, vec16(u16(0x0403))];
+add({ name: 'cr: certificate_authorities with an empty name', server: { certRequest: { exts: [sigOnly, [EXT.CERT_AUTHORITIES, vec16(cat(u16(0), vec16(Buffer.from('x'))))]] } }, expect: fail('decode_error', 'malformed CertificateRequest') });
+add({ name: 'cr: certificate_authorities name overrunning the list', server: { certRequest: { exts: [sigOnly, [EXT.CERT_AUTHORITIES, vec16(cat(u16(9), Buffer.from('abc')))]] } }, expect: fail('decode_error', 'malformed CertificateRequest') });
+add({ name: 'cr: certificate_authorities list under 3 bytes', server: { certRequest: { exts: [sigOnly, [EXT.CERT_AUTHORITIES, vec16(Buffer.from('ab'))]] } }, expect: fail('decode_error', 'malformed CertificateRequest') });
 add({ name: 'cr: trailing byte', server: { certRequest: { body: cat(u8(0), encodeExts([[EXT.SIGNATURE_ALGS, vec16(u16(0x0403))]]), u8(0)) } }, expect: fail('decode_error', 'malformed CertificateRequest') });
 add({ name: 'cr: duplicated signature_algorithms', server: { certRequest: { exts: [[EXT.SIGNATURE_ALGS, vec16(u16(0x0403))], [EXT.SIGNATURE_ALGS, vec16(u16(0x0403))]] } }, expect: fail('decode_error', 'malformed CertificateRequest') });
 add({
