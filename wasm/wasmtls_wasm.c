@@ -318,7 +318,10 @@ typedef struct wtw_conn {
 	char *verify_ip;
 	char *alpn[WT_MAX_ALPN];
 	uint16_t suites[3];
-	uint16_t groups[3];
+	uint16_t groups[WT_MAX_GROUPS];
+	uint16_t sig_algs[WT_MAX_SIG_ALGS];
+	uint16_t sign_algs[WT_MAX_SIG_ALGS];
+	uint16_t key_shares[WT_MAX_KEY_SHARES];
 	uint8_t *session;          /* copy of the blob we offer */
 	size_t session_len;
 	wt_client_cert client_cert;
@@ -327,7 +330,7 @@ typedef struct wtw_conn {
 	uint8_t *key_buf;          /* private key bytes: wiped on destroy */
 	size_t key_buf_len;
 	/* flat handshake info for JS (wtw_info), all u32 */
-	uint32_t info[15];
+	uint32_t info[20];
 	uint32_t certs[2 * WT_MAX_PEER_CERTS];
 } wtw_conn;
 
@@ -435,24 +438,44 @@ wtw_add_alpn(wtw_conn *c, const char *p, size_t len)
 	return 0;
 }
 
-/* which: 0 = cipher suites, 1 = groups; ids are u16 values. */
+/* Appends id to one of the config's u16 lists (the engine validates the
+ * values at wtw_start). */
+static int
+add_to_list(uint16_t *list, size_t cap, const uint16_t **field, size_t *count, int id)
+{
+	if (*count >= cap) {
+		return WT_ERR_BAD_CONFIG;
+	}
+	list[(*count)++] = (uint16_t)id;
+	*field = list;
+	return 0;
+}
+
+/* which: 0 = cipher suites, 1 = groups, 2 = sig_algs, 3 = sign_algs,
+ * 4 = key_shares; ids are u16 values. */
 WTW_EXPORT(wtw_add_id) int
 wtw_add_id(wtw_conn *c, int which, int id)
 {
-	if (which == 0) {
-		if (c->cfg.cipher_suite_count >= 3) {
-			return WT_ERR_BAD_CONFIG;
-		}
-		c->suites[c->cfg.cipher_suite_count++] = (uint16_t)id;
-		c->cfg.cipher_suites = c->suites;
-	} else {
-		if (c->cfg.group_count >= 3) {
-			return WT_ERR_BAD_CONFIG;
-		}
-		c->groups[c->cfg.group_count++] = (uint16_t)id;
-		c->cfg.groups = c->groups;
+	wt_config *f = &c->cfg;
+
+	switch (which) {
+	case 0: return add_to_list(c->suites, 3, &f->cipher_suites, &f->cipher_suite_count, id);
+	case 1: return add_to_list(c->groups, WT_MAX_GROUPS, &f->groups, &f->group_count, id);
+	case 2: return add_to_list(c->sig_algs, WT_MAX_SIG_ALGS, &f->sig_algs, &f->sig_alg_count, id);
+	case 3: return add_to_list(c->sign_algs, WT_MAX_SIG_ALGS, &f->sign_algs, &f->sign_alg_count, id);
+	case 4: return add_to_list(c->key_shares, WT_MAX_KEY_SHARES, &f->key_shares, &f->key_share_count, id);
+	default: return WT_ERR_BAD_CONFIG;
 	}
-	return 0;
+}
+
+/* Flags: 1 = no key share in the first ClientHello, 2 = ask for a stapled
+ * OCSP response, 4 = ask for SCTs. */
+WTW_EXPORT(wtw_set_flags) void
+wtw_set_flags(wtw_conn *c, int flags)
+{
+	c->cfg.no_key_shares = (flags & 1) != 0;
+	c->cfg.request_ocsp = (flags & 2) != 0;
+	c->cfg.request_sct = (flags & 4) != 0;
 }
 
 /* Offers a session (a blob from an earlier wt_js_session). The blob is
@@ -667,6 +690,8 @@ WTW_EXPORT(wtw_alert_name) const char *wtw_alert_name(int a) { return wt_alert_n
 WTW_EXPORT(wtw_suite_name) const char *wtw_suite_name(int id) { return wt_suite_name((uint16_t)id); }
 WTW_EXPORT(wtw_group_name) const char *wtw_group_name(int id) { return wt_group_name((uint16_t)id); }
 WTW_EXPORT(wtw_sigalg_name) const char *wtw_sigalg_name(int id) { return wt_sigalg_name((uint16_t)id); }
+WTW_EXPORT(wtw_sigalg_from_name) int wtw_sigalg_from_name(const char *name) { return wt_sigalg_from_name(name); }
+WTW_EXPORT(wtw_early_reason_name) const char *wtw_early_reason_name(int r) { return wt_early_data_reason_name(r); }
 
 /* label is NUL-terminated; has_ctx 0 = no context. Returns 0 or an error. */
 WTW_EXPORT(wtw_export) int
@@ -680,10 +705,11 @@ wtw_export(wtw_conn *c, const char *label, const uint8_t *ctx, size_t ctx_len, i
 }
 
 /*
- * Handshake info as 15 u32: version, suite, group, sigalg, hrr, resumed,
+ * Handshake info as 20 u32: version, suite, group, sigalg, hrr, resumed,
  * verified, alpn (char* or 0), server_name (char* or 0), cert count,
  * certs (u32 pairs der, len), done, early_data (WT_EARLY_*),
- * early_data_len, client_cert_sent.
+ * early_data_len, client_cert_sent, ocsp_response (ptr, len), sct_list
+ * (ptr, len), early_data_reason (WT_EARLY_REASON_*).
  */
 WTW_EXPORT(wtw_info) const uint32_t *
 wtw_info(wtw_conn *c)
@@ -712,6 +738,11 @@ wtw_info(wtw_conn *c)
 	c->info[12] = (uint32_t)in.early_data;
 	c->info[13] = (uint32_t)in.early_data_len;
 	c->info[14] = (uint32_t)in.client_cert_sent;
+	c->info[15] = (uint32_t)(uintptr_t)in.ocsp_response;
+	c->info[16] = (uint32_t)in.ocsp_response_len;
+	c->info[17] = (uint32_t)(uintptr_t)in.sct_list;
+	c->info[18] = (uint32_t)in.sct_list_len;
+	c->info[19] = (uint32_t)in.early_data_reason;
 	return c->info;
 }
 

@@ -12,7 +12,13 @@ const USAGE = `usage: wasmtls [options] HOST:PORT
   --cafile FILE        PEM trust anchors (default: built-in roots)
   --insecure           skip certificate verification (testing only)
   --alpn LIST          comma-separated protocols
-  --groups LIST        x25519,secp256r1,secp384r1 (first gets the key share)
+  --groups LIST        x25519,secp256r1,secp384r1[,secp521r1] (first gets the key share)
+  --key-shares LIST    groups (from --groups) that get a key share, or none
+  --sigalgs LIST       signature schemes accepted from the server, in order
+                       (ecdsa_secp256r1_sha256, rsa_pss_rsae_sha256, ...)
+  --sign-algs LIST     our order of those schemes for signing with --cert
+  --ocsp               ask for a stapled OCSP response (--json: ocsp_response)
+  --sct                ask for Certificate Transparency SCTs (--json: sct_list)
   --ciphers LIST       TLS_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384,
                        TLS_CHACHA20_POLY1305_SHA256
   --keylog FILE        append NSS key log lines
@@ -31,7 +37,12 @@ const USAGE = `usage: wasmtls [options] HOST:PORT
        wasmtls verify --cafile ROOTS.pem [--host NAME] [--time UNIX] CHAIN.pem
 `;
 const SUITE_NAMES = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'];
-const GROUP_NAMES = ['x25519', 'secp256r1', 'secp384r1'];
+const GROUP_NAMES = ['x25519', 'secp256r1', 'secp384r1', 'secp521r1'];
+// The scheme names the engine knows (wt_sigalg_from_name); which of them
+// may be configured is the engine's decision (wt_config.sig_algs).
+const SIGALG_NAMES = ['ecdsa_secp256r1_sha256', 'ecdsa_secp384r1_sha384', 'ecdsa_secp521r1_sha512',
+  'rsa_pss_rsae_sha256', 'rsa_pss_rsae_sha384', 'rsa_pss_rsae_sha512',
+  'rsa_pkcs1_sha256', 'rsa_pkcs1_sha384', 'rsa_pkcs1_sha512', 'rsa_pkcs1_sha1', 'ecdsa_sha1'];
 
 let quiet = false;
 const diag = (s) => { if (!quiet) process.stderr.write(s); };
@@ -51,7 +62,8 @@ function parseArgs(argv) {
   const o = { json: false, insecure: false, keyUpdate: false };
   const valued = { '--servername': 'servername', '--cafile': 'cafile', '--alpn': 'alpn', '--groups': 'groups',
     '--ciphers': 'ciphers', '--keylog': 'keylog', '--http': 'http', '--ws': 'ws', '--wisp': 'wisp', '--max-fragment': 'maxFragment',
-    '--sess-in': 'sessIn', '--sess-out': 'sessOut', '--early-data': 'earlyData', '--cert': 'cert', '--key': 'key' };
+    '--sess-in': 'sessIn', '--sess-out': 'sessOut', '--early-data': 'earlyData', '--cert': 'cert', '--key': 'key',
+    '--sigalgs': 'sigalgs', '--sign-algs': 'signAlgs', '--key-shares': 'keyShares' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--help' || a === '-h') { process.stdout.write(USAGE); process.exit(0); }
@@ -59,6 +71,8 @@ function parseArgs(argv) {
     else if (a === '--json') o.json = true;
     else if (a === '-q') quiet = true;
     else if (a === '--key-update') o.keyUpdate = true;
+    else if (a === '--ocsp') o.ocsp = true;
+    else if (a === '--sct') o.sct = true;
     else if (valued[a]) {
       if (i + 1 >= argv.length) die(2, 'bad_config', `${a} needs a value`);
       o[valued[a]] = argv[++i];
@@ -234,7 +248,7 @@ async function main() {
     const l = splitList(o.groups, 8);
     if (!l) die(2, 'bad_config', `bad --groups list '${o.groups}'`);
     l.forEach((g, i) => {
-      if (!GROUP_NAMES.includes(g)) die(2, 'bad_config', `unknown group '${g}' (x25519, secp256r1, secp384r1)`);
+      if (!GROUP_NAMES.includes(g)) die(2, 'bad_config', `unknown group '${g}' (${GROUP_NAMES.join(', ')})`);
       if (l.indexOf(g) !== i) die(2, 'bad_config', `group '${g}' listed twice`);
     });
     opts.groups = l;
@@ -262,6 +276,24 @@ async function main() {
     opts.keyLog = (line) => fs.writeSync(fd, `${line}\n`);
   }
   if (o.maxFragment) opts.maxFragment = o.maxFragment;
+  // Name lists as the native CLI checks them (tools/cli/common.c id_list):
+  // known names, no repeats; the engine then decides what it accepts.
+  const names = (opt, value, known, kind) => {
+    const l = splitList(value, 32);
+    if (!l) die(2, 'bad_config', `bad ${opt} list '${value}' (at most 32 non-empty names)`);
+    l.forEach((n, i) => {
+      if (!known.includes(n)) die(2, 'bad_config', `unknown ${kind} '${n}' (${known.join(', ')})`);
+      if (l.indexOf(n) !== i) die(2, 'bad_config', `${kind} '${n}' listed twice`);
+    });
+    return l;
+  };
+  if (o.sigalgs !== undefined) opts.sigalgs = names('--sigalgs', o.sigalgs, SIGALG_NAMES, 'signature scheme');
+  if (o.signAlgs !== undefined) opts.signAlgs = names('--sign-algs', o.signAlgs, SIGALG_NAMES, 'signature scheme');
+  if (o.keyShares !== undefined) {
+    opts.keyShares = o.keyShares === 'none' ? [] : names('--key-shares', o.keyShares, GROUP_NAMES, 'group');
+  }
+  if (o.ocsp) opts.requestOCSP = true;
+  if (o.sct) opts.requestSCT = true;
   // Resumption through files, like the native CLI: no in-memory cache.
   opts.sessionCache = false;
   if (o.sessIn !== undefined) {
@@ -315,6 +347,9 @@ async function main() {
         version: info.version, cipher: info.cipher, group: info.group, alpn: info.alpn, hrr: info.hrr,
         resumed: info.resumed, sigalg: info.sigalg, peer_chain: info.peerCertificates.length, servername: info.servername,
         early_data: info.earlyData === 'accepted' ? 'accepted' : info.earlyData === 'rejected' ? 'rejected' : 'not_sent',
+        early_data_reason: info.earlyDataReason,
+        ocsp_response: info.ocspResponse ? Buffer.from(info.ocspResponse).toString('base64') : null,
+        sct_list: info.sctList ? Buffer.from(info.sctList).toString('base64') : null,
       }) + '\n');
     } else {
       diag(`* ${info.version} ${info.cipher} ${info.group}${info.hrr ? ' (HelloRetryRequest)' : ''}${info.resumed ? ' resumed' : ''} ` +

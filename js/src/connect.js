@@ -200,6 +200,8 @@ class Conn {
     try {
       this.engine = new Engine(w, {
         servername: servername || null, verifyIp, alpn: o.alpn, ciphers: o.ciphers, groups: o.groups,
+        sigalgs: o.sigalgs, signAlgs: o.signAlgs, keyShares: o.keyShares,
+        requestOCSP: !!o.requestOCSP, requestSCT: !!o.requestSCT,
         store, insecure, maxFragment: o.maxFragment, keyLog: o.keyLog, verify,
         session, earlyData: !!this.early, onSession, cert: o.cert, key: o.key,
       });

@@ -7,7 +7,7 @@ export const CLOSED = 0x01, SENDREC = 0x02, RECVREC = 0x04, SENDAPP = 0x08, RECV
 const B_SENDREC = 0, B_RECVREC = 1, B_SENDAPP = 2, B_RECVAPP = 3;
 
 export const SUITES = { TLS_AES_128_GCM_SHA256: 0x1301, TLS_AES_256_GCM_SHA384: 0x1302, TLS_CHACHA20_POLY1305_SHA256: 0x1303 };
-export const GROUPS = { x25519: 0x001d, secp256r1: 0x0017, secp384r1: 0x0018 };
+export const GROUPS = { x25519: 0x001d, secp256r1: 0x0017, secp384r1: 0x0018, secp521r1: 0x0019 };
 const ERR_BAD_CONFIG = 0x202;
 
 let wasmSource = null;
@@ -108,6 +108,11 @@ class Wasm {
   suiteName(id) { return this.cstr(this.x.wtw_suite_name(id)) ?? `0x${id.toString(16).padStart(4, '0')}`; }
   groupName(id) { return this.cstr(this.x.wtw_group_name(id)) ?? `0x${id.toString(16).padStart(4, '0')}`; }
   sigalgName(id) { return this.cstr(this.x.wtw_sigalg_name(id)) ?? `0x${id.toString(16).padStart(4, '0')}`; }
+  /** Signature scheme id for a name (rsa_pss_rsae_sha256, ...), 0 if unknown. */
+  sigalgId(name) {
+    const p = this.put(enc.encode(String(name)), true);
+    try { return this.x.wtw_sigalg_from_name(p); } finally { this.x.wtw_free(p); }
+  }
 
   // A TLSError for an engine error code (code name, alert, reason).
   error(code, reason) {
@@ -264,6 +269,21 @@ export class Engine {
         const id = typeof g === 'number' ? g : GROUPS[g];
         if (!id || x.wtw_add_id(this.ptr, 1, id)) throw new TLSError('bad_config', `unknown group '${g}'`, ERR_BAD_CONFIG);
       }
+      // Signature schemes offered/accepted (sigalgs) and our signing order
+      // (signAlgs); groups given a key share (keyShares, [] = none). The
+      // engine checks the values (wt_config.sig_algs, sign_algs, key_shares).
+      for (const [list, which, what] of [[cfg.sigalgs, 2, 'signature scheme'], [cfg.signAlgs, 3, 'signature scheme']]) {
+        for (const s of list || []) {
+          const id = typeof s === 'number' ? s : w.sigalgId(s);
+          if (!id || x.wtw_add_id(this.ptr, which, id)) throw new TLSError('bad_config', `unknown or too many ${what} '${s}'`, ERR_BAD_CONFIG);
+        }
+      }
+      for (const g of cfg.keyShares || []) {
+        const id = typeof g === 'number' ? g : GROUPS[g];
+        if (!id || x.wtw_add_id(this.ptr, 4, id)) throw new TLSError('bad_config', `unknown or too many key share groups '${g}'`, ERR_BAD_CONFIG);
+      }
+      x.wtw_set_flags(this.ptr, (Array.isArray(cfg.keyShares) && cfg.keyShares.length === 0 ? 1 : 0)
+        | (cfg.requestOCSP ? 2 : 0) | (cfg.requestSCT ? 4 : 0));
       if (cfg.session && cfg.session.length) {
         const p = w.put(cfg.session);
         const rc = x.wtw_set_session(this.ptr, p, cfg.session.length, cfg.earlyData ? 1 : 0);
@@ -368,7 +388,7 @@ export class Engine {
   info() {
     const w = this.w;
     const p = w.x.wtw_info(this.ptr);
-    const v = new Uint32Array(w.mem.buffer, p, 15);
+    const v = new Uint32Array(w.mem.buffer, p, 20);
     const certs = [];
     const n = v[9];
     const c = new Uint32Array(w.mem.buffer, v[10], 2 * n);
@@ -387,6 +407,11 @@ export class Engine {
       earlyData: EARLY[v[12]] ?? 'not_sent',
       earlyDataLength: v[13],
       clientCertificateSent: v[14] !== 0,
+      // What the server stapled when asked (requestOCSP / requestSCT),
+      // unverified; null when absent.
+      ocspResponse: v[15] ? w.u8().slice(v[15], v[15] + v[16]) : null,
+      sctList: v[17] ? w.u8().slice(v[17], v[17] + v[18]) : null,
+      earlyDataReason: w.cstr(w.x.wtw_early_reason_name(v[19])),
     };
   }
 

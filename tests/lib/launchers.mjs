@@ -253,9 +253,6 @@ export function nodeCli() {
 		missing() { return missingOf(this.artifacts); },
 		unsupported: {
 			'--key-update-after': 'a testing knob of the C CLIs; the npm package keeps the RFC 8446 5.5 limits',
-			'--sigalgs': 'wt_config.sig_algs is not exposed by the npm package yet',
-			'--sign-algs': 'wt_config.sign_algs is not exposed by the npm package yet',
-			'--key-shares': 'wt_config.key_shares is not exposed by the npm package yet',
 		},
 		run: (args, opts = {}) => spawnClient(process.execPath, ['--no-warnings', bin, ...args], opts, 'node js/bin/wasmtls.mjs'),
 	};

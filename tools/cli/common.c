@@ -787,7 +787,8 @@ static uint16_t sign_algs_buf[ID_LIST_MAX];
 static uint16_t key_shares_buf[ID_LIST_MAX];
 
 #define SIGALG_NAMES "ecdsa_secp256r1_sha256, ecdsa_secp384r1_sha384, " \
-	"ecdsa_secp521r1_sha512, rsa_pss_rsae_sha256, rsa_pss_rsae_sha384, rsa_pss_rsae_sha512"
+	"ecdsa_secp521r1_sha512, rsa_pss_rsae_sha256, rsa_pss_rsae_sha384, rsa_pss_rsae_sha512, " \
+	"rsa_pkcs1_sha256, rsa_pkcs1_sha384, rsa_pkcs1_sha512"
 
 /* A comma-separated list of names (option opt) as identifiers in buf:
  * dies on an empty item, an unknown name (known: the valid ones) or a
