@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "wasmtls.h"
+#include "wt_internal.h"   /* wt_sig_choose: the engine's signing choice */
 #include "bogo.h"
 #include "cli.h"   /* host callbacks and file reading, shared with the CLI */
 
@@ -737,77 +738,6 @@ on_verify(void *ctx, const wt_conn_info *info)
 	return ocsp_callback(c, cfg, info);
 }
 
-/* The ECDSA scheme of an EC key's curve (RFC 8446 4.2.3). */
-static uint16_t
-ecdsa_scheme(const wt_private_key *key)
-{
-	return key->ec.curve == BR_EC_secp256r1 ? WT_SIG_ECDSA_SECP256R1_SHA256
-		: key->ec.curve == BR_EC_secp384r1 ? WT_SIG_ECDSA_SECP384R1_SHA384
-		: WT_SIG_ECDSA_SECP521R1_SHA512;
-}
-
-/* What wt_sig_choose (src/crypto.c) picks for key among the server's
- * algorithms: the key's curve for ECDSA, else the first RSA-PSS of
- * SHA-256/384/512 the server accepts. */
-static uint16_t
-engine_sig_choice(const wt_private_key *key, const uint16_t *algs, size_t n)
-{
-	static const uint16_t rsa[] = { WT_SIG_RSA_PSS_RSAE_SHA256,
-		WT_SIG_RSA_PSS_RSAE_SHA384, WT_SIG_RSA_PSS_RSAE_SHA512 };
-	size_t i, j;
-
-	for (j = 0; j < 3; j++) {
-		uint16_t want;
-
-		if (key->type == BR_KEYTYPE_EC) {
-			if (j > 0) {
-				break;
-			}
-			want = ecdsa_scheme(key);
-		} else {
-			want = rsa[j];
-		}
-		for (i = 0; i < n; i++) {
-			if (algs[i] == want) {
-				return want;
-			}
-		}
-	}
-	return 0;
-}
-
-static int
-key_can_sign(const wt_private_key *key, uint16_t alg)
-{
-	if (key->type == BR_KEYTYPE_EC) {
-		return alg == ecdsa_scheme(key);
-	}
-	return alg == WT_SIG_RSA_PSS_RSAE_SHA256 || alg == WT_SIG_RSA_PSS_RSAE_SHA384
-		|| alg == WT_SIG_RSA_PSS_RSAE_SHA512;
-}
-
-/* The algorithm BoringSSL would sign with for this credential: the
- * first of its -signing-prefs that the server accepts and the key
- * supports, or (no prefs) what the engine picks; 0 if none. */
-static uint16_t
-cred_sig_choice(const wt_private_key *key, const uint16_t *prefs, size_t npref,
-	const wt_cert_request *req)
-{
-	size_t i, j;
-
-	if (npref == 0) {
-		return engine_sig_choice(key, req->sig_algs, req->sig_alg_count);
-	}
-	for (i = 0; i < npref; i++) {
-		for (j = 0; j < req->sig_alg_count; j++) {
-			if (req->sig_algs[j] == prefs[i] && key_can_sign(key, prefs[i])) {
-				return prefs[i];
-			}
-		}
-	}
-	return 0;
-}
-
 /* One DER TLV at *p (end: e): sets v, vlen to the value, tlv, tlvlen to
  * the whole element, advances *p. -1 if malformed (short-form or 1..3-byte
  * long-form lengths only: enough for certificates). */
@@ -978,7 +908,10 @@ on_cert_request(void *ctx, const wt_cert_request *req)
 			first_npref = npref;
 			c->selected_cred = legacy ? -1 : (int)i;
 		}
-		if (cred_sig_choice(&lc->cert.key, prefs, npref, req) != 0) {
+		/* BoringSSL's choice for this credential is the engine's: the
+		 * first of its -signing-prefs (or the default order) that the
+		 * server accepts and the key can sign with. */
+		if (wt_sig_choose(&lc->cert.key, prefs, npref, req->sig_algs, req->sig_alg_count) != 0) {
 			c->selected_cred = legacy ? -1 : (int)i;
 			return &lc->cert;
 		}
