@@ -175,6 +175,43 @@ static int check_key_shares(wt_engine_ctx *cc, const wt_config *cfg)
 	return 0;
 }
 
+/* wt_external_psk's limits (RFC 8446 4.2.11: identity<1..2^16-1>; RFC
+ * 9258 5.1). */
+static int check_psks(wt_engine_ctx *cc, const wt_config *cfg)
+{
+	size_t i;
+
+	if (cfg->psk_count > WT_MAX_EXTERNAL_PSKS || (cfg->psk_count && !cfg->psks)) {
+		return wt_fail(cc, WT_ERR_BAD_CONFIG,
+			"psks: more than WT_MAX_EXTERNAL_PSKS (4) external PSKs, or a count without entries");
+	}
+	for (i = 0; i < cfg->psk_count; i++) {
+		const wt_external_psk *p = &cfg->psks[i];
+
+		if (p->identity == NULL || p->identity_len == 0
+			|| p->identity_len > WT_MAX_PSK_IDENTITY)
+		{
+			return wt_fail(cc, WT_ERR_BAD_CONFIG, "external PSK identity must be 1..128 bytes");
+		}
+		if (p->key == NULL || p->key_len < WT_MIN_PSK_KEY || p->key_len > WT_MAX_PSK_KEY) {
+			return wt_fail(cc, WT_ERR_BAD_CONFIG, "external PSK key must be 16..64 bytes");
+		}
+		if (p->hash != WT_PSK_SHA256 && p->hash != WT_PSK_SHA384) {
+			return wt_fail(cc, WT_ERR_BAD_CONFIG, "external PSK hash must be WT_PSK_SHA256 or WT_PSK_SHA384");
+		}
+		if (p->imported != 0 && p->imported != 1) {
+			return wt_fail(cc, WT_ERR_BAD_CONFIG, "external PSK imported must be 0 or 1");
+		}
+		if (p->context_len > WT_MAX_PSK_IDENTITY || (p->context_len && !p->context)
+			|| (p->context_len && !p->imported))
+		{
+			return wt_fail(cc, WT_ERR_BAD_CONFIG,
+				"external PSK context must be 0..128 bytes, and only with imported = 1");
+		}
+	}
+	return 0;
+}
+
 static int check_config(wt_engine_ctx *cc, const wt_config *cfg)
 {
 	size_t i;
@@ -200,7 +237,7 @@ static int check_config(wt_engine_ctx *cc, const wt_config *cfg)
 			3, "cipher_suites: more than 3 suites", suite_ok, wt_suite_name)
 		|| check_ids(cc, "groups", cfg->groups, cfg->group_count, WT_MAX_GROUPS,
 			"groups: more than WT_MAX_GROUPS (4) groups", group_ok, wt_group_name)
-		|| check_sig_lists(cc, cfg))
+		|| check_sig_lists(cc, cfg) || check_psks(cc, cfg))
 	{
 		return cc->err;
 	}
@@ -744,7 +781,8 @@ void wt_engine_info(const wt_engine_ctx *cc, wt_conn_info *info)
 	info->group = cc->group;
 	info->sigalg = cc->sigalg;
 	info->hrr = cc->hrr_seen;
-	info->resumed = cc->using_psk;
+	info->resumed = cc->using_psk && cc->offers[cc->selected_psk].ext < 0;
+	info->external_psk = cc->ext_psk;
 	info->alpn = cc->alpn_set ? cc->alpn : NULL;
 	info->server_name = cc->cfg ? cc->cfg->server_name : NULL;
 	info->peer_cert_count = cc->cert_count;

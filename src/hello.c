@@ -38,6 +38,40 @@ static size_t ext_open(wt_writer *w, uint16_t type)
 	return wt_wr_open(w, 2);
 }
 
+/* RFC 9258 5.1: struct { opaque external_identity<1...2^16-1>;
+ * opaque context<0..2^16-1>; uint16 target_protocol; uint16 target_kdf; }
+ * ImportedIdentity, for TLS 1.3 (0x0304) and a target KDF
+ * (HKDF_SHA256 = 1, HKDF_SHA384 = 2: the WT_PSK_* values). */
+static void write_imported_identity(wt_writer *w, const wt_external_psk *p,
+	int target_kdf)
+{
+	size_t m;
+
+	m = wt_wr_open(w, 2);
+	wt_wr_bytes(w, p->identity, p->identity_len);
+	wt_wr_close(w, m, 2);
+	m = wt_wr_open(w, 2);
+	wt_wr_bytes(w, p->context, p->context_len);
+	wt_wr_close(w, m, 2);
+	wt_wr_u16(w, 0x0304);
+	wt_wr_u16(w, (uint16_t)target_kdf);
+}
+
+static size_t imported_identity_len(const wt_external_psk *p)
+{
+	return 2 + p->identity_len + 2 + p->context_len + 4;
+}
+
+size_t wt_imported_identity(const wt_external_psk *p, int target_kdf,
+	uint8_t *out, size_t cap)
+{
+	wt_writer w;
+
+	wt_wr_init(&w, out, cap);
+	write_imported_identity(&w, p, target_kdf);
+	return wt_wr_error(&w) ? 0 : w.len;
+}
+
 /* RFC 7685 padding, as BoringSSL, NSS and Chrome send it: some servers
  * (F5 load balancers) hang on a ClientHello whose handshake message is
  * 256..511 bytes long, so one of that size is padded to 512. Written just
@@ -46,10 +80,16 @@ static void pad_client_hello(wt_writer *w, const wt_client_hello *ch)
 {
 	size_t total = w->len, pad, e;
 
-	if (ch->psk_identity) {
+	if (ch->psk_count) {
 		/* type, length, identities<2> { identity<2>, age<4> },
 		 * binders<2> { binder<1> } */
-		total += 4 + 2 + 2 + ch->psk_identity_len + 4 + 2 + 1 + ch->binder_len;
+		total += 4 + 2 + 2;
+		for (e = 0; e < ch->psk_count; e++) {
+			const wt_psk_identity *id = &ch->psks[e];
+
+			total += 2 + (id->import ? imported_identity_len(id->import)
+				: id->identity_len) + 4 + 1 + id->binder_len;
+		}
 	}
 	if (total < 256 || total >= 512) {
 		return;
@@ -168,24 +208,33 @@ int wt_hello_write(const wt_client_hello *ch, uint8_t *out, size_t cap,
 	}
 	pad_client_hello(&w, ch);
 	*binders_off = 0;
-	if (ch->psk_identity) {
+	if (ch->psk_count) {
 		/* pre_shared_key must be the last extension (RFC 8446 4.2.11). */
-		size_t ids, id, bl, b;
+		size_t ids, id, bl, b, k;
 
 		e = ext_open(&w, WT_EXT_PRE_SHARED_KEY);
 		ids = wt_wr_open(&w, 2);
-		id = wt_wr_open(&w, 2);
-		wt_wr_bytes(&w, ch->psk_identity, ch->psk_identity_len);
-		wt_wr_close(&w, id, 2);
-		wt_wr_u32(&w, ch->obfuscated_ticket_age);
+		for (k = 0; k < ch->psk_count; k++) {
+			id = wt_wr_open(&w, 2);
+			if (ch->psks[k].import) {
+				write_imported_identity(&w, ch->psks[k].import,
+					ch->psks[k].target_kdf);
+			} else {
+				wt_wr_bytes(&w, ch->psks[k].identity, ch->psks[k].identity_len);
+			}
+			wt_wr_close(&w, id, 2);
+			wt_wr_u32(&w, ch->psks[k].obfuscated_ticket_age);
+		}
 		wt_wr_close(&w, ids, 2);
 		*binders_off = w.len;
 		bl = wt_wr_open(&w, 2);
-		b = wt_wr_open(&w, 1);
-		for (i = 0; i < ch->binder_len; i++) {
-			wt_wr_u8(&w, 0);   /* filled in by the caller */
+		for (k = 0; k < ch->psk_count; k++) {
+			b = wt_wr_open(&w, 1);
+			for (i = 0; i < ch->psks[k].binder_len; i++) {
+				wt_wr_u8(&w, 0);   /* filled in by the caller */
+			}
+			wt_wr_close(&w, b, 1);
 		}
-		wt_wr_close(&w, b, 1);
 		wt_wr_close(&w, bl, 2);
 		wt_wr_close(&w, e, 2);
 	}

@@ -125,29 +125,142 @@ static int first_key_shares(wt_engine_ctx *cc)
 	return 0;
 }
 
-/* Fills the PSK binder of the ClientHello in cc->ch (RFC 8446 4.2.11.2):
- * HMAC over the transcript through the truncated ClientHello; after a
- * HelloRetryRequest that transcript starts with message_hash and the HRR. */
-int wt_hs13_write_binder(wt_engine_ctx *cc, size_t binders_off, int after_hrr)
+static size_t psk_hash_len(int hash)
 {
-	const wt_suite *s = cc->psk_suite;
+	return hash == WT_PSK_SHA384 ? 48 : 32;
+}
+
+/* RFC 8446 4.2.11: an external PSK goes with a suite of its hash; the
+ * first one we offer stands for that hash. NULL: we offer none. */
+static const wt_suite *psk_hash_suite(const wt_engine_ctx *cc, int hash)
+{
+	const wt_suite *s;
+	size_t i;
+
+	for (i = 0; i < cc->suite_count; i++) {
+		s = wt_suite_get(cc->suites[i]);
+		if (s != NULL && s->hash_len == psk_hash_len(hash)) {
+			return s;
+		}
+	}
+	return NULL;
+}
+
+/* The target KDF (RFC 9258 5.1) of a suite: its hash. */
+static int target_kdf(const wt_suite *s)
+{
+	return s->hash_len == 48 ? WT_PSK_SHA384 : WT_PSK_SHA256;
+}
+
+/* The input the external PSK cfg->psks[i] gives the key schedule of a
+ * suite s (out holds WT_MAX_PSK_KEY bytes): the key itself, or the PSK
+ * imported for s's hash, ipskx = HKDF-Expand-Label(HKDF-Extract(0, key),
+ * "derived psk", Hash(ImportedIdentity), hash length of s) with the
+ * key's own hash (RFC 9258 5.1). */
+static size_t external_psk_key(const wt_engine_ctx *cc, int i, const wt_suite *s,
+	uint8_t *out)
+{
+	const wt_external_psk *p = &cc->cfg->psks[i];
+	/* HKDF with the key's hash: any suite of that hash stands for it */
+	const wt_suite *kdf = wt_suite_get(p->hash == WT_PSK_SHA384 ? 0x1302 : 0x1301);
+	uint8_t epskx[WT_MAX_HASH], ident[WT_MAX_IMPORTED_IDENTITY], h[WT_MAX_HASH];
+	wt_transcript t;
+	size_t n;
+
+	if (!p->imported) {
+		memcpy(out, p->key, p->key_len);
+		return p->key_len;
+	}
+	wt_hkdf_extract(kdf, NULL, 0, p->key, p->key_len, epskx);
+	/* fits: wt_engine_init checked the sizes */
+	n = wt_imported_identity(p, target_kdf(s), ident, sizeof ident);
+	wt_transcript_init(&t, kdf);
+	wt_transcript_add(&t, ident, n);
+	wt_transcript_hash(&t, h);
+	wt_hkdf_expand_label(kdf, epskx, "derived psk", h, kdf->hash_len, out, s->hash_len);
+	wt_wipe(epskx, sizeof epskx);
+	return s->hash_len;
+}
+
+/* The PSK of offer k and the label of its binder key (RFC 8446 7.1). */
+static size_t offer_key(const wt_engine_ctx *cc, size_t k, uint8_t *key,
+	const char **label)
+{
+	const struct wt_psk_offer *o = &cc->offers[k];
+
+	if (o->ext < 0) {
+		*label = WT_BINDER_RES;
+		memcpy(key, cc->psk, o->suite->hash_len);
+		return o->suite->hash_len;
+	}
+	*label = cc->cfg->psks[o->ext].imported ? WT_BINDER_IMP : WT_BINDER_EXT;
+	return external_psk_key(cc, o->ext, o->suite, key);
+}
+
+/* Fills the PSK binders of the ClientHello in cc->ch (RFC 8446 4.2.11.2):
+ * each an HMAC, with its PSK's hash, over the transcript through the
+ * truncated ClientHello; after a HelloRetryRequest that transcript starts
+ * with message_hash and the HRR (and every PSK left has its hash). */
+void wt_hs13_write_binders(wt_engine_ctx *cc, size_t binders_off)
+{
 	wt_keysched ks;
 	wt_transcript t;
-	uint8_t binder_key[WT_MAX_HASH], th[WT_MAX_HASH];
+	uint8_t key[WT_MAX_PSK_KEY], binder_key[WT_MAX_HASH], th[WT_MAX_HASH];
+	const char *label;
+	size_t k, key_len, at = binders_off + 2;
 
-	if (after_hrr) {
-		t = cc->transcript;     /* same hash: checked by the HRR handler */
-	} else {
-		wt_transcript_init(&t, s);
+	for (k = 0; k < cc->offer_count; k++) {
+		const wt_suite *s = cc->offers[k].suite;
+
+		if (cc->hrr_seen) {
+			t = cc->transcript;
+		} else {
+			wt_transcript_init(&t, s);
+		}
+		wt_transcript_add(&t, cc->ch, binders_off);
+		wt_transcript_hash(&t, th);
+		key_len = offer_key(cc, k, key, &label);
+		wt_ks_early(&ks, s, key, key_len);
+		wt_ks_binder_key(&ks, label, binder_key);
+		wt_ks_finished(s, binder_key, th, cc->ch + at + 1);
+		at += 1 + s->hash_len;
 	}
-	wt_transcript_add(&t, cc->ch, binders_off);
-	wt_transcript_hash(&t, th);
-	wt_ks_early(&ks, s, cc->psk, s->hash_len);
-	wt_ks_binder_key(&ks, binder_key);
-	wt_ks_finished(s, binder_key, th, cc->ch + binders_off + 3);
 	wt_ks_wipe(&ks);
+	wt_wipe(key, sizeof key);
 	wt_wipe(binder_key, sizeof binder_key);
-	return 0;
+}
+
+/* The PSKs the next ClientHello offers (RFC 8446 4.2.11): the session's
+ * ticket (it must come first: 0-RTT goes with the first PSK, 4.2.10),
+ * then each external PSK we offer a suite for. After a HelloRetryRequest
+ * only those with the hash of the suite it chose (4.1.4). */
+static void list_psk_offers(wt_engine_ctx *cc)
+{
+	const wt_config *cfg = cc->cfg;
+	const wt_suite *s;
+	size_t i;
+
+	cc->offer_count = 0;
+	if (cc->psk_offered) {
+		cc->offers[cc->offer_count].suite = cc->psk_suite;
+		cc->offers[cc->offer_count++].ext = -1;
+	}
+	for (i = 0; i < cfg->psk_count; i++) {
+		int hash;
+
+		/* an imported key is offered for each target KDF, SHA-256 first */
+		for (hash = WT_PSK_SHA256; hash <= WT_PSK_SHA384; hash++) {
+			if (!cfg->psks[i].imported && hash != cfg->psks[i].hash) {
+				continue;
+			}
+			s = psk_hash_suite(cc, hash);
+			if (s == NULL || (cc->hrr_seen && s->hash_len != cc->suite->hash_len)) {
+				continue;
+			}
+			cc->offers[cc->offer_count].suite = cc->hrr_seen ? cc->suite : s;
+			cc->offers[cc->offer_count++].ext = (int)i;
+		}
+	}
 }
 
 /* Gives up the session load_session took: a full handshake instead. */
@@ -168,9 +281,11 @@ static int send_client_hello(wt_engine_ctx *cc)
 {
 	const wt_config *cfg = cc->cfg;
 	wt_client_hello ch;
-	size_t binders_off;
+	wt_psk_identity ids[WT_MAX_PSK_OFFERS];
+	size_t binders_off, k;
 
 retry:
+	list_psk_offers(cc);
 	memset(&ch, 0, sizeof ch);
 	ch.random = cc->client_random;
 	ch.session_id = cc->session_id;
@@ -193,15 +308,29 @@ retry:
 	ch.early_data = cc->early_state == WT_EARLY_PENDING;
 	ch.status_request = cfg->request_ocsp;
 	ch.sct = cfg->request_sct;
-	if (cc->psk_offered) {
-		/* RFC 8446 4.2.11.1: obfuscated_ticket_age = age in ms + age_add */
-		int64_t age = cc->host.now_ms(cc->host.ctx) - cc->ticket_created_ms;
+	memset(ids, 0, sizeof ids);
+	for (k = 0; k < cc->offer_count; k++) {
+		const struct wt_psk_offer *o = &cc->offers[k];
 
-		ch.psk_identity = cc->ticket;
-		ch.psk_identity_len = cc->ticket_len;
-		ch.obfuscated_ticket_age = (uint32_t)(age < 0 ? 0 : age) + cc->ticket_age_add;
-		ch.binder_len = cc->psk_suite->hash_len;
+		ids[k].binder_len = o->suite->hash_len;
+		if (o->ext < 0) {
+			/* RFC 8446 4.2.11.1: obfuscated_ticket_age = age in ms + age_add */
+			int64_t age = cc->host.now_ms(cc->host.ctx) - cc->ticket_created_ms;
+
+			ids[k].identity = cc->ticket;
+			ids[k].identity_len = cc->ticket_len;
+			ids[k].obfuscated_ticket_age = (uint32_t)(age < 0 ? 0 : age) + cc->ticket_age_add;
+		} else if (cfg->psks[o->ext].imported) {
+			ids[k].import = &cfg->psks[o->ext];
+			ids[k].target_kdf = target_kdf(o->suite);
+		} else {
+			/* RFC 8446 4.2.11: 0 for identities not from a ticket */
+			ids[k].identity = cfg->psks[o->ext].identity;
+			ids[k].identity_len = cfg->psks[o->ext].identity_len;
+		}
 	}
+	ch.psks = ids;
+	ch.psk_count = cc->offer_count;
 	if (wt_hello_write(&ch, cc->ch, sizeof cc->ch, &cc->ch_len, &binders_off)) {
 		/* A stored ticket too large for our ClientHello (the server's
 		 * tickets can be up to WT_MAX_TICKET) is a stale cache entry,
@@ -213,9 +342,7 @@ retry:
 		}
 		return wt_fail(cc, WT_ALERT_INTERNAL_ERROR, "ClientHello too large");
 	}
-	if (cc->psk_offered) {
-		wt_hs13_write_binder(cc, binders_off, cc->hrr_seen);
-	}
+	wt_hs13_write_binders(cc, binders_off);
 	return wt_rec_queue(cc, WT_CT_HANDSHAKE, cc->ch, cc->ch_len, WT_MAX_PLAINTEXT);
 }
 
@@ -269,6 +396,44 @@ static const uint8_t *trust_digest(wt_engine_ctx *cc)
 	return cc->trust_digest;
 }
 
+/* What a session authenticated by the external PSK cfg->psks[i] is bound
+ * to: HMAC-SHA256 keyed with the PSK over how it is used, so the session
+ * is offered only while that same PSK is configured. */
+static void psk_binding(const wt_engine_ctx *cc, int i, uint8_t out[32])
+{
+	static const char label[] = "wasmtls external psk binding 1";
+	const wt_external_psk *p = &cc->cfg->psks[i];
+	uint8_t ident[WT_MAX_IMPORTED_IDENTITY], flag = (uint8_t)p->imported;
+	br_hmac_key_context kc;
+	br_hmac_context hc;
+
+	br_hmac_key_init(&kc, &br_sha256_vtable, p->key, p->key_len);
+	br_hmac_init(&hc, &kc, 0);
+	br_hmac_update(&hc, label, sizeof label - 1);
+	br_hmac_update(&hc, &flag, 1);
+	br_hmac_update(&hc, ident, wt_imported_identity(p, p->hash, ident, sizeof ident));
+	br_hmac_out(&hc, out);
+	wt_wipe(&kc, sizeof kc);
+	wt_wipe(&hc, sizeof hc);
+}
+
+/* The configured external PSK a session is bound to, or -1. */
+static int session_psk(const wt_engine_ctx *cc, const wt_session *s)
+{
+	uint8_t b[32];
+	size_t i;
+	int found = -1;
+
+	for (i = 0; i < cc->cfg->psk_count && found < 0; i++) {
+		psk_binding(cc, (int)i, b);
+		if (wt_ct_equal(b, s->trust_digest, 32)) {
+			found = (int)i;
+		}
+	}
+	wt_wipe(b, sizeof b);
+	return found;
+}
+
 /* Go: loadSession (handshake_client.go). A session is a credential bound
  * to how its full handshake was verified: it is offered only if this
  * connection would have accepted that handshake. Same server name, or
@@ -299,6 +464,10 @@ static int session_acceptable(wt_engine_ctx *cc, const wt_session *s, int64_t no
 		|| (ip_len && memcmp(s->verify_ip, ip, ip_len) != 0))
 	{
 		return 0;
+	}
+	if (s->verified == WT_SESSION_EXTERNAL_PSK) {
+		/* authenticated by an external PSK: offered only with it */
+		return session_psk(cc, s) >= 0;
 	}
 	if (cfg->verify_mode == WT_VERIFY_NONE) {
 		return 1;
@@ -406,7 +575,8 @@ static void load_session(wt_engine_ctx *cc)
 		return;
 	}
 	cc->session_verify_mode = s.verify_mode;
-	cc->verified_in_session = s.verified;
+	cc->verified_in_session = s.verified == 1;
+	cc->session_ext_psk = s.verified == WT_SESSION_EXTERNAL_PSK ? session_psk(cc, &s) : -1;
 	memcpy(cc->session_trust_digest, s.trust_digest, 32);
 	cc->psk_suite = s.suite;
 	memcpy(cc->psk, s.psk, s.suite->hash_len);
@@ -450,6 +620,7 @@ int wt_hs13_start(wt_engine_ctx *cc)
 {
 	/* Random bytes are drawn in a fixed order (client random, key
 	 * shares, session id) so a deterministic host can replay RFC 8448. */
+	cc->ext_psk = cc->session_ext_psk = -1;
 	TRY(get_random(cc, cc->client_random, 32));
 	TRY(first_key_shares(cc));
 	if (!cc->cfg->no_middlebox_compat) {
@@ -531,7 +702,7 @@ static int offered_extension(const wt_engine_ctx *cc, uint16_t type)
 		return cc->early_state == WT_EARLY_PENDING
 			|| cc->early_state == WT_EARLY_ACCEPTED;
 	case WT_EXT_PRE_SHARED_KEY:
-		return cc->psk_offered;
+		return cc->offer_count != 0;
 	case WT_EXT_COOKIE:
 		return cc->cookie_len != 0;
 	case WT_EXT_STATUS_REQUEST:   /* answered in the leaf's CertificateEntry */
@@ -769,24 +940,36 @@ static int process_server_hello(wt_engine_ctx *cc, const wt_server_hello *sh)
 			"server selected unsupported group");
 	}
 	if (!sh->selected_identity_present) {
+		/* wt_external_psk: with nothing to check a certificate, only
+		 * the PSK authenticates the server. */
+		if (cc->cfg->psk_count && cc->cfg->verify_mode == WT_VERIFY_NONE
+			&& cc->cfg->verify_cb == NULL)
+		{
+			return wt_fail(cc, WT_ALERT_MISSING_EXTENSION,
+				"server did not select an external PSK, and certificates are not verified");
+		}
 		return 0;
 	}
-	if (sh->selected_identity >= (cc->psk_offered ? 1 : 0)) {
+	if (sh->selected_identity >= cc->offer_count) {
 		return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
 			"server selected an invalid PSK");
 	}
-	if (cc->psk_suite->hash != cc->suite->hash) {
+	if (cc->offers[sh->selected_identity].suite->hash != cc->suite->hash) {
 		return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
 			"server selected an invalid PSK and cipher suite pair");
 	}
 	cc->using_psk = 1;
+	cc->selected_psk = sh->selected_identity;
+	cc->ext_psk = cc->offers[cc->selected_psk].ext >= 0
+		? cc->offers[cc->selected_psk].ext : cc->session_ext_psk;
 	return 0;
 }
 
 /* Go: establishHandshakeKeys */
 static int establish_handshake_keys(wt_engine_ctx *cc, const wt_server_hello *sh)
 {
-	uint8_t shared[WT_MAX_SHARED], th[WT_MAX_HASH];
+	uint8_t shared[WT_MAX_SHARED], th[WT_MAX_HASH], psk[WT_MAX_PSK_KEY];
+	const char *label;
 	size_t shared_len;
 	int err;
 
@@ -800,7 +983,9 @@ static int establish_handshake_keys(wt_engine_ctx *cc, const wt_server_hello *sh
 	}
 	cc->group = sh->share_group;
 	if (cc->using_psk) {
-		wt_ks_early(&cc->ks, cc->suite, cc->psk, cc->suite->hash_len);
+		wt_ks_early(&cc->ks, cc->suite, psk,
+			offer_key(cc, cc->selected_psk, psk, &label));
+		wt_wipe(psk, sizeof psk);
 	} else {
 		wt_ks_early(&cc->ks, cc->suite, NULL, 0);
 	}
@@ -915,10 +1100,9 @@ static int read_server_parameters(wt_engine_ctx *cc, const uint8_t *msg, size_t 
 	TRY(check_alpn(cc, ee.alpn, ee.alpn_len));
 	if (ee.early_data) {
 		/* RFC 8446 4.2.10: early data is accepted only together with
-		 * the first PSK (we offer one, so using_psk means identity 0,
-		 * checked in process_server_hello); a server that did a full
-		 * handshake cannot have read it. */
-		if (!cc->using_psk) {
+		 * the first PSK, the session's (list_psk_offers); a server that
+		 * did a full handshake or took another PSK cannot have read it. */
+		if (!cc->using_psk || cc->selected_psk != 0) {
 			return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
 				"server accepted 0-RTT without accepting the PSK");
 		}
@@ -947,9 +1131,14 @@ static int read_server_parameters(wt_engine_ctx *cc, const uint8_t *msg, size_t 
 	}
 	if (cc->using_psk) {
 		/* Go: readServerCertificate. A PSK handshake has no certificate
-		 * messages, but the verify callback still runs (Go issue 31641). */
+		 * messages (one now is unexpected_message), but on resumption
+		 * the verify callback still runs (Go issue 31641). A server
+		 * authenticated by an external PSK has no certificate to show
+		 * it (wt_external_psk). */
 		cc->verified = cc->verified_in_session;
-		TRY(run_verify_callback(cc));
+		if (cc->ext_psk < 0) {
+			TRY(run_verify_callback(cc));
+		}
 		cc->hs_state = HS_WAIT_FINISHED;
 		return 0;
 	}
@@ -1324,7 +1513,11 @@ static int handle_new_session_ticket(wt_engine_ctx *cc, const uint8_t *msg, size
 	 * connection, what the original full handshake proved. The anchors
 	 * are digested only here, when a ticket is kept. */
 	s.verified = cc->verified;
-	if (cc->using_psk) {
+	if (cc->ext_psk >= 0) {
+		s.verify_mode = cfg->verify_mode;
+		s.verified = WT_SESSION_EXTERNAL_PSK;
+		psk_binding(cc, cc->ext_psk, s.trust_digest);
+	} else if (cc->using_psk) {
 		s.verify_mode = cc->session_verify_mode;
 		memcpy(s.trust_digest, cc->session_trust_digest, 32);
 	} else {

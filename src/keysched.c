@@ -258,16 +258,16 @@ int wt_ks_export(const wt_suite *s, const uint8_t *exporter_secret,
 	return 0;
 }
 
-int wt_ks_binder_key(const wt_keysched *ks, uint8_t *out)
+int wt_ks_binder_key(const wt_keysched *ks, const char *label, uint8_t *out)
 {
 	uint8_t eh[WT_MAX_HASH];
 
 	if (ks->stage != WT_KS_EARLY) {
 		return WT_ERR_BAD_STATE;
 	}
-	/* RFC 8446 7.1: resumption binders use "res binder" over "". */
+	/* RFC 8446 7.1: Derive-Secret(early secret, label, ""). */
 	empty_hash(ks->suite, eh);
-	derive_secret(ks->suite, ks->secret, "res binder", eh, out);
+	derive_secret(ks->suite, ks->secret, label, eh, out);
 	return 0;
 }
 

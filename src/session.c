@@ -52,8 +52,10 @@ int wt_session_parse(wt_session *s, const uint8_t *blob, size_t len)
 	s->suite = wt_suite_get(suite);
 	if (s->suite == NULL || psk.len != s->suite->hash_len
 		|| count > WT_MAX_PEER_CERTS || ticket.len > WT_MAX_TICKET
-		|| (mode != WT_VERIFY_FULL && mode != WT_VERIFY_NONE) || verified > 1
-		|| (verified && (mode != WT_VERIFY_FULL || count == 0))
+		|| (mode != WT_VERIFY_FULL && mode != WT_VERIFY_NONE)
+		|| verified > WT_SESSION_EXTERNAL_PSK
+		|| (verified == 1 && (mode != WT_VERIFY_FULL || count == 0))
+		|| (verified == WT_SESSION_EXTERNAL_PSK && count != 0)
 		|| (sni.len != 0 && ip.len != 0))
 	{
 		return -1;

@@ -164,6 +164,10 @@ uint16_t wt_sigalg_from_name(const char *name);
 #define WT_MAX_KEY_SHARES     3               /* wt_config.key_shares */
 #define WT_MAX_SIG_ALGS       16              /* wt_config.sig_algs, sign_algs */
 #define WT_MAX_SERVER_NAME    255
+#define WT_MAX_EXTERNAL_PSKS  4               /* wt_config.psks */
+#define WT_MAX_PSK_IDENTITY   128             /* wt_external_psk.identity, .context */
+#define WT_MIN_PSK_KEY        16              /* wt_external_psk.key */
+#define WT_MAX_PSK_KEY        64
 #define WT_OUTBUF_SIZE        (WT_MAX_RECORD + 2048)
 #define WT_MAX_KEY_UPDATES    32              /* KeyUpdates in a row without app data */
 #define WT_MAX_USELESS_RECORDS 32             /* empty/ignored records in a row (BoringSSL: kMaxEmptyRecords; Go: 16) */
@@ -234,6 +238,10 @@ typedef struct wt_conn_info {
 	size_t sct_list_len;
 	int early_data_reason;        /* WT_EARLY_REASON_*: why 0-RTT was or
 	                                 was not accepted */
+	int external_psk;             /* index in wt_config.psks of the
+	                                 external PSK the server selected
+	                                 (also when this connection resumed a
+	                                 session it authenticated), -1 if none */
 } wt_conn_info;
 
 /* 0-RTT outcome (wt_conn_info.early_data). On WT_EARLY_REJECTED none of the
@@ -289,6 +297,50 @@ typedef struct wt_cert_request {
 	const uint8_t *ca_names;
 	size_t ca_names_len;
 } wt_cert_request;
+
+/* An external PSK: a key shared with the server out of band (RFC 8446
+ * 2.2). When the server selects it, the handshake is authenticated by the
+ * key alone: the server sends no certificate (one that does fails with
+ * unexpected_message), verify_mode and trust anchors do not apply, and
+ * verify_cb is not called. Keys go through (EC)DHE (psk_dhe_ke only, RFC
+ * 8446 4.2.9: forward secrecy), never 0-RTT. A PSK offered with TLS 1.3
+ * must be used with no other protocol version (RFC 9258 1).
+ *
+ * imported = 0: the identity and key are used as they are, with the
+ *   "ext binder" (RFC 8446 7.1); as OpenSSL's s_server -psk does.
+ *   `hash` is the hash of the cipher suites it may be used with.
+ * imported = 1: the PSK importer (RFC 9258): `hash` is the hash of the
+ *   key's own KDF (SHA-256 if it has none, RFC 9258 5.1). The key is
+ *   imported for each hash our cipher suites have (target KDFs SHA-256 and
+ *   SHA-384): the ClientHello carries an ImportedIdentity (identity,
+ *   context, TLS 1.3, target KDF) for each, with the PSK
+ *   HKDF-Expand-Label(HKDF-Extract(0, key), "derived psk",
+ *   Hash(ImportedIdentity), target hash length) under the "imp binder"
+ *   (RFC 9258 5.1, 5.2).
+ *
+ * A server may also select none and authenticate with a certificate as
+ * usual; with WT_VERIFY_NONE and no verify_cb (nothing would check that
+ * certificate) the handshake then fails with missing_extension instead.
+ *
+ * The server must pick a cipher suite with the PSK's hash (RFC 8446
+ * 4.2.11); a PSK whose hash no configured suite has is not offered. A
+ * session resumed from a ticket the server sent in an external-PSK
+ * handshake is offered only while the same PSK is configured. */
+#define WT_PSK_SHA256 1  /* RFC 9258 target_kdf HKDF_SHA256 */
+#define WT_PSK_SHA384 2  /* HKDF_SHA384 */
+typedef struct wt_external_psk {
+	const uint8_t *identity;     /* 1..WT_MAX_PSK_IDENTITY bytes */
+	size_t identity_len;
+	const uint8_t *key;          /* WT_MIN_PSK_KEY..WT_MAX_PSK_KEY bytes
+	                                (16..64): a random secret, not a
+	                                password (an observer of one handshake
+	                                can test guesses offline) */
+	size_t key_len;
+	int hash;                    /* WT_PSK_SHA256 or WT_PSK_SHA384 (above) */
+	int imported;                /* 1: RFC 9258 importer */
+	const uint8_t *context;      /* importer context (0..WT_MAX_PSK_IDENTITY bytes) */
+	size_t context_len;
+} wt_external_psk;
 
 typedef struct wt_config {
 	/* SNI and the name the certificate must match. NULL: no SNI, and with
@@ -435,6 +487,12 @@ typedef struct wt_config {
 	 * intermediates are checked and dropped, as BoringSSL does. */
 	int request_ocsp;
 	int request_sct;
+
+	/* External pre-shared keys to offer (RFC 8446 2.2, 4.2.11), at most
+	 * WT_MAX_EXTERNAL_PSKS, after the resumption session if there is one.
+	 * See wt_external_psk. */
+	const wt_external_psk *psks;
+	size_t psk_count;
 } wt_config;
 
 /* What get_client_cert returns to abort the handshake (never read). */

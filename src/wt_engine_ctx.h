@@ -9,6 +9,9 @@
 /* Internal types the context embeds (documented in wt_internal.h). */
 
 #define WT_MAX_HASH 48  /* SHA-384 */
+/* PSKs in one ClientHello: a session's ticket, and each external PSK
+ * once, or twice if imported (two target KDFs, RFC 9258 5.1). */
+#define WT_MAX_PSK_OFFERS (1 + 2 * WT_MAX_EXTERNAL_PSKS)
 
 typedef struct wt_suite {
 	uint16_t id;
@@ -176,9 +179,21 @@ typedef struct wt_engine_ctx {
 
 	int tickets_seen;
 
+	/* The PSKs of the latest ClientHello, in its order (RFC 8446
+	 * 4.2.11): the session's ticket first, then the external PSKs. */
+	struct wt_psk_offer {
+		const struct wt_suite *suite;  /* one we offer with the PSK's hash */
+		int ext;                       /* index in cfg->psks; -1: the ticket */
+	} offers[WT_MAX_PSK_OFFERS];
+	size_t offer_count;
+	int using_psk;                 /* the server selected offers[selected_psk] */
+	size_t selected_psk;
+	int ext_psk;                   /* cfg->psks entry that authenticated the
+	                                  server (directly or in the session), -1 */
+	int session_ext_psk;           /* the session's, when it has one (else -1) */
+
 	/* resumption: the session we offer (RFC 8446 4.2.11) */
 	int psk_offered;
-	int using_psk;
 	const struct wt_suite *psk_suite;
 	uint8_t psk[WT_MAX_HASH];
 	const uint8_t *ticket;         /* points into cfg->session */

@@ -182,7 +182,13 @@ int wt_ks_export(const wt_suite *s, const uint8_t *exporter_secret,
 	const char *label, const uint8_t *context, size_t context_len,
 	uint8_t *out, size_t out_len);
 /* binder_key for a resumption PSK (needs the early stage). */
-int wt_ks_binder_key(const wt_keysched *ks, uint8_t *out);
+/* The binder key (RFC 8446 7.1) with its label: "res binder" for a
+ * resumption PSK, "ext binder" for an external one, "imp binder" for an
+ * imported one (RFC 9258 5.2). */
+#define WT_BINDER_RES "res binder"
+#define WT_BINDER_EXT "ext binder"
+#define WT_BINDER_IMP "imp binder"
+int wt_ks_binder_key(const wt_keysched *ks, const char *label, uint8_t *out);
 /* client_early_traffic_secret and early_exporter_master_secret from the
  * hash of the ClientHello (needs the early stage). */
 int wt_ks_early_traffic(const wt_keysched *ks, const uint8_t *th,
@@ -265,6 +271,22 @@ int wt_x509_validity(const uint8_t *der, size_t len, int64_t *not_before,
 #define WT_EXT_QUIC_PARAMS         57
 #define WT_EXT_RENEGOTIATION_INFO 0xff01
 
+/* One identity of the pre_shared_key extension (RFC 8446 4.2.11). */
+typedef struct wt_psk_identity {
+	const uint8_t *identity;        /* a ticket or an external identity */
+	size_t identity_len;
+	const wt_external_psk *import;  /* non-NULL: write its ImportedIdentity instead, */
+	int target_kdf;                 /* for this target KDF (WT_PSK_*) */
+	uint32_t obfuscated_ticket_age; /* 0 for external PSKs */
+	size_t binder_len;              /* hash length of the PSK's hash */
+} wt_psk_identity;
+
+/* The RFC 9258 ImportedIdentity of p for TLS 1.3 and target_kdf (at most
+ * WT_MAX_IMPORTED_IDENTITY bytes): its length, or 0 if cap is too small. */
+#define WT_MAX_IMPORTED_IDENTITY (2 + WT_MAX_PSK_IDENTITY + 2 + WT_MAX_PSK_IDENTITY + 4)
+size_t wt_imported_identity(const wt_external_psk *p, int target_kdf,
+	uint8_t *out, size_t cap);
+
 /* What we put in a ClientHello (everything else is fixed). */
 typedef struct wt_client_hello {
 	const uint8_t *random;          /* 32 bytes */
@@ -285,16 +307,15 @@ typedef struct wt_client_hello {
 	size_t cookie_len;
 	int early_data;                 /* send the early_data extension */
 	int status_request, sct;        /* request OCSP stapling / SCTs */
-	const uint8_t *psk_identity;    /* NULL: no pre_shared_key */
-	size_t psk_identity_len;
-	uint32_t obfuscated_ticket_age;
-	size_t binder_len;              /* hash length of the PSK's suite */
+	const wt_psk_identity *psks;    /* pre_shared_key identities (none: no extension) */
+	size_t psk_count;
 } wt_client_hello;
 
-/* Writes the ClientHello handshake message (header included). With a PSK
- * the binder is left zero and *binders_off is the offset of the binders
- * list (its 2-byte length): the transcript for the binder is the message
- * up to there (RFC 8446 4.2.11.2), the binder itself sits 3 bytes later. */
+/* Writes the ClientHello handshake message (header included). With PSKs
+ * the binders are left zero and *binders_off is the offset of the binders
+ * list (its 2-byte length): the transcript for the binders is the message
+ * up to there (RFC 8446 4.2.11.2); the first binder sits 3 bytes later,
+ * each next one 1 + binder_len bytes after the one before. */
 int wt_hello_write(const wt_client_hello *ch, uint8_t *out, size_t cap,
 	size_t *out_len, size_t *binders_off);
 
@@ -410,6 +431,7 @@ int wt_pem_feed(br_pem_decoder_context *pc, const char *pem, size_t len,
 /* session: the resumption blob (src/session.c)                         */
 /* ------------------------------------------------------------------ */
 
+#define WT_SESSION_EXTERNAL_PSK 2
 typedef struct wt_session {
 	const wt_suite *suite;
 	int64_t created_ms;          /* host clock when the ticket arrived */
@@ -417,7 +439,10 @@ typedef struct wt_session {
 	uint32_t age_add;
 	uint32_t max_early_data;
 	int verify_mode;             /* WT_VERIFY_* of the full handshake */
-	int verified;                /* chain was verified in the full handshake */
+	int verified;                /* 1: chain was verified in the full handshake;
+	                                WT_SESSION_EXTERNAL_PSK: the server was
+	                                authenticated by an external PSK, whose
+	                                binding (hs13.c psk_binding) is trust_digest */
 	uint8_t trust_digest[32];    /* wt_trust_anchors_digest() it chained to */
 	const uint8_t *alpn;         /* negotiated ALPN ("" if none) */
 	size_t alpn_len;
@@ -484,7 +509,7 @@ void wt_hs13_wipe_key_shares(wt_engine_ctx *cc);
 int wt_hs13_message(wt_engine_ctx *cc, const uint8_t *msg, size_t len);
 /* Fills the PSK binder of the ClientHello in cc->ch (binders list at
  * binders_off). */
-int wt_hs13_write_binder(wt_engine_ctx *cc, size_t binders_off, int after_hrr);
+void wt_hs13_write_binders(wt_engine_ctx *cc, size_t binders_off);
 /* Derives the 0-RTT keys from cc->ch and installs the early write key. */
 int wt_hs13_start_early_data(wt_engine_ctx *cc);
 /* Queues a KeyUpdate (update_requested if request_peer) and switches our

@@ -38,6 +38,10 @@ typedef struct bogo_cred {
 	uint16_t signing_prefs[BOGO_MAX_LIST];
 	size_t signing_pref_count;
 	int must_match_issuer;   /* usable only if an issuer is in the CA list */
+	/* -new-psk-credential: an imported external PSK (RFC 9258), base64 */
+	int is_psk;
+	const char *psk_importer_key, *psk_importer_identity, *psk_importer_context;
+	int psk_importer_sha256, psk_importer_sha384;
 } bogo_cred;
 
 /* One connection's flags. The runner's -on-initial-, -on-resume- and
@@ -104,6 +108,11 @@ typedef struct bogo_config {
 	 * "legacy" one above (cert_file, key_file) comes after them. */
 	bogo_cred creds[BOGO_MAX_CREDS];
 	size_t cred_count;
+	/* Only meaningful inside a credential (bogo_cred); here so that the
+	 * credential flag table can name them. */
+	const char *psk_importer_key, *psk_importer_identity, *psk_importer_context;
+	int psk_importer_sha256, psk_importer_sha384;
+	int expect_no_peer_cert;
 	int expect_selected_credential;   /* set if has_expect_selected_credential */
 	int has_expect_selected_credential;
 

@@ -50,6 +50,7 @@ enum flag_type {
 	F_U16VEC,   /* repeatable: appends a decimal uint16 */
 	F_NOOP,     /* no parameter, accepted and ignored */
 	F_NEWCRED,  /* no parameter: starts a new X.509 credential */
+	F_NEWPSK,   /* no parameter: starts a new PSK credential */
 	F_POLICY    /* no parameter: sets compliance to count_off (a BOGO_POLICY_*) */
 };
 
@@ -130,6 +131,13 @@ static const flag flags[] = {
 	 * (get_client_cert), so this is how the shim always works. */
 	B("-use-old-client-cert-callback", use_old_client_cert_callback),
 	{ "-new-x509-credential", F_NEWCRED, 0, 0, 0, 0, 0 },
+	{ "-new-psk-credential", F_NEWPSK, 0, 0, 0, 0, 0 },
+	CS("-psk-importer-key", psk_importer_key),
+	CS("-psk-importer-identity", psk_importer_identity),
+	CS("-psk-importer-context", psk_importer_context),
+	CB("-psk-importer-sha256", psk_importer_sha256),
+	CB("-psk-importer-sha384", psk_importer_sha384),
+	B("-expect-no-peer-cert", expect_no_peer_cert),
 	I("-expect-selected-credential", expect_selected_credential),
 
 	V("-expect-peer-verify-pref", expect_peer_verify_prefs, expect_peer_verify_pref_count),
@@ -231,11 +239,12 @@ set_flag(bogo_config *cfg, const flag *f, const char *param)
 	size_t off = f->off, count_off = f->count_off;
 	long long v;
 
-	if (f->type == F_NEWCRED) {
+	if (f->type == F_NEWCRED || f->type == F_NEWPSK) {
 		if (cfg->cred_count >= BOGO_MAX_CREDS) {
 			bogo_unimplemented("more than %d credentials", BOGO_MAX_CREDS);
 		}
 		memset(&cfg->creds[cfg->cred_count], 0, sizeof cfg->creds[0]);
+		cfg->creds[cfg->cred_count].is_psk = f->type == F_NEWPSK;
 		cfg->cred_count++;
 		return 0;
 	}
@@ -254,6 +263,7 @@ set_flag(bogo_config *cfg, const flag *f, const char *param)
 		return 0;
 	case F_NOOP:
 	case F_NEWCRED:
+	case F_NEWPSK:
 		return 0;
 	case F_POLICY:
 		*(int *)(base + f->off) = (int)f->count_off;
@@ -346,7 +356,7 @@ bogo_parse_flags(int argc, char **argv, bogo_config *initial,
 		if (f == NULL) {
 			bogo_unimplemented("flag %s", arg);
 		}
-		if (f->type != F_BOOL && f->type != F_NOOP && f->type != F_NEWCRED
+		if (f->type != F_BOOL && f->type != F_NOOP && f->type != F_NEWCRED && f->type != F_NEWPSK
 			&& f->type != F_POLICY)
 		{
 			if (i + 1 >= argc) {

@@ -99,6 +99,11 @@ typedef struct conn {
 	loaded_cert client;                    /* the legacy -cert-file/-key-file */
 	loaded_cert creds[BOGO_MAX_CREDS];     /* -new-x509-credential ones */
 	int selected_cred;                     /* index, -1 legacy or none */
+	/* -new-psk-credential ones, as wt_config.psks, with their keys,
+	 * identities and contexts decoded, and each one's credential index */
+	wt_external_psk psks[WT_MAX_EXTERNAL_PSKS];
+	uint8_t psk_bytes[WT_MAX_EXTERNAL_PSKS][3][WT_MAX_PSK_IDENTITY];
+	int psk_cred[WT_MAX_EXTERNAL_PSKS];
 
 	/* SSL_get_verify_result for this connection, and how many times the
 	 * verify callback ran (BoringSSL's "Certificate verified twice"). */
@@ -1111,6 +1116,90 @@ on_keylog(void *ctx, const char *line)
 	strcpy(dst, sp + 1);
 }
 
+/* Standard padded base64 (RFC 4648 4) into out[0..cap): the length, or
+ * -1 if the text is not that or does not fit. */
+static long
+unbase64(const char *text, uint8_t *out, size_t cap)
+{
+	static const char alphabet[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t len = strlen(text), i, n = 0;
+	uint32_t acc = 0;
+	int bits = 0;
+
+	if (len % 4 != 0) {
+		return -1;
+	}
+	for (i = 0; i < len; i++) {
+		const char *pos;
+
+		if (text[i] == '=') {
+			/* only at the end: one or two */
+			if (i + 2 < len || (i + 1 < len && text[i + 1] != '=')) {
+				return -1;
+			}
+			break;
+		}
+		pos = strchr(alphabet, text[i]);
+		if (pos == NULL || text[i] == 0) {
+			return -1;
+		}
+		acc = acc << 6 | (uint32_t)(pos - alphabet);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (n >= cap) {
+				return -1;
+			}
+			out[n++] = (uint8_t)(acc >> bits);
+		}
+	}
+	return (long)n;
+}
+
+/* -new-psk-credential: the engine's external PSK form of the credential
+ * (always imported: that is all BoringSSL's PSK credentials do). */
+static void
+add_psk_credential(conn *c, size_t cred)
+{
+	const bogo_cred *bc = &c->cfg->creds[cred];
+	size_t k = c->wcfg.psk_count;
+	wt_external_psk *p = &c->psks[k];
+	long n;
+
+	if (k >= WT_MAX_EXTERNAL_PSKS) {
+		bogo_unimplemented("more than %d PSK credentials", WT_MAX_EXTERNAL_PSKS);
+	}
+	if (bc->psk_importer_key == NULL || bc->psk_importer_identity == NULL
+		|| bc->psk_importer_sha256 == bc->psk_importer_sha384)
+	{
+		bogo_unimplemented("PSK credential without a key, identity or one hash");
+	}
+	memset(p, 0, sizeof *p);
+	p->imported = 1;
+	p->hash = bc->psk_importer_sha384 ? WT_PSK_SHA384 : WT_PSK_SHA256;
+	if ((n = unbase64(bc->psk_importer_key, c->psk_bytes[k][0], WT_MAX_PSK_IDENTITY)) < 0) {
+		bogo_fail("bad_flags", "-psk-importer-key is not base64");
+	}
+	p->key = c->psk_bytes[k][0];
+	p->key_len = (size_t)n;
+	if ((n = unbase64(bc->psk_importer_identity, c->psk_bytes[k][1], WT_MAX_PSK_IDENTITY)) < 0) {
+		bogo_fail("bad_flags", "-psk-importer-identity is not base64");
+	}
+	p->identity = c->psk_bytes[k][1];
+	p->identity_len = (size_t)n;
+	if (bc->psk_importer_context != NULL) {
+		if ((n = unbase64(bc->psk_importer_context, c->psk_bytes[k][2], WT_MAX_PSK_IDENTITY)) < 0) {
+			bogo_fail("bad_flags", "-psk-importer-context is not base64");
+		}
+		p->context = c->psk_bytes[k][2];
+		p->context_len = (size_t)n;
+	}
+	c->psk_cred[k] = (int)cred;
+	c->wcfg.psks = c->psks;
+	c->wcfg.psk_count = k + 1;
+}
+
 static size_t
 unhex(const char *h, uint8_t *out)
 {
@@ -1180,7 +1269,9 @@ build_config(conn *c)
 		if (cfg->trust_cert == NULL) {
 			bogo_fail("bad_flags", "-verify-peer without -trust-cert");
 		}
-		load_trust(c->sh, cfg->trust_cert);
+		if (cfg->trust_cert[0] != 0) {   /* "": no anchors (PSK tests) */
+			load_trust(c->sh, cfg->trust_cert);
+		}
 	}
 	if (cfg->host_name != NULL && cfg->host_name[0] != 0) {
 		if (strlen(cfg->host_name) > WT_MAX_SERVER_NAME) {
@@ -1224,10 +1315,20 @@ build_config(conn *c)
 		load_client_cert(&c->client, cfg->cert_file, cfg->key_file);
 	}
 	for (size_t i = 0; i < cfg->cred_count; i++) {
+		if (cfg->creds[i].is_psk) {
+			add_psk_credential(c, i);
+			continue;
+		}
 		if (cfg->creds[i].cert_file == NULL || cfg->creds[i].key_file == NULL) {
 			bogo_unimplemented("credential %zu without -cert-file or -key-file", i);
 		}
 		load_client_cert(&c->creds[i], cfg->creds[i].cert_file, cfg->creds[i].key_file);
+	}
+	if (w->psk_count && !cfg->verify_peer) {
+		/* BoringSSL: PSK credentials and no certificate verification
+		 * mean the server must take a PSK; for the engine that is no
+		 * verify_cb with WT_VERIFY_NONE. */
+		w->verify_cb = NULL;
 	}
 	c->selected_cred = -1;
 	c->verify_result = VERIFY_NOT_RUN;
@@ -1312,8 +1413,14 @@ check_handshake(conn *c)
 			"early data was%s accepted, but we expected the opposite",
 			info.early_data == WT_EARLY_ACCEPTED ? "" : " not");
 	}
-	if (info.peer_cert_count == 0) {
+	if (cfg->expect_no_peer_cert && info.peer_cert_count != 0) {
+		conn_fail(c, "expectation_failed", "received peer certificate but expected none");
+	}
+	if (!cfg->expect_no_peer_cert && info.peer_cert_count == 0 && info.external_psk < 0) {
 		conn_fail(c, "expectation_failed", "received no peer certificate but expected one");
+	}
+	if (info.external_psk >= 0) {
+		c->selected_cred = c->psk_cred[info.external_psk];
 	}
 	if (info.resumed && c->verify_calls == 0) {
 		/* Not re-verified: SSL_get_verify_result is the session's. */

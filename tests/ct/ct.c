@@ -316,7 +316,7 @@ keysched_suite(const wt_suite *s, uint32_t seed)
 		r = wt_ks_early(&ks, s, pass ? psk : NULL, pass ? hl : 0);
 		CHECK(r == 0);
 		if (pass) {
-			CHECK(wt_ks_binder_key(&ks, out) == 0);
+			CHECK(wt_ks_binder_key(&ks, WT_BINDER_RES, out) == 0);
 			wt_ks_finished(s, out, th, fin);   /* the PSK binder */
 			CHECK(wt_ks_early_traffic(&ks, th, out, out2) == 0);
 			CHECK(wt_ks_export(s, out2, "early", th, hl, exp, sizeof exp) == 0);

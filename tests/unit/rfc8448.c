@@ -539,7 +539,7 @@ static int replay_resumed(void)
 		CHECK(psk_ext.len == 2 + 1 + 32 && psk_ext.p[2] == 32);
 		memcpy(rfc_binder, psk_ext.p + 3, 32);
 		memset(cc.ch + binders_off + 3, 0, 32);
-		wt_hs13_write_binder(&cc, binders_off, 0);
+		wt_hs13_write_binders(&cc, binders_off);
 		printf("%s binder\n", memcmp(cc.ch + binders_off + 3, rfc_binder, 32) == 0 ? "ok" : "FAIL");
 		CHECK(memcmp(cc.ch + binders_off + 3, rfc_binder, 32) == 0);
 	}
