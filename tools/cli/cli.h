@@ -105,6 +105,10 @@ typedef struct wt_cli_options {
 	const char *cert;        /* client certificate chain (PEM) */
 	const char *key;         /* its private key (PEM) */
 	int ocsp, sct;           /* request a stapled OCSP response / SCTs */
+	const char *psk_identity;   /* --psk-identity: external PSK identity */
+	const char *psk_file;       /* --psk-file: its key, hex */
+	const char *psk_hash;       /* --psk-hash sha256|sha384 */
+	const char *psk_import;     /* --psk-import CONTEXT: RFC 9258 importer */
 	/* WT_CLI_OPT_WASI only */
 	const char *transport;   /* NULL = the front end's default */
 	const char *data;        /* "@FILE" or literal text */
@@ -156,6 +160,8 @@ typedef struct wt_cli_client {
 	wt_peer_cert *cert_chain;
 	uint8_t *cert_buf, *key_buf;
 	size_t key_buf_len;
+	wt_external_psk psk;          /* --psk-identity/--psk-file */
+	uint8_t psk_key[WT_MAX_PSK_KEY];
 } wt_cli_client;
 
 /* Builds the engine configuration from the options: names, lists, trust

@@ -174,6 +174,11 @@ static const char usage_common[] =
 	"  --early-data FILE    send FILE as 0-RTT data (needs --sess-in; resent after the\n"
 	"                       handshake, with a notice, if the server rejects it)\n"
 	"  --cert FILE --key FILE  client certificate chain and private key (PEM)\n"
+	"  --psk-identity ID --psk-file FILE  offer an external PSK (RFC 8446 2.2): its\n"
+	"                       identity and a file with its key in hex (16..64 bytes);\n"
+	"                       a server that takes it sends no certificate\n"
+	"  --psk-hash H         sha256 (default) or sha384: the PSK's hash\n"
+	"  --psk-import CONTEXT import the PSK (RFC 9258) with this context (may be \"\")\n"
 	"  --http PATH          send GET PATH, print the response\n"
 	"  --ocsp, --sct        ask for a stapled OCSP response / Certificate Transparency\n"
 	"                       SCTs (reported base64 by --json)\n"
@@ -292,6 +297,14 @@ wt_cli_parse_args(int argc, char **argv, wt_cli_options *o, unsigned flags,
 			val = &o->cert;
 		} else if (strcmp(a, "--key") == 0) {
 			val = &o->key;
+		} else if (strcmp(a, "--psk-identity") == 0) {
+			val = &o->psk_identity;
+		} else if (strcmp(a, "--psk-file") == 0) {
+			val = &o->psk_file;
+		} else if (strcmp(a, "--psk-hash") == 0) {
+			val = &o->psk_hash;
+		} else if (strcmp(a, "--psk-import") == 0) {
+			val = &o->psk_import;
 		} else if ((flags & WT_CLI_OPT_WASI) && strcmp(a, "--transport") == 0) {
 			val = &o->transport;
 		} else if ((flags & WT_CLI_OPT_WASI) && strcmp(a, "--data") == 0) {
@@ -333,6 +346,17 @@ wt_cli_parse_args(int argc, char **argv, wt_cli_options *o, unsigned flags,
 	}
 	if ((o->cert != NULL) != (o->key != NULL)) {
 		die(EXIT_CONFIG, "bad_config", "--cert and --key go together");
+	}
+	if ((o->psk_identity != NULL) != (o->psk_file != NULL)) {
+		die(EXIT_CONFIG, "bad_config", "--psk-identity and --psk-file go together");
+	}
+	if ((o->psk_hash != NULL || o->psk_import != NULL) && o->psk_file == NULL) {
+		die(EXIT_CONFIG, "bad_config", "--psk-hash and --psk-import need --psk-identity and --psk-file");
+	}
+	if (o->psk_hash != NULL && strcmp(o->psk_hash, "sha256") != 0
+		&& strcmp(o->psk_hash, "sha384") != 0)
+	{
+		die(EXIT_CONFIG, "bad_config", "--psk-hash must be sha256 or sha384, not '%s'", o->psk_hash);
 	}
 	if (o->early_data != NULL && (o->http != NULL || o->data != NULL)) {
 		die(EXIT_CONFIG, "bad_config", "--early-data is the request: not with --http or --data");
@@ -674,13 +698,14 @@ print_summary(const wt_engine_ctx *cc, int json)
 		json_base64(stderr, info.ocsp_response, info.ocsp_response_len);
 		fputs(",\"sct_list\":", stderr);
 		json_base64(stderr, info.sct_list, info.sct_list_len);
-		fputs("}\n", stderr);
+		fprintf(stderr, ",\"external_psk\":%s}\n", info.external_psk >= 0 ? "true" : "false");
 	} else {
 		wt_cli_diag("* TLSv1.3 %s %s%s%s sigalg=%s alpn=%s peer_chain=%zu%s%s\n",
 			suite, group, info.hrr ? " (HelloRetryRequest)" : "",
 			info.resumed ? " resumed" : "",
 			sigalg, info.alpn ? info.alpn : "(none)", info.peer_cert_count,
-			info.verified ? " verified" : " NOT verified",
+			info.external_psk >= 0 ? " external PSK"
+			: info.verified ? " verified" : " NOT verified",
 			info.early_data == WT_EARLY_ACCEPTED ? " 0-RTT accepted"
 			: info.early_data == WT_EARLY_REJECTED ? " 0-RTT rejected" : "");
 	}
@@ -733,6 +758,64 @@ session_out(void *ctx, const uint8_t *blob, size_t len)
 	if (f != NULL) {
 		fclose(f);
 	}
+}
+
+/* --psk-identity/--psk-file: the key is read from a file (hex, blanks
+ * and line breaks allowed), never from the command line where other users
+ * of the machine could see it. */
+static void
+load_psk(wt_cli_client *c, const wt_cli_options *o)
+{
+	size_t len, i, n = 0;
+	char *text = wt_cli_read_file(o->psk_file, &len);
+	int hi = -1;
+
+	if (text == NULL) {
+		die(EXIT_CONFIG, "bad_config", "cannot read --psk-file %s: %s", o->psk_file,
+			wt_cli_file_error(errno));
+	}
+	for (i = 0; i < len; i++) {
+		int ch = (unsigned char)text[i], v;
+
+		if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n') {
+			continue;
+		}
+		v = ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+			: ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
+		if (v < 0 || (hi < 0 && n == sizeof c->psk_key)) {
+			wt_wipe(text, len);
+			free(text);
+			wt_wipe(c->psk_key, sizeof c->psk_key);
+			die(EXIT_CONFIG, "bad_config", "--psk-file %s: %s", o->psk_file, v < 0
+				? "not hex" : "key longer than 64 bytes");
+		}
+		if (hi < 0) {
+			hi = v;
+		} else {
+			c->psk_key[n++] = (uint8_t)(hi << 4 | v);
+			hi = -1;
+		}
+	}
+	wt_wipe(text, len);
+	free(text);
+	if (hi >= 0 || n < WT_MIN_PSK_KEY) {
+		wt_wipe(c->psk_key, sizeof c->psk_key);
+		die(EXIT_CONFIG, "bad_config", "--psk-file %s: %s", o->psk_file, hi >= 0
+			? "odd number of hex digits" : "key shorter than 16 bytes");
+	}
+	c->psk.identity = (const uint8_t *)o->psk_identity;
+	c->psk.identity_len = strlen(o->psk_identity);
+	c->psk.key = c->psk_key;
+	c->psk.key_len = n;
+	c->psk.hash = o->psk_hash != NULL && strcmp(o->psk_hash, "sha384") == 0
+		? WT_PSK_SHA384 : WT_PSK_SHA256;
+	if (o->psk_import != NULL) {
+		c->psk.imported = 1;
+		c->psk.context = (const uint8_t *)o->psk_import;
+		c->psk.context_len = strlen(o->psk_import);
+	}
+	c->cfg.psks = &c->psk;
+	c->cfg.psk_count = 1;
 }
 
 static void
@@ -987,6 +1070,9 @@ wt_cli_client_init(wt_cli_client *c, const wt_cli_options *o)
 	}
 	cfg->request_ocsp = o->ocsp;
 	cfg->request_sct = o->sct;
+	if (o->psk_file != NULL) {
+		load_psk(c, o);
+	}
 	if (o->cert != NULL) {
 		load_client_cert(c, o);
 	}
@@ -1040,6 +1126,7 @@ wt_cli_client_free(wt_cli_client *c)
 		wt_wipe(c->key_buf, c->key_buf_len);
 		free(c->key_buf);
 	}
+	wt_wipe(c->psk_key, sizeof c->psk_key);
 	memset(c, 0, sizeof *c);
 }
 
