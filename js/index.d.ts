@@ -17,6 +17,27 @@ export interface HandshakeInfo {
   earlyDataLength: number;
   /** a client certificate was sent (the server asked, and cert/key were given) */
   clientCertificateSent: boolean;
+  /** what the server stapled when asked (requestOCSP / requestSCT), unverified; null when absent */
+  ocspResponse: Uint8Array | null;
+  sctList: Uint8Array | null;
+  /** why 0-RTT was or was not accepted (BoringSSL's names: 'accepted', 'disabled', 'peer_declined', ...) */
+  earlyDataReason: string;
+  /** index in options.psk (as an array) of the external PSK that authenticated the server
+   *  (also on a session resumed from such a handshake), or null */
+  externalPsk: number | null;
+}
+
+/** An external pre-shared key (RFC 8446 2.2; the C API's wt_external_psk). */
+export interface ExternalPsk {
+  identity: string | Uint8Array;
+  /** 16..64 random bytes (not a password); zero-fill it after `opened` settles */
+  key: Uint8Array;
+  /** the hash of the suites it goes with (imported: of the key's own KDF); default 'sha256' */
+  hash?: 'sha256' | 'sha384';
+  /** RFC 9258 importer: offered as an ImportedIdentity for each target KDF, with the "imp binder" */
+  imported?: boolean;
+  /** importer context (imported only), up to 128 bytes */
+  context?: string | Uint8Array;
 }
 
 /**
@@ -54,7 +75,19 @@ export interface ConnectOptions {
   /** NSS key log line, without newline */
   keyLog?(line: string): void;
   ciphers?: Array<'TLS_AES_128_GCM_SHA256' | 'TLS_AES_256_GCM_SHA384' | 'TLS_CHACHA20_POLY1305_SHA256'>;
-  groups?: Array<'x25519' | 'secp256r1' | 'secp384r1'>;
+  groups?: Array<'x25519' | 'secp256r1' | 'secp384r1' | 'secp521r1'>;
+  /** groups that get a key share in the first ClientHello ([] = none: the server must ask with a HelloRetryRequest) */
+  keyShares?: Array<'x25519' | 'secp256r1' | 'secp384r1' | 'secp521r1'>;
+  /** signature schemes accepted in the server's CertificateVerify, in order */
+  sigalgs?: string[];
+  /** our order of signature schemes for signing with cert/key */
+  signAlgs?: string[];
+  /** ask for a stapled OCSP response / SCT list (info.ocspResponse, info.sctList) */
+  requestOCSP?: boolean;
+  requestSCT?: boolean;
+  /** external PSKs to offer (at most 4); a server that takes one sends no certificate.
+   *  With rejectUnauthorized false and no verify hook, the server must take one (missing_extension otherwise). */
+  psk?: ExternalPsk | ExternalPsk[];
   maxFragment?: number;
   /** default: tcp() in Node; required in browsers */
   transport?: Transport;
@@ -120,9 +153,10 @@ export class MemorySessionCache implements SessionStore {
 export const defaultSessionCache: MemorySessionCache;
 /**
  * a session-store key: "name=NAME" or "ip=ADDRESS" (canonical), ";port=", ";alpn=" (URI-encoded, in order),
- * ";ca=" + trust (SHA-256 hex of the trust anchors) or ";insecure" (trust null), ";cert=" + cert (SHA-256 hex)
+ * ";ca=" + trust (SHA-256 hex of the trust anchors) or ";insecure" (trust null), ";cert=" + cert (SHA-256 hex),
+ * ";psk=" + psk (SHA-256 hex of the external PSKs' identities)
  */
-export function sessionKey(o: { servername?: string | null; ip?: string | null; port: number; alpn?: string[]; trust: string | null; cert?: string | null }): string;
+export function sessionKey(o: { servername?: string | null; ip?: string | null; port: number; alpn?: string[]; trust: string | null; cert?: string | null; psk?: string | null }): string;
 /** the key connect(address, options) uses for its sessions (loads the engine, and the default roots without options.ca) */
 export function sessionKeyFor(address: { hostname: string; port: number } | string, options?: ConnectOptions): Promise<string>;
 /** Unix ms after which a session blob is useless, or null if it is not a session blob */

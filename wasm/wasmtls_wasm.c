@@ -329,8 +329,12 @@ typedef struct wtw_conn {
 	uint8_t *cert_buf;
 	uint8_t *key_buf;          /* private key bytes: wiped on destroy */
 	size_t key_buf_len;
+	/* external PSKs (wtw_add_psk): key, identity and context copies,
+	 * wiped on destroy */
+	wt_external_psk psks[WT_MAX_EXTERNAL_PSKS];
+	uint8_t psk_bytes[WT_MAX_EXTERNAL_PSKS][WT_MAX_PSK_KEY + 2 * WT_MAX_PSK_IDENTITY];
 	/* flat handshake info for JS (wtw_info), all u32 */
-	uint32_t info[20];
+	uint32_t info[21];
 	uint32_t certs[2 * WT_MAX_PEER_CERTS];
 } wtw_conn;
 
@@ -561,6 +565,40 @@ wtw_set_client_cert(wtw_conn *c, const char *cert, size_t clen, const char *key,
 	return 0;
 }
 
+/* Adds an external PSK (wt_external_psk; hash WT_PSK_*, imported 0/1).
+ * The engine checks the values at wtw_start; this only refuses what does
+ * not fit its copy. 0, or WT_ERR_BAD_CONFIG. */
+WTW_EXPORT(wtw_add_psk) int
+wtw_add_psk(wtw_conn *c, const uint8_t *identity, size_t identity_len,
+	const uint8_t *key, size_t key_len, const uint8_t *context, size_t context_len,
+	int hash, int imported)
+{
+	size_t k = c->cfg.psk_count;
+	wt_external_psk *p = &c->psks[k];
+	uint8_t *b;
+
+	if (k >= WT_MAX_EXTERNAL_PSKS || key_len > WT_MAX_PSK_KEY
+		|| identity_len > WT_MAX_PSK_IDENTITY || context_len > WT_MAX_PSK_IDENTITY)
+	{
+		return WT_ERR_BAD_CONFIG;
+	}
+	b = c->psk_bytes[k];
+	memcpy(b, key, key_len);
+	memcpy(b + WT_MAX_PSK_KEY, identity, identity_len);
+	memcpy(b + WT_MAX_PSK_KEY + WT_MAX_PSK_IDENTITY, context, context_len);
+	p->key = b;
+	p->key_len = key_len;
+	p->identity = b + WT_MAX_PSK_KEY;
+	p->identity_len = identity_len;
+	p->context = context_len ? b + WT_MAX_PSK_KEY + WT_MAX_PSK_IDENTITY : NULL;
+	p->context_len = context_len;
+	p->hash = hash;
+	p->imported = imported;
+	c->cfg.psks = c->psks;
+	c->cfg.psk_count = k + 1;
+	return 0;
+}
+
 /* The wasm build's suite order when the caller gave none: ChaCha20 first.
  * wasm has no AES or carry-less multiply instructions, so AES-GCM is
  * BearSSL's constant-time bitsliced code and ChaCha20-Poly1305 is over
@@ -615,6 +653,7 @@ wtw_destroy(wtw_conn *c)
 	}
 	wtw_wipe_free(c->session, c->session_len);   /* holds the resumption PSK */
 	free_client_cert(c);
+	wt_wipe(c->psk_bytes, sizeof c->psk_bytes);
 	free(c);
 	burn_stack();
 }
@@ -705,11 +744,12 @@ wtw_export(wtw_conn *c, const char *label, const uint8_t *ctx, size_t ctx_len, i
 }
 
 /*
- * Handshake info as 20 u32: version, suite, group, sigalg, hrr, resumed,
+ * Handshake info as u32s: version, suite, group, sigalg, hrr, resumed,
  * verified, alpn (char* or 0), server_name (char* or 0), cert count,
  * certs (u32 pairs der, len), done, early_data (WT_EARLY_*),
  * early_data_len, client_cert_sent, ocsp_response (ptr, len), sct_list
- * (ptr, len), early_data_reason (WT_EARLY_REASON_*).
+ * (ptr, len), early_data_reason (WT_EARLY_REASON_*), external_psk + 1
+ * (0: none; 21 words in all).
  */
 WTW_EXPORT(wtw_info) const uint32_t *
 wtw_info(wtw_conn *c)
@@ -743,6 +783,7 @@ wtw_info(wtw_conn *c)
 	c->info[17] = (uint32_t)(uintptr_t)in.sct_list;
 	c->info[18] = (uint32_t)in.sct_list_len;
 	c->info[19] = (uint32_t)in.early_data_reason;
+	c->info[20] = (uint32_t)(in.external_psk + 1);
 	return c->info;
 }
 

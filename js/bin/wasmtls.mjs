@@ -27,6 +27,11 @@ const USAGE = `usage: wasmtls [options] HOST:PORT
   --early-data FILE    send FILE as 0-RTT data (needs --sess-in; resent after the
                        handshake, with a notice, if the server rejects it)
   --cert FILE --key FILE  client certificate chain and private key (PEM)
+  --psk-identity ID --psk-file FILE  offer an external PSK (RFC 8446 2.2): its
+                       identity and a file with its key in hex (16..64 bytes);
+                       a server that takes it sends no certificate
+  --psk-hash H         sha256 (default) or sha384: the PSK's hash
+  --psk-import CONTEXT import the PSK (RFC 9258) with this context (may be "")
   --http PATH          send GET PATH, print the response
   --json               one JSON summary line on stderr after the handshake
   --max-fragment N     largest plaintext per record we send (64..16384)
@@ -52,6 +57,31 @@ function die(code, name, reason) {
   process.exit(code);
 }
 
+// --psk-identity/--psk-file: the key from a file of hex (blanks and line
+// breaks allowed), as the native CLI reads it; the text is zeroed after.
+function readPsk(o) {
+  let raw;
+  try { raw = fs.readFileSync(o.pskFile); } catch (e) { die(2, 'bad_config', `cannot read --psk-file ${o.pskFile}: ${fileError(e)}`); }
+  const digits = [];
+  let bad = null;
+  for (const c of raw) {
+    if (c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a) continue;
+    const v = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : c >= 0x41 && c <= 0x46 ? c - 0x37 : -1;
+    if (v < 0) { bad = 'not hex'; break; }
+    digits.push(v);
+  }
+  raw.fill(0);
+  if (!bad && digits.length > 128) bad = 'key longer than 64 bytes';
+  if (!bad && digits.length % 2) bad = 'odd number of hex digits';
+  if (!bad && digits.length < 32) bad = 'key shorter than 16 bytes';
+  const key = new Uint8Array(bad ? 0 : digits.length / 2);
+  for (let i = 0; i < key.length; i++) key[i] = digits[2 * i] << 4 | digits[2 * i + 1];
+  digits.fill(0);
+  if (bad) die(2, 'bad_config', `--psk-file ${o.pskFile}: ${bad}`);
+  return { identity: o.pskIdentity, key, hash: o.pskHash ?? 'sha256',
+    imported: o.pskImport !== undefined, context: o.pskImport ?? '' };
+}
+
 function splitList(s, max) {
   const items = s.split(',');
   if (items.length > max || items.some((i) => i === '')) return null;
@@ -63,7 +93,8 @@ function parseArgs(argv) {
   const valued = { '--servername': 'servername', '--cafile': 'cafile', '--alpn': 'alpn', '--groups': 'groups',
     '--ciphers': 'ciphers', '--keylog': 'keylog', '--http': 'http', '--ws': 'ws', '--wisp': 'wisp', '--max-fragment': 'maxFragment',
     '--sess-in': 'sessIn', '--sess-out': 'sessOut', '--early-data': 'earlyData', '--cert': 'cert', '--key': 'key',
-    '--sigalgs': 'sigalgs', '--sign-algs': 'signAlgs', '--key-shares': 'keyShares' };
+    '--sigalgs': 'sigalgs', '--sign-algs': 'signAlgs', '--key-shares': 'keyShares',
+    '--psk-identity': 'pskIdentity', '--psk-file': 'pskFile', '--psk-hash': 'pskHash', '--psk-import': 'pskImport' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--help' || a === '-h') { process.stdout.write(USAGE); process.exit(0); }
@@ -84,6 +115,13 @@ function parseArgs(argv) {
   if (o.insecure && o.cafile) die(2, 'bad_config', '--insecure and --cafile are exclusive');
   if (o.ws && o.wisp) die(2, 'bad_config', '--ws and --wisp are exclusive');
   if ((o.cert !== undefined) !== (o.key !== undefined)) die(2, 'bad_config', '--cert and --key go together');
+  if ((o.pskIdentity !== undefined) !== (o.pskFile !== undefined)) die(2, 'bad_config', '--psk-identity and --psk-file go together');
+  if ((o.pskHash !== undefined || o.pskImport !== undefined) && o.pskFile === undefined) {
+    die(2, 'bad_config', '--psk-hash and --psk-import need --psk-identity and --psk-file');
+  }
+  if (o.pskHash !== undefined && o.pskHash !== 'sha256' && o.pskHash !== 'sha384') {
+    die(2, 'bad_config', `--psk-hash must be sha256 or sha384, not '${o.pskHash}'`);
+  }
   if (o.earlyData !== undefined && o.http !== undefined) die(2, 'bad_config', '--early-data is the request: not with --http or --data');
   if (o.earlyData !== undefined && o.sessIn === undefined) die(2, 'bad_config', '--early-data needs a session to resume (--sess-in)');
   if (o.http !== undefined && o.http[0] !== '/') die(2, 'bad_config', "--http PATH must start with '/'");
@@ -328,12 +366,14 @@ async function main() {
     try { opts.key = new Uint8Array(fs.readFileSync(o.key)); } catch (e) { die(2, 'bad_config', `cannot read --key ${o.key}: ${fileError(e)}`); }
     if (!opts.cert.includes('-----BEGIN ')) die(2, 'bad_config', `--cert ${o.cert}: no usable PEM certificate chain`);
   }
+  if (o.pskFile !== undefined) opts.psk = readPsk(o);
   if (o.ws) opts.transport = websocket(o.ws);
   else if (o.wisp) opts.transport = wisp(o.wisp);
   else opts.transport = tcp();
 
   const sock = connect({ hostname: host, port }, opts);
   if (opts.key) sock.opened.then(() => opts.key.fill(0), () => opts.key.fill(0));
+  if (opts.psk) sock.opened.then(() => opts.psk.key.fill(0), () => opts.psk.key.fill(0));
   const writer = sock.writable.getWriter();
   writer.closed.catch(() => {});
   let http = null;
@@ -350,11 +390,12 @@ async function main() {
         early_data_reason: info.earlyDataReason,
         ocsp_response: info.ocspResponse ? Buffer.from(info.ocspResponse).toString('base64') : null,
         sct_list: info.sctList ? Buffer.from(info.sctList).toString('base64') : null,
+        external_psk: info.externalPsk !== null,
       }) + '\n');
     } else {
       diag(`* ${info.version} ${info.cipher} ${info.group}${info.hrr ? ' (HelloRetryRequest)' : ''}${info.resumed ? ' resumed' : ''} ` +
         `sigalg=${info.sigalg} alpn=${info.alpn ?? '(none)'} peer_chain=${info.peerCertificates.length}` +
-        `${info.verified ? ' verified' : ' NOT verified'}` +
+        `${info.externalPsk !== null ? ' external PSK' : info.verified ? ' verified' : ' NOT verified'}` +
         `${info.earlyData === 'accepted' ? ' 0-RTT accepted' : info.earlyData === 'rejected' ? ' 0-RTT rejected' : ''}\n`);
     }
     // The API never resends 0-RTT data; the CLI does, like the native one, and says so.

@@ -63,7 +63,21 @@ function keyFor(w, store, hostname, port, o) {
     servername, ip: verifyIp, port, alpn: o.alpn,
     trust: o.rejectUnauthorized === false ? null : w.storeDigest(store),
     cert: o.cert ? w.sha256(new TextEncoder().encode(certChainText(o.cert))) : null,
+    psk: o.psk ? w.sha256(new TextEncoder().encode(pskList(o.psk).map((p) => pskIdentityText(p)).join('|'))) : null,
   });
+}
+
+// options.psk: one external PSK or an array of them.
+function pskList(psk) {
+  if (psk === undefined || psk === null) return [];
+  return Array.isArray(psk) ? psk : [psk];
+}
+// A PSK's identity, hash and import context as text, for the session key
+// (the key itself stays out: the engine binds sessions to it).
+function pskIdentityText(p) {
+  const hex = (v) => Array.from(v instanceof Uint8Array ? v : new TextEncoder().encode(String(v ?? '')),
+    (b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex(p.identity)}/${p.hash ?? 'sha256'}/${p.imported ? `imp:${hex(p.context)}` : 'ext'}`;
 }
 
 class Conn {
@@ -204,6 +218,7 @@ class Conn {
         requestOCSP: !!o.requestOCSP, requestSCT: !!o.requestSCT,
         store, insecure, maxFragment: o.maxFragment, keyLog: o.keyLog, verify,
         session, earlyData: !!this.early, onSession, cert: o.cert, key: o.key,
+        psks: pskList(o.psk),
       });
     } finally {
       // The engine has its own copy; the store's (deleted, single-use)

@@ -290,6 +290,25 @@ export class Engine {
         x.wtw_wipe_free(p, cfg.session.length);   // the blob holds the resumption PSK
         if (rc) throw new TLSError('bad_config', 'session blob too large', ERR_BAD_CONFIG);
       }
+      // External PSKs (wt_external_psk): { identity: string | Uint8Array,
+      // key: Uint8Array (16..64 bytes), hash: 'sha256' | 'sha384',
+      // imported: bool (RFC 9258), context: string | Uint8Array }.
+      for (const psk of cfg.psks || []) {
+        if (!psk || !(psk.key instanceof Uint8Array)) throw new TLSError('bad_config', 'psk.key must be a Uint8Array', ERR_BAD_CONFIG);
+        const hash = { sha256: 1, sha384: 2 }[psk.hash ?? 'sha256'];
+        if (!hash) throw new TLSError('bad_config', `psk.hash must be 'sha256' or 'sha384', not '${psk.hash}'`, ERR_BAD_CONFIG);
+        const bytes = (v) => (v instanceof Uint8Array ? v : enc.encode(String(v ?? '')));
+        const ib = bytes(psk.identity), cb = bytes(psk.context);
+        if (cb.length && !psk.imported) throw new TLSError('bad_config', 'psk.context needs psk.imported', ERR_BAD_CONFIG);
+        // the engine's limits and reasons (wt_engine_init), checked before the copy
+        if (ib.length < 1 || ib.length > 128) throw new TLSError('bad_config', 'external PSK identity must be 1..128 bytes', ERR_BAD_CONFIG);
+        if (psk.key.length < 16 || psk.key.length > 64) throw new TLSError('bad_config', 'external PSK key must be 16..64 bytes', ERR_BAD_CONFIG);
+        if (cb.length > 128) throw new TLSError('bad_config', 'external PSK context must be 0..128 bytes, and only with imported = 1', ERR_BAD_CONFIG);
+        const ip = w.put(ib), kp = w.put(psk.key), cp = w.put(cb);
+        const rc = x.wtw_add_psk(this.ptr, ip, ib.length, kp, psk.key.length, cp, cb.length, hash, psk.imported ? 1 : 0);
+        x.wtw_free(ip); x.wtw_wipe_free(kp, psk.key.length); x.wtw_free(cp);
+        if (rc) throw new TLSError('bad_config', 'psks: more than WT_MAX_EXTERNAL_PSKS (4) external PSKs', ERR_BAD_CONFIG);
+      }
       if (cfg.cert || cfg.key) {
         if (!cfg.cert || !cfg.key) throw new TLSError('bad_config', 'cert and key go together', ERR_BAD_CONFIG);
         const pemBytes = (v) => (v instanceof Uint8Array ? v : enc.encode(Array.isArray(v) ? v.join('\n') : String(v)));
@@ -388,7 +407,7 @@ export class Engine {
   info() {
     const w = this.w;
     const p = w.x.wtw_info(this.ptr);
-    const v = new Uint32Array(w.mem.buffer, p, 20);
+    const v = new Uint32Array(w.mem.buffer, p, 21);
     const certs = [];
     const n = v[9];
     const c = new Uint32Array(w.mem.buffer, v[10], 2 * n);
@@ -412,6 +431,9 @@ export class Engine {
       ocspResponse: v[15] ? w.u8().slice(v[15], v[15] + v[16]) : null,
       sctList: v[17] ? w.u8().slice(v[17], v[17] + v[18]) : null,
       earlyDataReason: w.cstr(w.x.wtw_early_reason_name(v[19])),
+      // Index in options.psk of the external PSK that authenticated the
+      // server (also on a resumed session), or null.
+      externalPsk: v[20] ? v[20] - 1 : null,
     };
   }
 

@@ -135,13 +135,15 @@ export function certChainText(pem) {
  *   "name=<servername>" or "ip=<canonical IP literal>", ";port=<port>",
  *   ";alpn=<protocols, URI-encoded, in order>", ";ca=<SHA-256 hex of the
  *   trust anchors>" or ";insecure", and ";cert=<SHA-256 hex of the client
- *   certificate chain>" when one is used.
+ *   certificate chain>" when one is used, ";psk=<SHA-256 hex of the
+ *   external PSKs' identities>" when they are offered.
  * trust: the anchors' digest (wt_trust_anchors_digest), null = not verified.
  */
-export function sessionKey({ servername, ip, port, alpn, trust, cert }) {
+export function sessionKey({ servername, ip, port, alpn, trust, cert, psk }) {
   let k = ip ? `ip=${canonicalIP(ip) || String(ip).toLowerCase()}` : `name=${String(servername).toLowerCase()}`;
   k += `;port=${Number(port)};alpn=${(alpn || []).map((a) => encodeURIComponent(a)).join(',')}`;
   k += trust ? `;ca=${trust}` : ';insecure';
   if (cert) k += `;cert=${cert}`;
+  if (psk) k += `;psk=${psk}`;
   return k;
 }
