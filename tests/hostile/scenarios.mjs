@@ -26,7 +26,8 @@
 // }
 import crypto from 'node:crypto';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
 	CT, HS, EXT, GROUP, HRR_RANDOM, u8, u16, u24, u32, cat, vec8, vec16, vec24, hsMsg,
 	encodeExts, keyShare, echo, TICKETS, parseSessionBlob, rewriteSessionBlob, parseClientHello,
@@ -1104,6 +1105,59 @@ add({
 		assert.equal(srv.notes.pskAccepted, undefined);
 		assert.equal(res.stdout, EARLY + 'hello\n', 'the early request is sent after the handshake');
 	},
+});
+
+// --- External PSKs (RFC 8446 2.2) -------------------------------------
+const PSK_KEY = Buffer.from('000102030405060708090a0b0c0d0e0f', 'hex');
+// --psk-file in the client PKI directory (preopened for the WASI builds).
+const pskArgs = (p) => {
+	const f = join(p.client.dir, 'hostile-psk.hex');
+	if (!existsSync(f)) {
+		writeFileSync(`${f}.${process.pid}`, PSK_KEY.toString('hex'));
+		renameSync(`${f}.${process.pid}`, f);
+	}
+	return ['--json', '--psk-identity', 'hostile', '--psk-file', f];
+};
+add({
+	name: 'external psk ok: the server takes it and sends no certificate messages',
+	args: pskArgs, server: { psk: { external: PSK_KEY } }, expect: ok,
+	check: (res) => {
+		assert.equal(res.json?.external_psk, true);
+		assert.equal(res.json?.peer_chain, 0);
+	},
+});
+add({
+	// RFC 8446 4.3.2 / 4.4.2: a server authenticating with a PSK sends no
+	// Certificate (Go: unexpected message in the PSK path).
+	name: 'external psk: the server takes it and still sends its certificate',
+	args: pskArgs, server: { psk: { external: PSK_KEY, sendCert: true } },
+	expect: fail('unexpected_message', ''),
+});
+add({
+	// RFC 8446 4.3.2: no CertificateRequest in a PSK handshake.
+	name: 'external psk: the server takes it and sends a CertificateRequest',
+	args: pskArgs, server: { psk: { external: PSK_KEY }, certRequest: {} },
+	expect: fail('unexpected_message', ''),
+});
+add({
+	// One PSK offered: identity 1 does not exist (RFC 8446 4.2.11).
+	name: 'external psk: selected_identity 1 of one offered',
+	args: pskArgs, server: { psk: { external: PSK_KEY, selected: 1 } },
+	expect: fail('illegal_parameter', 'invalid PSK'),
+});
+add({
+	// wt_external_psk: with --insecure nothing would check a certificate.
+	name: 'external psk: not taken, and certificates are not verified (--insecure)',
+	noDefaultArgs: true, args: (p) => ['--insecure', ...pskArgs(p)], server: {},
+	expect: fail('missing_extension', 'did not select an external PSK'),
+});
+add({
+	// RFC 8446 4.2.10: 0-RTT goes only with the first PSK, the session's;
+	// the server took the second (the external one) and claims the early data.
+	name: '0rtt: early_data in EncryptedExtensions with the second PSK (external) selected',
+	session: {}, earlyData: EARLY, args: pskArgs,
+	server: { psk: { external: PSK_KEY, selected: 1, earlyData: 'force' } },
+	expect: fail('illegal_parameter', 'without accepting the PSK'),
 });
 
 // --- 0-RTT ------------------------------------------------------------

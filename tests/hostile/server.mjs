@@ -643,6 +643,9 @@ export async function echo(conn, hs) {
  *                        force: true (send pre_shared_key even without a
  *                               known ticket; PSK = zeros),
  *                        checkBinder: false (skip the binder check),
+ *                        external: key (select an external PSK with this
+ *                               raw key instead, at `selected`; its
+ *                               binder is not checked),
  *                        sendCert: true (Certificate + CertificateVerify
  *                               anyway), earlyData: 'accept' (0-RTT
  *                               accepted if offered) | 'force' (early_data
@@ -743,7 +746,9 @@ export async function runHandshake(conn, S = {}) {
 	};
 	if (S.psk) {
 		const offer = hs.ch2 ? hs.pskOffer2 : hs.pskOffer;
-		if (offer && hs.ticket && S.psk.accept !== false) {
+		if (S.psk.external) {
+			hs.psk = S.psk.external;
+		} else if (offer && hs.ticket && S.psk.accept !== false) {
 			const ok = hs.ch2 ? hs.notes.binder2Ok : hs.notes.binder1Ok;
 			hs.notes.binderOk = ok;
 			if (!ok && S.psk.checkBinder !== false) {
