@@ -113,6 +113,10 @@ typedef struct bogo_config {
 	const char *psk_importer_key, *psk_importer_identity, *psk_importer_context;
 	int psk_importer_sha256, psk_importer_sha384;
 	int expect_no_peer_cert;
+	const char *expect_client_ca_list;   /* DER hex, comma-separated */
+	int expect_cipher_aes, expect_cipher_no_aes;
+	int ignore_rsa_key_usage, renegotiate_freely;
+	const char *own_ocsp_response, *own_sct_list;
 	int expect_selected_credential;   /* set if has_expect_selected_credential */
 	int has_expect_selected_credential;
 

@@ -138,6 +138,23 @@ static const flag flags[] = {
 	CB("-psk-importer-sha256", psk_importer_sha256),
 	CB("-psk-importer-sha384", psk_importer_sha384),
 	B("-expect-no-peer-cert", expect_no_peer_cert),
+	S("-expect-client-ca-list", expect_client_ca_list),
+	/* BoringSSL prefers AES-GCM on CPUs with AES instructions and
+	 * ChaCha20 without; the test gives the suite for each case. The
+	 * native engine's default order is AES first (the wasm build's is
+	 * ChaCha20 first), so the shim expects expect_cipher_aes. */
+	I("-expect-cipher-aes", expect_cipher_aes),
+	I("-expect-cipher-no-aes", expect_cipher_no_aes),
+	/* Both only relax TLS 1.2 behaviour (BoringSSL: RSA keyUsage is
+	 * always enforced in TLS 1.3; TLS 1.3 has no renegotiation): the
+	 * engine does neither in any case. */
+	B("-ignore-rsa-key-usage", ignore_rsa_key_usage),
+	B("-renegotiate-freely", renegotiate_freely),
+	/* A stapled OCSP response / SCT list for our own certificate: the
+	 * engine never staples to the client certificate (a TLS 1.3 server
+	 * may ask, RFC 8446 4.4.2.1; none of the client tests does). */
+	S("-ocsp-response", own_ocsp_response),
+	S("-signed-cert-timestamps", own_sct_list),
 	I("-expect-selected-credential", expect_selected_credential),
 
 	V("-expect-peer-verify-pref", expect_peer_verify_prefs, expect_peer_verify_pref_count),

@@ -814,6 +814,35 @@ cert_issuer(const wt_peer_cert *cert, const uint8_t **name, size_t *len)
 	return -1;
 }
 
+/* -expect-client-ca-list: the names as DER hex, comma-separated, in
+ * order ("" for an empty or absent list). */
+static int
+same_ca_list(const char *want, const wt_cert_request *req)
+{
+	static const char hex[] = "0123456789abcdef";
+	const uint8_t *p = req->ca_names, *end = p + req->ca_names_len;
+	const char *w = want;
+
+	while (p != NULL && end - p >= 2) {
+		size_t n = (size_t)p[0] << 8 | p[1], i;
+
+		p += 2;
+		if ((size_t)(end - p) < n) {
+			return 0;
+		}
+		if (w != want && *w++ != ',') {
+			return 0;
+		}
+		for (i = 0; i < n; i++, p++) {
+			if (w[0] != hex[*p >> 4] || w[1] != hex[*p & 15]) {
+				return 0;
+			}
+			w += 2;
+		}
+	}
+	return *w == 0;
+}
+
 /* BoringSSL's ssl_credential_matches_requested_issuers: a credential
  * with -must-match-issuer is usable only if some certificate of its chain
  * was issued by a CA the server's certificate_authorities names. */
@@ -864,6 +893,12 @@ on_cert_request(void *ctx, const wt_cert_request *req)
 		/* BoringSSL's failing cert callback: the handshake ends with
 		 * internal_error (as Go's failing GetClientCertificate). */
 		return WT_CLIENT_CERT_ABORT;
+	}
+	if (cfg->expect_client_ca_list != NULL && !same_ca_list(cfg->expect_client_ca_list, req)) {
+		c->abort_code = BOGO_EXIT_FAIL;
+		snprintf(c->abort_msg, sizeof c->abort_msg,
+			"the CertificateRequest's CA list differs from -expect-client-ca-list");
+		return NULL;
 	}
 	if (cfg->expect_peer_verify_pref_count != 0) {
 		/* CheckPeerVerifyPrefs: the CertificateRequest's
@@ -1401,6 +1436,10 @@ check_handshake(conn *c)
 	if (cfg->expect_curve_id != 0 && info.group != cfg->expect_curve_id) {
 		conn_fail(c, "expectation_failed", "curve_id was %04x, wanted %04x", info.group,
 			(unsigned)cfg->expect_curve_id);
+	}
+	if (cfg->expect_cipher_aes != 0 && info.cipher_suite != cfg->expect_cipher_aes) {
+		conn_fail(c, "expectation_failed", "cipher ID was %04x, wanted %04x (AES first)",
+			info.cipher_suite, (unsigned)cfg->expect_cipher_aes);
 	}
 	if (cfg->expect_cipher != 0 && info.cipher_suite != cfg->expect_cipher) {
 		conn_fail(c, "expectation_failed", "cipher ID was %04x, wanted %04x",
