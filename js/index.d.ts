@@ -85,6 +85,9 @@ export interface ConnectOptions {
   /** ask for a stapled OCSP response / SCT list (info.ocspResponse, info.sctList) */
   requestOCSP?: boolean;
   requestSCT?: boolean;
+  /** GREASE values in the ClientHello (RFC 8701) / its extensions in a random order, as Chrome sends them */
+  grease?: boolean;
+  permuteExtensions?: boolean;
   /** external PSKs to offer (at most 4); a server that takes one sends no certificate.
    *  With rejectUnauthorized false and no verify hook, the server must take one (missing_extension otherwise). */
   psk?: ExternalPsk | ExternalPsk[];

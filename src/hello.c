@@ -103,6 +103,157 @@ static void pad_client_hello(wt_writer *w, const wt_client_hello *ch)
 	wt_wr_close(w, e, 2);
 }
 
+/* One ClientHello extension (RFC 8446 4.2), WT_HX_*; nothing if it does
+ * not apply to this ClientHello. */
+static void write_extension(wt_writer *w, const wt_client_hello *ch, int which)
+{
+	const wt_grease *g = ch->grease;
+	size_t e, m, i;
+
+	switch (which) {
+	case WT_HX_SERVER_NAME:
+		if (ch->server_name) {         /* RFC 6066 3 */
+			size_t list, nlen = strlen(ch->server_name);
+
+			e = ext_open(w, WT_EXT_SERVER_NAME);
+			list = wt_wr_open(w, 2);
+			wt_wr_u8(w, 0);       /* host_name */
+			m = wt_wr_open(w, 2);
+			wt_wr_bytes(w, ch->server_name, nlen);
+			wt_wr_close(w, m, 2);
+			wt_wr_close(w, list, 2);
+			wt_wr_close(w, e, 2);
+		}
+		return;
+	case WT_HX_GROUPS:
+		e = ext_open(w, WT_EXT_SUPPORTED_GROUPS);
+		m = wt_wr_open(w, 2);
+		if (g) {
+			wt_wr_u16(w, g->group);
+		}
+		for (i = 0; i < ch->group_count; i++) {
+			wt_wr_u16(w, ch->groups[i]);
+		}
+		wt_wr_close(w, m, 2);
+		wt_wr_close(w, e, 2);
+		return;
+	case WT_HX_SIGNATURE_ALGS:
+		e = ext_open(w, WT_EXT_SIGNATURE_ALGS);
+		write_u16_list(w, ch->sig_algs, ch->sig_alg_count);
+		wt_wr_close(w, e, 2);
+		return;
+	case WT_HX_SIG_ALGS_CERT:
+		e = ext_open(w, WT_EXT_SIG_ALGS_CERT);
+		write_u16_list(w, sig_algs_cert, sizeof sig_algs_cert / sizeof sig_algs_cert[0]);
+		wt_wr_close(w, e, 2);
+		return;
+	case WT_HX_ALPN:
+		if (ch->alpn_count) {          /* RFC 7301 3.1 */
+			size_t list;
+
+			e = ext_open(w, WT_EXT_ALPN);
+			list = wt_wr_open(w, 2);
+			for (i = 0; i < ch->alpn_count; i++) {
+				m = wt_wr_open(w, 1);
+				wt_wr_bytes(w, ch->alpn[i], strlen(ch->alpn[i]));
+				wt_wr_close(w, m, 1);
+			}
+			wt_wr_close(w, list, 2);
+			wt_wr_close(w, e, 2);
+		}
+		return;
+	case WT_HX_STATUS_REQUEST:
+		if (ch->status_request) {
+			/* RFC 6066 8: CertificateStatusRequest, status_type
+			 * ocsp(1), empty responder_id_list and request_extensions. */
+			e = ext_open(w, WT_EXT_STATUS_REQUEST);
+			wt_wr_u8(w, 1);
+			wt_wr_u16(w, 0);
+			wt_wr_u16(w, 0);
+			wt_wr_close(w, e, 2);
+		}
+		return;
+	case WT_HX_SCT:
+		if (ch->sct) {                 /* RFC 6962 3.3.1: empty */
+			e = ext_open(w, WT_EXT_SCT);
+			wt_wr_close(w, e, 2);
+		}
+		return;
+	case WT_HX_SUPPORTED_VERSIONS:
+		e = ext_open(w, WT_EXT_SUPPORTED_VERSIONS);
+		m = wt_wr_open(w, 1);
+		if (g) {
+			wt_wr_u16(w, g->version);
+		}
+		wt_wr_u16(w, 0x0304);          /* TLS 1.3 only, for now */
+		wt_wr_close(w, m, 1);
+		wt_wr_close(w, e, 2);
+		return;
+	case WT_HX_COOKIE:
+		if (ch->cookie) {              /* echo the HRR cookie, 4.2.2 */
+			e = ext_open(w, WT_EXT_COOKIE);
+			m = wt_wr_open(w, 2);
+			wt_wr_bytes(w, ch->cookie, ch->cookie_len);
+			wt_wr_close(w, m, 2);
+			wt_wr_close(w, e, 2);
+		}
+		return;
+	case WT_HX_PSK_MODES:
+		e = ext_open(w, WT_EXT_PSK_MODES);
+		wt_wr_u8(w, 1);
+		wt_wr_u8(w, 1);                /* psk_dhe_ke, 4.2.9 */
+		wt_wr_close(w, e, 2);
+		return;
+	case WT_HX_KEY_SHARE:
+		/* RFC 8446 4.2.8: client_shares may be empty (the server then
+		 * asks for a group with a HelloRetryRequest). */
+		e = ext_open(w, WT_EXT_KEY_SHARE);
+		m = wt_wr_open(w, 2);
+		if (g && g->key_share) {
+			/* RFC 8701 2: a GREASE share of one zero byte */
+			wt_wr_u16(w, g->group);
+			wt_wr_u16(w, 1);
+			wt_wr_u8(w, 0);
+		}
+		for (i = 0; i < ch->share_count; i++) {
+			size_t k;
+
+			wt_wr_u16(w, ch->shares[i].group);
+			k = wt_wr_open(w, 2);
+			wt_wr_bytes(w, ch->shares[i].pub, ch->shares[i].pub_len);
+			wt_wr_close(w, k, 2);
+		}
+		wt_wr_close(w, m, 2);
+		wt_wr_close(w, e, 2);
+		return;
+	case WT_HX_RECORD_SIZE_LIMIT:
+		/* RFC 8449: we accept full TLS 1.3 records (2^14 + content type). */
+		e = ext_open(w, WT_EXT_RECORD_SIZE_LIMIT);
+		wt_wr_u16(w, WT_MAX_PLAINTEXT + 1);
+		wt_wr_close(w, e, 2);
+		return;
+	case WT_HX_EARLY_DATA:
+		if (ch->early_data) {
+			e = ext_open(w, WT_EXT_EARLY_DATA);   /* empty in ClientHello */
+			wt_wr_close(w, e, 2);
+		}
+		return;
+	case WT_HX_GREASE1:
+		if (g) {                       /* RFC 8701 3: empty */
+			e = ext_open(w, g->ext1);
+			wt_wr_close(w, e, 2);
+		}
+		return;
+	case WT_HX_GREASE2:
+		if (g) {                       /* and one with a zero byte, as BoringSSL */
+			e = ext_open(w, g->ext2);
+			wt_wr_u8(w, 0);
+			wt_wr_close(w, e, 2);
+		}
+		return;
+	}
+}
+
 int wt_hello_write(const wt_client_hello *ch, uint8_t *out, size_t cap,
 	size_t *out_len, size_t *binders_off)
 {
@@ -117,94 +268,22 @@ int wt_hello_write(const wt_client_hello *ch, uint8_t *out, size_t cap,
 	m = wt_wr_open(&w, 1);
 	wt_wr_bytes(&w, ch->session_id, ch->session_id_len);
 	wt_wr_close(&w, m, 1);
-	write_u16_list(&w, ch->suites, ch->suite_count);
+	m = wt_wr_open(&w, 2);                 /* cipher_suites */
+	if (ch->grease) {
+		wt_wr_u16(&w, ch->grease->suite);
+	}
+	for (i = 0; i < ch->suite_count; i++) {
+		wt_wr_u16(&w, ch->suites[i]);
+	}
+	wt_wr_close(&w, m, 2);
 	wt_wr_u8(&w, 1);                       /* legacy_compression_methods */
 	wt_wr_u8(&w, 0);
 
 	exts = wt_wr_open(&w, 2);
-	if (ch->server_name) {                 /* RFC 6066 3 */
-		size_t list, nlen = strlen(ch->server_name);
-
-		e = ext_open(&w, WT_EXT_SERVER_NAME);
-		list = wt_wr_open(&w, 2);
-		wt_wr_u8(&w, 0);               /* host_name */
-		m = wt_wr_open(&w, 2);
-		wt_wr_bytes(&w, ch->server_name, nlen);
-		wt_wr_close(&w, m, 2);
-		wt_wr_close(&w, list, 2);
-		wt_wr_close(&w, e, 2);
-	}
-	e = ext_open(&w, WT_EXT_SUPPORTED_GROUPS);
-	write_u16_list(&w, ch->groups, ch->group_count);
-	wt_wr_close(&w, e, 2);
-	e = ext_open(&w, WT_EXT_SIGNATURE_ALGS);
-	write_u16_list(&w, ch->sig_algs, ch->sig_alg_count);
-	wt_wr_close(&w, e, 2);
-	e = ext_open(&w, WT_EXT_SIG_ALGS_CERT);
-	write_u16_list(&w, sig_algs_cert, sizeof sig_algs_cert / sizeof sig_algs_cert[0]);
-	wt_wr_close(&w, e, 2);
-	if (ch->alpn_count) {                  /* RFC 7301 3.1 */
-		size_t list;
-
-		e = ext_open(&w, WT_EXT_ALPN);
-		list = wt_wr_open(&w, 2);
-		for (i = 0; i < ch->alpn_count; i++) {
-			m = wt_wr_open(&w, 1);
-			wt_wr_bytes(&w, ch->alpn[i], strlen(ch->alpn[i]));
-			wt_wr_close(&w, m, 1);
-		}
-		wt_wr_close(&w, list, 2);
-		wt_wr_close(&w, e, 2);
-	}
-	if (ch->status_request) {
-		/* RFC 6066 8: CertificateStatusRequest, status_type ocsp(1),
-		 * empty responder_id_list and request_extensions. */
-		e = ext_open(&w, WT_EXT_STATUS_REQUEST);
-		wt_wr_u8(&w, 1);
-		wt_wr_u16(&w, 0);
-		wt_wr_u16(&w, 0);
-		wt_wr_close(&w, e, 2);
-	}
-	if (ch->sct) {                         /* RFC 6962 3.3.1: empty */
-		e = ext_open(&w, WT_EXT_SCT);
-		wt_wr_close(&w, e, 2);
-	}
-	e = ext_open(&w, WT_EXT_SUPPORTED_VERSIONS);
-	wt_wr_u8(&w, 2);                       /* TLS 1.3 only, for now */
-	wt_wr_u16(&w, 0x0304);
-	wt_wr_close(&w, e, 2);
-	if (ch->cookie) {                      /* echo the HRR cookie, 4.2.2 */
-		e = ext_open(&w, WT_EXT_COOKIE);
-		m = wt_wr_open(&w, 2);
-		wt_wr_bytes(&w, ch->cookie, ch->cookie_len);
-		wt_wr_close(&w, m, 2);
-		wt_wr_close(&w, e, 2);
-	}
-	e = ext_open(&w, WT_EXT_PSK_MODES);
-	wt_wr_u8(&w, 1);
-	wt_wr_u8(&w, 1);                       /* psk_dhe_ke, 4.2.9 */
-	wt_wr_close(&w, e, 2);
-	/* RFC 8446 4.2.8: client_shares may be empty (the server then asks
-	 * for a group with a HelloRetryRequest). */
-	e = ext_open(&w, WT_EXT_KEY_SHARE);
-	m = wt_wr_open(&w, 2);
-	for (i = 0; i < ch->share_count; i++) {
-		size_t k;
-
-		wt_wr_u16(&w, ch->shares[i].group);
-		k = wt_wr_open(&w, 2);
-		wt_wr_bytes(&w, ch->shares[i].pub, ch->shares[i].pub_len);
-		wt_wr_close(&w, k, 2);
-	}
-	wt_wr_close(&w, m, 2);
-	wt_wr_close(&w, e, 2);
-	/* RFC 8449: we accept full TLS 1.3 records (2^14 + content type). */
-	e = ext_open(&w, WT_EXT_RECORD_SIZE_LIMIT);
-	wt_wr_u16(&w, WT_MAX_PLAINTEXT + 1);
-	wt_wr_close(&w, e, 2);
-	if (ch->early_data) {
-		e = ext_open(&w, WT_EXT_EARLY_DATA);   /* empty in ClientHello */
-		wt_wr_close(&w, e, 2);
+	/* In our order, or the permuted one (wt_config.permute_extensions);
+	 * padding and pre_shared_key always come last. */
+	for (i = 0; i < WT_HX_COUNT; i++) {
+		write_extension(&w, ch, ch->ext_order ? ch->ext_order[i] : (int)i);
 	}
 	pad_client_hello(&w, ch);
 	*binders_off = 0;

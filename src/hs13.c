@@ -62,6 +62,49 @@ static int get_random(wt_engine_ctx *cc, uint8_t *out, size_t len)
 	return 0;
 }
 
+/* RFC 8701 2: the GREASE value of byte b, 0x?A?A. */
+static uint16_t grease_value(uint8_t b)
+{
+	return (uint16_t)(((b & 0xf0) | 0x0a) * 0x0101);
+}
+
+/* The connection's GREASE values and extension order (wt_config.grease,
+ * permute_extensions), drawn after everything else so that a
+ * deterministic host replays RFC 8448 unchanged. */
+static int choose_hello_shape(wt_engine_ctx *cc)
+{
+	uint8_t rnd[5 + 2 * WT_HX_COUNT];
+	size_t i;
+
+	if (!cc->cfg->grease && !cc->cfg->permute_extensions) {
+		return 0;
+	}
+	TRY(get_random(cc, rnd, sizeof rnd));
+	cc->grease.suite = grease_value(rnd[0]);
+	cc->grease.group = grease_value(rnd[1]);
+	cc->grease.version = grease_value(rnd[2]);
+	cc->grease.ext1 = grease_value(rnd[3]);
+	cc->grease.ext2 = grease_value(rnd[4]);
+	if (cc->grease.ext2 == cc->grease.ext1) {
+		cc->grease.ext2 ^= 0x1010;     /* two distinct extensions */
+	}
+	cc->grease.key_share = 1;
+	/* Fisher-Yates; the modulo bias of 16-bit draws over 15 slots is
+	 * irrelevant here (the order is not a secret). */
+	for (i = 0; i < WT_HX_COUNT; i++) {
+		cc->ext_order[i] = (uint8_t)i;
+	}
+	for (i = WT_HX_COUNT - 1; i > 0; i--) {
+		size_t j = ((size_t)rnd[5 + 2 * i] << 8 | rnd[6 + 2 * i]) % (i + 1);
+		uint8_t t = cc->ext_order[i];
+
+		cc->ext_order[i] = cc->ext_order[j];
+		cc->ext_order[j] = t;
+	}
+	wt_wipe(rnd, sizeof rnd);
+	return 0;
+}
+
 /* Adds a key share for group to the next ClientHello (RFC 8446 4.2.8). */
 static int new_key_share(wt_engine_ctx *cc, uint16_t group)
 {
@@ -306,6 +349,8 @@ retry:
 		ch.cookie_len = cc->cookie_len;
 	}
 	ch.early_data = cc->early_state == WT_EARLY_PENDING;
+	ch.grease = cfg->grease ? &cc->grease : NULL;
+	ch.ext_order = cfg->permute_extensions ? cc->ext_order : NULL;
 	ch.status_request = cfg->request_ocsp;
 	ch.sct = cfg->request_sct;
 	memset(ids, 0, sizeof ids);
@@ -629,6 +674,7 @@ int wt_hs13_start(wt_engine_ctx *cc)
 		TRY(get_random(cc, cc->session_id, 32));
 	}
 	load_session(cc);
+	TRY(choose_hello_shape(cc));
 	cc->hs_state = HS_WAIT_SH;
 	TRY(send_client_hello(cc));
 	if (cc->early_state == WT_EARLY_PENDING) {
@@ -903,6 +949,9 @@ static int process_hello_retry_request(wt_engine_ctx *cc,
 		wt_aead_wipe(&cc->wr);
 	}
 	cc->hrr_seen = 1;
+	/* RFC 8446 4.1.2: the second key_share is the one share asked for
+	 * (no GREASE share); the rest, GREASE values included, stays. */
+	cc->grease.key_share = 0;
 	TRY(send_client_hello(cc));
 	wt_transcript_add(&cc->transcript, cc->ch, cc->ch_len);
 	cc->hs_state = HS_WAIT_SH_AFTER_HRR;

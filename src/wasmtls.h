@@ -488,6 +488,17 @@ typedef struct wt_config {
 	int request_ocsp;
 	int request_sct;
 
+	/* 1: GREASE (RFC 8701), as Chrome sends it: a reserved 0x?A?A value
+	 * in cipher_suites, supported_groups (with a one-byte key share),
+	 * supported_versions and as two extensions, so that servers keep
+	 * tolerating values they do not know. A server that selects one
+	 * fails like any other unoffered value. */
+	int grease;
+	/* 1: send the ClientHello extensions in a random order (one per
+	 * connection, kept after a HelloRetryRequest; pre_shared_key stays
+	 * last), as Chrome does, so no server can depend on the order. */
+	int permute_extensions;
+
 	/* External pre-shared keys to offer (RFC 8446 2.2, 4.2.11), at most
 	 * WT_MAX_EXTERNAL_PSKS, after the resumption session if there is one.
 	 * See wt_external_psk. */

@@ -83,6 +83,23 @@ typedef struct wt_leaf_key {
 	uint8_t buf[1100];   /* RSA modulus up to 8192 bits + exponent, or EC point */
 } wt_leaf_key;
 
+/* The ClientHello extensions before padding and pre_shared_key, in the
+ * order we send them unless permuted (wt_config.permute_extensions). */
+enum {
+	WT_HX_GREASE1, WT_HX_SERVER_NAME, WT_HX_GROUPS, WT_HX_SIGNATURE_ALGS,
+	WT_HX_SIG_ALGS_CERT, WT_HX_ALPN, WT_HX_STATUS_REQUEST, WT_HX_SCT,
+	WT_HX_SUPPORTED_VERSIONS, WT_HX_COOKIE, WT_HX_PSK_MODES, WT_HX_KEY_SHARE,
+	WT_HX_RECORD_SIZE_LIMIT, WT_HX_EARLY_DATA, WT_HX_GREASE2, WT_HX_COUNT
+};
+
+/* GREASE values of one connection (RFC 8701; wt_config.grease): a cipher
+ * suite, a group (with a one-byte key share in the first ClientHello), a
+ * version and two extensions, each 0x?A?A. */
+typedef struct wt_grease {
+	uint16_t suite, group, version, ext1, ext2;
+	int key_share;
+} wt_grease;
+
 #define WT_MAX_CLIENT_HELLO 4096  /* our ClientHello, cookie included */
 #define WT_MAX_COOKIE       2048  /* largest HRR cookie we echo */
 
@@ -149,6 +166,8 @@ typedef struct wt_engine_ctx {
 	size_t session_id_len;
 	uint8_t ch[WT_MAX_CLIENT_HELLO];
 	size_t ch_len;
+	struct wt_grease grease;       /* when cfg->grease */
+	uint8_t ext_order[WT_HX_COUNT];  /* when cfg->permute_extensions */
 	uint8_t cookie[WT_MAX_COOKIE];
 	size_t cookie_len;
 	uint16_t group;

@@ -309,6 +309,8 @@ typedef struct wt_client_hello {
 	int status_request, sct;        /* request OCSP stapling / SCTs */
 	const wt_psk_identity *psks;    /* pre_shared_key identities (none: no extension) */
 	size_t psk_count;
+	const wt_grease *grease;        /* NULL: no GREASE */
+	const uint8_t *ext_order;       /* NULL, or a permutation of the WT_HX_COUNT slots */
 } wt_client_hello;
 
 /* Writes the ClientHello handshake message (header included). With PSKs

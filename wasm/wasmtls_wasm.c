@@ -480,6 +480,8 @@ wtw_set_flags(wtw_conn *c, int flags)
 	c->cfg.no_key_shares = (flags & 1) != 0;
 	c->cfg.request_ocsp = (flags & 2) != 0;
 	c->cfg.request_sct = (flags & 4) != 0;
+	c->cfg.grease = (flags & 8) != 0;
+	c->cfg.permute_extensions = (flags & 16) != 0;
 }
 
 /* Offers a session (a blob from an earlier wt_js_session). The blob is

@@ -19,6 +19,8 @@ const USAGE = `usage: wasmtls [options] HOST:PORT
   --sign-algs LIST     our order of those schemes for signing with --cert
   --ocsp               ask for a stapled OCSP response (--json: ocsp_response)
   --sct                ask for Certificate Transparency SCTs (--json: sct_list)
+  --grease             GREASE values in the ClientHello (RFC 8701), as Chrome sends
+  --permute-extensions ClientHello extensions in a random order, as Chrome sends
   --ciphers LIST       TLS_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384,
                        TLS_CHACHA20_POLY1305_SHA256
   --keylog FILE        append NSS key log lines
@@ -104,6 +106,8 @@ function parseArgs(argv) {
     else if (a === '--key-update') o.keyUpdate = true;
     else if (a === '--ocsp') o.ocsp = true;
     else if (a === '--sct') o.sct = true;
+    else if (a === '--grease') o.grease = true;
+    else if (a === '--permute-extensions') o.permuteExtensions = true;
     else if (valued[a]) {
       if (i + 1 >= argv.length) die(2, 'bad_config', `${a} needs a value`);
       o[valued[a]] = argv[++i];
@@ -332,6 +336,8 @@ async function main() {
   }
   if (o.ocsp) opts.requestOCSP = true;
   if (o.sct) opts.requestSCT = true;
+  if (o.grease) opts.grease = true;
+  if (o.permuteExtensions) opts.permuteExtensions = true;
   // Resumption through files, like the native CLI: no in-memory cache.
   opts.sessionCache = false;
   if (o.sessIn !== undefined) {

@@ -216,6 +216,7 @@ class Conn {
         servername: servername || null, verifyIp, alpn: o.alpn, ciphers: o.ciphers, groups: o.groups,
         sigalgs: o.sigalgs, signAlgs: o.signAlgs, keyShares: o.keyShares,
         requestOCSP: !!o.requestOCSP, requestSCT: !!o.requestSCT,
+        grease: !!o.grease, permuteExtensions: !!o.permuteExtensions,
         store, insecure, maxFragment: o.maxFragment, keyLog: o.keyLog, verify,
         session, earlyData: !!this.early, onSession, cert: o.cert, key: o.key,
         psks: pskList(o.psk),

@@ -113,6 +113,7 @@ typedef struct bogo_config {
 	const char *psk_importer_key, *psk_importer_identity, *psk_importer_context;
 	int psk_importer_sha256, psk_importer_sha384;
 	int expect_no_peer_cert;
+	int enable_grease, permute_extensions;
 	const char *expect_client_ca_list;   /* DER hex, comma-separated */
 	int expect_cipher_aes, expect_cipher_no_aes;
 	int ignore_rsa_key_usage, renegotiate_freely;

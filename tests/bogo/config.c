@@ -138,6 +138,8 @@ static const flag flags[] = {
 	CB("-psk-importer-sha256", psk_importer_sha256),
 	CB("-psk-importer-sha384", psk_importer_sha384),
 	B("-expect-no-peer-cert", expect_no_peer_cert),
+	B("-enable-grease", enable_grease),
+	B("-permute-extensions", permute_extensions),
 	S("-expect-client-ca-list", expect_client_ca_list),
 	/* BoringSSL prefers AES-GCM on CPUs with AES instructions and
 	 * ChaCha20 without; the test gives the suite for each case. The

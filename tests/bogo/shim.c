@@ -1343,6 +1343,8 @@ build_config(conn *c)
 	w->early_data = cfg->enable_early_data;
 	w->request_ocsp = cfg->enable_ocsp_stapling;
 	w->request_sct = cfg->enable_signed_cert_timestamps;
+	w->grease = cfg->enable_grease;
+	w->permute_extensions = cfg->permute_extensions;
 	if (cfg->cert_file != NULL || cfg->key_file != NULL) {
 		if (cfg->cert_file == NULL || cfg->key_file == NULL) {
 			bogo_unimplemented("-cert-file without -key-file (or the reverse)");

@@ -105,6 +105,7 @@ typedef struct wt_cli_options {
 	const char *cert;        /* client certificate chain (PEM) */
 	const char *key;         /* its private key (PEM) */
 	int ocsp, sct;           /* request a stapled OCSP response / SCTs */
+	int grease, permute;     /* --grease, --permute-extensions */
 	const char *psk_identity;   /* --psk-identity: external PSK identity */
 	const char *psk_file;       /* --psk-file: its key, hex */
 	const char *psk_hash;       /* --psk-hash sha256|sha384 */

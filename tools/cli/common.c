@@ -182,6 +182,8 @@ static const char usage_common[] =
 	"  --http PATH          send GET PATH, print the response\n"
 	"  --ocsp, --sct        ask for a stapled OCSP response / Certificate Transparency\n"
 	"                       SCTs (reported base64 by --json)\n"
+	"  --grease             GREASE values in the ClientHello (RFC 8701), as Chrome\n"
+	"  --permute-extensions ClientHello extensions in a random order, as Chrome\n"
 	"  --json               one JSON summary line on stderr after the handshake\n"
 	"  --max-fragment N     largest plaintext per record we send (64..16384)\n"
 	"  --key-update         send a KeyUpdate (update_requested) after the handshake\n"
@@ -267,6 +269,10 @@ wt_cli_parse_args(int argc, char **argv, wt_cli_options *o, unsigned flags,
 			o->ocsp = 1;
 		} else if (strcmp(a, "--sct") == 0) {
 			o->sct = 1;
+		} else if (strcmp(a, "--grease") == 0) {
+			o->grease = 1;
+		} else if (strcmp(a, "--permute-extensions") == 0) {
+			o->permute = 1;
 		} else if (strcmp(a, "--servername") == 0) {
 			val = &o->servername;
 		} else if (strcmp(a, "--cafile") == 0) {
@@ -1070,6 +1076,8 @@ wt_cli_client_init(wt_cli_client *c, const wt_cli_options *o)
 	}
 	cfg->request_ocsp = o->ocsp;
 	cfg->request_sct = o->sct;
+	cfg->grease = o->grease;
+	cfg->permute_extensions = o->permute;
 	if (o->psk_file != NULL) {
 		load_psk(c, o);
 	}
