@@ -267,6 +267,7 @@ int wt_engine_init(wt_engine_ctx *cc, const wt_config *cfg, const wt_host *host)
 {
 	memset(cc, 0, sizeof *cc);
 	cc->cfg = cfg;
+	cc->ext_psk = cc->session_ext_psk = -1;   /* also if init fails */
 #ifdef WT_FUZZING_UNSAFE
 	/* Keeps a fuzzing-mode engine from linking into anything but a
 	 * libFuzzer target (wt_internal.h). */

@@ -441,6 +441,14 @@ static const uint8_t *trust_digest(wt_engine_ctx *cc)
 	return cc->trust_digest;
 }
 
+/* wt_external_psk: with external PSKs and nothing to check a certificate
+ * (WT_VERIFY_NONE, no verify_cb), only a PSK authenticates the server. */
+static int psk_required(const wt_engine_ctx *cc)
+{
+	return cc->cfg->psk_count && cc->cfg->verify_mode == WT_VERIFY_NONE
+		&& cc->cfg->verify_cb == NULL;
+}
+
 /* What a session authenticated by the external PSK cfg->psks[i] is bound
  * to: HMAC-SHA256 keyed with the PSK over how it is used, so the session
  * is offered only while that same PSK is configured. */
@@ -448,14 +456,18 @@ static void psk_binding(const wt_engine_ctx *cc, int i, uint8_t out[32])
 {
 	static const char label[] = "wasmtls external psk binding 1";
 	const wt_external_psk *p = &cc->cfg->psks[i];
-	uint8_t ident[WT_MAX_IMPORTED_IDENTITY], flag = (uint8_t)p->imported;
+	uint8_t ident[WT_MAX_IMPORTED_IDENTITY], flags[2];
 	br_hmac_key_context kc;
 	br_hmac_context hc;
 
 	br_hmac_key_init(&kc, &br_sha256_vtable, p->key, p->key_len);
 	br_hmac_init(&hc, &kc, 0);
+	/* the key length too: HMAC pads its key with zeros, so K and K||00
+	 * are the same key to it */
+	flags[0] = (uint8_t)p->imported;
+	flags[1] = (uint8_t)p->key_len;
 	br_hmac_update(&hc, label, sizeof label - 1);
-	br_hmac_update(&hc, &flag, 1);
+	br_hmac_update(&hc, flags, 2);
 	br_hmac_update(&hc, ident, wt_imported_identity(p, p->hash, ident, sizeof ident));
 	br_hmac_out(&hc, out);
 	wt_wipe(&kc, sizeof kc);
@@ -513,6 +525,11 @@ static int session_acceptable(wt_engine_ctx *cc, const wt_session *s, int64_t no
 	if (s->verified == WT_SESSION_EXTERNAL_PSK) {
 		/* authenticated by an external PSK: offered only with it */
 		return session_psk(cc, s) >= 0;
+	}
+	if (psk_required(cc)) {
+		/* only a PSK may authenticate this server: not a session that
+		 * nothing authenticated */
+		return 0;
 	}
 	if (cfg->verify_mode == WT_VERIFY_NONE) {
 		return 1;
@@ -991,9 +1008,7 @@ static int process_server_hello(wt_engine_ctx *cc, const wt_server_hello *sh)
 	if (!sh->selected_identity_present) {
 		/* wt_external_psk: with nothing to check a certificate, only
 		 * the PSK authenticates the server. */
-		if (cc->cfg->psk_count && cc->cfg->verify_mode == WT_VERIFY_NONE
-			&& cc->cfg->verify_cb == NULL)
-		{
+		if (psk_required(cc)) {
 			return wt_fail(cc, WT_ALERT_MISSING_EXTENSION,
 				"server did not select an external PSK, and certificates are not verified");
 		}
@@ -1009,8 +1024,16 @@ static int process_server_hello(wt_engine_ctx *cc, const wt_server_hello *sh)
 	}
 	cc->using_psk = 1;
 	cc->selected_psk = sh->selected_identity;
-	cc->ext_psk = cc->offers[cc->selected_psk].ext >= 0
-		? cc->offers[cc->selected_psk].ext : cc->session_ext_psk;
+	if (cc->offers[cc->selected_psk].ext >= 0) {
+		/* An external PSK, not the session: nothing the session's
+		 * handshake proved (its verification, chain, OCSP, SCTs)
+		 * describes this connection. */
+		cc->ext_psk = cc->offers[cc->selected_psk].ext;
+		cc->verified_in_session = 0;
+		cc->cert_count = cc->ocsp_len = cc->sct_len = 0;
+	} else {
+		cc->ext_psk = cc->session_ext_psk;
+	}
 	return 0;
 }
 
@@ -1180,14 +1203,12 @@ static int read_server_parameters(wt_engine_ctx *cc, const uint8_t *msg, size_t 
 	}
 	if (cc->using_psk) {
 		/* Go: readServerCertificate. A PSK handshake has no certificate
-		 * messages (one now is unexpected_message), but on resumption
-		 * the verify callback still runs (Go issue 31641). A server
-		 * authenticated by an external PSK has no certificate to show
-		 * it (wt_external_psk). */
+		 * messages (one now is unexpected_message), but the verify
+		 * callback still runs (Go issue 31641): on resumption, and with
+		 * an external PSK (info.external_psk, no certificates), so a
+		 * host's checks are never skipped silently. */
 		cc->verified = cc->verified_in_session;
-		if (cc->ext_psk < 0) {
-			TRY(run_verify_callback(cc));
-		}
+		TRY(run_verify_callback(cc));
 		cc->hs_state = HS_WAIT_FINISHED;
 		return 0;
 	}
@@ -1566,6 +1587,7 @@ static int handle_new_session_ticket(wt_engine_ctx *cc, const uint8_t *msg, size
 		s.verify_mode = cfg->verify_mode;
 		s.verified = WT_SESSION_EXTERNAL_PSK;
 		psk_binding(cc, cc->ext_psk, s.trust_digest);
+		s.cert_count = 0;      /* and none below: no certificate proved anything */
 	} else if (cc->using_psk) {
 		s.verify_mode = cc->session_verify_mode;
 		memcpy(s.trust_digest, cc->session_trust_digest, 32);
@@ -1586,14 +1608,16 @@ static int handle_new_session_ticket(wt_engine_ctx *cc, const uint8_t *msg, size
 	s.psk = psk;
 	s.ticket = t.ticket;
 	s.ticket_len = t.ticket_len;
-	for (i = 0; i < cc->cert_count; i++) {
-		s.certs[i] = cc->certs[i];
+	if (cc->ext_psk < 0) {
+		for (i = 0; i < cc->cert_count; i++) {
+			s.certs[i] = cc->certs[i];
+		}
+		s.cert_count = cc->cert_count;
+		s.ocsp = cc->chain + cc->ocsp_off;
+		s.ocsp_len = cc->ocsp_len;
+		s.sct_list = cc->chain + cc->sct_off;
+		s.sct_list_len = cc->sct_len;
 	}
-	s.cert_count = cc->cert_count;
-	s.ocsp = cc->chain + cc->ocsp_off;
-	s.ocsp_len = cc->ocsp_len;
-	s.sct_list = cc->chain + cc->sct_off;
-	s.sct_list_len = cc->sct_len;
 	blob = cc->hs + len;
 	n = wt_session_write(&s, blob, sizeof cc->hs - len);
 	if (n == 0 && (s.cert_count > 1 || s.ocsp_len || s.sct_list_len)) {

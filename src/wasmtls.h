@@ -302,7 +302,7 @@ typedef struct wt_cert_request {
  * 2.2). When the server selects it, the handshake is authenticated by the
  * key alone: the server sends no certificate (one that does fails with
  * unexpected_message), verify_mode and trust anchors do not apply, and
- * verify_cb is not called. Keys go through (EC)DHE (psk_dhe_ke only, RFC
+ * verify_cb runs with info->external_psk set and no certificates. Keys go through (EC)DHE (psk_dhe_ke only, RFC
  * 8446 4.2.9: forward secrecy), never 0-RTT. A PSK offered with TLS 1.3
  * must be used with no other protocol version (RFC 9258 1).
  *
@@ -320,7 +320,9 @@ typedef struct wt_cert_request {
  *
  * A server may also select none and authenticate with a certificate as
  * usual; with WT_VERIFY_NONE and no verify_cb (nothing would check that
- * certificate) the handshake then fails with missing_extension instead.
+ * certificate) the handshake then fails with missing_extension instead,
+ * and only sessions from a handshake one of these PSKs authenticated are
+ * offered.
  *
  * The server must pick a cipher suite with the PSK's hash (RFC 8446
  * 4.2.11); a PSK whose hash no configured suite has is not offered. A

@@ -579,6 +579,9 @@ wtw_add_psk(wtw_conn *c, const uint8_t *identity, size_t identity_len,
 	wt_external_psk *p = &c->psks[k];
 	uint8_t *b;
 
+	if (c->cc.cfg != NULL) {
+		return WT_ERR_BAD_STATE;   /* after wtw_start: the engine checked the config */
+	}
 	if (k >= WT_MAX_EXTERNAL_PSKS || key_len > WT_MAX_PSK_KEY
 		|| identity_len > WT_MAX_PSK_IDENTITY || context_len > WT_MAX_PSK_IDENTITY)
 	{

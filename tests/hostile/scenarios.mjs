@@ -1152,6 +1152,37 @@ add({
 	expect: fail('missing_extension', 'did not select an external PSK'),
 });
 add({
+	// A certificate-verified session is offered too, but the server takes
+	// the external PSK: nothing the session's handshake proved (verified,
+	// its chain) may be reported, and the new ticket is bound to the PSK
+	// alone (no certificates in it).
+	name: 'external psk ok: taken instead of the offered certificate session: no stale verification or chain',
+	session: {}, sessOut: true, args: pskArgs,
+	server: { psk: { external: PSK_KEY, selected: 1 }, afterHandshake: async (conn, hs) => { hs.sendTicket({}); await echo(conn, hs); } },
+	expect: ok,
+	check: (res, srv, ctx) => {
+		assert.equal(res.json?.external_psk, true);
+		assert.equal(res.json?.resumed, false);
+		assert.equal(res.json?.peer_chain, 0, 'the session\'s chain is not this connection\'s');
+		assert.match(res.stderr, /external PSK|"external_psk":true/);
+		const b = parseSessionBlob(readFileSync(ctx.sessOut));
+		assert.equal(b.verified, 2, 'the new session is bound to the external PSK');
+		assert.equal(b.certs.length, 0);
+	},
+});
+add({
+	// wt_external_psk: with --insecure only a PSK authenticates the server;
+	// a session no PSK authenticated (here: an --insecure one) is not
+	// offered, so the server cannot skip that by taking a ticket.
+	name: 'external psk: with --insecure an unauthenticated session is not offered',
+	noDefaultArgs: true,
+	session: { edit: (b) => rewriteSessionBlob(b, { verified: 0, verifyMode: 1 }) },
+	args: (p) => ['--insecure', '--servername', 'localhost', ...pskArgs(p)],
+	server: { psk: {} },
+	expect: fail('missing_extension', 'did not select an external PSK'),
+	check: (res, srv) => assert.equal(srv.notes.ticketKnown, false, 'the ticket was offered'),
+});
+add({
 	// RFC 8446 4.2.10: 0-RTT goes only with the first PSK, the session's;
 	// the server took the second (the external one) and claims the early data.
 	name: '0rtt: early_data in EncryptedExtensions with the second PSK (external) selected',
