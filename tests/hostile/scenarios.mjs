@@ -1191,6 +1191,79 @@ add({
 	expect: fail('illegal_parameter', 'without accepting the PSK'),
 });
 
+// --- GREASE (RFC 8701) and extension permutation ------------------------
+const isGrease = (v) => (v & 0x0f0f) === 0x0a0a && (v >> 8) === (v & 0xff);
+// Records what the ClientHellos carried (the first, and the second after
+// a HelloRetryRequest).
+const noteHellos = (sh, hs) => {
+	const g = (ch) => ({
+		suites: ch.suites.filter(isGrease).length, groups: ch.groups.filter(isGrease).length,
+		shares: ch.shares.filter((x) => isGrease(x.group) && x.pub.length === 1 && x.pub[0] === 0).length,
+		versions: ch.versions.filter(isGrease).length, exts: [...ch.exts.keys()].filter(isGrease).length,
+		order: [...ch.exts.keys()].filter((t) => t !== 21), greaseValues: [ch.suites[0], ch.groups[0], ch.versions[0]],
+	});
+	hs.notes.ch1 = g(hs.ch);
+	if (hs.ch2) hs.notes.ch2 = g(hs.ch2);
+};
+add({
+	name: 'grease ok: GREASE suite, group + one-byte share, version and two extensions; the same after HRR but no GREASE share',
+	args: ['--grease'], server: { group: GROUP.secp384r1, serverHello: noteHellos }, expect: ok,
+	check: (res, srv) => {
+		const { ch1, ch2 } = srv.notes;
+		assert.deepEqual([ch1.suites, ch1.groups, ch1.shares, ch1.versions, ch1.exts], [1, 1, 1, 1, 2], JSON.stringify(ch1));
+		assert.deepEqual([ch2.suites, ch2.groups, ch2.shares, ch2.versions, ch2.exts], [1, 1, 0, 1, 2], JSON.stringify(ch2));
+		assert.deepEqual(ch2.greaseValues, ch1.greaseValues, 'the GREASE values stay for the second ClientHello');
+	},
+});
+add({
+	name: 'grease ok: not sent without --grease',
+	server: { serverHello: noteHellos }, expect: ok,
+	check: (res, srv) => {
+		const n = srv.notes.ch1;
+		assert.deepEqual([n.suites, n.groups, n.shares, n.versions, n.exts], [0, 0, 0, 0, 0]);
+	},
+});
+add({
+	// RFC 8701 3.1: a client MUST reject a GREASE value as the selected
+	// suite, like any suite it did not offer.
+	name: 'grease: the server selects the GREASE cipher suite',
+	args: ['--grease'], server: { serverHello: (sh, hs) => { sh.suite = hs.ch.suites.find(isGrease); } },
+	expect: fail('illegal_parameter', 'cipher suite'),
+});
+add({
+	name: 'grease: the HelloRetryRequest asks for the GREASE group',
+	args: ['--grease'],
+	server: { hrr: { exts: (e, hs) => [[EXT.SUPPORTED_VERSIONS, u16(0x0304)], [EXT.KEY_SHARE, u16(hs.ch.groups.find(isGrease))]] } },
+	expect: fail('illegal_parameter', 'unsupported group'),
+});
+add({
+	name: 'grease: the server selects the GREASE version',
+	args: ['--grease'],
+	server: { serverHello: (sh, hs) => { sh.exts[0] = [EXT.SUPPORTED_VERSIONS, u16(hs.ch.versions.find(isGrease))]; } },
+	expect: fail('protocol_version', 'unsupported protocol version'),
+});
+add({
+	name: 'grease: the server answers with a GREASE extension',
+	args: ['--grease'],
+	server: { ee: (e, hs) => [...e, [[...hs.ch.exts.keys()].find(isGrease), Buffer.alloc(0)]] },
+	expect: fail('unsupported_extension', ''),
+});
+add({
+	// Chrome's order is random per connection; ours follows the same
+	// scheme. The second ClientHello keeps the first's order (RFC 8446
+	// 4.1.2 allows only the listed changes). Padding (RFC 7685, 21) is
+	// always just before pre_shared_key and depends on the length.
+	name: 'permute ok: extensions in a random order, the same after HRR',
+	args: ['--permute-extensions'], server: { group: GROUP.secp384r1, serverHello: noteHellos }, expect: ok,
+	check: (res, srv) => {
+		const { ch1, ch2 } = srv.notes;
+		const ours = [EXT.SERVER_NAME, EXT.SUPPORTED_GROUPS, EXT.SIGNATURE_ALGS, 50, EXT.SUPPORTED_VERSIONS, 45, EXT.KEY_SHARE, 28];
+		assert.deepEqual([...ch1.order].sort((a, b) => a - b), [...ours].sort((a, b) => a - b), JSON.stringify(ch1.order));
+		assert.notDeepEqual(ch1.order, ours, 'not our fixed order (chance 1 in 8!)');
+		assert.deepEqual(ch2.order, ch1.order);
+	},
+});
+
 // --- 0-RTT ------------------------------------------------------------
 add({
 	name: '0rtt ok: accepted, early data under the client early key, then EndOfEarlyData',

@@ -697,7 +697,8 @@ export async function runHandshake(conn, S = {}) {
 	hs.suiteId = suiteId;
 	hs.add(chMsg);
 
-	let wantGroup = S.group ?? ch.shares[0]?.group;
+	// the first share for a group we know (as a real server skips GREASE)
+	let wantGroup = S.group ?? (ch.shares.find((x) => Object.values(GROUP).includes(x.group)) ?? ch.shares[0])?.group;
 	const needHrr = S.hrr || !ch.shares.some((x) => x.group === wantGroup);
 	if (needHrr) {
 		const H = S.hrr || {};
