@@ -479,10 +479,11 @@ pke_encrypt(unsigned k, const uint8_t *ek, const uint8_t m[32],
 	wt_wipe(e, sizeof e);
 }
 
-/* K-PKE.Decrypt (Alg. 15) with s^ already decoded:
+/* K-PKE.Decrypt (Alg. 15) with s^ already decoded (read only; not const:
+ * C99 cannot pass poly * as const poly * without a cast):
  * m = ByteEncode_1(Compress_1(v' - NTT^-1(s^T NTT(u')))). */
 static void
-pke_decrypt(unsigned k, const poly *s_hat, const uint8_t *ct, uint8_t m[32])
+pke_decrypt(unsigned k, poly *s_hat, const uint8_t *ct, uint8_t m[32])
 {
 	poly a, acc;
 	unsigned du = param_du(k), dv = param_dv(k), i, j;
@@ -547,7 +548,7 @@ ct_eq_mask(const uint8_t *a, const uint8_t *b, size_t n)
 /* ML-KEM.Decaps_internal (Alg. 18) with dk split into its parts:
  * s^ (decoded), ek, h = H(ek), z. */
 static void
-decaps_core(unsigned k, const poly *s_hat, const uint8_t *ek,
+decaps_core(unsigned k, poly *s_hat, const uint8_t *ek,
 	const uint8_t h[32], const uint8_t z[32], const uint8_t *ct,
 	uint8_t ss[32])
 {
