@@ -30,6 +30,10 @@
  *              br_rsa_i62_private when the compiler has 64x64->128)
  *   rsa-i31    br_rsa_i31_private, the RSA the wasm builds use (BR_64,
  *              no 128-bit multiply)
+ *   mlkem      ML-KEM-768/1024 (src/mlkem.c, src/sha3.c): keygen from the
+ *              secret seed, encaps with a secret m, decaps from the seed
+ *              (valid and tampered ciphertexts: implicit rejection must
+ *              take the same time) and from dk (s and z secret)
  *   canary     (only when named) a deliberate leak: a negative control
  */
 #define _POSIX_C_SOURCE 200809L
@@ -41,6 +45,7 @@
 
 #include "unit.h"
 #include "wt_internal.h"
+#include "wt_mlkem.h"
 
 /* Secret from here on / public (on the wire, or a public outcome). */
 #define SECRET(p, n)  VALGRIND_MAKE_MEM_UNDEFINED((p), (n))
@@ -648,6 +653,71 @@ test_rsa_i31(void)
 }
 
 /* ------------------------------------------------------------------ */
+/* ML-KEM (src/mlkem.c over src/sha3.c)                                 */
+/* ------------------------------------------------------------------ */
+
+static void
+mlkem_k(unsigned k, uint32_t seed_no)
+{
+	static uint8_t ek[WT_MLKEM_MAX_EK_LEN], dk[WT_MLKEM_MAX_DK_LEN];
+	static uint8_t ct[WT_MLKEM_MAX_CT_LEN];
+	uint8_t seed[64], m[32], ss[32], ss2[32], ss3[32];
+	size_t ek_len = wt_mlkem_ek_len(k), ct_len = wt_mlkem_ct_len(k);
+	int r;
+
+	fill(seed, sizeof seed, seed_no);
+	fill(m, sizeof m, seed_no + 1);
+
+	/* The seed d || z is the private key. ek (with rho) is public. */
+	SECRET(seed, sizeof seed);
+	r = wt_mlkem_keygen(k, seed, ek, dk);
+	PUBLIC_VAL(r);
+	CHECK(r == 0);
+	PUBLIC(ek, ek_len);
+	/* dk = s || ek || H(ek) || z: ek and its hash are public, s and z
+	 * stay secret (keygen derived them from the seed). */
+	PUBLIC(dk + 384 * k, ek_len + 32);
+
+	/* Encaps with a secret m: the ciphertext is public, ss secret. */
+	SECRET(m, sizeof m);
+	r = wt_mlkem_encaps(k, ek, ek_len, m, ct, ss);
+	PUBLIC_VAL(r);
+	CHECK(r == 0);
+	PUBLIC(ct, ct_len);
+
+	r = wt_mlkem_decaps_seed(k, seed, ct, ct_len, ss2);
+	PUBLIC_VAL(r);
+	CHECK(r == 0);
+	r = wt_mlkem_decaps(k, dk, ct, ct_len, ss3);
+	PUBLIC_VAL(r);
+	CHECK(r == 0);
+	PUBLIC(ss, sizeof ss);
+	PUBLIC(ss2, sizeof ss2);
+	PUBLIC(ss3, sizeof ss3);
+	CHECK(memcmp(ss, ss2, 32) == 0 && memcmp(ss, ss3, 32) == 0);
+
+	/* A tampered ciphertext: implicit rejection, same code path and
+	 * time; the result differs from the real secret. */
+	ct[ct_len / 2] ^= 0x04;
+	r = wt_mlkem_decaps_seed(k, seed, ct, ct_len, ss2);
+	PUBLIC_VAL(r);
+	CHECK(r == 0);
+	r = wt_mlkem_decaps(k, dk, ct, ct_len, ss3);
+	PUBLIC_VAL(r);
+	CHECK(r == 0);
+	PUBLIC(ss2, sizeof ss2);
+	PUBLIC(ss3, sizeof ss3);
+	CHECK(memcmp(ss, ss2, 32) != 0 && memcmp(ss2, ss3, 32) == 0);
+}
+
+static void
+test_mlkem(void)
+{
+	mlkem_k(3, 160);
+	mlkem_k(4, 170);
+}
+
+/* ------------------------------------------------------------------ */
 /* Negative control (only when asked: "test_ct canary")                 */
 /* ------------------------------------------------------------------ */
 
@@ -690,6 +760,7 @@ static const struct {
 	{ "sign-ec", test_sign_ec, 1 },
 	{ "sign-rsa", test_sign_rsa, 1 },
 	{ "rsa-i31", test_rsa_i31, 1 },
+	{ "mlkem", test_mlkem, 1 },
 	{ "canary", test_canary, 0 },
 };
 
