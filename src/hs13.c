@@ -108,14 +108,17 @@ static int choose_hello_shape(wt_engine_ctx *cc)
 /* Adds a key share for group to the next ClientHello (RFC 8446 4.2.8). */
 static int new_key_share(wt_engine_ctx *cc, uint16_t group)
 {
-	uint8_t rnd[48];
+	const wt_group_info *g = wt_group_info_get(group);
+	uint8_t rnd[WT_MAX_KEX_RANDOM];
 	int err;
 
-	if (cc->share_count == WT_MAX_KEY_SHARES) {
+	if (cc->share_count == WT_MAX_KEY_SHARES || g == NULL) {
 		return wt_fail(cc, WT_ALERT_INTERNAL_ERROR, "too many key shares");
 	}
-	TRY(get_random(cc, rnd, sizeof rnd));
-	err = wt_kex_keygen(&cc->shares[cc->share_count], group, rnd, sizeof rnd);
+	/* as many bytes as the group takes: an X25519 share still draws 48,
+	 * so RFC 8448's traces replay */
+	TRY(get_random(cc, rnd, g->rnd_len));
+	err = wt_kex_keygen(&cc->shares[cc->share_count], group, rnd, g->rnd_len);
 	wt_wipe(rnd, sizeof rnd);
 	if (err) {
 		return wt_fail(cc, WT_ALERT_INTERNAL_ERROR, "cannot generate key share");
@@ -150,7 +153,8 @@ static const wt_keyshare *find_key_share(const wt_engine_ctx *cc, uint16_t group
 }
 
 /* The first ClientHello's key shares (RFC 8446 4.2.8): the configured
- * groups, none at all, or by default the most preferred group. */
+ * groups, none at all, or by default the most preferred group (and one
+ * more, below). */
 static int first_key_shares(wt_engine_ctx *cc)
 {
 	const wt_config *cfg = cc->cfg;
@@ -160,7 +164,19 @@ static int first_key_shares(wt_engine_ctx *cc)
 		return 0;
 	}
 	if (cfg->key_share_count == 0) {
-		return new_key_share(cc, cc->groups[0]);
+		/* The first group; and when the list mixes post-quantum and
+		 * classical groups, the first of the other kind too (as Chrome
+		 * and BoringSSL do), so a server that has only one kind needs
+		 * no HelloRetryRequest. */
+		int pq = wt_group_info_get(cc->groups[0])->mlkem_k != 0;
+
+		TRY(new_key_share(cc, cc->groups[0]));
+		for (i = 1; i < cc->group_count; i++) {
+			if ((wt_group_info_get(cc->groups[i])->mlkem_k != 0) != pq) {
+				return new_key_share(cc, cc->groups[i]);
+			}
+		}
+		return 0;
 	}
 	for (i = 0; i < cfg->key_share_count; i++) {
 		TRY(new_key_share(cc, cfg->key_shares[i]));

@@ -126,6 +126,8 @@ static const struct id_name suites[] = {
 
 static const struct id_name groups[] = {
 	{ WT_GROUP_X25519, "x25519" },
+	{ WT_GROUP_X25519MLKEM768, "X25519MLKEM768" },
+	{ WT_GROUP_MLKEM1024, "MLKEM1024" },
 	{ WT_GROUP_SECP256R1, "secp256r1" },
 	{ WT_GROUP_SECP384R1, "secp384r1" },
 	{ WT_GROUP_SECP521R1, "secp521r1" },

@@ -124,6 +124,10 @@ const char *wt_alert_name(int alert);
 #define WT_GROUP_SECP384R1   0x0018
 #define WT_GROUP_X25519      0x001d
 #define WT_GROUP_SECP521R1   0x0019   /* opt-in: not in the default list */
+/* Post-quantum (opt-in): the hybrid of ML-KEM-768 and X25519
+ * (draft-ietf-tls-ecdhe-mlkem) and ML-KEM-1024 alone (draft-ietf-tls-mlkem). */
+#define WT_GROUP_X25519MLKEM768 0x11ec
+#define WT_GROUP_MLKEM1024   0x0202
 
 #define WT_SIG_RSA_PKCS1_SHA256       0x0401
 #define WT_SIG_ECDSA_SECP256R1_SHA256 0x0403
@@ -472,7 +476,9 @@ typedef struct wt_config {
 
 	/* Groups (from `groups`, distinct, at most WT_MAX_KEY_SHARES) that
 	 * get a key share in the first ClientHello (RFC 8446 4.2.8), in this
-	 * order. key_share_count 0 = the first group only. no_key_shares = 1
+	 * order. key_share_count 0 = the first group, and when `groups` mixes
+	 * post-quantum (X25519MLKEM768, MLKEM1024) and classical groups, the
+	 * first of the other kind too (as Chrome and BoringSSL). no_key_shares = 1
 	 * sends an empty key_share list instead (key_share_count must be 0):
 	 * the server has to answer with a HelloRetryRequest naming a group.
 	 * The ServerHello must pick a group we sent a share for; a

@@ -39,13 +39,16 @@ typedef struct wt_aead {
 	} u;
 } wt_aead;
 
-/* ECDHE key share for one group. */
+/* Our key share for one group (src/kex.c). */
+#define WT_MAX_SHARE 1568  /* MLKEM1024's encapsulation key */
 typedef struct wt_keyshare {
 	uint16_t group;
-	uint8_t priv[66];  /* x25519: 32; P-256: 32; P-384: 48; P-521: 66 */
+	uint8_t priv[66];  /* ECDH: x25519 32; P-256 32; P-384 48; P-521 66 */
 	size_t priv_len;
-	uint8_t pub[133];  /* x25519: 32; P-256: 65; P-384: 97; P-521: 133
-	                      (uncompressed points) */
+	uint8_t mlkem_seed[64];  /* ML-KEM: the seed d || z (FIPS 203) */
+	uint8_t pub[WT_MAX_SHARE];  /* x25519 32; P-256 65; P-384 97; P-521 133
+	                      (uncompressed points); X25519MLKEM768 1216;
+	                      MLKEM1024 1568 */
 	size_t pub_len;
 } wt_keyshare;
 
@@ -100,7 +103,7 @@ typedef struct wt_grease {
 	int key_share;
 } wt_grease;
 
-#define WT_MAX_CLIENT_HELLO 4096  /* our ClientHello, cookie included */
+#define WT_MAX_CLIENT_HELLO 8192  /* our ClientHello, cookie included */
 #define WT_MAX_COOKIE       2048  /* largest HRR cookie we echo */
 
 typedef struct wt_engine_ctx {

@@ -88,16 +88,31 @@ int wt_aead_open(wt_aead *a, uint64_t seq, const uint8_t *aad,
 void wt_aead_wipe(wt_aead *a);
 
 
-/* Makes a key pair from the given random bytes (at least 48 bytes; the
- * engine fetches them from the host). Returns 0 or WT_ALERT_INTERNAL_ERROR
- * for an unsupported group. */
+/* A key-exchange group (src/kex.c): its share lengths, how many random
+ * bytes a key pair is made from, its ECDH curve (BR_EC_*, 0: none) and its
+ * ML-KEM parameter k (0: none). NULL for a group we do not have. */
+typedef struct wt_group_info {
+	uint16_t id;
+	size_t share_len;    /* our key share */
+	size_t peer_len;     /* the server's */
+	size_t rnd_len;      /* host random bytes for a key pair */
+	int curve;
+	unsigned mlkem_k;
+} wt_group_info;
+#define WT_MAX_KEX_RANDOM (64 + 48)   /* X25519MLKEM768 */
+const wt_group_info *wt_group_info_get(uint16_t id);
+
+/* Makes a key pair from the given random bytes (at least the group's
+ * rnd_len; the engine fetches them from the host). Returns 0 or
+ * WT_ALERT_INTERNAL_ERROR for an unsupported group. */
 int wt_kex_keygen(wt_keyshare *ks, uint16_t group, const uint8_t *rnd,
 	size_t rnd_len);
-/* Computes the shared secret (x-coordinate for NIST curves) into out
- * (>= WT_MAX_SHARED bytes). Rejects a share of the wrong length, a point not on the
- * curve, a non-uncompressed point, and an all-zero X25519 result, each
- * with WT_ALERT_ILLEGAL_PARAMETER. */
-#define WT_MAX_SHARED 66   /* P-521 x-coordinate */
+/* Computes the shared secret (x-coordinate for NIST curves; ML-KEM
+ * secret || X25519 secret for X25519MLKEM768) into out (>= WT_MAX_SHARED
+ * bytes). Rejects a share of the wrong length, a point not on the curve,
+ * a non-uncompressed point, and an all-zero X25519 result, each with
+ * WT_ALERT_ILLEGAL_PARAMETER. */
+#define WT_MAX_SHARED 66   /* P-521 x-coordinate (X25519MLKEM768: 64) */
 int wt_kex_derive(const wt_keyshare *ks, const uint8_t *peer,
 	size_t peer_len, uint8_t *out, size_t *out_len);
 void wt_kex_wipe(wt_keyshare *ks);

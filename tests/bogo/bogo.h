@@ -29,6 +29,7 @@
 #define BOGO_POLICY_FIPS_202205 1
 #define BOGO_POLICY_WPA_202304  2
 #define BOGO_POLICY_CNSA1_202603 3
+#define BOGO_POLICY_CNSA2_202603 4
 #define BOGO_MAX_CREDS 8
 
 /* One credential of BoringSSL's list (-new-x509-credential, then the

@@ -105,6 +105,7 @@ static const flag flags[] = {
 	P("-fips-202205", BOGO_POLICY_FIPS_202205),
 	P("-wpa-202304", BOGO_POLICY_WPA_202304),
 	P("-cnsa1-202603", BOGO_POLICY_CNSA1_202603),
+	P("-cnsa2-202603", BOGO_POLICY_CNSA2_202603),
 	S("-expect-ocsp-response", expect_ocsp_response),
 	B("-enable-signed-cert-timestamps", enable_signed_cert_timestamps),
 	S("-expect-signed-cert-timestamps", expect_sct_list),
@@ -422,11 +423,11 @@ bogo_engine_sigalg(unsigned alg)
 	return 0;
 }
 
+/* A group the engine has (it names every one it has). */
 static int
 group_supported(unsigned g)
 {
-	return g == WT_GROUP_X25519 || g == WT_GROUP_SECP256R1 || g == WT_GROUP_SECP384R1
-		|| g == WT_GROUP_SECP521R1;
+	return g <= 0xffff && wt_group_name((uint16_t)g) != NULL;
 }
 
 void
@@ -448,7 +449,7 @@ bogo_check_supported(const bogo_config *cfg, const char *which)
 	}
 	for (i = 0; i < cfg->curve_count; i++) {
 		if (!group_supported(cfg->curves[i])) {
-			bogo_unimplemented("%s -curves %u (x25519, P-256, P-384, P-521 only)", which,
+			bogo_unimplemented("%s -curves %u (not a group the engine has)", which,
 				(unsigned)cfg->curves[i]);
 		}
 		for (j = 0; j < i; j++) {
