@@ -7,7 +7,7 @@
  * buffers belong to the caller. Secret-dependent work is constant time
  * (no branches or table indexes on secrets, no divisions) and secret
  * intermediates are wiped from the stack before return. The largest call
- * (wt_mlkem_decaps_seed, k = 4) uses well under 16 KiB of stack.
+ * (wt_mlkem_decaps_seed, k = 4) uses about 11 KiB of stack.
  */
 #ifndef WT_MLKEM_H
 #define WT_MLKEM_H
