@@ -46,7 +46,7 @@ async function runSuites(files, minPass) {
 test('native CLI contract + interop suites against the Node CLI (wasm engine)', { skip: SKIP, timeout: 600000 }, () =>
   runSuites(['cli.test.mjs', 'interop.test.mjs'], 50));
 
-// --sess-in/--sess-out/--early-data/--cert/--key/--psk-*: the same files and JSON
+// --sess-in/--sess-out/--early-data/--cert/--key/--psk-*, ML-KEM groups: the same files and JSON
 // fields as the native CLI, against openssl s_server and gnutls-serv.
 test('native resumption/0-RTT + client certificate suites against the Node CLI', { skip: SKIP, timeout: 600000 }, () =>
-  runSuites(['resumption.test.mjs', 'mtls.test.mjs', 'psk.test.mjs'], 60));
+  runSuites(['resumption.test.mjs', 'mtls.test.mjs', 'psk.test.mjs', 'pq.test.mjs'], 65));

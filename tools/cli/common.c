@@ -155,8 +155,10 @@ static const char usage_common[] =
 	"  --cafile FILE        PEM trust anchors (default: built-in roots)\n"
 	"  --insecure           skip certificate verification (testing only)\n"
 	"  --alpn LIST          comma-separated protocols\n"
-	"  --groups LIST        x25519,secp256r1,secp384r1 (the default; secp521r1\n"
-	"                       too when listed; first gets the key share)\n"
+	"  --groups LIST        x25519,secp256r1,secp384r1 (the default); secp521r1,\n"
+	"                       X25519MLKEM768, MLKEM1024 (post-quantum) when listed;\n"
+	"                       the first gets a key share, and the first of the other\n"
+	"                       kind (post-quantum or classical) too\n"
 	"  --key-shares LIST    groups (from --groups) that get a key share in the\n"
 	"                       first ClientHello, at most 3; none: an empty key_share\n"
 	"                       list (the server must send a HelloRetryRequest)\n"
@@ -962,7 +964,7 @@ wt_cli_client_init(wt_cli_client *c, const wt_cli_options *o)
 	}
 	cfg->groups = groups_buf;
 	cfg->group_count = id_list(o->groups, "--groups", "group", wt_group_from_name,
-		"x25519, secp256r1, secp384r1, secp521r1", groups_buf);
+		"x25519, secp256r1, secp384r1, secp521r1, X25519MLKEM768, MLKEM1024", groups_buf);
 	cfg->cipher_suites = suites_buf;
 	cfg->cipher_suite_count = id_list(o->ciphers, "--ciphers", "cipher suite",
 		wt_suite_from_name, "TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, "
@@ -978,7 +980,7 @@ wt_cli_client_init(wt_cli_client *c, const wt_cli_options *o)
 	} else {
 		cfg->key_shares = key_shares_buf;
 		cfg->key_share_count = id_list(o->key_shares, "--key-shares", "group",
-			wt_group_from_name, "x25519, secp256r1, secp384r1, secp521r1, or none",
+			wt_group_from_name, "x25519, secp256r1, secp384r1, secp521r1, X25519MLKEM768, MLKEM1024, or none",
 			key_shares_buf);
 	}
 
