@@ -50,7 +50,7 @@ const ALLOW = [
   {
     // RFC 7748 6.1 / RFC 8446 7.4.2: an all-zero X25519 output aborts the
     // handshake (illegal_parameter), so the outcome of the check is public.
-    at: 'wt_kex_derive', file: 'src/crypto.c', code: /if \(acc == 0\)/,
+    at: 'ecdh_derive', file: 'src/kex.c', code: /if \(acc == 0\)/,
   },
   {
     // The RSA private operation's success flag (input below p*q, factors
