@@ -113,7 +113,8 @@ static int new_key_share(wt_engine_ctx *cc, uint16_t group)
 	int err;
 
 	if (cc->share_count == WT_MAX_KEY_SHARES || g == NULL) {
-		return wt_fail(cc, WT_ALERT_INTERNAL_ERROR, "too many key shares");
+		return wt_fail(cc, WT_ALERT_INTERNAL_ERROR, g == NULL
+			? "no key exchange for this group" : "too many key shares");
 	}
 	/* as many bytes as the group takes: an X25519 share still draws 48,
 	 * so RFC 8448's traces replay */
@@ -982,9 +983,12 @@ static int process_hello_retry_request(wt_engine_ctx *cc,
 		wt_aead_wipe(&cc->wr);
 	}
 	cc->hrr_seen = 1;
-	/* RFC 8446 4.1.2: the second key_share is the one share asked for
-	 * (no GREASE share); the rest, GREASE values included, stays. */
-	cc->grease.key_share = 0;
+	/* RFC 8446 4.1.2: when the HRR names a group the second key_share is
+	 * that one share (no GREASE share, as BoringSSL); otherwise it stays
+	 * as it was. GREASE values elsewhere stay. */
+	if (sh->selected_group != 0) {
+		cc->grease.key_share = 0;
+	}
 	TRY(send_client_hello(cc));
 	wt_transcript_add(&cc->transcript, cc->ch, cc->ch_len);
 	cc->hs_state = HS_WAIT_SH_AFTER_HRR;
@@ -1067,7 +1071,8 @@ static int establish_handshake_keys(wt_engine_ctx *cc, const wt_server_hello *sh
 	wt_hs13_wipe_key_shares(cc);
 	if (err) {
 		wt_wipe(shared, sizeof shared);
-		return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER, "invalid server key share");
+		return wt_fail(cc, err, err == WT_ALERT_ILLEGAL_PARAMETER
+			? "invalid server key share" : "key exchange failed");
 	}
 	cc->group = sh->share_group;
 	if (cc->using_psk) {

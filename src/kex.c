@@ -32,6 +32,12 @@ static const wt_group_info groups[] = {
 		WT_MLKEM_SEED_LEN, 0, 4 },
 };
 
+/* The buffers every entry must fit (wt_engine_ctx.h, wt_internal.h). */
+typedef char kex_share_fits[WT_MLKEM1024_EK_LEN <= WT_MAX_SHARE
+	&& WT_MLKEM768_EK_LEN + 32 <= WT_MAX_SHARE ? 1 : -1];
+typedef char kex_random_fits[WT_MLKEM_SEED_LEN + ECDH_RANDOM <= WT_MAX_KEX_RANDOM ? 1 : -1];
+typedef char kex_secret_fits[WT_MLKEM_SS_LEN + 32 <= WT_MAX_SHARED && 66 <= WT_MAX_SHARED ? 1 : -1];
+
 const wt_group_info *
 wt_group_info_get(uint16_t id)
 {
@@ -149,6 +155,9 @@ ecdh_derive(const wt_keyshare *ks, int curve, const uint8_t *peer, size_t peer_l
 	*out_len = xlen;
 	return 0;
 #endif
+	if (peer_len > sizeof pt) {
+		return WT_ALERT_INTERNAL_ERROR;   /* the table says otherwise */
+	}
 	memcpy(pt, peer, peer_len);
 	/* For NIST curves mul() decodes the point and returns 0 unless it
 	 * is on the curve with coordinates below p (RFC 8446 4.2.8.2 requires

@@ -504,9 +504,12 @@ add({
 	expect: fail('internal_error', 'cookie larger than we support'),
 });
 add({
-	name: 'hrr: second ClientHello too large (8 ALPN names of 255 bytes + 2048-byte cookie)',
+	// The first ClientHello fits our 8 KiB buffer; the cookie the HRR
+	// adds to the second does not.
+	name: 'hrr: second ClientHello too large (8 ALPN names of 255 bytes, a 4000-byte ticket, + 2048-byte cookie)',
 	args: ['--alpn', Array.from({ length: 8 }, (_, i) => String(i).repeat(255)).join(',')],
-	server: { hrr: { group: 0, cookie: Buffer.alloc(2048, 1) } },
+	session: { ticket: { ticket: crypto.randomBytes(4000) } },
+	server: { psk: {}, hrr: { group: 0, cookie: Buffer.alloc(2048, 1) } },
 	expect: fail('internal_error', 'ClientHello too large'),
 });
 add({
@@ -1095,8 +1098,8 @@ add({
 add({
 	// The server may issue tickets up to WT_MAX_TICKET (8 KB) that are then
 	// stored; one that does not fit our ClientHello is not offered.
-	name: 'psk ok: a stored 6000-byte ticket too large for our ClientHello -> full handshake, no error',
-	session: { ticket: { ticket: crypto.randomBytes(6000), maxEarly: 16384 } }, earlyData: EARLY, args: ['--json'],
+	name: 'psk ok: a stored 8150-byte ticket too large for our ClientHello (8 KiB) -> full handshake, no error',
+	session: { ticket: { ticket: crypto.randomBytes(8150), maxEarly: 16384 } }, earlyData: EARLY, args: ['--json'],
 	input: 'hello\n', afterOutput: EARLY.length + 6,
 	server: { psk: { earlyData: 'accept' } }, expect: ok,
 	check: (res, srv) => {
@@ -1213,6 +1216,16 @@ add({
 		assert.deepEqual([ch1.suites, ch1.groups, ch1.shares, ch1.versions, ch1.exts], [1, 1, 1, 1, 2], JSON.stringify(ch1));
 		assert.deepEqual([ch2.suites, ch2.groups, ch2.shares, ch2.versions, ch2.exts], [1, 1, 0, 1, 2], JSON.stringify(ch2));
 		assert.deepEqual(ch2.greaseValues, ch1.greaseValues, 'the GREASE values stay for the second ClientHello');
+	},
+});
+add({
+	// RFC 8446 4.1.2: an HRR that names no group (a cookie only) leaves
+	// the key_share as it was, GREASE share included.
+	name: 'grease ok: an HRR with only a cookie keeps the GREASE key share',
+	args: ['--grease'], server: { hrr: { group: 0, cookie: Buffer.from('cookie') }, serverHello: noteHellos }, expect: ok,
+	check: (res, srv) => {
+		const { ch1, ch2 } = srv.notes;
+		assert.deepEqual([ch1.shares, ch2.shares], [1, 1], JSON.stringify({ ch1, ch2 }));
 	},
 });
 add({
