@@ -14,6 +14,10 @@
  *   bit 2     a client certificate (P-256, the harness's leaf and key);
  *             ignored with a carved session blob
  *   bit 3     no_middlebox_compat, and request_ocsp + request_sct
+ *   bit 4     post-quantum groups first (X25519MLKEM768, MLKEM1024, then
+ *             x25519: two key shares), GREASE and permuted extensions
+ *   bit 5     two external PSKs (a plain SHA-256 one and an imported
+ *             SHA-384 one: three identities after the session's)
  *
  * Server side: raw transport bytes, records (null-cipher protected once
  * the engine has read keys: fz_make_record), raw handshake messages and
@@ -38,8 +42,18 @@ static const uint16_t fz_suites[3] = {
 	WT_TLS_AES_128_GCM_SHA256, WT_TLS_AES_256_GCM_SHA384,
 	WT_TLS_CHACHA20_POLY1305_SHA256
 };
-static const uint16_t fz_groups[4] = {
-	WT_GROUP_X25519, WT_GROUP_SECP256R1, WT_GROUP_SECP384R1, 0x0019
+static const uint16_t fz_groups[8] = {
+	WT_GROUP_X25519, WT_GROUP_SECP256R1, WT_GROUP_SECP384R1, 0x0019,
+	WT_GROUP_X25519MLKEM768, WT_GROUP_MLKEM1024, 0x0a0a /* GREASE */, 0x11eb
+};
+static const uint16_t fz_pq_groups[3] = {
+	WT_GROUP_X25519MLKEM768, WT_GROUP_MLKEM1024, WT_GROUP_X25519
+};
+static const uint8_t fz_psk_key[32] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+static const wt_external_psk fz_psks[2] = {
+	{ (const uint8_t *)"fuzz", 4, fz_psk_key, 32, WT_PSK_SHA256, 0, NULL, 0 },
+	{ (const uint8_t *)"fuzz-imported", 13, fz_psk_key, 16, WT_PSK_SHA384, 1,
+		(const uint8_t *)"context", 7 },
 };
 static const char *const fz_alpn[2] = { "h2", "http/1.1" };
 
@@ -48,6 +62,8 @@ static const char *const fz_alpn[2] = { "h2", "http/1.1" };
 #define FZ_CFG_SESSION_BLOB 3u
 #define FZ_CFG_CLIENT_CERT  4u
 #define FZ_CFG_NO_COMPAT    8u
+#define FZ_CFG_PQ_GREASE    16u
+#define FZ_CFG_PSKS         32u
 
 static uint8_t fz_blob[2][1024];
 static wt_client_cert fz_client_cert;
@@ -81,6 +97,15 @@ static void engine_config(wt_config *cfg, unsigned sel)
 	cfg->no_middlebox_compat = (sel & FZ_CFG_NO_COMPAT) != 0;
 	/* and the leaf's OCSP / SCT entry extensions become acceptable */
 	cfg->request_ocsp = cfg->request_sct = (sel & FZ_CFG_NO_COMPAT) != 0;
+	if (sel & FZ_CFG_PQ_GREASE) {
+		cfg->groups = fz_pq_groups;
+		cfg->group_count = 3;
+		cfg->grease = cfg->permute_extensions = 1;
+	}
+	if (sel & FZ_CFG_PSKS) {
+		cfg->psks = fz_psks;
+		cfg->psk_count = 2;
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -95,7 +120,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int steps = 0;
 
 	fz_u8(&in, &sel);
-	sel &= 15;
+	sel &= FZ_SLOTS - 1;
 	if ((sel & FZ_CFG_SESSION) == FZ_CFG_SESSION_BLOB) {
 		/* no client certificate here: without a template its key check
 		 * (a scalar multiplication) would run every time */
@@ -182,10 +207,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fz_send_hs(cc, WT_HS_SERVER_HELLO, buf, n);
 			break;
 		case 4: /* HelloRetryRequest: [bits 0-1 suite index, bits 2-3
-		         * group index, bit 4 cookie] */
+		         * group index, bit 4 cookie, bit 5 the second half of
+		         * fz_groups] */
 			fz_u8(&in, &a);
 			n = fz_server_hello_body(cc, fz_suites[(a & 3) % 3], 1,
-				fz_groups[(a >> 2) & 3], (a & 16) ? FZ_HRR_COOKIE : 0, buf);
+				fz_groups[((a >> 2) & 3) + ((a & 32) ? 4 : 0)],
+				(a & 16) ? FZ_HRR_COOKIE : 0, buf);
 			fz_send_hs(cc, WT_HS_SERVER_HELLO, buf, n);
 			break;
 		case 5: /* EncryptedExtensions: [bit 0: ALPN h2, bit 1: ALPN "x",

@@ -324,7 +324,7 @@ static wt_engine_ctx *fz_engine_new(const wt_config *cfg, const wt_host *host)
  * runs still cannot influence each other. cfg_init(cfg, slot) fills the
  * configuration of a slot.
  */
-#define FZ_SLOTS 16
+#define FZ_SLOTS 64
 
 typedef struct fz_template {
 	wt_config cfg;
@@ -628,7 +628,7 @@ static void fz_send_hs(wt_engine_ctx *cc, uint8_t type, const uint8_t *body,
  * group of the engine's current share (any bytes of the right form: the
  * fuzzing build accepts them); hrr = 1 builds a HelloRetryRequest asking
  * for group instead. flags: FZ_SH_*. Returns the body length (out must
- * hold 256 bytes). */
+ * hold 2048 bytes). */
 static size_t fz_server_hello_body(const wt_engine_ctx *cc, uint16_t suite,
 	int hrr, uint16_t group, unsigned flags, uint8_t *out)
 {
@@ -671,20 +671,21 @@ static size_t fz_server_hello_body(const wt_engine_ctx *cc, uint16_t suite,
 		}
 	} else {
 		/* Answer the last key share we sent (or our first group). */
+		const wt_group_info *g;
+
 		group = cc->share_count > 0 ? cc->shares[cc->share_count - 1].group : cc->groups[0];
-		share_len = group == WT_GROUP_SECP256R1 ? 65
-			: group == WT_GROUP_SECP384R1 ? 97
-			: group == WT_GROUP_SECP521R1 ? 133 : 32;
-		out[n++] = 0;
+		g = wt_group_info_get(group);
+		share_len = g ? g->peer_len : 32;
+		out[n++] = (uint8_t)((4 + share_len) >> 8);
 		out[n++] = (uint8_t)(4 + share_len);
 		out[n++] = (uint8_t)(group >> 8);
 		out[n++] = (uint8_t)group;
-		out[n++] = 0;
+		out[n++] = (uint8_t)(share_len >> 8);
 		out[n++] = (uint8_t)share_len;
 		for (i = 0; i < share_len; i++) {
 			out[n + i] = (uint8_t)(0x11 * (i + 1));
 		}
-		if (share_len != 32) {
+		if (g && g->curve != 0 && g->curve != BR_EC_curve25519 && g->mlkem_k == 0) {
 			out[n] = 0x04;              /* uncompressed point */
 		}
 		n += share_len;

@@ -368,6 +368,27 @@ static const uint8_t prog_resumption_client_cert[] = {
 	13, 1, 2, 9,
 };
 
+static const uint8_t prog_pq_hrr_mlkem1024[] = {
+	16,              /* post-quantum groups, GREASE, permuted extensions */
+	4, 0 | (1 << 2) | 32, /* HRR: MLKEM1024 (fz_groups[5]) */
+	3, 0,            /* ServerHello with an MLKEM1024 ciphertext */
+	HANDSHAKE_FLIGHT,
+	1, 23, 0, 0, 2, 'o', 'k',
+};
+static const uint8_t prog_external_psk[] = {
+	32,              /* two external PSKs */
+	3, 4,            /* ServerHello taking identity 0 (the plain PSK) */
+	5, 1,
+	8,               /* Finished: no certificate messages */
+	17, 0,           /* a ticket bound to the PSK */
+	1, 23, 0, 0, 2, 'o', 'k',
+};
+static const uint8_t prog_external_psk_cert[] = {
+	32,
+	3, 4, 5, 1,
+	6,               /* a Certificate after the PSK: unexpected_message */
+};
+
 static void engine_check(const char *name, const uint8_t *p, size_t n)
 {
 	fprintf(stderr, "%s:\n", name);
@@ -418,6 +439,9 @@ int main(int argc, char **argv)
 	CHECK(prog_client_cert, seen.done && seen.cert_sent
 		&& (seen.hs_states & (1u << 5)) && !seen.err);
 	CHECK(prog_client_cert_incompatible, seen.err == WT_ALERT_HANDSHAKE_FAILURE);
+	CHECK(prog_pq_hrr_mlkem1024, seen.done && seen.hrr && !seen.err);
+	CHECK(prog_external_psk, seen.done && seen.psk && !(seen.hs_states & 0x70) && !seen.err);
+	CHECK(prog_external_psk_cert, seen.err == WT_ALERT_UNEXPECTED_MESSAGE);
 	CHECK(prog_certificate_request_no_cert, seen.done && !seen.cert_sent
 		&& seen.err == WT_ERR_TRUNCATED);
 	CHECK(prog_resumption_client_cert, seen.done && seen.psk && !seen.err);
