@@ -36,31 +36,6 @@
 #include "unit.h"
 #include "wt_internal.h"
 
-#define MAXF 10
-
-/* Decodes a hex field ('-' = empty) into a fresh buffer (never NULL). */
-static uint8_t *
-field(const char *hex, size_t *len)
-{
-	size_t n = strcmp(hex, "-") == 0 ? 0 : strlen(hex) / 2;
-	uint8_t *p = malloc(n + 1);
-	long r;
-
-	if (p == NULL) {
-		abort();
-	}
-	if (n == 0) {
-		*len = 0;
-		return p;
-	}
-	r = unit_unhex(hex, p, n);
-	if (r < 0) {
-		free(p);
-		return NULL;
-	}
-	*len = (size_t)r;
-	return p;
-}
 
 static void
 print_result(int err, const uint8_t *out, size_t out_len)
@@ -92,12 +67,12 @@ run_aead(char **f, int nf)
 	}
 	s = wt_suite_get((uint16_t)strtoul(f[1], NULL, 16));
 	seq = strtoull(f[2], NULL, 10);
-	key = field(f[3], &klen);
-	iv = field(f[4], &ivlen);
-	aad = field(f[5], &aadlen);
-	msg = field(f[6], &mlen);
-	ct = field(f[7], &ctlen);
-	tag = field(f[8], &taglen);
+	key = unit_field(f[3], &klen);
+	iv = unit_field(f[4], &ivlen);
+	aad = unit_field(f[5], &aadlen);
+	msg = unit_field(f[6], &mlen);
+	ct = unit_field(f[7], &ctlen);
+	tag = unit_field(f[8], &taglen);
 	buf = NULL;
 	if (s && key && iv && aad && msg && ct && tag && klen == s->key_len
 		&& ivlen == 12 && taglen == 16 && ctlen == mlen)
@@ -143,8 +118,8 @@ run_x25519(char **f, int nf)
 	if (nf != 3) {
 		return -1;
 	}
-	priv = field(f[1], &plen);
-	peer = field(f[2], &peerlen);
+	priv = unit_field(f[1], &plen);
+	peer = unit_field(f[2], &peerlen);
 	if (priv && peer && plen == 32) {
 		ok = 1;
 		memset(rnd, 0xA5, sizeof rnd);
@@ -176,8 +151,8 @@ run_ecdh(char **f, int nf)
 	group = (uint16_t)strtoul(f[1], NULL, 16);
 	clen = group == WT_GROUP_SECP256R1 ? 32
 		: group == WT_GROUP_SECP384R1 ? 48 : 0;
-	priv = field(f[2], &plen);
-	peer = field(f[3], &peerlen);
+	priv = unit_field(f[2], &plen);
+	peer = unit_field(f[3], &peerlen);
 	if (clen && priv && peer) {
 		size_t off = 0;
 
@@ -215,9 +190,9 @@ run_sig(char **f, int nf)
 	scheme = (uint16_t)strtoul(f[1], NULL, 16);
 	memset(&pk, 0, sizeof pk);
 	if (nf == 6 && strcmp(f[2], "ec") == 0) {
-		a = field(f[3], &alen);
-		msg = field(f[4], &mlen);
-		sig = field(f[5], &slen);
+		a = unit_field(f[3], &alen);
+		msg = unit_field(f[4], &mlen);
+		sig = unit_field(f[5], &slen);
 		if (a && msg && sig && (alen == 65 || alen == 97)) {
 			ok = 1;
 			pk.key_type = BR_KEYTYPE_EC;
@@ -227,10 +202,10 @@ run_sig(char **f, int nf)
 			pk.key.ec.qlen = alen;
 		}
 	} else if (nf == 7 && strcmp(f[2], "rsa") == 0) {
-		a = field(f[3], &alen);
-		b = field(f[4], &blen);
-		msg = field(f[5], &mlen);
-		sig = field(f[6], &slen);
+		a = unit_field(f[3], &alen);
+		b = unit_field(f[4], &blen);
+		msg = unit_field(f[5], &mlen);
+		sig = unit_field(f[6], &slen);
 		if (a && b && msg && sig) {
 			ok = 1;
 			pk.key_type = BR_KEYTYPE_RSA;
@@ -536,48 +511,26 @@ run_selftest(void)
 
 /* ------------------------------------------------------------------ */
 
+static int
+run_line(char **f, int nf)
+{
+	if (strcmp(f[0], "aead") == 0) {
+		return run_aead(f, nf);
+	} else if (strcmp(f[0], "x25519") == 0) {
+		return run_x25519(f, nf);
+	} else if (strcmp(f[0], "ecdh") == 0) {
+		return run_ecdh(f, nf);
+	} else if (strcmp(f[0], "sig") == 0) {
+		return run_sig(f, nf);
+	} else if (strcmp(f[0], "selftest") == 0) {
+		return run_selftest();
+	} else {
+		return -1;
+	}
+}
+
 int
 main(void)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-
-	while ((n = getline(&line, &cap, stdin)) >= 0) {
-		char *f[MAXF], *save = NULL, *tok;
-		int nf = 0, r;
-
-		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) {
-			line[-- n] = 0;
-		}
-		for (tok = strtok_r(line, " \t", &save); tok && nf < MAXF;
-			tok = strtok_r(NULL, " \t", &save))
-		{
-			f[nf ++] = tok;
-		}
-		if (nf == 0 || f[0][0] == '#') {
-			continue;
-		}
-		if (strcmp(f[0], "aead") == 0) {
-			r = run_aead(f, nf);
-		} else if (strcmp(f[0], "x25519") == 0) {
-			r = run_x25519(f, nf);
-		} else if (strcmp(f[0], "ecdh") == 0) {
-			r = run_ecdh(f, nf);
-		} else if (strcmp(f[0], "sig") == 0) {
-			r = run_sig(f, nf);
-		} else if (strcmp(f[0], "selftest") == 0) {
-			r = run_selftest();
-		} else {
-			r = -1;
-		}
-		if (r < 0) {
-			/* Keep one output line per input line. */
-			printf("error\n");
-			CHECK(!"unparsable input line");
-		}
-		fflush(stdout);
-	}
-	free(line);
-	return unit_done();
+	return unit_vector_main(run_line);
 }

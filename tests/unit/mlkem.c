@@ -35,32 +35,6 @@
 #include "wt_internal.h"
 #include "wt_mlkem.h"
 
-#define MAXF 8
-
-/* Decodes a hex field ('-' = empty) into a fresh buffer (never NULL on
- * success). */
-static uint8_t *
-field(const char *hex, size_t *len)
-{
-	size_t n = strcmp(hex, "-") == 0 ? 0 : strlen(hex) / 2;
-	uint8_t *p = malloc(n + 1);
-	long r;
-
-	if (p == NULL) {
-		abort();
-	}
-	*len = 0;
-	if (n == 0) {
-		return p;
-	}
-	r = unit_unhex(hex, p, n);
-	if (r < 0) {
-		free(p);
-		return NULL;
-	}
-	*len = (size_t)r;
-	return p;
-}
 
 static void
 hex_out(const uint8_t *p, size_t n)
@@ -103,7 +77,7 @@ run_hash(char **f, int nf)
 	if (nf < 3 || nf > 4) {
 		return -1;
 	}
-	msg = field(f[2], &mlen);
+	msg = unit_field(f[2], &mlen);
 	if (msg == NULL) {
 		return -1;
 	}
@@ -150,7 +124,7 @@ run_xof(char **f, int nf)
 	}
 	nab = pieces(f[3], ab, 32);
 	nsq = pieces(f[5], sq, 32);
-	msg = field(f[2], &mlen);
+	msg = unit_field(f[2], &mlen);
 	if (msg == NULL || nab < 0 || nsq < 0) {
 		free(msg);
 		return -1;
@@ -192,7 +166,7 @@ run_keygen(char **f, int nf)
 		return -1;
 	}
 	k = (unsigned)strtoul(f[1], NULL, 10);
-	seed = field(f[2], &slen);
+	seed = unit_field(f[2], &slen);
 	if (seed == NULL || slen != WT_MLKEM_SEED_LEN) {
 		free(seed);
 		return -1;
@@ -222,8 +196,8 @@ run_encaps(char **f, int nf)
 		return -1;
 	}
 	k = (unsigned)strtoul(f[1], NULL, 10);
-	ek = field(f[2], &eklen);
-	m = field(f[3], &mlen);
+	ek = unit_field(f[2], &eklen);
+	m = unit_field(f[3], &mlen);
 	if (ek && m && mlen == WT_MLKEM_MSG_LEN) {
 		r = 0;
 		if (wt_mlkem_encaps(k, ek, eklen, m, ct, ss) != 0) {
@@ -253,8 +227,8 @@ run_decaps(char **f, int nf, int from_seed)
 		return -1;
 	}
 	k = (unsigned)strtoul(f[1], NULL, 10);
-	key = field(f[2], &klen);
-	ct = field(f[3], &ctlen);
+	key = unit_field(f[2], &klen);
+	ct = unit_field(f[3], &ctlen);
 	if (key && ct && klen == (from_seed ? WT_MLKEM_SEED_LEN
 		: wt_mlkem_dk_len(k)) && klen > 0)
 	{
@@ -288,8 +262,8 @@ run_kem(char **f, int nf)
 		return -1;
 	}
 	k = (unsigned)strtoul(f[1], NULL, 10);
-	seed = field(f[2], &slen);
-	ct = field(f[3], &ctlen);
+	seed = unit_field(f[2], &slen);
+	ct = unit_field(f[3], &ctlen);
 	if (seed == NULL || ct == NULL || slen != WT_MLKEM_SEED_LEN
 		|| wt_mlkem_keygen(k, seed, ek, dk) != 0)
 	{
@@ -372,54 +346,32 @@ run_bench(char **f, int nf)
 
 /* ------------------------------------------------------------------ */
 
+static int
+run_line(char **f, int nf)
+{
+	if (strcmp(f[0], "hash") == 0) {
+		return run_hash(f, nf);
+	} else if (strcmp(f[0], "xof") == 0) {
+		return run_xof(f, nf);
+	} else if (strcmp(f[0], "keygen") == 0) {
+		return run_keygen(f, nf);
+	} else if (strcmp(f[0], "encaps") == 0) {
+		return run_encaps(f, nf);
+	} else if (strcmp(f[0], "decaps") == 0) {
+		return run_decaps(f, nf, 0);
+	} else if (strcmp(f[0], "decaps_seed") == 0) {
+		return run_decaps(f, nf, 1);
+	} else if (strcmp(f[0], "kem") == 0) {
+		return run_kem(f, nf);
+	} else if (strcmp(f[0], "bench") == 0) {
+		return run_bench(f, nf);
+	} else {
+		return -1;
+	}
+}
+
 int
 main(void)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-
-	while ((n = getline(&line, &cap, stdin)) >= 0) {
-		char *f[MAXF], *save = NULL, *tok;
-		int nf = 0, r;
-
-		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) {
-			line[-- n] = 0;
-		}
-		for (tok = strtok_r(line, " \t", &save); tok && nf < MAXF;
-			tok = strtok_r(NULL, " \t", &save))
-		{
-			f[nf ++] = tok;
-		}
-		if (nf == 0 || f[0][0] == '#') {
-			continue;
-		}
-		if (strcmp(f[0], "hash") == 0) {
-			r = run_hash(f, nf);
-		} else if (strcmp(f[0], "xof") == 0) {
-			r = run_xof(f, nf);
-		} else if (strcmp(f[0], "keygen") == 0) {
-			r = run_keygen(f, nf);
-		} else if (strcmp(f[0], "encaps") == 0) {
-			r = run_encaps(f, nf);
-		} else if (strcmp(f[0], "decaps") == 0) {
-			r = run_decaps(f, nf, 0);
-		} else if (strcmp(f[0], "decaps_seed") == 0) {
-			r = run_decaps(f, nf, 1);
-		} else if (strcmp(f[0], "kem") == 0) {
-			r = run_kem(f, nf);
-		} else if (strcmp(f[0], "bench") == 0) {
-			r = run_bench(f, nf);
-		} else {
-			r = -1;
-		}
-		if (r < 0) {
-			/* Keep one output line per input line. */
-			printf("error\n");
-			CHECK(!"unparsable input line");
-		}
-		fflush(stdout);
-	}
-	free(line);
-	return unit_done();
+	return unit_vector_main(run_line);
 }

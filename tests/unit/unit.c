@@ -1,3 +1,5 @@
+#define _POSIX_C_SOURCE 200809L  /* strtok_r */
+
 #include "unit.h"
 
 #include <stdlib.h>
@@ -77,4 +79,59 @@ int unit_done(void)
 		return 1;
 	}
 	return 0;
+}
+
+uint8_t *
+unit_field(const char *hex, size_t *len)
+{
+	size_t n = strcmp(hex, "-") == 0 ? 0 : strlen(hex) / 2;
+	uint8_t *p = malloc(n + 1);
+	long r;
+
+	if (p == NULL) {
+		abort();
+	}
+	*len = 0;
+	if (n == 0) {
+		return p;
+	}
+	r = unit_unhex(hex, p, n);
+	if (r < 0) {
+		free(p);
+		return NULL;
+	}
+	*len = (size_t)r;
+	return p;
+}
+
+int
+unit_vector_main(int (*run)(char **f, int nf))
+{
+	char *line = NULL, *f[UNIT_MAX_FIELDS], *save, *tok;
+	size_t cap = 0;
+	ssize_t n;
+
+	while ((n = getline(&line, &cap, stdin)) >= 0) {
+		int nf = 0;
+
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) {
+			line[--n] = 0;
+		}
+		save = NULL;
+		for (tok = strtok_r(line, " \t", &save); tok && nf < UNIT_MAX_FIELDS;
+			tok = strtok_r(NULL, " \t", &save))
+		{
+			f[nf++] = tok;
+		}
+		if (nf == 0 || f[0][0] == '#') {
+			continue;
+		}
+		if (run(f, nf) < 0) {
+			printf("error\n");
+			CHECK(!"unparsable input line");
+		}
+		fflush(stdout);
+	}
+	free(line);
+	return unit_done();
 }

@@ -17,6 +17,16 @@ void unit_check(int ok, const char *what, const char *file, int line);
 
 /* Decodes hex (no separators) into out; returns the byte count or -1. */
 long unit_unhex(const char *hex, uint8_t *out, size_t cap);
+/* Decodes a hex vector field ('-' = empty) into a fresh malloc'd buffer
+ * (never NULL when the hex is good; NULL if it is not); *len its length. */
+uint8_t *unit_field(const char *hex, size_t *len);
+/* main() of a vector driver: reads stdin line by line, splits each into
+ * blank-separated fields (# comments and blank lines skipped) and calls
+ * run(fields, count); run returns -1 for a line it cannot parse, which
+ * prints "error" (one output line per input line) and counts as a failure.
+ * Returns unit_done(). */
+#define UNIT_MAX_FIELDS 10
+int unit_vector_main(int (*run)(char **f, int nf));
 /* Prints bytes as lowercase hex followed by nothing. */
 void unit_print_hex(const uint8_t *p, size_t len);
 /* Reads a whole file into a malloc'd buffer (NUL-terminated); NULL on error. */
