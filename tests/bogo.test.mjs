@@ -476,7 +476,8 @@ describe('bogo_shim', () => {
       ['-max-version', String(0x0303)],
       ['-on-resume-max-version', String(0x0303)],
       ['-curves', '30'],
-      ['-renegotiate-freely'],
+      ['-curves', String(0x6399)],   // the withdrawn Kyber draft
+      ['-srtp-profiles', 'SRTP_AES128_CM_SHA1_80'],
       ['-verify-prefs', String(0x0201)],
     ]) {
       const res = await runShim(['-port', '1', '-shim-id', '1', ...args]);
