@@ -507,6 +507,13 @@ verify_rsa_pss(const br_x509_pkey *pk, const br_hash_class *hc,
 }
 
 int
+wt_rsa_pss_verify(const br_x509_pkey *pk, const br_hash_class *hc,
+	const unsigned char *mhash, size_t hlen, const uint8_t *sig, size_t sig_len)
+{
+	return verify_rsa_pss(pk, hc, mhash, hlen, sig, sig_len);
+}
+
+int
 wt_sig_verify(uint16_t scheme, const br_x509_pkey *pk,
 	const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len)
 {

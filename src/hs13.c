@@ -1299,14 +1299,14 @@ static int verify_server_certificate(wt_engine_ctx *cc)
 {
 	const wt_config *cfg = cc->cfg;
 	const char *host = cfg->server_name ? cfg->server_name : cfg->verify_ip;
-	const char *reason = NULL;
+	char reason[sizeof cc->reason];
 	int err;
 
 	err = wt_x509_verify(cc->certs, cc->cert_count, cfg->trust_anchors,
 		cfg->trust_anchor_count, host, cc->host.now_ms(cc->host.ctx) / 1000,
-		cfg->verify_mode == WT_VERIFY_NONE, &cc->leaf, &reason);
+		cfg->verify_mode == WT_VERIFY_NONE, &cc->leaf, reason, sizeof reason);
 	if (err) {
-		return wt_fail(cc, err, reason ? reason : "certificate verification failed");
+		return wt_fail(cc, err, reason[0] ? reason : "certificate verification failed");
 	}
 	cc->verified = cfg->verify_mode != WT_VERIFY_NONE;
 	return run_verify_callback(cc);

@@ -67,6 +67,7 @@ int wt_error_alert(int err)
 	case WT_ERR_CERT_NAME_MISMATCH:
 	case WT_ERR_CERT_BAD_SIGNATURE:
 	case WT_ERR_CERT_INVALID:
+	case WT_ERR_CERT_PATH_BUDGET:
 	case WT_ERR_CALLBACK:
 		return WT_ALERT_BAD_CERTIFICATE;
 	case WT_ERR_CERT_UNSUPPORTED:
@@ -108,6 +109,7 @@ const char *wt_error_name(int err)
 	case WT_ERR_CERT_BAD_SIGNATURE: return "bad_certificate_signature";
 	case WT_ERR_CERT_INVALID: return "bad_certificate";
 	case WT_ERR_CERT_UNSUPPORTED: return "unsupported_certificate";
+	case WT_ERR_CERT_PATH_BUDGET: return "certificate_path_budget";
 	default: return "unknown_error";
 	}
 }

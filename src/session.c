@@ -143,9 +143,10 @@ static void be32(uint8_t *p, uint32_t v)
 }
 
 /* SHA-256 over the validation policy version, then each anchor's flags,
- * DN and public key, length-prefixed so two different stores cannot
- * produce the same byte stream. */
-void wt_trust_anchors_digest(const br_x509_trust_anchor *tas, size_t n,
+ * DN, public key, validity and certificate (what the validator enforces
+ * of it), length-prefixed so two different stores cannot produce the
+ * same byte stream. */
+void wt_trust_anchors_digest(const wt_trust_anchor *tas, size_t n,
 	uint8_t out[32])
 {
 	br_sha256_context h;
@@ -156,11 +157,14 @@ void wt_trust_anchors_digest(const br_x509_trust_anchor *tas, size_t n,
 	/* The validation policy is part of what a session was verified
 	 * under: bumped when the rules tighten (2: no SHA-1/SHA-224
 	 * signatures, no RSA under 2048 bits), so sessions verified under
-	 * laxer rules are not resumed. */
-	br_sha256_update(&h, "wasmtls anchors, policy 2", 25);
+	 * laxer rules are not resumed; 3: our own path validator (issue 12:
+	 * EKU chaining, name constraints, anchors' own constraints, leaf
+	 * profile). */
+	br_sha256_update(&h, "wasmtls anchors, policy 3", 25);
 	for (i = 0; i < n; i++) {
-		const br_x509_trust_anchor *ta = &tas[i];
+		const br_x509_trust_anchor *ta = &tas[i].ta;
 		const br_x509_pkey *pk = &ta->pkey;
+		uint8_t tv[16];
 
 		be32(hdr, ta->flags);
 		be32(hdr + 4, (uint32_t)ta->dn.len);
@@ -180,6 +184,16 @@ void wt_trust_anchors_digest(const br_x509_trust_anchor *tas, size_t n,
 			be32(hdr + 4, (uint32_t)pk->key.ec.qlen);
 			br_sha256_update(&h, hdr, 8);
 			br_sha256_update(&h, pk->key.ec.q, pk->key.ec.qlen);
+		}
+		be32(tv, (uint32_t)((uint64_t)tas[i].not_before >> 32));
+		be32(tv + 4, (uint32_t)tas[i].not_before);
+		be32(tv + 8, (uint32_t)((uint64_t)tas[i].not_after >> 32));
+		be32(tv + 12, (uint32_t)tas[i].not_after);
+		br_sha256_update(&h, tv, 16);
+		be32(hdr, tas[i].der != NULL ? (uint32_t)tas[i].der_len : 0xffffffffu);
+		br_sha256_update(&h, hdr, 4);
+		if (tas[i].der != NULL) {
+			br_sha256_update(&h, tas[i].der, tas[i].der_len);
 		}
 	}
 	br_sha256_out(&h, out);

@@ -96,6 +96,7 @@ extern "C" {
 #define WT_ERR_CERT_BAD_SIGNATURE       0x305 /* bad_certificate */
 #define WT_ERR_CERT_INVALID             0x306 /* bad_certificate: malformed, bad usage, ... */
 #define WT_ERR_CERT_UNSUPPORTED         0x307 /* unsupported_certificate: key type/size */
+#define WT_ERR_CERT_PATH_BUDGET         0x308 /* bad_certificate: path search gave up (its signature-check budget is spent) */
 
 /* Zeroes p[0..len) in a way the compiler cannot optimise away (unlike a
  * memset before free). For hosts wiping keys, PEM text and session blobs. */
@@ -348,6 +349,24 @@ typedef struct wt_external_psk {
 	size_t context_len;
 } wt_external_psk;
 
+/* A trust anchor: a subject name and a key (BearSSL's type; flags
+ * BR_X509_TA_CA for a CA), plus what the root certificate itself says,
+ * which the validator keeps enforcing (RFC 5280 6.1.1 (d) lets a path
+ * validator use a trust anchor's constraints; webpki and browsers do):
+ *   - der: the whole certificate, or NULL. When present the validator
+ *     reads the anchor's validity, name constraints, extendedKeyUsage,
+ *     basicConstraints / keyUsage and critical extensions from it;
+ *   - not_before / not_after: validity in Unix seconds (both 0: none
+ *     known), used when der is NULL (the built-in roots carry only these).
+ * A leaf certificate added as an anchor (flags 0) is trusted only as
+ * itself ("direct trust": a pinned self-signed server certificate). */
+typedef struct wt_trust_anchor {
+	br_x509_trust_anchor ta;
+	int64_t not_before, not_after;
+	const uint8_t *der;
+	size_t der_len;
+} wt_trust_anchor;
+
 typedef struct wt_config {
 	/* SNI and the name the certificate must match. NULL: no SNI, and with
 	 * WT_VERIFY_FULL the host name check is skipped only if
@@ -373,7 +392,7 @@ typedef struct wt_config {
 
 	/* Trust anchors for WT_VERIFY_FULL (see wt_trust_store and
 	 * wt_default_trust_anchors()). */
-	const br_x509_trust_anchor *trust_anchors;
+	const wt_trust_anchor *trust_anchors;
 	size_t trust_anchor_count;
 	int verify_mode;
 
@@ -537,8 +556,10 @@ int wt_cert_chain_parse_pem(wt_peer_cert *chain, size_t max, const char *pem,
 /* Trust anchors                                                        */
 /* ------------------------------------------------------------------ */
 
-/* Mozilla's roots (Debian ca-certificates), compiled in at build time. */
-const br_x509_trust_anchor *wt_default_trust_anchors(size_t *count);
+
+/* Mozilla's roots (Debian ca-certificates), compiled in at build time,
+ * each with its validity period. */
+const wt_trust_anchor *wt_default_trust_anchors(size_t *count);
 
 /* A certificate wt_trust_store_add_pem() left out, as on_skip sees it
  * (valid only during the call). */
@@ -559,20 +580,21 @@ typedef struct wt_trust_skip {
 /* Parses PEM certificates into trust anchors held in caller memory.
  * anchors/buf are caller-provided arrays; parsing fails (without partial
  * effect on earlier anchors) if either fills up. A buf of the PEM's length
- * always suffices (an anchor's DN and key are smaller than its base64).
+ * always suffices (an anchor's DER is 3/4 of its base64).
  * Set on_skip/skip_ctx after wt_trust_store_init() to hear about skipped
  * certificates. */
 typedef struct wt_trust_store {
-	br_x509_trust_anchor *anchors;
+	wt_trust_anchor *anchors;
 	size_t count, max;
-	uint8_t *buf;           /* DN and key bytes the anchors point into */
+	uint8_t *buf;           /* each anchor's certificate (DER): its name,
+	                           key and der point into it */
 	size_t used, cap;
 	void (*on_skip)(void *ctx, const wt_trust_skip *skip);  /* or NULL */
 	void *skip_ctx;
 	size_t skipped;         /* certificates the last add left out */
 	const char *reason;     /* why the last add failed ("" if it did not) */
 } wt_trust_store;
-void wt_trust_store_init(wt_trust_store *ts, br_x509_trust_anchor *anchors,
+void wt_trust_store_init(wt_trust_store *ts, wt_trust_anchor *anchors,
 	size_t max, uint8_t *buf, size_t cap);
 /* Adds every usable certificate of the PEM text (objects other than
  * CERTIFICATE / X509 CERTIFICATE are ignored). A certificate that cannot
@@ -596,19 +618,22 @@ int wt_trust_store_add_pem(wt_trust_store *ts, const char *pem, size_t len);
 const char *wt_dn_format(const uint8_t *dn, size_t len, char *out, size_t cap);
 
 /* SHA-256 digest identifying a set of trust anchors (their order, flags,
- * names and keys). Session blobs record it, and a session verified under
+ * names, keys, validity and certificates). Session blobs record it, and a session verified under
  * one set of anchors is never resumed under another. Hosts may use it in
  * their session-cache keys. */
-void wt_trust_anchors_digest(const br_x509_trust_anchor *tas, size_t n,
+void wt_trust_anchors_digest(const wt_trust_anchor *tas, size_t n,
 	uint8_t out[32]);
 
-/* Verifies a chain (leaf first) as the engine does, outside a handshake.
+/* Verifies a chain (leaf first, then any other certificates in any order,
+ * at most WT_MAX_PEER_CERTS) as the engine does, outside a handshake.
  * host may be a DNS name, an IP literal or NULL (no name check). time_unix
  * is the validation time. Returns 0 or a WT_ERR_CERT_* code; reason (if
- * non-NULL) receives a static description. */
+ * non-NULL) receives a NUL-terminated description in reason[0..reason_cap)
+ * (WT_REASON_MAX bytes always suffice; longer text is cut with "..."). */
+#define WT_REASON_MAX 256
 int wt_verify_chain(const wt_peer_cert *chain, size_t n,
-	const br_x509_trust_anchor *tas, size_t ta_count,
-	const char *host, int64_t time_unix, const char **reason);
+	const wt_trust_anchor *tas, size_t ta_count,
+	const char *host, int64_t time_unix, char *reason, size_t reason_cap);
 
 /* ------------------------------------------------------------------ */
 /* The engine                                                           */

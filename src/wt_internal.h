@@ -224,16 +224,22 @@ void wt_transcript_hash(const wt_transcript *t, uint8_t *out);
 /* ------------------------------------------------------------------ */
 
 
-/* Validates chain[0..n) (leaf first; extra and out-of-order intermediates
- * tolerated) against the anchors at time_unix, checks the host name (DNS
- * name with RFC 6125 wildcards, or an IP literal against iPAddress SANs;
- * NULL skips the name check) and the leaf's key usage for signing; fills
- * *key with the leaf public key. With verify_none, only decodes the leaf
- * key. Returns 0 or a WT_ERR_CERT_* code with a static *reason. */
+/* Validates chain[0..n) (leaf first; the others are a pool searched for
+ * a path, src/x509.c) against the anchors at time_unix, checks the host
+ * name (DNS name with RFC 6125 wildcards, or an IP literal against
+ * iPAddress SANs; NULL skips the name check) and the leaf's key usage for
+ * signing; fills *key with the leaf public key. With verify_none, only
+ * decodes the leaf key (and checks its keyUsage). Returns 0 or a
+ * WT_ERR_CERT_* code with a NUL-terminated reason in reason[0..cap). */
 int wt_x509_verify(const wt_peer_cert *chain, size_t n,
-	const br_x509_trust_anchor *tas, size_t ta_count, const char *host,
+	const wt_trust_anchor *tas, size_t ta_count, const char *host,
 	int64_t time_unix, int verify_none, wt_leaf_key *key,
-	const char **reason);
+	char *reason, size_t cap);
+
+/* RSASSA-PSS verification (RFC 8017 8.1.2, salt length = hash length) of
+ * sig over the hash mhash[0..hlen) computed with hc; 0 if it verifies. */
+int wt_rsa_pss_verify(const br_x509_pkey *pk, const br_hash_class *hc,
+	const unsigned char *mhash, size_t hlen, const uint8_t *sig, size_t sig_len);
 
 /* The validity period of a certificate (Unix seconds); 0, or -1 if the
  * certificate does not parse. */

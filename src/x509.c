@@ -1,407 +1,51 @@
 /*
- * Certificate chain validation over BearSSL's br_x509_minimal, plus what
- * br_x509_minimal leaves to us:
+ * Certificate path validation of our own (issue 12), after rustls-webpki
+ * (verify_cert.rs) and Go's crypto/x509, with BearSSL used only for hashes
+ * and signature primitives:
  *
- *   - path building: the peer's list is sorted (leaf, then the certificate
- *     whose subject is the previous issuer, ...) before the engine sees it,
- *     because br_x509_minimal insists on a strict issuer order while RFC 8446
- *     4.4.2 lets servers send extra and out-of-order certificates;
- *   - distinct errors for expired vs not yet valid (BearSSL reports both as
- *     BR_ERR_X509_EXPIRED), found by reading the validity dates ourselves;
- *   - the host name check (RFC 6125; BearSSL's own check only looks at the
- *     first dNSName and falls back to the CN), with IP literals matched
- *     against iPAddress SANs only;
- *   - the leaf's keyUsage (digitalSignature, RFC 8446 4.4.2.2 / RFC 5280
- *     4.2.1.3) and extendedKeyUsage (id-kp-serverAuth, RFC 5280 4.2.1.12);
- *   - trust stores parsed from PEM into caller memory.
+ *   - src/x509_cert.c parses each certificate strictly (wt_x509_parse);
+ *   - this file searches for a path from the leaf through the presented
+ *     certificates to a trust anchor (depth-first, anchors first, budget of
+ *     WT_X509_MAX_SIG_CHECKS signature checks and WT_X509_MAX_INTERMEDIATES
+ *     intermediates), checks every issuer's constraints (basicConstraints,
+ *     pathLenConstraint, keyUsage, EKU chaining, validity, key size,
+ *     critical extensions) including those of trust anchors loaded from
+ *     certificates, and name constraints over each complete path
+ *     (src/wt_x509_nc.h);
+ *   - the leaf profile for a TLS 1.3 server (not a CA, digitalSignature,
+ *     serverAuth) and the host name check (RFC 6125; IP literals against
+ *     iPAddress SANs only);
+ *   - trust stores parsed from PEM into caller memory, each anchor keeping
+ *     its whole certificate.
  *
- * No malloc, no recursion on peer data: every DER walk below is a loop over
- * bounds-checked wt_reader cursors (src/codec.c).
+ * No malloc, no recursion on peer data: every DER walk is a loop over
+ * bounds-checked wt_reader cursors, and the search keeps its own stack.
  */
 #include "wt_internal.h"
+#include "wt_x509.h"
+#include "wt_x509_nc.h"
 
-/* ------------------------------------------------------------------ */
-/* A small DER reader on top of wt_reader                              */
-/* ------------------------------------------------------------------ */
-
-/* One element: its tag, its contents as a sub-reader, and the whole TLV. */
-typedef struct der_elt {
-	uint8_t tag;
-	wt_reader val;
-	const uint8_t *tlv;
-	size_t tlv_len;
-} der_elt;
-
-/* Reads the next TLV. DER only (X.690 10.1): definite, minimal lengths,
- * low tag numbers (nothing in a certificate needs more). Lengths above
- * 2^24 are refused: no certificate we accept is that large. */
-static int der_next(wt_reader *r, der_elt *e)
-{
-	const uint8_t *start = r->p, *v;
-	uint8_t t, b;
-	size_t len, n, i;
-
-	if (wt_rd_u8(r, &t) || (t & 0x1f) == 0x1f || wt_rd_u8(r, &b)) {
-		return -1;
-	}
-	if (b < 0x80) {
-		len = b;
-	} else {
-		n = b & 0x7f;
-		if (n == 0 || n > 3) {
-			return -1;
-		}
-		len = 0;
-		for (i = 0; i < n; i++) {
-			uint8_t x;
-			if (wt_rd_u8(r, &x) || (i == 0 && x == 0)) {
-				return -1;
-			}
-			len = (len << 8) | x;
-		}
-		if (len < 0x80) {
-			return -1;
-		}
-	}
-	if (wt_rd_bytes(r, len, &v)) {
-		return -1;
-	}
-	e->tag = t;
-	wt_rd_init(&e->val, v, len);
-	e->tlv = start;
-	e->tlv_len = (size_t)(v + len - start);
-	return 0;
-}
-
-static int der_expect(wt_reader *r, uint8_t tag, der_elt *e)
-{
-	return (der_next(r, e) || e->tag != tag) ? -1 : 0;
-}
-
-/* Peeks at the next tag without consuming it; -1 at the end. */
-static int der_peek(const wt_reader *r)
-{
-	return r->len ? r->p[0] : -1;
-}
+#define WT_STR_(x) #x
+#define WT_STR(x) WT_STR_(x)
 
 static int eq_bytes(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
 {
 	return alen == blen && memcmp(a, b, alen) == 0;
 }
 
-/* ------------------------------------------------------------------ */
-/* Time: RFC 5280 4.1.2.5                                              */
-/* ------------------------------------------------------------------ */
-
-/* Days from 1970-01-01 to y-m-d (proleptic Gregorian; H. Hinnant's
- * days_from_civil). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	int64_t era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
-static int digits(const uint8_t *p, size_t n, unsigned *out)
-{
-	unsigned v = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (p[i] < '0' || p[i] > '9') {
-			return -1;
-		}
-		v = v * 10 + (unsigned)(p[i] - '0');
-	}
-	*out = v;
-	return 0;
-}
-
-/* UTCTime "YYMMDDHHMMSSZ" (YY >= 50 is 19YY) or GeneralizedTime
- * "YYYYMMDDHHMMSSZ", the only forms RFC 5280 4.1.2.5.1/.2 allows. */
-static int der_time(wt_reader *r, int64_t *unix_time)
-{
-	der_elt e;
-	const uint8_t *p;
-	unsigned y, mo, d, h, mi, s;
-	size_t off;
-
-	if (der_next(r, &e)) {
-		return -1;
-	}
-	p = e.val.p;
-	if (e.tag == 0x17 && e.val.len == 13) {
-		if (digits(p, 2, &y)) {
-			return -1;
-		}
-		y += y >= 50 ? 1900 : 2000;
-		off = 2;
-	} else if (e.tag == 0x18 && e.val.len == 15) {
-		if (digits(p, 4, &y)) {
-			return -1;
-		}
-		off = 4;
-	} else {
-		return -1;
-	}
-	if (digits(p + off, 2, &mo) || digits(p + off + 2, 2, &d)
-		|| digits(p + off + 4, 2, &h) || digits(p + off + 6, 2, &mi)
-		|| digits(p + off + 8, 2, &s) || p[off + 10] != 'Z'
-		|| mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59
-		|| s > 60)
-	{
-		return -1;
-	}
-	*unix_time = days_from_civil(y, mo, d) * 86400
-		+ (int64_t)h * 3600 + mi * 60 + s;
-	return 0;
-}
-
-/* ------------------------------------------------------------------ */
-/* The parts of a certificate we read ourselves                        */
-/* ------------------------------------------------------------------ */
-
-typedef struct cert_info {
-	const uint8_t *issuer, *subject;   /* DER Name, tag included */
-	size_t issuer_len, subject_len;
-	int64_t not_before, not_after;
-	int has_san;
-	wt_reader san;                     /* GeneralNames contents */
-	int has_ku;
-	uint8_t ku0;                       /* first byte of the KeyUsage bits */
-	int has_eku;
-	wt_reader eku;                     /* ExtKeyUsageSyntax contents */
-	int key_supported;                 /* RSA or EC on a named curve */
-	unsigned rsa_bits;                 /* RSA modulus size, 0 if not RSA */
-	int weak_sig;                      /* signed with SHA-1 (1) or SHA-224 (224) */
-} cert_info;
-
-static const uint8_t OID_SAN[] = { 0x55, 0x1d, 0x11 };
-static const uint8_t OID_KU[] = { 0x55, 0x1d, 0x0f };
-static const uint8_t OID_EKU[] = { 0x55, 0x1d, 0x25 };
-static const uint8_t OID_KP_SERVER_AUTH[] = {
-	0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01 };
-static const uint8_t OID_ANY_EKU[] = { 0x55, 0x1d, 0x25, 0x00 };
-static const uint8_t OID_RSA[] = {
-	0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01 };
-static const uint8_t OID_EC[] = { 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01 };
-static const uint8_t OID_P256[] = {
-	0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07 };
-static const uint8_t OID_P384[] = { 0x2b, 0x81, 0x04, 0x00, 0x22 };
-static const uint8_t OID_P521[] = { 0x2b, 0x81, 0x04, 0x00, 0x23 };
-/* Certificate signature algorithms we refuse (RFC 3279 2.2.1/2.2.3,
- * RFC 4055 5, RFC 5758 3.2). */
-static const uint8_t OID_SHA1_RSA[] = {
-	0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x05 };
-static const uint8_t OID_SHA224_RSA[] = {
-	0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0e };
-static const uint8_t OID_ECDSA_SHA1[] = { 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x01 };
-static const uint8_t OID_ECDSA_SHA224[] = {
-	0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x01 };
-
-#define OID_IS(e, oid) eq_bytes((e).val.p, (e).val.len, (oid), sizeof (oid))
-
-/* Bits in a big-endian unsigned integer (leading zero bytes skipped). */
-static unsigned int_bits(const uint8_t *p, size_t len)
-{
-	unsigned n;
-	uint8_t top;
-
-	while (len > 0 && *p == 0) {
-		p++;
-		len--;
-	}
-	if (len == 0) {
-		return 0;
-	}
-	n = (unsigned)(len - 1) * 8;
-	for (top = p[0]; top != 0; top >>= 1) {
-		n++;
-	}
-	return n;
-}
-
-/* The modulus size of an RSAPublicKey (RFC 8017 A.1.1) in the
- * subjectPublicKey BIT STRING that follows the algorithm in spki; 0 if it
- * does not parse as strict DER. */
-static unsigned rsa_modulus_bits(wt_reader spki)
-{
-	der_elt bits, seq, n;
-	wt_reader k;
-
-	if (der_expect(&spki, 0x03, &bits) || bits.val.len < 1
-		|| bits.val.p[0] != 0)
-	{
-		return 0;
-	}
-	wt_rd_init(&k, bits.val.p + 1, bits.val.len - 1);
-	if (der_expect(&k, 0x30, &seq) || der_expect(&seq.val, 0x02, &n)) {
-		return 0;
-	}
-	return int_bits(n.val.p, n.val.len);
-}
-
-/* Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signature }
- * (RFC 5280 4.1). Only the TBS is read; signatures are BearSSL's job. */
-static int parse_cert(const uint8_t *der, size_t len, cert_info *ci)
-{
-	wt_reader r, tbs, v;
-	der_elt cert, e, alg, oid;
-	int seen_san = 0, seen_ku = 0, seen_eku = 0;
-
-	memset(ci, 0, sizeof *ci);
-	wt_rd_init(&r, der, len);
-	if (der_expect(&r, 0x30, &cert) || r.len != 0
-		|| der_expect(&cert.val, 0x30, &e))
-	{
-		return -1;
-	}
-	tbs = e.val;
-	{
-		/* signatureAlgorithm (RFC 5280 4.1.1.2): only read to name a
-		 * weak hash in the error; BearSSL decodes it for itself. */
-		wt_reader rest = cert.val;
-		der_elt sa, sa_oid;
-
-		if (der_expect(&rest, 0x30, &sa) == 0
-			&& der_expect(&sa.val, 0x06, &sa_oid) == 0)
-		{
-			if (OID_IS(sa_oid, OID_SHA1_RSA) || OID_IS(sa_oid, OID_ECDSA_SHA1)) {
-				ci->weak_sig = 1;
-			} else if (OID_IS(sa_oid, OID_SHA224_RSA)
-				|| OID_IS(sa_oid, OID_ECDSA_SHA224))
-			{
-				ci->weak_sig = 224;
-			}
-		}
-	}
-	if (der_peek(&tbs) == 0xa0 && der_next(&tbs, &e)) {      /* version */
-		return -1;
-	}
-	if (der_expect(&tbs, 0x02, &e)                            /* serial */
-		|| der_expect(&tbs, 0x30, &e)                     /* signature */
-		|| der_expect(&tbs, 0x30, &e))                    /* issuer */
-	{
-		return -1;
-	}
-	ci->issuer = e.tlv;
-	ci->issuer_len = e.tlv_len;
-	if (der_expect(&tbs, 0x30, &e)) {                         /* validity */
-		return -1;
-	}
-	v = e.val;
-	if (der_time(&v, &ci->not_before) || der_time(&v, &ci->not_after)
-		|| wt_rd_end(&v) || der_expect(&tbs, 0x30, &e))   /* subject */
-	{
-		return -1;
-	}
-	ci->subject = e.tlv;
-	ci->subject_len = e.tlv_len;
-	if (der_expect(&tbs, 0x30, &e)                            /* SPKI */
-		|| der_expect(&e.val, 0x30, &alg)
-		|| der_expect(&alg.val, 0x06, &oid))
-	{
-		return -1;
-	}
-	if (OID_IS(oid, OID_RSA)) {
-		ci->key_supported = 1;
-		ci->rsa_bits = rsa_modulus_bits(e.val);
-		if (ci->rsa_bits == 0) {
-			/* Not strict DER (BearSSL's reader is laxer): refused,
-			 * so the key-size check cannot be skipped. */
-			return -1;
-		}
-	} else if (OID_IS(oid, OID_EC)) {
-		ci->key_supported = der_expect(&alg.val, 0x06, &oid) == 0
-			&& (OID_IS(oid, OID_P256) || OID_IS(oid, OID_P384)
-				|| OID_IS(oid, OID_P521));
-	}
-	/* issuerUniqueID [1], subjectUniqueID [2], extensions [3] */
-	while (tbs.len) {
-		if (der_next(&tbs, &e)) {
-			return -1;
-		}
-		if (e.tag == 0xa3) {
-			break;
-		}
-		if (e.tag != 0x81 && e.tag != 0x82 && e.tag != 0xa1
-			&& e.tag != 0xa2)
-		{
-			return -1;
-		}
-	}
-	if (e.tag == 0xa3 && tbs.p == e.val.p + e.val.len) {
-		wt_reader exts;
-		der_elt seq;
-
-		if (der_expect(&e.val, 0x30, &seq) || wt_rd_end(&e.val)) {
-			return -1;
-		}
-		exts = seq.val;
-		while (exts.len) {
-			der_elt ext, id, val;
-
-			if (der_expect(&exts, 0x30, &ext)
-				|| der_expect(&ext.val, 0x06, &id))
-			{
-				return -1;
-			}
-			if (der_peek(&ext.val) == 0x01 && der_next(&ext.val, &val)) {
-				return -1;                        /* critical */
-			}
-			if (der_expect(&ext.val, 0x04, &val) || wt_rd_end(&ext.val)) {
-				return -1;
-			}
-			/* RFC 5280 4.2: each extension at most once. */
-			if (OID_IS(id, OID_SAN)) {
-				der_elt names;
-				if (seen_san++ || der_expect(&val.val, 0x30, &names)
-					|| wt_rd_end(&val.val))
-				{
-					return -1;
-				}
-				ci->has_san = 1;
-				ci->san = names.val;
-			} else if (OID_IS(id, OID_KU)) {
-				der_elt bits;
-				if (seen_ku++ || der_expect(&val.val, 0x03, &bits)
-					|| bits.val.len < 1)
-				{
-					return -1;
-				}
-				ci->has_ku = 1;
-				ci->ku0 = bits.val.len >= 2 ? bits.val.p[1] : 0;
-			} else if (OID_IS(id, OID_EKU)) {
-				der_elt kps;
-				if (seen_eku++ || der_expect(&val.val, 0x30, &kps)) {
-					return -1;
-				}
-				ci->has_eku = 1;
-				ci->eku = kps.val;
-			}
-		}
-	} else if (tbs.len) {
-		return -1;
-	}
-	return 0;
-}
+#define int_bits wt_der_uint_bits
 
 int wt_x509_validity(const uint8_t *der, size_t len, int64_t *not_before,
 	int64_t *not_after)
 {
-	cert_info ci;
+	wt_x509_cert c;
+	const char *why;
 
-	if (parse_cert(der, len, &ci) != 0) {
+	if (wt_x509_parse(der, len, &c, &why) != 0) {
 		return -1;
 	}
-	*not_before = ci.not_before;
-	*not_after = ci.not_after;
+	*not_before = c.not_before;
+	*not_after = c.not_after;
 	return 0;
 }
 
@@ -594,13 +238,14 @@ static int dns_match(const uint8_t *pat, size_t plen, const char *host,
  * name in the SAN, and the CN fallback is how mis-issued names get
  * matched). IP literals are compared with iPAddress entries only, never
  * with dNSName (RFC 6125 1.7.2 / RFC 5280 4.2.1.6). */
-static int check_host(const cert_info *leaf, const char *host,
+static int check_host(const wt_x509_cert *leaf, const char *host,
 	const char **reason)
 {
 	size_t hlen = strlen(host);
 	uint8_t ip[16];
 	size_t iplen = 0;
 	wt_reader names;
+	wt_der_elt gn;
 
 	if (hlen >= 2 && host[0] == '[' && host[hlen - 1] == ']') {
 		if (parse_ipv6(host + 1, hlen - 2, ip)) {
@@ -635,15 +280,18 @@ static int check_host(const cert_info *leaf, const char *host,
 		}
 		iplen = 0;
 	}
-	if (!leaf->has_san) {
+	if (leaf->san == NULL) {
 		*reason = "certificate has no subjectAltName (the subject CN is not used, RFC 6125 6.4.4)";
 		return WT_ERR_CERT_NAME_MISMATCH;
 	}
-	names = leaf->san;
+	wt_rd_init(&names, leaf->san, leaf->san_len);
+	if (wt_der_expect(&names, 0x30, &gn) || names.len) {
+		*reason = "malformed subjectAltName";
+		return WT_ERR_CERT_INVALID;
+	}
+	names = gn.val;
 	while (names.len) {
-		der_elt gn;
-
-		if (der_next(&names, &gn)) {
+		if (wt_der_next(&names, &gn)) {
 			*reason = "malformed subjectAltName";
 			return WT_ERR_CERT_INVALID;
 		}
@@ -662,7 +310,6 @@ static int check_host(const cert_info *leaf, const char *host,
 		: "no dNSName in the certificate's subjectAltName matches the host";
 	return WT_ERR_CERT_NAME_MISMATCH;
 }
-
 /* ------------------------------------------------------------------ */
 /* Keys                                                                  */
 /* ------------------------------------------------------------------ */
@@ -702,659 +349,7 @@ static int copy_key(wt_leaf_key *key, const br_x509_pkey *pk,
 	return WT_ERR_CERT_UNSUPPORTED;
 }
 
-/* WT_VERIFY_NONE: the key still has to be read for CertificateVerify. */
-static int decode_leaf_key(const wt_peer_cert *leaf, wt_leaf_key *key,
-	const char **reason)
-{
-	br_x509_decoder_context dc;
-	const br_x509_pkey *pk;
-	int err;
-
-	br_x509_decoder_init(&dc, NULL, NULL);
-	br_x509_decoder_push(&dc, leaf->der, leaf->len);
-	err = br_x509_decoder_last_error(&dc);
-	pk = br_x509_decoder_get_pkey(&dc);
-	if (err == BR_ERR_X509_UNSUPPORTED || err == BR_ERR_X509_LIMIT_EXCEEDED) {
-		*reason = "leaf key type or size not supported (RSA up to 4096 bits, EC P-256/384/521)";
-		return WT_ERR_CERT_UNSUPPORTED;
-	}
-	if (err != 0 || pk == NULL) {
-		*reason = "malformed leaf certificate";
-		return WT_ERR_CERT_INVALID;
-	}
-	return copy_key(key, pk, reason);
-}
-
-/* ------------------------------------------------------------------ */
-/* Chain validation                                                      */
-/* ------------------------------------------------------------------ */
-
-/* br_x509_minimal's error -> our code and reason. */
-static int map_br_error(int err, const char **reason)
-{
-	switch (err) {
-	case BR_ERR_X509_NOT_TRUSTED:
-		*reason = "chain does not lead to a trusted root (unknown issuer)";
-		return WT_ERR_CERT_UNKNOWN_CA;
-	case BR_ERR_X509_BAD_SIGNATURE:
-		*reason = "certificate signature does not verify with the issuer's key";
-		return WT_ERR_CERT_BAD_SIGNATURE;
-	case BR_ERR_X509_UNSUPPORTED:
-		*reason = "unsupported certificate version, key or signature algorithm (BearSSL: RSA PKCS#1 v1.5, ECDSA P-256/384/521; no RSA-PSS, Ed25519)";
-		return WT_ERR_CERT_UNSUPPORTED;
-	case BR_ERR_X509_WEAK_PUBLIC_KEY:
-		*reason = "RSA key shorter than 2048 bits";
-		return WT_ERR_CERT_UNSUPPORTED;
-	case BR_ERR_X509_LIMIT_EXCEEDED:
-		*reason = "key or signature larger than the validator supports (RSA up to 4096 bits)";
-		return WT_ERR_CERT_UNSUPPORTED;
-	case BR_ERR_X509_WRONG_KEY_TYPE:
-		*reason = "issuer key type does not match the signature algorithm";
-		return WT_ERR_CERT_BAD_SIGNATURE;
-	case BR_ERR_X509_CRITICAL_EXTENSION:
-		*reason = "unsupported critical extension (RFC 5280 4.2), e.g. name constraints or policy constraints";
-		return WT_ERR_CERT_INVALID;
-	case BR_ERR_X509_NOT_CA:
-		*reason = "issuing certificate is not a CA or its path length is exceeded (basicConstraints, RFC 5280 4.2.1.9)";
-		return WT_ERR_CERT_INVALID;
-	case BR_ERR_X509_FORBIDDEN_KEY_USAGE:
-		*reason = "key usage forbids this use (issuer without keyCertSign, RFC 5280 4.2.1.3)";
-		return WT_ERR_CERT_INVALID;
-	case BR_ERR_X509_DN_MISMATCH:
-		*reason = "issuer and subject names do not chain";
-		return WT_ERR_CERT_INVALID;
-	case BR_ERR_X509_EMPTY_CHAIN:
-		*reason = "empty certificate chain";
-		return WT_ERR_CERT_INVALID;
-	case BR_ERR_X509_BAD_TIME:
-		*reason = "malformed validity time";
-		return WT_ERR_CERT_INVALID;
-	default:
-		*reason = "malformed certificate (DER decoding failed)";
-		return WT_ERR_CERT_INVALID;
-	}
-}
-
-/* Path building (RFC 5280 6.1 assumes a path is given; RFC 8446 4.4.2 lets
- * the server send extra certificates in any order after the leaf, and RFC
- * 4158 describes how to search them): the next certificate is an unused one
- * whose subject is the previous one's issuer. Candidates for a parent are
- * scanned from index `from`; returns n if there is none. */
-static size_t next_issuer(const cert_info *ci, const int *ok, const int *used,
-	size_t n, size_t child, size_t from)
-{
-	const cert_info *c = &ci[child];
-	size_t j;
-
-	for (j = from; j < n; j++) {
-		if (!used[j] && ok[j] && eq_bytes(ci[j].subject,
-			ci[j].subject_len, c->issuer, c->issuer_len))
-		{
-			return j;
-		}
-	}
-	return n;
-}
-
-/* Certificate signatures over SHA-1 are forgeable (chosen-prefix
- * collisions, "SHA-1 is a Shambles" 2020; RFC 9155 deprecates it in TLS)
- * and Go, Chrome and Firefox refuse them, SHA-224 too: neither hash is
- * registered, so BearSSL cannot verify such a signature. A trust anchor's
- * own signature is never checked (it is a name and a key, RFC 5280
- * 6.1.1 (d)), so a root self-signed with SHA-1 stays usable. */
-static void set_hashes(br_x509_minimal_context *xc)
-{
-	br_x509_minimal_set_hash(xc, br_sha256_ID, &br_sha256_vtable);
-	br_x509_minimal_set_hash(xc, br_sha384_ID, &br_sha384_vtable);
-	br_x509_minimal_set_hash(xc, br_sha512_ID, &br_sha512_vtable);
-}
-
-/* One reason per position in the path, since reasons are static strings
- * (the engine keeps them by pointer). Positions past the table get the
- * last entry; paths are at most WT_MAX_PEER_CERTS long. */
-#define PATH_REASONS(pre, post) { \
-	pre "leaf certificate" post, \
-	pre "intermediate certificate 1 (the leaf's issuer)" post, \
-	pre "intermediate certificate 2" post, \
-	pre "intermediate certificate 3" post, \
-	pre "intermediate certificate 4" post, \
-	pre "intermediate certificate 5" post, \
-	pre "intermediate certificate 6" post, \
-	pre "intermediate certificate 7" post, \
-	pre "intermediate certificate 8" post, \
-	pre "intermediate certificate 9 or above" post }
-
-static const char *const sha1_reasons[] = PATH_REASONS("", " signed with SHA-1");
-static const char *const sha224_reasons[] = PATH_REASONS("", " signed with SHA-224");
-static const char *const weak_rsa_reasons[] = PATH_REASONS("RSA key shorter than 2048 bits in the ", "");
-
-#define PATH_REASON(table, i) \
-	((table)[(i) < sizeof (table) / sizeof (table)[0] ? (i) \
-		: sizeof (table) / sizeof (table)[0] - 1])
-
-/* RSA keys shorter than this are refused in certificates (NIST SP
- * 800-131A; CA/B Forum Baseline Requirements 6.1.5), as Go, Chrome and
- * Firefox do. */
-#define WT_MIN_RSA_BITS 2048
-
-/* Runs br_x509_minimal over one candidate path. */
-static int run_path(br_x509_minimal_context *xc, const wt_peer_cert *chain,
-	const cert_info *ci, const size_t *path, size_t plen,
-	const br_x509_trust_anchor *tas, size_t ta_count, int64_t time_unix,
-	const char **reason)
-{
-	int64_t days;
-	uint32_t secs;
-	size_t i;
-	int err;
-
-	br_x509_minimal_init(xc, &br_sha256_vtable, tas, ta_count);
-	set_hashes(xc);
-	br_x509_minimal_set_rsa(xc, br_rsa_pkcs1_vrfy_get_default());
-	br_x509_minimal_set_ecdsa(xc, br_ec_get_default(),
-		br_ecdsa_vrfy_asn1_get_default());
-	/* BearSSL only counts bytes; our exact bit check is below. */
-	br_x509_minimal_set_minrsa(xc, WT_MIN_RSA_BITS / 8);
-	/* BearSSL counts days from 0000-01-01 (proleptic Gregorian); the Unix
-	 * epoch is day 719528. Floor division for times before 1970. */
-	days = time_unix / 86400;
-	if (time_unix % 86400 < 0) {
-		days--;
-	}
-	secs = (uint32_t)(time_unix - days * 86400);
-	if (days + 719528 < 0 || days + 719528 > 0xffffffffLL) {
-		*reason = "validation time out of range";
-		return WT_ERR_CERT_INVALID;
-	}
-	br_x509_minimal_set_time(xc, (uint32_t)(days + 719528), secs);
-
-	/* The name is checked afterwards, on every SAN entry, so BearSSL gets
-	 * none (it would only look at the first dNSName, then the CN). */
-	xc->vtable->start_chain(&xc->vtable, NULL);
-	/* BearSSL stops at the first certificate an anchor vouches for (or at
-	 * an error), so only the certificates fed here had their keys and
-	 * signatures used: the weak key and hash checks apply to them alone. */
-	for (i = 0; i < plen && xc->err == 0; i++) {
-		const wt_peer_cert *c = &chain[path[i]];
-
-		if (ci[path[i]].rsa_bits != 0 && ci[path[i]].rsa_bits < WT_MIN_RSA_BITS) {
-			*reason = PATH_REASON(weak_rsa_reasons, i);
-			return WT_ERR_CERT_UNSUPPORTED;
-		}
-		xc->vtable->start_cert(&xc->vtable, (uint32_t)c->len);
-		xc->vtable->append(&xc->vtable, c->der, c->len);
-		xc->vtable->end_cert(&xc->vtable);
-	}
-	err = (int)xc->vtable->end_chain(&xc->vtable);
-	if (err == BR_ERR_X509_UNSUPPORTED && i > 0 && ci[path[i - 1]].key_supported
-		&& ci[path[i - 1]].weak_sig != 0)
-	{
-		/* the hash of certificate i - 1's own signature is not
-		 * registered (set_hashes) */
-		*reason = ci[path[i - 1]].weak_sig == 1
-			? PATH_REASON(sha1_reasons, i - 1)
-			: PATH_REASON(sha224_reasons, i - 1);
-		return WT_ERR_CERT_UNSUPPORTED;
-	}
-	if (err == BR_ERR_X509_EXPIRED) {
-		/* BearSSL stops at the first certificate outside its validity
-		 * period (RFC 5280 6.1.3 (a)(2)); find it and say which side. */
-		for (i = 0; i < plen; i++) {
-			const cert_info *c = &ci[path[i]];
-			if (time_unix < c->not_before) {
-				*reason = i == 0 ? "leaf certificate is not yet valid (notBefore is in the future)"
-					: "an issuing certificate is not yet valid (notBefore is in the future)";
-				return WT_ERR_CERT_NOT_YET_VALID;
-			}
-			if (time_unix > c->not_after) {
-				break;
-			}
-		}
-		*reason = i == 0 ? "leaf certificate has expired (notAfter is in the past)"
-			: "an issuing certificate has expired (notAfter is in the past)";
-		return WT_ERR_CERT_EXPIRED;
-	}
-	return err ? map_br_error(err, reason) : 0;
-}
-
-#define WT_STR_(x) #x
-#define WT_STR(x) WT_STR_(x)
-
-/* Candidate paths tried before giving up (each costs one chain
- * verification); bounds the work a hostile certificate list can cause. */
-#define WT_MAX_PATH_TRIES 8
-/* Longest path tried (leaf included): a server may send up to
- * WT_MAX_PEER_CERTS certificates, but each try costs one signature check
- * per link, so without a depth cap a hostile 64-certificate pool would buy
- * ~500 checks per handshake. 10 links x 8 tries bounds the work at 80
- * (webpki's budget is 100); real chains are 2-4 deep. */
-#define WT_MAX_PATH_DEPTH 10
-
-int wt_x509_verify(const wt_peer_cert *chain, size_t n,
-	const br_x509_trust_anchor *tas, size_t ta_count, const char *host,
-	int64_t time_unix, int verify_none, wt_leaf_key *key,
-	const char **reason)
-{
-	const char *dummy, *first_reason = NULL;
-	cert_info ci[WT_MAX_PEER_CERTS];
-	int ok[WT_MAX_PEER_CERTS], used[WT_MAX_PEER_CERTS];
-	size_t path[WT_MAX_PEER_CERTS];
-	size_t plen, i, tries;
-	br_x509_minimal_context xc;
-	const br_x509_pkey *pk;
-	unsigned usages = 0;
-	int err, first_err = 0;
-
-	if (reason == NULL) {
-		reason = &dummy;
-	}
-	*reason = "ok";
-	if (chain == NULL || n == 0) {
-		*reason = "no certificate";
-		return WT_ERR_CERT_INVALID;
-	}
-	if (n > WT_MAX_PEER_CERTS) {
-		*reason = "too many certificates in the chain (more than WT_MAX_PEER_CERTS = " WT_STR(WT_MAX_PEER_CERTS) ")";
-		return WT_ERR_CERT_INVALID;
-	}
-	if (verify_none) {
-		/* Even unverified, the key signs our CertificateVerify: a
-		 * keyUsage without digitalSignature forbids that (RFC 8446
-		 * 4.4.2.2, RFC 5280 4.2.1.3), as BoringSSL also enforces. A leaf
-		 * our parser cannot read is left to BearSSL's decoder below. */
-		if (chain[0].der != NULL && parse_cert(chain[0].der, chain[0].len, &ci[0]) == 0
-			&& ci[0].has_ku && !(ci[0].ku0 & 0x80))
-		{
-			*reason = "leaf keyUsage does not allow digitalSignature";
-			return WT_ERR_CERT_INVALID;
-		}
-		return decode_leaf_key(&chain[0], key, reason);
-	}
-
-	for (i = 0; i < n; i++) {
-		ok[i] = chain[i].der != NULL
-			&& parse_cert(chain[i].der, chain[i].len, &ci[i]) == 0;
-		used[i] = 0;
-	}
-	if (!ok[0]) {
-		*reason = "malformed leaf certificate";
-		return WT_ERR_CERT_INVALID;
-	}
-
-	/* Depth-first over candidate paths, no recursion: extend the path
-	 * greedily, verify it, and on failure replace the deepest choice that
-	 * has an untried alternative. Reports the first (greedy) path's error:
-	 * it is the one the server most likely meant. */
-	path[0] = 0;
-	used[0] = 1;
-	plen = 1;
-	for (tries = 0;; tries++) {
-		size_t j;
-
-		while (plen < n && plen < WT_MAX_PATH_DEPTH && (j = next_issuer(ci, ok, used, n,
-			path[plen - 1], 1)) < n)
-		{
-			used[j] = 1;
-			path[plen++] = j;
-		}
-		err = run_path(&xc, chain, ci, path, plen, tas, ta_count,
-			time_unix, reason);
-		if (err == 0) {
-			break;
-		}
-		if (tries == 0) {
-			first_err = err;
-			first_reason = *reason;
-		}
-		j = n;
-		while (tries + 1 < WT_MAX_PATH_TRIES && plen > 1) {
-			size_t last = path[--plen];
-			used[last] = 0;
-			j = next_issuer(ci, ok, used, n, path[plen - 1], last + 1);
-			if (j < n) {
-				used[j] = 1;
-				path[plen++] = j;
-				break;
-			}
-		}
-		if (j == n) {
-			*reason = first_reason;
-			return first_err;
-		}
-	}
-
-	if (host != NULL && *host != 0) {
-		err = check_host(&ci[0], host, reason);
-		if (err) {
-			return err;
-		}
-	}
-
-	pk = xc.vtable->get_pkey(&xc.vtable, &usages);
-	if (pk == NULL) {
-		*reason = "no leaf key";
-		return WT_ERR_CERT_INVALID;
-	}
-	/* TLS 1.3 servers sign CertificateVerify (RFC 8446 4.4.2.2): a
-	 * keyUsage, if present, must include digitalSignature (RFC 5280
-	 * 4.2.1.3). BearSSL also counts nonRepudiation as "sign", so the bit
-	 * is checked on our own parse as well. */
-	if (!(usages & BR_KEYTYPE_SIGN) || (ci[0].has_ku && !(ci[0].ku0 & 0x80))) {
-		*reason = "leaf keyUsage does not allow digitalSignature";
-		return WT_ERR_CERT_INVALID;
-	}
-	/* RFC 5280 4.2.1.12: with an extendedKeyUsage the key may only be used
-	 * for the listed purposes; we need id-kp-serverAuth (or anyEKU). */
-	if (ci[0].has_eku) {
-		wt_reader kps = ci[0].eku;
-		int found = 0;
-
-		while (kps.len) {
-			der_elt kp;
-			if (der_expect(&kps, 0x06, &kp)) {
-				*reason = "malformed extendedKeyUsage";
-				return WT_ERR_CERT_INVALID;
-			}
-			if (OID_IS(kp, OID_KP_SERVER_AUTH) || OID_IS(kp, OID_ANY_EKU)) {
-				found = 1;
-			}
-		}
-		if (!found) {
-			*reason = "leaf extendedKeyUsage does not include serverAuth";
-			return WT_ERR_CERT_INVALID;
-		}
-	}
-	return copy_key(key, pk, reason);
-}
-
-int wt_verify_chain(const wt_peer_cert *chain, size_t n,
-	const br_x509_trust_anchor *tas, size_t ta_count,
-	const char *host, int64_t time_unix, const char **reason)
-{
-	wt_leaf_key key;
-	int err;
-
-	err = wt_x509_verify(chain, n, tas, ta_count, host, time_unix, 0,
-		&key, reason);
-	wt_wipe(&key, sizeof key);
-	return err;
-}
-
-/* ------------------------------------------------------------------ */
-/* Trust stores from PEM (as BearSSL's brssl "ta" command builds them)  */
-/* ------------------------------------------------------------------ */
-
-typedef struct ts_add {
-	wt_trust_store *ts;
-	br_x509_decoder_context dc;
-	int overflow;
-} ts_add;
-
-/* Appends to ts->buf; sticky overflow. */
-static uint8_t *ts_put(ts_add *a, const void *p, size_t len)
-{
-	wt_trust_store *ts = a->ts;
-	uint8_t *dst;
-
-	if (a->overflow || len > ts->cap - ts->used) {
-		a->overflow = 1;
-		return NULL;
-	}
-	dst = ts->buf + ts->used;
-	memcpy(dst, p, len);
-	ts->used += len;
-	return dst;
-}
-
-static void ts_dn(void *ctx, const void *buf, size_t len)
-{
-	ts_put((ts_add *)ctx, buf, len);
-}
-
-/* Feeds the next piece of a certificate's DER to the decoder. BearSSL's
- * decoders do not stop when they record an error: the T0 "fail" word
- * sets err and yields, and the next push resumes right after it. In the
- * x509 decoder that is inside read-integer, past the check that the key
- * fits pkey_data[], so an RSA key over 4096 bits (an RSA-8192 root) made
- * it write past the buffer on the following push. Nothing is pushed once
- * err is set; the error is read at the end of the PEM object. */
-static void ts_der(void *ctx, const void *buf, size_t len)
-{
-	ts_add *a = ctx;
-
-	if (a->dc.err == 0) {
-		br_x509_decoder_push(&a->dc, buf, len);
-	}
-}
-
-void wt_trust_store_init(wt_trust_store *ts, br_x509_trust_anchor *anchors,
-	size_t max, uint8_t *buf, size_t cap)
-{
-	ts->anchors = anchors;
-	ts->count = 0;
-	ts->max = max;
-	ts->buf = buf;
-	ts->used = 0;
-	ts->cap = cap;
-	ts->on_skip = NULL;
-	ts->skip_ctx = NULL;
-	ts->skipped = 0;
-	ts->reason = "";
-}
-
-struct ts_feed {
-	ts_add a;
-	size_t dn_off;
-	size_t index;            /* certificates seen in this PEM input */
-	size_t invalid;          /* ... skipped as malformed */
-	int in_cert, in_obj, added;
-	const char *why;         /* reason for a failing add */
-};
-
-/* 1 if buf[off..used) is one whole DER SEQUENCE, i.e. the decoder got
- * through the subject Name it streams to ts_dn. */
-static int ts_dn_complete(const wt_trust_store *ts, size_t off)
-{
-	wt_reader r;
-	der_elt e;
-
-	wt_rd_init(&r, ts->buf + off, ts->used - off);
-	return der_expect(&r, 0x30, &e) == 0 && r.len == 0;
-}
-
-/* Why a decoded certificate cannot serve as an anchor (NULL if it can),
- * with *code WT_ERR_CERT_UNSUPPORTED or WT_ERR_CERT_INVALID. The anchor
- * is only a name and a key (RFC 5280 6.1.1 (d)), so only the key matters:
- * one br_x509_minimal can verify with, and not a weak one. */
-static const char *ts_unusable(const struct ts_feed *f, int *code)
-{
-	const br_x509_pkey *pk;
-	int err = br_x509_decoder_last_error((br_x509_decoder_context *)&f->a.dc);
-
-	*code = WT_ERR_CERT_UNSUPPORTED;
-	if (err == BR_ERR_X509_UNSUPPORTED) {
-		/* the version, before the subject, or the key, after it */
-		return ts_dn_complete(f->a.ts, f->dn_off)
-			? "key type not supported (anchors need an RSA key of 2048 to 4096 bits or an ECDSA P-256/P-384/P-521 key; Ed25519, Ed448, RSA-PSS and other curves are not verified)"
-			: "unsupported certificate version";
-	}
-	if (err == BR_ERR_X509_LIMIT_EXCEEDED) {
-		return "RSA key longer than 4096 bits (the largest BearSSL verifies with)";
-	}
-	pk = err == 0 ? br_x509_decoder_get_pkey((br_x509_decoder_context *)&f->a.dc) : NULL;
-	if (pk == NULL) {
-		*code = WT_ERR_CERT_INVALID;
-		return "malformed certificate (DER does not decode)";
-	}
-	if (pk->key_type == BR_KEYTYPE_RSA) {
-		unsigned bits = int_bits(pk->key.rsa.n, pk->key.rsa.nlen);
-
-		if (bits < WT_MIN_RSA_BITS) {
-			return "RSA key shorter than 2048 bits";
-		}
-		if (bits > 4096) {
-			return "RSA key longer than 4096 bits (the largest BearSSL verifies with)";
-		}
-		return NULL;
-	}
-	if (pk->key_type != BR_KEYTYPE_EC) {
-		return "key type not supported";
-	}
-	return NULL;
-}
-
-/* Closes one certificate: either an anchor from its DN (already at
- * buf[dn_off..used)) and key, or a skip reported to on_skip. Returns 0
- * (added), 1 (skipped) or a negative error. */
-static int ts_finish(struct ts_feed *f)
-{
-	ts_add *a = &f->a;
-	wt_trust_store *ts = a->ts;
-	br_x509_trust_anchor *ta;
-	const br_x509_pkey *pk;
-	const char *why;
-	int code;
-
-	if (a->overflow) {
-		f->why = "buffer for anchor names and keys is full";
-		return -WT_ERR_BUFFER_TOO_SMALL;
-	}
-	why = ts_unusable(f, &code);
-	if (why != NULL) {
-		wt_trust_skip sk;
-		int have_dn = ts_dn_complete(ts, f->dn_off);
-
-		sk.index = f->index;
-		sk.subject = have_dn ? ts->buf + f->dn_off : NULL;
-		sk.subject_len = have_dn ? ts->used - f->dn_off : 0;
-		sk.err = code;
-		sk.reason = why;
-		ts->skipped++;
-		if (code == WT_ERR_CERT_INVALID) {
-			f->invalid++;
-		}
-		if (ts->on_skip != NULL) {
-			ts->on_skip(ts->skip_ctx, &sk);
-		}
-		wt_wipe(ts->buf + f->dn_off, ts->used - f->dn_off);
-		ts->used = f->dn_off;
-		return 1;
-	}
-	if (ts->count >= ts->max) {
-		f->why = "anchor array is full";
-		return -WT_ERR_BUFFER_TOO_SMALL;
-	}
-	pk = br_x509_decoder_get_pkey(&a->dc);
-	ta = &ts->anchors[ts->count];
-	memset(ta, 0, sizeof *ta);
-	ta->dn.len = ts->used - f->dn_off;
-	/* Leaf certificates are added too (flags 0): br_x509_minimal then
-	 * trusts exactly that certificate's name and key ("direct trust"),
-	 * which is how a self-signed server certificate is pinned. */
-	ta->flags = br_x509_decoder_isCA(&a->dc) ? BR_X509_TA_CA : 0;
-	ta->pkey.key_type = pk->key_type;
-	if (pk->key_type == BR_KEYTYPE_RSA) {
-		ta->pkey.key.rsa.n = ts_put(a, pk->key.rsa.n, pk->key.rsa.nlen);
-		ta->pkey.key.rsa.nlen = pk->key.rsa.nlen;
-		ta->pkey.key.rsa.e = ts_put(a, pk->key.rsa.e, pk->key.rsa.elen);
-		ta->pkey.key.rsa.elen = pk->key.rsa.elen;
-	} else {
-		ta->pkey.key.ec.curve = pk->key.ec.curve;
-		ta->pkey.key.ec.q = ts_put(a, pk->key.ec.q, pk->key.ec.qlen);
-		ta->pkey.key.ec.qlen = pk->key.ec.qlen;
-	}
-	if (a->overflow) {
-		f->why = "buffer for anchor names and keys is full";
-		return -WT_ERR_BUFFER_TOO_SMALL;
-	}
-	ta->dn.data = ts->buf + f->dn_off;
-	ts->count++;
-	return 0;
-}
-
-static int ts_event(void *ctx, br_pem_decoder_context *pc, int event)
-{
-	struct ts_feed *f = ctx;
-	int err;
-
-	switch (event) {
-	case BR_PEM_BEGIN_OBJ: {
-		const char *name = br_pem_decoder_name(pc);
-
-		f->in_obj = 1;
-		f->in_cert = strcmp(name, "CERTIFICATE") == 0
-			|| strcmp(name, "X509 CERTIFICATE") == 0;
-		if (f->in_cert) {
-			f->index++;
-			f->dn_off = f->a.ts->used;
-			br_x509_decoder_init(&f->a.dc, ts_dn, &f->a);
-			br_pem_decoder_setdest(pc, ts_der, &f->a);
-		} else {
-			/* keys, CRLs...: skipped */
-			br_pem_decoder_setdest(pc, NULL, NULL);
-		}
-		return 0;
-	}
-	case BR_PEM_END_OBJ:
-		err = 0;
-		if (f->in_cert) {
-			err = ts_finish(f);
-			if (err == 0) {
-				f->added++;
-			} else if (err == 1) {
-				err = 0;
-			}
-		}
-		f->in_obj = f->in_cert = 0;
-		return err;
-	default:
-		f->why = "malformed PEM (bad base64 or BEGIN/END lines)";
-		return -WT_ERR_CERT_INVALID;
-	}
-}
-
-int wt_trust_store_add_pem(wt_trust_store *ts, const char *pem, size_t len)
-{
-	br_pem_decoder_context pc;
-	struct ts_feed f;
-	size_t saved_count = ts->count, saved_used = ts->used;
-	int err;
-
-	memset(&f, 0, sizeof f);
-	f.a.ts = ts;
-	ts->skipped = 0;
-	ts->reason = "";
-	err = wt_pem_feed(&pc, pem, len, ts_event, &f);
-	if (err == 0 && f.in_obj) {
-		err = -WT_ERR_CERT_INVALID;
-		f.why = "truncated PEM (BEGIN without END)";
-	} else if (err == 0 && f.added == 0) {
-		/* Unusable certificates are skipped; only a bundle left
-		 * with none at all is an error. */
-		if (f.index == 0) {
-			err = -WT_ERR_CERT_INVALID;
-			f.why = "no PEM certificate";
-		} else {
-			err = f.invalid ? -WT_ERR_CERT_INVALID : -WT_ERR_CERT_UNSUPPORTED;
-			f.why = f.index == 1 ? "no usable certificate: the only one was skipped"
-				: "no usable certificate: every one was skipped";
-		}
-	}
-	wt_wipe(&f.a.dc, sizeof f.a.dc);
-	if (err != 0) {
-		/* all or nothing: forget this call's anchors and bytes */
-		if (ts->used > saved_used) {
-			wt_wipe(ts->buf + saved_used, ts->used - saved_used);
-		}
-		ts->count = saved_count;
-		ts->used = saved_used;
-		ts->reason = f.why != NULL ? f.why : "PEM input rejected";
-		return err;
-	}
-	return f.added;
-}
-
-/* ------------------------------------------------------------------ */
+/* WT_VERIFY_NONE: the key still has to be read for CertificateVerify. *//* ------------------------------------------------------------------ */
 /* Names as text (RFC 4514), for messages about certificates            */
 /* ------------------------------------------------------------------ */
 
@@ -1475,7 +470,7 @@ static void dn_char(dn_out *o, uint32_t c, int first, int last)
 
 /* An attribute value: character strings as text; anything else as '#'
  * and the hex of its whole encoding (RFC 4514 2.4). */
-static void dn_value(dn_out *o, const der_elt *v)
+static void dn_value(dn_out *o, const wt_der_elt *v)
 {
 	const uint8_t *p = v->val.p;
 	size_t n = v->val.len, i, step;
@@ -1549,8 +544,8 @@ const char *wt_dn_format(const uint8_t *dn, size_t len, char *out, size_t cap)
 {
 	dn_out o;
 	wt_reader r;
-	der_elt name;
-	der_elt rdns[DN_MAX_RDNS];
+	wt_der_elt name;
+	wt_der_elt rdns[DN_MAX_RDNS];
 	size_t n = 0, i, skipped = 0;
 
 	if (out == NULL || cap == 0) {
@@ -1562,15 +557,15 @@ const char *wt_dn_format(const uint8_t *dn, size_t len, char *out, size_t cap)
 	o.full = 0;
 	out[0] = 0;
 	wt_rd_init(&r, dn, dn != NULL ? len : 0);
-	if (dn == NULL || der_expect(&r, 0x30, &name) || r.len != 0) {
+	if (dn == NULL || wt_der_expect(&r, 0x30, &name) || r.len != 0) {
 		dn_puts(&o, "(unreadable name)");
 		out[o.len] = 0;
 		return out;
 	}
 	while (name.val.len) {
-		der_elt rdn;
+		wt_der_elt rdn;
 
-		if (der_expect(&name.val, 0x31, &rdn)) {
+		if (wt_der_expect(&name.val, 0x31, &rdn)) {
 			dn_puts(&o, "(unreadable name)");
 			out[o.len] = 0;
 			return out;
@@ -1592,12 +587,12 @@ const char *wt_dn_format(const uint8_t *dn, size_t len, char *out, size_t cap)
 			dn_putc(&o, ',');
 		}
 		while (avas.len) {
-			der_elt ava, type, value;
+			wt_der_elt ava, type, value;
 			size_t k;
 
-			if (der_expect(&avas, 0x30, &ava)
-				|| der_expect(&ava.val, 0x06, &type)
-				|| der_next(&ava.val, &value) || ava.val.len != 0)
+			if (wt_der_expect(&avas, 0x30, &ava)
+				|| wt_der_expect(&ava.val, 0x06, &type)
+				|| wt_der_next(&ava.val, &value) || ava.val.len != 0)
 			{
 				dn_puts(&o, "(unreadable attribute)");
 				break;
@@ -1636,4 +631,977 @@ const char *wt_dn_format(const uint8_t *dn, size_t len, char *out, size_t cap)
 	}
 	out[o.len] = 0;
 	return out;
+}
+/* ------------------------------------------------------------------ */
+/* Path validation (RFC 5280 6.1), path building as a search (RFC 4158) */
+/* ------------------------------------------------------------------ */
+
+/* The search budget, as rustls-webpki's (verify_cert.rs): signature
+ * checks per verification, and intermediates in one path (the leaf and
+ * the trust anchor not counted). A hostile pool of WT_MAX_PEER_CERTS
+ * certificates cannot buy more than WT_X509_MAX_SIG_CHECKS signature
+ * checks, and each costs well under a millisecond. */
+#define WT_X509_MAX_SIG_CHECKS    100
+#define WT_X509_MAX_INTERMEDIATES 8
+
+/* RSA keys: at least 2048 bits and a whole number of bytes (NIST SP
+ * 800-131A; CA/B Forum BR 6.1.5), as Go, Chrome and webpki require; at
+ * most 4096, the largest br_rsa_public verifies with. */
+#define WT_MIN_RSA_BITS 2048
+#define WT_MAX_RSA_BITS 4096
+
+/* One search. Errors met on abandoned paths are remembered (the first
+ * one, the most likely to be the one the server meant) and reported if
+ * no path verifies; "no issuer found at all" is reported only when
+ * nothing more specific happened. */
+typedef struct vsearch {
+	const wt_peer_cert *chain;
+	size_t n;
+	const wt_trust_anchor *tas;
+	size_t ta_count;
+	const wt_x509_cert *pc;          /* parsed chain[] (ok[i]) */
+	const uint8_t *ok;
+	int64_t now;
+	unsigned sig_checks, candidates;
+	int err;                         /* first error recorded, 0 if none */
+	dn_out out, sink;
+} vsearch;
+
+/* The text sink for an error: the reason buffer for the first one,
+ * a sink that keeps nothing for the later ones. */
+static dn_out *note(vsearch *v, int code)
+{
+	if (v->err != 0) {
+		v->sink.len = 0;
+		return &v->sink;
+	}
+	v->err = code;
+	v->out.len = 0;
+	v->out.full = 0;
+	return &v->out;
+}
+
+static void put_dn(dn_out *o, const uint8_t *dn, size_t len)
+{
+	char tmp[96];
+
+	dn_puts(o, wt_dn_format(dn, len, tmp, sizeof tmp));
+}
+
+/* "leaf certificate", "intermediate certificate 1 (the leaf's issuer)",
+ * "intermediate certificate k": a certificate by its place in the path. */
+static void put_pos(dn_out *o, size_t level)
+{
+	if (level == 0) {
+		dn_puts(o, "leaf certificate");
+	} else {
+		dn_puts(o, "intermediate certificate ");
+		dn_dec(o, (uint32_t)level);
+		if (level == 1) {
+			dn_puts(o, " (the leaf's issuer)");
+		}
+	}
+}
+
+/* The place and the name: "intermediate certificate 2 (CN=X)" or
+ * "trust anchor (CN=X)". */
+static void put_who(dn_out *o, size_t level, int anchor, const uint8_t *dn,
+	size_t dn_len)
+{
+	if (anchor) {
+		dn_puts(o, "trust anchor");
+	} else if (level == 0) {
+		dn_puts(o, "leaf certificate");
+	} else {
+		dn_puts(o, "intermediate certificate ");
+		dn_dec(o, (uint32_t)level);
+	}
+	dn_puts(o, " (");
+	put_dn(o, dn, dn_len);
+	dn_putc(o, ')');
+}
+
+/* RFC 5280 6.1.3 (a)(2): valid at `now`. 0, or the WT_ERR_CERT_* code
+ * with the reason written (leaf: "leaf certificate has expired ...";
+ * issuers: "issuing certificate ... has expired ..."). */
+static int check_time(vsearch *v, int64_t nb, int64_t na, size_t level,
+	int anchor, const uint8_t *dn, size_t dn_len)
+{
+	dn_out *o;
+	int code;
+
+	if (v->now >= nb && v->now <= na) {
+		return 0;
+	}
+	code = v->now < nb ? WT_ERR_CERT_NOT_YET_VALID : WT_ERR_CERT_EXPIRED;
+	o = note(v, code);
+	if (level == 0 && !anchor) {
+		dn_puts(o, "leaf certificate");
+	} else {
+		dn_puts(o, "issuing certificate: ");
+		put_who(o, level, anchor, dn, dn_len);
+	}
+	dn_puts(o, code == WT_ERR_CERT_EXPIRED
+		? " has expired (notAfter is in the past)"
+		: " is not yet valid (notBefore is in the future)");
+	return code;
+}
+
+/* Key policy for a certificate's (or anchor's) key: 0 or an error. */
+static int check_key(vsearch *v, const br_x509_pkey *pk, size_t level,
+	int anchor, const uint8_t *dn, size_t dn_len)
+{
+	dn_out *o;
+	unsigned bits;
+
+	if (pk->key_type == BR_KEYTYPE_EC) {
+		return 0;
+	}
+	if (pk->key_type != BR_KEYTYPE_RSA) {
+		o = note(v, WT_ERR_CERT_UNSUPPORTED);
+		dn_puts(o, "key type not supported (RSA or ECDSA P-256/P-384/P-521) in the ");
+		put_who(o, level, anchor, dn, dn_len);
+		return WT_ERR_CERT_UNSUPPORTED;
+	}
+	bits = int_bits(pk->key.rsa.n, pk->key.rsa.nlen);
+	if (bits >= WT_MIN_RSA_BITS && bits <= WT_MAX_RSA_BITS && bits % 8 == 0) {
+		return 0;
+	}
+	o = note(v, WT_ERR_CERT_UNSUPPORTED);
+	if (bits < WT_MIN_RSA_BITS) {
+		dn_puts(o, "RSA key shorter than 2048 bits in the ");
+	} else if (bits > WT_MAX_RSA_BITS) {
+		dn_puts(o, "RSA key longer than 4096 bits (the largest BearSSL verifies with) in the ");
+	} else {
+		dn_puts(o, "RSA key size not a multiple of 8 bits (CA/B Forum BR 6.1.5) in the ");
+	}
+	if (anchor) {
+		put_who(o, level, anchor, dn, dn_len);
+	} else {
+		put_pos(o, level);
+	}
+	return WT_ERR_CERT_UNSUPPORTED;
+}
+
+/* Checks that hold for a certificate wherever it sits in a path. */
+static int check_common(vsearch *v, const wt_x509_cert *c, size_t level,
+	int anchor)
+{
+	dn_out *o;
+
+	if (c->version != 2 && !anchor) {
+		/* CA/B Forum BR 7.1.1, webpki: v3 only (v1 roots are fine) */
+		o = note(v, WT_ERR_CERT_INVALID);
+		put_who(o, level, anchor, c->subject, c->subject_len);
+		dn_puts(o, " is not an X.509 v3 certificate");
+		return WT_ERR_CERT_INVALID;
+	}
+	if (c->bad_crit != NULL) {
+		o = note(v, WT_ERR_CERT_INVALID);
+		dn_puts(o, "unsupported critical extension ");
+		dn_oid(o, c->bad_crit, c->bad_crit_len);
+		dn_puts(o, " in the ");
+		put_who(o, level, anchor, c->subject, c->subject_len);
+		dn_puts(o, " (RFC 5280 4.2)");
+		return WT_ERR_CERT_INVALID;
+	}
+	if (c->has_ku && (c->ku & WT_KU_KEY_CERT_SIGN) && !c->ca) {
+		o = note(v, WT_ERR_CERT_INVALID);
+		put_who(o, level, anchor, c->subject, c->subject_len);
+		dn_puts(o, " asserts keyCertSign without basicConstraints cA (RFC 5280 4.2.1.9)");
+		return WT_ERR_CERT_INVALID;
+	}
+	if (c->nc != NULL && !c->ca) {
+		o = note(v, WT_ERR_CERT_INVALID);
+		put_who(o, level, anchor, c->subject, c->subject_len);
+		dn_puts(o, " has nameConstraints but is not a CA (RFC 5280 4.2.1.10)");
+		return WT_ERR_CERT_INVALID;
+	}
+	return 0;
+}
+
+/* An issuer's constraints (RFC 5280 6.1.4 (k)-(n); EKU chaining as
+ * browsers and webpki do). below = non-self-issued intermediates under
+ * it (RFC 5280 6.1.4 (l): self-issued ones are not counted). */
+static int check_issuer(vsearch *v, const wt_x509_cert *c, size_t level,
+	int anchor, unsigned below)
+{
+	dn_out *o;
+	int err;
+
+	err = check_common(v, c, level, anchor);
+	if (err) {
+		return err;
+	}
+	if ((c->version == 2 || c->has_bc) && !c->ca) {
+		o = note(v, WT_ERR_CERT_INVALID);
+		put_who(o, level, anchor, c->subject, c->subject_len);
+		dn_puts(o, " issues certificates but is not a CA (basicConstraints cA, RFC 5280 4.2.1.9)");
+		return WT_ERR_CERT_INVALID;
+	}
+	if (c->has_ku && !(c->ku & WT_KU_KEY_CERT_SIGN)) {
+		o = note(v, WT_ERR_CERT_INVALID);
+		put_who(o, level, anchor, c->subject, c->subject_len);
+		dn_puts(o, " issues certificates but its keyUsage lacks keyCertSign (RFC 5280 4.2.1.3)");
+		return WT_ERR_CERT_INVALID;
+	}
+	if (c->pathlen >= 0 && below > (unsigned)c->pathlen) {
+		o = note(v, WT_ERR_CERT_INVALID);
+		dn_puts(o, "path length exceeded: ");
+		put_who(o, level, anchor, c->subject, c->subject_len);
+		dn_puts(o, " has pathLenConstraint ");
+		dn_dec(o, (uint32_t)c->pathlen);
+		dn_puts(o, " but ");
+		dn_dec(o, below);
+		dn_puts(o, " intermediate certificate(s) below it (RFC 5280 4.2.1.9)");
+		return WT_ERR_CERT_INVALID;
+	}
+	if (c->eku != NULL && !c->eku_server && !c->eku_any) {
+		o = note(v, WT_ERR_CERT_INVALID);
+		dn_puts(o, "extendedKeyUsage of the ");
+		put_who(o, level, anchor, c->subject, c->subject_len);
+		dn_puts(o, " does not include serverAuth or anyExtendedKeyUsage");
+		return WT_ERR_CERT_INVALID;
+	}
+	return check_time(v, c->not_before, c->not_after, level, anchor,
+		c->subject, c->subject_len);
+}
+
+/* The hash of a certificate signature algorithm. */
+static const br_hash_class *sig_hash_class(int alg, const unsigned char **oid)
+{
+	switch (alg) {
+	case WT_X509_SIG_RSA_SHA256:
+	case WT_X509_SIG_PSS_SHA256:
+	case WT_X509_SIG_ECDSA_SHA256:
+		*oid = BR_HASH_OID_SHA256;
+		return &br_sha256_vtable;
+	case WT_X509_SIG_RSA_SHA384:
+	case WT_X509_SIG_PSS_SHA384:
+	case WT_X509_SIG_ECDSA_SHA384:
+		*oid = BR_HASH_OID_SHA384;
+		return &br_sha384_vtable;
+	case WT_X509_SIG_RSA_SHA512:
+	case WT_X509_SIG_PSS_SHA512:
+	case WT_X509_SIG_ECDSA_SHA512:
+		*oid = BR_HASH_OID_SHA512;
+		return &br_sha512_vtable;
+	default:
+		return NULL;
+	}
+}
+
+/* Verifies c's signature with pk (one unit of the budget, counted by
+ * the caller). 0 if it verifies. */
+static int verify_sig(const wt_x509_cert *c, const br_x509_pkey *pk)
+{
+	const unsigned char *oid = NULL;
+	const br_hash_class *hc = sig_hash_class(c->sig_alg, &oid);
+	br_hash_compat_context hx;
+	unsigned char h[64], out[64];
+	size_t hlen;
+
+	if (hc == NULL || c->sig_len == 0) {
+		return -1;
+	}
+	hlen = (hc->desc >> BR_HASHDESC_OUT_OFF) & BR_HASHDESC_OUT_MASK;
+	hc->init(&hx.vtable);
+	hc->update(&hx.vtable, c->tbs, c->tbs_len);
+	hc->out(&hx.vtable, h);
+#ifdef WT_FUZZING_UNSAFE
+	(void)out;
+	(void)pk;
+	return 0;   /* fuzzing: the search is explored, signatures are not */
+#else
+	switch (c->sig_alg) {
+	case WT_X509_SIG_RSA_SHA256:
+	case WT_X509_SIG_RSA_SHA384:
+	case WT_X509_SIG_RSA_SHA512:
+		if (!br_rsa_pkcs1_vrfy_get_default()(c->sig, c->sig_len, oid, hlen,
+			&pk->key.rsa, out))
+		{
+			return -1;
+		}
+		return wt_ct_equal(out, h, hlen) ? 0 : -1;
+	case WT_X509_SIG_PSS_SHA256:
+	case WT_X509_SIG_PSS_SHA384:
+	case WT_X509_SIG_PSS_SHA512:
+		return wt_rsa_pss_verify(pk, hc, h, hlen, c->sig, c->sig_len) == 0 ? 0 : -1;
+	default:
+		return br_ecdsa_vrfy_asn1_get_default()(br_ec_get_default(), h, hlen,
+			&pk->key.ec, c->sig, c->sig_len) == 1 ? 0 : -1;
+	}
+#endif
+}
+
+/* Can pk check c's signature at all? 0, or an error with its reason. */
+static int check_sig_alg(vsearch *v, const wt_x509_cert *c, size_t level,
+	const br_x509_pkey *pk)
+{
+	dn_out *o;
+	int want;
+
+	switch (c->sig_alg) {
+	case WT_X509_SIG_MD5:
+	case WT_X509_SIG_SHA1:
+	case WT_X509_SIG_SHA224:
+		/* forgeable (SHA-1: "SHA-1 is a Shambles", 2020) or
+		 * unregistered; Go, Chrome, Firefox and webpki refuse them */
+		o = note(v, WT_ERR_CERT_UNSUPPORTED);
+		put_pos(o, level);
+		dn_puts(o, c->sig_alg == WT_X509_SIG_MD5 ? " signed with MD5"
+			: c->sig_alg == WT_X509_SIG_SHA1 ? " signed with SHA-1"
+			: " signed with SHA-224");
+		return WT_ERR_CERT_UNSUPPORTED;
+	case WT_X509_SIG_UNKNOWN:
+		o = note(v, WT_ERR_CERT_UNSUPPORTED);
+		put_pos(o, level);
+		dn_puts(o, " has a signature algorithm we do not verify (RSA PKCS#1 v1.5 or RSA-PSS with SHA-256/384/512, ECDSA with SHA-256/384/512)");
+		return WT_ERR_CERT_UNSUPPORTED;
+	case WT_X509_SIG_ECDSA_SHA256:
+	case WT_X509_SIG_ECDSA_SHA384:
+	case WT_X509_SIG_ECDSA_SHA512:
+		want = BR_KEYTYPE_EC;
+		break;
+	default:
+		want = BR_KEYTYPE_RSA;
+		break;
+	}
+	if (pk->key_type != want) {
+		o = note(v, WT_ERR_CERT_BAD_SIGNATURE);
+		dn_puts(o, "the issuer's key type does not match the signature algorithm of the ");
+		put_pos(o, level);
+		return WT_ERR_CERT_BAD_SIGNATURE;
+	}
+	return 0;
+}
+
+static int key_id_match(const wt_x509_cert *child, const wt_x509_cert *issuer)
+{
+	return child->aki != NULL && issuer->ski != NULL
+		&& eq_bytes(child->aki, child->aki_len, issuer->ski, issuer->ski_len);
+}
+
+/* Name constraints (RFC 5280 6.1.3 (b)-(c), 6.1.4 (g)) over a complete
+ * path: every CA with nameConstraints (intermediates path[1..k] and the
+ * anchor) against every certificate below it. 0, or an error. */
+static int check_path_nc(vsearch *v, const size_t *path, size_t k,
+	const wt_x509_cert *anchor)
+{
+	size_t j, i;
+	char why[160];
+
+	for (j = 1; j <= k + 1; j++) {
+		const wt_x509_cert *ca = j <= k ? &v->pc[path[j]] : anchor;
+
+		if (ca == NULL || ca->nc == NULL) {
+			continue;
+		}
+		for (i = 0; i < j; i++) {
+			const wt_x509_cert *c = &v->pc[path[i]];
+
+			why[0] = 0;
+			if (wt_nc_check(ca->nc, ca->nc_len, c->subject, c->subject_len,
+				c->san, c->san_len, i == 0 || !c->self_issued,
+				why, sizeof why) != 0)
+			{
+				dn_out *o = note(v, WT_ERR_CERT_INVALID);
+
+				dn_puts(o, "name constraint violated: ");
+				dn_puts(o, why[0] ? why : "(no reason given)");
+				dn_puts(o, " (constraint of the ");
+				put_who(o, j, j > k, ca->subject, ca->subject_len);
+				dn_putc(o, ')');
+				return WT_ERR_CERT_INVALID;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Is the leaf itself an anchor (direct trust: a pinned certificate)? */
+static int leaf_is_anchor(const wt_x509_cert *leaf, const wt_trust_anchor *a)
+{
+	const br_x509_pkey *k1 = &leaf->pkey, *k2 = &a->ta.pkey;
+
+	if (a->der != NULL) {
+		return eq_bytes(a->der, a->der_len, leaf->der, leaf->der_len);
+	}
+	if (!eq_bytes(a->ta.dn.data, a->ta.dn.len, leaf->subject, leaf->subject_len)
+		|| k1->key_type != k2->key_type)
+	{
+		return 0;
+	}
+	if (k1->key_type == BR_KEYTYPE_RSA) {
+		return eq_bytes(k1->key.rsa.n, k1->key.rsa.nlen, k2->key.rsa.n, k2->key.rsa.nlen)
+			&& eq_bytes(k1->key.rsa.e, k1->key.rsa.elen, k2->key.rsa.e, k2->key.rsa.elen);
+	}
+	return k1->key.ec.curve == k2->key.ec.curve
+		&& eq_bytes(k1->key.ec.q, k1->key.ec.qlen, k2->key.ec.q, k2->key.ec.qlen);
+}
+
+/* Tries one candidate issuer for the certificate at path[k]: the
+ * trust anchor `a` (ta != NULL) or the presented certificate `ic`.
+ * Returns 1 if the edge holds (signature verified, issuer acceptable),
+ * 0 if not (reason recorded), -1 if the budget is spent. */
+static int try_edge(vsearch *v, const size_t *path, size_t k,
+	const wt_trust_anchor *ta, const wt_x509_cert *ic,
+	const wt_x509_cert *acert)
+{
+	const wt_x509_cert *child = &v->pc[path[k]];
+	const br_x509_pkey *pk = ta != NULL ? &ta->ta.pkey : &ic->pkey;
+	const uint8_t *dn = ta != NULL ? ta->ta.dn.data : ic->subject;
+	size_t dn_len = ta != NULL ? ta->ta.dn.len : ic->subject_len;
+	unsigned below = 0;
+	size_t i;
+	dn_out *o;
+
+	v->candidates++;
+	for (i = 1; i <= k; i++) {
+		below += !v->pc[path[i]].self_issued;
+	}
+	if (ta != NULL) {
+		if (acert != NULL) {
+			if (check_issuer(v, acert, k + 1, 1, below)) {
+				return 0;
+			}
+		} else if ((ta->not_before != 0 || ta->not_after != 0)
+			&& check_time(v, ta->not_before, ta->not_after, k + 1, 1, dn, dn_len))
+		{
+			return 0;
+		}
+	} else if (check_issuer(v, ic, k + 1, 0, below)) {
+		return 0;
+	}
+	if (check_key(v, pk, k + 1, ta != NULL, dn, dn_len)
+		|| check_sig_alg(v, child, k, pk))
+	{
+		return 0;
+	}
+	if (v->sig_checks >= WT_X509_MAX_SIG_CHECKS) {
+		return -1;
+	}
+	v->sig_checks++;
+	if (verify_sig(child, pk) != 0) {
+		o = note(v, WT_ERR_CERT_BAD_SIGNATURE);
+		dn_puts(o, "signature of the ");
+		put_pos(o, k);
+		dn_puts(o, " does not verify with the key of the ");
+		put_who(o, k + 1, ta != NULL, dn, dn_len);
+		return 0;
+	}
+	return 1;
+}
+
+/* Depth-first search for a path from the leaf (pc[0]) to an anchor,
+ * without recursion: path[0..k] is the current partial path and pos[k]
+ * the next candidate position for path[k]'s issuer. Positions: the
+ * anchors first (a path ending there is the shortest from here), then the
+ * presented certificates whose subjectKeyIdentifier matches the child's
+ * authorityKeyIdentifier, then the other presented ones (key identifiers
+ * only order the search, RFC 5280 4.2.1.1). 0 when a path verifies. */
+static int search(vsearch *v)
+{
+	size_t path[WT_X509_MAX_INTERMEDIATES + 1];
+	size_t pos[WT_X509_MAX_INTERMEDIATES + 1];
+	uint8_t used[WT_MAX_PEER_CERTS];
+	size_t k = 0, total = v->ta_count + 2 * v->n;
+
+	memset(used, 0, sizeof used);
+	path[0] = 0;
+	pos[0] = 0;
+	used[0] = 1;
+	for (;;) {
+		const wt_x509_cert *child = &v->pc[path[k]];
+		size_t p = pos[k]++;
+		int r;
+
+		if (p >= total) {
+			/* every candidate tried: backtrack */
+			if (k == 0) {
+				return -1;
+			}
+			used[path[k]] = 0;
+			k--;
+			continue;
+		}
+		if (p < v->ta_count) {
+			const wt_trust_anchor *ta = &v->tas[p];
+			wt_x509_cert ac;
+			const char *why;
+
+			if (!eq_bytes(ta->ta.dn.data, ta->ta.dn.len, child->issuer,
+				child->issuer_len) || !(ta->ta.flags & BR_X509_TA_CA))
+			{
+				continue;
+			}
+			if (ta->der != NULL && wt_x509_parse(ta->der, ta->der_len, &ac, &why) != 0) {
+				dn_out *o = note(v, WT_ERR_CERT_INVALID);
+				dn_puts(o, "trust anchor certificate does not parse: ");
+				dn_puts(o, why);
+				continue;
+			}
+			r = try_edge(v, path, k, ta, NULL, ta->der != NULL ? &ac : NULL);
+			if (r < 0) {
+				return -2;
+			}
+			if (r > 0 && check_path_nc(v, path, k, ta->der != NULL ? &ac : NULL) == 0) {
+				return 0;
+			}
+			continue;
+		} else {
+			size_t q = p - v->ta_count, i = q % v->n;
+			int pass = q >= v->n;
+			const wt_x509_cert *ic = &v->pc[i];
+
+			if (used[i] || !v->ok[i]
+				|| !eq_bytes(ic->subject, ic->subject_len, child->issuer,
+					child->issuer_len)
+				|| key_id_match(child, ic) == pass)
+			{
+				continue;
+			}
+			if (k == WT_X509_MAX_INTERMEDIATES) {
+				dn_out *o = note(v, WT_ERR_CERT_INVALID);
+				dn_puts(o, "path length exceeded: more than "
+					WT_STR(WT_X509_MAX_INTERMEDIATES)
+					" intermediate certificates");
+				continue;
+			}
+			r = try_edge(v, path, k, NULL, ic, NULL);
+			if (r < 0) {
+				return -2;
+			}
+			if (r > 0) {
+				k++;
+				path[k] = i;
+				pos[k] = 0;
+				used[i] = 1;
+			}
+		}
+	}
+}
+
+/* The leaf's own profile (RFC 5280, RFC 8446 4.4.2.2, CA/B Forum BR
+ * 7.1.2.7): independent of the path, so checked once, first. */
+static int check_leaf(vsearch *v, const wt_x509_cert *c)
+{
+	dn_out *o;
+	int err;
+
+	err = check_common(v, c, 0, 0);
+	if (err) {
+		return err;
+	}
+	err = check_key(v, &c->pkey, 0, 0, c->subject, c->subject_len);
+	if (err) {
+		return err;
+	}
+	if (c->ca) {
+		/* webpki ee-basicconstraints-ca, CA/B Forum BR 7.1.2.7.8 */
+		o = note(v, WT_ERR_CERT_INVALID);
+		dn_puts(o, "the leaf certificate is a CA (basicConstraints cA is TRUE)");
+		return WT_ERR_CERT_INVALID;
+	}
+	/* TLS 1.3 servers sign CertificateVerify (RFC 8446 4.4.2.2): a
+	 * keyUsage, if present, must include digitalSignature */
+	if (c->has_ku && !(c->ku & WT_KU_DIGITAL_SIGNATURE)) {
+		note(v, WT_ERR_CERT_INVALID);
+		dn_puts(&v->out, "leaf keyUsage does not allow digitalSignature");
+		return WT_ERR_CERT_INVALID;
+	}
+	/* the leaf must name serverAuth (RFC 5280 4.2.1.12; CA/B Forum BR
+	 * 7.1.2.7.10: required, non-critical, anyExtendedKeyUsage not
+	 * enough) */
+	if (c->eku == NULL || !c->eku_server) {
+		note(v, WT_ERR_CERT_INVALID);
+		dn_puts(&v->out, c->eku == NULL
+			? "leaf certificate has no extendedKeyUsage (serverAuth is required)"
+			: "leaf extendedKeyUsage does not include serverAuth");
+		return WT_ERR_CERT_INVALID;
+	}
+	if (c->eku_crit) {
+		note(v, WT_ERR_CERT_INVALID);
+		dn_puts(&v->out, "leaf extendedKeyUsage is critical (CA/B Forum BR 7.1.2.7.6)");
+		return WT_ERR_CERT_INVALID;
+	}
+	if (c->san_crit && c->subject_len > 2) {
+		note(v, WT_ERR_CERT_INVALID);
+		dn_puts(&v->out, "leaf subjectAltName is critical with a non-empty subject (RFC 5280 4.2.1.6, CA/B Forum BR 7.1.2.7.12)");
+		return WT_ERR_CERT_INVALID;
+	}
+	return check_time(v, c->not_before, c->not_after, 0, 0, c->subject,
+		c->subject_len);
+}
+
+/* Writes the final NUL (and "..." when cut). */
+static void out_end(dn_out *o)
+{
+	if (o->cap == 0) {
+		return;
+	}
+	if (o->full && o->cap > 4) {
+		o->len = o->cap - 4;
+		dn_puts(o, "...");
+	}
+	o->p[o->len < o->cap ? o->len : o->cap - 1] = 0;
+}
+
+int wt_x509_verify(const wt_peer_cert *chain, size_t n,
+	const wt_trust_anchor *tas, size_t ta_count, const char *host,
+	int64_t time_unix, int verify_none, wt_leaf_key *key,
+	char *reason, size_t cap)
+{
+	wt_x509_cert pc[WT_MAX_PEER_CERTS];
+	uint8_t ok[WT_MAX_PEER_CERTS];
+	const char *why = NULL, *first_bad = NULL;
+	size_t i, bad = 0, first_bad_at = 0;
+	char dummy[1];
+	vsearch v;
+	int err;
+
+	if (reason == NULL || cap == 0) {
+		reason = dummy;
+		cap = sizeof dummy;
+	}
+	memset(&v, 0, sizeof v);
+	v.out.p = reason;
+	v.out.cap = cap;
+	v.sink.p = dummy;
+	v.sink.cap = 0;
+	reason[0] = 0;
+	if (chain == NULL || n == 0) {
+		dn_puts(&v.out, "no certificate");
+		out_end(&v.out);
+		return WT_ERR_CERT_INVALID;
+	}
+	if (n > WT_MAX_PEER_CERTS) {
+		dn_puts(&v.out, "too many certificates in the chain (more than WT_MAX_PEER_CERTS = " WT_STR(WT_MAX_PEER_CERTS) ")");
+		out_end(&v.out);
+		return WT_ERR_CERT_INVALID;
+	}
+	if (chain[0].der == NULL || wt_x509_parse(chain[0].der, chain[0].len, &pc[0], &why) != 0) {
+		dn_puts(&v.out, "malformed leaf certificate: ");
+		dn_puts(&v.out, why != NULL ? why : "no data");
+		out_end(&v.out);
+		return WT_ERR_CERT_INVALID;
+	}
+	if (verify_none) {
+		/* Even unverified, the key signs our CertificateVerify: a
+		 * keyUsage without digitalSignature forbids that (RFC 8446
+		 * 4.4.2.2, RFC 5280 4.2.1.3), as BoringSSL also enforces. */
+		if (pc[0].has_ku && !(pc[0].ku & WT_KU_DIGITAL_SIGNATURE)) {
+			dn_puts(&v.out, "leaf keyUsage does not allow digitalSignature");
+			out_end(&v.out);
+			return WT_ERR_CERT_INVALID;
+		}
+		err = copy_key(key, &pc[0].pkey, &why);
+		if (err) {
+			dn_puts(&v.out, why);
+		}
+		out_end(&v.out);
+		return err;
+	}
+	ok[0] = 1;
+	for (i = 1; i < n; i++) {
+		ok[i] = chain[i].der != NULL
+			&& wt_x509_parse(chain[i].der, chain[i].len, &pc[i], &why) == 0;
+		if (!ok[i] && bad++ == 0) {
+			first_bad = why;
+			first_bad_at = i;
+		}
+	}
+	v.chain = chain;
+	v.n = n;
+	v.tas = tas;
+	v.ta_count = tas != NULL ? ta_count : 0;
+	v.pc = pc;
+	v.ok = ok;
+	v.now = time_unix;
+
+	err = check_leaf(&v, &pc[0]);
+	if (err) {
+		out_end(&v.out);
+		return err;
+	}
+	for (i = 0; i < v.ta_count; i++) {
+		if (leaf_is_anchor(&pc[0], &tas[i])) {
+			break;
+		}
+	}
+	if (i == v.ta_count) {
+		int r = search(&v);
+
+		if (r == -2) {
+			v.out.len = 0;
+			v.out.full = 0;
+			dn_puts(&v.out, "path search budget exhausted: "
+				WT_STR(WT_X509_MAX_SIG_CHECKS)
+				" signature checks without reaching a trust anchor");
+			out_end(&v.out);
+			return WT_ERR_CERT_PATH_BUDGET;
+		}
+		if (r != 0) {
+			if (v.err == 0 && bad > 0) {
+				v.err = WT_ERR_CERT_INVALID;
+				dn_puts(&v.out, "no path to a trust anchor, and presented certificate ");
+				dn_dec(&v.out, (uint32_t)first_bad_at + 1);
+				dn_puts(&v.out, " is malformed: ");
+				dn_puts(&v.out, first_bad != NULL ? first_bad : "no data");
+			} else if (v.err == 0) {
+				v.err = WT_ERR_CERT_UNKNOWN_CA;
+				dn_puts(&v.out, "no path to a trust anchor: no trusted or presented issuer for ");
+				put_dn(&v.out, pc[0].issuer, pc[0].issuer_len);
+				dn_puts(&v.out, " verifies (");
+				dn_dec(&v.out, v.candidates);
+				dn_puts(&v.out, " candidate issuer(s) tried)");
+			}
+			out_end(&v.out);
+			return v.err;
+		}
+		v.err = 0;
+		v.out.len = 0;
+		v.out.full = 0;
+	}
+
+	if (host != NULL && *host != 0) {
+		err = check_host(&pc[0], host, &why);
+		if (err) {
+			dn_puts(&v.out, why);
+			out_end(&v.out);
+			return err;
+		}
+	}
+	err = copy_key(key, &pc[0].pkey, &why);
+	if (err) {
+		dn_puts(&v.out, why);
+	} else {
+		dn_puts(&v.out, "ok");
+	}
+	out_end(&v.out);
+	return err;
+}
+
+int wt_verify_chain(const wt_peer_cert *chain, size_t n,
+	const wt_trust_anchor *tas, size_t ta_count,
+	const char *host, int64_t time_unix, char *reason, size_t reason_cap)
+{
+	wt_leaf_key key;
+	int err;
+
+	err = wt_x509_verify(chain, n, tas, ta_count, host, time_unix, 0,
+		&key, reason, reason_cap);
+	wt_wipe(&key, sizeof key);
+	return err;
+}
+/* ------------------------------------------------------------------ */
+/* Trust stores from PEM                                                */
+/* ------------------------------------------------------------------ */
+
+/* Each certificate's DER is kept whole in ts->buf: the anchor's name and
+ * key point into it, and the validator reads its constraints from it. */
+
+void wt_trust_store_init(wt_trust_store *ts, wt_trust_anchor *anchors,
+	size_t max, uint8_t *buf, size_t cap)
+{
+	ts->anchors = anchors;
+	ts->count = 0;
+	ts->max = max;
+	ts->buf = buf;
+	ts->used = 0;
+	ts->cap = cap;
+	ts->on_skip = NULL;
+	ts->skip_ctx = NULL;
+	ts->skipped = 0;
+	ts->reason = "";
+}
+
+struct ts_feed {
+	wt_trust_store *ts;
+	size_t der_off;          /* where this certificate's DER starts in buf */
+	size_t index;            /* certificates seen in this PEM input */
+	size_t invalid;          /* ... skipped as malformed */
+	int in_cert, in_obj, added, overflow;
+	const char *why;         /* reason for a failing add */
+};
+
+/* Appends DER bytes to ts->buf; sticky overflow. */
+static void ts_der(void *ctx, const void *buf, size_t len)
+{
+	struct ts_feed *f = ctx;
+	wt_trust_store *ts = f->ts;
+
+	if (f->overflow || len > ts->cap - ts->used) {
+		f->overflow = 1;
+		return;
+	}
+	memcpy(ts->buf + ts->used, buf, len);
+	ts->used += len;
+}
+
+/* Why a parsed certificate cannot serve as an anchor (NULL if it can),
+ * with *code WT_ERR_CERT_UNSUPPORTED: only the key is judged here; its
+ * other properties (validity, constraints, extensions) are checked when a
+ * path uses it. */
+static const char *ts_unusable(const wt_x509_cert *c, int *code)
+{
+	unsigned bits;
+
+	*code = WT_ERR_CERT_UNSUPPORTED;
+	if (c->pkey.key_type == BR_KEYTYPE_EC) {
+		return NULL;
+	}
+	if (c->pkey.key_type != BR_KEYTYPE_RSA) {
+		return "key type not supported (anchors need an RSA key of 2048 to 4096 bits or an ECDSA P-256/P-384/P-521 key; Ed25519, Ed448, RSA-PSS and other curves are not verified)";
+	}
+	bits = c->rsa_bits;
+	if (bits < WT_MIN_RSA_BITS) {
+		return "RSA key shorter than 2048 bits";
+	}
+	if (bits > WT_MAX_RSA_BITS) {
+		return "RSA key longer than 4096 bits (the largest BearSSL verifies with)";
+	}
+	if (bits % 8 != 0) {
+		return "RSA key size not a multiple of 8 bits (CA/B Forum BR 6.1.5)";
+	}
+	return NULL;
+}
+
+/* Closes one certificate: an anchor over its DER at buf[der_off..used),
+ * or a skip reported to on_skip. Returns 0 (added), 1 (skipped) or a
+ * negative error. */
+static int ts_finish(struct ts_feed *f)
+{
+	wt_trust_store *ts = f->ts;
+	wt_trust_anchor *ta;
+	wt_x509_cert c;
+	const char *why;
+	int code = WT_ERR_CERT_INVALID, parsed;
+
+	if (f->overflow) {
+		f->why = "buffer for anchor certificates is full";
+		return -WT_ERR_BUFFER_TOO_SMALL;
+	}
+	parsed = wt_x509_parse(ts->buf + f->der_off, ts->used - f->der_off, &c, &why) == 0;
+	if (parsed) {
+		why = ts_unusable(&c, &code);
+	}
+	if (why != NULL) {
+		wt_trust_skip sk;
+
+		sk.index = f->index;
+		sk.subject = parsed ? c.subject : NULL;
+		sk.subject_len = parsed ? c.subject_len : 0;
+		sk.err = code;
+		sk.reason = why;
+		ts->skipped++;
+		if (code == WT_ERR_CERT_INVALID) {
+			f->invalid++;
+		}
+		if (ts->on_skip != NULL) {
+			ts->on_skip(ts->skip_ctx, &sk);
+		}
+		wt_wipe(ts->buf + f->der_off, ts->used - f->der_off);
+		ts->used = f->der_off;
+		return 1;
+	}
+	if (ts->count >= ts->max) {
+		f->why = "anchor array is full";
+		return -WT_ERR_BUFFER_TOO_SMALL;
+	}
+	ta = &ts->anchors[ts->count];
+	memset(ta, 0, sizeof *ta);
+	ta->ta.dn.data = (unsigned char *)c.subject;
+	ta->ta.dn.len = c.subject_len;
+	/* A CA (basicConstraints cA, or a v1 root, which has no extensions
+	 * to say so) issues; any other certificate is trusted only as
+	 * itself (direct trust, e.g. a pinned self-signed server). */
+	ta->ta.flags = (c.ca || c.version == 0) ? BR_X509_TA_CA : 0;
+	ta->ta.pkey = c.pkey;
+	ta->not_before = c.not_before;
+	ta->not_after = c.not_after;
+	ta->der = ts->buf + f->der_off;
+	ta->der_len = ts->used - f->der_off;
+	ts->count++;
+	return 0;
+}
+
+static int ts_event(void *ctx, br_pem_decoder_context *pc, int event)
+{
+	struct ts_feed *f = ctx;
+	int err;
+
+	switch (event) {
+	case BR_PEM_BEGIN_OBJ: {
+		const char *name = br_pem_decoder_name(pc);
+
+		f->in_obj = 1;
+		f->in_cert = strcmp(name, "CERTIFICATE") == 0
+			|| strcmp(name, "X509 CERTIFICATE") == 0;
+		if (f->in_cert) {
+			f->index++;
+			f->der_off = f->ts->used;
+			br_pem_decoder_setdest(pc, ts_der, f);
+		} else {
+			/* keys, CRLs...: skipped */
+			br_pem_decoder_setdest(pc, NULL, NULL);
+		}
+		return 0;
+	}
+	case BR_PEM_END_OBJ:
+		err = 0;
+		if (f->in_cert) {
+			err = ts_finish(f);
+			if (err == 0) {
+				f->added++;
+			} else if (err == 1) {
+				err = 0;
+			}
+		}
+		f->in_obj = f->in_cert = 0;
+		return err;
+	default:
+		f->why = "malformed PEM (bad base64 or BEGIN/END lines)";
+		return -WT_ERR_CERT_INVALID;
+	}
+}
+
+int wt_trust_store_add_pem(wt_trust_store *ts, const char *pem, size_t len)
+{
+	br_pem_decoder_context pc;
+	struct ts_feed f;
+	size_t saved_count = ts->count, saved_used = ts->used;
+	int err;
+
+	memset(&f, 0, sizeof f);
+	f.ts = ts;
+	ts->skipped = 0;
+	ts->reason = "";
+	err = wt_pem_feed(&pc, pem, len, ts_event, &f);
+	if (err == 0 && f.in_obj) {
+		err = -WT_ERR_CERT_INVALID;
+		f.why = "truncated PEM (BEGIN without END)";
+	} else if (err == 0 && f.added == 0) {
+		/* Unusable certificates are skipped; only a bundle left
+		 * with none at all is an error. */
+		if (f.index == 0) {
+			err = -WT_ERR_CERT_INVALID;
+			f.why = "no PEM certificate";
+		} else {
+			err = f.invalid ? -WT_ERR_CERT_INVALID : -WT_ERR_CERT_UNSUPPORTED;
+			f.why = f.index == 1 ? "no usable certificate: the only one was skipped"
+				: "no usable certificate: every one was skipped";
+		}
+	}
+	if (err != 0) {
+		/* all or nothing: forget this call's anchors and bytes */
+		if (ts->used > saved_used) {
+			wt_wipe(ts->buf + saved_used, ts->used - saved_used);
+		}
+		ts->count = saved_count;
+		ts->used = saved_used;
+		ts->reason = f.why != NULL ? f.why : "PEM input rejected";
+		return err;
+	}
+	return f.added;
 }

@@ -2,15 +2,17 @@
 // The default root store for the npm package as one compact binary file
 // (js/dist/roots.bin), loaded on first use by connections that do not pass
 // `ca`. Same input and same selection as tools/gen_roots.mjs (the built-in
-// store of the native build): per certificate only the subject DN (raw
-// TLV, what br_x509_minimal compares issuer names with) and the public key.
+// store of the native build): per certificate the subject DN (raw TLV, what
+// issuer names are compared with), the public key and the validity period
+// (an expired root must not anchor a path).
 //
 //   node wasm/gen_roots_bin.mjs /etc/ssl/certs/ca-certificates.crt OUT.bin
 //
 // Format (parsed by wtw_store_blob() in wasm/wasmtls_wasm.c):
-//   "WTR1" u16 count, then per anchor (big-endian):
+//   "WTR2" u16 count, then per anchor (big-endian):
 //   u8 type (1 RSA, 2 EC) u16 dn_len dn
 //   RSA: u16 n_len n u8 e_len e      EC: u8 curve u8 q_len q
+//   i64 not_before i64 not_after (Unix seconds)
 import { readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 
@@ -50,6 +52,8 @@ function subjectDN(der) {
 const b64u = (s) => Buffer.from(s, 'base64url');
 const strip = (b) => { let i = 0; while (i < b.length - 1 && b[i] === 0) i++; return b.subarray(i); };
 const u16 = (n) => Buffer.from([n >> 8, n & 255]);
+const i64 = (t) => { const b = Buffer.alloc(8); b.writeBigInt64BE(BigInt(t)); return b; };
+const unix = (s) => Math.floor(Date.parse(s) / 1000);
 
 export function buildRoots(pemText, log = () => {}) {
 	const re = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
@@ -63,10 +67,12 @@ export function buildRoots(pemText, log = () => {}) {
 		if (jwk.kty === 'RSA') {
 			const n = strip(b64u(jwk.n)), e = strip(b64u(jwk.e));
 			if (n.length > MAX_RSA_BYTES) { skipped++; log(`skip ${x.subject}: RSA too large`); continue; }
-			parts.push(Buffer.from([1]), u16(dn.length), dn, u16(n.length), n, Buffer.from([e.length]), e);
+			parts.push(Buffer.from([1]), u16(dn.length), dn, u16(n.length), n, Buffer.from([e.length]), e,
+				i64(unix(x.validFrom)), i64(unix(x.validTo)));
 		} else if (jwk.kty === 'EC' && CURVES[jwk.crv]) {
 			const q = Buffer.concat([Buffer.from([4]), b64u(jwk.x), b64u(jwk.y)]);
-			parts.push(Buffer.from([2]), u16(dn.length), dn, Buffer.from([CURVES[jwk.crv], q.length]), q);
+			parts.push(Buffer.from([2]), u16(dn.length), dn, Buffer.from([CURVES[jwk.crv], q.length]), q,
+				i64(unix(x.validFrom)), i64(unix(x.validTo)));
 		} else {
 			skipped++;
 			log(`skip ${x.subject.split('\n').pop()}: key type ${jwk.kty} ${jwk.crv || ''}`);
@@ -74,7 +80,7 @@ export function buildRoots(pemText, log = () => {}) {
 		}
 		count++;
 	}
-	return { blob: Buffer.concat([Buffer.from('WTR1'), u16(count), ...parts]), count, skipped };
+	return { blob: Buffer.concat([Buffer.from('WTR2'), u16(count), ...parts]), count, skipped };
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop())) {

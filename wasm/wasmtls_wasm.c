@@ -40,9 +40,9 @@ WTW_IMPORT(wt_js_session) extern void wt_js_session(int id, const uint8_t *blob,
 /* ------------------------------------------------------------------ */
 
 typedef struct wtw_store {
-	br_x509_trust_anchor *anchors;
+	wt_trust_anchor *anchors;
 	size_t count;
-	uint8_t *buf;     /* DN and key bytes the anchors point into */
+	uint8_t *buf;     /* the bytes the anchors point into (DER, or the roots blob) */
 } wtw_store;
 
 /* Parses PEM certificates (ptr/len in wasm memory) into a new store,
@@ -172,9 +172,10 @@ wtw_store_pem(const char *pem, size_t len)
 
 /*
  * The compact root store (js/roots.bin, made by wasm/gen_roots_bin.mjs):
- *   "WTR1" u16 count, then per anchor (big-endian lengths):
+ *   "WTR2" u16 count, then per anchor (big-endian lengths):
  *   u8 type (1 RSA, 2 EC) u16 dn_len dn
  *   RSA: u16 n_len n u8 e_len e      EC: u8 curve u8 q_len q
+ *   i64 not_before i64 not_after (the root's validity, Unix seconds)
  * Takes ownership of blob (allocated with wtw_alloc) on success and on
  * failure. Every anchor is a CA (BR_X509_TA_CA).
  */
@@ -185,7 +186,7 @@ wtw_store_blob(uint8_t *blob, size_t len)
 	size_t count, i, off = 6;
 
 	last_len = WT_ERR_CERT_INVALID;
-	if (s == NULL || len < 6 || memcmp(blob, "WTR1", 4) != 0) {
+	if (s == NULL || len < 6 || memcmp(blob, "WTR2", 4) != 0) {
 		goto fail;
 	}
 	count = (size_t)blob[4] << 8 | blob[5];
@@ -195,9 +196,9 @@ wtw_store_blob(uint8_t *blob, size_t len)
 	}
 #define NEED(n) do { if (len - off < (size_t)(n)) goto fail; } while (0)
 	for (i = 0; i < count; i++) {
-		br_x509_trust_anchor *ta = &s->anchors[i];
+		br_x509_trust_anchor *ta = &s->anchors[i].ta;
 		size_t n;
-		int type;
+		int type, k;
 
 		NEED(3);
 		type = blob[off];
@@ -235,6 +236,12 @@ wtw_store_blob(uint8_t *blob, size_t len)
 		} else {
 			goto fail;
 		}
+		NEED(16);
+		for (k = 0; k < 8; k++) {
+			s->anchors[i].not_before = (int64_t)((uint64_t)s->anchors[i].not_before << 8 | blob[off + k]);
+			s->anchors[i].not_after = (int64_t)((uint64_t)s->anchors[i].not_after << 8 | blob[off + 8 + k]);
+		}
+		off += 16;
 	}
 #undef NEED
 	if (off != len) {
@@ -805,7 +812,7 @@ wtw_export_early(wtw_conn *c, const char *label, const uint8_t *ctx, size_t ctx_
 
 /* wasmtls verify: chain = n (der, len) u32 pairs. host may be NULL.
  * Returns 0 or a WT_ERR_CERT_* code; the reason is at wtw_verify_reason(). */
-static const char *verify_reason;
+static char verify_reason[WT_REASON_MAX];
 
 WTW_EXPORT(wtw_verify_chain) int
 wtw_verify_chain(const uint32_t *chain, size_t n, const wtw_store *store,
@@ -815,19 +822,19 @@ wtw_verify_chain(const uint32_t *chain, size_t n, const wtw_store *store,
 	size_t i;
 
 	if (n == 0 || n > 16) {
-		verify_reason = "chain must hold 1..16 certificates";
+		memcpy(verify_reason, "chain must hold 1..16 certificates", sizeof "chain must hold 1..16 certificates");
 		return WT_ERR_CERT_INVALID;
 	}
 	for (i = 0; i < n; i++) {
 		certs[i].der = (const uint8_t *)(uintptr_t)chain[2 * i];
 		certs[i].len = chain[2 * i + 1];
 	}
-	verify_reason = "";
+	verify_reason[0] = 0;
 	return wt_verify_chain(certs, n, store->anchors, store->count, host,
-		(int64_t)time_unix, &verify_reason);
+		(int64_t)time_unix, verify_reason, sizeof verify_reason);
 }
 
-WTW_EXPORT(wtw_verify_reason) const char *wtw_verify_reason(void) { return verify_reason ? verify_reason : ""; }
+WTW_EXPORT(wtw_verify_reason) const char *wtw_verify_reason(void) { return verify_reason; }
 
 /* BearSSL's X.509 engine falls back to time() when no time was set; the
  * engine always sets it, but keep libc's clock (a WASI import) out. */

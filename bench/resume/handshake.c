@@ -139,7 +139,7 @@ static int cmp(const void *a, const void *b)
 int main(int argc, char **argv)
 {
 	static wt_engine_ctx cc;
-	static br_x509_trust_anchor anchors[8];
+	static wt_trust_anchor anchors[8];
 	static uint8_t ta_buf[16384];
 	wt_trust_store ts;
 	wt_config cfg;

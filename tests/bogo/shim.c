@@ -47,7 +47,7 @@ typedef struct loaded_cert {
 
 typedef struct shim {
 	/* -trust-cert, loaded once (the runner passes the same file). */
-	br_x509_trust_anchor anchors[16];
+	wt_trust_anchor anchors[16];
 	uint8_t *anchor_buf;
 	size_t anchor_count;
 	const char *anchors_from;
@@ -706,7 +706,7 @@ on_verify(void *ctx, const wt_conn_info *info)
 	/* After a 0-RTT rejection (known from EncryptedExtensions, before
 	 * the Certificate) BoringSSL has reset to the -on-retry- config. */
 	const bogo_config *cfg = info->early_data == WT_EARLY_REJECTED ? c->retry_cfg : c->cfg;
-	const char *reason = NULL;
+	char reason[WT_REASON_MAX];
 	int err;
 
 	if (info->resumed && !(cfg->use_custom_verify_callback && cfg->reverify_on_resume)) {
@@ -738,7 +738,7 @@ on_verify(void *ctx, const wt_conn_info *info)
 	/* SSL_VERIFY_PEER: the chain must lead to -trust-cert; like BoringSSL
 	 * without SSL_set1_host, no host name check. */
 	err = wt_verify_chain(info->peer_certs, info->peer_cert_count, c->sh->anchors,
-		c->sh->anchor_count, NULL, shim_now_ms(NULL) / 1000, &reason);
+		c->sh->anchor_count, NULL, shim_now_ms(NULL) / 1000, reason, sizeof reason);
 	if (err != 0) {
 		c->verify_result = VERIFY_APPLICATION;
 		return verify_failed(c, err, reason, 1);

@@ -91,7 +91,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *pem;
 	size_t len, cap, max, i, count0, used0;
 	uint8_t *buf;
-	br_x509_trust_anchor *anchors;
+	wt_trust_anchor *anchors;
 	wt_trust_store ts;
 	struct fz_skips skips;
 	int rc;
@@ -152,7 +152,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FZ_ASSERT(ts.count <= max && ts.used <= cap);
 	}
 	for (i = 0; i < ts.count; i++) {
-		const br_x509_trust_anchor *ta = &anchors[i];
+		const br_x509_trust_anchor *ta = &anchors[i].ta;
+
+		/* the anchor's certificate, name and key all lie in buf */
+		FZ_ASSERT(anchors[i].der >= buf && anchors[i].der + anchors[i].der_len <= buf + ts.used);
+		fz_touch(anchors[i].der, anchors[i].der_len);
 
 		FZ_ASSERT(ta->dn.data >= buf && ta->dn.data + ta->dn.len <= buf + ts.used);
 		fz_touch(ta->dn.data, ta->dn.len);

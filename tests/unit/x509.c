@@ -24,7 +24,7 @@ static void store_checks(const char *path)
 {
 	size_t len, i;
 	char *pem = unit_read_file(path, &len);
-	br_x509_trust_anchor anchors[4];
+	wt_trust_anchor anchors[4];
 	static uint8_t buf[16384];
 	wt_trust_store ts;
 	int n;
@@ -38,8 +38,8 @@ static void store_checks(const char *path)
 	CHECK(n >= 1);
 	CHECK(ts.count == (size_t)n);
 	for (i = 0; i < ts.count; i++) {
-		CHECK(anchors[i].dn.data >= buf && anchors[i].dn.data + anchors[i].dn.len <= buf + ts.used);
-		CHECK(anchors[i].dn.len > 2 && anchors[i].dn.data[0] == 0x30);
+		CHECK(anchors[i].ta.dn.data >= buf && anchors[i].ta.dn.data + anchors[i].ta.dn.len <= buf + ts.used);
+		CHECK(anchors[i].ta.dn.len > 2 && anchors[i].ta.dn.data[0] == 0x30);
 	}
 
 	/* all or nothing: a second add that cannot fit leaves the store as
@@ -47,7 +47,7 @@ static void store_checks(const char *path)
 	{
 		size_t used = ts.used, count = ts.count;
 		wt_trust_store small;
-		br_x509_trust_anchor a1[1];
+		wt_trust_anchor a1[1];
 		uint8_t b1[40];
 
 		wt_trust_store_init(&small, a1, 1, b1, sizeof b1);
@@ -102,7 +102,7 @@ static void skip_checks(const char *mixed_path, const char *unusable_path, const
 	char *mixed = unit_read_file(mixed_path, &mlen);
 	char *unusable = unit_read_file(unusable_path, &ulen);
 	char *r8k = unit_read_file(r8k_path, &rlen);
-	br_x509_trust_anchor anchors[8];
+	wt_trust_anchor anchors[8];
 	static uint8_t buf[32768];
 	wt_trust_store ts;
 	struct skip_log log;
@@ -128,8 +128,8 @@ static void skip_checks(const char *mixed_path, const char *unusable_path, const
 	CHECK(strstr(log.reason[0], "key type not supported") != NULL);
 	CHECK(strstr(log.reason[1], "RSA key longer than 4096 bits") != NULL);
 	/* the skipped certificates left no bytes behind */
-	CHECK(anchors[0].dn.data == buf);
-	CHECK(anchors[0].pkey.key_type == BR_KEYTYPE_RSA);
+	CHECK(anchors[0].der == buf);
+	CHECK(anchors[0].ta.pkey.key_type == BR_KEYTYPE_RSA);
 	used = ts.used;
 
 	/* nothing usable: an error, the store as it was, the reason set */
@@ -223,17 +223,21 @@ static void dn_checks(void)
 static void roots_checks(void)
 {
 	size_t n = 0, i;
-	const br_x509_trust_anchor *ta = wt_default_trust_anchors(&n);
+	const wt_trust_anchor *ta = wt_default_trust_anchors(&n);
 
 	CHECK(ta != NULL);
 	CHECK(n > 50);
 	for (i = 0; ta && i < n; i++) {
-		CHECK(ta[i].flags == BR_X509_TA_CA);
-		CHECK(ta[i].dn.len > 2 && ta[i].dn.data[0] == 0x30);
-		CHECK(ta[i].pkey.key_type == BR_KEYTYPE_RSA || ta[i].pkey.key_type == BR_KEYTYPE_EC);
+		CHECK(ta[i].ta.flags == BR_X509_TA_CA);
+		CHECK(ta[i].ta.dn.len > 2 && ta[i].ta.dn.data[0] == 0x30);
+		CHECK(ta[i].ta.pkey.key_type == BR_KEYTYPE_RSA || ta[i].ta.pkey.key_type == BR_KEYTYPE_EC);
+		/* each built-in root carries its validity (an expired one must
+		 * not anchor a path) */
+		CHECK(ta[i].not_after > ta[i].not_before && ta[i].not_before > 0);
+		CHECK(ta[i].der == NULL);
 	}
 	/* chains with nothing in them */
-	CHECK(wt_verify_chain(NULL, 0, ta, n, NULL, 0, NULL) == WT_ERR_CERT_INVALID);
+	CHECK(wt_verify_chain(NULL, 0, ta, n, NULL, 0, NULL, 0) == WT_ERR_CERT_INVALID);
 	printf("%zu roots\n", n);
 }
 

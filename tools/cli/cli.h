@@ -150,7 +150,7 @@ typedef struct wt_cli_client {
 	char *request;
 	size_t req_len, req_off;
 	wt_cli_http *http;       /* response framing (--http), or NULL */
-	br_x509_trust_anchor *anchors;
+	wt_trust_anchor *anchors;
 	uint8_t *anchor_buf;
 	char *alpn_copy;
 	uint8_t *session;        /* --sess-in blob */

@@ -1003,7 +1003,7 @@ wt_cli_client_init(wt_cli_client *c, const wt_cli_options *o)
 		if (ncerts == 0) {
 			die(EXIT_CONFIG, "bad_config", "--cafile %s: no PEM certificates", o->cafile);
 		}
-		/* DNs and keys are smaller than the base64 they come from. */
+		/* Each anchor keeps its DER, smaller than the base64 it comes from. */
 		cap = len + 1024;
 		c->anchors = calloc(ncerts, sizeof *c->anchors);
 		c->anchor_buf = malloc(cap);

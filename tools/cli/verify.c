@@ -162,11 +162,11 @@ static size_t count_pem_objects(const char *s)
 int wt_cli_verify(int argc, char **argv)
 {
 	const char *cafile = NULL, *host = NULL, *chainfile = NULL, *why;
-	const char *reason = NULL;
+	char reason[WT_REASON_MAX];
 	int64_t now = (int64_t)time(NULL);
 	char *ca_pem = NULL, *chain_pem = NULL;
 	size_t ca_len = 0, chain_len = 0, max_ta;
-	br_x509_trust_anchor *anchors = NULL;
+	wt_trust_anchor *anchors = NULL;
 	uint8_t *ta_buf = NULL;
 	wt_trust_store ts;
 	wt_cli_skips skips = { NULL, 0, "" };
@@ -219,8 +219,8 @@ int wt_cli_verify(int argc, char **argv)
 		goto out;
 	}
 
-	/* Anchors hold at most one DN and key per PEM object; both are
-	 * smaller than the PEM text they came from. */
+	/* At most one anchor per PEM object, each keeping its DER, which is
+	 * smaller than the PEM text it came from. */
 	max_ta = count_pem_objects(ca_pem);
 	anchors = calloc(max_ta ? max_ta : 1, sizeof *anchors);
 	ta_buf = malloc(ca_len ? ca_len : 1);
@@ -269,9 +269,10 @@ int wt_cli_verify(int argc, char **argv)
 		goto out;
 	}
 
-	rc = wt_verify_chain(certs, (size_t)n, ts.anchors, ts.count, host, now, &reason);
+	rc = wt_verify_chain(certs, (size_t)n, ts.anchors, ts.count, host, now,
+		reason, sizeof reason);
 	if (rc != 0) {
-		fprintf(stderr, "error: %s: %s\n", wt_error_name(rc), reason ? reason : "?");
+		fprintf(stderr, "error: %s: %s\n", wt_error_name(rc), reason);
 		goto out;
 	}
 	printf("ok\n");
