@@ -81,6 +81,7 @@ typedef struct wt_x509_cert {
 	uint8_t has_bc, ca, has_ku, eku_crit, san_crit;
 	uint8_t eku_server, eku_any;   /* EKU lists id-kp-serverAuth / anyExtendedKeyUsage */
 	uint8_t self_issued;           /* issuer == subject */
+	uint8_t bad_serial;            /* serial not positive or over 20 octets (RFC 5280 4.1.2.2) */
 } wt_x509_cert;
 
 /* Parses der[0..len) (exactly one Certificate). 0, or -1 with a static

@@ -796,6 +796,14 @@ static int check_common(vsearch *v, const wt_x509_cert *c, size_t level,
 		dn_puts(o, " is not an X.509 v3 certificate");
 		return WT_ERR_CERT_INVALID;
 	}
+	if (c->bad_serial && !anchor) {
+		/* trust anchors are exempt: some long-lived roots predate
+		 * the rule (Go and webpki are lenient there too) */
+		o = note(v, WT_ERR_CERT_INVALID);
+		put_who(o, level, anchor, c->subject, c->subject_len);
+		dn_puts(o, " has a serial number that is not a positive integer of at most 20 octets (RFC 5280 4.1.2.2)");
+		return WT_ERR_CERT_INVALID;
+	}
 	if (c->bad_crit != NULL) {
 		o = note(v, WT_ERR_CERT_INVALID);
 		dn_puts(o, "unsupported critical extension ");
@@ -1218,6 +1226,11 @@ static int check_leaf(vsearch *v, const wt_x509_cert *c)
 		dn_puts(&v->out, c->eku == NULL
 			? "leaf certificate has no extendedKeyUsage (serverAuth is required)"
 			: "leaf extendedKeyUsage does not include serverAuth");
+		return WT_ERR_CERT_INVALID;
+	}
+	if (c->eku_any) {
+		note(v, WT_ERR_CERT_INVALID);
+		dn_puts(&v->out, "leaf extendedKeyUsage includes anyExtendedKeyUsage (CA/B Forum BR 7.1.2.7.10)");
 		return WT_ERR_CERT_INVALID;
 	}
 	if (c->eku_crit) {

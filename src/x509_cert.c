@@ -233,7 +233,7 @@ static int pss_params(wt_reader r)
 /* A signature AlgorithmIdentifier -> WT_X509_SIG_*; -1 if malformed. */
 static int sig_alg(wt_reader alg)
 {
-	wt_der_elt oid, p;
+	wt_der_elt oid;
 	int null_params;
 
 	if (wt_der_expect(&alg, 0x06, &oid)) {
@@ -246,12 +246,14 @@ static int sig_alg(wt_reader alg)
 		uint8_t arc = oid.val.p[sizeof OID_PKCS1];
 
 		if (arc == 10) {                 /* id-RSASSA-PSS */
+			/* parameters other than webpki's three profiles
+			 * (SHA-1 defaults, other salts): not verified */
 			int h = pss_params(alg);
-			return h == 0 ? -1 : WT_X509_SIG_PSS_SHA256 + h - 1;
+			return h == 0 ? WT_X509_SIG_UNKNOWN : WT_X509_SIG_PSS_SHA256 + h - 1;
 		}
 		/* RFC 4055 5: NULL parameters (absence tolerated, as Go does) */
 		if (alg.len && !null_params) {
-			return -1;
+			return WT_X509_SIG_UNKNOWN;
 		}
 		switch (arc) {
 		case 4: return WT_X509_SIG_MD5;
@@ -264,14 +266,14 @@ static int sig_alg(wt_reader alg)
 		}
 	}
 	if (OID_IS(oid, OID_ECDSA_SHA1)) {
-		return alg.len ? -1 : WT_X509_SIG_SHA1;
+		return WT_X509_SIG_SHA1;
 	}
 	if (oid.val.len == sizeof OID_ECDSA_SHA2 + 1
 		&& memcmp(oid.val.p, OID_ECDSA_SHA2, sizeof OID_ECDSA_SHA2) == 0)
 	{
 		/* RFC 5758 3.2: parameters absent */
 		if (alg.len) {
-			return -1;
+			return WT_X509_SIG_UNKNOWN;
 		}
 		switch (oid.val.p[sizeof OID_ECDSA_SHA2]) {
 		case 1: return WT_X509_SIG_SHA224;
@@ -281,7 +283,6 @@ static int sig_alg(wt_reader alg)
 		default: return WT_X509_SIG_UNKNOWN;
 		}
 	}
-	(void)p;
 	return WT_X509_SIG_UNKNOWN;
 }
 
@@ -722,8 +723,7 @@ int wt_x509_parse(const uint8_t *der, size_t len, wt_x509_cert *c,
 		|| (e.val.len > 1 && e.val.p[0] == 0 && !(e.val.p[1] & 0x80))
 		|| (e.val.len == 1 && e.val.p[0] == 0))
 	{
-		*why = "serial number is not a positive integer of at most 20 octets (RFC 5280 4.1.2.2)";
-		return -1;
+		c->bad_serial = 1;    /* refused in presented certificates only */
 	}
 	/* signature: the same AlgorithmIdentifier as signatureAlgorithm
 	 * (RFC 5280 4.1.1.2), compared byte for byte as webpki does */

@@ -233,7 +233,7 @@ static void roots_checks(void)
 		CHECK(ta[i].ta.pkey.key_type == BR_KEYTYPE_RSA || ta[i].ta.pkey.key_type == BR_KEYTYPE_EC);
 		/* each built-in root carries its validity (an expired one must
 		 * not anchor a path) */
-		CHECK(ta[i].not_after > ta[i].not_before && ta[i].not_before > 0);
+		CHECK(ta[i].not_after > ta[i].not_before && ta[i].not_after > 0);
 		CHECK(ta[i].der == NULL);
 	}
 	/* chains with nothing in them */
