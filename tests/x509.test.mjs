@@ -379,3 +379,198 @@ test('paths with more than 8 intermediates are not built', () => {
 		rmSync(d, { recursive: true, force: true });
 	}
 });
+
+// --- issue 12: path building as a search, issuer and anchor constraints ---
+//
+// Chains made here with openssl (P-256 keys: quick), one directory for all.
+const gen = (() => {
+	let d = null;
+	const run = (...a) => {
+		const r = spawnSync('openssl', a, { cwd: d, encoding: 'utf8' });
+		assert.equal(r.status, 0, `openssl ${a.join(' ')}: ${r.stderr}`);
+	};
+	const CRIT = '1.3.6.1.4.1.55738.666.1 = critical,ASN1:NULL\n';
+	const CA = 'basicConstraints = critical,CA:true\nkeyUsage = critical,keyCertSign,cRLSign\n';
+	const LEAF = 'basicConstraints = critical,CA:false\nkeyUsage = critical,digitalSignature\n'
+		+ 'extendedKeyUsage = serverAuth\nsubjectAltName = DNS:localhost\n';
+	const NOKID = 'subjectKeyIdentifier = none\nauthorityKeyIdentifier = none\n';
+	const EXT = `[ca]\n${CA}[ca_pl0]\nbasicConstraints = critical,CA:true,pathlen:0\nkeyUsage = critical,keyCertSign\n`
+		+ `[ca_client]\n${CA}extendedKeyUsage = clientAuth\n[ca_server]\n${CA}extendedKeyUsage = serverAuth\n`
+		+ `[ca_any]\n${CA}extendedKeyUsage = anyExtendedKeyUsage\n[ca_crit]\n${CA}${CRIT}`
+		+ `[ca_nokid]\n${CA}${NOKID}[leaf]\n${LEAF}[leaf_nokid]\n${LEAF}${NOKID}[leaf_crit]\n${LEAF}${CRIT}`
+		+ '[leaf_ca]\nbasicConstraints = critical,CA:true\nkeyUsage = critical,digitalSignature,keyCertSign\n'
+		+ 'extendedKeyUsage = serverAuth\nsubjectAltName = DNS:localhost\n';
+	const key = (n) => run('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', `${n}.key`);
+	// self-signed root NAME.pem (key NAME.key, made unless given)
+	const root = (n, { days = 30, ext = 'ca', cn = n, keyName = n } = {}) => {
+		if (keyName === n) key(n);
+		run('req', '-x509', '-new', '-key', `${keyName}.key`, '-subj', `/CN=${cn}`, '-days', String(days),
+			'-out', `${n}.pem`, '-config', 'ext.cnf', '-extensions', ext);
+	};
+	// certificate NAME.pem for key KEYNAME.key, issued by ISSUER
+	const cert = (n, issuer, { ext = 'ca', cn = n, keyName = n, days = 30, issuerKey = issuer } = {}) => {
+		if (keyName === n) key(n);
+		run('req', '-new', '-key', `${keyName}.key`, '-subj', `/CN=${cn}`, '-out', `${n}.csr`);
+		run('x509', '-req', '-in', `${n}.csr`, '-CA', `${issuer}.pem`, '-CAkey', `${issuerKey}.key`,
+			'-set_serial', String(Math.floor(Math.random() * 1e9) + 1), '-days', String(days),
+			'-out', `${n}.pem`, '-extfile', 'ext.cnf', '-extensions', ext);
+	};
+	const file = (name, ...parts) => {
+		const f = join(d, name);
+		writeFileSync(f, parts.map((p) => readFileSync(join(d, `${p}.pem`), 'utf8')).join(''));
+		return f;
+	};
+	return {
+		setup() {
+			d = mkdtempSync(join(tmpdir(), 'wt-x509-search-'));
+			writeFileSync(join(d, 'ext.cnf'), EXT);
+			return { d, run, key, root, cert, file };
+		},
+		cleanup() { rmSync(d, { recursive: true, force: true }); },
+	};
+})();
+
+const DAY = 86400;
+const now = Math.floor(Date.now() / 1000);
+
+test('path search: cross-signed intermediate, the expired path is skipped for the valid one', () => {
+	const g = gen.setup();
+	try {
+		g.root('old-root', { days: 1 });            // expired at now + 3 days
+		g.root('new-root');
+		g.key('ica');
+		g.cert('ica-by-old', 'old-root', { cn: 'ica', keyName: 'ica' });
+		g.cert('ica-by-new', 'new-root', { cn: 'ica', keyName: 'ica' });
+		g.cert('leaf', 'ica-by-new', { ext: 'leaf', issuerKey: 'ica', cn: 'localhost' });
+		const later = ['--time', String(now + 3 * DAY)];
+		const both = g.file('both-roots.pem', 'old-root', 'new-root');
+		// the expired cross-certificate's path comes first in the pool
+		const chain = g.file('chain.pem', 'leaf', 'ica-by-old', 'ica-by-new');
+		ok(['--cafile', both, '--host', 'localhost', ...later, chain]);
+		ok(['--cafile', both, '--host', 'localhost', chain]);
+		// with only the old root: its path is the only one, and the root has expired
+		const oldOnly = g.file('old-root-only.pem', 'old-root');
+		ok(['--cafile', oldOnly, '--host', 'localhost', chain]);
+		assert.match(rejects(['--cafile', oldOnly, '--host', 'localhost', ...later, chain], 'certificate_expired'),
+			/trust anchor \(CN=old-root\) has expired/);
+		// the expired root sent by the server as well changes nothing
+		const withRoot = g.file('chain-root.pem', 'leaf', 'ica-by-old', 'old-root');
+		rejects(['--cafile', oldOnly, '--host', 'localhost', ...later, withRoot], 'certificate_expired');
+	} finally {
+		gen.cleanup();
+	}
+});
+
+test('path search: a pool of 40 unrelated certificates and 40 same-name decoys around one valid path', () => {
+	const g = gen.setup();
+	try {
+		g.root('root');
+		g.cert('ica', 'root');
+		g.cert('leaf', 'ica', { ext: 'leaf', cn: 'localhost' });
+		const noise = [], decoys = [];
+		for (let i = 0; i < 40; i++) {
+			g.root(`other${i}`);
+			noise.push(`other${i}`);
+		}
+		// same subject as the real intermediate, other keys, no key ids:
+		// each one costs a signature check that fails
+		for (let i = 0; i < 40; i++) {
+			g.cert(`decoy${i}`, 'root', { cn: 'ica', ext: 'ca_nokid' });
+			decoys.push(`decoy${i}`);
+		}
+		const ca = g.file('ca.pem', 'root');
+		ok(['--cafile', ca, '--host', 'localhost', g.file('noise.pem', 'leaf', ...noise, 'ica')]);
+		ok(['--cafile', ca, '--host', 'localhost', g.file('decoys.pem', 'leaf', ...decoys.slice(0, 20), 'ica', ...decoys.slice(20))]);
+		// without the real one: every decoy fails its signature check
+		assert.match(rejects(['--cafile', ca, '--host', 'localhost', g.file('only-decoys.pem', 'leaf', ...decoys)],
+			'bad_certificate_signature'), /does not verify with the key of the intermediate certificate 1 \(CN=ica\)/);
+		// no issuer at all: how many candidates were tried
+		assert.match(rejects(['--cafile', g.file('other.pem', 'other0'), '--host', 'localhost', g.file('c2.pem', 'leaf', ...noise)],
+			'unknown_ca'), /no path to a trust anchor: .*CN=ica.* \(0 candidate issuer\(s\) tried\)/);
+	} finally {
+		gen.cleanup();
+	}
+});
+
+test('path search: a pathological pool trips the signature budget quickly', () => {
+	const g = gen.setup();
+	try {
+		g.root('root');
+		// 60 self-issued CAs all named "loop", each signed by its own key:
+		// every one is a candidate issuer of the leaf and of each other
+		for (let i = 0; i < 60; i++) g.root(`loop${i}`, { cn: 'loop', ext: 'ca_nokid' });
+		g.cert('leaf', 'loop59', { ext: 'leaf_nokid', cn: 'localhost' });
+		const pool = g.file('pool.pem', 'leaf', ...Array.from({ length: 60 }, (_, i) => `loop${i}`));
+		const t0 = Date.now();
+		const why = rejects(['--cafile', g.file('ca.pem', 'root'), '--host', 'localhost', pool], 'certificate_path_budget');
+		const ms = Date.now() - t0;
+		assert.match(why, /budget exhausted: 100 signature checks/);
+		assert.ok(ms < 5000, `budget error took ${ms} ms`);
+	} finally {
+		gen.cleanup();
+	}
+});
+
+test('EKU chaining: an intermediate restricted to clientAuth cannot issue a server certificate', () => {
+	const g = gen.setup();
+	try {
+		g.root('root');
+		const ca = g.file('ca.pem', 'root');
+		for (const [ext, good] of [['ca_client', false], ['ca_server', true], ['ca_any', true]]) {
+			g.cert(`ica-${ext}`, 'root', { ext, cn: `ica ${ext}` });
+			g.cert(`leaf-${ext}`, `ica-${ext}`, { ext: 'leaf', cn: 'localhost' });
+			const chain = g.file(`chain-${ext}.pem`, `leaf-${ext}`, `ica-${ext}`);
+			if (good) {
+				ok(['--cafile', ca, '--host', 'localhost', chain]);
+			} else {
+				assert.match(rejects(['--cafile', ca, '--host', 'localhost', chain], 'bad_certificate'),
+					/^extendedKeyUsage of the intermediate certificate 1 \(CN=ica ca_client\) does not include serverAuth/);
+			}
+		}
+		// a root (trust anchor from --cafile) restricted to clientAuth
+		g.root('client-root', { ext: 'ca_client' });
+		g.cert('leaf-cr', 'client-root', { ext: 'leaf', cn: 'localhost' });
+		assert.match(rejects(['--cafile', g.file('cr.pem', 'client-root'), '--host', 'localhost', g.file('c.pem', 'leaf-cr')],
+			'bad_certificate'), /extendedKeyUsage of the trust anchor \(CN=client-root\)/);
+	} finally {
+		gen.cleanup();
+	}
+});
+
+test('leaf profile and issuer constraints: CA as leaf, pathLen, unknown critical extensions', () => {
+	const g = gen.setup();
+	try {
+		g.root('root');
+		const ca = g.file('ca.pem', 'root');
+		const host = ['--host', 'localhost'];
+		// a CA certificate as the leaf
+		g.cert('leaf-ca', 'root', { ext: 'leaf_ca', cn: 'localhost' });
+		assert.match(rejects(['--cafile', ca, ...host, g.file('c1.pem', 'leaf-ca')], 'bad_certificate'),
+			/leaf certificate is a CA/);
+		// root -> ica1 (pathlen:0) -> ica2 -> leaf
+		g.cert('ica1', 'root', { ext: 'ca_pl0' });
+		g.cert('ica2', 'ica1');
+		g.cert('leaf2', 'ica2', { ext: 'leaf', cn: 'localhost' });
+		assert.match(rejects(['--cafile', ca, ...host, g.file('c2.pem', 'leaf2', 'ica2', 'ica1')], 'bad_certificate'),
+			/^path length exceeded: intermediate certificate 2 \(CN=ica1\) has pathLenConstraint 0 but 1 intermediate/);
+		g.cert('leaf1', 'ica1', { ext: 'leaf', cn: 'localhost' });
+		ok(['--cafile', ca, ...host, g.file('c3.pem', 'leaf1', 'ica1')]);
+		// unknown critical extension in the leaf, an intermediate, the root
+		const oid = /unsupported critical extension 1\.3\.6\.1\.4\.1\.55738\.666\.1 in the /;
+		g.cert('leaf-crit', 'root', { ext: 'leaf_crit', cn: 'localhost' });
+		assert.match(rejects(['--cafile', ca, ...host, g.file('c4.pem', 'leaf-crit')], 'bad_certificate'),
+			new RegExp(oid.source + 'leaf certificate'));
+		g.cert('ica-crit', 'root', { ext: 'ca_crit' });
+		g.cert('leaf5', 'ica-crit', { ext: 'leaf', cn: 'localhost' });
+		assert.match(rejects(['--cafile', ca, ...host, g.file('c5.pem', 'leaf5', 'ica-crit')], 'bad_certificate'),
+			new RegExp(oid.source + 'intermediate certificate 1 \\(CN=ica-crit\\)'));
+		g.root('root-crit', { ext: 'ca_crit' });
+		g.cert('leaf6', 'root-crit', { ext: 'leaf', cn: 'localhost' });
+		assert.match(rejects(['--cafile', g.file('rc.pem', 'root-crit'), ...host, g.file('c6.pem', 'leaf6')], 'bad_certificate'),
+			new RegExp(oid.source + 'trust anchor \\(CN=root-crit\\)'));
+		// an unrelated root with the extension in the same --cafile is harmless
+		ok(['--cafile', g.file('mixed.pem', 'root-crit', 'root'), ...host, g.file('c7.pem', 'leaf1', 'ica1')]);
+	} finally {
+		gen.cleanup();
+	}
+});
