@@ -322,7 +322,7 @@ static int copy_key(wt_leaf_key *key, const br_x509_pkey *pk,
 	if (pk->key_type == BR_KEYTYPE_RSA) {
 		const br_rsa_public_key *rk = &pk->key.rsa;
 		if (rk->nlen + rk->elen > sizeof key->buf) {
-			*reason = "leaf RSA key too large";
+			*reason = "leaf key type or size not supported (RSA up to 4096 bits, EC P-256/384/521)";
 			return WT_ERR_CERT_UNSUPPORTED;
 		}
 		memcpy(key->buf, rk->n, rk->nlen);
@@ -345,7 +345,7 @@ static int copy_key(wt_leaf_key *key, const br_x509_pkey *pk,
 		key->pkey.key.ec.qlen = ek->qlen;
 		return 0;
 	}
-	*reason = "leaf key type is not RSA or EC";
+	*reason = "leaf key type or size not supported (RSA up to 4096 bits, EC P-256/384/521)";
 	return WT_ERR_CERT_UNSUPPORTED;
 }
 
@@ -1218,14 +1218,12 @@ static int check_leaf(vsearch *v, const wt_x509_cert *c)
 		dn_puts(&v->out, "leaf keyUsage does not allow digitalSignature");
 		return WT_ERR_CERT_INVALID;
 	}
-	/* the leaf must name serverAuth (RFC 5280 4.2.1.12; CA/B Forum BR
-	 * 7.1.2.7.10: required, non-critical, anyExtendedKeyUsage not
-	 * enough) */
-	if (c->eku == NULL || !c->eku_server) {
+	/* an extendedKeyUsage must name serverAuth (RFC 5280 4.2.1.12); no
+	 * EKU at all means any purpose, as in RFC 5280, Go, BoringSSL and
+	 * webpki (check_eku: None is Ok for id-kp-serverAuth) */
+	if (c->eku != NULL && !c->eku_server) {
 		note(v, WT_ERR_CERT_INVALID);
-		dn_puts(&v->out, c->eku == NULL
-			? "leaf certificate has no extendedKeyUsage (serverAuth is required)"
-			: "leaf extendedKeyUsage does not include serverAuth");
+		dn_puts(&v->out, "leaf extendedKeyUsage does not include serverAuth");
 		return WT_ERR_CERT_INVALID;
 	}
 	if (c->eku_any) {

@@ -848,12 +848,6 @@ int wt_x509_parse(const uint8_t *der, size_t len, wt_x509_cert *c,
 	if (tbs.len) {
 		return -1;
 	}
-	/* RFC 5280 4.1.2.6: with an empty subject, the name is in a
-	 * critical subjectAltName */
-	if (c->subject_len == 2 && c->san != NULL && !c->san_crit) {
-		*why = "empty subject with a non-critical subjectAltName (RFC 5280 4.1.2.6)";
-		return -1;
-	}
 	*why = NULL;
 	return 0;
 }

@@ -158,11 +158,12 @@ test('malformed input is a clear error, never a crash', () => {
 const NO_CRL = 'revocation (CRLs) is not checked, as in most TLS clients';
 const NO_MAX_DEPTH = 'limbo max_chain_depth is a validator option the CLI does not expose (our bound is 8 intermediates, as webpki\'s)';
 const EE_CA = 'a CA certificate as the leaf is refused (CA/B Forum BR 7.1.2.7.8, limbo webpki::ee-basicconstraints-ca); limbo\'s RFC 5280 cases accept it';
-const EKU_REQUIRED = 'the leaf must carry serverAuth (CA/B Forum BR 7.1.2.7.10, limbo webpki::eku::ee-without-eku, issue 12); RFC 5280 4.2.1.12 allows no EKU';
+const EKU_ABSENT = 'a leaf without extendedKeyUsage is accepted (RFC 5280 4.2.1.12: any purpose), as rustls-webpki (check_eku), Go and BoringSSL accept it and BoGo\'s test certificates need; the CA/B Forum requires the extension';
 const NC_CRITICAL = 'a non-critical nameConstraints is enforced, not refused (webpki, limbo webpki::nc::permitted-dns-match-noncritical); RFC 5280 4.2.1.10 says MUST be critical';
 const KEY_ID_PRESENCE = 'AKI/SKI presence is a CA profile rule (RFC 5280 4.2.1.1/4.2.1.2) that Go, webpki and browsers do not enforce: key identifiers only order the path search';
 const ROOT_PROFILE = 'CA/B Forum profile rules for root certificates (critical basicConstraints, AKI fields, no EKU) that Go and webpki do not enforce on trust anchors; a --cafile may hold older roots';
 const CN_PROFILE = 'the subject CN is never used as a name (only the SAN is, RFC 6125 6.4.4), so its consistency with the SAN (CA/B Forum BR 7.1.4.3) is not checked';
+const EMPTY_SUBJECT_SAN = 'an empty subject with a non-critical SAN (RFC 5280 4.1.2.6 says critical) is accepted, as Go and BoringSSL do: BoGo\'s own test certificates are made that way';
 const PUBLIC_SUFFIX = 'no public suffix list: wildcards are refused only over fewer than two labels';
 
 const KNOWN = {
@@ -174,7 +175,7 @@ const KNOWN = {
 	'pathlen::max-chain-depth-1-exhausted': NO_MAX_DEPTH,
 	'pathlen::validation-ignores-pathlen-in-leaf': EE_CA,
 	'rfc5280::ca-as-leaf': EE_CA,
-	'rfc5280::eku::ee-without-eku': EKU_REQUIRED,
+	'webpki::eku::ee-without-eku': EKU_ABSENT,
 	'rfc5280::nc::permitted-dns-match-noncritical': NC_CRITICAL,
 	'rfc5280::aki::cross-signed-root-missing-aki': KEY_ID_PRESENCE,
 	'rfc5280::aki::intermediate-missing-aki': KEY_ID_PRESENCE,
@@ -197,6 +198,7 @@ const KNOWN = {
 	'webpki::cn::not-in-san': CN_PROFILE,
 	'webpki::cn::punycode-not-in-san': CN_PROFILE,
 	'webpki::cn::utf8-vs-punycode-mismatch': CN_PROFILE,
+	'rfc5280::san::noncritical-with-empty-subject': EMPTY_SUBJECT_SAN,
 	'webpki::san::public-suffix-multi-label-wildcard-san': PUBLIC_SUFFIX,
 	'webpki::san::public-suffix-private-namespace-wildcard-san': PUBLIC_SUFFIX,
 };

@@ -125,7 +125,7 @@ typedef struct conn {
 
 	/* -verify-peer: our chain check's result (verify_cb). */
 	int verify_err;
-	const char *verify_reason;
+	char verify_reason[WT_REASON_MAX];   /* copied: reasons may be on the stack */
 
 	/* NewSessionTicket blobs received on this connection. */
 	int sessions;
@@ -366,7 +366,7 @@ conn_fail_engine(conn *c, const char *what)
 	if (err == WT_ERR_CALLBACK && c->verify_err != 0) {
 		/* Our -verify-peer chain check failed: name the real cause. */
 		fprintf(stderr, "error: %s: %s (%s, %s)\n", wt_error_name(c->verify_err),
-			c->verify_reason ? c->verify_reason : "certificate verification failed",
+			c->verify_reason[0] ? c->verify_reason : "certificate verification failed",
 			wt_error_name(err), what);
 	} else if ((err & 0xF00) == WT_ERR_ALERT_RECEIVED) {
 		fprintf(stderr, "error: %s: %s (%s)\n", wt_error_name(err),
@@ -671,7 +671,7 @@ static int
 verify_failed(conn *c, int err, const char *reason, int alert)
 {
 	c->verify_err = err;
-	c->verify_reason = reason;
+	snprintf(c->verify_reason, sizeof c->verify_reason, "%s", reason != NULL ? reason : "");
 	return alert;
 }
 
