@@ -2,7 +2,7 @@
  * test_x509_nc: drives src/x509_nc.c (RFC 5280 4.2.1.10 name constraints)
  * with lines read from stdin, one result line per input line;
  * tests/x509_nc.test.mjs builds the DER and judges the answers. Hex
- * fields, '-' for none.
+ * fields, '-' for none (NULL), '.' for an empty buffer that is not NULL.
  *
  *   valid <nc>
  *       -> "valid" or "malformed" (wt_nc_valid)
@@ -25,7 +25,8 @@
 #include "unit.h"
 #include "wt_x509_nc.h"
 
-/* The field as an exactly-sized heap copy; NULL for '-' (*len 0). */
+/* The field as an exactly-sized heap copy; NULL for '-', a 1-byte
+ * allocation with *len 0 for '.'. */
 static uint8_t *
 exact_field(const char *hex, size_t *len, int *bad)
 {
@@ -35,7 +36,7 @@ exact_field(const char *hex, size_t *len, int *bad)
 	if (strcmp(hex, "-") == 0) {
 		return NULL;
 	}
-	tmp = unit_field(hex, len);
+	tmp = unit_field(strcmp(hex, ".") == 0 ? "-" : hex, len);
 	if (tmp == NULL) {
 		*bad = 1;
 		return NULL;
