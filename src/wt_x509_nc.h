@@ -11,10 +11,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Most (name, subtree) pairs one wt_nc_check call looks at, counted as
- * rustls-webpki counts them (every GeneralSubtree visited for every name,
- * whatever its form); past it the call refuses. webpki allows 250 000 for
- * a whole path; we allow that per call, i.e. per (CA, certificate) pair. */
+/* Work budget of one wt_nc_check call, in (name, subtree) visits as
+ * rustls-webpki counts them (every GeneralSubtree visited for every name
+ * of a constrained form), plus for directoryName comparisons one unit per
+ * RDN or attribute compared and per 64 bytes read; past it the call
+ * refuses. webpki allows 250 000 visits for a whole path; we allow that
+ * per call, i.e. per (CA, certificate) pair. */
 #define WT_NC_MAX_COMPARISONS 250000
 
 /* 0 if nc (the extnValue of a nameConstraints extension: the NameConstraints

@@ -62,9 +62,11 @@
  *     cannot be shown to be inside the permitted namespace.
  *
  * Work: one call visits every subtree for every name of a constrained
- * form, and stops after WT_NC_MAX_COMPARISONS visits (webpki's budget,
- * RUSTSEC-2023-0053 is what happens without one); one visit compares at
- * most a few hundred bytes. No malloc, no recursion: every DER walk is a
+ * form, and stops after WT_NC_MAX_COMPARISONS work units (webpki's
+ * budget; RUSTSEC-2023-0053 is what happens without one): one per visit,
+ * which compares at most 253 bytes for DNS names and mailboxes, plus for
+ * directory names one per RDN or attribute comparison and per 64 bytes
+ * it reads (nc_budget). No malloc, no recursion: every DER walk is a
  * loop over wt_reader cursors (src/codec.c).
  */
 #include "wt_internal.h"
@@ -626,6 +628,29 @@ ip_match(const uint8_t *a, size_t al, const uint8_t *c, size_t cl)
 	return 1;
 }
 
+/* Work units left in one wt_nc_check call: one per (name, subtree)
+ * visit, as webpki counts, and for directory names one more per RDN and
+ * attribute comparison and per 64 bytes these read, so that no single
+ * visit is expensive (16 x 16 attribute pairs of a few KiB each would
+ * be, unbudgeted). Once spent, every comparison answers "no match" and
+ * the caller refuses. */
+typedef struct nc_budget {
+	unsigned long left;
+	int over;
+} nc_budget;
+
+static int
+spend(nc_budget *b, size_t units)
+{
+	if (b->over || units > b->left) {
+		b->over = 1;
+		b->left = 0;
+		return -1;
+	}
+	b->left -= units;
+	return 0;
+}
+
 /* A string value of a directory attribute, read as webpki reads RFC 4518
  * for ASCII: lower case, no leading or trailing white space, inner runs
  * of it as one space. */
@@ -668,12 +693,12 @@ is_str_tag(uint8_t t)
 
 /* Two AVA SEQUENCE contents (already well formed). */
 static int
-ava_match(wt_reader a, wt_reader b)
+ava_match(nc_budget *bu, wt_reader a, wt_reader b)
 {
 	der_elt at, av, bt, bv;
 	nstr x, y;
 
-	if (der_next(&a, &at) || der_next(&a, &av) || der_next(&b, &bt)
+	if (spend(bu, 1 + (a.len + b.len) / 64) || der_next(&a, &at) || der_next(&a, &av) || der_next(&b, &bt)
 		|| der_next(&b, &bv))
 	{
 		return 0;
@@ -708,11 +733,15 @@ ava_match(wt_reader a, wt_reader b)
 /* RFC 5280 7.1: same number of attributes, and each attribute of a
  * matches a distinct attribute of b. */
 static int
-rdn_match(wt_reader a, wt_reader b)
+rdn_match(nc_budget *bu, wt_reader a, wt_reader b)
 {
 	der_elt av[NC_MAX_AVAS], bv[NC_MAX_AVAS];
 	size_t an = 0, bn = 0, i, j;
 	unsigned used = 0;
+
+	if (spend(bu, 1 + (a.len + b.len) / 64)) {
+		return 0;
+	}
 
 	while (a.len) {
 		if (an == NC_MAX_AVAS || der_next(&a, &av[an])) {
@@ -731,7 +760,7 @@ rdn_match(wt_reader a, wt_reader b)
 	}
 	for (i = 0; i < an; i++) {
 		for (j = 0; j < bn; j++) {
-			if (!(used & (1u << j)) && ava_match(av[i].val, bv[j].val)) {
+			if (!(used & (1u << j)) && ava_match(bu, av[i].val, bv[j].val)) {
 				used |= 1u << j;
 				break;
 			}
@@ -746,7 +775,8 @@ rdn_match(wt_reader a, wt_reader b)
 /* The Name TLV n is within the subtree of the Name TLV c: c's RDNs are
  * n's first RDNs (RFC 5280 7.1). An empty c matches every name. */
 static int
-dn_match(const uint8_t *n, size_t nl, const uint8_t *c, size_t cl)
+dn_match(nc_budget *bu, const uint8_t *n, size_t nl, const uint8_t *c,
+	size_t cl)
 {
 	wt_reader rn, rc;
 	der_elt sn, sc;
@@ -760,7 +790,7 @@ dn_match(const uint8_t *n, size_t nl, const uint8_t *c, size_t cl)
 		der_elt a, b;
 
 		if (sn.val.len == 0 || der_next(&sn.val, &a)
-			|| der_next(&sc.val, &b) || !rdn_match(a.val, b.val))
+			|| der_next(&sc.val, &b) || !rdn_match(bu, a.val, b.val))
 		{
 			return 0;
 		}
@@ -972,7 +1002,7 @@ refuse(rs_out *o, const char *msg)
 typedef struct nc_ctx {
 	wt_reader perm, excl;
 	unsigned forms;
-	unsigned long visits;
+	nc_budget budget;
 	rs_out out;
 } nc_ctx;
 
@@ -996,7 +1026,8 @@ label_of(int form, int from_subject)
 /* Whether certificate name n (well formed, at = '@' of a mailbox) is in
  * the subtree of constraint c (same form). */
 static int
-name_match(const gname *n, size_t at, const gname *c, int excluded)
+name_match(nc_budget *bu, const gname *n, size_t at, const gname *c,
+	int excluded)
 {
 	switch (n->form) {
 	case GN_DNS:
@@ -1006,10 +1037,19 @@ name_match(const gname *n, size_t at, const gname *c, int excluded)
 	case GN_IP:
 		return ip_match(n->p, n->len, c->p, c->len);
 	case GN_DIR:
-		return dn_match(n->p, n->len, c->p, c->len);
+		return dn_match(bu, n->p, n->len, c->p, c->len);
 	default:
 		return 0;
 	}
+}
+
+static int
+over_budget(rs_out *o)
+{
+	rs_puts(o, "too many name constraint comparisons (over ");
+	rs_dec(o, WT_NC_MAX_COMPARISONS);
+	rs_puts(o, " for one certificate)");
+	return rs_done(o);
 }
 
 /* One certificate name against every subtree of its form. */
@@ -1065,11 +1105,8 @@ check_name(nc_ctx *x, const gname *n, int from_subject)
 		while (l.len && !matched) {
 			gname c;
 
-			if (++x->visits > WT_NC_MAX_COMPARISONS) {
-				rs_puts(o, "too many name constraint comparisons (names x subtrees over ");
-				rs_dec(o, WT_NC_MAX_COMPARISONS);
-				rs_puts(o, ")");
-				return rs_done(o);
+			if (spend(&x->budget, 1)) {
+				return over_budget(o);
 			}
 			if (subtree_next(&l, &c)) {
 				return refuse(o, "malformed name constraints");
@@ -1078,7 +1115,10 @@ check_name(nc_ctx *x, const gname *n, int from_subject)
 				continue;
 			}
 			seen = 1;
-			matched = name_match(n, at, &c, list);
+			matched = name_match(&x->budget, n, at, &c, list);
+			if (x->budget.over) {
+				return over_budget(o);
+			}
 			if (matched && list == 1) {
 				rs_puts(o, label_of(n->form, from_subject));
 				rs_name(o, n, 0);
@@ -1190,7 +1230,8 @@ wt_nc_check(const uint8_t *nc, size_t nc_len,
 	x.out.cap = reason != NULL ? cap : 0;
 	x.out.len = 0;
 	x.out.full = 0;
-	x.visits = 0;
+	x.budget.left = WT_NC_MAX_COMPARISONS;
+	x.budget.over = 0;
 	if (x.out.cap) {
 		reason[0] = 0;
 	}

@@ -549,8 +549,27 @@ test('budget: names x subtrees visits are capped at 250000', () => {
 	const names = (k) => san(...Array.from({ length: k }, (_, i) => gn.dns(`h${i}.z.example`)));
 	total += runCases([
 		C('416 names x 600 subtrees = 249600 visits: decided', N, LEAF, names(416), 1, 'ok'),
-		C('417 names x 600 subtrees = 250200 visits: refused', N, LEAF, names(417), 1, '=too many name constraint comparisons (names x subtrees over 250000)'),
+		C('417 names x 600 subtrees = 250200 visits: refused', N, LEAF, names(417), 1, '=too many name constraint comparisons (over 250000 for one certificate)'),
 		C('an early match stops the walk of the permitted list', nc({ permit: [gn.dns('z.example'), ...subtrees] }), LEAF, names(1000), 1, 'ok'),
+	]);
+	// directory names: 16-attribute RDNs whose values share a 200-byte
+	// prefix. Against each decoy constraint the name's attributes match
+	// one by one after ~8 tries each and the last one fails: ~121
+	// attribute comparisons of ~400 bytes per visit; the budget charges
+	// them by the byte
+	const val = (i) => 'p'.repeat(200) + String(i).padStart(2, '0');
+	const rdnOf = (ids) => seq(set(...ids.map((i) => seq(oid(ATTR.CN), tlv(UTF8, val(i))))));
+	const range = (a, b) => Array.from({ length: b - a }, (_, i) => a + i);
+	const name = rdnOf([...range(1, 16), 0]);
+	const decoy = rdnOf([...range(1, 16).reverse(), 99]);
+	const good = rdnOf(range(0, 16));
+	const decoys = nc({ permit: [...Array(17).fill(gn.dir(decoy)), gn.dir(good)] });
+	total += runCases([
+		C('a multi-valued RDN matches in any order', nc({ permit: [gn.dir(good)] }), name, null, 1, 'ok'),
+		C('a decoy does not match', nc({ permit: [gn.dir(decoy)] }), name, null, 1, /^subject CN=p+\.\.\. is outside the permitted subtrees/),
+		C('14 names x 17 costly decoys: within budget', decoys, LEAF, san(...Array(14).fill(gn.dir(name))), 0, 'ok'),
+		C('18 names x 17 costly decoys: refused by the budget', decoys, LEAF, san(...Array(18).fill(gn.dir(name))), 0,
+			'=too many name constraint comparisons (over 250000 for one certificate)'),
 	]);
 	// worst case a 64 KiB certificate allows: ~16000 empty names x ~8000
 	// subtrees; the budget bounds it (and it must not be slow)
