@@ -49,7 +49,12 @@ int wt_nc_valid(const uint8_t *nc, size_t nc_len);
  * subtree example.com", "IP address 10.0.0.1 is outside the permitted
  * subtrees (192.168.0.0/16)", "the constraint has a name form we do not
  * check (x400Address), so every name of that form is refused", or
- * "malformed subjectAltName". */
+ * "malformed subjectAltName".
+ * (Note for the path validator: RFC 5280 6.1.3 (b) and (c) skip a
+ * self-issued certificate that is not the leaf altogether, its
+ * subjectAltName included, and x509-limbo's
+ * rfc5280::nc::permitted-self-issued expects that: do not call this for
+ * such a certificate; check_subject 0 alone still checks its SAN.) */
 int wt_nc_check(const uint8_t *nc, size_t nc_len,
 	const uint8_t *subject, size_t subject_len,
 	const uint8_t *san, size_t san_len, int check_subject,
