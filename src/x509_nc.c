@@ -13,11 +13,12 @@
  *     a name of a form no subtree mentions is not affected;
  *   - dNSName: "example.com" is example.com and every name made by
  *     adding labels on the left (whole labels: not "fooexample.com"),
- *     ASCII case-insensitive; ".example.com" is the subdomains only (a
- *     leading dot is not in RFC 5280, but NSS, SChannel, Go and webpki
- *     give it this meaning and roots in the Mozilla program use it);
- *     "" is every name; a trailing dot or a '*' makes the constraint
- *     malformed (webpki);
+ *     ASCII case-insensitive; "" is every name; a leading dot (Go,
+ *     webpki and NSS read ".example.com" as "subdomains only", but RFC
+ *     5280 4.2.1.10 gives dNSName constraints no such form, and x509-limbo
+ *     rfc5280::nc::invalid-dnsname-leading-period expects a refusal), a
+ *     trailing dot or a '*' makes the constraint malformed: we fail
+ *     closed;
  *   - a wildcard dNSName "*.D" in a certificate stands for every name
  *     x.D with x one label. It is inside a permitted subtree only if all
  *     of those are (D itself in the subtree), and it is in an excluded
@@ -276,7 +277,7 @@ gn_parse(const der_elt *e, gname *g)
 /* Syntax of DNS names and mailboxes                                    */
 /* ------------------------------------------------------------------ */
 
-#define DNS_CONSTRAINT 1     /* "" and a leading "." allowed */
+#define DNS_CONSTRAINT 1     /* "" allowed */
 #define DNS_WILDCARD   2     /* a "*." first label allowed */
 
 /* RFC 5280 4.2.1.6: the RFC 1034 3.5 preferred syntax as RFC 1123 2.1
@@ -304,8 +305,6 @@ dns_ok(const uint8_t *p, size_t n, int flags)
 		}
 		wild = 1;
 		i = 2;
-	} else if ((flags & DNS_CONSTRAINT) && p[0] == '.') {
-		i = 1;
 	}
 	if (i == n) {
 		return 0;
@@ -536,16 +535,12 @@ eq_nocase(const uint8_t *a, const uint8_t *b, size_t n)
 
 /* A (non-wildcard) DNS name inside the subtree of constraint c: RFC 5280
  * 4.2.1.10, "any DNS name that can be constructed by simply adding zero
- * or more labels to the left-hand side"; a leading '.' in c takes the
- * zero out (webpki, Go). */
+ * or more labels to the left-hand side". */
 static int
 dns_in(const uint8_t *n, size_t nl, const uint8_t *c, size_t cl)
 {
 	if (cl == 0) {
 		return 1;
-	}
-	if (c[0] == '.') {
-		return nl > cl && eq_nocase(n + nl - cl, c, cl);
 	}
 	if (nl == cl) {
 		return eq_nocase(n, c, cl);
@@ -570,10 +565,6 @@ dns_match(const uint8_t *n, size_t nl, const uint8_t *c, size_t cl,
 	dl = nl - 2;
 	if (cl == 0) {
 		return 1;
-	}
-	if (c[0] == '.') {
-		/* x.D is strictly below E exactly when D is E or below it */
-		return dns_in(d, dl, c + 1, cl - 1);
 	}
 	if (dns_in(d, dl, c, cl)) {
 		return 1;
