@@ -1009,10 +1009,14 @@ static int check_path_nc(vsearch *v, const size_t *path, size_t k,
 		for (i = 0; i < j; i++) {
 			const wt_x509_cert *c = &v->pc[path[i]];
 
+			/* RFC 5280 6.1.3 (b)-(c): a self-issued intermediate is
+			 * exempt (its names and its SAN); the leaf never is. */
+			if (i != 0 && c->self_issued) {
+				continue;
+			}
 			why[0] = 0;
 			if (wt_nc_check(ca->nc, ca->nc_len, c->subject, c->subject_len,
-				c->san, c->san_len, i == 0 || !c->self_issued,
-				why, sizeof why) != 0)
+				c->san, c->san_len, 1, why, sizeof why) != 0)
 			{
 				dn_out *o = note(v, WT_ERR_CERT_INVALID);
 

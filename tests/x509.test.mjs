@@ -203,20 +203,12 @@ const KNOWN = {
 	'webpki::san::public-suffix-private-namespace-wildcard-san': PUBLIC_SUFFIX,
 };
 
-// Name-constraint cases need the real src/x509_nc.c (branch
-// nameconstraints); while src/x509_nc_stub.c stands in for it (it accepts
-// every name), these are reported, not failed. Not an allowlist: once the
-// stub is gone they must agree like every other case.
-const NC_STUB = existsSync(resolve('src/x509_nc_stub.c'));
-const NC_PENDING = (id) => /::nc::|^pathological::nc-dos|^cve::cve-2025-61727/.test(id);
-
 test('x509-limbo SERVER cases', () => {
 	const path = existsSync(LIMBO) ? LIMBO : LIMBO_ALT;
 	const cases = JSON.parse(readFileSync(path, 'utf8')).testcases.filter((t) => t.validation_kind === 'SERVER');
 	const d = mkdtempSync(join(tmpdir(), 'wt-limbo-'));
-	const counts = { pass: 0, known: 0, fail: 0, nc: 0 };
+	const counts = { pass: 0, known: 0, fail: 0 };
 	const failures = [];
-	const ncPending = [];
 	const stale = [];
 	try {
 		const ca = join(d, 'ca.pem'), chain = join(d, 'chain.pem');
@@ -236,9 +228,6 @@ test('x509-limbo SERVER cases', () => {
 				if (KNOWN[t.id]) stale.push(t.id);
 			} else if (KNOWN[t.id]) {
 				counts.known++;
-			} else if (NC_STUB && NC_PENDING(t.id)) {
-				counts.nc++;
-				ncPending.push(t.id);
 			} else {
 				counts.fail++;
 				failures.push(`${t.id}: expected ${t.expected_result}, got ${got} ${r.stderr.trim()}`);
@@ -248,9 +237,7 @@ test('x509-limbo SERVER cases', () => {
 		rmSync(d, { recursive: true, force: true });
 	}
 	console.log(`x509-limbo: ${cases.length} SERVER cases: ${counts.pass} agree, ` +
-		`${counts.known} known disagreements, ${counts.fail} unexpected` +
-		(NC_STUB ? `, ${counts.nc} name-constraint cases pending the real src/x509_nc.c` : ''));
-	if (ncPending.length) console.log(`x509-limbo: pending name constraints: ${ncPending.join(' ')}`);
+		`${counts.known} known disagreements, ${counts.fail} unexpected`);
 	assert.deepEqual(failures, [], 'unexpected x509-limbo results');
 	// keep the allowlist honest: an entry that now agrees must go
 	assert.deepEqual(stale, [], 'allowlisted x509-limbo cases that now agree: remove them from KNOWN');
