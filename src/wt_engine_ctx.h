@@ -120,7 +120,7 @@ typedef struct wt_engine_ctx {
 
 	/* sticky error */
 	int err;
-	char reason[160];
+	char reason[WT_REASON_MAX];  /* the first error, as text (formatted certificate reasons fit) */
 
 	/* handshake state (enum in hs13.c) and flags */
 	int hs_state;
