@@ -11,12 +11,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Work budget of one wt_nc_check call, in (name, subtree) visits as
- * rustls-webpki counts them (every GeneralSubtree visited for every name
- * of a constrained form), plus for directoryName comparisons one unit per
- * RDN or attribute compared and per 64 bytes read; past it the call
- * refuses. webpki allows 250 000 visits for a whole path; we allow that
- * per call, i.e. per (CA, certificate) pair. */
+/* Work budget for name constraints in one path validation (the caller
+ * passes the same counter to every wt_nc_check of it), in (name, subtree)
+ * visits as rustls-webpki counts them (every GeneralSubtree visited for
+ * every name of a constrained form), plus one unit per 64 bytes a visit
+ * parses and, for directoryName comparisons, one per RDN or attribute
+ * compared and per 64 bytes read; once spent, checks refuse. webpki allows
+ * 250 000 visits for a whole verification. */
 #define WT_NC_MAX_COMPARISONS 250000
 
 /* 0 if nc (the extnValue of a nameConstraints extension: the NameConstraints
@@ -54,10 +55,13 @@ int wt_nc_valid(const uint8_t *nc, size_t nc_len);
  * self-issued certificate that is not the leaf altogether, its
  * subjectAltName included, and x509-limbo's
  * rfc5280::nc::permitted-self-issued expects that: do not call this for
- * such a certificate; check_subject 0 alone still checks its SAN.) */
+ * such a certificate; check_subject 0 alone still checks its SAN.)
+ * budget: the units left (WT_NC_MAX_COMPARISONS at the start of a path
+ * validation), shared by its calls and decreased here; NULL: a fresh
+ * budget for this call alone. */
 int wt_nc_check(const uint8_t *nc, size_t nc_len,
 	const uint8_t *subject, size_t subject_len,
 	const uint8_t *san, size_t san_len, int check_subject,
-	char *reason, size_t cap);
+	unsigned long *budget, char *reason, size_t cap);
 
 #endif

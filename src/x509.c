@@ -663,6 +663,7 @@ typedef struct vsearch {
 	const uint8_t *ok;
 	int64_t now;
 	unsigned sig_checks, candidates;
+	unsigned long nc_budget;         /* name-constraint work left (wt_x509_nc.h) */
 	int err;                         /* first error recorded, 0 if none */
 	dn_out out, sink;
 } vsearch;
@@ -1016,7 +1017,7 @@ static int check_path_nc(vsearch *v, const size_t *path, size_t k,
 			}
 			why[0] = 0;
 			if (wt_nc_check(ca->nc, ca->nc_len, c->subject, c->subject_len,
-				c->san, c->san_len, 1, why, sizeof why) != 0)
+				c->san, c->san_len, 1, &v->nc_budget, why, sizeof why) != 0)
 			{
 				dn_out *o = note(v, WT_ERR_CERT_INVALID);
 
@@ -1040,7 +1041,12 @@ static int leaf_is_anchor(const wt_x509_cert *leaf, const wt_trust_anchor *a)
 	if (a->der != NULL) {
 		return eq_bytes(a->der, a->der_len, leaf->der, leaf->der_len);
 	}
-	if (!eq_bytes(a->ta.dn.data, a->ta.dn.len, leaf->subject, leaf->subject_len)
+	/* A name+key anchor stands for a pinned end-entity certificate only
+	 * when it is not a CA (as BearSSL's check_direct_trust): a CA anchor's
+	 * name and key are public, so a certificate merely carrying them
+	 * proves nothing (its signature is not checked here). */
+	if ((a->ta.flags & BR_X509_TA_CA) != 0
+		|| !eq_bytes(a->ta.dn.data, a->ta.dn.len, leaf->subject, leaf->subject_len)
 		|| k1->key_type != k2->key_type)
 	{
 		return 0;
@@ -1334,6 +1340,7 @@ int wt_x509_verify(const wt_peer_cert *chain, size_t n,
 	v.pc = pc;
 	v.ok = ok;
 	v.now = time_unix;
+	v.nc_budget = WT_NC_MAX_COMPARISONS;   /* one budget for the whole search */
 
 	err = check_leaf(&v, &pc[0]);
 	if (err) {

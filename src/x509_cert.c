@@ -508,7 +508,9 @@ static int parse_ext(wt_x509_cert *c, int id, int critical, wt_reader v,
 		}
 		f = seq.val;
 		if (wt_der_peek(&f) == 0x80) {
-			wt_der_next(&f, &e);
+			if (wt_der_next(&f, &e)) {
+				return -1;
+			}
 			c->aki = e.val.p;
 			c->aki_len = e.val.len;
 		}
@@ -564,7 +566,9 @@ static int parse_ext(wt_x509_cert *c, int id, int critical, wt_reader v,
 			}
 			if (f.len >= 3 && f.p[1] == 1 && f.p[2] == 0) {
 				c->pathlen = 0;
-				wt_der_next(&f, &e);
+				if (wt_der_next(&f, &e)) {
+					return -1;
+				}
 			} else {
 				if (pos_int(&f, &p, &n)) {
 					return -1;

@@ -1095,12 +1095,15 @@ check_name(nc_ctx *x, const gname *n, int from_subject)
 
 		while (l.len && !matched) {
 			gname c;
+			size_t before = l.len;
 
-			if (spend(&x->budget, 1)) {
-				return over_budget(o);
-			}
 			if (subtree_next(&l, &c)) {
 				return refuse(o, "malformed name constraints");
+			}
+			/* one unit per visit, and one per 64 bytes the visit
+			 * parsed (a subtree is re-read on every visit) */
+			if (spend(&x->budget, 1 + (before - l.len) / 64)) {
+				return over_budget(o);
 			}
 			if (c.form != n->form) {
 				continue;
@@ -1209,25 +1212,14 @@ check_subject_dn(nc_ctx *x, const uint8_t *subject, size_t len)
 	return 0;
 }
 
-int
-wt_nc_check(const uint8_t *nc, size_t nc_len,
+/* wt_nc_check's work once x (reason buffer, budget) is set up. */
+static int
+nc_check(nc_ctx *x, const uint8_t *nc, size_t nc_len,
 	const uint8_t *subject, size_t subject_len,
-	const uint8_t *san, size_t san_len, int check_subject,
-	char *reason, size_t cap)
+	const uint8_t *san, size_t san_len, int check_subject)
 {
-	nc_ctx x;
-
-	x.out.p = reason;
-	x.out.cap = reason != NULL ? cap : 0;
-	x.out.len = 0;
-	x.out.full = 0;
-	x.budget.left = WT_NC_MAX_COMPARISONS;
-	x.budget.over = 0;
-	if (x.out.cap) {
-		reason[0] = 0;
-	}
-	if (nc_open(nc, nc_len, &x.perm, &x.excl, &x.forms)) {
-		return refuse(&x.out, "malformed name constraints");
+	if (nc_open(nc, nc_len, &x->perm, &x->excl, &x->forms)) {
+		return refuse(&x->out, "malformed name constraints");
 	}
 	if (san != NULL) {
 		wt_reader r;
@@ -1236,22 +1228,47 @@ wt_nc_check(const uint8_t *nc, size_t nc_len,
 		/* GeneralNames ::= SEQUENCE SIZE (1..MAX) OF GeneralName */
 		wt_rd_init(&r, san, san_len);
 		if (der_expect(&r, 0x30, &seq) || r.len != 0 || seq.val.len == 0) {
-			return refuse(&x.out, "malformed subjectAltName");
+			return refuse(&x->out, "malformed subjectAltName");
 		}
 		while (seq.val.len) {
 			der_elt e;
 			gname g;
 
 			if (der_next(&seq.val, &e) || gn_parse(&e, &g)) {
-				return refuse(&x.out, "malformed subjectAltName");
+				return refuse(&x->out, "malformed subjectAltName");
 			}
-			if (check_name(&x, &g, 0)) {
+			if (check_name(x, &g, 0)) {
 				return -1;
 			}
 		}
 	}
-	if (check_subject && check_subject_dn(&x, subject, subject_len)) {
+	if (check_subject && check_subject_dn(x, subject, subject_len)) {
 		return -1;
 	}
 	return 0;
+}
+
+int
+wt_nc_check(const uint8_t *nc, size_t nc_len,
+	const uint8_t *subject, size_t subject_len,
+	const uint8_t *san, size_t san_len, int check_subject,
+	unsigned long *budget, char *reason, size_t cap)
+{
+	nc_ctx x;
+	int r;
+
+	x.out.p = reason;
+	x.out.cap = reason != NULL ? cap : 0;
+	x.out.len = 0;
+	x.out.full = 0;
+	x.budget.left = budget != NULL ? *budget : WT_NC_MAX_COMPARISONS;
+	x.budget.over = 0;
+	if (x.out.cap) {
+		reason[0] = 0;
+	}
+	r = nc_check(&x, nc, nc_len, subject, subject_len, san, san_len, check_subject);
+	if (budget != NULL) {
+		*budget = x.budget.left;
+	}
+	return r;
 }

@@ -243,6 +243,39 @@ test('x509-limbo SERVER cases', () => {
 	assert.deepEqual(stale, [], 'allowlisted x509-limbo cases that now agree: remove them from KNOWN');
 });
 
+// A built-in root is a name, a key and a validity (no DER): a certificate
+// that merely carries a CA root's name and key, signed by anyone, must not
+// count as that root (review finding: "direct trust" took it for a pinned
+// certificate).
+test('a certificate carrying a built-in CA root\'s name and key is not trusted', () => {
+	const root = '/etc/ssl/certs/ISRG_Root_X1.pem';
+	if (!existsSync(root)) return;
+	const d = mkdtempSync(join(tmpdir(), 'wt-forge-'));
+	try {
+		const run = (...a) => {
+			const r = spawnSync('openssl', a, { cwd: d, encoding: 'utf8' });
+			assert.equal(r.status, 0, r.stderr);
+		};
+		writeFileSync(join(d, 'f.cnf'), '[req]\ndistinguished_name=dn\nstring_mask=default\nprompt=no\n'
+			+ '[dn]\nC=US\nO=Internet Security Research Group\nCN=ISRG Root X1\n'
+			+ '[ext]\nbasicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n'
+			+ 'extendedKeyUsage=serverAuth\nsubjectAltName=DNS:www.example.org\n');
+		run('x509', '-in', root, '-pubkey', '-noout', '-out', 'root_pub.pem');
+		run('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'atk.key');
+		run('req', '-new', '-key', 'atk.key', '-config', 'f.cnf', '-out', 'atk.csr');
+		run('x509', '-req', '-in', 'atk.csr', '-signkey', 'atk.key', '-force_pubkey', 'root_pub.pem',
+			'-days', '30', '-extfile', 'f.cnf', '-extensions', 'ext', '-out', 'forged.pem');
+		const r = spawnSync(join(BUILD, 'test_x509'), ['builtin', join(d, 'forged.pem'), 'www.example.org'], { encoding: 'utf8' });
+		assert.equal(r.status, 1, `forged root accepted: ${r.stdout}${r.stderr}`);
+		assert.match(r.stdout, /^error: /);
+		// control: the real root itself, sent as the chain, is trusted
+		const ok2 = spawnSync(join(BUILD, 'test_x509'), ['builtin', root, 'example.invalid'], { encoding: 'utf8' });
+		assert.match(ok2.stdout, /^error: certificate_name_mismatch|^error: bad_certificate/, 'the root verifies up to the name check');
+	} finally {
+		rmSync(d, { recursive: true, force: true });
+	}
+});
+
 test('trust store API (atomic adds, limits) and built-in roots (test_x509)', () => {
 	const bin = join(BUILD, 'test_x509');
 	const x = pkiX509();

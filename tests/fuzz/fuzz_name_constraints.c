@@ -88,19 +88,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FZ_ASSERT(wt_nc_valid(nc, nc_len) == valid);
 
 	r = wt_nc_check(nc, nc_len, (flags & 4) ? NULL : subj, subj_len,
-		(flags & 2) ? NULL : san, san_len, flags & 1, reason, cap);
+		(flags & 2) ? NULL : san, san_len, flags & 1, NULL, reason, cap);
 	FZ_ASSERT(r == 0 || r == -1);
 	if (r != 0) {
 		check_reason(reason, cap);
 	}
 	FZ_ASSERT((valid != 0) == (r != 0 && strcmp(reason, "malformed name constraints") == 0));
 	r2 = wt_nc_check(nc, nc_len, (flags & 4) ? NULL : subj, subj_len,
-		(flags & 2) ? NULL : san, san_len, flags & 1, reason2, cap);
+		(flags & 2) ? NULL : san, san_len, flags & 1, NULL, reason2, cap);
 	FZ_ASSERT(r2 == r);
 	FZ_ASSERT(r != 0 ? strcmp(reason, reason2) == 0 : 1);
 	if (r == 0 && (flags & 1)) {
 		r2 = wt_nc_check(nc, nc_len, (flags & 4) ? NULL : subj, subj_len,
-			(flags & 2) ? NULL : san, san_len, 0, reason2, cap);
+			(flags & 2) ? NULL : san, san_len, 0, NULL, reason2, cap);
 		FZ_ASSERT(r2 == 0);
 	}
 	free(nc);

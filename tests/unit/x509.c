@@ -7,6 +7,9 @@
  *   test_x509 roots                built-in roots are present and sane
  *   test_x509 skips MIXED UNUSABLE R8K   unusable certificates are skipped
  *   test_x509 dn                   wt_dn_format (RFC 4514 text)
+ *   test_x509 builtin CHAIN.pem HOST   wt_verify_chain against the built-in
+ *                                  roots (name + key + validity anchors, no
+ *                                  DER): prints "ok" or "error: NAME: reason"
  *
  * tests/x509.test.mjs prefers build/.../wasmtls and falls back to this
  * program while the CLI is not linkable.
@@ -15,6 +18,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "wasmtls.h"
 #include "wt_internal.h"
@@ -241,8 +245,38 @@ static void roots_checks(void)
 	printf("%zu roots\n", n);
 }
 
+/* The C API with wt_default_trust_anchors(), as an embedder calls it. */
+static int builtin_verify(const char *path, const char *host)
+{
+	wt_peer_cert chain[8];
+	static uint8_t buf[65536];
+	size_t len, n = 0;
+	char *pem = unit_read_file(path, &len), why[WT_REASON_MAX];
+	const wt_trust_anchor *ta = wt_default_trust_anchors(&n);
+	int count, rc;
+
+	if (pem == NULL) {
+		return 2;
+	}
+	count = wt_cert_chain_parse_pem(chain, 8, pem, len, buf, sizeof buf);
+	free(pem);
+	if (count <= 0) {
+		return 2;
+	}
+	rc = wt_verify_chain(chain, (size_t)count, ta, n, host, (int64_t)time(NULL), why, sizeof why);
+	if (rc == 0) {
+		printf("ok\n");
+		return 0;
+	}
+	printf("error: %s: %s\n", wt_error_name(rc), why);
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 4 && strcmp(argv[1], "builtin") == 0) {
+		return builtin_verify(argv[2], argv[3]);
+	}
 	if (argc >= 2 && strcmp(argv[1], "verify") == 0) {
 		return wt_cli_verify(argc - 1, argv + 1);
 	}

@@ -81,7 +81,7 @@ run(char **f, int nf)
 		memset(reason, 'X', cap);
 		if (!bad) {
 			r = wt_nc_check(nc, nc_len, subject, subject_len, san, san_len,
-				atoi(f[4]), reason, cap);
+				atoi(f[4]), NULL, reason, cap);
 			if (r == 0) {
 				printf("ok\n");
 			} else {
