@@ -29,6 +29,21 @@ unsigned wt_der_uint_bits(const uint8_t *p, size_t len);
 /* UTCTime or GeneralizedTime (RFC 5280 4.1.2.5) as Unix seconds. */
 int wt_der_time(wt_reader *r, int64_t *unix_time);
 
+/* ---- Reasons: bounded text ---- */
+
+/* A reason being written into a caller buffer: characters past cap - 1
+ * are dropped and `full` set; wt_text_end writes the NUL, ending a cut
+ * text in "...". */
+typedef struct wt_text {
+	char *p;
+	size_t cap, len;
+	int full;
+} wt_text;
+void wt_text_putc(wt_text *o, char c);
+void wt_text_puts(wt_text *o, const char *s);
+void wt_text_dec(wt_text *o, unsigned v);
+void wt_text_end(wt_text *o);
+
 /* ---- Parsed certificate ---- */
 
 /* Certificate signature algorithms (RFC 4055, RFC 5758). */

@@ -353,13 +353,7 @@ static int copy_key(wt_leaf_key *key, const br_x509_pkey *pk,
 /* Names as text (RFC 4514), for messages about certificates            */
 /* ------------------------------------------------------------------ */
 
-typedef struct dn_out {
-	char *p;
-	size_t cap, len;
-	int full;
-} dn_out;
-
-static void dn_putc(dn_out *o, char c)
+void wt_text_putc(wt_text *o, char c)
 {
 	if (o->len + 1 < o->cap) {
 		o->p[o->len++] = c;
@@ -368,22 +362,22 @@ static void dn_putc(dn_out *o, char c)
 	}
 }
 
-static void dn_puts(dn_out *o, const char *s)
+void wt_text_puts(wt_text *o, const char *s)
 {
 	while (*s) {
-		dn_putc(o, *s++);
+		wt_text_putc(o, *s++);
 	}
 }
 
-static void dn_hex(dn_out *o, uint8_t b)
+static void dn_hex(wt_text *o, uint8_t b)
 {
 	static const char hx[] = "0123456789ABCDEF";
 
-	dn_putc(o, hx[b >> 4]);
-	dn_putc(o, hx[b & 15]);
+	wt_text_putc(o, hx[b >> 4]);
+	wt_text_putc(o, hx[b & 15]);
 }
 
-static void dn_dec(dn_out *o, uint32_t v)
+void wt_text_dec(wt_text *o, unsigned v)
 {
 	char tmp[10];
 	size_t n = 0;
@@ -393,24 +387,24 @@ static void dn_dec(dn_out *o, uint32_t v)
 		v /= 10;
 	} while (v != 0);
 	while (n > 0) {
-		dn_putc(o, tmp[--n]);
+		wt_text_putc(o, tmp[--n]);
 	}
 }
 
 /* OBJECT IDENTIFIER contents in dotted decimal (X.690 8.19). */
-static void dn_oid(dn_out *o, const uint8_t *p, size_t n)
+static void dn_oid(wt_text *o, const uint8_t *p, size_t n)
 {
 	uint32_t v = 0;
 	size_t i;
 	int first = 1;
 
 	if (n == 0 || (p[n - 1] & 0x80)) {
-		dn_putc(o, '?');
+		wt_text_putc(o, '?');
 		return;
 	}
 	for (i = 0; i < n; i++) {
 		if (v > (UINT32_C(0xffffffff) >> 7)) {
-			dn_putc(o, '?');
+			wt_text_putc(o, '?');
 			return;
 		}
 		v = v << 7 | (p[i] & 0x7f);
@@ -420,13 +414,13 @@ static void dn_oid(dn_out *o, const uint8_t *p, size_t n)
 		if (first) {
 			uint32_t arc = v < 40 ? 0 : v < 80 ? 1 : 2;
 
-			dn_dec(o, arc);
-			dn_putc(o, '.');
-			dn_dec(o, v - 40 * arc);
+			wt_text_dec(o, arc);
+			wt_text_putc(o, '.');
+			wt_text_dec(o, v - 40 * arc);
 			first = 0;
 		} else {
-			dn_putc(o, '.');
-			dn_dec(o, v);
+			wt_text_putc(o, '.');
+			wt_text_dec(o, v);
 		}
 		v = 0;
 	}
@@ -435,7 +429,7 @@ static void dn_oid(dn_out *o, const uint8_t *p, size_t n)
 /* One character of a value, RFC 4514 2.4: specials are backslashed,
  * and anything outside printable ASCII (controls, which could drive a
  * terminal, and the UTF-8 bytes of other characters) as \XX pairs. */
-static void dn_char(dn_out *o, uint32_t c, int first, int last)
+static void dn_char(wt_text *o, uint32_t c, int first, int last)
 {
 	if (c >= 0x80) {
 		/* UTF-8 (RFC 3629), each byte escaped */
@@ -449,13 +443,13 @@ static void dn_char(dn_out *o, uint32_t c, int first, int last)
 		}
 		u[0] = (uint8_t)((0xf00u >> n) | c);   /* 110x, 1110, 11110 */
 		for (i = 0; i < n; i++) {
-			dn_putc(o, '\\');
+			wt_text_putc(o, '\\');
 			dn_hex(o, u[i]);
 		}
 		return;
 	}
 	if (c < 0x20 || c == 0x7f) {
-		dn_putc(o, '\\');
+		wt_text_putc(o, '\\');
 		dn_hex(o, (uint8_t)c);
 		return;
 	}
@@ -463,14 +457,14 @@ static void dn_char(dn_out *o, uint32_t c, int first, int last)
 		|| c == '\\' || c == '=' || (first && (c == ' ' || c == '#'))
 		|| (last && c == ' '))
 	{
-		dn_putc(o, '\\');
+		wt_text_putc(o, '\\');
 	}
-	dn_putc(o, (char)c);
+	wt_text_putc(o, (char)c);
 }
 
 /* An attribute value: character strings as text; anything else as '#'
  * and the hex of its whole encoding (RFC 4514 2.4). */
-static void dn_value(dn_out *o, const wt_der_elt *v)
+static void dn_value(wt_text *o, const wt_der_elt *v)
 {
 	const uint8_t *p = v->val.p;
 	size_t n = v->val.len, i, step;
@@ -494,7 +488,7 @@ static void dn_value(dn_out *o, const wt_der_elt *v)
 		break;
 	}
 	if (step == 0 || n % step != 0) {
-		dn_putc(o, '#');
+		wt_text_putc(o, '#');
 		for (i = 0; i < v->tlv_len; i++) {
 			dn_hex(o, v->tlv[i]);
 		}
@@ -509,7 +503,7 @@ static void dn_value(dn_out *o, const wt_der_elt *v)
 		}
 		if (step == 1 && c >= 0x80) {
 			/* a byte of a UTF-8 sequence: escaped as it is */
-			dn_putc(o, '\\');
+			wt_text_putc(o, '\\');
 			dn_hex(o, (uint8_t)c);
 			continue;
 		}
@@ -542,7 +536,7 @@ static const struct {
 
 const char *wt_dn_format(const uint8_t *dn, size_t len, char *out, size_t cap)
 {
-	dn_out o;
+	wt_text o;
 	wt_reader r;
 	wt_der_elt name;
 	wt_der_elt rdns[DN_MAX_RDNS];
@@ -558,7 +552,7 @@ const char *wt_dn_format(const uint8_t *dn, size_t len, char *out, size_t cap)
 	out[0] = 0;
 	wt_rd_init(&r, dn, dn != NULL ? len : 0);
 	if (dn == NULL || wt_der_expect(&r, 0x30, &name) || r.len != 0) {
-		dn_puts(&o, "(unreadable name)");
+		wt_text_puts(&o, "(unreadable name)");
 		out[o.len] = 0;
 		return out;
 	}
@@ -566,7 +560,7 @@ const char *wt_dn_format(const uint8_t *dn, size_t len, char *out, size_t cap)
 		wt_der_elt rdn;
 
 		if (wt_der_expect(&name.val, 0x31, &rdn)) {
-			dn_puts(&o, "(unreadable name)");
+			wt_text_puts(&o, "(unreadable name)");
 			out[o.len] = 0;
 			return out;
 		}
@@ -584,7 +578,7 @@ const char *wt_dn_format(const uint8_t *dn, size_t len, char *out, size_t cap)
 		int first_ava = 1;
 
 		if (i + 1 < n) {
-			dn_putc(&o, ',');
+			wt_text_putc(&o, ',');
 		}
 		while (avas.len) {
 			wt_der_elt ava, type, value;
@@ -594,11 +588,11 @@ const char *wt_dn_format(const uint8_t *dn, size_t len, char *out, size_t cap)
 				|| wt_der_expect(&ava.val, 0x06, &type)
 				|| wt_der_next(&ava.val, &value) || ava.val.len != 0)
 			{
-				dn_puts(&o, "(unreadable attribute)");
+				wt_text_puts(&o, "(unreadable attribute)");
 				break;
 			}
 			if (!first_ava) {
-				dn_putc(&o, '+');   /* RFC 4514 2.2 */
+				wt_text_putc(&o, '+');   /* RFC 4514 2.2 */
 			}
 			first_ava = 0;
 			for (k = 0; k < sizeof dn_attrs / sizeof dn_attrs[0]; k++) {
@@ -609,16 +603,16 @@ const char *wt_dn_format(const uint8_t *dn, size_t len, char *out, size_t cap)
 				}
 			}
 			if (k < sizeof dn_attrs / sizeof dn_attrs[0]) {
-				dn_puts(&o, dn_attrs[k].name);
+				wt_text_puts(&o, dn_attrs[k].name);
 			} else {
 				dn_oid(&o, type.val.p, type.val.len);
 			}
-			dn_putc(&o, '=');
+			wt_text_putc(&o, '=');
 			dn_value(&o, &value);
 		}
 	}
 	if (skipped) {
-		dn_puts(&o, ",...");
+		wt_text_puts(&o, ",...");
 	}
 	if (o.full) {
 		/* cut: end in "..." where it fits */
@@ -665,12 +659,12 @@ typedef struct vsearch {
 	unsigned sig_checks, candidates;
 	unsigned long nc_budget;         /* name-constraint work left (wt_x509_nc.h) */
 	int err;                         /* first error recorded, 0 if none */
-	dn_out out, sink;
+	wt_text out, sink;
 } vsearch;
 
 /* The text sink for an error: the reason buffer for the first one,
  * a sink that keeps nothing for the later ones. */
-static dn_out *note(vsearch *v, int code)
+static wt_text *note(vsearch *v, int code)
 {
 	if (v->err != 0) {
 		v->sink.len = 0;
@@ -682,44 +676,44 @@ static dn_out *note(vsearch *v, int code)
 	return &v->out;
 }
 
-static void put_dn(dn_out *o, const uint8_t *dn, size_t len)
+static void put_dn(wt_text *o, const uint8_t *dn, size_t len)
 {
 	char tmp[96];
 
-	dn_puts(o, wt_dn_format(dn, len, tmp, sizeof tmp));
+	wt_text_puts(o, wt_dn_format(dn, len, tmp, sizeof tmp));
 }
 
 /* "leaf certificate", "intermediate certificate 1 (the leaf's issuer)",
  * "intermediate certificate k": a certificate by its place in the path. */
-static void put_pos(dn_out *o, size_t level)
+static void put_pos(wt_text *o, size_t level)
 {
 	if (level == 0) {
-		dn_puts(o, "leaf certificate");
+		wt_text_puts(o, "leaf certificate");
 	} else {
-		dn_puts(o, "intermediate certificate ");
-		dn_dec(o, (uint32_t)level);
+		wt_text_puts(o, "intermediate certificate ");
+		wt_text_dec(o, (uint32_t)level);
 		if (level == 1) {
-			dn_puts(o, " (the leaf's issuer)");
+			wt_text_puts(o, " (the leaf's issuer)");
 		}
 	}
 }
 
 /* The place and the name: "intermediate certificate 2 (CN=X)" or
  * "trust anchor (CN=X)". */
-static void put_who(dn_out *o, size_t level, int anchor, const uint8_t *dn,
+static void put_who(wt_text *o, size_t level, int anchor, const uint8_t *dn,
 	size_t dn_len)
 {
 	if (anchor) {
-		dn_puts(o, "trust anchor");
+		wt_text_puts(o, "trust anchor");
 	} else if (level == 0) {
-		dn_puts(o, "leaf certificate");
+		wt_text_puts(o, "leaf certificate");
 	} else {
-		dn_puts(o, "intermediate certificate ");
-		dn_dec(o, (uint32_t)level);
+		wt_text_puts(o, "intermediate certificate ");
+		wt_text_dec(o, (uint32_t)level);
 	}
-	dn_puts(o, " (");
+	wt_text_puts(o, " (");
 	put_dn(o, dn, dn_len);
-	dn_putc(o, ')');
+	wt_text_putc(o, ')');
 }
 
 /* RFC 5280 6.1.3 (a)(2): valid at `now`. 0, or the WT_ERR_CERT_* code
@@ -728,7 +722,7 @@ static void put_who(dn_out *o, size_t level, int anchor, const uint8_t *dn,
 static int check_time(vsearch *v, int64_t nb, int64_t na, size_t level,
 	int anchor, const uint8_t *dn, size_t dn_len)
 {
-	dn_out *o;
+	wt_text *o;
 	int code;
 
 	if (v->now >= nb && v->now <= na) {
@@ -737,12 +731,12 @@ static int check_time(vsearch *v, int64_t nb, int64_t na, size_t level,
 	code = v->now < nb ? WT_ERR_CERT_NOT_YET_VALID : WT_ERR_CERT_EXPIRED;
 	o = note(v, code);
 	if (level == 0 && !anchor) {
-		dn_puts(o, "leaf certificate");
+		wt_text_puts(o, "leaf certificate");
 	} else {
-		dn_puts(o, "issuing certificate: ");
+		wt_text_puts(o, "issuing certificate: ");
 		put_who(o, level, anchor, dn, dn_len);
 	}
-	dn_puts(o, code == WT_ERR_CERT_EXPIRED
+	wt_text_puts(o, code == WT_ERR_CERT_EXPIRED
 		? " has expired (notAfter is in the past)"
 		: " is not yet valid (notBefore is in the future)");
 	return code;
@@ -752,7 +746,7 @@ static int check_time(vsearch *v, int64_t nb, int64_t na, size_t level,
 static int check_key(vsearch *v, const br_x509_pkey *pk, size_t level,
 	int anchor, const uint8_t *dn, size_t dn_len)
 {
-	dn_out *o;
+	wt_text *o;
 	unsigned bits;
 
 	if (pk->key_type == BR_KEYTYPE_EC) {
@@ -760,7 +754,7 @@ static int check_key(vsearch *v, const br_x509_pkey *pk, size_t level,
 	}
 	if (pk->key_type != BR_KEYTYPE_RSA) {
 		o = note(v, WT_ERR_CERT_UNSUPPORTED);
-		dn_puts(o, "key type not supported (RSA or ECDSA P-256/P-384/P-521) in the ");
+		wt_text_puts(o, "key type not supported (RSA or ECDSA P-256/P-384/P-521) in the ");
 		put_who(o, level, anchor, dn, dn_len);
 		return WT_ERR_CERT_UNSUPPORTED;
 	}
@@ -770,11 +764,11 @@ static int check_key(vsearch *v, const br_x509_pkey *pk, size_t level,
 	}
 	o = note(v, WT_ERR_CERT_UNSUPPORTED);
 	if (bits < WT_MIN_RSA_BITS) {
-		dn_puts(o, "RSA key shorter than 2048 bits in the ");
+		wt_text_puts(o, "RSA key shorter than 2048 bits in the ");
 	} else if (bits > WT_MAX_RSA_BITS) {
-		dn_puts(o, "RSA key longer than 4096 bits (the largest BearSSL verifies with) in the ");
+		wt_text_puts(o, "RSA key longer than 4096 bits (the largest BearSSL verifies with) in the ");
 	} else {
-		dn_puts(o, "RSA key size not a multiple of 8 bits (CA/B Forum BR 6.1.5) in the ");
+		wt_text_puts(o, "RSA key size not a multiple of 8 bits (CA/B Forum BR 6.1.5) in the ");
 	}
 	if (anchor) {
 		put_who(o, level, anchor, dn, dn_len);
@@ -788,13 +782,13 @@ static int check_key(vsearch *v, const br_x509_pkey *pk, size_t level,
 static int check_common(vsearch *v, const wt_x509_cert *c, size_t level,
 	int anchor)
 {
-	dn_out *o;
+	wt_text *o;
 
 	if (c->version != 2 && !anchor) {
 		/* CA/B Forum BR 7.1.1, webpki: v3 only (v1 roots are fine) */
 		o = note(v, WT_ERR_CERT_INVALID);
 		put_who(o, level, anchor, c->subject, c->subject_len);
-		dn_puts(o, " is not an X.509 v3 certificate");
+		wt_text_puts(o, " is not an X.509 v3 certificate");
 		return WT_ERR_CERT_INVALID;
 	}
 	if (c->bad_serial && !anchor) {
@@ -802,28 +796,28 @@ static int check_common(vsearch *v, const wt_x509_cert *c, size_t level,
 		 * the rule (Go and webpki are lenient there too) */
 		o = note(v, WT_ERR_CERT_INVALID);
 		put_who(o, level, anchor, c->subject, c->subject_len);
-		dn_puts(o, " has a serial number that is not a positive integer of at most 20 octets (RFC 5280 4.1.2.2)");
+		wt_text_puts(o, " has a serial number that is not a positive integer of at most 20 octets (RFC 5280 4.1.2.2)");
 		return WT_ERR_CERT_INVALID;
 	}
 	if (c->bad_crit != NULL) {
 		o = note(v, WT_ERR_CERT_INVALID);
-		dn_puts(o, "unsupported critical extension ");
+		wt_text_puts(o, "unsupported critical extension ");
 		dn_oid(o, c->bad_crit, c->bad_crit_len);
-		dn_puts(o, " in the ");
+		wt_text_puts(o, " in the ");
 		put_who(o, level, anchor, c->subject, c->subject_len);
-		dn_puts(o, " (RFC 5280 4.2)");
+		wt_text_puts(o, " (RFC 5280 4.2)");
 		return WT_ERR_CERT_INVALID;
 	}
 	if (c->has_ku && (c->ku & WT_KU_KEY_CERT_SIGN) && !c->ca) {
 		o = note(v, WT_ERR_CERT_INVALID);
 		put_who(o, level, anchor, c->subject, c->subject_len);
-		dn_puts(o, " asserts keyCertSign without basicConstraints cA (RFC 5280 4.2.1.9)");
+		wt_text_puts(o, " asserts keyCertSign without basicConstraints cA (RFC 5280 4.2.1.9)");
 		return WT_ERR_CERT_INVALID;
 	}
 	if (c->nc != NULL && !c->ca) {
 		o = note(v, WT_ERR_CERT_INVALID);
 		put_who(o, level, anchor, c->subject, c->subject_len);
-		dn_puts(o, " has nameConstraints but is not a CA (RFC 5280 4.2.1.10)");
+		wt_text_puts(o, " has nameConstraints but is not a CA (RFC 5280 4.2.1.10)");
 		return WT_ERR_CERT_INVALID;
 	}
 	return 0;
@@ -835,7 +829,7 @@ static int check_common(vsearch *v, const wt_x509_cert *c, size_t level,
 static int check_issuer(vsearch *v, const wt_x509_cert *c, size_t level,
 	int anchor, unsigned below)
 {
-	dn_out *o;
+	wt_text *o;
 	int err;
 
 	err = check_common(v, c, level, anchor);
@@ -845,31 +839,31 @@ static int check_issuer(vsearch *v, const wt_x509_cert *c, size_t level,
 	if ((c->version == 2 || c->has_bc) && !c->ca) {
 		o = note(v, WT_ERR_CERT_INVALID);
 		put_who(o, level, anchor, c->subject, c->subject_len);
-		dn_puts(o, " issues certificates but is not a CA (basicConstraints cA, RFC 5280 4.2.1.9)");
+		wt_text_puts(o, " issues certificates but is not a CA (basicConstraints cA, RFC 5280 4.2.1.9)");
 		return WT_ERR_CERT_INVALID;
 	}
 	if (c->has_ku && !(c->ku & WT_KU_KEY_CERT_SIGN)) {
 		o = note(v, WT_ERR_CERT_INVALID);
 		put_who(o, level, anchor, c->subject, c->subject_len);
-		dn_puts(o, " issues certificates but its keyUsage lacks keyCertSign (RFC 5280 4.2.1.3)");
+		wt_text_puts(o, " issues certificates but its keyUsage lacks keyCertSign (RFC 5280 4.2.1.3)");
 		return WT_ERR_CERT_INVALID;
 	}
 	if (c->pathlen >= 0 && below > (unsigned)c->pathlen) {
 		o = note(v, WT_ERR_CERT_INVALID);
-		dn_puts(o, "path length exceeded: ");
+		wt_text_puts(o, "path length exceeded: ");
 		put_who(o, level, anchor, c->subject, c->subject_len);
-		dn_puts(o, " has pathLenConstraint ");
-		dn_dec(o, (uint32_t)c->pathlen);
-		dn_puts(o, " but ");
-		dn_dec(o, below);
-		dn_puts(o, " intermediate certificate(s) below it (RFC 5280 4.2.1.9)");
+		wt_text_puts(o, " has pathLenConstraint ");
+		wt_text_dec(o, (uint32_t)c->pathlen);
+		wt_text_puts(o, " but ");
+		wt_text_dec(o, below);
+		wt_text_puts(o, " intermediate certificate(s) below it (RFC 5280 4.2.1.9)");
 		return WT_ERR_CERT_INVALID;
 	}
 	if (c->eku != NULL && !c->eku_server && !c->eku_any) {
 		o = note(v, WT_ERR_CERT_INVALID);
-		dn_puts(o, "extendedKeyUsage of the ");
+		wt_text_puts(o, "extendedKeyUsage of the ");
 		put_who(o, level, anchor, c->subject, c->subject_len);
-		dn_puts(o, " does not include serverAuth or anyExtendedKeyUsage");
+		wt_text_puts(o, " does not include serverAuth or anyExtendedKeyUsage");
 		return WT_ERR_CERT_INVALID;
 	}
 	return check_time(v, c->not_before, c->not_after, level, anchor,
@@ -948,7 +942,7 @@ static int verify_sig(const wt_x509_cert *c, const br_x509_pkey *pk)
 static int check_sig_alg(vsearch *v, const wt_x509_cert *c, size_t level,
 	const br_x509_pkey *pk)
 {
-	dn_out *o;
+	wt_text *o;
 	int want;
 
 	switch (c->sig_alg) {
@@ -959,14 +953,14 @@ static int check_sig_alg(vsearch *v, const wt_x509_cert *c, size_t level,
 		 * unregistered; Go, Chrome, Firefox and webpki refuse them */
 		o = note(v, WT_ERR_CERT_UNSUPPORTED);
 		put_pos(o, level);
-		dn_puts(o, c->sig_alg == WT_X509_SIG_MD5 ? " signed with MD5"
+		wt_text_puts(o, c->sig_alg == WT_X509_SIG_MD5 ? " signed with MD5"
 			: c->sig_alg == WT_X509_SIG_SHA1 ? " signed with SHA-1"
 			: " signed with SHA-224");
 		return WT_ERR_CERT_UNSUPPORTED;
 	case WT_X509_SIG_UNKNOWN:
 		o = note(v, WT_ERR_CERT_UNSUPPORTED);
 		put_pos(o, level);
-		dn_puts(o, " has a signature algorithm we do not verify (RSA PKCS#1 v1.5 or RSA-PSS with SHA-256/384/512, ECDSA with SHA-256/384/512)");
+		wt_text_puts(o, " has a signature algorithm we do not verify (RSA PKCS#1 v1.5 or RSA-PSS with SHA-256/384/512, ECDSA with SHA-256/384/512)");
 		return WT_ERR_CERT_UNSUPPORTED;
 	case WT_X509_SIG_ECDSA_SHA256:
 	case WT_X509_SIG_ECDSA_SHA384:
@@ -979,7 +973,7 @@ static int check_sig_alg(vsearch *v, const wt_x509_cert *c, size_t level,
 	}
 	if (pk->key_type != want) {
 		o = note(v, WT_ERR_CERT_BAD_SIGNATURE);
-		dn_puts(o, "the issuer's key type does not match the signature algorithm of the ");
+		wt_text_puts(o, "the issuer's key type does not match the signature algorithm of the ");
 		put_pos(o, level);
 		return WT_ERR_CERT_BAD_SIGNATURE;
 	}
@@ -1019,13 +1013,13 @@ static int check_path_nc(vsearch *v, const size_t *path, size_t k,
 			if (wt_nc_check(ca->nc, ca->nc_len, c->subject, c->subject_len,
 				c->san, c->san_len, 1, &v->nc_budget, why, sizeof why) != 0)
 			{
-				dn_out *o = note(v, WT_ERR_CERT_INVALID);
+				wt_text *o = note(v, WT_ERR_CERT_INVALID);
 
-				dn_puts(o, "name constraint violated: ");
-				dn_puts(o, why[0] ? why : "(no reason given)");
-				dn_puts(o, " (constraint of the ");
+				wt_text_puts(o, "name constraint violated: ");
+				wt_text_puts(o, why[0] ? why : "(no reason given)");
+				wt_text_puts(o, " (constraint of the ");
 				put_who(o, j, j > k, ca->subject, ca->subject_len);
-				dn_putc(o, ')');
+				wt_text_putc(o, ')');
 				return WT_ERR_CERT_INVALID;
 			}
 		}
@@ -1073,7 +1067,7 @@ static int try_edge(vsearch *v, const size_t *path, size_t k,
 	size_t dn_len = ta != NULL ? ta->ta.dn.len : ic->subject_len;
 	unsigned below = 0;
 	size_t i;
-	dn_out *o;
+	wt_text *o;
 
 	v->candidates++;
 	for (i = 1; i <= k; i++) {
@@ -1103,9 +1097,9 @@ static int try_edge(vsearch *v, const size_t *path, size_t k,
 	v->sig_checks++;
 	if (verify_sig(child, pk) != 0) {
 		o = note(v, WT_ERR_CERT_BAD_SIGNATURE);
-		dn_puts(o, "signature of the ");
+		wt_text_puts(o, "signature of the ");
 		put_pos(o, k);
-		dn_puts(o, " does not verify with the key of the ");
+		wt_text_puts(o, " does not verify with the key of the ");
 		put_who(o, k + 1, ta != NULL, dn, dn_len);
 		return 0;
 	}
@@ -1155,9 +1149,9 @@ static int search(vsearch *v)
 				continue;
 			}
 			if (ta->der != NULL && wt_x509_parse(ta->der, ta->der_len, &ac, &why) != 0) {
-				dn_out *o = note(v, WT_ERR_CERT_INVALID);
-				dn_puts(o, "trust anchor certificate does not parse: ");
-				dn_puts(o, why);
+				wt_text *o = note(v, WT_ERR_CERT_INVALID);
+				wt_text_puts(o, "trust anchor certificate does not parse: ");
+				wt_text_puts(o, why);
 				continue;
 			}
 			r = try_edge(v, path, k, ta, NULL, ta->der != NULL ? &ac : NULL);
@@ -1181,8 +1175,8 @@ static int search(vsearch *v)
 				continue;
 			}
 			if (k == WT_X509_MAX_INTERMEDIATES) {
-				dn_out *o = note(v, WT_ERR_CERT_INVALID);
-				dn_puts(o, "path length exceeded: more than "
+				wt_text *o = note(v, WT_ERR_CERT_INVALID);
+				wt_text_puts(o, "path length exceeded: more than "
 					WT_STR(WT_X509_MAX_INTERMEDIATES)
 					" intermediate certificates");
 				continue;
@@ -1205,7 +1199,7 @@ static int search(vsearch *v)
  * 7.1.2.7): independent of the path, so checked once, first. */
 static int check_leaf(vsearch *v, const wt_x509_cert *c)
 {
-	dn_out *o;
+	wt_text *o;
 	int err;
 
 	err = check_common(v, c, 0, 0);
@@ -1219,14 +1213,14 @@ static int check_leaf(vsearch *v, const wt_x509_cert *c)
 	if (c->ca) {
 		/* webpki ee-basicconstraints-ca, CA/B Forum BR 7.1.2.7.8 */
 		o = note(v, WT_ERR_CERT_INVALID);
-		dn_puts(o, "the leaf certificate is a CA (basicConstraints cA is TRUE)");
+		wt_text_puts(o, "the leaf certificate is a CA (basicConstraints cA is TRUE)");
 		return WT_ERR_CERT_INVALID;
 	}
 	/* TLS 1.3 servers sign CertificateVerify (RFC 8446 4.4.2.2): a
 	 * keyUsage, if present, must include digitalSignature */
 	if (c->has_ku && !(c->ku & WT_KU_DIGITAL_SIGNATURE)) {
 		note(v, WT_ERR_CERT_INVALID);
-		dn_puts(&v->out, "leaf keyUsage does not allow digitalSignature");
+		wt_text_puts(&v->out, "leaf keyUsage does not allow digitalSignature");
 		return WT_ERR_CERT_INVALID;
 	}
 	/* an extendedKeyUsage must name serverAuth (RFC 5280 4.2.1.12); no
@@ -1234,37 +1228,36 @@ static int check_leaf(vsearch *v, const wt_x509_cert *c)
 	 * webpki (check_eku: None is Ok for id-kp-serverAuth) */
 	if (c->eku != NULL && !c->eku_server) {
 		note(v, WT_ERR_CERT_INVALID);
-		dn_puts(&v->out, "leaf extendedKeyUsage does not include serverAuth");
+		wt_text_puts(&v->out, "leaf extendedKeyUsage does not include serverAuth");
 		return WT_ERR_CERT_INVALID;
 	}
 	if (c->eku_any) {
 		note(v, WT_ERR_CERT_INVALID);
-		dn_puts(&v->out, "leaf extendedKeyUsage includes anyExtendedKeyUsage (CA/B Forum BR 7.1.2.7.10)");
+		wt_text_puts(&v->out, "leaf extendedKeyUsage includes anyExtendedKeyUsage (CA/B Forum BR 7.1.2.7.10)");
 		return WT_ERR_CERT_INVALID;
 	}
 	if (c->eku_crit) {
 		note(v, WT_ERR_CERT_INVALID);
-		dn_puts(&v->out, "leaf extendedKeyUsage is critical (CA/B Forum BR 7.1.2.7.6)");
+		wt_text_puts(&v->out, "leaf extendedKeyUsage is critical (CA/B Forum BR 7.1.2.7.6)");
 		return WT_ERR_CERT_INVALID;
 	}
 	if (c->san_crit && c->subject_len > 2) {
 		note(v, WT_ERR_CERT_INVALID);
-		dn_puts(&v->out, "leaf subjectAltName is critical with a non-empty subject (RFC 5280 4.2.1.6, CA/B Forum BR 7.1.2.7.12)");
+		wt_text_puts(&v->out, "leaf subjectAltName is critical with a non-empty subject (RFC 5280 4.2.1.6, CA/B Forum BR 7.1.2.7.12)");
 		return WT_ERR_CERT_INVALID;
 	}
 	return check_time(v, c->not_before, c->not_after, 0, 0, c->subject,
 		c->subject_len);
 }
 
-/* Writes the final NUL (and "..." when cut). */
-static void out_end(dn_out *o)
+void wt_text_end(wt_text *o)
 {
 	if (o->cap == 0) {
 		return;
 	}
 	if (o->full && o->cap > 4) {
 		o->len = o->cap - 4;
-		dn_puts(o, "...");
+		wt_text_puts(o, "...");
 	}
 	o->p[o->len < o->cap ? o->len : o->cap - 1] = 0;
 }
@@ -1293,19 +1286,19 @@ int wt_x509_verify(const wt_peer_cert *chain, size_t n,
 	v.sink.cap = 0;
 	reason[0] = 0;
 	if (chain == NULL || n == 0) {
-		dn_puts(&v.out, "no certificate");
-		out_end(&v.out);
+		wt_text_puts(&v.out, "no certificate");
+		wt_text_end(&v.out);
 		return WT_ERR_CERT_INVALID;
 	}
 	if (n > WT_MAX_PEER_CERTS) {
-		dn_puts(&v.out, "too many certificates in the chain (more than WT_MAX_PEER_CERTS = " WT_STR(WT_MAX_PEER_CERTS) ")");
-		out_end(&v.out);
+		wt_text_puts(&v.out, "too many certificates in the chain (more than WT_MAX_PEER_CERTS = " WT_STR(WT_MAX_PEER_CERTS) ")");
+		wt_text_end(&v.out);
 		return WT_ERR_CERT_INVALID;
 	}
 	if (chain[0].der == NULL || wt_x509_parse(chain[0].der, chain[0].len, &pc[0], &why) != 0) {
-		dn_puts(&v.out, "malformed leaf certificate: ");
-		dn_puts(&v.out, why != NULL ? why : "no data");
-		out_end(&v.out);
+		wt_text_puts(&v.out, "malformed leaf certificate: ");
+		wt_text_puts(&v.out, why != NULL ? why : "no data");
+		wt_text_end(&v.out);
 		return WT_ERR_CERT_INVALID;
 	}
 	if (verify_none) {
@@ -1313,15 +1306,15 @@ int wt_x509_verify(const wt_peer_cert *chain, size_t n,
 		 * keyUsage without digitalSignature forbids that (RFC 8446
 		 * 4.4.2.2, RFC 5280 4.2.1.3), as BoringSSL also enforces. */
 		if (pc[0].has_ku && !(pc[0].ku & WT_KU_DIGITAL_SIGNATURE)) {
-			dn_puts(&v.out, "leaf keyUsage does not allow digitalSignature");
-			out_end(&v.out);
+			wt_text_puts(&v.out, "leaf keyUsage does not allow digitalSignature");
+			wt_text_end(&v.out);
 			return WT_ERR_CERT_INVALID;
 		}
 		err = copy_key(key, &pc[0].pkey, &why);
 		if (err) {
-			dn_puts(&v.out, why);
+			wt_text_puts(&v.out, why);
 		}
-		out_end(&v.out);
+		wt_text_end(&v.out);
 		return err;
 	}
 	ok[0] = 1;
@@ -1344,7 +1337,7 @@ int wt_x509_verify(const wt_peer_cert *chain, size_t n,
 
 	err = check_leaf(&v, &pc[0]);
 	if (err) {
-		out_end(&v.out);
+		wt_text_end(&v.out);
 		return err;
 	}
 	for (i = 0; i < v.ta_count; i++) {
@@ -1358,28 +1351,28 @@ int wt_x509_verify(const wt_peer_cert *chain, size_t n,
 		if (r == -2) {
 			v.out.len = 0;
 			v.out.full = 0;
-			dn_puts(&v.out, "path search budget exhausted: "
+			wt_text_puts(&v.out, "path search budget exhausted: "
 				WT_STR(WT_X509_MAX_SIG_CHECKS)
 				" signature checks without reaching a trust anchor");
-			out_end(&v.out);
+			wt_text_end(&v.out);
 			return WT_ERR_CERT_PATH_BUDGET;
 		}
 		if (r != 0) {
 			if (v.err == 0 && bad > 0) {
 				v.err = WT_ERR_CERT_INVALID;
-				dn_puts(&v.out, "no path to a trust anchor, and presented certificate ");
-				dn_dec(&v.out, (uint32_t)first_bad_at + 1);
-				dn_puts(&v.out, " is malformed: ");
-				dn_puts(&v.out, first_bad != NULL ? first_bad : "no data");
+				wt_text_puts(&v.out, "no path to a trust anchor, and presented certificate ");
+				wt_text_dec(&v.out, (uint32_t)first_bad_at + 1);
+				wt_text_puts(&v.out, " is malformed: ");
+				wt_text_puts(&v.out, first_bad != NULL ? first_bad : "no data");
 			} else if (v.err == 0) {
 				v.err = WT_ERR_CERT_UNKNOWN_CA;
-				dn_puts(&v.out, "no path to a trust anchor: no trusted or presented issuer for ");
+				wt_text_puts(&v.out, "no path to a trust anchor: no trusted or presented issuer for ");
 				put_dn(&v.out, pc[0].issuer, pc[0].issuer_len);
-				dn_puts(&v.out, " verifies (");
-				dn_dec(&v.out, v.candidates);
-				dn_puts(&v.out, " candidate issuer(s) tried)");
+				wt_text_puts(&v.out, " verifies (");
+				wt_text_dec(&v.out, v.candidates);
+				wt_text_puts(&v.out, " candidate issuer(s) tried)");
 			}
-			out_end(&v.out);
+			wt_text_end(&v.out);
 			return v.err;
 		}
 		v.err = 0;
@@ -1390,18 +1383,18 @@ int wt_x509_verify(const wt_peer_cert *chain, size_t n,
 	if (host != NULL && *host != 0) {
 		err = check_host(&pc[0], host, &why);
 		if (err) {
-			dn_puts(&v.out, why);
-			out_end(&v.out);
+			wt_text_puts(&v.out, why);
+			wt_text_end(&v.out);
 			return err;
 		}
 	}
 	err = copy_key(key, &pc[0].pkey, &why);
 	if (err) {
-		dn_puts(&v.out, why);
+		wt_text_puts(&v.out, why);
 	} else {
-		dn_puts(&v.out, "ok");
+		wt_text_puts(&v.out, "ok");
 	}
-	out_end(&v.out);
+	wt_text_end(&v.out);
 	return err;
 }
 

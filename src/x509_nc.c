@@ -71,65 +71,8 @@
  * loop over wt_reader cursors (src/codec.c).
  */
 #include "wt_internal.h"
+#include "wt_x509.h"
 #include "wt_x509_nc.h"
-
-/* ------------------------------------------------------------------ */
-/* DER (the reader of src/x509.c)                                       */
-/* ------------------------------------------------------------------ */
-
-typedef struct der_elt {
-	uint8_t tag;
-	wt_reader val;
-	const uint8_t *tlv;
-	size_t tlv_len;
-} der_elt;
-
-/* The next TLV: DER only (X.690 10.1), definite minimal lengths, low tag
- * numbers, lengths below 2^24. */
-static int
-der_next(wt_reader *r, der_elt *e)
-{
-	const uint8_t *start = r->p, *v;
-	uint8_t t, b;
-	size_t len, n, i;
-
-	if (wt_rd_u8(r, &t) || (t & 0x1f) == 0x1f || wt_rd_u8(r, &b)) {
-		return -1;
-	}
-	if (b < 0x80) {
-		len = b;
-	} else {
-		n = b & 0x7f;
-		if (n == 0 || n > 3) {
-			return -1;
-		}
-		len = 0;
-		for (i = 0; i < n; i++) {
-			uint8_t x;
-			if (wt_rd_u8(r, &x) || (i == 0 && x == 0)) {
-				return -1;
-			}
-			len = (len << 8) | x;
-		}
-		if (len < 0x80) {
-			return -1;
-		}
-	}
-	if (wt_rd_bytes(r, len, &v)) {
-		return -1;
-	}
-	e->tag = t;
-	wt_rd_init(&e->val, v, len);
-	e->tlv = start;
-	e->tlv_len = (size_t)(v + len - start);
-	return 0;
-}
-
-static int
-der_expect(wt_reader *r, uint8_t tag, der_elt *e)
-{
-	return (der_next(r, e) || e->tag != tag) ? -1 : 0;
-}
 
 /* ------------------------------------------------------------------ */
 /* GeneralName (RFC 5280 4.2.1.6)                                       */
@@ -173,25 +116,25 @@ typedef struct gname {
 static long
 name_valid(wt_reader r)
 {
-	der_elt name;
+	wt_der_elt name;
 	long rdns = 0;
 
-	if (der_expect(&r, 0x30, &name) || r.len != 0) {
+	if (wt_der_expect(&r, 0x30, &name) || r.len != 0) {
 		return -1;
 	}
 	while (name.val.len) {
-		der_elt rdn;
+		wt_der_elt rdn;
 		int avas = 0;
 
-		if (der_expect(&name.val, 0x31, &rdn) || rdn.val.len == 0) {
+		if (wt_der_expect(&name.val, 0x31, &rdn) || rdn.val.len == 0) {
 			return -1;
 		}
 		while (rdn.val.len) {
-			der_elt ava, type, value;
+			wt_der_elt ava, type, value;
 
-			if (der_expect(&rdn.val, 0x30, &ava)
-				|| der_expect(&ava.val, 0x06, &type) || type.val.len == 0
-				|| der_next(&ava.val, &value) || ava.val.len != 0
+			if (wt_der_expect(&rdn.val, 0x30, &ava)
+				|| wt_der_expect(&ava.val, 0x06, &type) || type.val.len == 0
+				|| wt_der_next(&ava.val, &value) || ava.val.len != 0
 				|| ++avas > NC_MAX_AVAS)
 			{
 				return -1;
@@ -223,13 +166,13 @@ ia5(const uint8_t *p, size_t n)
  * syntax of the value itself is checked where it matters (constraint_ok,
  * name_ok). */
 static int
-gn_parse(const der_elt *e, gname *g)
+gn_parse(const wt_der_elt *e, gname *g)
 {
 	int form = e->tag & 0x1f;
 	int cons = (e->tag & 0x20) != 0;
 	int want_cons;
 	wt_reader r = e->val;
-	der_elt a, b;
+	wt_der_elt a, b;
 
 	if ((e->tag & 0xc0) != 0x80 || form > GN_RID) {
 		return -1;
@@ -248,7 +191,7 @@ gn_parse(const der_elt *e, gname *g)
 	case GN_URI:
 		return ia5(g->p, g->len) ? 0 : -1;
 	case GN_DIR:
-		if (der_expect(&r, 0x30, &a) || r.len != 0) {
+		if (wt_der_expect(&r, 0x30, &a) || r.len != 0) {
 			return -1;
 		}
 		wt_rd_init(&r, a.tlv, a.tlv_len);
@@ -259,8 +202,8 @@ gn_parse(const der_elt *e, gname *g)
 		g->len = a.tlv_len;
 		return 0;
 	case GN_OTHER:
-		if (der_expect(&r, 0x06, &a) || a.val.len == 0
-			|| der_expect(&r, 0xa0, &b) || r.len != 0)
+		if (wt_der_expect(&r, 0x06, &a) || a.val.len == 0
+			|| wt_der_expect(&r, 0xa0, &b) || r.len != 0)
 		{
 			return -1;
 		}
@@ -434,15 +377,15 @@ constraint_ok(const gname *g)
 static int
 subtree_next(wt_reader *list, gname *g)
 {
-	der_elt st, base, min;
+	wt_der_elt st, base, min;
 
-	if (der_expect(list, 0x30, &st) || der_next(&st.val, &base)
+	if (wt_der_expect(list, 0x30, &st) || wt_der_next(&st.val, &base)
 		|| gn_parse(&base, g))
 	{
 		return -1;
 	}
 	if (st.val.len != 0) {
-		if (der_expect(&st.val, 0x80, &min) || min.val.len != 1
+		if (wt_der_expect(&st.val, 0x80, &min) || min.val.len != 1
 			|| min.val.p[0] != 0)
 		{
 			return -1;
@@ -458,21 +401,21 @@ nc_open(const uint8_t *nc, size_t nc_len, wt_reader *perm, wt_reader *excl,
 	unsigned *forms)
 {
 	wt_reader r, lists[2];
-	der_elt seq, e;
+	wt_der_elt seq, e;
 	int i;
 
 	if (nc == NULL) {
 		return -1;
 	}
 	wt_rd_init(&r, nc, nc_len);
-	if (der_expect(&r, 0x30, &seq) || r.len != 0) {
+	if (wt_der_expect(&r, 0x30, &seq) || r.len != 0) {
 		return -1;
 	}
 	wt_rd_init(&lists[0], NULL, 0);
 	wt_rd_init(&lists[1], NULL, 0);
 	for (i = 0; i < 2; i++) {
 		if (seq.val.len && seq.val.p[0] == (uint8_t)(0xa0 + i)) {
-			if (der_next(&seq.val, &e) || e.val.len == 0) {
+			if (wt_der_next(&seq.val, &e) || e.val.len == 0) {
 				return -1;   /* GeneralSubtrees is SIZE (1..MAX) */
 			}
 			lists[i] = e.val;
@@ -686,11 +629,11 @@ is_str_tag(uint8_t t)
 static int
 ava_match(nc_budget *bu, wt_reader a, wt_reader b)
 {
-	der_elt at, av, bt, bv;
+	wt_der_elt at, av, bt, bv;
 	nstr x, y;
 
-	if (spend(bu, 1 + (a.len + b.len) / 64) || der_next(&a, &at) || der_next(&a, &av) || der_next(&b, &bt)
-		|| der_next(&b, &bv))
+	if (spend(bu, 1 + (a.len + b.len) / 64) || wt_der_next(&a, &at) || wt_der_next(&a, &av) || wt_der_next(&b, &bt)
+		|| wt_der_next(&b, &bv))
 	{
 		return 0;
 	}
@@ -726,7 +669,7 @@ ava_match(nc_budget *bu, wt_reader a, wt_reader b)
 static int
 rdn_match(nc_budget *bu, wt_reader a, wt_reader b)
 {
-	der_elt av[NC_MAX_AVAS], bv[NC_MAX_AVAS];
+	wt_der_elt av[NC_MAX_AVAS], bv[NC_MAX_AVAS];
 	size_t an = 0, bn = 0, i, j;
 	unsigned used = 0;
 
@@ -735,13 +678,13 @@ rdn_match(nc_budget *bu, wt_reader a, wt_reader b)
 	}
 
 	while (a.len) {
-		if (an == NC_MAX_AVAS || der_next(&a, &av[an])) {
+		if (an == NC_MAX_AVAS || wt_der_next(&a, &av[an])) {
 			return 0;
 		}
 		an++;
 	}
 	while (b.len) {
-		if (bn == NC_MAX_AVAS || der_next(&b, &bv[bn])) {
+		if (bn == NC_MAX_AVAS || wt_der_next(&b, &bv[bn])) {
 			return 0;
 		}
 		bn++;
@@ -770,18 +713,18 @@ dn_match(nc_budget *bu, const uint8_t *n, size_t nl, const uint8_t *c,
 	size_t cl)
 {
 	wt_reader rn, rc;
-	der_elt sn, sc;
+	wt_der_elt sn, sc;
 
 	wt_rd_init(&rn, n, nl);
 	wt_rd_init(&rc, c, cl);
-	if (der_next(&rn, &sn) || der_next(&rc, &sc)) {
+	if (wt_der_next(&rn, &sn) || wt_der_next(&rc, &sc)) {
 		return 0;
 	}
 	while (sc.val.len) {
-		der_elt a, b;
+		wt_der_elt a, b;
 
-		if (sn.val.len == 0 || der_next(&sn.val, &a)
-			|| der_next(&sc.val, &b) || !rdn_match(bu, a.val, b.val))
+		if (sn.val.len == 0 || wt_der_next(&sn.val, &a)
+			|| wt_der_next(&sc.val, &b) || !rdn_match(bu, a.val, b.val))
 		{
 			return 0;
 		}
@@ -793,47 +736,12 @@ dn_match(nc_budget *bu, const uint8_t *n, size_t nl, const uint8_t *c,
 /* Reasons                                                               */
 /* ------------------------------------------------------------------ */
 
-typedef struct rs_out {
-	char *p;
-	size_t cap, len;
-	int full;
-} rs_out;
+
+
+
 
 static void
-rs_putc(rs_out *o, char c)
-{
-	if (o->len + 1 < o->cap) {
-		o->p[o->len++] = c;
-	} else {
-		o->full = 1;
-	}
-}
-
-static void
-rs_puts(rs_out *o, const char *s)
-{
-	while (*s) {
-		rs_putc(o, *s++);
-	}
-}
-
-static void
-rs_dec(rs_out *o, unsigned v)
-{
-	char tmp[10];
-	size_t n = 0;
-
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	while (n > 0) {
-		rs_putc(o, tmp[--n]);
-	}
-}
-
-static void
-rs_hex(rs_out *o, unsigned v, int pad)
+rs_hex(wt_text *o, unsigned v, int pad)
 {
 	static const char hx[] = "0123456789abcdef";
 	int shift;
@@ -843,7 +751,7 @@ rs_hex(rs_out *o, unsigned v, int pad)
 		unsigned d = (v >> shift) & 15;
 
 		if (d || seen || shift == 0) {
-			rs_putc(o, hx[d]);
+			wt_text_putc(o, hx[d]);
 			seen = 1;
 		}
 	}
@@ -852,32 +760,32 @@ rs_hex(rs_out *o, unsigned v, int pad)
 /* Peer text: printable ASCII as it is, anything else as \xNN, at most 64
  * bytes shown. */
 static void
-rs_text(rs_out *o, const uint8_t *p, size_t n)
+rs_text(wt_text *o, const uint8_t *p, size_t n)
 {
 	size_t i;
 
 	if (n == 0) {
-		rs_puts(o, "\"\"");
+		wt_text_puts(o, "\"\"");
 		return;
 	}
 	for (i = 0; i < n && i < 64; i++) {
 		if (p[i] > 0x20 && p[i] < 0x7f && p[i] != '\\') {
-			rs_putc(o, (char)p[i]);
+			wt_text_putc(o, (char)p[i]);
 		} else {
-			rs_puts(o, "\\x");
-			rs_putc(o, "0123456789abcdef"[p[i] >> 4]);
-			rs_putc(o, "0123456789abcdef"[p[i] & 15]);
+			wt_text_puts(o, "\\x");
+			wt_text_putc(o, "0123456789abcdef"[p[i] >> 4]);
+			wt_text_putc(o, "0123456789abcdef"[p[i] & 15]);
 		}
 	}
 	if (i < n) {
-		rs_puts(o, "...");
+		wt_text_puts(o, "...");
 	}
 }
 
 /* RFC 5952 text for an IPv6 address: the longest run of two or more zero
  * groups as "::". */
 static void
-rs_ipv6(rs_out *o, const uint8_t *a)
+rs_ipv6(wt_text *o, const uint8_t *a)
 {
 	unsigned g[8];
 	int i, best = -1, bestn = 1, run = 0;
@@ -894,41 +802,41 @@ rs_ipv6(rs_out *o, const uint8_t *a)
 	}
 	for (i = 0; i < 8; i++) {
 		if (i == best) {
-			rs_puts(o, "::");
+			wt_text_puts(o, "::");
 			i += bestn - 1;
 			continue;
 		}
 		if (i > 0 && i != best + bestn) {
-			rs_putc(o, ':');
+			wt_text_putc(o, ':');
 		}
 		rs_hex(o, g[i], 0);
 	}
 }
 
 static void
-rs_ip(rs_out *o, const uint8_t *a, size_t n)
+rs_ip(wt_text *o, const uint8_t *a, size_t n)
 {
 	size_t i;
 
 	if (n == 4) {
 		for (i = 0; i < 4; i++) {
 			if (i) {
-				rs_putc(o, '.');
+				wt_text_putc(o, '.');
 			}
-			rs_dec(o, a[i]);
+			wt_text_dec(o, a[i]);
 		}
 	} else if (n == 16) {
 		rs_ipv6(o, a);
 	} else {
-		rs_puts(o, "(");
-		rs_dec(o, (unsigned)n);
-		rs_puts(o, " bytes)");
+		wt_text_puts(o, "(");
+		wt_text_dec(o, (unsigned)n);
+		wt_text_puts(o, " bytes)");
 	}
 }
 
 /* A name of form g->form, as a constraint (cons) or a certificate name. */
 static void
-rs_name(rs_out *o, const gname *g, int cons)
+rs_name(wt_text *o, const gname *g, int cons)
 {
 	char dn[96];
 	size_t i;
@@ -946,17 +854,17 @@ rs_name(rs_out *o, const gname *g, int cons)
 					b = (uint8_t)(b << 1);
 				}
 			}
-			rs_putc(o, '/');
-			rs_dec(o, bits);
+			wt_text_putc(o, '/');
+			wt_text_dec(o, bits);
 		} else {
 			rs_ip(o, g->p, g->len);
 		}
 		break;
 	case GN_DIR:
 		if (g->len == 2) {
-			rs_puts(o, "(empty name)");
+			wt_text_puts(o, "(empty name)");
 		} else {
-			rs_puts(o, wt_dn_format(g->p, g->len, dn, sizeof dn));
+			wt_text_puts(o, wt_dn_format(g->p, g->len, dn, sizeof dn));
 		}
 		break;
 	default:
@@ -966,23 +874,16 @@ rs_name(rs_out *o, const gname *g, int cons)
 }
 
 static int
-rs_done(rs_out *o)
+rs_done(wt_text *o)
 {
-	if (o->cap == 0) {
-		return -1;
-	}
-	if (o->full && o->cap >= 4) {
-		o->len = o->cap - 4;
-		rs_puts(o, "...");
-	}
-	o->p[o->len] = 0;
+	wt_text_end(o);
 	return -1;
 }
 
 static int
-refuse(rs_out *o, const char *msg)
+refuse(wt_text *o, const char *msg)
 {
-	rs_puts(o, msg);
+	wt_text_puts(o, msg);
 	return rs_done(o);
 }
 
@@ -994,7 +895,7 @@ typedef struct nc_ctx {
 	wt_reader perm, excl;
 	unsigned forms;
 	nc_budget budget;
-	rs_out out;
+	wt_text out;
 } nc_ctx;
 
 static const char *
@@ -1035,11 +936,11 @@ name_match(nc_budget *bu, const gname *n, size_t at, const gname *c,
 }
 
 static int
-over_budget(rs_out *o)
+over_budget(wt_text *o)
 {
-	rs_puts(o, "too many name constraint comparisons (over ");
-	rs_dec(o, WT_NC_MAX_COMPARISONS);
-	rs_puts(o, " for one certificate)");
+	wt_text_puts(o, "too many name constraint comparisons (over ");
+	wt_text_dec(o, WT_NC_MAX_COMPARISONS);
+	wt_text_puts(o, " for one certificate)");
 	return rs_done(o);
 }
 
@@ -1047,7 +948,7 @@ over_budget(rs_out *o)
 static int
 check_name(nc_ctx *x, const gname *n, int from_subject)
 {
-	rs_out *o = &x->out;
+	wt_text *o = &x->out;
 	size_t at = 0;
 	int list;
 
@@ -1055,34 +956,34 @@ check_name(nc_ctx *x, const gname *n, int from_subject)
 		return 0;    /* no constraint on this form */
 	}
 	if (!(GN_CHECKED & (1u << n->form))) {
-		rs_puts(o, "the constraint has a name form we do not check (");
-		rs_puts(o, gn_form_names[n->form]);
-		rs_puts(o, "), so every name of that form is refused");
+		wt_text_puts(o, "the constraint has a name form we do not check (");
+		wt_text_puts(o, gn_form_names[n->form]);
+		wt_text_puts(o, "), so every name of that form is refused");
 		return rs_done(o);
 	}
 	switch (n->form) {
 	case GN_DNS:
 		if (!dns_ok(n->p, n->len, DNS_WILDCARD)) {
-			rs_puts(o, "malformed DNS name ");
+			wt_text_puts(o, "malformed DNS name ");
 			rs_text(o, n->p, n->len);
-			rs_puts(o, " under a name constraint on DNS names");
+			wt_text_puts(o, " under a name constraint on DNS names");
 			return rs_done(o);
 		}
 		break;
 	case GN_RFC822:
 		at = mailbox_ok(n->p, n->len);
 		if (at == 0) {
-			rs_puts(o, "malformed email address ");
+			wt_text_puts(o, "malformed email address ");
 			rs_text(o, n->p, n->len);
-			rs_puts(o, " under a name constraint on email addresses");
+			wt_text_puts(o, " under a name constraint on email addresses");
 			return rs_done(o);
 		}
 		break;
 	case GN_IP:
 		if (n->len != 4 && n->len != 16) {
-			rs_puts(o, "malformed IP address (");
-			rs_dec(o, (unsigned)n->len);
-			rs_puts(o, " bytes) under a name constraint on IP addresses");
+			wt_text_puts(o, "malformed IP address (");
+			wt_text_dec(o, (unsigned)n->len);
+			wt_text_puts(o, " bytes) under a name constraint on IP addresses");
 			return rs_done(o);
 		}
 		break;
@@ -1114,9 +1015,9 @@ check_name(nc_ctx *x, const gname *n, int from_subject)
 				return over_budget(o);
 			}
 			if (matched && list == 1) {
-				rs_puts(o, label_of(n->form, from_subject));
+				wt_text_puts(o, label_of(n->form, from_subject));
 				rs_name(o, n, 0);
-				rs_puts(o, " is in the excluded subtree ");
+				wt_text_puts(o, " is in the excluded subtree ");
 				rs_name(o, &c, 1);
 				return rs_done(o);
 			}
@@ -1125,9 +1026,9 @@ check_name(nc_ctx *x, const gname *n, int from_subject)
 			/* name the permitted subtrees of this form */
 			int first = 1;
 
-			rs_puts(o, label_of(n->form, from_subject));
+			wt_text_puts(o, label_of(n->form, from_subject));
 			rs_name(o, n, 0);
-			rs_puts(o, " is outside the permitted subtrees (");
+			wt_text_puts(o, " is outside the permitted subtrees (");
 			l = x->perm;
 			while (l.len && !o->full) {
 				gname c;
@@ -1137,13 +1038,13 @@ check_name(nc_ctx *x, const gname *n, int from_subject)
 				}
 				if (c.form == n->form) {
 					if (!first) {
-						rs_puts(o, ", ");
+						wt_text_puts(o, ", ");
 					}
 					rs_name(o, &c, 1);
 					first = 0;
 				}
 			}
-			rs_putc(o, ')');
+			wt_text_putc(o, ')');
 			return rs_done(o);
 		}
 	}
@@ -1161,7 +1062,7 @@ static int
 check_subject_dn(nc_ctx *x, const uint8_t *subject, size_t len)
 {
 	wt_reader r;
-	der_elt name;
+	wt_der_elt name;
 	gname g;
 	long rdns;
 
@@ -1182,17 +1083,17 @@ check_subject_dn(nc_ctx *x, const uint8_t *subject, size_t len)
 	if (!(x->forms & (1u << GN_RFC822))) {
 		return 0;
 	}
-	(void)der_next(&r, &name);
+	(void)wt_der_next(&r, &name);
 	while (name.val.len) {
-		der_elt rdn;
+		wt_der_elt rdn;
 
-		(void)der_next(&name.val, &rdn);
+		(void)wt_der_next(&name.val, &rdn);
 		while (rdn.val.len) {
-			der_elt ava, type, value;
+			wt_der_elt ava, type, value;
 
-			(void)der_next(&rdn.val, &ava);
-			(void)der_next(&ava.val, &type);
-			(void)der_next(&ava.val, &value);
+			(void)wt_der_next(&rdn.val, &ava);
+			(void)wt_der_next(&ava.val, &type);
+			(void)wt_der_next(&ava.val, &value);
 			if (type.val.len != sizeof oid_email
 				|| memcmp(type.val.p, oid_email, sizeof oid_email) != 0)
 			{
@@ -1223,18 +1124,18 @@ nc_check(nc_ctx *x, const uint8_t *nc, size_t nc_len,
 	}
 	if (san != NULL) {
 		wt_reader r;
-		der_elt seq;
+		wt_der_elt seq;
 
 		/* GeneralNames ::= SEQUENCE SIZE (1..MAX) OF GeneralName */
 		wt_rd_init(&r, san, san_len);
-		if (der_expect(&r, 0x30, &seq) || r.len != 0 || seq.val.len == 0) {
+		if (wt_der_expect(&r, 0x30, &seq) || r.len != 0 || seq.val.len == 0) {
 			return refuse(&x->out, "malformed subjectAltName");
 		}
 		while (seq.val.len) {
-			der_elt e;
+			wt_der_elt e;
 			gname g;
 
-			if (der_next(&seq.val, &e) || gn_parse(&e, &g)) {
+			if (wt_der_next(&seq.val, &e) || gn_parse(&e, &g)) {
 				return refuse(&x->out, "malformed subjectAltName");
 			}
 			if (check_name(x, &g, 0)) {
