@@ -324,6 +324,16 @@ static void list_psk_offers(wt_engine_ctx *cc)
 }
 
 /* Gives up the session load_session took: a full handshake instead. */
+/* Forgets what the session's handshake proved (its verification, the
+ * chain, OCSP response and SCTs load_session kept): this connection is not
+ * resuming it. */
+static void forget_session_proof(wt_engine_ctx *cc)
+{
+	cc->verified_in_session = 0;
+	cc->cert_count = 0;
+	cc->ocsp_len = cc->sct_len = 0;
+}
+
 static void drop_session(wt_engine_ctx *cc)
 {
 	cc->psk_offered = 0;
@@ -331,8 +341,7 @@ static void drop_session(wt_engine_ctx *cc)
 		cc->early_reason = WT_EARLY_REASON_NO_SESSION_OFFERED;
 	}
 	cc->early_state = WT_EARLY_NOT_SENT;
-	cc->cert_count = 0;
-	cc->ocsp_len = cc->sct_len = 0;
+	forget_session_proof(cc);
 	wt_wipe(cc->psk, sizeof cc->psk);
 }
 
@@ -519,7 +528,8 @@ static int session_psk(const wt_engine_ctx *cc, const wt_session *s)
  * (negative, in the future), nor for a suite we don't offer. Anything
  * else means a full handshake, silently: a stale cache entry is not an
  * error. */
-static int session_acceptable(wt_engine_ctx *cc, const wt_session *s, int64_t now_ms)
+static int session_acceptable(wt_engine_ctx *cc, const wt_session *s, int64_t now_ms,
+	int *ext_psk)
 {
 	const wt_config *cfg = cc->cfg;
 	const char *ip = cfg->server_name ? NULL : cfg->verify_ip;
@@ -541,7 +551,8 @@ static int session_acceptable(wt_engine_ctx *cc, const wt_session *s, int64_t no
 	}
 	if (s->verified == WT_SESSION_EXTERNAL_PSK) {
 		/* authenticated by an external PSK: offered only with it */
-		return session_psk(cc, s) >= 0;
+		*ext_psk = session_psk(cc, s);
+		return *ext_psk >= 0;
 	}
 	if (psk_required(cc)) {
 		/* only a PSK may authenticate this server: not a session that
@@ -644,10 +655,11 @@ static void load_session(wt_engine_ctx *cc)
 {
 	const wt_config *cfg = cc->cfg;
 	wt_session s;
+	int ext_psk = -1;
 
 	cc->early_reason = early_data_refusal(cc, NULL);
 	if (cfg->session == NULL || wt_session_parse(&s, cfg->session, cfg->session_len)
-		|| !session_acceptable(cc, &s, cc->host.now_ms(cc->host.ctx))
+		|| !session_acceptable(cc, &s, cc->host.now_ms(cc->host.ctx), &ext_psk)
 		|| keep_peer_credentials(cc, s.certs, s.cert_count, s.ocsp, s.ocsp_len,
 			s.sct_list, s.sct_list_len))
 	{
@@ -655,7 +667,7 @@ static void load_session(wt_engine_ctx *cc)
 	}
 	cc->session_verify_mode = s.verify_mode;
 	cc->verified_in_session = s.verified == 1;
-	cc->session_ext_psk = s.verified == WT_SESSION_EXTERNAL_PSK ? session_psk(cc, &s) : -1;
+	cc->session_ext_psk = ext_psk;
 	memcpy(cc->session_trust_digest, s.trust_digest, 32);
 	cc->psk_suite = s.suite;
 	memcpy(cc->psk, s.psk, s.suite->hash_len);
@@ -1045,12 +1057,9 @@ static int process_server_hello(wt_engine_ctx *cc, const wt_server_hello *sh)
 	cc->using_psk = 1;
 	cc->selected_psk = sh->selected_identity;
 	if (cc->offers[cc->selected_psk].ext >= 0) {
-		/* An external PSK, not the session: nothing the session's
-		 * handshake proved (its verification, chain, OCSP, SCTs)
-		 * describes this connection. */
+		/* An external PSK, not the session. */
 		cc->ext_psk = cc->offers[cc->selected_psk].ext;
-		cc->verified_in_session = 0;
-		cc->cert_count = cc->ocsp_len = cc->sct_len = 0;
+		forget_session_proof(cc);
 	} else {
 		cc->ext_psk = cc->session_ext_psk;
 	}
