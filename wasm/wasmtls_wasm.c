@@ -336,10 +336,10 @@ typedef struct wtw_conn {
 	uint8_t *cert_buf;
 	uint8_t *key_buf;          /* private key bytes: wiped on destroy */
 	size_t key_buf_len;
-	/* external PSKs (wtw_add_psk): key, identity and context copies,
-	 * wiped on destroy */
+	/* external PSKs (wtw_add_psk): key, identity and context copied
+	 * into one allocation each, wiped and freed on destroy */
 	wt_external_psk psks[WT_MAX_EXTERNAL_PSKS];
-	uint8_t psk_bytes[WT_MAX_EXTERNAL_PSKS][WT_MAX_PSK_KEY + 2 * WT_MAX_PSK_IDENTITY];
+	uint8_t *psk_bytes[WT_MAX_EXTERNAL_PSKS];
 	/* flat handshake info for JS (wtw_info), all u32 */
 	uint32_t info[21];
 	uint32_t certs[2 * WT_MAX_PEER_CERTS];
@@ -574,9 +574,10 @@ wtw_set_client_cert(wtw_conn *c, const char *cert, size_t clen, const char *key,
 	return 0;
 }
 
-/* Adds an external PSK (wt_external_psk; hash WT_PSK_*, imported 0/1).
- * The engine checks the values at wtw_start; this only refuses what does
- * not fit its copy. 0, or WT_ERR_BAD_CONFIG. */
+/* Adds an external PSK (wt_external_psk; hash WT_PSK_*, imported 0/1),
+ * copied as it is: wtw_start's wt_engine_init checks every value and
+ * names what is wrong. 0, WT_ERR_BAD_CONFIG past WT_MAX_EXTERNAL_PSKS, or
+ * WT_ERR_BUFFER_TOO_SMALL when out of memory. */
 WTW_EXPORT(wtw_add_psk) int
 wtw_add_psk(wtw_conn *c, const uint8_t *identity, size_t identity_len,
 	const uint8_t *key, size_t key_len, const uint8_t *context, size_t context_len,
@@ -589,20 +590,22 @@ wtw_add_psk(wtw_conn *c, const uint8_t *identity, size_t identity_len,
 	if (c->cc.cfg != NULL) {
 		return WT_ERR_BAD_STATE;   /* after wtw_start: the engine checked the config */
 	}
-	if (k >= WT_MAX_EXTERNAL_PSKS || key_len > WT_MAX_PSK_KEY
-		|| identity_len > WT_MAX_PSK_IDENTITY || context_len > WT_MAX_PSK_IDENTITY)
-	{
+	if (k >= WT_MAX_EXTERNAL_PSKS) {
 		return WT_ERR_BAD_CONFIG;
 	}
-	b = c->psk_bytes[k];
+	b = malloc(key_len + identity_len + context_len + 1);
+	if (b == NULL) {
+		return WT_ERR_BUFFER_TOO_SMALL;
+	}
+	c->psk_bytes[k] = b;
 	memcpy(b, key, key_len);
-	memcpy(b + WT_MAX_PSK_KEY, identity, identity_len);
-	memcpy(b + WT_MAX_PSK_KEY + WT_MAX_PSK_IDENTITY, context, context_len);
+	memcpy(b + key_len, identity, identity_len);
+	memcpy(b + key_len + identity_len, context, context_len);
 	p->key = b;
 	p->key_len = key_len;
-	p->identity = b + WT_MAX_PSK_KEY;
+	p->identity = b + key_len;
 	p->identity_len = identity_len;
-	p->context = context_len ? b + WT_MAX_PSK_KEY + WT_MAX_PSK_IDENTITY : NULL;
+	p->context = context_len ? b + key_len + identity_len : NULL;
 	p->context_len = context_len;
 	p->hash = hash;
 	p->imported = imported;
@@ -665,7 +668,10 @@ wtw_destroy(wtw_conn *c)
 	}
 	wtw_wipe_free(c->session, c->session_len);   /* holds the resumption PSK */
 	free_client_cert(c);
-	wt_wipe(c->psk_bytes, sizeof c->psk_bytes);
+	for (i = 0; i < c->cfg.psk_count; i++) {
+		wtw_wipe_free(c->psk_bytes[i], c->psks[i].key_len + c->psks[i].identity_len
+			+ c->psks[i].context_len + 1);
+	}
 	free(c);
 	burn_stack();
 }
