@@ -70,6 +70,10 @@ export interface ConnectOptions {
   onWarning?(message: string): void;
   /** default true; false skips certificate checks (testing only) */
   rejectUnauthorized?: boolean;
+  /** what certificates must carry: 'web' (default: the CA/B Forum web PKI profile: the leaf has an
+   *  extendedKeyUsage with serverAuth, key identifiers present, ...) or 'private' (a private CA's
+   *  certificates as Go's crypto/x509 accepts them: a leaf without extendedKeyUsage, no key identifiers) */
+  certProfile?: 'web' | 'private';
   /** synchronous hook after chain verification; return false or throw to reject (bad_certificate) */
   verify?(info: HandshakeInfo): boolean | void;
   /** NSS key log line, without newline */
@@ -141,7 +145,7 @@ export function websocket(url: string | ((hostname: string, port: number) => str
 /** a wisp() with options shares its WebSockets only among its own connections */
 export function wisp(url: string, opts?: TunnelOptions): Transport;
 export function fromNodeSocket(sock: unknown): Pair;
-export function verifyChain(chainDer: Uint8Array[], caPem: string | string[], opts?: { host?: string | null; time?: number; onWarning?(message: string): void }): Promise<void>;
+export function verifyChain(chainDer: Uint8Array[], caPem: string | string[], opts?: { host?: string | null; time?: number; certProfile?: 'web' | 'private'; onWarning?(message: string): void }): Promise<void>;
 export function setWasmSource(wasm?: string | URL | Uint8Array | WebAssembly.Module, roots?: string | URL | Uint8Array): void;
 export function loadEngine(): Promise<unknown>;
 export class MemorySessionCache implements SessionStore {
@@ -159,7 +163,7 @@ export const defaultSessionCache: MemorySessionCache;
  * ";ca=" + trust (SHA-256 hex of the trust anchors) or ";insecure" (trust null), ";cert=" + cert (SHA-256 hex),
  * ";psk=" + psk (SHA-256 hex of the external PSKs' identities)
  */
-export function sessionKey(o: { servername?: string | null; ip?: string | null; port: number; alpn?: string[]; trust: string | null; cert?: string | null; psk?: string | null }): string;
+export function sessionKey(o: { servername?: string | null; ip?: string | null; port: number; alpn?: string[]; trust: string | null; profile?: 'web' | 'private'; cert?: string | null; psk?: string | null }): string;
 /** the key connect(address, options) uses for its sessions (loads the engine, and the default roots without options.ca) */
 export function sessionKeyFor(address: { hostname: string; port: number } | string, options?: ConnectOptions): Promise<string>;
 /** Unix ms after which a session blob is useless, or null if it is not a session blob */

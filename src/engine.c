@@ -248,6 +248,9 @@ static int check_config(wt_engine_ctx *cc, const wt_config *cfg)
 	if (cfg->verify_mode != WT_VERIFY_FULL && cfg->verify_mode != WT_VERIFY_NONE) {
 		return wt_fail(cc, WT_ERR_BAD_CONFIG, "unknown verify mode");
 	}
+	if (cfg->cert_profile != WT_CERT_PROFILE_WEB && cfg->cert_profile != WT_CERT_PROFILE_PRIVATE) {
+		return wt_fail(cc, WT_ERR_BAD_CONFIG, "unknown certificate profile (cert_profile)");
+	}
 	if (cfg->verify_mode == WT_VERIFY_FULL && cfg->trust_anchor_count == 0) {
 		return wt_fail(cc, WT_ERR_BAD_CONFIG, "no trust anchors for certificate verification");
 	}

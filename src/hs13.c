@@ -436,18 +436,17 @@ static int same_name(const uint8_t *a, size_t alen, const char *b)
 	return 1;
 }
 
-/* The trust anchors of this connection, digested once (needed only when
- * a session is offered or stored). */
 /* What a verified session is bound to: the trust anchors (their digest,
- * wt_trust_anchors_digest) and the signature schemes this connection
- * accepts from the server (sig_algs): a session from a handshake our
- * current policy could not have accepted (say, RSA-PSS now excluded) is
- * not offered. Computed once per connection. */
+ * wt_trust_anchors_digest), the certificate profile and the signature
+ * schemes this connection accepts from the server (sig_algs): a session
+ * from a handshake our current policy could not have accepted (say,
+ * RSA-PSS now excluded, or a leaf without extendedKeyUsage accepted under
+ * WT_CERT_PROFILE_PRIVATE) is not offered. Computed once per connection. */
 static const uint8_t *trust_digest(wt_engine_ctx *cc)
 {
-	static const char label[] = "wasmtls session binding 1";
+	static const char label[] = "wasmtls session binding 2";
 	br_sha256_context h;
-	uint8_t anchors[32], be[2];
+	uint8_t anchors[32], be[2], profile = (uint8_t)cc->cfg->cert_profile;
 	size_t i;
 
 	if (!cc->trust_digest_done) {
@@ -456,6 +455,7 @@ static const uint8_t *trust_digest(wt_engine_ctx *cc)
 		br_sha256_init(&h);
 		br_sha256_update(&h, label, sizeof label - 1);
 		br_sha256_update(&h, anchors, sizeof anchors);
+		br_sha256_update(&h, &profile, 1);
 		for (i = 0; i < cc->sig_alg_count; i++) {
 			be[0] = (uint8_t)(cc->sig_algs[i] >> 8);
 			be[1] = (uint8_t)cc->sig_algs[i];
@@ -1313,7 +1313,8 @@ static int verify_server_certificate(wt_engine_ctx *cc)
 
 	err = wt_x509_verify(cc->certs, cc->cert_count, cfg->trust_anchors,
 		cfg->trust_anchor_count, host, cc->host.now_ms(cc->host.ctx) / 1000,
-		cfg->verify_mode == WT_VERIFY_NONE, &cc->leaf, reason, sizeof reason);
+		cfg->cert_profile, cfg->verify_mode == WT_VERIFY_NONE, &cc->leaf,
+		reason, sizeof reason);
 	if (err) {
 		return wt_fail(cc, err, reason[0] ? reason : "certificate verification failed");
 	}

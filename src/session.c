@@ -159,8 +159,8 @@ void wt_trust_anchors_digest(const wt_trust_anchor *tas, size_t n,
 	 * signatures, no RSA under 2048 bits), so sessions verified under
 	 * laxer rules are not resumed; 3: our own path validator (issue 12:
 	 * EKU chaining, name constraints, anchors' own constraints, leaf
-	 * profile). */
-	br_sha256_update(&h, "wasmtls anchors, policy 3", 25);
+	 * profile); 4: certificate profiles (leaf EKU, key identifiers). */
+	br_sha256_update(&h, "wasmtls anchors, policy 4", 25);
 	for (i = 0; i < n; i++) {
 		const br_x509_trust_anchor *ta = &tas[i].ta;
 		const br_x509_pkey *pk = &ta->pkey;

@@ -204,6 +204,24 @@ typedef struct wt_host {
 #define WT_VERIFY_NONE 1  /* no certificate checks (testing only); the
                              CertificateVerify signature is still checked */
 
+/* Certificate profiles: what a certificate must carry beyond RFC 5280's
+ * path validation (wt_config.cert_profile, wt_verify_chain). Both refuse
+ * SHA-1, RSA under 2048 bits, a CA as the leaf, an extendedKeyUsage
+ * without serverAuth and everything else src/x509.c checks. */
+#define WT_CERT_PROFILE_WEB     0  /* default: the CA/B Forum web PKI: the
+                                      leaf has an extendedKeyUsage with
+                                      serverAuth; every CA-issued certificate
+                                      an authorityKeyIdentifier, every
+                                      intermediate a subjectKeyIdentifier; a
+                                      leaf with an empty subject a critical
+                                      subjectAltName; roots no
+                                      extendedKeyUsage */
+#define WT_CERT_PROFILE_PRIVATE 1  /* certificates of a private CA, as Go's
+                                      crypto/x509 accepts them: those five
+                                      rules waived (a leaf without
+                                      extendedKeyUsage may serve any
+                                      purpose, RFC 5280 4.2.1.12) */
+
 /* What a verify callback sees (also returned by wt_engine_info()). */
 typedef struct wt_peer_cert {
 	const uint8_t *der;
@@ -395,6 +413,7 @@ typedef struct wt_config {
 	const wt_trust_anchor *trust_anchors;
 	size_t trust_anchor_count;
 	int verify_mode;
+	int cert_profile;        /* WT_CERT_PROFILE_*; sessions are bound to it */
 
 	/* Called after the chain is verified (or, with WT_VERIFY_NONE, after
 	 * the certificates arrive) and before the handshake completes, like
@@ -627,13 +646,15 @@ void wt_trust_anchors_digest(const wt_trust_anchor *tas, size_t n,
 /* Verifies a chain (leaf first, then any other certificates in any order,
  * at most WT_MAX_PEER_CERTS) as the engine does, outside a handshake.
  * host may be a DNS name, an IP literal or NULL (no name check). time_unix
- * is the validation time. Returns 0 or a WT_ERR_CERT_* code; reason (if
+ * is the validation time, profile a WT_CERT_PROFILE_* (an unknown one is
+ * WT_ERR_BAD_CONFIG). Returns 0 or a WT_ERR_CERT_* code; reason (if
  * non-NULL) receives a NUL-terminated description in reason[0..reason_cap)
  * (WT_REASON_MAX bytes always suffice; longer text is cut with "..."). */
 #define WT_REASON_MAX 256
 int wt_verify_chain(const wt_peer_cert *chain, size_t n,
 	const wt_trust_anchor *tas, size_t ta_count,
-	const char *host, int64_t time_unix, char *reason, size_t reason_cap);
+	const char *host, int64_t time_unix, int profile, char *reason,
+	size_t reason_cap);
 
 /* ------------------------------------------------------------------ */
 /* The engine                                                           */

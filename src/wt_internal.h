@@ -228,12 +228,13 @@ void wt_transcript_hash(const wt_transcript *t, uint8_t *out);
  * a path, src/x509.c) against the anchors at time_unix, checks the host
  * name (DNS name with RFC 6125 wildcards, or an IP literal against
  * iPAddress SANs; NULL skips the name check) and the leaf's key usage for
- * signing; fills *key with the leaf public key. With verify_none, only
- * decodes the leaf key (and checks its keyUsage). Returns 0 or a
+ * signing, under profile (WT_CERT_PROFILE_*); fills *key with the leaf
+ * public key. With verify_none, only decodes the leaf key (and checks its
+ * keyUsage). Returns 0 or a
  * WT_ERR_CERT_* code with a NUL-terminated reason in reason[0..cap). */
 int wt_x509_verify(const wt_peer_cert *chain, size_t n,
 	const wt_trust_anchor *tas, size_t ta_count, const char *host,
-	int64_t time_unix, int verify_none, wt_leaf_key *key,
+	int64_t time_unix, int profile, int verify_none, wt_leaf_key *key,
 	char *reason, size_t cap);
 
 /* RSASSA-PSS verification (RFC 8017 8.1.2, salt length = hash length) of

@@ -656,6 +656,7 @@ typedef struct vsearch {
 	const wt_x509_cert *pc;          /* parsed chain[] (ok[i]) */
 	const uint8_t *ok;
 	int64_t now;
+	int web;                         /* WT_CERT_PROFILE_WEB rules apply */
 	unsigned sig_checks, candidates;
 	unsigned long nc_budget;         /* name-constraint work left (wt_x509_nc.h) */
 	int err;                         /* first error recorded, 0 if none */
@@ -820,6 +821,54 @@ static int check_common(vsearch *v, const wt_x509_cert *c, size_t level,
 		wt_text_puts(o, " has nameConstraints but is not a CA (RFC 5280 4.2.1.10)");
 		return WT_ERR_CERT_INVALID;
 	}
+	if (v->web && !anchor && !c->self_issued && c->aki == NULL) {
+		/* RFC 5280 4.2.1.1 (MUST, except in self-signed certificates),
+		 * CA/B Forum BR 7.1.2.3/7.1.2.7: every CA-issued certificate
+		 * names its issuer's key. OpenSSL 3 and Go add it unasked. A
+		 * trust anchor is exempt: what is trusted is its key, not how
+		 * it was issued (a cross-signed root trusted directly, as in
+		 * limbo cve::cve-2024-0567, needs no identifier). */
+		o = note(v, WT_ERR_CERT_INVALID);
+		put_who(o, level, anchor, c->subject, c->subject_len);
+		wt_text_puts(o, " has no authorityKeyIdentifier keyIdentifier (RFC 5280 4.2.1.1)");
+		return WT_ERR_CERT_INVALID;
+	}
+	return 0;
+}
+
+/* What a self-issued trust anchor certificate (a root) may carry, beyond
+ * check_issuer: CA/B Forum BR 7.1.2.1. Only the rules every root in
+ * Debian's (Mozilla's) store meets are enforced: no extendedKeyUsage
+ * (7.1.2.1.2), and an authorityKeyIdentifier, if any, that has a
+ * keyIdentifier equal to the subjectKeyIdentifier (7.1.2.1.3). The other
+ * root rules are not: Go Daddy Class 2, Starfield Class 2 and Chunghwa
+ * ePKI have a non-critical basicConstraints, TWCA Global and Hongkong Post
+ * Root CA 1 no subjectKeyIdentifier, and those two, Certigna and QuoVadis
+ * Root CA 2/3 an authorityCertIssuer/SerialNumber; refusing them would
+ * break chains the built-in roots accept. */
+static int check_root_profile(vsearch *v, const wt_x509_cert *c, size_t level)
+{
+	wt_text *o;
+
+	if (!v->web || !c->self_issued || c->version != 2) {
+		return 0;
+	}
+	if (c->eku != NULL) {
+		o = note(v, WT_ERR_CERT_INVALID);
+		put_who(o, level, 1, c->subject, c->subject_len);
+		wt_text_puts(o, " is a root with an extendedKeyUsage (CA/B Forum BR 7.1.2.1.2: MUST NOT be present)");
+		return WT_ERR_CERT_INVALID;
+	}
+	if (c->has_aki && (c->aki == NULL || (c->ski != NULL
+		&& !eq_bytes(c->aki, c->aki_len, c->ski, c->ski_len))))
+	{
+		o = note(v, WT_ERR_CERT_INVALID);
+		put_who(o, level, 1, c->subject, c->subject_len);
+		wt_text_puts(o, c->aki == NULL
+			? " is a root whose authorityKeyIdentifier has no keyIdentifier (CA/B Forum BR 7.1.2.1.3)"
+			: " is a root whose authorityKeyIdentifier differs from its subjectKeyIdentifier (CA/B Forum BR 7.1.2.1.3)");
+		return WT_ERR_CERT_INVALID;
+	}
 	return 0;
 }
 
@@ -833,8 +882,19 @@ static int check_issuer(vsearch *v, const wt_x509_cert *c, size_t level,
 	int err;
 
 	err = check_common(v, c, level, anchor);
+	if (!err && anchor) {
+		err = check_root_profile(v, c, level);
+	}
 	if (err) {
 		return err;
+	}
+	if (v->web && !anchor && c->ski == NULL) {
+		/* RFC 5280 4.2.1.2: MUST appear in all conforming CA
+		 * certificates (anchors: see check_root_profile) */
+		o = note(v, WT_ERR_CERT_INVALID);
+		put_who(o, level, anchor, c->subject, c->subject_len);
+		wt_text_puts(o, " is a CA without a subjectKeyIdentifier (RFC 5280 4.2.1.2)");
+		return WT_ERR_CERT_INVALID;
 	}
 	if ((c->version == 2 || c->has_bc) && !c->ca) {
 		o = note(v, WT_ERR_CERT_INVALID);
@@ -1223,9 +1283,16 @@ static int check_leaf(vsearch *v, const wt_x509_cert *c)
 		wt_text_puts(&v->out, "leaf keyUsage does not allow digitalSignature");
 		return WT_ERR_CERT_INVALID;
 	}
-	/* an extendedKeyUsage must name serverAuth (RFC 5280 4.2.1.12); no
-	 * EKU at all means any purpose, as in RFC 5280, Go, BoringSSL and
-	 * webpki (check_eku: None is Ok for id-kp-serverAuth) */
+	/* CA/B Forum BR 7.1.2.7.10: a server certificate carries an
+	 * extendedKeyUsage with serverAuth. Without one (any purpose, in
+	 * RFC 5280) a certificate issued for mail or code signing would do
+	 * for TLS as well; Go and webpki still accept it, Chrome's verifier
+	 * does not for public roots. */
+	if (v->web && c->eku == NULL) {
+		note(v, WT_ERR_CERT_INVALID);
+		wt_text_puts(&v->out, "leaf certificate has no extendedKeyUsage (serverAuth is required, CA/B Forum BR 7.1.2.7.10)");
+		return WT_ERR_CERT_INVALID;
+	}
 	if (c->eku != NULL && !c->eku_server) {
 		note(v, WT_ERR_CERT_INVALID);
 		wt_text_puts(&v->out, "leaf extendedKeyUsage does not include serverAuth");
@@ -1246,6 +1313,15 @@ static int check_leaf(vsearch *v, const wt_x509_cert *c)
 		wt_text_puts(&v->out, "leaf subjectAltName is critical with a non-empty subject (RFC 5280 4.2.1.6, CA/B Forum BR 7.1.2.7.12)");
 		return WT_ERR_CERT_INVALID;
 	}
+	if (v->web && c->subject_len <= 2 && (c->san == NULL || !c->san_crit)) {
+		/* RFC 5280 4.1.2.6 / 4.2.1.6: with an empty subject the names
+		 * are only in the subjectAltName, which MUST then be critical */
+		note(v, WT_ERR_CERT_INVALID);
+		wt_text_puts(&v->out, c->san == NULL
+			? "leaf certificate has an empty subject and no subjectAltName (RFC 5280 4.2.1.6)"
+			: "leaf certificate has an empty subject and a non-critical subjectAltName (RFC 5280 4.2.1.6: MUST be critical)");
+		return WT_ERR_CERT_INVALID;
+	}
 	return check_time(v, c->not_before, c->not_after, 0, 0, c->subject,
 		c->subject_len);
 }
@@ -1264,7 +1340,7 @@ void wt_text_end(wt_text *o)
 
 int wt_x509_verify(const wt_peer_cert *chain, size_t n,
 	const wt_trust_anchor *tas, size_t ta_count, const char *host,
-	int64_t time_unix, int verify_none, wt_leaf_key *key,
+	int64_t time_unix, int profile, int verify_none, wt_leaf_key *key,
 	char *reason, size_t cap)
 {
 	wt_x509_cert pc[WT_MAX_PEER_CERTS];
@@ -1285,6 +1361,12 @@ int wt_x509_verify(const wt_peer_cert *chain, size_t n,
 	v.sink.p = dummy;
 	v.sink.cap = 0;
 	reason[0] = 0;
+	if (profile != WT_CERT_PROFILE_WEB && profile != WT_CERT_PROFILE_PRIVATE) {
+		wt_text_puts(&v.out, "unknown certificate profile");
+		wt_text_end(&v.out);
+		return WT_ERR_BAD_CONFIG;
+	}
+	v.web = profile == WT_CERT_PROFILE_WEB;
 	if (chain == NULL || n == 0) {
 		wt_text_puts(&v.out, "no certificate");
 		wt_text_end(&v.out);
@@ -1400,13 +1482,14 @@ int wt_x509_verify(const wt_peer_cert *chain, size_t n,
 
 int wt_verify_chain(const wt_peer_cert *chain, size_t n,
 	const wt_trust_anchor *tas, size_t ta_count,
-	const char *host, int64_t time_unix, char *reason, size_t reason_cap)
+	const char *host, int64_t time_unix, int profile, char *reason,
+	size_t reason_cap)
 {
 	wt_leaf_key key;
 	int err;
 
-	err = wt_x509_verify(chain, n, tas, ta_count, host, time_unix, 0,
-		&key, reason, reason_cap);
+	err = wt_x509_verify(chain, n, tas, ta_count, host, time_unix, profile,
+		0, &key, reason, reason_cap);
 	wt_wipe(&key, sizeof key);
 	return err;
 }

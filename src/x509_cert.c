@@ -507,6 +507,7 @@ static int parse_ext(wt_x509_cert *c, int id, int critical, wt_reader v,
 			return -1;
 		}
 		f = seq.val;
+		c->has_aki = 1;
 		if (wt_der_peek(&f) == 0x80) {
 			if (wt_der_next(&f, &e)) {
 				return -1;
@@ -514,11 +515,17 @@ static int parse_ext(wt_x509_cert *c, int id, int critical, wt_reader v,
 			c->aki = e.val.p;
 			c->aki_len = e.val.len;
 		}
-		if (wt_der_peek(&f) == 0xa1 && wt_der_next(&f, &e)) {
-			return -1;
+		if (wt_der_peek(&f) == 0xa1) {
+			c->aki_issuer_serial = 1;
+			if (wt_der_next(&f, &e)) {
+				return -1;
+			}
 		}
-		if (wt_der_peek(&f) == 0x82 && wt_der_next(&f, &e)) {
-			return -1;
+		if (wt_der_peek(&f) == 0x82) {
+			c->aki_issuer_serial = 1;
+			if (wt_der_next(&f, &e)) {
+				return -1;
+			}
 		}
 		return f.len ? -1 : 0;
 	}
@@ -579,7 +586,8 @@ static int parse_ext(wt_x509_cert *c, int id, int critical, wt_reader v,
 		return f.len ? -1 : 0;
 	}
 	case X_NC:
-		/* 4.2.1.10; criticality not insisted on, as webpki */
+		/* 4.2.1.10; criticality not insisted on, as webpki and Go: CA/B
+		 * Forum BR 7.1.2.5.2 allows it non-critical */
 		if (wt_der_expect(&v, 0x30, &seq) || wt_rd_end(&v)
 			|| wt_nc_valid(seq.tlv, seq.tlv_len) != 0)
 		{

@@ -624,9 +624,11 @@ static const uint16_t wasm_default_suites[3] = { 0x1303, 0x1301, 0x1302 };
 
 /* store NULL with verify_mode WT_VERIFY_NONE for --insecure. The store
  * must outlive the connection. flags: 1 = keylog, 2 = verify hook,
- * 4 = session callback (wt_js_session). */
+ * 4 = session callback (wt_js_session). cert_profile: WT_CERT_PROFILE_*
+ * (wt_engine_init refuses others). */
 WTW_EXPORT(wtw_configure) void
-wtw_configure(wtw_conn *c, const wtw_store *store, int verify_mode, int flags, int max_fragment)
+wtw_configure(wtw_conn *c, const wtw_store *store, int verify_mode, int flags, int max_fragment,
+	int cert_profile)
 {
 	if (c->cfg.cipher_suite_count == 0) {
 		memcpy(c->suites, wasm_default_suites, sizeof c->suites);
@@ -636,6 +638,7 @@ wtw_configure(wtw_conn *c, const wtw_store *store, int verify_mode, int flags, i
 	c->cfg.trust_anchors = store ? store->anchors : NULL;
 	c->cfg.trust_anchor_count = store ? store->count : 0;
 	c->cfg.verify_mode = verify_mode;
+	c->cfg.cert_profile = cert_profile;
 	c->cfg.max_fragment = (size_t)max_fragment;
 	c->cfg.keylog = (flags & 1) ? keylog_cb : NULL;
 	c->cfg.keylog_ctx = c;
@@ -822,7 +825,7 @@ static char verify_reason[WT_REASON_MAX];
 
 WTW_EXPORT(wtw_verify_chain) int
 wtw_verify_chain(const uint32_t *chain, size_t n, const wtw_store *store,
-	const char *host, double time_unix)
+	const char *host, double time_unix, int profile)
 {
 	wt_peer_cert certs[16];
 	size_t i;
@@ -837,7 +840,7 @@ wtw_verify_chain(const uint32_t *chain, size_t n, const wtw_store *store,
 	}
 	verify_reason[0] = 0;
 	return wt_verify_chain(certs, n, store->anchors, store->count, host,
-		(int64_t)time_unix, verify_reason, sizeof verify_reason);
+		(int64_t)time_unix, profile, verify_reason, sizeof verify_reason);
 }
 
 WTW_EXPORT(wtw_verify_reason) const char *wtw_verify_reason(void) { return verify_reason; }

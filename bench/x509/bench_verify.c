@@ -76,7 +76,10 @@ int main(int argc, char **argv)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; i < n && err == 0; i++) {
-#ifdef WT_REASON_MAX
+#if defined(WT_CERT_PROFILE_WEB)
+		err = wt_verify_chain(chain, (size_t)nc, ts.anchors, ts.count, argv[3],
+			(int64_t)time(NULL), WT_CERT_PROFILE_WEB, reason, sizeof reason);
+#elif defined(WT_REASON_MAX)
 		err = wt_verify_chain(chain, (size_t)nc, ts.anchors, ts.count, argv[3],
 			(int64_t)time(NULL), reason, sizeof reason);
 #else

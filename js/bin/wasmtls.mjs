@@ -11,6 +11,10 @@ const USAGE = `usage: wasmtls [options] HOST:PORT
                        literals, which are checked against iPAddress SANs)
   --cafile FILE        PEM trust anchors (default: built-in roots)
   --insecure           skip certificate verification (testing only)
+  --cert-profile P     web (default: the CA/B Forum web PKI profile: the leaf
+                       has an extendedKeyUsage with serverAuth, key identifiers
+                       are present) or private (a private CA's certificates as
+                       Go accepts them: those rules waived)
   --alpn LIST          comma-separated protocols
   --groups LIST        x25519,secp256r1,secp384r1 (default); secp521r1, X25519MLKEM768,
                        MLKEM1024 when listed (first gets a key share, and the first
@@ -43,7 +47,7 @@ const USAGE = `usage: wasmtls [options] HOST:PORT
   --ws URL             tunnel through a WebSocket (websockify: raw bytes)
   --wisp URL           tunnel through a Wisp server (one stream per connection)
   -q                   no other diagnostics
-       wasmtls verify --cafile ROOTS.pem [--host NAME] [--time UNIX] CHAIN.pem
+       wasmtls verify --cafile ROOTS.pem [--host NAME] [--time UNIX] [--cert-profile web|private] CHAIN.pem
 `;
 const SUITE_NAMES = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'];
 const GROUP_NAMES = ['x25519', 'secp256r1', 'secp384r1', 'secp521r1', 'X25519MLKEM768', 'MLKEM1024'];
@@ -97,7 +101,7 @@ function parseArgs(argv) {
   const valued = { '--servername': 'servername', '--cafile': 'cafile', '--alpn': 'alpn', '--groups': 'groups',
     '--ciphers': 'ciphers', '--keylog': 'keylog', '--http': 'http', '--ws': 'ws', '--wisp': 'wisp', '--max-fragment': 'maxFragment',
     '--sess-in': 'sessIn', '--sess-out': 'sessOut', '--early-data': 'earlyData', '--cert': 'cert', '--key': 'key',
-    '--sigalgs': 'sigalgs', '--sign-algs': 'signAlgs', '--key-shares': 'keyShares',
+    '--sigalgs': 'sigalgs', '--sign-algs': 'signAlgs', '--key-shares': 'keyShares', '--cert-profile': 'certProfile',
     '--psk-identity': 'pskIdentity', '--psk-file': 'pskFile', '--psk-hash': 'pskHash', '--psk-import': 'pskImport' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -119,6 +123,8 @@ function parseArgs(argv) {
   }
   if (!o.target) die(2, 'bad_config', 'missing HOST:PORT (see --help)');
   if (o.insecure && o.cafile) die(2, 'bad_config', '--insecure and --cafile are exclusive');
+  checkCertProfile(o.certProfile);
+  if (o.insecure && o.certProfile !== undefined && o.certProfile !== 'web') die(2, 'bad_config', '--insecure and --cert-profile are exclusive');
   if (o.ws && o.wisp) die(2, 'bad_config', '--ws and --wisp are exclusive');
   if ((o.cert !== undefined) !== (o.key !== undefined)) die(2, 'bad_config', '--cert and --key go together');
   if ((o.pskIdentity !== undefined) !== (o.pskFile !== undefined)) die(2, 'bad_config', '--psk-identity and --psk-file go together');
@@ -232,22 +238,27 @@ class HttpFraming {
   }
 }
 
+function checkCertProfile(v) {
+  if (v !== undefined && v !== 'web' && v !== 'private') die(2, 'bad_config', `--cert-profile must be web or private, not '${v}'`);
+}
+
 async function runVerify(argv) {
-  let cafile, host = null, chainfile, time = Math.floor(Date.now() / 1000);
+  let cafile, host = null, chainfile, certProfile, time = Math.floor(Date.now() / 1000);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (['--cafile', '--host', '--time'].includes(a) && i + 1 >= argv.length) die(2, 'bad_config', `${a} needs a value`);
+    if (['--cafile', '--host', '--time', '--cert-profile'].includes(a) && i + 1 >= argv.length) die(2, 'bad_config', `${a} needs a value`);
     if (a === '--cafile') cafile = argv[++i];
     else if (a === '--host') host = argv[++i];
+    else if (a === '--cert-profile') checkCertProfile(certProfile = argv[++i]);
     else if (a === '--time') {
       const v = argv[++i];
       if (!/^-?[0-9]+$/.test(v)) die(2, 'bad_config', `--time wants Unix seconds, got '${v}'`);
       time = Number(v);
-    } else if (a[0] === '-' && a.length > 1) die(2, 'bad_config', `unknown option ${a} (usage: wasmtls verify --cafile ROOTS.pem [--host NAME] [--time UNIX] CHAIN.pem)`);
+    } else if (a[0] === '-' && a.length > 1) die(2, 'bad_config', `unknown option ${a} (usage: wasmtls verify --cafile ROOTS.pem [--host NAME] [--time UNIX] [--cert-profile web|private] CHAIN.pem)`);
     else if (!chainfile) chainfile = a;
     else die(2, 'bad_config', `unexpected argument ${a}`);
   }
-  if (!cafile || !chainfile) die(2, 'bad_config', 'usage: wasmtls verify --cafile ROOTS.pem [--host NAME] [--time UNIX] CHAIN.pem');
+  if (!cafile || !chainfile) die(2, 'bad_config', 'usage: wasmtls verify --cafile ROOTS.pem [--host NAME] [--time UNIX] [--cert-profile web|private] CHAIN.pem');
   let ca, chain;
   try { ca = fs.readFileSync(cafile, 'latin1'); } catch (e) { die(2, 'bad_config', `${cafile}: ${e.message}`); }
   try { chain = fs.readFileSync(chainfile); } catch (e) { die(2, 'bad_config', `${chainfile}: ${e.message}`); }
@@ -261,7 +272,7 @@ async function runVerify(argv) {
   }
   try {
     // as the native CLI: one stderr line per skipped CA certificate
-    await verifyChain(ders, ca, { host, time, onWarning: (m) => process.stderr.write(`warning: ${cafile}: ${m.replace(/^ca: /, '')}\n`) });
+    await verifyChain(ders, ca, { host, time, certProfile, onWarning: (m) => process.stderr.write(`warning: ${cafile}: ${m.replace(/^ca: /, '')}\n`) });
   } catch (e) {
     if (e instanceof TLSError) {
       if (e.code === 'bad_config') die(2, 'bad_config', `${cafile}: ${e.reason.replace(/^ca: /, '')}`);
@@ -306,6 +317,7 @@ async function main() {
     });
     opts.ciphers = l;
   }
+  if (o.certProfile !== undefined) opts.certProfile = o.certProfile;
   if (o.insecure) opts.rejectUnauthorized = false;
   else if (o.cafile !== undefined) {
     let pem;

@@ -62,6 +62,7 @@ function keyFor(w, store, hostname, port, o) {
   return sessionKey({
     servername, ip: verifyIp, port, alpn: o.alpn,
     trust: o.rejectUnauthorized === false ? null : w.storeDigest(store),
+    profile: o.certProfile,
     cert: o.cert ? w.sha256(new TextEncoder().encode(certChainText(o.cert))) : null,
     psk: o.psk ? w.sha256(new TextEncoder().encode(pskList(o.psk).map((p) => pskIdentityText(p)).join('|'))) : null,
   });
@@ -217,7 +218,7 @@ class Conn {
         sigalgs: o.sigalgs, signAlgs: o.signAlgs, keyShares: o.keyShares,
         requestOCSP: !!o.requestOCSP, requestSCT: !!o.requestSCT,
         grease: !!o.grease, permuteExtensions: !!o.permuteExtensions,
-        store, insecure, maxFragment: o.maxFragment, keyLog: o.keyLog, verify,
+        store, insecure, certProfile: o.certProfile, maxFragment: o.maxFragment, keyLog: o.keyLog, verify,
         session, earlyData: !!this.early, onSession, cert: o.cert, key: o.key,
         psks: pskList(o.psk),
       });

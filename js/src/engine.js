@@ -318,7 +318,8 @@ export class Engine {
         if (rc) throw new TLSError('bad_config', CERT_ERRORS[rc] || 'unusable client certificate', ERR_BAD_CONFIG);
       }
       x.wtw_configure(this.ptr, cfg.store || 0, cfg.insecure ? 1 : 0,
-        (this.onKeylog ? 1 : 0) | (this.onVerify ? 2 : 0) | (this.onSession ? 4 : 0), cfg.maxFragment || 0);
+        (this.onKeylog ? 1 : 0) | (this.onVerify ? 2 : 0) | (this.onSession ? 4 : 0), cfg.maxFragment || 0,
+        certProfile(cfg.certProfile));
     } catch (e) {
       this.destroy();
       throw e;
@@ -464,8 +465,16 @@ export function defaultWarning(message) {
   console.warn(`wasmtls: ${message}`);
 }
 
+/** WT_CERT_PROFILE_* for options.certProfile: 'web' (default) or 'private'. */
+export function certProfile(name) {
+  if (name === undefined || name === null || name === 'web') return 0;
+  if (name === 'private') return 1;
+  throw new TLSError('bad_config', `certProfile must be 'web' or 'private', got ${JSON.stringify(name)}`, ERR_BAD_CONFIG);
+}
+
 /** Verifies a chain (leaf first, DER) against PEM roots, like `wasmtls verify`. */
-export async function verifyChain(chainDer, caPem, { host = null, time = Date.now() / 1000, onWarning = defaultWarning } = {}) {
+export async function verifyChain(chainDer, caPem, { host = null, time = Date.now() / 1000, certProfile: profile, onWarning = defaultWarning } = {}) {
+  const p = certProfile(profile);
   const w = await loadEngine();
   const x = w.x;
   const store = w.storeFromPem(caPem, onWarning);
@@ -475,7 +484,7 @@ export async function verifyChain(chainDer, caPem, { host = null, time = Date.no
   try {
     const v = new Uint32Array(w.mem.buffer, tbl, 2 * ptrs.length);
     ptrs.forEach((p, i) => { v[2 * i] = p; v[2 * i + 1] = chainDer[i].length; });
-    const rc = x.wtw_verify_chain(tbl, ptrs.length, store, hp, time);
+    const rc = x.wtw_verify_chain(tbl, ptrs.length, store, hp, time, p);
     if (rc) throw w.error(rc, w.cstr(x.wtw_verify_reason()));
   } finally {
     for (const p of ptrs) x.wtw_free(p);

@@ -134,15 +134,17 @@ export function certChainText(pem) {
  * The cache key connect() uses:
  *   "name=<servername>" or "ip=<canonical IP literal>", ";port=<port>",
  *   ";alpn=<protocols, URI-encoded, in order>", ";ca=<SHA-256 hex of the
- *   trust anchors>" or ";insecure", and ";cert=<SHA-256 hex of the client
+ *   trust anchors>" (then ";profile=private" under that certificate
+ *   profile) or ";insecure", and ";cert=<SHA-256 hex of the client
  *   certificate chain>" when one is used, ";psk=<SHA-256 hex of the
  *   external PSKs' identities>" when they are offered.
  * trust: the anchors' digest (wt_trust_anchors_digest), null = not verified.
  */
-export function sessionKey({ servername, ip, port, alpn, trust, cert, psk }) {
+export function sessionKey({ servername, ip, port, alpn, trust, profile, cert, psk }) {
   let k = ip ? `ip=${canonicalIP(ip) || String(ip).toLowerCase()}` : `name=${String(servername).toLowerCase()}`;
   k += `;port=${Number(port)};alpn=${(alpn || []).map((a) => encodeURIComponent(a)).join(',')}`;
   k += trust ? `;ca=${trust}` : ';insecure';
+  if (trust && profile === 'private') k += ';profile=private';
   if (cert) k += `;cert=${cert}`;
   if (psk) k += `;psk=${psk}`;
   return k;

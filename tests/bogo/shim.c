@@ -736,9 +736,12 @@ on_verify(void *ctx, const wt_conn_info *info)
 		return ocsp_callback(c, cfg, info);
 	}
 	/* SSL_VERIFY_PEER: the chain must lead to -trust-cert; like BoringSSL
-	 * without SSL_set1_host, no host name check. */
+	 * without SSL_set1_host, no host name check. The runner's leaf
+	 * certificates are a private CA's (no extendedKeyUsage, an empty
+	 * subject with a non-critical subjectAltName): the private profile. */
 	err = wt_verify_chain(info->peer_certs, info->peer_cert_count, c->sh->anchors,
-		c->sh->anchor_count, NULL, shim_now_ms(NULL) / 1000, reason, sizeof reason);
+		c->sh->anchor_count, NULL, shim_now_ms(NULL) / 1000,
+		WT_CERT_PROFILE_PRIVATE, reason, sizeof reason);
 	if (err != 0) {
 		c->verify_result = VERIFY_APPLICATION;
 		return verify_failed(c, err, reason, 1);

@@ -103,7 +103,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	err = wt_x509_verify(chain, n, (flags & 2) ? NULL : ts.anchors,
-		(flags & 2) ? 0 : ts.count, host, FZ_X509_NOW, 0, &key, reason, sizeof reason);
+		(flags & 2) ? 0 : ts.count, host, FZ_X509_NOW,
+		(flags & 16) ? WT_CERT_PROFILE_PRIVATE : WT_CERT_PROFILE_WEB, 0, &key,
+		reason, sizeof reason);
 	FZ_ASSERT(memchr(reason, 0, sizeof reason) != NULL);
 	fz_touch(reason, strlen(reason));
 	if (err == 0) {
@@ -113,7 +115,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	reason[0] = 'x';
-	err = wt_x509_verify(chain, n, NULL, 0, host, FZ_X509_NOW, 1, &key, reason, sizeof reason);
+	err = wt_x509_verify(chain, n, NULL, 0, host, FZ_X509_NOW, WT_CERT_PROFILE_WEB,
+		1, &key, reason, sizeof reason);
 	FZ_ASSERT(memchr(reason, 0, sizeof reason) != NULL);
 	fz_touch(reason, strlen(reason));
 	if (err == 0) {

@@ -241,7 +241,8 @@ static void roots_checks(void)
 		CHECK(ta[i].der == NULL);
 	}
 	/* chains with nothing in them */
-	CHECK(wt_verify_chain(NULL, 0, ta, n, NULL, 0, NULL, 0) == WT_ERR_CERT_INVALID);
+	CHECK(wt_verify_chain(NULL, 0, ta, n, NULL, 0, WT_CERT_PROFILE_WEB, NULL, 0) == WT_ERR_CERT_INVALID);
+	CHECK(wt_verify_chain(NULL, 0, ta, n, NULL, 0, 2, NULL, 0) == WT_ERR_BAD_CONFIG);
 	printf("%zu roots\n", n);
 }
 
@@ -263,7 +264,8 @@ static int builtin_verify(const char *path, const char *host)
 	if (count <= 0) {
 		return 2;
 	}
-	rc = wt_verify_chain(chain, (size_t)count, ta, n, host, (int64_t)time(NULL), why, sizeof why);
+	rc = wt_verify_chain(chain, (size_t)count, ta, n, host, (int64_t)time(NULL),
+		WT_CERT_PROFILE_WEB, why, sizeof why);
 	if (rc == 0) {
 		printf("ok\n");
 		return 0;

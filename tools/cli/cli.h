@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "wasmtls.h"
 
@@ -87,6 +88,7 @@ typedef struct wt_cli_options {
 	const char *servername;
 	const char *cafile;
 	int insecure;
+	int cert_profile;        /* --cert-profile web|private: WT_CERT_PROFILE_* */
 	const char *alpn;
 	const char *groups;
 	const char *ciphers;
@@ -212,5 +214,18 @@ int wt_cli_run(wt_cli_client *c, const wt_cli_options *o, const wt_cli_io *io);
 
 /* IP literal (v4 or v6 text form)? */
 int wt_cli_is_ip_literal(const char *h);
+
+/* --cert-profile's value: WT_CERT_PROFILE_WEB for "web",
+ * WT_CERT_PROFILE_PRIVATE for "private", -1 for anything else. */
+static inline int wt_cli_cert_profile(const char *name)
+{
+	return strcmp(name, "web") == 0 ? WT_CERT_PROFILE_WEB
+		: strcmp(name, "private") == 0 ? WT_CERT_PROFILE_PRIVATE : -1;
+}
+#define WT_CLI_CERT_PROFILE_HELP \
+	"  --cert-profile P     web (default: the CA/B Forum web PKI profile: the leaf\n" \
+	"                       has an extendedKeyUsage with serverAuth, key identifiers\n" \
+	"                       are present) or private (a private CA's certificates as\n" \
+	"                       Go accepts them: those rules waived)\n"
 
 #endif

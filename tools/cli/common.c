@@ -154,6 +154,7 @@ static const char usage_common[] =
 	"                       literals, which are checked against iPAddress SANs)\n"
 	"  --cafile FILE        PEM trust anchors (default: built-in roots)\n"
 	"  --insecure           skip certificate verification (testing only)\n"
+	WT_CLI_CERT_PROFILE_HELP
 	"  --alpn LIST          comma-separated protocols\n"
 	"  --groups LIST        x25519,secp256r1,secp384r1 (the default); secp521r1,\n"
 	"                       X25519MLKEM768, MLKEM1024 (post-quantum) when listed;\n"
@@ -255,7 +256,8 @@ wt_cli_parse_args(int argc, char **argv, wt_cli_options *o, unsigned flags,
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			fputs(usage_common, stdout);
 			fputs(usage_extra, stdout);
-			fputs("       wasmtls verify --cafile ROOTS.pem [--host NAME] [--time UNIX] CHAIN.pem\n",
+			fputs("       wasmtls verify --cafile ROOTS.pem [--host NAME] [--time UNIX]\n"
+				"                      [--cert-profile web|private] CHAIN.pem\n",
 				stdout);
 			fflush(stdout);
 			exit(0);
@@ -275,6 +277,14 @@ wt_cli_parse_args(int argc, char **argv, wt_cli_options *o, unsigned flags,
 			o->grease = 1;
 		} else if (strcmp(a, "--permute-extensions") == 0) {
 			o->permute = 1;
+		} else if (strcmp(a, "--cert-profile") == 0) {
+			if (i + 1 >= argc) {
+				die(EXIT_CONFIG, "bad_config", "%s needs a value", a);
+			}
+			o->cert_profile = wt_cli_cert_profile(argv[++i]);
+			if (o->cert_profile < 0) {
+				die(EXIT_CONFIG, "bad_config", "--cert-profile must be web or private, not '%s'", argv[i]);
+			}
 		} else if (strcmp(a, "--servername") == 0) {
 			val = &o->servername;
 		} else if (strcmp(a, "--cafile") == 0) {
@@ -342,6 +352,9 @@ wt_cli_parse_args(int argc, char **argv, wt_cli_options *o, unsigned flags,
 	}
 	if (o->insecure && o->cafile != NULL) {
 		die(EXIT_CONFIG, "bad_config", "--insecure and --cafile are exclusive");
+	}
+	if (o->insecure && o->cert_profile != WT_CERT_PROFILE_WEB) {
+		die(EXIT_CONFIG, "bad_config", "--insecure and --cert-profile are exclusive");
 	}
 	if (o->http != NULL && o->http[0] != '/') {
 		die(EXIT_CONFIG, "bad_config", "--http PATH must start with '/'");
@@ -1039,6 +1052,7 @@ wt_cli_client_init(wt_cli_client *c, const wt_cli_options *o)
 		cfg->trust_anchor_count = n;
 		cfg->verify_mode = WT_VERIFY_FULL;
 	}
+	cfg->cert_profile = o->cert_profile;
 
 	if (o->keylog != NULL) {
 		c->keylog = fopen(o->keylog, "a");

@@ -2,7 +2,7 @@
  * `wasmtls verify`: offline chain validation with the same code the engine
  * runs during a handshake (wt_verify_chain, src/x509.c).
  *
- *   wasmtls verify --cafile ROOTS.pem [--host NAME] [--time UNIX] CHAIN.pem
+ *   wasmtls verify --cafile ROOTS.pem [--host NAME] [--time UNIX] [--cert-profile web|private] CHAIN.pem
  *
  * CHAIN.pem holds the leaf first, then any intermediates (order and extras
  * are tolerated, as in a TLS Certificate message); a single DER
@@ -172,13 +172,14 @@ int wt_cli_verify(int argc, char **argv)
 	wt_cli_skips skips = { NULL, 0, "" };
 	chain_buf cb = { NULL, 0, 0, 0 };
 	wt_peer_cert certs[MAX_CHAIN_CERTS];
-	int i, n, rc, status = 2;
+	int i, n, rc, status = 2, profile = WT_CERT_PROFILE_WEB;
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
 		if ((strcmp(a, "--cafile") == 0 || strcmp(a, "--host") == 0
-			|| strcmp(a, "--time") == 0) && i + 1 >= argc)
+			|| strcmp(a, "--time") == 0 || strcmp(a, "--cert-profile") == 0)
+			&& i + 1 >= argc)
 		{
 			return fail(WT_ERR_BAD_CONFIG, 2, "%s needs a value", a);
 		}
@@ -186,6 +187,11 @@ int wt_cli_verify(int argc, char **argv)
 			cafile = argv[++i];
 		} else if (strcmp(a, "--host") == 0) {
 			host = argv[++i];
+		} else if (strcmp(a, "--cert-profile") == 0) {
+			profile = wt_cli_cert_profile(argv[++i]);
+			if (profile < 0) {
+				return fail(WT_ERR_BAD_CONFIG, 2, "--cert-profile must be web or private, not '%s'", argv[i]);
+			}
 		} else if (strcmp(a, "--time") == 0) {
 			char *end;
 			long long t;
@@ -197,7 +203,7 @@ int wt_cli_verify(int argc, char **argv)
 			}
 			now = (int64_t)t;
 		} else if (a[0] == '-' && a[1] != 0) {
-			return fail(WT_ERR_BAD_CONFIG, 2, "unknown option %s (usage: wasmtls verify --cafile ROOTS.pem [--host NAME] [--time UNIX] CHAIN.pem)", a);
+			return fail(WT_ERR_BAD_CONFIG, 2, "unknown option %s (usage: wasmtls verify --cafile ROOTS.pem [--host NAME] [--time UNIX] [--cert-profile web|private] CHAIN.pem)", a);
 		} else if (chainfile == NULL) {
 			chainfile = a;
 		} else {
@@ -205,7 +211,7 @@ int wt_cli_verify(int argc, char **argv)
 		}
 	}
 	if (cafile == NULL || chainfile == NULL) {
-		return fail(WT_ERR_BAD_CONFIG, 2, "%s", "usage: wasmtls verify --cafile ROOTS.pem [--host NAME] [--time UNIX] CHAIN.pem");
+		return fail(WT_ERR_BAD_CONFIG, 2, "%s", "usage: wasmtls verify --cafile ROOTS.pem [--host NAME] [--time UNIX] [--cert-profile web|private] CHAIN.pem");
 	}
 
 	ca_pem = read_file(cafile, &ca_len, &why);
@@ -270,7 +276,7 @@ int wt_cli_verify(int argc, char **argv)
 	}
 
 	rc = wt_verify_chain(certs, (size_t)n, ts.anchors, ts.count, host, now,
-		reason, sizeof reason);
+		profile, reason, sizeof reason);
 	if (rc != 0) {
 		fprintf(stderr, "error: %s: %s\n", wt_error_name(rc), reason);
 		goto out;
