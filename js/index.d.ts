@@ -160,7 +160,7 @@ export class MemorySessionCache implements SessionStore {
 export const defaultSessionCache: MemorySessionCache;
 /**
  * a session-store key: "name=NAME" or "ip=ADDRESS" (canonical), ";port=", ";alpn=" (URI-encoded, in order),
- * ";ca=" + trust (SHA-256 hex of the trust anchors) or ";insecure" (trust null), ";cert=" + cert (SHA-256 hex),
+ * ";ca=" + trust (SHA-256 hex of the trust anchors; then ";profile=private" with profile "private") or ";insecure" (trust null), ";cert=" + cert (SHA-256 hex),
  * ";psk=" + psk (SHA-256 hex of the external PSKs' identities)
  */
 export function sessionKey(o: { servername?: string | null; ip?: string | null; port: number; alpn?: string[]; trust: string | null; profile?: 'web' | 'private'; cert?: string | null; psk?: string | null }): string;

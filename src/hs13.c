@@ -522,7 +522,8 @@ static int session_psk(const wt_engine_ctx *cc, const wt_session *s)
  * connection would have accepted that handshake. Same server name, or
  * same IP literal (RFC 8446 4.6.1: resumption is for the same server
  * identity); a connection that verifies resumes only a session whose
- * chain was verified, to the same trust anchors, with a leaf still within
+ * chain was verified, to the same trust anchors under the same
+ * certificate profile (trust_digest), with a leaf still within
  * its validity period now (Go re-checks NotAfter). A session is also never
  * used past its lifetime or 7 days, nor if its clock reading is nonsense
  * (negative, in the future), nor for a suite we don't offer. Anything

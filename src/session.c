@@ -15,7 +15,8 @@
  * A session is a credential bound to how its handshake was verified: the
  * blob records the verification mode and outcome, the name or IP address
  * the chain was checked for and a digest of the trust anchors it chained
- * to and of the signature schemes then accepted (hs13.c trust_digest), so
+ * to, the certificate profile and the signature schemes then accepted
+ * (hs13.c trust_digest), so
  * that hs13.c offers it only where the original full handshake
  * would have been accepted (Go: loadSession). Version 1 blobs lacked that
  * binding and no longer parse: the host just gets a full handshake.

@@ -214,10 +214,13 @@ typedef struct wt_host {
                                       an authorityKeyIdentifier, every
                                       intermediate a subjectKeyIdentifier; a
                                       leaf with an empty subject a critical
-                                      subjectAltName; roots no
-                                      extendedKeyUsage */
+                                      subjectAltName; a root given as a
+                                      certificate (wt_trust_store) no
+                                      extendedKeyUsage and no
+                                      authorityKeyIdentifier but its own
+                                      subjectKeyIdentifier */
 #define WT_CERT_PROFILE_PRIVATE 1  /* certificates of a private CA, as Go's
-                                      crypto/x509 accepts them: those five
+                                      crypto/x509 accepts them: those
                                       rules waived (a leaf without
                                       extendedKeyUsage may serve any
                                       purpose, RFC 5280 4.2.1.12) */

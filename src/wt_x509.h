@@ -95,7 +95,6 @@ typedef struct wt_x509_cert {
 	uint8_t sig_alg;               /* WT_X509_SIG_* */
 	uint8_t has_bc, ca, has_ku, eku_crit, san_crit;
 	uint8_t has_aki;               /* authorityKeyIdentifier present (aki: its keyIdentifier) */
-	uint8_t aki_issuer_serial;     /* ... with authorityCertIssuer or authorityCertSerialNumber */
 	uint8_t eku_server, eku_any;   /* EKU lists id-kp-serverAuth / anyExtendedKeyUsage */
 	uint8_t self_issued;           /* issuer == subject */
 	uint8_t bad_serial;            /* serial not positive or over 20 octets (RFC 5280 4.1.2.2) */

@@ -821,13 +821,16 @@ static int check_common(vsearch *v, const wt_x509_cert *c, size_t level,
 		wt_text_puts(o, " has nameConstraints but is not a CA (RFC 5280 4.2.1.10)");
 		return WT_ERR_CERT_INVALID;
 	}
-	if (v->web && !anchor && !c->self_issued && c->aki == NULL) {
+	if (v->web && !anchor && (level > 0 || !c->self_issued) && c->aki == NULL) {
 		/* RFC 5280 4.2.1.1 (MUST, except in self-signed certificates),
 		 * CA/B Forum BR 7.1.2.3/7.1.2.7: every CA-issued certificate
-		 * names its issuer's key. OpenSSL 3 and Go add it unasked. A
-		 * trust anchor is exempt: what is trusted is its key, not how
-		 * it was issued (a cross-signed root trusted directly, as in
-		 * limbo cve::cve-2024-0567, needs no identifier). */
+		 * names its issuer's key. OpenSSL 3 and Go add it unasked.
+		 * Exempt: a self-issued leaf (a self-signed server certificate,
+		 * pinned as an anchor; an intermediate in a path is CA-issued
+		 * even when self-issued, as a key rollover) and trust anchors:
+		 * what is trusted is the key, not how it was issued (a
+		 * cross-signed root trusted directly, as in limbo
+		 * cve::cve-2024-0567, needs no identifier). */
 		o = note(v, WT_ERR_CERT_INVALID);
 		put_who(o, level, anchor, c->subject, c->subject_len);
 		wt_text_puts(o, " has no authorityKeyIdentifier keyIdentifier (RFC 5280 4.2.1.1)");
@@ -836,7 +839,9 @@ static int check_common(vsearch *v, const wt_x509_cert *c, size_t level,
 	return 0;
 }
 
-/* What a self-issued trust anchor certificate (a root) may carry, beyond
+/* What a self-issued trust anchor certificate (a root given with its DER:
+ * --cafile, a PEM trust store; the built-in roots are a name, a key and a
+ * validity only) may carry under WT_CERT_PROFILE_WEB, beyond
  * check_issuer: CA/B Forum BR 7.1.2.1. Only the rules every root in
  * Debian's (Mozilla's) store meets are enforced: no extendedKeyUsage
  * (7.1.2.1.2), and an authorityKeyIdentifier, if any, that has a
@@ -859,14 +864,14 @@ static int check_root_profile(vsearch *v, const wt_x509_cert *c, size_t level)
 		wt_text_puts(o, " is a root with an extendedKeyUsage (CA/B Forum BR 7.1.2.1.2: MUST NOT be present)");
 		return WT_ERR_CERT_INVALID;
 	}
-	if (c->has_aki && (c->aki == NULL || (c->ski != NULL
-		&& !eq_bytes(c->aki, c->aki_len, c->ski, c->ski_len))))
+	if (c->has_aki && (c->aki == NULL || c->ski == NULL
+		|| !eq_bytes(c->aki, c->aki_len, c->ski, c->ski_len)))
 	{
 		o = note(v, WT_ERR_CERT_INVALID);
 		put_who(o, level, 1, c->subject, c->subject_len);
 		wt_text_puts(o, c->aki == NULL
 			? " is a root whose authorityKeyIdentifier has no keyIdentifier (CA/B Forum BR 7.1.2.1.3)"
-			: " is a root whose authorityKeyIdentifier differs from its subjectKeyIdentifier (CA/B Forum BR 7.1.2.1.3)");
+			: " is a root whose authorityKeyIdentifier is not its subjectKeyIdentifier (CA/B Forum BR 7.1.2.1.3)");
 		return WT_ERR_CERT_INVALID;
 	}
 	return 0;

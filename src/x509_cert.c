@@ -512,20 +512,16 @@ static int parse_ext(wt_x509_cert *c, int id, int critical, wt_reader v,
 			if (wt_der_next(&f, &e)) {
 				return -1;
 			}
-			c->aki = e.val.p;
-			c->aki_len = e.val.len;
-		}
-		if (wt_der_peek(&f) == 0xa1) {
-			c->aki_issuer_serial = 1;
-			if (wt_der_next(&f, &e)) {
-				return -1;
+			if (e.val.len > 0) {     /* an empty identifier names nothing */
+				c->aki = e.val.p;
+				c->aki_len = e.val.len;
 			}
 		}
-		if (wt_der_peek(&f) == 0x82) {
-			c->aki_issuer_serial = 1;
-			if (wt_der_next(&f, &e)) {
-				return -1;
-			}
+		if (wt_der_peek(&f) == 0xa1 && wt_der_next(&f, &e)) {
+			return -1;
+		}
+		if (wt_der_peek(&f) == 0x82 && wt_der_next(&f, &e)) {
+			return -1;
 		}
 		return f.len ? -1 : 0;
 	}

@@ -76,3 +76,26 @@ test('Node CLI: one warning line per skipped root, errors name the --cafile', { 
   assert.match(r.stderr, new RegExp(`^error: bad_config: --cafile ${X.ed25519Root}: no usable certificate: .*Ed25519 root\\): key type not supported`, 'm'));
   assert.ok(fs.existsSync(X.ed25519Root));
 });
+
+// certProfile (issue 12): the web profile (default) refuses a leaf without
+// extendedKeyUsage, 'private' accepts it; anything else is bad_config; the
+// session key names the private profile.
+test('verifyChain()/connect(): certProfile web, private, or a bad_config', { skip: SKIP }, async () => {
+  const limbo = JSON.parse(fs.readFileSync(new URL('../../shared/vectors/x509-limbo/limbo-core.json', import.meta.url), 'utf8'));
+  const t = limbo.testcases.find((c) => c.id === 'webpki::eku::ee-without-eku');
+  const der = (p) => new Uint8Array(Buffer.from(p.replace(/-----[A-Z ]+-----|\s+/g, ''), 'base64'));
+  const chain = [der(t.peer_certificate), ...t.untrusted_intermediates.map(der)];
+  const opts = { host: t.expected_peer_name.value, ...(t.validation_time ? { time: Date.parse(t.validation_time) / 1000 } : {}) };
+  await assert.rejects(mod.verifyChain(chain, t.trusted_certs.join(''), opts),
+    (e) => e.code === 'bad_certificate' && /^leaf certificate has no extendedKeyUsage/.test(e.reason));
+  await assert.rejects(mod.verifyChain(chain, t.trusted_certs.join(''), { ...opts, certProfile: 'web' }),
+    (e) => e.code === 'bad_certificate');
+  await mod.verifyChain(chain, t.trusted_certs.join(''), { ...opts, certProfile: 'private' });
+  await assert.rejects(mod.verifyChain(chain, t.trusted_certs.join(''), { ...opts, certProfile: 'lax' }),
+    (e) => e.code === 'bad_config' && /certProfile must be 'web' or 'private', got "lax"/.test(e.reason));
+  const s = mod.connect({ hostname: 'localhost', port: 1 }, { ca: pem(P.ca), certProfile: 1, sessionCache: false });
+  await assert.rejects(s.opened, (e) => e.code === 'bad_config' && /certProfile must be/.test(e.reason));
+  const key = mod.sessionKey({ servername: 'a.example', port: 443, trust: 'ab', profile: 'private' });
+  assert.equal(key, 'name=a.example;port=443;alpn=;ca=ab;profile=private');
+  assert.equal(mod.sessionKey({ servername: 'a.example', port: 443, trust: 'ab' }), 'name=a.example;port=443;alpn=;ca=ab');
+});

@@ -460,11 +460,11 @@ const gen = (() => {
 	// one subjectKeyIdentifier shared by a certificate and its decoys: a
 	// hostile pool can make every decoy look like the issuer the leaf's
 	// authorityKeyIdentifier names
-	const FIXKID = 'subjectKeyIdentifier = 57:54:4b:49:44\n';
+	const FIXKID = 'subjectKeyIdentifier = 57:54:4b:49:44\nauthorityKeyIdentifier = keyid:always\n';
 	const EXT = `[ca]\n${CA}[ca_pl0]\nbasicConstraints = critical,CA:true,pathlen:0\nkeyUsage = critical,keyCertSign\n`
 		+ `[ca_client]\n${CA}extendedKeyUsage = clientAuth\n[ca_server]\n${CA}extendedKeyUsage = serverAuth\n`
 		+ `[ca_any]\n${CA}extendedKeyUsage = anyExtendedKeyUsage\n[ca_crit]\n${CA}${CRIT}`
-		+ `[ca_noaki]\n${CA}authorityKeyIdentifier = none\n[ca_fixkid]\n${CA}${FIXKID}[leaf]\n${LEAF}[leaf_nokid]\n${LEAF}${NOKID}[leaf_crit]\n${LEAF}${CRIT}`
+		+ `[ca_noaki]\n${CA}authorityKeyIdentifier = none\n[leaf_emptyaki]\n${LEAF}authorityKeyIdentifier = none\n2.5.29.35 = DER:30:02:80:00\n[ca_fixkid]\n${CA}${FIXKID}[leaf]\n${LEAF}[leaf_nokid]\n${LEAF}${NOKID}[leaf_crit]\n${LEAF}${CRIT}`
 		+ '[leaf_ca]\nbasicConstraints = critical,CA:true\nkeyUsage = critical,digitalSignature,keyCertSign\n'
 		+ 'extendedKeyUsage = serverAuth\nsubjectAltName = DNS:localhost\n';
 	const key = (n) => run('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', `${n}.key`);
@@ -652,6 +652,18 @@ test('leaf profile and issuer constraints: CA as leaf, pathLen, unknown critical
 		g.cert('leaf9', 'ica-noaki', { ext: 'leaf', cn: 'localhost' });
 		assert.match(rejects(['--cafile', ca, ...host, g.file('c9.pem', 'leaf9', 'ica-noaki')], 'bad_certificate'),
 			/^intermediate certificate 1 \(CN=ica-noaki\) has no authorityKeyIdentifier keyIdentifier/);
+		// an empty keyIdentifier names no key
+		g.cert('leaf-emptyaki', 'root', { ext: 'leaf_emptyaki', cn: 'localhost' });
+		assert.match(rejects(['--cafile', ca, ...host, g.file('c11.pem', 'leaf-emptyaki')], 'bad_certificate'),
+			/^leaf certificate \(CN=localhost\) has no authorityKeyIdentifier keyIdentifier/);
+		// a self-issued intermediate (a key rollover: same name as the
+		// root, another key) is CA-issued all the same
+		g.cert('rollover', 'root', { ext: 'ca_noaki', cn: 'root' });
+		g.cert('leaf12', 'rollover', { ext: 'leaf', cn: 'localhost' });
+		// (refused; the reason given is the first dead end of the search,
+		// the anchor of the same name whose key did not sign the leaf)
+		rejects(['--cafile', ca, ...host, g.file('c12.pem', 'leaf12', 'rollover')], 'bad_certificate_signature');
+		ok(['--cert-profile', 'private', '--cafile', ca, ...host, g.file('c12.pem', 'leaf12', 'rollover')]);
 		// a self-signed certificate needs none (a pinned server certificate)
 		g.root('pinned-nokid', { ext: 'leaf_nokid', cn: 'localhost' });
 		ok(['--cafile', g.file('pn.pem', 'pinned-nokid'), ...host, g.file('c10.pem', 'pinned-nokid')]);

@@ -159,6 +159,9 @@ class Conn {
     const w = this.w = await loadEngine();
     let store = 0;
     const insecure = o.rejectUnauthorized === false;
+    if (insecure && o.certProfile !== undefined && o.certProfile !== null && o.certProfile !== 'web') {
+      throw new TLSError('bad_config', 'rejectUnauthorized: false and certProfile are exclusive', 0x202);
+    }
     if (!insecure) {
       if (o.ca) store = this.store = w.storeFromPem(o.ca, o.onWarning ?? defaultWarning);
       else store = await loadDefaultRoots(w);

@@ -9,7 +9,8 @@
  * offered, bit 2 adds the last input certificate as a second trust anchor
  * (from PEM, so its own constraints are parsed and enforced), bit 3 adds
  * the harness anchor once more as a name, key and validity only (as the
- * built-in roots are). In the fuzzing build signatures always verify, so
+ * built-in roots are), bit 4 validates under WT_CERT_PROFILE_PRIVATE
+ * instead of the web profile. In the fuzzing build signatures always verify, so
  * the search and the policy checks are what gets explored. Every input is checked twice: full verification (against the
  * harness's self-signed P-256 example.com certificate, fz_cert_der, as
  * the only anchor, at FZ_X509_NOW, inside its validity) and verify_none.

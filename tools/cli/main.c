@@ -2,7 +2,8 @@
  * wasmtls — native command-line client (POSIX sockets + poll()).
  *
  *   wasmtls [options] HOST:PORT
- *   wasmtls verify --cafile ROOTS.pem [--host NAME] [--time UNIX] CHAIN.pem
+ *   wasmtls verify --cafile ROOTS.pem [--host NAME] [--time UNIX]
+ *                  [--cert-profile web|private] CHAIN.pem
  *
  * The engine is sans-I/O; this file is the host: it owns the socket, the
  * clock, the RNG and stdin/stdout. Options, configuration, the summary,
