@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import { pki, pkiX509 } from './lib/pki.mjs';
 import { startOpenssl } from './lib/servers.mjs';
 import { SKIP, NODE_CLI, readAll, pem } from './lib/wasm.mjs';
+import { KNOWN, limboCases } from './lib/limbo.mjs';
 
 const P = SKIP ? null : pki();
 const X = SKIP ? null : pkiX509();
@@ -81,8 +82,7 @@ test('Node CLI: one warning line per skipped root, errors name the --cafile', { 
 // extendedKeyUsage, 'private' accepts it; anything else is bad_config; the
 // session key names the private profile.
 test('verifyChain()/connect(): certProfile web, private, or a bad_config', { skip: SKIP }, async () => {
-  const limbo = JSON.parse(fs.readFileSync(new URL('../../shared/vectors/x509-limbo/limbo-core.json', import.meta.url), 'utf8'));
-  const t = limbo.testcases.find((c) => c.id === 'webpki::eku::ee-without-eku');
+  const t = limboCases().find((c) => c.id === 'webpki::eku::ee-without-eku');
   const der = (p) => new Uint8Array(Buffer.from(p.replace(/-----[A-Z ]+-----|\s+/g, ''), 'base64'));
   const chain = [der(t.peer_certificate), ...t.untrusted_intermediates.map(der)];
   const opts = { host: t.expected_peer_name.value, ...(t.validation_time ? { time: Date.parse(t.validation_time) / 1000 } : {}) };
@@ -98,4 +98,33 @@ test('verifyChain()/connect(): certProfile web, private, or a bad_config', { ski
   const key = mod.sessionKey({ servername: 'a.example', port: 443, trust: 'ab', profile: 'private' });
   assert.equal(key, 'name=a.example;port=443;alpn=;ca=ab;profile=private');
   assert.equal(mod.sessionKey({ servername: 'a.example', port: 443, trust: 'ab' }), 'name=a.example;port=443;alpn=;ca=ab');
+});
+
+// "wasmtls verify is the contract" in every build: the wasm engine gives
+// the same x509-limbo answers as the native one (tests/x509.test.mjs), with
+// the same allowlist.
+test('verifyChain(): x509-limbo SERVER cases agree as in the native build', { skip: SKIP }, async () => {
+  const der = (p) => new Uint8Array(Buffer.from(p.replace(/-----[A-Z ]+-----|\s+/g, ''), 'base64'));
+  const unexpected = [];
+  let agree = 0;
+  for (const t of limboCases()) {
+    const chain = [der(t.peer_certificate), ...t.untrusted_intermediates.map(der)];
+    const n = t.expected_peer_name;
+    const opts = { onWarning: () => {} };
+    if (n && (n.kind === 'DNS' || n.kind === 'IP')) opts.host = n.value;
+    if (t.validation_time) opts.time = Math.floor(Date.parse(t.validation_time) / 1000);
+    let got = 'SUCCESS';
+    try {
+      await mod.verifyChain(chain, t.trusted_certs.join(''), opts);
+    } catch (e) {
+      assert.ok(e instanceof mod.TLSError, `${t.id}: ${e}`);
+      got = 'FAILURE';
+    }
+    if (got === t.expected_result) {
+      agree++;
+      if (KNOWN[t.id]) unexpected.push(`${t.id}: allowlisted but agrees`);
+    } else if (!KNOWN[t.id]) unexpected.push(`${t.id}: expected ${t.expected_result}, got ${got}`);
+  }
+  assert.deepEqual(unexpected, []);
+  assert.equal(agree, limboCases().length - Object.keys(KNOWN).length);
 });
