@@ -75,9 +75,16 @@ static const unsigned char wt_empty[1] = { 0 };
 /* ------------------------------------------------------------------ */
 
 static const wt_suite wt_suites[] = {
-	{ WT_TLS_AES_128_GCM_SHA256,       &br_sha256_vtable, 32, 16, 0 },
-	{ WT_TLS_AES_256_GCM_SHA384,       &br_sha384_vtable, 48, 32, 0 },
-	{ WT_TLS_CHACHA20_POLY1305_SHA256, &br_sha256_vtable, 32, 32, 1 },
+	{ WT_TLS_AES_128_GCM_SHA256,       &br_sha256_vtable, 32, 16, 0, 0 },
+	{ WT_TLS_AES_256_GCM_SHA384,       &br_sha384_vtable, 48, 32, 0, 0 },
+	{ WT_TLS_CHACHA20_POLY1305_SHA256, &br_sha256_vtable, 32, 32, 1, 0 },
+	/* TLS 1.2 (RFC 5289, RFC 7905): hash = the PRF's */
+	{ WT_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, &br_sha256_vtable, 32, 16, 0, BR_KEYTYPE_EC },
+	{ WT_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, &br_sha256_vtable, 32, 16, 0, BR_KEYTYPE_RSA },
+	{ WT_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, &br_sha384_vtable, 48, 32, 0, BR_KEYTYPE_EC },
+	{ WT_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, &br_sha384_vtable, 48, 32, 0, BR_KEYTYPE_RSA },
+	{ WT_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, &br_sha256_vtable, 32, 32, 1, BR_KEYTYPE_EC },
+	{ WT_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256, &br_sha256_vtable, 32, 32, 1, BR_KEYTYPE_RSA },
 };
 
 const wt_suite *
@@ -327,7 +334,7 @@ ecdsa_der_strict(const unsigned char *sig, size_t sig_len, size_t qlen)
 static int
 verify_ecdsa(uint16_t scheme, const br_x509_pkey *pk,
 	const unsigned char *hv, size_t hlen,
-	const uint8_t *sig, size_t sig_len)
+	const uint8_t *sig, size_t sig_len, int any_curve)
 {
 	int curve;
 	size_t clen;
@@ -348,7 +355,12 @@ verify_ecdsa(uint16_t scheme, const br_x509_pkey *pk,
 		clen = 66;
 		break;
 	}
-	/* RFC 8446 4.2.3: in TLS 1.3 the ECDSA scheme fixes the curve. */
+	/* RFC 8446 4.2.3: in TLS 1.3 the ECDSA scheme fixes the curve; in
+	 * TLS 1.2 it names only the hash (RFC 5246 7.4.1.4.1). */
+	if (pk->key_type == BR_KEYTYPE_EC && any_curve) {
+		curve = pk->key.ec.curve;
+		clen = curve == BR_EC_secp256r1 ? 32 : curve == BR_EC_secp384r1 ? 48 : 66;
+	}
 	if (pk->key_type != BR_KEYTYPE_EC || pk->key.ec.curve != curve) {
 		return WT_ALERT_ILLEGAL_PARAMETER;
 	}
@@ -539,7 +551,70 @@ wt_sig_verify(uint16_t scheme, const br_x509_pkey *pk,
 	case WT_SIG_ECDSA_SECP256R1_SHA256:
 	case WT_SIG_ECDSA_SECP384R1_SHA384:
 	case WT_SIG_ECDSA_SECP521R1_SHA512:
-		return verify_ecdsa(scheme, pk, hv, hlen, sig, sig_len);
+		return verify_ecdsa(scheme, pk, hv, hlen, sig, sig_len, 0);
+	default:
+		return verify_rsa_pss(pk, hc, hv, hlen, sig, sig_len);
+	}
+}
+
+int
+wt_sig_verify12(uint16_t scheme, const br_x509_pkey *pk,
+	const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len)
+{
+	const br_hash_class *hc = NULL;
+	const unsigned char *oid = NULL;
+	unsigned char hv[64], out[64];
+	size_t hlen;
+
+	switch (scheme) {
+	case WT_SIG_RSA_PKCS1_SHA256:
+		hc = &br_sha256_vtable;
+		oid = BR_HASH_OID_SHA256;
+		break;
+	case WT_SIG_RSA_PKCS1_SHA384:
+		hc = &br_sha384_vtable;
+		oid = BR_HASH_OID_SHA384;
+		break;
+	case WT_SIG_RSA_PKCS1_SHA512:
+		hc = &br_sha512_vtable;
+		oid = BR_HASH_OID_SHA512;
+		break;
+	default:
+		hc = sig_hash(scheme);
+		break;
+	}
+	if (hc == NULL || pk == NULL) {
+		return WT_ALERT_ILLEGAL_PARAMETER;
+	}
+	if (sig == NULL) {
+		return WT_ALERT_DECRYPT_ERROR;
+	}
+	if (msg == NULL) {
+		msg = wt_empty;
+		msg_len = 0;
+	}
+	hlen = hash_data(hc, msg, msg_len, hv);
+	if (oid != NULL) {
+		/* RSASSA-PKCS1-v1_5 (RFC 8017 8.2.2): BearSSL recovers the hash
+		 * from the DigestInfo for this OID; compared in constant time */
+		if (pk->key_type != BR_KEYTYPE_RSA) {
+			return WT_ALERT_ILLEGAL_PARAMETER;
+		}
+#ifdef WT_FUZZING_UNSAFE
+		return 0;
+#endif
+		if (!br_rsa_pkcs1_vrfy_get_default()(sig, sig_len, oid, hlen,
+			&pk->key.rsa, out) || !wt_ct_equal(out, hv, hlen))
+		{
+			return WT_ALERT_DECRYPT_ERROR;
+		}
+		return 0;
+	}
+	switch (scheme) {
+	case WT_SIG_ECDSA_SECP256R1_SHA256:
+	case WT_SIG_ECDSA_SECP384R1_SHA384:
+	case WT_SIG_ECDSA_SECP521R1_SHA512:
+		return verify_ecdsa(scheme, pk, hv, hlen, sig, sig_len, 1);
 	default:
 		return verify_rsa_pss(pk, hc, hv, hlen, sig, sig_len);
 	}
@@ -666,13 +741,31 @@ wt_sig_sign(uint16_t scheme, const wt_private_key *key,
 {
 	const br_hash_class *hc = sig_hash(scheme);
 	unsigned char hv[64];
-	size_t hlen, n;
+	size_t hlen;
 	int err;
 
 	if (hc == NULL) {
 		return WT_ALERT_INTERNAL_ERROR;
 	}
 	hlen = hash_data(hc, msg, msg_len, hv);
+	err = wt_sig_sign_hash(scheme, key, hv, hlen, salt, sig, cap, sig_len);
+	wt_wipe(hv, sizeof hv);
+	return err;
+}
+
+int
+wt_sig_sign_hash(uint16_t scheme, const wt_private_key *key,
+	const uint8_t *hv, size_t hlen, const uint8_t *salt,
+	uint8_t *sig, size_t cap, size_t *sig_len)
+{
+	const br_hash_class *hc = sig_hash(scheme);
+	size_t n;
+
+	if (hc == NULL
+		|| hlen != ((hc->desc >> BR_HASHDESC_OUT_OFF) & BR_HASHDESC_OUT_MASK))
+	{
+		return WT_ALERT_INTERNAL_ERROR;
+	}
 	if (key->type == BR_KEYTYPE_EC) {
 		unsigned char tmp[160];
 
@@ -701,7 +794,5 @@ wt_sig_sign(uint16_t scheme, const wt_private_key *key,
 	if (key->type != BR_KEYTYPE_RSA || !key_can_sign(key, scheme)) {
 		return WT_ALERT_INTERNAL_ERROR;
 	}
-	err = sign_rsa_pss(&key->rsa, hc, hv, hlen, salt, sig, cap, sig_len);
-	wt_wipe(hv, sizeof hv);
-	return err;
+	return sign_rsa_pss(&key->rsa, hc, hv, hlen, salt, sig, cap, sig_len);
 }

@@ -10,9 +10,27 @@
  * application data is staged. */
 #define CONTROL_RESERVE 256
 
+/* TLS 1.3's, then TLS 1.2's in Go's order for CPUs with AES instructions
+ * (ECDSA before RSA, AES-128 before AES-256 before ChaCha20). */
 static const uint16_t default_suites[] = {
 	WT_TLS_AES_128_GCM_SHA256, WT_TLS_AES_256_GCM_SHA384,
-	WT_TLS_CHACHA20_POLY1305_SHA256
+	WT_TLS_CHACHA20_POLY1305_SHA256,
+	WT_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+	WT_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+	WT_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+	WT_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+	WT_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+	WT_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256
+};
+/* signature_algorithms when TLS 1.2 is offered: the TLS 1.3 schemes, then
+ * RSA PKCS#1 v1.5, which TLS 1.2 servers may sign ServerKeyExchange with
+ * (never accepted in a TLS 1.3 CertificateVerify, RFC 8446 4.4.3). */
+static const uint16_t default_sig_algs12[] = {
+	WT_SIG_ECDSA_SECP256R1_SHA256, WT_SIG_ECDSA_SECP384R1_SHA384,
+	WT_SIG_ECDSA_SECP521R1_SHA512,
+	WT_SIG_RSA_PSS_RSAE_SHA256, WT_SIG_RSA_PSS_RSAE_SHA384,
+	WT_SIG_RSA_PSS_RSAE_SHA512,
+	WT_SIG_RSA_PKCS1_SHA256, WT_SIG_RSA_PKCS1_SHA384, WT_SIG_RSA_PKCS1_SHA512
 };
 static const uint16_t default_groups[] = {
 	WT_GROUP_X25519, WT_GROUP_SECP256R1, WT_GROUP_SECP384R1
@@ -55,9 +73,12 @@ static void send_pending_alert(wt_engine_ctx *cc)
 		cc->out_closed = 1;
 		return;
 	}
-	alert[0] = 2;   /* fatal */
+	/* Go (sendAlertLocked): no_renegotiation is the one error alert
+	 * sent at warning level (RFC 5746 4.5); it still ends the
+	 * connection. */
+	alert[0] = a == WT_ALERT_NO_RENEGOTIATION ? 1 : 2;
 	alert[1] = (uint8_t)a;
-	if (sizeof cc->obuf - cc->olen < 5 + 2 + 1 + TAG_LEN) {
+	if (sizeof cc->obuf - cc->olen < 5 + 8 + 2 + 1 + TAG_LEN) {
 		/* No room: the alert matters more than the records queued
 		 * after it, but a record already partly sent is finished. */
 		cc->olen = cc->ohead_rest;
@@ -234,8 +255,15 @@ static int check_config(wt_engine_ctx *cc, const wt_config *cfg)
 			return wt_fail(cc, WT_ERR_BAD_CONFIG, "ALPN protocol must be 1..255 bytes");
 		}
 	}
+	if (cfg->min_version != 0 && cfg->min_version != WT_VERSION_TLS12
+		&& cfg->min_version != WT_VERSION_TLS13)
+	{
+		return wt_fail(cc, WT_ERR_BAD_CONFIG,
+			"min_version must be WT_VERSION_TLS12 or WT_VERSION_TLS13");
+	}
 	if (check_ids(cc, "cipher_suites", cfg->cipher_suites, cfg->cipher_suite_count,
-			3, "cipher_suites: more than 3 suites", suite_ok, wt_suite_name)
+			WT_MAX_SUITES, "cipher_suites: more than WT_MAX_SUITES (9) suites",
+			suite_ok, wt_suite_name)
 		|| check_ids(cc, "groups", cfg->groups, cfg->group_count, WT_MAX_GROUPS,
 			"groups: more than WT_MAX_GROUPS (4) groups", group_ok, wt_group_name)
 		|| check_sig_lists(cc, cfg) || check_psks(cc, cfg))
@@ -267,6 +295,35 @@ static int check_config(wt_engine_ctx *cc, const wt_config *cfg)
 	return 0;
 }
 
+/* The suites we offer and so the versions: TLS 1.3 if a TLS 1.3 suite
+ * is listed, TLS 1.2 if one of its suites is and min_version allows it. */
+static int choose_versions(wt_engine_ctx *cc, const wt_config *cfg)
+{
+	const uint16_t *list = cfg->cipher_suite_count ? cfg->cipher_suites : default_suites;
+	size_t n = cfg->cipher_suite_count ? cfg->cipher_suite_count
+		: sizeof default_suites / sizeof default_suites[0];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		int v12 = wt_suite_get(list[i])->tls12_auth != 0;
+
+		if (v12 && cfg->min_version == WT_VERSION_TLS13) {
+			if (cfg->cipher_suite_count) {
+				return bad_value(cc, "cipher_suites", list[i],
+					wt_suite_name, "is a TLS 1.2 suite and min_version is TLS 1.3");
+			}
+			continue;    /* the defaults: TLS 1.3's only */
+		}
+		cc->suites[cc->suite_count++] = list[i];
+		cc->offer_tls12 |= v12;
+		cc->offer_tls13 |= !v12;
+	}
+	if (!cc->offer_tls12 && !cc->offer_tls13) {
+		return wt_fail(cc, WT_ERR_BAD_CONFIG, "cipher_suites: no suite for an enabled version");
+	}
+	return 0;
+}
+
 int wt_engine_init(wt_engine_ctx *cc, const wt_config *cfg, const wt_host *host)
 {
 	memset(cc, 0, sizeof *cc);
@@ -286,12 +343,8 @@ int wt_engine_init(wt_engine_ctx *cc, const wt_config *cfg, const wt_host *host)
 	if (check_config(cc, cfg)) {
 		return cc->err;
 	}
-	if (cfg->cipher_suite_count) {
-		memcpy(cc->suites, cfg->cipher_suites, cfg->cipher_suite_count * 2);
-		cc->suite_count = cfg->cipher_suite_count;
-	} else {
-		memcpy(cc->suites, default_suites, sizeof default_suites);
-		cc->suite_count = 3;
+	if (choose_versions(cc, cfg)) {
+		return cc->err;
 	}
 	if (cfg->group_count) {
 		memcpy(cc->groups, cfg->groups, cfg->group_count * 2);
@@ -306,6 +359,9 @@ int wt_engine_init(wt_engine_ctx *cc, const wt_config *cfg, const wt_host *host)
 	if (cfg->sig_alg_count) {
 		cc->sig_algs = cfg->sig_algs;
 		cc->sig_alg_count = cfg->sig_alg_count;
+	} else if (cc->offer_tls12) {
+		cc->sig_algs = default_sig_algs12;
+		cc->sig_alg_count = sizeof default_sig_algs12 / sizeof default_sig_algs12[0];
 	} else {
 		cc->sig_algs = wt_sig_defaults(&cc->sig_alg_count);
 	}
@@ -328,7 +384,10 @@ static int early_open(const wt_engine_ctx *cc)
 static size_t sendapp_room(const wt_engine_ctx *cc)
 {
 	size_t avail = sizeof cc->obuf - cc->olen;
-	size_t overhead = 5 + 1 + TAG_LEN + CONTROL_RESERVE;
+	/* the record around the staged data: header, TLS 1.2 AES-GCM's
+	 * explicit nonce, tag, TLS 1.3's content type (wt_rec_overhead is
+	 * the header only before the write key is set) */
+	size_t overhead = 5 + 8 + 1 + TAG_LEN + CONTROL_RESERVE;
 	size_t room;
 
 	if (avail <= overhead) {
@@ -361,7 +420,9 @@ static uint64_t key_limit(const wt_engine_ctx *cc)
 /* A KeyUpdate may go out: handshake done, write side open, no error. */
 static int may_update_keys(const wt_engine_ctx *cc)
 {
-	return !cc->err && cc->handshake_done && !cc->close_sent;
+	/* TLS 1.2 has no KeyUpdate (a renegotiation would be its only way) */
+	return !cc->err && cc->handshake_done && !cc->close_sent
+		&& cc->version == WT_VERSION_TLS13;
 }
 
 /* Updates our keys on our own before the write key reaches its limit, and
@@ -437,7 +498,7 @@ void wt_engine_sendrec_ack(wt_engine_ctx *cc, size_t len)
 		cc->ohead_rest = pos - len;
 	}
 	/* Keep any staged application plaintext (after its header slot). */
-	tail = cc->olen - len + (cc->app_staged ? 5 + cc->app_staged : 0);
+	tail = cc->olen - len + (cc->app_staged ? wt_rec_head(cc) + cc->app_staged : 0);
 	memmove(cc->obuf, cc->obuf + len, tail);
 	cc->olen -= len;
 }
@@ -508,7 +569,11 @@ static void process_handshake(wt_engine_ctx *cc, const uint8_t *p, size_t n)
 		}
 		cc->hs_len = 0;
 		cc->hs_more_in_record = n > 0;
-		wt_hs13_message(cc, cc->hs, 4 + mlen);
+		if (cc->version == WT_VERSION_TLS12) {
+			wt_hs12_message(cc, cc->hs, 4 + mlen);
+		} else {
+			wt_hs13_message(cc, cc->hs, 4 + mlen);
+		}
 		if (n == 0) {
 			return;
 		}
@@ -544,6 +609,14 @@ static void process_alert(wt_engine_ctx *cc, const uint8_t *p, size_t n)
 		}
 		return;
 	}
+	if (cc->version == WT_VERSION_TLS12 && p[0] == 1) {
+		/* RFC 5246 7.2: a warning in TLS 1.2 (no_renegotiation, ...) is
+		 * dropped, as Go does, within the ignored-records limit. */
+		if (++cc->useless_records > WT_MAX_USELESS_RECORDS) {
+			wt_fail(cc, WT_ALERT_UNEXPECTED_MESSAGE, "too many ignored records");
+		}
+		return;
+	}
 	/* RFC 8446 6.2: every other alert is fatal whatever its level. */
 	wt_fail(cc, WT_ERR_ALERT_RECEIVED | p[1], wt_alert_name(p[1]));
 }
@@ -567,6 +640,15 @@ static void process_record(wt_engine_ctx *cc)
 	}
 	switch (type) {
 	case WT_CT_CHANGE_CIPHER_SPEC:
+		if (cc->version == WT_VERSION_TLS12) {
+			/* RFC 5246 7.1: one byte 0x01, where hs12.c expects it */
+			if (n != 1 || p[0] != 1) {
+				wt_fail(cc, WT_ALERT_DECODE_ERROR, "malformed change_cipher_spec");
+			} else {
+				wt_hs12_change_cipher_spec(cc);
+			}
+			break;
+		}
 		/* RFC 8446 5 and D.4: a single 0x01 byte, unprotected, only
 		 * before the server Finished. */
 		if (n != 1 || p[0] != 1 || cc->handshake_done || decrypted) {
@@ -639,7 +721,7 @@ uint8_t *wt_engine_sendapp_buf(wt_engine_ctx *cc, size_t *len)
 		return NULL;
 	}
 	*len = sendapp_room(cc);
-	return cc->obuf + cc->olen + 5 + cc->app_staged;
+	return cc->obuf + cc->olen + wt_rec_head(cc) + cc->app_staged;
 }
 
 void wt_engine_sendapp_ack(wt_engine_ctx *cc, size_t len)
@@ -759,6 +841,10 @@ int wt_engine_export(wt_engine_ctx *cc, const char *label,
 	if (!cc->handshake_done || cc->err) {
 		return WT_ERR_BAD_STATE;
 	}
+	if (cc->version == WT_VERSION_TLS12) {
+		return wt_hs12_export(cc, label, context, context_len, context != NULL,
+			out, out_len);
+	}
 	return wt_ks_export(cc->suite, cc->ks.exporter, label, context,
 		context_len, out, out_len);
 }
@@ -781,12 +867,13 @@ int wt_engine_handshake_done(const wt_engine_ctx *cc)
 void wt_engine_info(const wt_engine_ctx *cc, wt_conn_info *info)
 {
 	memset(info, 0, sizeof *info);
-	info->version = 0x0304;
+	info->version = cc->version;
 	info->cipher_suite = cc->suite ? cc->suite->id : 0;
 	info->group = cc->group;
 	info->sigalg = cc->sigalg;
 	info->hrr = cc->hrr_seen;
-	info->resumed = cc->using_psk && cc->offers[cc->selected_psk].ext < 0;
+	info->resumed = cc->version == WT_VERSION_TLS12 ? cc->t12.resuming
+		: cc->using_psk && cc->offers[cc->selected_psk].ext < 0;
 	info->external_psk = cc->ext_psk;
 	info->alpn = cc->alpn_set ? cc->alpn : NULL;
 	info->server_name = cc->cfg ? cc->cfg->server_name : NULL;

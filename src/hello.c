@@ -180,14 +180,48 @@ static void write_extension(wt_writer *w, const wt_client_hello *ch, int which)
 		}
 		return;
 	case WT_HX_SUPPORTED_VERSIONS:
+		if (!ch->tls13) {
+			return;    /* TLS 1.2 only: legacy_version says it all */
+		}
 		e = ext_open(w, WT_EXT_SUPPORTED_VERSIONS);
 		m = wt_wr_open(w, 1);
 		if (g) {
 			wt_wr_u16(w, g->version);
 		}
-		wt_wr_u16(w, 0x0304);          /* TLS 1.3 only, for now */
+		wt_wr_u16(w, 0x0304);
+		if (ch->tls12) {
+			wt_wr_u16(w, 0x0303);
+		}
 		wt_wr_close(w, m, 1);
 		wt_wr_close(w, e, 2);
+		return;
+	case WT_HX_EC_POINT_FORMATS:
+		if (ch->tls12) {               /* RFC 8422 5.1.2: uncompressed only */
+			e = ext_open(w, WT_EXT_EC_POINT_FORMATS);
+			wt_wr_u8(w, 1);
+			wt_wr_u8(w, 0);
+			wt_wr_close(w, e, 2);
+		}
+		return;
+	case WT_HX_EXTENDED_MS:
+		if (ch->tls12) {               /* RFC 7627 5.1: empty */
+			e = ext_open(w, WT_EXT_EXTENDED_MS);
+			wt_wr_close(w, e, 2);
+		}
+		return;
+	case WT_HX_RENEGOTIATION_INFO:
+		if (ch->tls12) {               /* RFC 5746 3.4: empty renegotiated_connection */
+			e = ext_open(w, WT_EXT_RENEGOTIATION_INFO);
+			wt_wr_u8(w, 0);
+			wt_wr_close(w, e, 2);
+		}
+		return;
+	case WT_HX_SESSION_TICKET:
+		if (ch->tls12) {               /* RFC 5077 3.2: a ticket, or empty */
+			e = ext_open(w, WT_EXT_SESSION_TICKET);
+			wt_wr_bytes(w, ch->ticket12, ch->ticket12_len);
+			wt_wr_close(w, e, 2);
+		}
 		return;
 	case WT_HX_COOKIE:
 		if (ch->cookie) {              /* echo the HRR cookie, 4.2.2 */
@@ -199,6 +233,9 @@ static void write_extension(wt_writer *w, const wt_client_hello *ch, int which)
 		}
 		return;
 	case WT_HX_PSK_MODES:
+		if (!ch->tls13) {
+			return;
+		}
 		e = ext_open(w, WT_EXT_PSK_MODES);
 		wt_wr_u8(w, 1);
 		wt_wr_u8(w, 1);                /* psk_dhe_ke, 4.2.9 */
@@ -207,6 +244,9 @@ static void write_extension(wt_writer *w, const wt_client_hello *ch, int which)
 	case WT_HX_KEY_SHARE:
 		/* RFC 8446 4.2.8: client_shares may be empty (the server then
 		 * asks for a group with a HelloRetryRequest). */
+		if (!ch->tls13) {
+			return;
+		}
 		e = ext_open(w, WT_EXT_KEY_SHARE);
 		m = wt_wr_open(w, 2);
 		if (g && g->key_share) {
@@ -397,34 +437,37 @@ int wt_parse_server_hello(wt_server_hello *sh, const uint8_t *body, size_t len)
 
 		TRY(ext_next(&it, &type, &d));
 		switch (type) {
-		case WT_EXT_STATUS_REQUEST:
+		case WT_EXT_STATUS_REQUEST:    /* RFC 6066 8: empty */
 			sh->ocsp_stapling = 1;
-			d.len = 0;
 			break;
-		case WT_EXT_SESSION_TICKET:
+		case WT_EXT_SESSION_TICKET:    /* RFC 5077 3.2: empty */
 			sh->ticket_supported = 1;
-			d.len = 0;
 			break;
-		case WT_EXT_EXTENDED_MS:
+		case WT_EXT_EXTENDED_MS:       /* RFC 7627 5.2: empty */
 			sh->extended_master_secret = 1;
-			d.len = 0;
 			break;
 		case WT_EXT_RENEGOTIATION_INFO:
 			TRY(wt_rd_block(&d, 1, &sub));
 			sh->secure_renegotiation_supported = 1;
 			sh->secure_renegotiation_len = sub.len;
 			break;
-		case WT_EXT_ALPN: {
-			const uint8_t *p;
-			size_t n;
-
-			TRY(read_alpn(&d, &p, &n));
+		case WT_EXT_ALPN:
+			TRY(read_alpn(&d, &sh->alpn_proto, &sh->alpn_len));
 			sh->alpn = 1;
 			break;
-		}
 		case WT_EXT_SCT:
+			/* RFC 6962 3.3.1 (TLS 1.2): the SCT list; checked with
+			 * wt_sct_list_check where it is used */
 			sh->scts = 1;
+			sh->sct_list = d.p;
+			sh->sct_list_len = d.len;
 			d.len = 0;
+			break;
+		case WT_EXT_RECORD_SIZE_LIMIT:
+			TRY(wt_rd_u16(&d, &sh->record_size_limit));
+			if (sh->record_size_limit == 0) {
+				sh->record_size_limit = 1;   /* present but invalid */
+			}
 			break;
 		case WT_EXT_SUPPORTED_VERSIONS:
 			TRY(wt_rd_u16(&d, &sh->supported_version));
@@ -451,7 +494,15 @@ int wt_parse_server_hello(wt_server_hello *sh, const uint8_t *body, size_t len)
 			TRY(wt_rd_u16(&d, &sh->selected_identity));
 			break;
 		case WT_EXT_EC_POINT_FORMATS:
+			/* RFC 8422 5.2: ECPointFormatList <1..2^8-1> */
 			TRY(wt_rd_block_min(&d, 1, 1, &sub));
+			sh->point_formats = 1;
+			while (sub.len) {
+				uint8_t f;
+
+				TRY(wt_rd_u8(&sub, &f));
+				sh->uncompressed |= f == 0;
+			}
 			break;
 		default:
 			/* Anything else, known or not, is refused by hs13.c

@@ -52,9 +52,8 @@ void wt_hs13_keylog(wt_engine_ctx *cc, const char *label, const uint8_t *secret,
 
 static int send_dummy_change_cipher_spec(wt_engine_ctx *cc);
 static int offered_suite(const wt_engine_ctx *cc, uint16_t id);
-static int run_verify_callback(wt_engine_ctx *cc);
 
-static int get_random(wt_engine_ctx *cc, uint8_t *out, size_t len)
+int wt_hs13_random(wt_engine_ctx *cc, uint8_t *out, size_t len)
 {
 	if (cc->host.random(cc->host.ctx, out, len) != 0) {
 		return wt_fail(cc, WT_ERR_RANDOM, "host random source failed");
@@ -79,7 +78,7 @@ static int choose_hello_shape(wt_engine_ctx *cc)
 	if (!cc->cfg->grease && !cc->cfg->permute_extensions) {
 		return 0;
 	}
-	TRY(get_random(cc, rnd, sizeof rnd));
+	TRY(wt_hs13_random(cc, rnd, sizeof rnd));
 	cc->grease.suite = grease_value(rnd[0]);
 	cc->grease.group = grease_value(rnd[1]);
 	cc->grease.version = grease_value(rnd[2]);
@@ -118,7 +117,7 @@ static int new_key_share(wt_engine_ctx *cc, uint16_t group)
 	}
 	/* as many bytes as the group takes: an X25519 share still draws 48,
 	 * so RFC 8448's traces replay */
-	TRY(get_random(cc, rnd, g->rnd_len));
+	TRY(wt_hs13_random(cc, rnd, g->rnd_len));
 	err = wt_kex_keygen(&cc->shares[cc->share_count], group, rnd, g->rnd_len);
 	wt_wipe(rnd, sizeof rnd);
 	if (err) {
@@ -199,7 +198,7 @@ static const wt_suite *psk_hash_suite(const wt_engine_ctx *cc, int hash)
 
 	for (i = 0; i < cc->suite_count; i++) {
 		s = wt_suite_get(cc->suites[i]);
-		if (s != NULL && s->hash_len == psk_hash_len(hash)) {
+		if (s != NULL && s->tls12_auth == 0 && s->hash_len == psk_hash_len(hash)) {
 			return s;
 		}
 	}
@@ -379,6 +378,12 @@ retry:
 	ch.ext_order = cfg->permute_extensions ? cc->ext_order : NULL;
 	ch.status_request = cfg->request_ocsp;
 	ch.sct = cfg->request_sct;
+	ch.tls13 = cc->offer_tls13;
+	ch.tls12 = cc->offer_tls12;
+	if (cc->t12.offer_ticket) {
+		ch.ticket12 = cc->ticket;
+		ch.ticket12_len = cc->ticket_len;
+	}
 	memset(ids, 0, sizeof ids);
 	for (k = 0; k < cc->offer_count; k++) {
 		const struct wt_psk_offer *o = &cc->offers[k];
@@ -592,7 +597,7 @@ static size_t keep_in_chain(wt_engine_ctx *cc, size_t *used, const uint8_t *p, s
 /* Copies certificates, OCSP response and SCT list into cc->chain (the
  * reassembly buffer or a session blob is where they come from). 0, or -1
  * if the three together exceed WT_MAX_PEER_CHAIN bytes. */
-static int keep_peer_credentials(wt_engine_ctx *cc, const wt_peer_cert *certs,
+int wt_hs13_keep_peer_credentials(wt_engine_ctx *cc, const wt_peer_cert *certs,
 	size_t n, const uint8_t *ocsp, size_t ocsp_len, const uint8_t *sct, size_t sct_len)
 {
 	size_t used = 0, i, off, ocsp_off, sct_off;
@@ -615,7 +620,7 @@ static int keep_peer_credentials(wt_engine_ctx *cc, const wt_peer_cert *certs,
 		/* The server's chain needs the room its CA list took: the
 		 * list goes (wt_cert_request.ca_names documents it). */
 		cc->ca_names_len = 0;
-		return keep_peer_credentials(cc, certs, n, ocsp, ocsp_len, sct, sct_len);
+		return wt_hs13_keep_peer_credentials(cc, certs, n, ocsp, ocsp_len, sct, sct_len);
 	}
 	cc->chain_used = used;
 	cc->cert_count = n;
@@ -661,13 +666,26 @@ static void load_session(wt_engine_ctx *cc)
 	cc->early_reason = early_data_refusal(cc, NULL);
 	if (cfg->session == NULL || wt_session_parse(&s, cfg->session, cfg->session_len)
 		|| !session_acceptable(cc, &s, cc->host.now_ms(cc->host.ctx), &ext_psk)
-		|| keep_peer_credentials(cc, s.certs, s.cert_count, s.ocsp, s.ocsp_len,
+		|| wt_hs13_keep_peer_credentials(cc, s.certs, s.cert_count, s.ocsp, s.ocsp_len,
 			s.sct_list, s.sct_list_len))
 	{
 		return;
 	}
 	cc->session_verify_mode = s.verify_mode;
 	cc->verified_in_session = s.verified == 1;
+	if (s.suite->tls12_auth != 0) {
+		/* a TLS 1.2 session: its ticket goes in session_ticket (RFC
+		 * 5077), and its master secret waits in cc->psk */
+		memcpy(cc->session_trust_digest, s.trust_digest, 32);
+		cc->psk_suite = s.suite;
+		memcpy(cc->psk, s.psk, 48);
+		cc->ticket = s.ticket;
+		cc->ticket_len = s.ticket_len;
+		memcpy(cc->session_alpn, s.alpn, s.alpn_len);
+		cc->session_alpn[s.alpn_len] = 0;
+		cc->t12.offer_ticket = 1;
+		return;
+	}
 	cc->session_ext_psk = ext_psk;
 	memcpy(cc->session_trust_digest, s.trust_digest, 32);
 	cc->psk_suite = s.suite;
@@ -713,14 +731,22 @@ int wt_hs13_start(wt_engine_ctx *cc)
 	/* Random bytes are drawn in a fixed order (client random, key
 	 * shares, session id) so a deterministic host can replay RFC 8448. */
 	cc->ext_psk = cc->session_ext_psk = -1;
-	TRY(get_random(cc, cc->client_random, 32));
-	TRY(first_key_shares(cc));
+	TRY(wt_hs13_random(cc, cc->client_random, 32));
+	if (cc->offer_tls13) {
+		TRY(first_key_shares(cc));
+	}
 	if (!cc->cfg->no_middlebox_compat) {
 		/* RFC 8446 D.4: a non-empty legacy_session_id. */
 		cc->session_id_len = 32;
-		TRY(get_random(cc, cc->session_id, 32));
+		TRY(wt_hs13_random(cc, cc->session_id, 32));
 	}
 	load_session(cc);
+	if (cc->t12.offer_ticket && cc->session_id_len == 0) {
+		/* RFC 5077 3.4: a session ID with the ticket tells us when the
+		 * server resumes (it echoes it) */
+		cc->session_id_len = 32;
+		TRY(wt_hs13_random(cc, cc->session_id, 32));
+	}
 	TRY(choose_hello_shape(cc));
 	cc->hs_state = HS_WAIT_SH;
 	TRY(send_client_hello(cc));
@@ -756,24 +782,36 @@ static int offered_group(const wt_engine_ctx *cc, uint16_t id)
 }
 
 /* Go: pickTLSVersion and the downgrade canaries (handshake_client.go),
- * applied to the first ServerHello or HelloRetryRequest. */
+ * applied to the first ServerHello or HelloRetryRequest. Sets
+ * cc->version. */
 static int pick_tls_version(wt_engine_ctx *cc, const wt_server_hello *sh)
 {
 	uint16_t peer = sh->supported_version ? sh->supported_version : sh->vers;
 
+	/* RFC 8446 4.2.1: supported_versions in a ServerHello names TLS 1.3
+	 * (a server negotiating TLS 1.2 does not send it). */
+	if (sh->supported_version != 0 && sh->supported_version < 0x0304) {
+		return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
+			"server sent supported_versions with a version prior to TLS 1.3");
+	}
 	/* RFC 8446 4.1.3: a server negotiating TLS 1.2 or below to a TLS 1.3
 	 * client sets these in its random; seeing them means a MitM removed
-	 * our TLS 1.3 offer. */
-	if (peer < 0x0304 && (memcmp(sh->random + 24, downgrade_tls12, 8) == 0
-		|| memcmp(sh->random + 24, downgrade_tls11, 8) == 0))
+	 * our TLS 1.3 offer (and below TLS 1.2 our TLS 1.2 one). */
+	if ((peer < 0x0304 && cc->offer_tls13
+			&& memcmp(sh->random + 24, downgrade_tls12, 8) == 0)
+		|| (peer < 0x0303 && memcmp(sh->random + 24, downgrade_tls11, 8) == 0)
+		|| (peer == 0x0303 && cc->offer_tls13
+			&& memcmp(sh->random + 24, downgrade_tls11, 8) == 0))
 	{
 		return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
 			"downgrade attempt detected, possibly due to a MitM attack or a broken middlebox");
 	}
-	if (peer != 0x0304) {
-		return wt_fail(cc, WT_ALERT_PROTOCOL_VERSION,
-			"server selected unsupported protocol version (we offer TLS 1.3 only)");
+	if (!((peer == 0x0304 && cc->offer_tls13) || (peer == 0x0303 && cc->offer_tls12))) {
+		return wt_fail(cc, WT_ALERT_PROTOCOL_VERSION, cc->offer_tls12
+			? "server selected unsupported protocol version (we offer TLS 1.2 and 1.3)"
+			: "server selected unsupported protocol version (we offer TLS 1.3 only)");
 	}
+	cc->version = peer;
 	return 0;
 }
 
@@ -900,6 +938,9 @@ static int check_server_hello_or_hrr(wt_engine_ctx *cc, const wt_server_hello *s
 			"server selected unsupported compression format");
 	}
 	selected = offered_suite(cc, sh->cipher_suite) ? wt_suite_get(sh->cipher_suite) : NULL;
+	if (selected != NULL && selected->tls12_auth != 0) {
+		selected = NULL;   /* a TLS 1.2 suite in a TLS 1.3 ServerHello */
+	}
 	if (cc->suite != NULL && selected != cc->suite) {
 		return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
 			"server changed cipher suite after a HelloRetryRequest");
@@ -1124,6 +1165,9 @@ static int on_server_hello(wt_engine_ctx *cc, const uint8_t *msg, size_t len)
 	}
 	if (cc->hs_state == HS_WAIT_SH) {
 		TRY(pick_tls_version(cc, &sh));
+		if (cc->version == WT_VERSION_TLS12) {
+			return wt_hs12_server_hello(cc, &sh, msg, len);
+		}
 	}
 	TRY(check_server_hello_or_hrr(cc, &sh));
 	if (cc->hs_state == HS_WAIT_SH) {
@@ -1148,7 +1192,7 @@ static int on_server_hello(wt_engine_ctx *cc, const uint8_t *msg, size_t len)
 }
 
 /* Go: checkALPN */
-static int check_alpn(wt_engine_ctx *cc, const uint8_t *proto, size_t len)
+int wt_hs13_check_alpn(wt_engine_ctx *cc, const uint8_t *proto, size_t len)
 {
 	const wt_config *cfg = cc->cfg;
 	size_t i;
@@ -1200,7 +1244,7 @@ static int read_server_parameters(wt_engine_ctx *cc, const uint8_t *msg, size_t 
 	/* Before checkALPN: an ALPN answer to a ClientHello without ALPN is
 	 * an unsolicited extension (RFC 8446 4.2), as is a QUIC one. */
 	TRY(check_extensions(cc, MSG_ENCRYPTED_EXTENSIONS, ee.ext_types, ee.ext_count));
-	TRY(check_alpn(cc, ee.alpn, ee.alpn_len));
+	TRY(wt_hs13_check_alpn(cc, ee.alpn, ee.alpn_len));
 	if (ee.early_data) {
 		/* RFC 8446 4.2.10: early data is accepted only together with
 		 * the first PSK, the session's (list_psk_offers); a server that
@@ -1239,7 +1283,7 @@ static int read_server_parameters(wt_engine_ctx *cc, const uint8_t *msg, size_t 
 		 * an external PSK (info.external_psk, no certificates), so a
 		 * host's checks are never skipped silently. */
 		cc->verified = cc->verified_in_session;
-		TRY(run_verify_callback(cc));
+		TRY(wt_hs13_run_verify_callback(cc));
 		cc->hs_state = HS_WAIT_FINISHED;
 		return 0;
 	}
@@ -1269,7 +1313,7 @@ static int on_certificate_request(wt_engine_ctx *cc, const uint8_t *msg, size_t 
 	 * server's Finished (as Go's GetClientCertificate): it waits at the
 	 * end of the peer chain buffer, behind what is stored there; the
 	 * Certificate that follows fills the buffer from the front and
-	 * drops the list if it needs the room (keep_peer_credentials). */
+	 * drops the list if it needs the room (wt_hs13_keep_peer_credentials). */
 	cc->ca_names_len = 0;
 	if (cr.ca_names.len > 0 && cr.ca_names.len <= sizeof cc->chain - cc->chain_used) {
 		memcpy(cc->chain + sizeof cc->chain - cr.ca_names.len, cr.ca_names.p, cr.ca_names.len);
@@ -1281,7 +1325,7 @@ static int on_certificate_request(wt_engine_ctx *cc, const uint8_t *msg, size_t 
 }
 
 /* Go: VerifyConnection, called after chain verification or on resumption. */
-static int run_verify_callback(wt_engine_ctx *cc)
+int wt_hs13_run_verify_callback(wt_engine_ctx *cc)
 {
 	const wt_config *cfg = cc->cfg;
 	wt_conn_info info;
@@ -1305,7 +1349,7 @@ static int run_verify_callback(wt_engine_ctx *cc)
 }
 
 /* Go: verifyServerCertificate (handshake_client.go) */
-static int verify_server_certificate(wt_engine_ctx *cc)
+int wt_hs13_verify_server_certificate(wt_engine_ctx *cc)
 {
 	const wt_config *cfg = cc->cfg;
 	const char *host = cfg->server_name ? cfg->server_name : cfg->verify_ip;
@@ -1320,7 +1364,7 @@ static int verify_server_certificate(wt_engine_ctx *cc)
 		return wt_fail(cc, err, reason[0] ? reason : "certificate verification failed");
 	}
 	cc->verified = cfg->verify_mode != WT_VERIFY_NONE;
-	return run_verify_callback(cc);
+	return wt_hs13_run_verify_callback(cc);
 }
 
 #define HS_STR_(x) #x
@@ -1354,13 +1398,13 @@ static int read_server_certificate(wt_engine_ctx *cc, const uint8_t *msg, size_t
 	 * than the DER, OCSP response and SCT list of any Certificate message
 	 * we accept together, so this check only guards against that
 	 * invariant breaking. */
-	if (keep_peer_credentials(cc, certs, n, st.ocsp, st.ocsp_len,
+	if (wt_hs13_keep_peer_credentials(cc, certs, n, st.ocsp, st.ocsp_len,
 		st.sct_list, st.sct_list_len))
 	{
 		return wt_fail(cc, WT_ALERT_BAD_CERTIFICATE,
 			"server certificate chain larger than WT_MAX_PEER_CHAIN bytes");
 	}
-	TRY(verify_server_certificate(cc));
+	TRY(wt_hs13_verify_server_certificate(cc));
 	cc->hs_state = HS_WAIT_CV;
 	return 0;
 }
@@ -1489,7 +1533,7 @@ static int send_client_certificate(wt_engine_ctx *cc)
 			"client certificate key not usable with the server's signature_algorithms");
 	}
 	n = signed_message(cc, "TLS 1.3, client CertificateVerify", content);
-	TRY(get_random(cc, salt, sizeof salt));
+	TRY(wt_hs13_random(cc, salt, sizeof salt));
 	err = wt_sig_sign(scheme, &cert->key, content, n, salt, sig, sizeof sig, &sig_len);
 	wt_wipe(salt, sizeof salt);
 	if (err) {
@@ -1587,8 +1631,7 @@ static int handle_new_session_ticket(wt_engine_ctx *cc, const uint8_t *msg, size
 	const wt_config *cfg = cc->cfg;
 	wt_new_session_ticket t;
 	wt_session s;
-	uint8_t psk[WT_MAX_HASH], *blob;
-	size_t n, i;
+	uint8_t psk[WT_MAX_HASH];
 
 	if (wt_parse_new_session_ticket(&t, msg + 4, len - 4)) {
 		return wt_fail(cc, WT_ALERT_DECODE_ERROR, "malformed NewSessionTicket");
@@ -1611,6 +1654,21 @@ static int handle_new_session_ticket(wt_engine_ctx *cc, const uint8_t *msg, size
 	s.lifetime = t.lifetime;
 	s.age_add = t.age_add;
 	s.max_early_data = t.max_early_data;
+	s.psk = psk;
+	s.ticket = t.ticket;
+	s.ticket_len = t.ticket_len;
+	wt_hs13_store_session(cc, &s, len);
+	wt_wipe(psk, sizeof psk);
+	return 0;
+}
+
+void wt_hs13_store_session(wt_engine_ctx *cc, wt_session *sp, size_t used)
+{
+	const wt_config *cfg = cc->cfg;
+	wt_session s = *sp;
+	uint8_t *blob;
+	size_t n, i;
+
 	/* What this connection's authentication proved: on a resumed
 	 * connection, what the original full handshake proved. The anchors
 	 * are digested only here, when a ticket is kept. */
@@ -1637,9 +1695,6 @@ static int handle_new_session_ticket(wt_engine_ctx *cc, const uint8_t *msg, size
 		s.verify_ip = (const uint8_t *)cfg->verify_ip;
 		s.verify_ip_len = strlen(cfg->verify_ip);
 	}
-	s.psk = psk;
-	s.ticket = t.ticket;
-	s.ticket_len = t.ticket_len;
 	if (cc->ext_psk < 0) {
 		for (i = 0; i < cc->cert_count; i++) {
 			s.certs[i] = cc->certs[i];
@@ -1650,8 +1705,8 @@ static int handle_new_session_ticket(wt_engine_ctx *cc, const uint8_t *msg, size
 		s.sct_list = cc->chain + cc->sct_off;
 		s.sct_list_len = cc->sct_len;
 	}
-	blob = cc->hs + len;
-	n = wt_session_write(&s, blob, sizeof cc->hs - len);
+	blob = cc->hs + used;
+	n = wt_session_write(&s, blob, sizeof cc->hs - used);
 	if (n == 0 && (s.cert_count > 1 || s.ocsp_len || s.sct_list_len)) {
 		/* A chain near the 64 KiB message limit does not fit beside
 		 * the ticket: keep the leaf, which the session binding needs
@@ -1659,16 +1714,14 @@ static int handle_new_session_ticket(wt_engine_ctx *cc, const uint8_t *msg, size
 		 * are only informational. */
 		s.cert_count = s.cert_count > 1 ? 1 : s.cert_count;
 		s.ocsp_len = s.sct_list_len = 0;
-		n = wt_session_write(&s, blob, sizeof cc->hs - len);
+		n = wt_session_write(&s, blob, sizeof cc->hs - used);
 	}
-	wt_wipe(psk, sizeof psk);
 	if (n) {
 		cfg->session_cb(cfg->session_ctx, blob, n);
 	}
 	/* All of it: a blob that did not fit was written partly (with the
 	 * PSK) before the writer gave up. */
-	wt_wipe(blob, sizeof cc->hs - len);
-	return 0;
+	wt_wipe(blob, sizeof cc->hs - used);
 }
 
 /* Go: handleKeyUpdate (conn.go) */

@@ -311,3 +311,76 @@ void wt_transcript_hash(const wt_transcript *t, uint8_t *out)
 	/* BearSSL's out() does not modify the running state. */
 	t->suite->hash->out(&t->h.vtable, out);
 }
+
+/* ------------------------------------------------------------------ */
+/* TLS 1.2 (RFC 5246 5, 6.3, 7.4.9; RFC 7627; RFC 5705)                 */
+/* ------------------------------------------------------------------ */
+
+void wt_prf12(const wt_suite *s, uint8_t *out, size_t len,
+	const uint8_t *secret, size_t secret_len, const char *label,
+	const uint8_t *seed1, size_t len1, const uint8_t *seed2, size_t len2)
+{
+	br_tls_prf_seed_chunk seed[2];
+
+	seed[0].data = seed1;
+	seed[0].len = len1;
+	seed[1].data = seed2;
+	seed[1].len = len2;
+	/* the suite's PRF hash: SHA-384 for the *_SHA384 suites (RFC 5289) */
+	if (s->hash_len == 48) {
+		br_tls12_sha384_prf(out, len, secret, secret_len, label, 2, seed);
+	} else {
+		br_tls12_sha256_prf(out, len, secret, secret_len, label, 2, seed);
+	}
+}
+
+void wt_ks12_master(const wt_suite *s, const uint8_t *pms, size_t pms_len,
+	int ems, const uint8_t *session_hash, const uint8_t client_random[32],
+	const uint8_t server_random[32], uint8_t master[48])
+{
+	if (ems) {
+		/* RFC 7627 4: bound to the whole handshake up to
+		 * ClientKeyExchange */
+		wt_prf12(s, master, 48, pms, pms_len, "extended master secret",
+			session_hash, s->hash_len, NULL, 0);
+	} else {
+		wt_prf12(s, master, 48, pms, pms_len, "master secret",
+			client_random, 32, server_random, 32);
+	}
+}
+
+size_t wt_ks12_iv_len(const wt_suite *s)
+{
+	/* RFC 5288 3: a 4-byte implicit salt (the other 8 bytes of the
+	 * nonce travel in each record); RFC 7905 2: a 12-byte IV XORed with
+	 * the sequence number, as in TLS 1.3 */
+	return s->chacha ? 12 : 4;
+}
+
+void wt_ks12_keys(const wt_suite *s, const uint8_t master[48],
+	const uint8_t client_random[32], const uint8_t server_random[32],
+	uint8_t client_key[32], uint8_t client_iv[12],
+	uint8_t server_key[32], uint8_t server_iv[12])
+{
+	/* RFC 5246 6.3: no MAC keys with an AEAD; key_block =
+	 * client_write_key || server_write_key || client_IV || server_IV */
+	uint8_t block[2 * 32 + 2 * 12];
+	size_t kl = s->key_len, il = wt_ks12_iv_len(s);
+
+	wt_prf12(s, block, 2 * kl + 2 * il, master, 48, "key expansion",
+		server_random, 32, client_random, 32);
+	memset(client_iv, 0, 12);
+	memset(server_iv, 0, 12);
+	memcpy(client_key, block, kl);
+	memcpy(server_key, block + kl, kl);
+	memcpy(client_iv, block + 2 * kl, il);
+	memcpy(server_iv, block + 2 * kl + il, il);
+	wt_wipe(block, sizeof block);
+}
+
+void wt_ks12_finished(const wt_suite *s, const uint8_t master[48],
+	int client, const uint8_t *th, uint8_t out[12])
+{
+	wt_prf12(s, out, 12, master, 48, client ? "client finished" : "server finished",
+		th, s->hash_len, NULL, 0);
+}

@@ -123,6 +123,12 @@ static const struct id_name suites[] = {
 	{ WT_TLS_AES_128_GCM_SHA256, "TLS_AES_128_GCM_SHA256" },
 	{ WT_TLS_AES_256_GCM_SHA384, "TLS_AES_256_GCM_SHA384" },
 	{ WT_TLS_CHACHA20_POLY1305_SHA256, "TLS_CHACHA20_POLY1305_SHA256" },
+	{ WT_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256" },
+	{ WT_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256" },
+	{ WT_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384" },
+	{ WT_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384" },
+	{ WT_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256" },
+	{ WT_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256, "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256" },
 	{ 0, NULL }
 };
 
@@ -198,3 +204,9 @@ const char *wt_early_data_reason_name(int reason)
 }
 uint16_t wt_group_from_name(const char *name) { return lookup_id(groups, name); }
 uint16_t wt_sigalg_from_name(const char *name) { return lookup_id(sigalgs, name); }
+
+const char *wt_version_name(uint16_t version)
+{
+	return version == WT_VERSION_TLS13 ? "TLSv1.3"
+		: version == WT_VERSION_TLS12 ? "TLSv1.2" : NULL;
+}

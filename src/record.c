@@ -1,6 +1,8 @@
 /*
  * Record layer (RFC 8446 5): framing, AEAD protection with per-direction
- * sequence numbers, inner content type and padding, size limits.
+ * sequence numbers, inner content type and padding, size limits; for TLS
+ * 1.2 (RFC 5246 6.2.3.3) the outer content type, the additional data of
+ * RFC 5246 and the explicit nonce of AES-GCM (RFC 5288 3).
  */
 #include "wt_internal.h"
 
@@ -15,26 +17,75 @@ static void put_header(uint8_t *h, uint8_t type, uint16_t vers, size_t len)
 	h[4] = (uint8_t)len;
 }
 
-/* Seals the TLSInnerPlaintext already at rec + 5 (content || type) into a
- * TLSCiphertext (RFC 8446 5.2); returns the record length. */
-static size_t seal(wt_engine_ctx *cc, uint8_t *rec, size_t inner_len)
+static int tls12(const wt_engine_ctx *cc)
 {
-	put_header(rec, WT_CT_APPLICATION_DATA, 0x0303, inner_len + TAG_LEN);
-	wt_aead_seal(&cc->wr, cc->wr_seq++, rec, 5, rec + 5, inner_len,
-		rec + 5 + inner_len);
-	return 5 + inner_len + TAG_LEN;
+	return cc->version == WT_VERSION_TLS12;
+}
+
+size_t wt_rec_head(const wt_engine_ctx *cc)
+{
+	return 5 + (tls12(cc) && cc->wr_on && !cc->wr.suite->chacha ? 8 : 0);
+}
+
+size_t wt_rec_overhead(const wt_engine_ctx *cc)
+{
+	if (!cc->wr_on) {
+		return 5;
+	}
+	return wt_rec_head(cc) + TAG_LEN + (tls12(cc) ? 0 : 1);
+}
+
+/* RFC 5246 6.2.3.3: additional_data = seq_num || type || version ||
+ * length (of the plaintext). */
+static void aad12(uint8_t aad[13], uint64_t seq, uint8_t type, size_t len)
+{
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		aad[i] = (uint8_t)(seq >> (56 - 8 * i));
+	}
+	aad[8] = type;
+	aad[9] = 3;
+	aad[10] = 3;
+	aad[11] = (uint8_t)(len >> 8);
+	aad[12] = (uint8_t)len;
+}
+
+/* Seals the n bytes of content of type `type` already at
+ * rec + wt_rec_head(cc) into a protected record; returns its length.
+ * TLS 1.3 (RFC 8446 5.2): TLSInnerPlaintext (content || type) inside an
+ * application_data record. TLS 1.2: the record keeps its type; with
+ * AES-GCM the sequence number goes out as the explicit nonce (RFC 5288
+ * 3: a counter is the usual choice; our IV ends in 8 zero bytes, so the
+ * AEAD's IV XOR sequence number is salt || nonce). */
+static size_t seal(wt_engine_ctx *cc, uint8_t *rec, uint8_t type, size_t n)
+{
+	size_t head = wt_rec_head(cc);
+	uint8_t *p = rec + head;
+
+	if (tls12(cc)) {
+		uint8_t aad[13];
+
+		aad12(aad, cc->wr_seq, type, n);
+		if (head > 5) {
+			memcpy(rec + 5, aad, 8);
+		}
+		put_header(rec, type, 0x0303, head - 5 + n + TAG_LEN);
+		wt_aead_seal(&cc->wr, cc->wr_seq++, aad, 13, p, n, p + n);
+		return head + n + TAG_LEN;
+	}
+	p[n] = type;
+	put_header(rec, WT_CT_APPLICATION_DATA, 0x0303, n + 1 + TAG_LEN);
+	wt_aead_seal(&cc->wr, cc->wr_seq++, rec, 5, p, n + 1, p + n + 1);
+	return 5 + n + 1 + TAG_LEN;
 }
 
 void wt_rec_seal_app(wt_engine_ctx *cc)
 {
-	uint8_t *rec;
-
 	if (cc->app_staged == 0) {
 		return;
 	}
-	rec = cc->obuf + cc->olen;
-	rec[5 + cc->app_staged] = WT_CT_APPLICATION_DATA;
-	cc->olen += seal(cc, rec, cc->app_staged + 1);
+	cc->olen += seal(cc, cc->obuf + cc->olen, WT_CT_APPLICATION_DATA, cc->app_staged);
 	cc->app_staged = 0;
 	cc->updated_while_silent = 0;
 }
@@ -51,18 +102,18 @@ int wt_rec_queue(wt_engine_ctx *cc, uint8_t type, const uint8_t *data,
 	wt_rec_seal_app(cc);
 	do {
 		size_t n = len < max_frag ? len : max_frag;
-		size_t need = 5 + n + (cc->wr_on ? 1 + TAG_LEN : 0);
+		size_t need = wt_rec_overhead(cc) + n;
 		uint8_t *rec = cc->obuf + cc->olen;
 
 		if (need > sizeof cc->obuf - cc->olen) {
 			return wt_fail(cc, WT_ERR_BUFFER_TOO_SMALL,
 				"output buffer full");
 		}
-		memcpy(rec + 5, data, n);
 		if (cc->wr_on) {
-			rec[5 + n] = type;
-			cc->olen += seal(cc, rec, n + 1);
+			memcpy(rec + wt_rec_head(cc), data, n);
+			cc->olen += seal(cc, rec, type, n);
 		} else {
+			memcpy(rec + 5, data, n);
 			/* RFC 8446 5.1: 0x0301 is allowed for the initial
 			 * ClientHello (for old middleboxes), 0x0303 otherwise. */
 			put_header(rec, type, cc->first_record_sent ? 0x0303 : 0x0301, n);
@@ -102,6 +153,41 @@ int wt_rec_check_header(wt_engine_ctx *cc)
 	return 0;
 }
 
+/* A protected TLS 1.2 record (RFC 5246 6.2.3.3, RFC 5288 3, RFC 7905 2). */
+static int open12(wt_engine_ctx *cc, uint8_t *type, uint8_t **data,
+	size_t *len, int *decrypted)
+{
+	uint8_t *h = cc->ibuf, *p = cc->ibuf + 5, aad[13];
+	size_t n = cc->ilen - 5, explicit = cc->rd.suite->chacha ? 0 : 8;
+	uint64_t nonce = cc->rd_seq;
+	size_t i;
+
+	if (n < explicit + TAG_LEN) {
+		return wt_fail(cc, WT_ALERT_BAD_RECORD_MAC, "record too short to be valid");
+	}
+	if (explicit) {
+		for (nonce = 0, i = 0; i < 8; i++) {
+			nonce = nonce << 8 | p[i];
+		}
+		p += 8;
+	}
+	n -= explicit + TAG_LEN;
+	aad12(aad, cc->rd_seq, h[0], n);
+	if (wt_aead_open(&cc->rd, nonce, aad, 13, p, n, p + n) != 0) {
+		return wt_fail(cc, WT_ALERT_BAD_RECORD_MAC, "record authentication failed");
+	}
+	cc->rd_seq++;
+	*decrypted = 1;
+	if (n > WT_MAX_PLAINTEXT) {
+		return wt_fail(cc, WT_ALERT_RECORD_OVERFLOW,
+			"decrypted record longer than 2^14 bytes");
+	}
+	*type = h[0];
+	*data = p;
+	*len = n;
+	return 0;
+}
+
 int wt_rec_open(wt_engine_ctx *cc, uint8_t *type, uint8_t **data, size_t *len,
 	int *decrypted)
 {
@@ -120,6 +206,9 @@ int wt_rec_open(wt_engine_ctx *cc, uint8_t *type, uint8_t **data, size_t *len,
 		*data = p;
 		*len = n;
 		return 0;
+	}
+	if (tls12(cc)) {
+		return open12(cc, type, data, len, decrypted);
 	}
 	if (h[0] != WT_CT_APPLICATION_DATA) {
 		/* RFC 8446 5.2: protected records are always application_data
@@ -187,4 +276,22 @@ void wt_rec_set_write_secret(wt_engine_ctx *cc, const wt_suite *s,
 	wt_rec_seal_app(cc);
 	set_secret(s, &cc->wr, &cc->wr_seq, secret);
 	cc->wr_on = 1;
+}
+
+void wt_rec_set_keys12(wt_engine_ctx *cc, int write, const wt_suite *s,
+	const uint8_t *key, const uint8_t iv[12])
+{
+	if (write) {
+		wt_rec_seal_app(cc);
+		wt_aead_wipe(&cc->wr);
+		wt_aead_init(&cc->wr, s, key, iv);
+		cc->wr_seq = 0;
+		cc->wr_on = 1;
+	} else {
+		wt_aead_wipe(&cc->rd);
+		wt_aead_init(&cc->rd, s, key, iv);
+		cc->rd_seq = 0;
+		cc->rd_on = 1;
+		cc->rd_key_changed = 1;
+	}
 }

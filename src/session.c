@@ -8,6 +8,10 @@
  *   | certs: count u8, each <u24> DER | ocsp_response<u24>
  *   | sct_list<u24>
  *
+ * A TLS 1.2 session (a TLS 1.2 suite) has no age_add or max_early_data
+ * (zero), its master secret (48 bytes) in place of the PSK and its RFC
+ * 5077 ticket; it is kept only when the extended master secret was used.
+ *
  * The stapled OCSP response and SCT list (empty when none) are kept like
  * the chain, so a resumed connection reports those of its full handshake
  * (as BoringSSL does). Version 2 blobs lacked them and no longer parse.
@@ -25,6 +29,13 @@
  * from disk or IndexedDB and is not trusted.
  */
 #include "wt_internal.h"
+
+/* The secret's length: the resumption PSK's (the suite's hash) in TLS
+ * 1.3, the master secret's in TLS 1.2. */
+static size_t secret_len(const wt_suite *s)
+{
+	return s->tls12_auth ? 48 : s->hash_len;
+}
 
 static const uint8_t magic[4] = { 'W', 'T', 'S', 3 };
 
@@ -51,7 +62,8 @@ int wt_session_parse(wt_session *s, const uint8_t *blob, size_t len)
 		return -1;
 	}
 	s->suite = wt_suite_get(suite);
-	if (s->suite == NULL || psk.len != s->suite->hash_len
+	if (s->suite == NULL || psk.len != secret_len(s->suite)
+		|| (s->suite->tls12_auth && (s->age_add != 0 || s->max_early_data != 0))
 		|| count > WT_MAX_PEER_CERTS || ticket.len > WT_MAX_TICKET
 		|| (mode != WT_VERIFY_FULL && mode != WT_VERIFY_NONE)
 		|| verified > WT_SESSION_EXTERNAL_PSK
@@ -124,7 +136,7 @@ size_t wt_session_write(const wt_session *s, uint8_t *out, size_t cap)
 	write_block(&w, 1, s->alpn, s->alpn_len);
 	write_block(&w, 1, s->server_name, s->server_name_len);
 	write_block(&w, 1, s->verify_ip, s->verify_ip_len);
-	write_block(&w, 1, s->psk, s->suite->hash_len);
+	write_block(&w, 1, s->psk, secret_len(s->suite));
 	write_block(&w, 2, s->ticket, s->ticket_len);
 	wt_wr_u8(&w, (uint8_t)s->cert_count);
 	for (i = 0; i < s->cert_count; i++) {

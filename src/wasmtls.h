@@ -65,6 +65,7 @@ extern "C" {
 #define WT_ALERT_INTERNAL_ERROR             80
 #define WT_ALERT_INAPPROPRIATE_FALLBACK     86
 #define WT_ALERT_USER_CANCELED              90
+#define WT_ALERT_NO_RENEGOTIATION          100   /* TLS 1.2, a warning */
 #define WT_ALERT_MISSING_EXTENSION         109
 #define WT_ALERT_UNSUPPORTED_EXTENSION     110
 #define WT_ALERT_UNRECOGNIZED_NAME         112
@@ -120,6 +121,17 @@ const char *wt_alert_name(int alert);
 #define WT_TLS_AES_128_GCM_SHA256         0x1301
 #define WT_TLS_AES_256_GCM_SHA384         0x1302
 #define WT_TLS_CHACHA20_POLY1305_SHA256   0x1303
+/* TLS 1.2: ECDHE key exchange with AEAD only (RFC 5289, RFC 7905) */
+#define WT_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256       0xc02b
+#define WT_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256         0xc02f
+#define WT_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384       0xc02c
+#define WT_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384         0xc030
+#define WT_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256 0xcca9
+#define WT_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256   0xcca8
+
+/* Protocol versions (wt_config.min_version, wt_conn_info.version) */
+#define WT_VERSION_TLS12 0x0303
+#define WT_VERSION_TLS13 0x0304
 
 #define WT_GROUP_SECP256R1   0x0017
 #define WT_GROUP_SECP384R1   0x0018
@@ -150,6 +162,8 @@ const char *wt_sigalg_name(uint16_t id);
 uint16_t wt_suite_from_name(const char *name);
 uint16_t wt_group_from_name(const char *name);
 uint16_t wt_sigalg_from_name(const char *name);
+/* "TLSv1.3", "TLSv1.2"; NULL for anything else. */
+const char *wt_version_name(uint16_t version);
 
 /* ------------------------------------------------------------------ */
 /* Limits                                                               */
@@ -166,6 +180,7 @@ uint16_t wt_sigalg_from_name(const char *name);
 #define WT_MAX_PEER_CERTS     64              /* certificates we keep from the peer (BoGo LargeMessage sends 51) */
 #define WT_MAX_ALPN           8               /* protocols in the ALPN list */
 #define WT_MAX_GROUPS         4               /* wt_config.groups */
+#define WT_MAX_SUITES         9               /* wt_config.cipher_suites */
 #define WT_MAX_KEY_SHARES     3               /* wt_config.key_shares */
 #define WT_MAX_SIG_ALGS       16              /* wt_config.sig_algs, sign_algs */
 #define WT_MAX_SERVER_NAME    255
@@ -232,7 +247,8 @@ typedef struct wt_peer_cert {
 } wt_peer_cert;
 
 typedef struct wt_conn_info {
-	uint16_t version;        /* 0x0304 */
+	uint16_t version;        /* WT_VERSION_TLS13 or WT_VERSION_TLS12 (0
+	                            before the ServerHello) */
 	uint16_t cipher_suite;
 	uint16_t group;
 	uint16_t sigalg;         /* server CertificateVerify scheme */
@@ -401,9 +417,17 @@ typedef struct wt_config {
 	const char *const *alpn;
 	size_t alpn_count;
 
+	/* Lowest protocol version we accept: 0 or WT_VERSION_TLS12 (the
+	 * default: TLS 1.2 and 1.3 offered, the server chooses), or
+	 * WT_VERSION_TLS13. */
+	uint16_t min_version;
+
 	/* Cipher suites and groups in preference order; count 0 = defaults:
-	 * suites AES_128_GCM, AES_256_GCM, CHACHA20_POLY1305;
-	 * groups x25519, secp256r1, secp384r1 (at most WT_MAX_GROUPS;
+	 * suites TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384,
+	 * TLS_CHACHA20_POLY1305_SHA256, then (TLS 1.2) ECDHE-ECDSA and
+	 * ECDHE-RSA with AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305 (at most
+	 * WT_MAX_SUITES). A version is offered only if the list has a suite
+	 * for it. groups x25519, secp256r1, secp384r1 (at most WT_MAX_GROUPS;
 	 * WT_GROUP_SECP521R1 is supported but only when listed here). Which
 	 * groups get a key share in the first ClientHello: see key_shares. */
 	const uint16_t *cipher_suites;

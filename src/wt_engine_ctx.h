@@ -15,10 +15,14 @@
 
 typedef struct wt_suite {
 	uint16_t id;
-	const br_hash_class *hash;   /* &br_sha256_vtable or &br_sha384_vtable */
+	const br_hash_class *hash;   /* &br_sha256_vtable or &br_sha384_vtable
+	                                (TLS 1.2: the PRF's hash) */
 	size_t hash_len;             /* 32 or 48 */
 	size_t key_len;              /* 16 or 32 */
 	int chacha;                  /* 1 for ChaCha20-Poly1305, else AES-GCM */
+	int tls12_auth;              /* TLS 1.2 suites: the server key type
+	                                (BR_KEYTYPE_EC or BR_KEYTYPE_RSA);
+	                                0 for a TLS 1.3 suite */
 } wt_suite;
 
 /* AEAD for one direction of the record layer (RFC 8446 5.3): the nonce is
@@ -92,7 +96,11 @@ enum {
 	WT_HX_GREASE1, WT_HX_SERVER_NAME, WT_HX_GROUPS, WT_HX_SIGNATURE_ALGS,
 	WT_HX_SIG_ALGS_CERT, WT_HX_ALPN, WT_HX_STATUS_REQUEST, WT_HX_SCT,
 	WT_HX_SUPPORTED_VERSIONS, WT_HX_COOKIE, WT_HX_PSK_MODES, WT_HX_KEY_SHARE,
-	WT_HX_RECORD_SIZE_LIMIT, WT_HX_EARLY_DATA, WT_HX_GREASE2, WT_HX_COUNT
+	WT_HX_RECORD_SIZE_LIMIT, WT_HX_EARLY_DATA,
+	/* TLS 1.2 only */
+	WT_HX_EC_POINT_FORMATS, WT_HX_EXTENDED_MS, WT_HX_RENEGOTIATION_INFO,
+	WT_HX_SESSION_TICKET,
+	WT_HX_GREASE2, WT_HX_COUNT
 };
 
 /* GREASE values of one connection (RFC 8701; wt_config.grease): a cipher
@@ -110,8 +118,10 @@ typedef struct wt_engine_ctx {
 	/* configuration and host (borrowed) */
 	const struct wt_config *cfg;
 	struct wt_host host;
-	uint16_t suites[3];
+	uint16_t suites[WT_MAX_SUITES];
 	size_t suite_count;
+	int offer_tls12, offer_tls13;  /* versions in our ClientHello */
+	uint16_t version;              /* negotiated (0 before the ServerHello) */
 	uint16_t groups[WT_MAX_GROUPS];
 	size_t group_count;
 	const uint16_t *sig_algs;      /* cfg->sig_algs or the default list */
@@ -244,6 +254,28 @@ typedef struct wt_engine_ctx {
 
 	/* record_size_limit (RFC 8449): largest plaintext the peer accepts */
 	size_t peer_record_limit;
+
+	/* TLS 1.2 (src/hs12.c) */
+	struct wt_tls12 {
+		br_multihash_context transcript;  /* SHA-256/384/512 of the messages */
+		uint8_t server_random[32];
+		uint8_t master[48];
+		int ems;                  /* extended master secret (RFC 7627) */
+		int resuming;             /* the server resumed our session */
+		int ticket_expected;      /* the server will send NewSessionTicket */
+		int ocsp_expected;        /* ... may send CertificateStatus */
+		int offer_ticket;         /* our ClientHello carries a TLS 1.2 session's ticket */
+		const struct wt_client_cert *cert;  /* what we answer a CertificateRequest with */
+		uint16_t cert_scheme;     /* ... and sign with */
+		uint8_t pms[66];          /* pre-master secret until the master (WT_MAX_SHARED) */
+		size_t pms_len;
+		uint8_t rd_key[32], rd_iv[12];  /* read keys from the server's CCS */
+		uint8_t wr_key[32], wr_iv[12];  /* write keys from our CCS */
+		uint8_t client_verify[12], server_verify[12];  /* Finished values */
+		uint8_t ticket[WT_MAX_TICKET];  /* new ticket (NewSessionTicket) */
+		size_t ticket_len;
+		uint32_t ticket_lifetime;
+	} t12;
 } wt_engine_ctx;
 
 #endif

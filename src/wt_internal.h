@@ -72,7 +72,7 @@ int wt_wr_error(const wt_writer *w);
 /* ------------------------------------------------------------------ */
 
 
-/* NULL if id is not one of the three TLS 1.3 suites. */
+/* NULL if id is not one of our TLS 1.3 or TLS 1.2 suites. */
 const wt_suite *wt_suite_get(uint16_t id);
 
 
@@ -126,6 +126,11 @@ void wt_kex_wipe(wt_keyshare *ks);
  * WT_ALERT_ILLEGAL_PARAMETER if scheme and key type don't match. */
 int wt_sig_verify(uint16_t scheme, const br_x509_pkey *pk,
 	const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len);
+/* The same for a TLS 1.2 signature (ServerKeyExchange): also
+ * rsa_pkcs1_sha256/384/512, and an ECDSA scheme names only its hash (any
+ * of our curves signs with it, RFC 5246 7.4.1.4.1). */
+int wt_sig_verify12(uint16_t scheme, const br_x509_pkey *pk,
+	const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len);
 
 /* The signature schemes we implement for a TLS 1.3 CertificateVerify
  * (RFC 8446 4.2.3), in the default preference order. */
@@ -146,6 +151,11 @@ uint16_t wt_sig_choose(const wt_private_key *key, const uint16_t *prefs,
  * Returns 0 or WT_ALERT_INTERNAL_ERROR. */
 int wt_sig_sign(uint16_t scheme, const wt_private_key *key,
 	const uint8_t *msg, size_t msg_len, const uint8_t *salt,
+	uint8_t *sig, size_t cap, size_t *sig_len);
+/* The same over a hash already computed (hlen: the scheme's hash length;
+ * TLS 1.2 CertificateVerify signs the transcript hash). */
+int wt_sig_sign_hash(uint16_t scheme, const wt_private_key *key,
+	const uint8_t *hv, size_t hlen, const uint8_t *salt,
 	uint8_t *sig, size_t cap, size_t *sig_len);
 
 /* Constant-time equality: 1 if equal. */
@@ -281,6 +291,7 @@ int wt_x509_validity(const uint8_t *der, size_t len, int64_t *not_before,
 #define WT_EXT_PADDING             21
 #define WT_EXT_EXTENDED_MS         23
 #define WT_EXT_SESSION_TICKET      35
+#define WT_EXT_EC_POINT_FORMATS    11
 #define WT_EXT_PRE_SHARED_KEY      41
 #define WT_EXT_EARLY_DATA          42
 #define WT_EXT_SUPPORTED_VERSIONS  43
@@ -333,6 +344,9 @@ typedef struct wt_client_hello {
 	size_t psk_count;
 	const wt_grease *grease;        /* NULL: no GREASE */
 	const uint8_t *ext_order;       /* NULL, or a permutation of the WT_HX_COUNT slots */
+	int tls13, tls12;               /* versions offered (at least one) */
+	const uint8_t *ticket12;        /* TLS 1.2 session ticket to resume (RFC 5077), */
+	size_t ticket12_len;            /* or NULL / 0: an empty session_ticket */
 } wt_client_hello;
 
 /* Writes the ClientHello handshake message (header included). With PSKs
@@ -359,10 +373,17 @@ typedef struct wt_server_hello {
 	size_t cookie_len;
 	int selected_identity_present;
 	uint16_t selected_identity;
-	/* extensions forbidden in a TLS 1.3 ServerHello */
+	/* extensions forbidden in a TLS 1.3 ServerHello (TLS 1.2 ones) */
 	int ocsp_stapling, ticket_supported, extended_master_secret,
 		secure_renegotiation_supported, alpn, scts;
 	size_t secure_renegotiation_len;
+	const uint8_t *alpn_proto;      /* the protocol (alpn set) */
+	size_t alpn_len;
+	const uint8_t *sct_list;        /* SignedCertificateTimestampList, length */
+	size_t sct_list_len;            /* bytes included (scts set) */
+	int point_formats;              /* ec_point_formats present, */
+	int uncompressed;               /* ... listing uncompressed (0) */
+	uint16_t record_size_limit;     /* RFC 8449; 0 if absent, 1 if 0 was sent */
 	/* every extension type present, in order (RFC 8446 4.2 checks) */
 	uint16_t ext_types[WT_MAX_EXTENSIONS];
 	size_t ext_count;
@@ -490,6 +511,29 @@ int wt_session_parse(wt_session *s, const uint8_t *blob, size_t len);
 /* Serializes s into out; returns the length, 0 if it does not fit. */
 size_t wt_session_write(const wt_session *s, uint8_t *out, size_t cap);
 
+/* ---- TLS 1.2 key schedule (src/keysched.c) ---- */
+
+/* PRF(secret, label, seed1 || seed2) with the suite's hash (RFC 5246 5). */
+void wt_prf12(const wt_suite *s, uint8_t *out, size_t len,
+	const uint8_t *secret, size_t secret_len, const char *label,
+	const uint8_t *seed1, size_t len1, const uint8_t *seed2, size_t len2);
+/* The master secret (RFC 5246 8.1), or with ems the extended master secret
+ * over session_hash (RFC 7627 4; hash_len bytes). */
+void wt_ks12_master(const wt_suite *s, const uint8_t *pms, size_t pms_len,
+	int ems, const uint8_t *session_hash, const uint8_t client_random[32],
+	const uint8_t server_random[32], uint8_t master[48]);
+/* Record keys from the key block (RFC 5246 6.3): keys of key_len bytes,
+ * IVs of wt_ks12_iv_len bytes, zero-padded to 12 (so that an AES-GCM IV
+ * XORed with the explicit nonce is salt || nonce, RFC 5288 3). */
+size_t wt_ks12_iv_len(const wt_suite *s);
+void wt_ks12_keys(const wt_suite *s, const uint8_t master[48],
+	const uint8_t client_random[32], const uint8_t server_random[32],
+	uint8_t client_key[32], uint8_t client_iv[12],
+	uint8_t server_key[32], uint8_t server_iv[12]);
+/* Finished verify_data (RFC 5246 7.4.9) over the transcript hash th. */
+void wt_ks12_finished(const wt_suite *s, const uint8_t master[48],
+	int client, const uint8_t *th, uint8_t out[12]);
+
 /* ------------------------------------------------------------------ */
 /* engine internals shared by engine.c, record.c and hs13.c             */
 /* ------------------------------------------------------------------ */
@@ -524,6 +568,15 @@ void wt_rec_set_read_secret(wt_engine_ctx *cc, const wt_suite *s,
 	const uint8_t *secret);
 void wt_rec_set_write_secret(wt_engine_ctx *cc, const wt_suite *s,
 	const uint8_t *secret);
+/* TLS 1.2: installs a write (write != 0) or read key and IV (12 bytes,
+ * wt_ks12_keys) with sequence number 0. */
+void wt_rec_set_keys12(wt_engine_ctx *cc, int write, const wt_suite *s,
+	const uint8_t *key, const uint8_t iv[12]);
+/* Bytes of a protected record we write before its content (header, and
+ * TLS 1.2 AES-GCM's explicit nonce), and all the bytes it adds (with the
+ * tag and TLS 1.3's content type); 5 before the write key is set. */
+size_t wt_rec_head(const wt_engine_ctx *cc);
+size_t wt_rec_overhead(const wt_engine_ctx *cc);
 
 /* hs13.c */
 int wt_hs13_start(wt_engine_ctx *cc);
@@ -542,5 +595,35 @@ int wt_hs13_key_update(wt_engine_ctx *cc, int request_peer);
 /* Emits an NSS key log line for secret (hash_len bytes) under label. */
 void wt_hs13_keylog(wt_engine_ctx *cc, const char *label,
 	const uint8_t *secret, size_t hash_len);
+
+/* Shared with hs12.c: host random bytes (WT_ERR_RANDOM on failure); the
+ * peer chain, OCSP response and SCT list copied into cc->chain (-1 if they
+ * do not fit); Go's verifyServerCertificate (chain, host name, then
+ * verify_cb); the verify callback alone; Go's checkALPN for the server's
+ * protocol (NULL: none). */
+int wt_hs13_random(wt_engine_ctx *cc, uint8_t *out, size_t len);
+int wt_hs13_keep_peer_credentials(wt_engine_ctx *cc, const wt_peer_cert *certs,
+	size_t n, const uint8_t *ocsp, size_t ocsp_len, const uint8_t *sct, size_t sct_len);
+int wt_hs13_verify_server_certificate(wt_engine_ctx *cc);
+int wt_hs13_run_verify_callback(wt_engine_ctx *cc);
+int wt_hs13_check_alpn(wt_engine_ctx *cc, const uint8_t *proto, size_t len);
+/* Completes s (suite, times, psk and ticket set by the caller) with what
+ * this connection proved and is bound to, writes the blob into cc->hs
+ * after its first `used` bytes and hands it to session_cb (if any). */
+void wt_hs13_store_session(wt_engine_ctx *cc, wt_session *s, size_t used);
+
+/* hs12.c: the TLS 1.2 client (Go's handshake_client.go) */
+/* The ServerHello chose TLS 1.2 (sh parsed from msg, the whole message):
+ * processServerHello, then on to the server's first flight. */
+int wt_hs12_server_hello(wt_engine_ctx *cc, const wt_server_hello *sh,
+	const uint8_t *msg, size_t len);
+/* One complete handshake message after the ServerHello. */
+int wt_hs12_message(wt_engine_ctx *cc, const uint8_t *msg, size_t len);
+/* A ChangeCipherSpec record (its payload checked by the caller). */
+int wt_hs12_change_cipher_spec(wt_engine_ctx *cc);
+/* RFC 5705 exporter. */
+int wt_hs12_export(wt_engine_ctx *cc, const char *label,
+	const uint8_t *context, size_t context_len, int use_context,
+	uint8_t *out, size_t out_len);
 
 #endif

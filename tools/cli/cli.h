@@ -89,6 +89,7 @@ typedef struct wt_cli_options {
 	const char *cafile;
 	int insecure;
 	int cert_profile;        /* --cert-profile web|private: WT_CERT_PROFILE_* */
+	uint16_t min_version;    /* --min-version 1.2|1.3: WT_VERSION_* (0: default) */
 	const char *alpn;
 	const char *groups;
 	const char *ciphers;

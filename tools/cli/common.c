@@ -154,6 +154,7 @@ static const char usage_common[] =
 	"                       literals, which are checked against iPAddress SANs)\n"
 	"  --cafile FILE        PEM trust anchors (default: built-in roots)\n"
 	"  --insecure           skip certificate verification (testing only)\n"
+	"  --min-version V      1.2 (default: TLS 1.2 and 1.3 offered) or 1.3\n"
 	WT_CLI_CERT_PROFILE_HELP
 	"  --alpn LIST          comma-separated protocols\n"
 	"  --groups LIST        x25519,secp256r1,secp384r1 (the default); secp521r1,\n"
@@ -164,7 +165,9 @@ static const char usage_common[] =
 	"                       first ClientHello, at most 3; none: an empty key_share\n"
 	"                       list (the server must send a HelloRetryRequest)\n"
 	"  --ciphers LIST       TLS_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384,\n"
-	"                       TLS_CHACHA20_POLY1305_SHA256\n"
+	"                       TLS_CHACHA20_POLY1305_SHA256 and for TLS 1.2\n"
+	"                       TLS_ECDHE_{ECDSA,RSA}_WITH_{AES_128_GCM_SHA256,\n"
+	"                       AES_256_GCM_SHA384,CHACHA20_POLY1305_SHA256}\n"
 	"  --sigalgs LIST       signature schemes accepted in the server's\n"
 	"                       CertificateVerify, in order (default:\n"
 	"                       ecdsa_secp256r1_sha256,ecdsa_secp384r1_sha384,\n"
@@ -277,6 +280,18 @@ wt_cli_parse_args(int argc, char **argv, wt_cli_options *o, unsigned flags,
 			o->grease = 1;
 		} else if (strcmp(a, "--permute-extensions") == 0) {
 			o->permute = 1;
+		} else if (strcmp(a, "--min-version") == 0) {
+			if (i + 1 >= argc) {
+				die(EXIT_CONFIG, "bad_config", "%s needs a value", a);
+			}
+			i++;
+			if (strcmp(argv[i], "1.2") == 0) {
+				o->min_version = WT_VERSION_TLS12;
+			} else if (strcmp(argv[i], "1.3") == 0) {
+				o->min_version = WT_VERSION_TLS13;
+			} else {
+				die(EXIT_CONFIG, "bad_config", "--min-version must be 1.2 or 1.3, not '%s'", argv[i]);
+			}
 		} else if (strcmp(a, "--cert-profile") == 0) {
 			if (i + 1 >= argc) {
 				die(EXIT_CONFIG, "bad_config", "%s needs a value", a);
@@ -698,7 +713,7 @@ print_summary(const wt_engine_ctx *cc, int json)
 	sigalg = name_or_hex(wt_sigalg_name(info.sigalg), info.sigalg, b3, sizeof b3);
 	if (json) {
 		fputs("{\"version\":", stderr);
-		json_str(stderr, info.version == 0x0304 ? "TLSv1.3" : "unknown");
+		json_str(stderr, wt_version_name(info.version) ? wt_version_name(info.version) : "unknown");
 		fputs(",\"cipher\":", stderr);
 		json_str(stderr, suite);
 		fputs(",\"group\":", stderr);
@@ -721,8 +736,8 @@ print_summary(const wt_engine_ctx *cc, int json)
 		json_base64(stderr, info.sct_list, info.sct_list_len);
 		fprintf(stderr, ",\"external_psk\":%s}\n", info.external_psk >= 0 ? "true" : "false");
 	} else {
-		wt_cli_diag("* TLSv1.3 %s %s%s%s sigalg=%s alpn=%s peer_chain=%zu%s%s\n",
-			suite, group, info.hrr ? " (HelloRetryRequest)" : "",
+		wt_cli_diag("* %s %s %s%s%s sigalg=%s alpn=%s peer_chain=%zu%s%s\n",
+			wt_version_name(info.version) ? wt_version_name(info.version) : "?", suite, group, info.hrr ? " (HelloRetryRequest)" : "",
 			info.resumed ? " resumed" : "",
 			sigalg, info.alpn ? info.alpn : "(none)", info.peer_cert_count,
 			info.external_psk >= 0 ? " external PSK"
@@ -981,7 +996,11 @@ wt_cli_client_init(wt_cli_client *c, const wt_cli_options *o)
 	cfg->cipher_suites = suites_buf;
 	cfg->cipher_suite_count = id_list(o->ciphers, "--ciphers", "cipher suite",
 		wt_suite_from_name, "TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, "
-		"TLS_CHACHA20_POLY1305_SHA256", suites_buf);
+		"TLS_CHACHA20_POLY1305_SHA256, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, "
+		"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, "
+		"TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, "
+		"TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", suites_buf);
+	cfg->min_version = o->min_version;
 	cfg->sig_algs = sigalgs_buf;
 	cfg->sig_alg_count = id_list(o->sigalgs, "--sigalgs", "signature scheme",
 		wt_sigalg_from_name, SIGALG_NAMES, sigalgs_buf);
