@@ -22,10 +22,12 @@ static const uint16_t default_suites[] = {
 	WT_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
 	WT_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256
 };
-/* signature_algorithms when TLS 1.2 is offered: the TLS 1.3 schemes, then
- * RSA PKCS#1 v1.5, which TLS 1.2 servers may sign ServerKeyExchange with
- * (never accepted in a TLS 1.3 CertificateVerify, RFC 8446 4.4.3). */
-static const uint16_t default_sig_algs12[] = {
+/* The default signature_algorithms: the TLS 1.3 schemes, then RSA PKCS#1
+ * v1.5, which TLS 1.2 servers may sign ServerKeyExchange with (never
+ * accepted in a TLS 1.3 CertificateVerify, RFC 8446 4.4.3), as Go lists
+ * them. The same list whatever the versions offered: sessions are bound
+ * to it (hs13.c trust_digest). */
+static const uint16_t default_sig_algs[] = {
 	WT_SIG_ECDSA_SECP256R1_SHA256, WT_SIG_ECDSA_SECP384R1_SHA384,
 	WT_SIG_ECDSA_SECP521R1_SHA512,
 	WT_SIG_RSA_PSS_RSAE_SHA256, WT_SIG_RSA_PSS_RSAE_SHA384,
@@ -359,11 +361,9 @@ int wt_engine_init(wt_engine_ctx *cc, const wt_config *cfg, const wt_host *host)
 	if (cfg->sig_alg_count) {
 		cc->sig_algs = cfg->sig_algs;
 		cc->sig_alg_count = cfg->sig_alg_count;
-	} else if (cc->offer_tls12) {
-		cc->sig_algs = default_sig_algs12;
-		cc->sig_alg_count = sizeof default_sig_algs12 / sizeof default_sig_algs12[0];
 	} else {
-		cc->sig_algs = wt_sig_defaults(&cc->sig_alg_count);
+		cc->sig_algs = default_sig_algs;
+		cc->sig_alg_count = sizeof default_sig_algs / sizeof default_sig_algs[0];
 	}
 	cc->max_fragment = cfg->max_fragment ? cfg->max_fragment : WT_MAX_PLAINTEXT;
 	wt_hs13_start(cc);

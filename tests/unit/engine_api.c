@@ -166,7 +166,7 @@ static void sig_and_share_config(void)
 
 int main(void)
 {
-	static const uint16_t bad_suite[] = { 0xc02f };
+	static const uint16_t bad_suite[] = { 0x009c };   /* TLS_RSA_WITH_AES_128_GCM_SHA256: RSA key exchange */
 	static const uint16_t dup_suite[] = { 0x1301, 0x1301 };
 	static const uint16_t bad_group[] = { 0x001e };   /* x448 */
 	static const uint16_t five[] = { 0x1d, 0x17, 0x18, 0x19, 0x1e };
@@ -363,6 +363,7 @@ int main(void)
 
 		CHECK(wt_engine_init(&cc, &c, &host) == 0);
 		cc.suite = wt_suite_get(WT_TLS_AES_128_GCM_SHA256);
+		cc.version = WT_VERSION_TLS13;
 		wt_rec_set_write_secret(&cc, cc.suite, secret);
 		cc.handshake_done = 1;
 		cc.olen = sizeof cc.obuf - 8;   /* no room for a KeyUpdate record */
