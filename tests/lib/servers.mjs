@@ -111,7 +111,7 @@ function spawnServer(cmd, args, name, cwd) {
   return h;
 }
 
-// openssl s_server, TLS 1.3 only.
+// openssl s_server, TLS 1.3 only (tls12: TLS 1.2 only, cipher: its -cipher list).
 //   cert, key, chain: PEM paths (chain = extra certificates, optional)
 //   mode: 'www' (HTTP status page), 'rev' (reverses lines, "CLOSE" line
 //         closes with close_notify), 'plain' (server stdin <-> connection;
@@ -122,8 +122,9 @@ function spawnServer(cmd, args, name, cwd) {
 //   addr: listen address (default 127.0.0.1; '[::1]' for IPv6)
 //   extra: more raw arguments; cwd: working directory (for -WWW)
 export async function startOpenssl(o) {
-  const args = ['s_server', '-accept', `${o.addr || '127.0.0.1'}:0`, '-tls1_3', '-naccept', String(o.naccept ?? 100),
-    '-cert', o.cert, '-key', o.key];
+  const args = ['s_server', '-accept', `${o.addr || '127.0.0.1'}:0`, o.tls12 ? '-tls1_2' : '-tls1_3',
+    '-naccept', String(o.naccept ?? 100), '-cert', o.cert, '-key', o.key];
+  if (o.cipher) args.push('-cipher', o.cipher);
   if (o.chain && o.chain !== o.cert) args.push('-cert_chain', o.chain);
   if (o.mode === 'www') args.push('-www');
   else if (o.mode === 'rev') args.push('-rev');
