@@ -4,7 +4,7 @@
  * null record cipher, no signature or Finished check; fuzz_host.h).
  *
  * Input: one configuration byte, then a program of one-byte opcodes
- * (op % 18) with operands from the following bytes.
+ * (op % 24) with operands from the following bytes.
  *
  * Configuration byte (a template context per value, fz_engine_start_slot):
  *   bits 0-1  session: 0 none; 1 a resumable session (fz_session_blob);
@@ -41,6 +41,13 @@
 static const uint16_t fz_suites[3] = {
 	WT_TLS_AES_128_GCM_SHA256, WT_TLS_AES_256_GCM_SHA384,
 	WT_TLS_CHACHA20_POLY1305_SHA256
+};
+/* TLS 1.2's (the harness's leaf is ECDSA: the RSA ones fail at the
+ * key type check) */
+static const uint16_t fz_suites12[6] = {
+	WT_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, WT_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+	WT_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, WT_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+	WT_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, WT_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256
 };
 static const uint16_t fz_groups[8] = {
 	WT_GROUP_X25519, WT_GROUP_SECP256R1, WT_GROUP_SECP384R1, 0x0019,
@@ -169,7 +176,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t n, room;
 		uint8_t *p;
 
-		switch (op % 18) {
+		switch (op % 24) {
 		case 0: /* raw transport bytes: [len][bytes], len 0 = rest */
 			fz_u8(&in, &a);
 			p = (uint8_t *)fz_take(&in, a ? a : in.len);
@@ -324,6 +331,43 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 			fz_send_hs(cc, WT_HS_NEW_SESSION_TICKET, buf, n);
 			break;
+		case 18: /* TLS 1.2 ServerHello: [bits 0-2 suite index, bits 3-6
+		          * FZ12_* flags] */
+			fz_u8(&in, &a);
+			n = fz_server_hello12_body(cc, fz_suites12[(a & 7) % 6], (a >> 3) & 15, buf);
+			fz_send_hs(cc, WT_HS_SERVER_HELLO, buf, n);
+			break;
+		case 19: /* TLS 1.2 Certificate */
+			n = fz_certificate12_body(buf);
+			fz_send_hs(cc, WT_HS_CERTIFICATE, buf, n);
+			break;
+		case 20: /* ServerKeyExchange: [bit 0: P-256, else x25519] */
+			fz_u8(&in, &a);
+			n = fz_server_key_exchange_body((a & 1) ? WT_GROUP_SECP256R1 : WT_GROUP_X25519, buf);
+			fz_send_hs(cc, 12, buf, n);
+			break;
+		case 21: /* ServerHelloDone */
+			fz_send_hs(cc, 14, buf, 0);
+			break;
+		case 22: /* change_cipher_spec, then the TLS 1.2 Finished */
+			buf[0] = 1;
+			fz_send_record(cc, WT_CT_CHANGE_CIPHER_SPEC, buf, 1, 0);
+			n = fz_finished12_body(cc, buf);
+			if (n) {
+				fz_send_hs(cc, WT_HS_FINISHED, buf, n);
+			}
+			break;
+		case 23: /* TLS 1.2 NewSessionTicket: [ticket length] */
+			fz_u8(&in, &a);
+			buf[0] = 0;
+			buf[1] = 0;
+			buf[2] = 0x1c;
+			buf[3] = 0x20;
+			buf[4] = 0;
+			buf[5] = a;
+			memset(buf + 6, 'T', a);
+			fz_send_hs(cc, WT_HS_NEW_SESSION_TICKET, buf, 6 + (size_t)a);
+			break;
 		case 9:
 			wt_engine_flush(cc);
 			break;
@@ -385,7 +429,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fz_check_state(cc);
 #ifdef FZ_TRACE
 		fprintf(stderr, "  op %2u: state %02x hs %d early %d psk %d cert %d done %d err 0x%x %s\n",
-			op % 18, wt_engine_current_state(cc), cc->hs_state,
+			op % 24, wt_engine_current_state(cc), cc->hs_state,
 			cc->early_state, cc->using_psk, cc->client_cert_sent,
 			wt_engine_handshake_done(cc), wt_engine_last_error(cc),
 			wt_engine_error_reason(cc));

@@ -78,9 +78,14 @@ static void fz_host_init(wt_host *h, fz_host_state *st)
 #ifndef FZ_WITH_CHACHA
 #define FZ_WITH_CHACHA 1
 #endif
-static const uint16_t fz_offer_suites[3] = {
+/* TLS 1.3's, then TLS 1.2's (the ChaCha20 ones last, so the count can
+ * leave them out) */
+static const uint16_t fz_offer_suites[9] = {
 	WT_TLS_AES_128_GCM_SHA256, WT_TLS_AES_256_GCM_SHA384,
-	WT_TLS_CHACHA20_POLY1305_SHA256
+	WT_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, WT_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+	WT_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, WT_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+	WT_TLS_CHACHA20_POLY1305_SHA256,
+	WT_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, WT_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256
 };
 
 /* The configuration every engine target uses. */
@@ -90,7 +95,7 @@ static void fz_config_init(wt_config *cfg)
 	cfg->server_name = "example.com";
 	cfg->verify_mode = WT_VERIFY_NONE;
 	cfg->cipher_suites = fz_offer_suites;
-	cfg->cipher_suite_count = FZ_WITH_CHACHA ? 3 : 2;
+	cfg->cipher_suite_count = FZ_WITH_CHACHA ? 9 : 6;
 }
 
 /* Makes ASan check every byte of [p, p+n): one shadow-memory query (a
@@ -575,6 +580,21 @@ static size_t fz_make_record(const wt_engine_ctx *cc, uint8_t type,
 	out[0] = type;
 	out[1] = 0x03;
 	out[2] = 0x03;
+	if (cc->version == WT_VERSION_TLS12 && cc->rd_on && cc->rd.suite != NULL
+		&& type != WT_CT_CHANGE_CIPHER_SPEC)
+	{
+		/* TLS 1.2 (RFC 5246 6.2.3.3): the type stays outside; AES-GCM
+		 * carries an 8-byte explicit nonce (any value); zero tag */
+		size_t explicit = cc->rd.suite->chacha ? 0 : 8;
+
+		memmove(out + 5 + explicit, data, len);
+		memset(out + 5, 0x5a, explicit);
+		memset(out + 5 + explicit + len, 0, 16);
+		n = explicit + len + 16;
+		out[3] = (uint8_t)(n >> 8);
+		out[4] = (uint8_t)n;
+		return 5 + n;
+	}
 	memmove(out + 5, data, len);
 	n = len;
 	if (cc->rd_on && cc->rd.suite != NULL && type != WT_CT_CHANGE_CIPHER_SPEC) {
@@ -729,6 +749,118 @@ static size_t fz_certificate_verify_body(uint8_t *out)
 
 	memcpy(out, cv, sizeof cv);
 	return sizeof cv;
+}
+
+/* TLS 1.2 (hs12.c) ready-made server messages. The ServerHello: suite
+ * (one of ours), and its flags: FZ12_EMS, FZ12_TICKET (session_ticket
+ * acknowledged), FZ12_OCSP (status_request acknowledged), FZ12_RESUME
+ * (echoes our session ID: a resumption when we offered a ticket). */
+#define FZ12_EMS    1
+#define FZ12_TICKET 2
+#define FZ12_OCSP   4
+#define FZ12_RESUME 8
+static size_t fz_server_hello12_body(const wt_engine_ctx *cc, uint16_t suite,
+	unsigned flags, uint8_t *out)
+{
+	static const uint8_t reneg[] = { 0xff, 0x01, 0x00, 0x01, 0x00 };
+	static const uint8_t points[] = { 0x00, 0x0b, 0x00, 0x02, 0x01, 0x00 };
+	size_t n = 0, i, ext;
+
+	out[n++] = 0x03;
+	out[n++] = 0x03;
+	for (i = 0; i < 32; i++) {
+		out[n + i] = (uint8_t)(0x50 + i);
+	}
+	n += 32;
+	if (flags & FZ12_RESUME) {
+		out[n++] = (uint8_t)cc->session_id_len;
+		memcpy(out + n, cc->session_id, cc->session_id_len);
+		n += cc->session_id_len;
+	} else {
+		out[n++] = 4;
+		memcpy(out + n, "sid!", 4);
+		n += 4;
+	}
+	out[n++] = (uint8_t)(suite >> 8);
+	out[n++] = (uint8_t)suite;
+	out[n++] = 0;
+	ext = n;
+	n += 2;
+	memcpy(out + n, reneg, sizeof reneg);
+	n += sizeof reneg;
+	memcpy(out + n, points, sizeof points);
+	n += sizeof points;
+	if (flags & FZ12_EMS) {
+		memcpy(out + n, "\x00\x17\x00\x00", 4);
+		n += 4;
+	}
+	if (flags & FZ12_TICKET) {
+		memcpy(out + n, "\x00\x23\x00\x00", 4);
+		n += 4;
+	}
+	if (flags & FZ12_OCSP) {
+		memcpy(out + n, "\x00\x05\x00\x00", 4);
+		n += 4;
+	}
+	out[ext] = (uint8_t)((n - ext - 2) >> 8);
+	out[ext + 1] = (uint8_t)(n - ext - 2);
+	return n;
+}
+
+/* TLS 1.2 Certificate (RFC 5246 7.4.2) with the harness's leaf. */
+static size_t fz_certificate12_body(uint8_t *out)
+{
+	size_t l = sizeof fz_cert_der;
+
+	out[0] = 0;
+	out[1] = (uint8_t)((l + 3) >> 8);
+	out[2] = (uint8_t)(l + 3);
+	out[3] = 0;
+	out[4] = (uint8_t)(l >> 8);
+	out[5] = (uint8_t)l;
+	memcpy(out + 6, fz_cert_der, l);
+	return 6 + l;
+}
+
+/* ServerKeyExchange (RFC 8422 5.4): a named curve, a point (x25519 or an
+ * uncompressed P-256 point of the fuzzer's bytes) and an
+ * ecdsa_secp256r1_sha256 signature (strict DER, not checked when
+ * fuzzing). */
+static size_t fz_server_key_exchange_body(uint16_t group, uint8_t *out)
+{
+	static const uint8_t sig[] = { 0x04, 0x03, 0x00, 0x08,
+		0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01 };
+	size_t n = 0, i, plen = group == WT_GROUP_X25519 ? 32 : 65;
+
+	out[n++] = 3;
+	out[n++] = (uint8_t)(group >> 8);
+	out[n++] = (uint8_t)group;
+	out[n++] = (uint8_t)plen;
+	for (i = 0; i < plen; i++) {
+		out[n + i] = (uint8_t)(0x21 * (i + 1));
+	}
+	if (plen == 65) {
+		out[n] = 0x04;
+	}
+	n += plen;
+	memcpy(out + n, sig, sizeof sig);
+	return n + sizeof sig;
+}
+
+/* The server's TLS 1.2 Finished as the engine will check it (computed
+ * from its own state: the PRF runs for real in the fuzzing build); 0
+ * before a TLS 1.2 suite is chosen. */
+static size_t fz_finished12_body(const wt_engine_ctx *cc, uint8_t *out)
+{
+	uint8_t th[64];
+
+	if (cc->version != WT_VERSION_TLS12 || cc->suite == NULL) {
+		return 0;
+	}
+	br_multihash_out(&cc->t12.transcript,
+		cc->suite->hash_len == 48 ? br_sha384_ID : br_sha256_ID, th);
+	wt_ks12_finished(cc->suite, cc->t12.master, 0, th, out);
+	return 12;
 }
 
 /* Finished body: hash-length zeros (the fuzzing build checks only the

@@ -22,7 +22,8 @@ static const char *outdir;
 
 /* What a program reached (FZ_TRACE_HOOK after every step). */
 static struct {
-	unsigned hs_states;     /* bit per hs13.c state */
+	unsigned hs_states;     /* bit per hs13.c state (TLS 1.2's, from 100, in tls12_states) */
+	unsigned tls12_states;
 	unsigned early_states;  /* bit per WT_EARLY_* */
 	int psk, cert_sent, hrr, done, early_sent;
 	int err;
@@ -30,7 +31,11 @@ static struct {
 
 static void trace_hook(const wt_engine_ctx *cc)
 {
-	seen.hs_states |= 1u << cc->hs_state;
+	if (cc->hs_state < 32) {
+		seen.hs_states |= 1u << cc->hs_state;
+	} else if (cc->hs_state >= 100 && cc->hs_state < 132) {
+		seen.tls12_states |= 1u << (cc->hs_state - 100);
+	}
 	seen.early_states |= 1u << cc->early_state;
 	seen.psk |= cc->using_psk;
 	seen.cert_sent |= cc->client_cert_sent;
@@ -316,6 +321,31 @@ static const uint8_t prog_resumption_declined[] = {
 	HANDSHAKE_FLIGHT,
 	17, 0,
 };
+/* TLS 1.2 (hs12.c): ServerHello ops 18 [suite | flags << 3], Certificate
+ * 19, ServerKeyExchange 20 [P-256?], ServerHelloDone 21, CCS + Finished
+ * 22, NewSessionTicket 23 [ticket length] */
+static const uint8_t prog_tls12_full[] = {
+	0,
+	18, 0 | (1 | 2) << 3, /* ECDHE-ECDSA AES-128-GCM, EMS, ticket */
+	19, 20, 0,       /* Certificate, ServerKeyExchange (x25519) */
+	21,              /* ServerHelloDone: our flight */
+	23, 12,          /* NewSessionTicket */
+	22,              /* CCS, Finished */
+	1, 23, 0, 0, 2, 'o', 'k',
+	13, 3, 0, 9,     /* application data, flush */
+	12, 32, 0,       /* export (EMS) */
+	11, 0,           /* KeyUpdate: refused in TLS 1.2 */
+	1, 21, 0, 0, 2, 1, 0,
+	10
+};
+static const uint8_t prog_tls12_p256_chacha_no_ems[] = {
+	8,               /* no_middlebox_compat, request_ocsp + request_sct */
+	18, 2 | 4 << 3,  /* ECDHE-ECDSA ChaCha20, status_request acked, no EMS */
+	19, 20, 1, 21, 22,
+	1, 23, 0, 0, 2, 'o', 'k',
+	12, 16, 0,       /* export refused without EMS */
+	2, 0, 0, 0,      /* HelloRequest: no_renegotiation */
+};
 static const uint8_t prog_0rtt[] = {
 	2,               /* a session allowing 0-RTT, cfg.early_data */
 	13, 5, 0, 9,     /* 485 bytes of early data, flush */
@@ -445,6 +475,10 @@ int main(int argc, char **argv)
 	CHECK(prog_certificate_request_no_cert, seen.done && !seen.cert_sent
 		&& seen.err == WT_ERR_TRUNCATED);
 	CHECK(prog_resumption_client_cert, seen.done && seen.psk && !seen.err);
+	/* hs12.c states (from 100): 0 WAIT_CERT, 1 WAIT_SKE, 2 WAIT_SHD,
+	 * 3 WAIT_TICKET, 4 WAIT_CCS, 5 WAIT_FINISHED (passed within op 22), 6 DONE */
+	CHECK(prog_tls12_full, seen.done && (seen.tls12_states & 0x5f) == 0x5f && !seen.err);
+	CHECK(prog_tls12_p256_chacha_no_ems, seen.done && seen.err == WT_ALERT_NO_RENEGOTIATION);
 
 	/* configuration 3: the session blob comes from the input */
 	carved[0] = 3;
