@@ -693,6 +693,56 @@ wt_sig_choose(const wt_private_key *key, const uint16_t *prefs, size_t npref,
 	return 0;
 }
 
+/* Can key sign a TLS 1.2 CertificateVerify with scheme (RFC 5246
+ * 7.4.1.4.1, RFC 8446 4.2.3 for what TLS 1.2 may use)? As Go's
+ * signatureSchemesForPublicKey for TLS 1.2: an ECDSA scheme names only its
+ * hash there, so an EC key signs with any of them; an RSA key with RSA-PSS
+ * or PKCS#1 v1.5. SHA-1 schemes are left out, as everywhere. */
+static int
+key_can_sign12(const wt_private_key *key, uint16_t scheme)
+{
+	switch (key->type) {
+	case BR_KEYTYPE_EC:
+		return scheme == WT_SIG_ECDSA_SECP256R1_SHA256
+			|| scheme == WT_SIG_ECDSA_SECP384R1_SHA384
+			|| scheme == WT_SIG_ECDSA_SECP521R1_SHA512;
+	case BR_KEYTYPE_RSA:
+		return scheme == WT_SIG_RSA_PSS_RSAE_SHA256
+			|| scheme == WT_SIG_RSA_PSS_RSAE_SHA384
+			|| scheme == WT_SIG_RSA_PSS_RSAE_SHA512
+			|| scheme == WT_SIG_RSA_PKCS1_SHA256
+			|| scheme == WT_SIG_RSA_PKCS1_SHA384
+			|| scheme == WT_SIG_RSA_PKCS1_SHA512;
+	default:
+		return 0;
+	}
+}
+
+uint16_t
+wt_sig_choose12(const wt_private_key *key, const uint16_t *prefs, size_t npref,
+	const uint16_t *algs, size_t n)
+{
+	static const uint16_t defaults12[] = {
+		WT_SIG_ECDSA_SECP256R1_SHA256, WT_SIG_ECDSA_SECP384R1_SHA384,
+		WT_SIG_ECDSA_SECP521R1_SHA512,
+		WT_SIG_RSA_PSS_RSAE_SHA256, WT_SIG_RSA_PSS_RSAE_SHA384,
+		WT_SIG_RSA_PSS_RSAE_SHA512,
+		WT_SIG_RSA_PKCS1_SHA256, WT_SIG_RSA_PKCS1_SHA384, WT_SIG_RSA_PKCS1_SHA512
+	};
+	size_t i;
+
+	if (npref == 0) {
+		prefs = defaults12;
+		npref = sizeof defaults12 / sizeof defaults12[0];
+	}
+	for (i = 0; i < npref; i++) {
+		if (key_can_sign12(key, prefs[i]) && wt_list_has(algs, n, prefs[i])) {
+			return prefs[i];
+		}
+	}
+	return 0;
+}
+
 /* EMSA-PSS-ENCODE (RFC 8017 9.1.1) with sLen = hLen, then RSASP1. */
 static int
 sign_rsa_pss(const br_rsa_private_key *sk, const br_hash_class *hc,
@@ -751,6 +801,59 @@ wt_sig_sign(uint16_t scheme, const wt_private_key *key,
 	err = wt_sig_sign_hash(scheme, key, hv, hlen, salt, sig, cap, sig_len);
 	wt_wipe(hv, sizeof hv);
 	return err;
+}
+
+int
+wt_sig_sign_hash12(uint16_t scheme, const wt_private_key *key,
+	const uint8_t *hv, size_t hlen, const uint8_t *salt,
+	uint8_t *sig, size_t cap, size_t *sig_len)
+{
+	const unsigned char *oid;
+	size_t k;
+
+	if (!key_can_sign12(key, scheme)) {
+		return WT_ALERT_INTERNAL_ERROR;
+	}
+	switch (scheme) {
+	case WT_SIG_RSA_PKCS1_SHA256: oid = BR_HASH_OID_SHA256; break;
+	case WT_SIG_RSA_PKCS1_SHA384: oid = BR_HASH_OID_SHA384; break;
+	case WT_SIG_RSA_PKCS1_SHA512: oid = BR_HASH_OID_SHA512; break;
+	case WT_SIG_ECDSA_SECP256R1_SHA256:
+	case WT_SIG_ECDSA_SECP384R1_SHA384:
+	case WT_SIG_ECDSA_SECP521R1_SHA512: {
+		/* the key's own curve, the scheme's hash (RFC 5246 7.4.1.4.1) */
+		const br_hash_class *hc = sig_hash(scheme);
+		unsigned char tmp[160];
+
+		if (hlen != ((hc->desc >> BR_HASHDESC_OUT_OFF) & BR_HASHDESC_OUT_MASK)) {
+			return WT_ALERT_INTERNAL_ERROR;
+		}
+#ifdef WT_FUZZING_UNSAFE
+		if (cap < 8) {
+			return WT_ALERT_INTERNAL_ERROR;
+		}
+		memcpy(sig, "\x30\x06\x02\x01\x01\x02\x01\x01", 8);
+		*sig_len = 8;
+		return 0;
+#endif
+		k = br_ecdsa_sign_asn1_get_default()(br_ec_get_default(), hc, hv, &key->ec, tmp);
+		if (k == 0 || k > cap) {
+			return WT_ALERT_INTERNAL_ERROR;
+		}
+		memcpy(sig, tmp, k);
+		*sig_len = k;
+		return 0;
+	}
+	default:   /* rsa_pss_rsae_*: as in TLS 1.3 */
+		return wt_sig_sign_hash(scheme, key, hv, hlen, salt, sig, cap, sig_len);
+	}
+	/* RSASSA-PKCS1-v1_5 (RFC 8017 8.2.1) */
+	k = (key->rsa.n_bitlen + 7) >> 3;
+	if (k > cap || !br_rsa_pkcs1_sign_get_default()(oid, hv, hlen, &key->rsa, sig)) {
+		return WT_ALERT_INTERNAL_ERROR;
+	}
+	*sig_len = k;
+	return 0;
 }
 
 int

@@ -517,7 +517,7 @@ static int send_client_certificate(wt_engine_ctx *cc)
 		cert = NULL;
 	}
 	if (cert) {
-		cc->t12.cert_scheme = wt_sig_choose(&cert->key, cfg->sign_algs,
+		cc->t12.cert_scheme = wt_sig_choose12(&cert->key, cfg->sign_algs,
 			cfg->sign_alg_count, cc->cr_sig_algs, cc->cr_sig_alg_count);
 		if (cc->t12.cert_scheme == 0) {
 			return wt_fail(cc, WT_ALERT_HANDSHAKE_FAILURE,
@@ -564,7 +564,7 @@ static int send_certificate_verify(wt_engine_ctx *cc)
 	}
 	br_multihash_out(&cc->t12.transcript, id, h);
 	TRY(wt_hs13_random(cc, salt, sizeof salt));
-	err = wt_sig_sign_hash(scheme, &cc->t12.cert->key, h, hlen, salt, sig,
+	err = wt_sig_sign_hash12(scheme, &cc->t12.cert->key, h, hlen, salt, sig,
 		sizeof sig, &sig_len);
 	wt_wipe(salt, sizeof salt);
 	if (err) {

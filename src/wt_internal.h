@@ -146,6 +146,12 @@ int wt_sig_listable(uint16_t scheme);
  * 0 if none fits. */
 uint16_t wt_sig_choose(const wt_private_key *key, const uint16_t *prefs,
 	size_t npref, const uint16_t *algs, size_t n);
+/* The same for a TLS 1.2 CertificateVerify (RFC 5246 7.4.8): an EC key
+ * signs with any ECDSA scheme (the scheme names the hash only), an RSA key
+ * also with rsa_pkcs1_sha256/384/512; npref 0: ECDSA, RSA-PSS, then
+ * PKCS#1 v1.5 schemes, SHA-256 first. */
+uint16_t wt_sig_choose12(const wt_private_key *key, const uint16_t *prefs,
+	size_t npref, const uint16_t *algs, size_t n);
 /* Signs msg with scheme. salt: hash-length random bytes (RSA-PSS only).
  * sig has room for cap bytes (512 is enough for every key we accept).
  * Returns 0 or WT_ALERT_INTERNAL_ERROR. */
@@ -155,6 +161,10 @@ int wt_sig_sign(uint16_t scheme, const wt_private_key *key,
 /* The same over a hash already computed (hlen: the scheme's hash length;
  * TLS 1.2 CertificateVerify signs the transcript hash). */
 int wt_sig_sign_hash(uint16_t scheme, const wt_private_key *key,
+	const uint8_t *hv, size_t hlen, const uint8_t *salt,
+	uint8_t *sig, size_t cap, size_t *sig_len);
+/* wt_sig_sign_hash for a scheme wt_sig_choose12 picked. */
+int wt_sig_sign_hash12(uint16_t scheme, const wt_private_key *key,
 	const uint8_t *hv, size_t hlen, const uint8_t *salt,
 	uint8_t *sig, size_t cap, size_t *sig_len);
 

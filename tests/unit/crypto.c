@@ -477,6 +477,94 @@ selftest_sig(void)
 		NULL, 0, n, sizeof n) == WT_ALERT_DECRYPT_ERROR);
 }
 
+/* TLS 1.2 client signing (wt_sig_choose12, wt_sig_sign_hash12): the
+ * schemes TLS 1.3 forbids in a CertificateVerify but TLS 1.2 servers ask
+ * for (RFC 5246 7.4.1.4.1): rsa_pkcs1_* for an RSA key, and an ECDSA
+ * scheme whose hash is not the key's curve's (it names only the hash in
+ * TLS 1.2). Each signature is checked with wt_sig_verify12. Keys come
+ * from a fixed-seed DRBG. */
+static void
+selftest_sign12(void)
+{
+	static const uint16_t want_pkcs1[] = { WT_SIG_RSA_PKCS1_SHA256 };
+	static const uint16_t want_p256_hash[] = { WT_SIG_ECDSA_SECP256R1_SHA256 };
+	static const uint16_t sha1_only[] = { WT_SIG_RSA_PKCS1_SHA1, WT_SIG_ECDSA_SHA1 };
+	static const uint16_t both[] = { WT_SIG_RSA_PKCS1_SHA384, WT_SIG_ECDSA_SECP384R1_SHA384 };
+	static unsigned char rsa_priv[BR_RSA_KBUF_PRIV_SIZE(2048)], rsa_pub[BR_RSA_KBUF_PUB_SIZE(2048)];
+	unsigned char ec_priv[BR_EC_KBUF_PRIV_MAX_SIZE], ec_pub[BR_EC_KBUF_PUB_MAX_SIZE];
+	uint8_t hv[32], salt[64], sig[512];
+	br_hmac_drbg_context rng;
+	br_rsa_public_key rpk;
+	br_ec_public_key epk;
+	br_x509_pkey pk;
+	wt_private_key rsa, ec;
+	size_t sig_len;
+
+	br_hmac_drbg_init(&rng, &br_sha256_vtable, "wasmtls tls12 sign", 18);
+	memset(&rsa, 0, sizeof rsa);
+	memset(&ec, 0, sizeof ec);
+	rsa.type = BR_KEYTYPE_RSA;
+	ec.type = BR_KEYTYPE_EC;
+	CHECK(br_rsa_keygen_get_default()(&rng.vtable, &rsa.rsa, rsa_priv, &rpk, rsa_pub, 2048, 65537));
+	CHECK(br_ec_keygen(&rng.vtable, br_ec_get_default(), &ec.ec, ec_priv, BR_EC_secp384r1) != 0);
+	CHECK(br_ec_compute_pub(br_ec_get_default(), &epk, ec_pub, &ec.ec) != 0);
+	memset(hv, 0x5a, sizeof hv);
+	memset(salt, 0x33, sizeof salt);
+
+	/* RSA key, server asks for rsa_pkcs1_sha256 only: TLS 1.3 finds
+	 * nothing, TLS 1.2 signs with it (RSASSA-PKCS1-v1_5). */
+	CHECK(wt_sig_choose(&rsa, NULL, 0, want_pkcs1, 1) == 0);
+	CHECK(wt_sig_choose12(&rsa, NULL, 0, want_pkcs1, 1) == WT_SIG_RSA_PKCS1_SHA256);
+	memset(&pk, 0, sizeof pk);
+	pk.key_type = BR_KEYTYPE_RSA;
+	pk.key.rsa = rpk;
+	CHECK(wt_sig_sign_hash12(WT_SIG_RSA_PKCS1_SHA256, &rsa, hv, 32, salt, sig, sizeof sig,
+		&sig_len) == 0 && sig_len == 256);
+	/* verify12 hashes the message: sign the hash of "msg" */
+	{
+		br_sha256_context h;
+		static const uint8_t msg[] = "msg";
+
+		br_sha256_init(&h);
+		br_sha256_update(&h, msg, 3);
+		br_sha256_out(&h, hv);
+		CHECK(wt_sig_sign_hash12(WT_SIG_RSA_PKCS1_SHA256, &rsa, hv, 32, salt, sig,
+			sizeof sig, &sig_len) == 0);
+		CHECK(wt_sig_verify12(WT_SIG_RSA_PKCS1_SHA256, &pk, msg, 3, sig, sig_len) == 0);
+		sig[10] ^= 1;
+		CHECK(wt_sig_verify12(WT_SIG_RSA_PKCS1_SHA256, &pk, msg, 3, sig, sig_len)
+			== WT_ALERT_DECRYPT_ERROR);
+		/* RSA-PSS still works through the TLS 1.2 path */
+		CHECK(wt_sig_sign_hash12(WT_SIG_RSA_PSS_RSAE_SHA256, &rsa, hv, 32, salt, sig,
+			sizeof sig, &sig_len) == 0);
+		CHECK(wt_sig_verify12(WT_SIG_RSA_PSS_RSAE_SHA256, &pk, msg, 3, sig, sig_len) == 0);
+
+		/* P-384 key, server asks for ecdsa_secp256r1_sha256: allowed in
+		 * TLS 1.2 (SHA-256 over P-384), not in TLS 1.3. */
+		CHECK(wt_sig_choose(&ec, NULL, 0, want_p256_hash, 1) == 0);
+		CHECK(wt_sig_choose12(&ec, NULL, 0, want_p256_hash, 1) == WT_SIG_ECDSA_SECP256R1_SHA256);
+		memset(&pk, 0, sizeof pk);
+		pk.key_type = BR_KEYTYPE_EC;
+		pk.key.ec = epk;
+		CHECK(wt_sig_sign_hash12(WT_SIG_ECDSA_SECP256R1_SHA256, &ec, hv, 32, salt, sig,
+			sizeof sig, &sig_len) == 0);
+		CHECK(wt_sig_verify12(WT_SIG_ECDSA_SECP256R1_SHA256, &pk, msg, 3, sig, sig_len) == 0);
+		/* a hash of the wrong length for the scheme is refused */
+		CHECK(wt_sig_sign_hash12(WT_SIG_ECDSA_SECP384R1_SHA384, &ec, hv, 32, salt, sig,
+			sizeof sig, &sig_len) == WT_ALERT_INTERNAL_ERROR);
+	}
+	/* Never SHA-1; never a scheme of the other key type; prefs decide. */
+	CHECK(wt_sig_choose12(&rsa, NULL, 0, sha1_only, 2) == 0);
+	CHECK(wt_sig_choose12(&ec, NULL, 0, sha1_only, 2) == 0);
+	CHECK(wt_sig_choose12(&ec, NULL, 0, want_pkcs1, 1) == 0);
+	CHECK(wt_sig_choose12(&rsa, NULL, 0, both, 2) == WT_SIG_RSA_PKCS1_SHA384);
+	CHECK(wt_sig_choose12(&ec, NULL, 0, both, 2) == WT_SIG_ECDSA_SECP384R1_SHA384);
+	CHECK(wt_sig_sign_hash12(WT_SIG_RSA_PKCS1_SHA256, &ec, hv, 32, salt, sig, sizeof sig,
+		&sig_len) == WT_ALERT_INTERNAL_ERROR);
+	wt_wipe(rsa_priv, sizeof rsa_priv);
+	wt_wipe(ec_priv, sizeof ec_priv);
+}
+
 static void
 selftest_misc(void)
 {
@@ -505,6 +593,7 @@ run_selftest(void)
 	selftest_nist(WT_GROUP_SECP384R1, 97, 48);
 	selftest_nist(WT_GROUP_SECP521R1, 133, 66);
 	selftest_sig();
+	selftest_sign12();
 	printf("selftest %s\n", unit_failures == before ? "ok" : "fail");
 	return 0;
 }
