@@ -468,6 +468,8 @@ static int read_server_key_exchange(wt_engine_ctx *cc, const uint8_t *msg, size_
 static int read_certificate_request(wt_engine_ctx *cc, const uint8_t *msg, size_t len)
 {
 	wt_reader r, types, algs, cas;
+	int rsa_ok = 0, ec_ok = 0;
+	uint8_t t;
 
 	wt_rd_init(&r, msg + 4, len - 4);
 	if (wt_rd_block_min(&r, 1, 1, &types) || wt_rd_block_min(&r, 2, 2, &algs)
@@ -475,14 +477,47 @@ static int read_certificate_request(wt_engine_ctx *cc, const uint8_t *msg, size_
 	{
 		return wt_fail(cc, WT_ALERT_DECODE_ERROR, "malformed CertificateRequest");
 	}
+	/* each DistinguishedName<1..2^16-1> (as hello.c checks TLS 1.3's
+	 * certificate_authorities; Go also takes an empty one) */
+	{
+		wt_reader list = cas, dn;
+
+		while (list.len) {
+			if (wt_rd_block_min(&list, 2, 1, &dn)) {
+				return wt_fail(cc, WT_ALERT_DECODE_ERROR, "malformed CertificateRequest");
+			}
+		}
+	}
+	while (wt_rd_u8(&types, &t) == 0) {
+		rsa_ok |= t == 1;    /* rsa_sign */
+		ec_ok |= t == 64;    /* ecdsa_sign (RFC 8422 5.5) */
+	}
+	/* Go: certificateRequestInfoFromMsg. The schemes the request allows
+	 * are its signature_algorithms filtered by its certificate_types
+	 * (RFC 5246 7.4.4: the certificate must also match a type): ECDSA
+	 * and EdDSA schemes need ecdsa_sign (RFC 8422 5.5), RSA ones
+	 * rsa_sign; others are dropped. */
 	cc->cr_sig_alg_count = 0;
 	while (algs.len) {
 		uint16_t a;
+		int ecdsa, rsa;
 
 		wt_rd_u16(&algs, &a);
-		if (cc->cr_sig_alg_count < sizeof cc->cr_sig_algs / sizeof cc->cr_sig_algs[0]) {
+		ecdsa = (a & 0xff) == 0x03 || a == 0x0807 || a == 0x0808;
+		rsa = (a & 0xff) == 0x01 || (a >= 0x0804 && a <= 0x0806) || (a >= 0x0809 && a <= 0x080b);
+		if (((ecdsa && ec_ok) || (rsa && rsa_ok))
+			&& cc->cr_sig_alg_count < sizeof cc->cr_sig_algs / sizeof cc->cr_sig_algs[0])
+		{
 			cc->cr_sig_algs[cc->cr_sig_alg_count++] = a;
 		}
+	}
+	/* The CA list waits for get_client_cert at the end of the peer chain
+	 * buffer, behind the server's certificates (as in TLS 1.3,
+	 * hs13.c read_certificate_request); dropped if it does not fit. */
+	cc->ca_names_len = 0;
+	if (cas.len > 0 && cas.len <= sizeof cc->chain - cc->chain_used) {
+		memcpy(cc->chain + sizeof cc->chain - cas.len, cas.p, cas.len);
+		cc->ca_names_len = cas.len;
 	}
 	cc->cert_requested = 1;
 	transcript_add(cc, msg, len);
@@ -505,8 +540,8 @@ static int send_client_certificate(wt_engine_ctx *cc)
 
 		req.sig_algs = cc->cr_sig_algs;
 		req.sig_alg_count = cc->cr_sig_alg_count;
-		req.ca_names = NULL;
-		req.ca_names_len = 0;
+		req.ca_names = cc->ca_names_len ? cc->chain + sizeof cc->chain - cc->ca_names_len : NULL;
+		req.ca_names_len = cc->ca_names_len;
 		cert = cfg->get_client_cert(cfg->client_cert_ctx, &req);
 		if (cert == WT_CLIENT_CERT_ABORT) {
 			return wt_fail(cc, WT_ERR_CLIENT_CERT_ABORTED,
