@@ -57,6 +57,24 @@ static int offered_suite12(const wt_engine_ctx *cc, uint16_t id)
 		&& wt_list_has(cc->suites, cc->suite_count, id);
 }
 
+/* Appends p[0..len) to the peer chain buffer and sets *off to where it
+ * went; -1 if it does not fit. TLS 1.2 keeps what the server sends about
+ * its certificate in arrival order: the ServerHello's SCT list, the
+ * certificates, the CertificateStatus's OCSP response (TLS 1.3 has them
+ * all in one message, wt_hs13_keep_peer_credentials). */
+static int keep12(wt_engine_ctx *cc, const uint8_t *p, size_t len, size_t *off)
+{
+	if (len > sizeof cc->chain - cc->chain_used) {
+		return -1;
+	}
+	if (len) {
+		memcpy(cc->chain + cc->chain_used, p, len);
+	}
+	*off = cc->chain_used;
+	cc->chain_used += len;
+	return 0;
+}
+
 /* RFC 5246 7.4.1.4 / RFC 8446 4.2: which extensions a TLS 1.2 ServerHello
  * may carry: those we offered that have a TLS 1.2 ServerHello form. One
  * we did not offer is unsupported_extension; one of ours that only TLS
@@ -262,11 +280,20 @@ int wt_hs12_server_hello(wt_engine_ctx *cc, const wt_server_hello *sh,
 	cc->t12.ticket_expected = sh->ticket_supported;
 	cc->t12.ocsp_expected = sh->ocsp_stapling;
 	if (!server_resumed_session(cc, sh)) {
-		/* a full handshake: the offered session is gone */
+		/* a full handshake: the offered session is gone, with the
+		 * certificates, OCSP response and SCT list it brought */
 		cc->t12.offer_ticket = 0;
 		wt_wipe(cc->psk, sizeof cc->psk);
-		cc->cert_count = 0;
+		cc->cert_count = cc->ocsp_len = cc->sct_len = 0;
+		cc->chain_used = cc->ca_names_len = 0;
 		cc->verified_in_session = 0;
+		/* RFC 6962 3.3.1: the SCT list (checked above) answers the
+		 * certificate that follows; kept for wt_conn_info. (On a
+		 * resumption the session's stays, as BoringSSL does: RFC 6962
+		 * did not forbid sending it again.) */
+		if (sh->scts && keep12(cc, sh->sct_list, sh->sct_list_len, &cc->sct_off) == 0) {
+			cc->sct_len = sh->sct_list_len;
+		}
 		cc->hs_state = S12_WAIT_CERT;
 		return 0;
 	}
@@ -295,7 +322,7 @@ static int read_certificate(wt_engine_ctx *cc, const uint8_t *msg, size_t len)
 {
 	wt_peer_cert certs[WT_MAX_PEER_CERTS];
 	wt_reader r, list, der;
-	size_t n = 0;
+	size_t n = 0, i;
 
 	wt_rd_init(&r, msg + 4, len - 4);
 	if (wt_rd_block(&r, 3, &list) || wt_rd_end(&r)) {
@@ -318,10 +345,23 @@ static int read_certificate(wt_engine_ctx *cc, const uint8_t *msg, size_t len)
 		return wt_fail(cc, WT_ALERT_UNEXPECTED_MESSAGE,
 			"server sent an empty Certificate message");
 	}
-	if (wt_hs13_keep_peer_credentials(cc, certs, n, NULL, 0, NULL, 0)) {
-		return wt_fail(cc, WT_ALERT_BAD_CERTIFICATE,
-			"server certificate chain larger than WT_MAX_PEER_CHAIN bytes");
+	/* after the ServerHello's SCT list; the certificates (never more
+	 * than the buffer: it is as large as a handshake message) win over
+	 * it if both do not fit (SCTs are only reported, not checked) */
+	if (cc->chain_used + (len - 4) > sizeof cc->chain) {
+		cc->chain_used = cc->sct_len = 0;
 	}
+	for (i = 0; i < n; i++) {
+		size_t off;
+
+		if (keep12(cc, certs[i].der, certs[i].len, &off)) {
+			return wt_fail(cc, WT_ALERT_BAD_CERTIFICATE,
+				"server certificate chain larger than WT_MAX_PEER_CHAIN bytes");
+		}
+		cc->certs[i].der = cc->chain + off;
+		cc->certs[i].len = certs[i].len;
+	}
+	cc->cert_count = n;
 	cc->hs_state = S12_WAIT_SKE;
 	return 0;
 }
@@ -332,8 +372,6 @@ static int read_certificate_status(wt_engine_ctx *cc, const uint8_t *msg, size_t
 {
 	wt_reader r, resp;
 	uint8_t type;
-	wt_peer_cert certs[WT_MAX_PEER_CERTS];
-	size_t i;
 
 	if (!cc->t12.ocsp_expected) {
 		return wt_fail(cc, WT_ALERT_UNEXPECTED_MESSAGE,
@@ -347,16 +385,12 @@ static int read_certificate_status(wt_engine_ctx *cc, const uint8_t *msg, size_t
 	}
 	transcript_add(cc, msg, len);
 	cc->t12.ocsp_expected = 0;
-	/* re-keep the chain with the response (the certificates are
-	 * already in cc->chain, which keep_peer_credentials rewrites from
-	 * the front: copy their descriptors first) */
-	for (i = 0; i < cc->cert_count; i++) {
-		certs[i] = cc->certs[i];
-	}
-	if (wt_hs13_keep_peer_credentials(cc, certs, cc->cert_count, resp.p, resp.len, NULL, 0)) {
+	/* after the certificates (keep12) */
+	if (keep12(cc, resp.p, resp.len, &cc->ocsp_off)) {
 		return wt_fail(cc, WT_ALERT_BAD_CERTIFICATE,
 			"server certificate chain and OCSP response larger than WT_MAX_PEER_CHAIN bytes");
 	}
+	cc->ocsp_len = resp.len;
 	return 0;
 }
 
