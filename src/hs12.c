@@ -108,13 +108,17 @@ static int check_extensions12(wt_engine_ctx *cc, const wt_server_hello *sh)
 			offered = 1;
 			break;
 		case WT_EXT_SUPPORTED_GROUPS:
+			/* RFC 8422 has no ServerHello form, but servers send it
+			 * anyway; RFC 5246 7.4.1.4 only asks that we offered it, and
+			 * Go ignores it: tolerated (and ignored) */
+			offered = 1;
+			break;
 		case WT_EXT_SIGNATURE_ALGS:
 		case WT_EXT_SIG_ALGS_CERT:
 		case WT_EXT_KEY_SHARE:
 		case WT_EXT_PSK_MODES:
 		case WT_EXT_SUPPORTED_VERSIONS:
-			offered = cc->offer_tls13 || sh->ext_types[i] == WT_EXT_SUPPORTED_GROUPS
-				|| sh->ext_types[i] == WT_EXT_SIGNATURE_ALGS
+			offered = cc->offer_tls13 || sh->ext_types[i] == WT_EXT_SIGNATURE_ALGS
 				|| sh->ext_types[i] == WT_EXT_SIG_ALGS_CERT;
 			allowed = 0;
 			break;
