@@ -781,7 +781,11 @@ static int read_finished(wt_engine_ctx *cc, const uint8_t *msg, size_t len)
 	}
 	transcript_add(cc, msg, len);
 	if (cc->t12.resuming) {
-		/* the abbreviated handshake: our CCS and Finished come last */
+		/* Go: handshake(), resumption: VerifyConnection runs on a
+		 * resumed connection too (Go issue 31641), so a host's checks
+		 * are never skipped silently (as hs13.c does on resumption);
+		 * then our CCS and Finished come last */
+		TRY(wt_hs13_run_verify_callback(cc));
 		TRY(send_finished(cc));
 	}
 	cc->hs_state = S12_DONE;
