@@ -298,17 +298,27 @@ static int check_config(wt_engine_ctx *cc, const wt_config *cfg)
 }
 
 /* The suites we offer and so the versions: TLS 1.3 if a TLS 1.3 suite
- * is listed, TLS 1.2 if one of its suites is and min_version allows it. */
+ * is listed, TLS 1.2 if one of its suites is and min_version allows it.
+ * External PSKs with nothing to check a certificate (WT_VERIFY_NONE, no
+ * verify_cb: wt_external_psk) leave TLS 1.2 out too: only a PSK may
+ * authenticate the server then, and a TLS 1.2 server cannot use one
+ * (RFC 9258 1: the PSK is for TLS 1.3), so a TLS 1.2 ServerHello gets
+ * protocol_version instead of an unauthenticated handshake. */
 static int choose_versions(wt_engine_ctx *cc, const wt_config *cfg)
 {
 	const uint16_t *list = cfg->cipher_suite_count ? cfg->cipher_suites : default_suites;
 	size_t n = cfg->cipher_suite_count ? cfg->cipher_suite_count
 		: sizeof default_suites / sizeof default_suites[0];
 	size_t i;
+	int psk_only = cfg->psk_count && cfg->verify_mode == WT_VERIFY_NONE
+		&& cfg->verify_cb == NULL;
 
 	for (i = 0; i < n; i++) {
 		int v12 = wt_suite_get(list[i])->tls12_auth != 0;
 
+		if (v12 && psk_only) {
+			continue;
+		}
 		if (v12 && cfg->min_version == WT_VERSION_TLS13) {
 			if (cfg->cipher_suite_count) {
 				return bad_value(cc, "cipher_suites", list[i],
