@@ -619,10 +619,18 @@ static void process_alert(wt_engine_ctx *cc, const uint8_t *p, size_t n)
 		}
 		return;
 	}
-	if (cc->version == WT_VERSION_TLS12 && p[0] == 1) {
+	if (p[0] == 1 && (cc->version == WT_VERSION_TLS12
+		|| (cc->version == 0 && cc->offer_tls12)))
+	{
 		/* RFC 5246 7.2: a warning in TLS 1.2 (no_renegotiation, ...) is
-		 * dropped, as Go does, within the ignored-records limit. */
-		if (++cc->useless_records > WT_MAX_USELESS_RECORDS) {
+		 * dropped, as Go does (conn.go readRecordOrCCS: every warning
+		 * unless the version is TLS 1.3, so also one before the
+		 * ServerHello, like an SNI unrecognized_name), within the
+		 * limits user_canceled has: BoringSSL's number of warnings in a
+		 * row, and the ignored-records one. */
+		if (++cc->warning_alerts > WT_MAX_WARNING_ALERTS) {
+			wt_fail(cc, WT_ALERT_UNEXPECTED_MESSAGE, "too many warning alerts");
+		} else if (++cc->useless_records > WT_MAX_USELESS_RECORDS) {
 			wt_fail(cc, WT_ALERT_UNEXPECTED_MESSAGE, "too many ignored records");
 		}
 		return;
