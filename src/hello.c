@@ -132,6 +132,14 @@ static void write_extension(wt_writer *w, const wt_client_hello *ch, int which)
 			wt_wr_u16(w, g->group);
 		}
 		for (i = 0; i < ch->group_count; i++) {
+			const wt_group_info *gi = wt_group_info_get(ch->groups[i]);
+
+			/* Go: curvePreferences(version). A post-quantum group
+			 * has no TLS 1.2 form (RFC 8422 5.1.1 lists ECDHE
+			 * curves only): not listed when TLS 1.3 is not offered. */
+			if (!ch->tls13 && gi != NULL && gi->mlkem_k != 0) {
+				continue;
+			}
 			wt_wr_u16(w, ch->groups[i]);
 		}
 		wt_wr_close(w, m, 2);
