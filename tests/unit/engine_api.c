@@ -29,6 +29,13 @@ static int64_t now(void *ctx)
 }
 
 static wt_engine_ctx cc;
+
+static int verify_accept(void *ctx, const wt_conn_info *info)
+{
+	(void)ctx;
+	(void)info;
+	return 0;
+}
 static const wt_host host = { NULL, rnd_ok, now };
 
 static wt_config base(void)
@@ -164,6 +171,156 @@ static void sig_and_share_config(void)
 	printf("ok sig_algs and key_shares settings\n");
 }
 
+/* Feeds raw server bytes to the engine through recvrec, as a transport
+ * would (stops early if the engine stops asking). */
+static void feed(const uint8_t *p, size_t n)
+{
+	size_t len, k;
+	uint8_t *buf;
+
+	while (n > 0 && (buf = wt_engine_recvrec_buf(&cc, &len)) != NULL) {
+		k = len < n ? len : n;
+		memcpy(buf, p, k);
+		wt_engine_recvrec_ack(&cc, k);
+		p += k;
+		n -= k;
+	}
+}
+
+/* Finds the ClientHello extension `type`: 1 with its body in body, blen. */
+static int client_hello_ext(const uint8_t *rec, size_t len, uint16_t type,
+	const uint8_t **body, size_t *blen)
+{
+	size_t p = 5 + 4 + 2 + 32, end;
+
+	p += 1 + rec[p];                                  /* session_id */
+	p += 2 + ((size_t)rec[p] << 8 | rec[p + 1]);      /* cipher suites */
+	p += 1 + rec[p];                                  /* compression */
+	end = p + 2 + ((size_t)rec[p] << 8 | rec[p + 1]);
+	for (p += 2; p + 4 <= end && end <= len;) {
+		uint16_t t = (uint16_t)(rec[p] << 8 | rec[p + 1]);
+		size_t l = (size_t)rec[p + 2] << 8 | rec[p + 3];
+
+		if (t == type) {
+			*body = rec + p + 4;
+			*blen = l;
+			return 1;
+		}
+		p += 4 + l;
+	}
+	return 0;
+}
+
+static int list_has16(const uint8_t *p, size_t n, uint16_t v)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < n; i += 2) {
+		if ((uint16_t)(p[i] << 8 | p[i + 1]) == v) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* TLS 1.2 in the ClientHello and before the ServerHello is read. */
+static void tls12_hello(void)
+{
+	static const uint16_t tls12_only[] = { WT_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 };
+	static const uint16_t pq_first[] = { WT_GROUP_X25519MLKEM768, WT_GROUP_X25519 };
+	static const uint8_t psk_key[32] = { 1 };
+	static const uint8_t warning[] = { 21, 3, 3, 0, 2, 1, WT_ALERT_UNRECOGNIZED_NAME };
+	/* A TLS 1.2 ServerHello (ECDHE-RSA-AES128-GCM, no session ID) with
+	 * renegotiation_info, supported_groups (which some servers send,
+	 * RFC 8422 defines none for it) and extended_master_secret. */
+	static const uint8_t sh[] = {
+		22, 3, 3, 0, 61,
+		2, 0, 0, 57, 3, 3,
+		0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11,
+		0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11,
+		0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11,
+		0, 0xc0, 0x2f, 0,
+		0, 17,
+		0xff, 0x01, 0, 1, 0,
+		0x00, 0x0a, 0, 4, 0, 2, 0x00, 0x1d,
+		0x00, 0x17, 0, 0
+	};
+	wt_external_psk psk;
+	const uint8_t *body;
+	uint8_t *rec;
+	size_t len, blen;
+	wt_config c;
+	int i;
+
+	/* Only TLS 1.2 offered: the post-quantum group, which has no TLS
+	 * 1.2 form, is left out of supported_groups (Go: curvePreferences). */
+	c = base();
+	c.cipher_suites = tls12_only; c.cipher_suite_count = 1;
+	c.groups = pq_first; c.group_count = 2;
+	CHECK(wt_engine_init(&cc, &c, &host) == 0 && cc.offer_tls12 && !cc.offer_tls13);
+	rec = wt_engine_sendrec_buf(&cc, &len);
+	CHECK(client_hello_ext(rec, len, 0x000a, &body, &blen) && blen >= 2);
+	CHECK(list_has16(body + 2, blen - 2, WT_GROUP_X25519)
+		&& !list_has16(body + 2, blen - 2, WT_GROUP_X25519MLKEM768));
+	/* With TLS 1.3 offered too it stays. */
+	c.cipher_suites = NULL; c.cipher_suite_count = 0;
+	CHECK(wt_engine_init(&cc, &c, &host) == 0);
+	rec = wt_engine_sendrec_buf(&cc, &len);
+	CHECK(client_hello_ext(rec, len, 0x000a, &body, &blen)
+		&& list_has16(body + 2, blen - 2, WT_GROUP_X25519MLKEM768));
+	printf("ok a TLS 1.2-only ClientHello lists no post-quantum group\n");
+
+	/* External PSKs and nothing else to authenticate the server: no TLS
+	 * 1.2 (its server could not use the PSK); a TLS 1.2 ServerHello gets
+	 * protocol_version. With a verify callback, TLS 1.2 stays offered. */
+	memset(&psk, 0, sizeof psk);
+	psk.identity = (const uint8_t *)"id"; psk.identity_len = 2;
+	psk.key = psk_key; psk.key_len = sizeof psk_key;
+	psk.hash = WT_PSK_SHA256;
+	c = base(); c.psks = &psk; c.psk_count = 1;
+	CHECK(wt_engine_init(&cc, &c, &host) == 0 && !cc.offer_tls12 && cc.offer_tls13);
+	rec = wt_engine_sendrec_buf(&cc, &len);
+	CHECK(client_hello_ext(rec, len, 0x002b, &body, &blen) && !list_has16(body + 1, blen - 1, 0x0303));
+	wt_engine_sendrec_ack(&cc, len);
+	feed(sh, sizeof sh);
+	CHECK(wt_engine_last_error(&cc) == WT_ALERT_PROTOCOL_VERSION);
+	c.verify_cb = verify_accept;
+	CHECK(wt_engine_init(&cc, &c, &host) == 0 && cc.offer_tls12);
+	printf("ok external PSKs alone leave TLS 1.2 out\n");
+
+	/* Warning alerts before the ServerHello when TLS 1.2 is offered are
+	 * dropped (Go: every warning unless the version is TLS 1.3), four in
+	 * a row at most (WT_MAX_WARNING_ALERTS, as user_canceled); then a
+	 * ServerHello with supported_groups is accepted. */
+	c = base();
+	CHECK(wt_engine_init(&cc, &c, &host) == 0);
+	rec = wt_engine_sendrec_buf(&cc, &len);
+	wt_engine_sendrec_ack(&cc, len);
+	for (i = 0; i < WT_MAX_WARNING_ALERTS; i++) {
+		feed(warning, sizeof warning);
+	}
+	CHECK(wt_engine_last_error(&cc) == 0);
+	feed(sh, sizeof sh);
+	CHECK(wt_engine_last_error(&cc) == 0 && cc.version == WT_VERSION_TLS12);
+	printf("ok TLS 1.2: warnings before the ServerHello, supported_groups in it\n");
+	CHECK(wt_engine_init(&cc, &c, &host) == 0);
+	rec = wt_engine_sendrec_buf(&cc, &len);
+	wt_engine_sendrec_ack(&cc, len);
+	for (i = 0; i <= WT_MAX_WARNING_ALERTS; i++) {
+		feed(warning, sizeof warning);
+	}
+	CHECK(wt_engine_last_error(&cc) == WT_ALERT_UNEXPECTED_MESSAGE);
+	/* TLS 1.3 only: RFC 8446 6, every alert but user_canceled ends it */
+	c.min_version = WT_VERSION_TLS13;
+	CHECK(wt_engine_init(&cc, &c, &host) == 0);
+	rec = wt_engine_sendrec_buf(&cc, &len);
+	wt_engine_sendrec_ack(&cc, len);
+	feed(warning, sizeof warning);
+	CHECK(wt_engine_last_error(&cc) == (WT_ERR_ALERT_RECEIVED | WT_ALERT_UNRECOGNIZED_NAME));
+	printf("ok too many warnings, and none in TLS 1.3\n");
+	wt_engine_wipe(&cc);
+}
+
 int main(void)
 {
 	static const uint16_t bad_suite[] = { 0x009c };   /* TLS_RSA_WITH_AES_128_GCM_SHA256: RSA key exchange */
@@ -205,6 +362,7 @@ int main(void)
 	c = base(); c.server_name = "";
 	expect_bad_config(&c, "empty server name");
 	sig_and_share_config();
+	tls12_hello();
 
 	/* A host without an RNG is a configuration error; a failing RNG is
 	 * WT_ERR_RANDOM, and nothing goes on the wire. */
