@@ -473,8 +473,8 @@ describe('bogo_shim', () => {
       ['-dtls'],
       ['-quic'],
       ['-no-such-flag'],
-      ['-max-version', String(0x0303)],
-      ['-on-resume-max-version', String(0x0303)],
+      ['-max-version', String(0x0302)],          // TLS 1.1: never (RFC 8996)
+      ['-on-resume-max-version', String(0x0302)],
       ['-curves', '30'],
       ['-curves', String(0x6399)],   // the withdrawn Kyber draft
       ['-srtp-profiles', 'SRTP_AES128_CM_SHA1_80'],

@@ -88,7 +88,7 @@ typedef struct bogo_config {
 	size_t key_share_count;
 	int no_key_shares;
 	int min_version, max_version, expect_version;
-	int no_tls1, no_tls11, no_tls12;   /* SSL_OP_NO_TLSv1...: never offered by us */
+	int no_tls1, no_tls11, no_tls12, no_tls13;   /* SSL_OP_NO_TLSv1... */
 	uint16_t curves[BOGO_MAX_LIST];
 	size_t curve_count;
 	int expect_curve_id;
@@ -125,6 +125,7 @@ typedef struct bogo_config {
 	/* Sessions and 0-RTT. */
 	int expect_session_miss;
 	int expect_no_session;
+	int expect_ticket_renewal;       /* TLS 1.2: a resumption renews the ticket */
 	int expect_no_session_id;
 	int enable_early_data;
 	int expect_accept_early_data;
@@ -158,7 +159,11 @@ typedef struct bogo_config {
 void bogo_parse_flags(int argc, char **argv, bogo_config *initial,
 	bogo_config *resume, bogo_config *retry);
 
-/* Exits 89 if cfg asks for something we cannot honour (TLS <= 1.2, an
+/* The versions cfg enables, as BoringSSL computes them (the lowest and
+ * highest, 0x0300..0x0304); -1 if that leaves neither TLS 1.2 nor 1.3. */
+int bogo_version_range(const bogo_config *cfg, int *lo, int *hi);
+
+/* Exits 89 if cfg asks for something we cannot honour (TLS <= 1.1, an
  * unsupported group, signature preferences we cannot express, ...). */
 void bogo_check_supported(const bogo_config *cfg, const char *which);
 /* 1 if wt_config.sig_algs / sign_algs accept this scheme. */

@@ -1,6 +1,7 @@
 /*
  * bogo_shim flag parsing: the subset of BoringSSL's test_config.cc flags
- * that a TLS 1.3-only client can honour. Every other flag exits 89
+ * that a TLS 1.2 and 1.3 client without renegotiation, False Start and
+ * the other features config.json lists can honour. Every other flag exits 89
  * ("unimplemented"), so the runner counts such a test as unimplemented
  * instead of failing it for the wrong reason.
  */
@@ -150,7 +151,9 @@ static const flag flags[] = {
 	I("-expect-cipher-no-aes", expect_cipher_no_aes),
 	/* Both only relax TLS 1.2 behaviour (BoringSSL: RSA keyUsage is
 	 * always enforced in TLS 1.3; TLS 1.3 has no renegotiation): the
-	 * engine does neither in any case. */
+	 * engine does neither in any case (the TLS 1.2 tests that need
+	 * them are disabled in config.json, *RSAKeyUsage* and
+	 * Renegotiat*). */
 	B("-ignore-rsa-key-usage", ignore_rsa_key_usage),
 	B("-renegotiate-freely", renegotiate_freely),
 	/* A stapled OCSP response / SCT list for our own certificate: the
@@ -167,6 +170,7 @@ static const flag flags[] = {
 
 	B("-expect-session-miss", expect_session_miss),
 	B("-expect-no-session", expect_no_session),
+	B("-expect-ticket-renewal", expect_ticket_renewal),
 	B("-expect-no-session-id", expect_no_session_id),
 	B("-enable-early-data", enable_early_data),
 	B("-expect-accept-early-data", expect_accept_early_data),
@@ -199,7 +203,9 @@ static const flag flags[] = {
 	B("-no-op-extra-handshake", no_op_extra_handshake),
 	/* SSL_get_extms_support and SSL_get_secure_renegotiation_support
 	 * are 1 for every TLS 1.3 connection (TLS 1.3 has no renegotiation
-	 * and binds the whole transcript); the shim checks the version. */
+	 * and binds the whole transcript); in TLS 1.2 they say whether the
+	 * ServerHello had extended_master_secret / renegotiation_info
+	 * (shim.c, check_handshake). */
 	B("-expect-extended-master-secret", expect_extended_master_secret),
 	B("-expect-secure-renegotiation", expect_secure_renegotiation),
 	B("-expect-no-secure-renegotiation", expect_no_secure_renegotiation),
@@ -209,14 +215,13 @@ static const flag flags[] = {
 	B("-peek-then-read", peek_then_read),
 	B("-read-with-unfinished-write", read_with_unfinished_write),
 
-	/* Versions below TLS 1.3 are never offered: disabling them changes
-	 * nothing we send. They are kept: they raise the test's version
-	 * floor, which decides whether a runner stuck below TLS 1.3 is the
-	 * behaviour under test or a TLS 1.2 test (shim.c,
-	 * check_tls12_server). (-no-tls13 is not here: it exits 89.) */
+	/* SSL_OP_NO_TLSv1...: with -min-version / -max-version they make the
+	 * version range (bogo_version_range). TLS 1.0 and 1.1 are never
+	 * offered, so only what they do to TLS 1.2 and 1.3 matters. */
 	B("-no-tls1", no_tls1),
 	B("-no-tls11", no_tls11),
 	B("-no-tls12", no_tls12),
+	B("-no-tls13", no_tls13),
 };
 
 static const flag *
@@ -400,13 +405,14 @@ bogo_parse_flags(int argc, char **argv, bogo_config *initial,
 }
 
 /* The schemes wt_config.sig_algs / sign_algs accept: what a TLS 1.3
- * CertificateVerify may use that the engine implements. */
+ * CertificateVerify may use that the engine implements, and the PKCS#1
+ * ones TLS 1.2 adds. */
 static const uint16_t engine_sigalgs[] = {
 	WT_SIG_ECDSA_SECP256R1_SHA256, WT_SIG_ECDSA_SECP384R1_SHA384,
 	WT_SIG_ECDSA_SECP521R1_SHA512,
 	WT_SIG_RSA_PSS_RSAE_SHA256, WT_SIG_RSA_PSS_RSAE_SHA384,
 	WT_SIG_RSA_PSS_RSAE_SHA512,
-	/* listed, never used in a TLS 1.3 CertificateVerify (RFC 8446 4.2.3) */
+	/* TLS 1.2 only, never in a TLS 1.3 CertificateVerify (RFC 8446 4.2.3) */
 	WT_SIG_RSA_PKCS1_SHA256, WT_SIG_RSA_PKCS1_SHA384, WT_SIG_RSA_PKCS1_SHA512
 };
 
@@ -430,22 +436,65 @@ group_supported(unsigned g)
 	return g <= 0xffff && wt_group_name((uint16_t)g) != NULL;
 }
 
+/* BoringSSL's ssl_get_version_range: -min-version..-max-version (default
+ * TLS 1.0..1.3, or a compliance policy's), less the -no-tls* versions; a
+ * disabled version in the middle ends the range (the versions above it
+ * are off too). */
+int
+bogo_version_range(const bogo_config *cfg, int *lo, int *hi)
+{
+	int min = cfg->min_version ? cfg->min_version : 0x0301;
+	int max = cfg->max_version ? cfg->max_version : 0x0304;
+
+	/* cnsa2-202603 allows ML-KEM-1024 only, which needs TLS 1.3 */
+	if (cfg->compliance == BOGO_POLICY_CNSA2_202603 && min < 0x0304) {
+		min = 0x0304;
+	}
+	int v, off[5] = { 0, cfg->no_tls1, cfg->no_tls11, cfg->no_tls12, cfg->no_tls13 };
+
+	*lo = *hi = 0;
+	for (v = min < 0x0301 ? 0x0301 : min; v <= max; v++) {
+		if (off[v - 0x0300]) {
+			if (*lo != 0) {
+				break;   /* a hole: nothing above it */
+			}
+			continue;
+		}
+		if (*lo == 0) {
+			*lo = v;
+		}
+		*hi = v;
+	}
+	if (min == 0x0300 && *lo == 0x0301) {
+		*lo = 0x0300;   /* SSL 3 (never offered) */
+	}
+	return *hi >= 0x0303 ? 0 : -1;
+}
+
 void
 bogo_check_supported(const bogo_config *cfg, const char *which)
 {
 	size_t i, j;
+	int lo, hi;
 
-	/* TLS 1.3 (0x0304 = 772) only. A minimum at or below 1.3 still
-	 * allows 1.3; a maximum below it, or an expected older version,
-	 * needs TLS <= 1.2. DTLS version numbers come with -dtls (89). */
-	if (cfg->min_version != 0 && (cfg->min_version < 0x0300 || cfg->min_version > 0x0304)) {
-		bogo_unimplemented("%s -min-version %d (TLS 1.3 only)", which, cfg->min_version);
+	/* TLS 1.2 (0x0303 = 771) and 1.3 (772): a range without either
+	 * needs TLS 1.0/1.1 or SSL 3, never implemented (RFC 8996). DTLS
+	 * version numbers come with -dtls (89). */
+	if ((cfg->min_version != 0 && (cfg->min_version < 0x0300 || cfg->min_version > 0x0304))
+		|| (cfg->max_version != 0 && (cfg->max_version < 0x0300 || cfg->max_version > 0x0304)))
+	{
+		bogo_unimplemented("%s -min-version %d / -max-version %d", which, cfg->min_version,
+			cfg->max_version);
 	}
-	if (cfg->max_version != 0 && cfg->max_version != 0x0304) {
-		bogo_unimplemented("%s -max-version %d (TLS 1.3 only)", which, cfg->max_version);
+	if (bogo_version_range(cfg, &lo, &hi) != 0) {
+		bogo_unimplemented("%s versions %04x..%04x: no TLS 1.2 or 1.3 (TLS 1.0/1.1 and SSL 3: "
+			"never, RFC 8996)", which, (unsigned)lo, (unsigned)hi);
 	}
-	if (cfg->expect_version != 0 && cfg->expect_version != 0x0304) {
-		bogo_unimplemented("%s -expect-version %d (TLS 1.3 only)", which, cfg->expect_version);
+	if (cfg->expect_version != 0 && cfg->expect_version != 0x0303
+		&& cfg->expect_version != 0x0304)
+	{
+		bogo_unimplemented("%s -expect-version %d (TLS 1.2 and 1.3 only)", which,
+			cfg->expect_version);
 	}
 	for (i = 0; i < cfg->curve_count; i++) {
 		if (!group_supported(cfg->curves[i])) {
@@ -464,7 +513,7 @@ bogo_check_supported(const bogo_config *cfg, const char *which)
 	if (cfg->expect_cipher != 0 && (cfg->expect_cipher < 0 || cfg->expect_cipher > 0xffff
 		|| wt_suite_name((uint16_t)cfg->expect_cipher) == NULL))
 	{
-		bogo_unimplemented("%s -expect-cipher %d (not a TLS 1.3 suite we have)", which,
+		bogo_unimplemented("%s -expect-cipher %d (not a suite we have)", which,
 			cfg->expect_cipher);
 	}
 	/* -expect-peer-signature-algorithm is checked after the handshake
@@ -477,7 +526,7 @@ bogo_check_supported(const bogo_config *cfg, const char *which)
 	 * must be one the engine verifies (BoringSSL also lists TLS 1.2 ones). */
 	for (i = 0; i < cfg->verify_pref_count; i++) {
 		if (!bogo_engine_sigalg(cfg->verify_prefs[i])) {
-			bogo_unimplemented("%s -verify-prefs %u (not a TLS 1.3 scheme the engine verifies)",
+			bogo_unimplemented("%s -verify-prefs %u (not a scheme the engine verifies)",
 				which, (unsigned)cfg->verify_prefs[i]);
 		}
 	}

@@ -57,9 +57,10 @@ typedef struct shim {
 	uint8_t *session;
 	size_t session_len;
 
-	/* Peer signature algorithm of the last full handshake: BoringSSL
-	 * reports the session's value on resumption. */
-	uint16_t session_sigalg;
+	/* Peer signature algorithm (and, for TLS 1.2, group) of the last
+	 * full handshake: BoringSSL reports the session's values on
+	 * resumption (a TLS 1.2 resumption has no key exchange). */
+	uint16_t session_sigalg, session_group;
 	/* SSL_get_verify_result of the connection that made the session
 	 * (kept in the session: reported again on resumption). */
 	int session_verify_result;
@@ -132,18 +133,24 @@ typedef struct conn {
 	uint8_t *new_session;
 	size_t new_session_len;
 
-	/* -signing-prefs without the schemes TLS 1.3 never signs with. */
+	/* -signing-prefs without the schemes the engine never signs with. */
 	uint16_t sign_algs[BOGO_MAX_LIST];
 	/* The first bytes the runner sent (unencrypted records up to its
-	 * ServerHello), kept to tell "the server picked TLS <= 1.2" apart
-	 * from other version errors (see check_tls12_server). */
+	 * ServerHello), kept to tell "the server picked TLS <= 1.1" apart
+	 * from other version errors (see check_old_version_server), and to
+	 * read a TLS 1.2 ServerHello's renegotiation_info. */
 	uint8_t rx_log[8192];
 	size_t rx_log_len;
 
 	/* ALPN list built from -advertise-alpn. */
 	char alpn_store[WT_MAX_ALPN][256];
 	const char *alpn[WT_MAX_ALPN];
-	uint16_t suites[8];
+	/* Cipher suites: -cipher's choice for each version, then the list
+	 * given to the engine (set_suites). */
+	int cipher_set;
+	uint16_t suites13[3], suites12[6];
+	size_t suite13_count, suite12_count;
+	uint16_t suites[9];
 	size_t suite_count;
 } conn;
 
@@ -183,19 +190,15 @@ close_socket(int fd)
 
 static void conn_flush(conn *c);
 
-/* What the runner's first flight says about the version it picked:
- * the version of its first ServerHello (or HelloRetryRequest): the
- * supported_versions value, else legacy_version; 1 if its first
- * record is a protocol_version alert (it refused our TLS 1.3-only
- * ClientHello before any ServerHello); 0 if neither can be told. */
-static int
-runner_version(const conn *c)
+/* The runner's first handshake message, reassembled from rx_log
+ * (plaintext: nothing before the ServerHello is encrypted) into hs: its
+ * length with the header; 0 if it cannot be told, 1 if the first record
+ * is a fatal protocol_version alert (a refused ClientHello). */
+static size_t
+first_message(const conn *c, uint8_t hs[1024])
 {
-	uint8_t hs[1024];
-	size_t off = 0, hl = 0, need = 0, p, end;
+	size_t off = 0, hl = 0, need = 0;
 
-	/* Reassemble handshake records (plaintext: nothing before the
-	 * ServerHello is encrypted) until the first message is complete. */
 	while (off + 5 <= c->rx_log_len) {
 		uint8_t type = c->rx_log[off];
 		size_t len = (size_t)c->rx_log[off + 3] << 8 | c->rx_log[off + 4];
@@ -213,24 +216,41 @@ runner_version(const conn *c)
 		if (type != 22) {
 			return 0;
 		}
-		if (hl + len > sizeof hs) {
-			len = sizeof hs - hl;
+		if (hl + len > 1024) {
+			len = 1024 - hl;
 		}
 		memcpy(hs + hl, c->rx_log + off + 5, len);
 		hl += len;
 		off += 5 + (size_t)(c->rx_log[off + 3] << 8 | c->rx_log[off + 4]);
 		if (hl >= 4) {
 			need = 4 + ((size_t)hs[1] << 16 | (size_t)hs[2] << 8 | hs[3]);
-			if (hl >= need || hl == sizeof hs) {
+			if (hl >= need || hl == 1024) {
 				break;
 			}
 		}
 	}
-	if (hl < 4 || hs[0] != 2 || need > hl) {
-		return 0;
+	return hl < 4 || need > hl ? 0 : need;
+}
+
+/* The runner's ServerHello (or HelloRetryRequest): its version (the
+ * supported_versions value, else legacy_version), and whether it carries
+ * extension ext (-1: not looked for) with *ext_len its length. 1 if its
+ * first record is a protocol_version alert (it refused our ClientHello
+ * before any ServerHello); 0 if neither can be told. */
+static int
+server_hello_info(const conn *c, int ext, int *has_ext, size_t *ext_len)
+{
+	uint8_t hs[1024];
+	size_t need = first_message(c, hs), p, end;
+	int version;
+
+	*has_ext = 0;
+	if (need <= 1 || hs[0] != 2) {
+		return need == 1 ? 1 : 0;
 	}
 	/* ServerHello: version 2, random 32, session_id, suite 2,
 	 * compression 1, extensions. */
+	version = (int)(hs[4] << 8 | hs[5]);
 	p = 4 + 2 + 32;
 	if (p >= need) {
 		return 0;
@@ -238,7 +258,7 @@ runner_version(const conn *c)
 	p += 1 + hs[p];
 	p += 3;
 	if (p + 2 > need) {
-		return (int)(hs[4] << 8 | hs[5]);   /* no extensions */
+		return version;   /* no extensions */
 	}
 	end = p + 2 + (size_t)(hs[p] << 8 | hs[p + 1]);
 	end = end < need ? end : need;
@@ -246,44 +266,43 @@ runner_version(const conn *c)
 		size_t et = (size_t)(hs[p] << 8 | hs[p + 1]), el = (size_t)(hs[p + 2] << 8 | hs[p + 3]);
 
 		if (et == 43 && el == 2 && p + 6 <= end) {
-			return (int)(hs[p + 4] << 8 | hs[p + 5]);
+			version = (int)(hs[p + 4] << 8 | hs[p + 5]);
+		}
+		if ((int)et == ext) {
+			*has_ext = 1;
+			*ext_len = el;
 		}
 		p += 4 + el;
 	}
-	return (int)(hs[4] << 8 | hs[5]);
+	return version;
 }
 
-/* A client test whose runner server is capped at TLS 1.2 or below, with
- * no shim flag saying so, is a test of TLS <= 1.2, which wasmtls does
- * not implement yet: exit 89. Exactly when the handshake failed on the
- * version: we sent protocol_version because the ServerHello picked a
- * version below 1.3, or the runner refused our ClientHello with
- * protocol_version before any ServerHello. Not when the test's own
- * version floor (-min-version, -no-tls1...) excludes what the runner
- * does, TLS 1.3 only above all: then refusing the older version is the
+static int
+runner_version(const conn *c)
+{
+	int has;
+	size_t len;
+
+	return server_hello_info(c, -1, &has, &len);
+}
+
+/* A client test whose runner server is capped at TLS 1.1 or below, when
+ * the test's own version range includes that version, is a test of TLS
+ * 1.0/1.1 or SSL 3, which wasmtls never implements (RFC 8996): exit 89.
+ * Exactly when the handshake failed on the version: we sent
+ * protocol_version because the ServerHello picked a version below 1.2, or
+ * the runner refused our ClientHello with protocol_version before any
+ * ServerHello. Not when the test's range (-min-version, -no-tls1...)
+ * excludes what the runner does: then refusing the older version is the
  * behaviour under test. The downgrade-sentinel check (illegal_parameter)
  * is never hidden. */
 static void
-check_tls12_server(conn *c, int err)
+check_old_version_server(conn *c, int err)
 {
-	const bogo_config *cfg = c->cfg;
-	int v, floor = cfg->min_version;
+	int v, floor, hi;
 	wt_conn_info info;
 
-	/* The test's own version floor: -min-version, or -no-tls1/-no-tls11/
-	 * -no-tls12 (SSL_OP_NO_TLSv1... from the bottom up). */
-	if (cfg->no_tls1) {
-		floor = floor > 0x0302 ? floor : 0x0302;
-		if (cfg->no_tls11) {
-			floor = floor > 0x0303 ? floor : 0x0303;
-			if (cfg->no_tls12) {
-				floor = 0x0304;
-			}
-		}
-	}
-	if (floor >= 0x0304) {
-		return;
-	}
+	bogo_version_range(c->cfg, &floor, &hi);
 	/* With 0-RTT offered, a ServerHello with any version but the
 	 * session's (1.3) is an error even for a TLS 1.2 client (BoringSSL's
 	 * WRONG_VERSION_ON_EARLY_DATA, also a protocol_version alert): our
@@ -310,11 +329,6 @@ check_tls12_server(conn *c, int err)
 		 * wrong guess shows as a FAIL, not a hidden SKIP. */
 		return;
 	}
-	if (err == WT_ALERT_PROTOCOL_VERSION && v == 0x0303) {
-		close_socket(c->fd);
-		bogo_unimplemented("the runner's server negotiated TLS 1.2 (TLS 1.2 is not "
-			"implemented yet)");
-	}
 	if (err == WT_ALERT_PROTOCOL_VERSION && v >= 0x0300 && v < 0x0303) {
 		close_socket(c->fd);
 		bogo_unimplemented("the runner's server negotiated %s%d.%d (never implemented: "
@@ -323,9 +337,8 @@ check_tls12_server(conn *c, int err)
 	}
 	if (err == (WT_ERR_ALERT_RECEIVED | WT_ALERT_PROTOCOL_VERSION) && v == 1) {
 		close_socket(c->fd);
-		bogo_unimplemented("the runner's server negotiated TLS 1.x (TLS 1.2 is not "
-			"implemented yet): it refused our TLS 1.3-only ClientHello with "
-			"protocol_version");
+		bogo_unimplemented("the runner's server refused our ClientHello with "
+			"protocol_version: it wants TLS 1.0/1.1 or SSL 3 (never implemented: RFC 8996)");
 	}
 }
 
@@ -355,7 +368,7 @@ conn_fail_engine(conn *c, const char *what)
 	char rbuf[64];
 
 	conn_flush(c);
-	check_tls12_server(c, err);
+	check_old_version_server(c, err);
 	if ((reason == NULL || *reason == 0) && (err & 0xF00) == WT_ERR_ALERT_RECEIVED) {
 		reason = received_alert_name(err & 0xFF);
 	}
@@ -894,6 +907,12 @@ on_cert_request(void *ctx, const wt_cert_request *req)
 	const wt_client_cert *first = NULL;
 	const uint16_t *first_prefs = NULL;
 	size_t i, first_npref = 0;
+	wt_conn_info info;
+	int tls12;
+
+	memset(&info, 0, sizeof info);
+	wt_engine_info(c->cc, &info);
+	tls12 = info.version == WT_VERSION_TLS12;
 
 	if (cfg->fail_cert_callback) {
 		/* BoringSSL's failing cert callback: the handshake ends with
@@ -956,8 +975,11 @@ on_cert_request(void *ctx, const wt_cert_request *req)
 		}
 		/* BoringSSL's choice for this credential is the engine's: the
 		 * first of its -signing-prefs (or the default order) that the
-		 * server accepts and the key can sign with. */
-		if (wt_sig_choose(&lc->cert.key, prefs, npref, req->sig_algs, req->sig_alg_count) != 0) {
+		 * server accepts and the key can sign with (in TLS 1.2 also
+		 * PKCS#1 v1.5, and ECDSA with any of the ECDSA hashes). */
+		if ((tls12 ? wt_sig_choose12 : wt_sig_choose)(&lc->cert.key, prefs, npref,
+			req->sig_algs, req->sig_alg_count) != 0)
+		{
 			c->selected_cred = legacy ? -1 : (int)i;
 			return &lc->cert;
 		}
@@ -991,7 +1013,8 @@ set_signing_prefs(conn *c, const uint16_t *prefs, size_t npref)
 		}
 	}
 	if (npref > 0 && n == 0) {
-		bogo_unimplemented("-signing-prefs without a TLS 1.3 scheme the engine signs with");
+		bogo_unimplemented("-signing-prefs without a scheme the engine signs with (SHA-1, "
+			"Ed25519, rsa_pkcs1_sha256_legacy: not implemented)");
 	}
 	c->wcfg.sign_algs = c->sign_algs;
 	c->wcfg.sign_alg_count = n;
@@ -1106,35 +1129,164 @@ parse_alpn(conn *c, const char *s)
 	c->wcfg.alpn_count = n;
 }
 
-/* -cipher: BoringSSL's cipher list only governs TLS <= 1.2; TLS 1.3
- * suites are not configurable there. Names of TLS 1.3 suites in the list
- * restrict what we offer; every other entry is ignored, as BoringSSL does
- * for a TLS 1.3 connection. */
+/* The engine's TLS 1.2 suites (ECDHE with AEAD, in its default order),
+ * with their OpenSSL names, for -cipher. */
+static const struct {
+	uint16_t id;
+	const char *openssl;
+} suites12[] = {
+	{ 0xc02b, "ECDHE-ECDSA-AES128-GCM-SHA256" },
+	{ 0xc02f, "ECDHE-RSA-AES128-GCM-SHA256" },
+	{ 0xc02c, "ECDHE-ECDSA-AES256-GCM-SHA384" },
+	{ 0xc030, "ECDHE-RSA-AES256-GCM-SHA384" },
+	{ 0xcca9, "ECDHE-ECDSA-CHACHA20-POLY1305" },
+	{ 0xcca8, "ECDHE-RSA-CHACHA20-POLY1305" },
+};
+#define N_SUITES12 (sizeof suites12 / sizeof suites12[0])
+
+/* Does a BoringSSL cipher rule name (an alias, or one suite by its OpenSSL
+ * or IETF name) select TLS 1.2 suite k? -1 if the name is not one we know
+ * (a CBC, 3DES, RSA key exchange or PSK suite, or an alias for them). */
+static int
+cipher_rule_matches(const char *name, size_t k)
+{
+	uint16_t id = suites12[k].id;
+	int ecdsa = id == 0xc02b || id == 0xc02c || id == 0xcca9;
+	int aes128 = id == 0xc02b || id == 0xc02f, aes256 = id == 0xc02c || id == 0xc030;
+
+	if (strcmp(name, "ALL") == 0 || strcmp(name, "DEFAULT") == 0
+		|| strcmp(name, "HIGH") == 0 || strcmp(name, "ECDHE") == 0
+		|| strcmp(name, "kECDHE") == 0 || strcmp(name, "AEAD") == 0)
+	{
+		return 1;
+	}
+	if (strcmp(name, "AES") == 0 || strcmp(name, "AESGCM") == 0) {
+		return aes128 || aes256;
+	}
+	if (strcmp(name, "AES128") == 0) {
+		return aes128;
+	}
+	if (strcmp(name, "AES256") == 0) {
+		return aes256;
+	}
+	if (strcmp(name, "CHACHA20") == 0) {
+		return !(aes128 || aes256);
+	}
+	if (strcmp(name, "aECDSA") == 0 || strcmp(name, "ECDSA") == 0) {
+		return ecdsa;
+	}
+	if (strcmp(name, "aRSA") == 0) {
+		return !ecdsa;
+	}
+	if (strcmp(name, suites12[k].openssl) == 0 || wt_suite_from_name(name) == id) {
+		return 1;
+	}
+	for (k = 0; k < N_SUITES12; k++) {
+		if (strcmp(name, suites12[k].openssl) == 0 || wt_suite_from_name(name) == suites12[k].id) {
+			return 0;   /* another of our suites */
+		}
+	}
+	return -1;
+}
+
+/* -cipher: BoringSSL's cipher rule string (ssl_create_cipher_list),
+ * which governs TLS <= 1.2 only: the subset of its rules that can name our
+ * TLS 1.2 suites: names, the aliases above, "!"/"-" to remove, ":" or ","
+ * between rules. A rule for suites the engine lacks (CBC, 3DES, RSA key
+ * exchange, PSK) exits 89. TLS 1.3 suites are not configurable in
+ * BoringSSL; as before, TLS 1.3 suite names in the list restrict the TLS
+ * 1.3 suites we offer (our extension, for tests of one suite). */
 static void
 parse_cipher(conn *c, const char *list)
 {
 	char *copy = strdup(list), *save = NULL, *tok;
+	size_t i, k;
 
 	if (copy == NULL) {
 		bogo_fail("internal_error", "out of memory");
 	}
-	for (tok = strtok_r(copy, ":", &save); tok != NULL; tok = strtok_r(NULL, ":", &save)) {
+	c->cipher_set = 1;
+	c->suite12_count = 0;
+	for (tok = strtok_r(copy, ":, ", &save); tok != NULL; tok = strtok_r(NULL, ":, ", &save)) {
 		uint16_t id = wt_suite_from_name(tok);
-		size_t i;
+		int remove = *tok == '!' || *tok == '-';
+		const char *name = remove || *tok == '+' ? tok + 1 : tok;
 		int dup = 0;
 
-		for (i = 0; i < c->suite_count; i++) {
-			dup |= c->suites[i] == id;
+		if (id != 0 && wt_suite_get(id) != NULL && wt_suite_get(id)->tls12_auth == 0) {
+			for (i = 0; i < c->suite13_count; i++) {
+				dup |= c->suites13[i] == id;
+			}
+			if (!dup) {
+				c->suites13[c->suite13_count++] = id;
+			}
+			continue;
 		}
-		if (id != 0 && !dup && c->suite_count < sizeof c->suites / sizeof c->suites[0]) {
-			c->suites[c->suite_count++] = id;
+		/* In rule order: a suite goes to the end of the list when a rule
+		 * first selects it, and out of it when one removes it. */
+		for (k = 0; k < N_SUITES12; k++) {
+			int m = cipher_rule_matches(name, k);
+			size_t at;
+
+			if (m < 0) {
+				bogo_unimplemented("-cipher rule %s: a suite or alias wasmtls lacks (CBC, "
+					"3DES, RSA key exchange, PSK)", tok);
+			}
+			for (at = 0; at < c->suite12_count && c->suites12[at] != suites12[k].id; at++) {
+			}
+			if (m && !remove && at == c->suite12_count) {
+				c->suites12[c->suite12_count++] = suites12[k].id;
+			} else if (m && remove && at < c->suite12_count) {
+				memmove(c->suites12 + at, c->suites12 + at + 1,
+					(c->suite12_count - at - 1) * sizeof c->suites12[0]);
+				c->suite12_count--;
+			}
 		}
 	}
 	free(copy);
-	if (c->suite_count > 0) {
-		c->wcfg.cipher_suites = c->suites;
-		c->wcfg.cipher_suite_count = c->suite_count;
+}
+
+/* The suites we offer, so the versions (the engine offers a version when
+ * a suite of it is listed): TLS 1.3's (all, or those -cipher named), then
+ * TLS 1.2's (all, or -cipher's), each only if the version range has it
+ * (BoringSSL's -min-version / -max-version / -no-tls*). */
+static void
+set_suites(conn *c)
+{
+	int lo, hi;
+	size_t i;
+
+	bogo_version_range(c->cfg, &lo, &hi);
+	c->suite_count = 0;
+	if (hi >= 0x0304) {
+		static const uint16_t all13[] = { 0x1301, 0x1302, 0x1303 };
+		const uint16_t *l = c->suite13_count ? c->suites13 : all13;
+		size_t n = c->suite13_count ? c->suite13_count : 3;
+
+		for (i = 0; i < n; i++) {
+			c->suites[c->suite_count++] = l[i];
+		}
 	}
+	if (lo <= 0x0303) {
+		if (!c->cipher_set) {
+			for (i = 0; i < N_SUITES12; i++) {
+				c->suites12[i] = suites12[i].id;
+			}
+			c->suite12_count = N_SUITES12;
+		}
+		for (i = 0; i < c->suite12_count; i++) {
+			c->suites[c->suite_count++] = c->suites12[i];
+		}
+	}
+	if (c->suite_count == 0) {
+		bogo_unimplemented("no cipher suite left for TLS %s",
+			hi >= 0x0304 ? "1.3" : "1.2");
+	}
+	c->wcfg.cipher_suites = c->suites;
+	c->wcfg.cipher_suite_count = c->suite_count;
+	/* TLS 1.3 only: also refuse a TLS 1.2 ServerHello (the engine's
+	 * own floor), whatever the suites say */
+	c->wcfg.min_version = lo >= 0x0304 ? WT_VERSION_TLS13 : 0;
 }
 
 /* Key log: keeps the first application traffic secrets
@@ -1259,40 +1411,51 @@ unhex(const char *h, uint8_t *out)
 
 /* SSL_set_compliance_policy (ssl_lib.cc, namespaces fips202205 and
  * wpa202304): fixed suites, groups and signature algorithms for both
- * directions, replacing what other flags set. Only the TLS 1.3 part
- * applies (TLS 1.3 suites: AES-GCM only; the PKCS#1 schemes in BoringSSL's
- * lists cannot sign a TLS 1.3 CertificateVerify and are left out).
+ * directions, replacing what other flags set. TLS 1.3 suites: AES-GCM
+ * only; TLS 1.2 suites: ECDHE with AES-GCM (fips202205: both key sizes;
+ * wpa202304: AES-256). The rsa_pkcs1_* schemes of BoringSSL's lists
+ * serve TLS 1.2 only (never a TLS 1.3 CertificateVerify).
  * cnsa1-202603 (CNSA 1.0: AES-256, P-384 or ML-KEM-1024, SHA-384
- * signatures) and cnsa2-202603 (CNSA 2.0: AES-256, ML-KEM-1024 only) are
- * not in the BoringSSL sources we have; these are the suites as NSA
- * publishes them, and the runner's compliance tests agree. */
+ * signatures) and cnsa2-202603 (CNSA 2.0: AES-256, ML-KEM-1024 only,
+ * which needs TLS 1.3) are not in the BoringSSL sources we have; these
+ * are the suites as NSA publishes them, and the runner's compliance
+ * tests agree. */
 static void
 apply_compliance_policy(conn *c, int policy)
 {
 	static const uint16_t fips_suites[] = { 0x1301, 0x1302 };
 	static const uint16_t aes256[] = { 0x1302 };
+	static const uint16_t fips_suites12[] = { 0xc02b, 0xc02f, 0xc02c, 0xc030 };
+	static const uint16_t aes256_12[] = { 0xc02c, 0xc030 };
 	static const uint16_t fips_groups[] = { WT_GROUP_SECP256R1, WT_GROUP_SECP384R1 };
 	static const uint16_t wpa_groups[] = { WT_GROUP_SECP384R1 };
 	static const uint16_t cnsa1_groups[] = { WT_GROUP_MLKEM1024, WT_GROUP_SECP384R1 };
 	static const uint16_t cnsa2_groups[] = { WT_GROUP_MLKEM1024 };
 	static const uint16_t fips_sigalgs[] = { WT_SIG_ECDSA_SECP256R1_SHA256,
 		WT_SIG_ECDSA_SECP384R1_SHA384, WT_SIG_RSA_PSS_RSAE_SHA256,
-		WT_SIG_RSA_PSS_RSAE_SHA384, WT_SIG_RSA_PSS_RSAE_SHA512 };
+		WT_SIG_RSA_PSS_RSAE_SHA384, WT_SIG_RSA_PSS_RSAE_SHA512,
+		WT_SIG_RSA_PKCS1_SHA256, WT_SIG_RSA_PKCS1_SHA384, WT_SIG_RSA_PKCS1_SHA512 };
 	static const uint16_t wpa_sigalgs[] = { WT_SIG_ECDSA_SECP384R1_SHA384,
-		WT_SIG_RSA_PSS_RSAE_SHA384, WT_SIG_RSA_PSS_RSAE_SHA512 };
+		WT_SIG_RSA_PSS_RSAE_SHA384, WT_SIG_RSA_PSS_RSAE_SHA512,
+		WT_SIG_RSA_PKCS1_SHA384, WT_SIG_RSA_PKCS1_SHA512 };
 	static const uint16_t cnsa_sigalgs[] = { WT_SIG_ECDSA_SECP384R1_SHA384,
-		WT_SIG_RSA_PSS_RSAE_SHA384 };
+		WT_SIG_RSA_PSS_RSAE_SHA384, WT_SIG_RSA_PKCS1_SHA384 };
 #define LIST(a) a, sizeof a / sizeof a[0]
 	static const struct {
 		int policy;
 		const uint16_t *suites; size_t suite_count;
+		const uint16_t *suites12; size_t suite12_count;
 		const uint16_t *groups; size_t group_count;
 		const uint16_t *sigalgs; size_t sigalg_count;
 	} presets[] = {
-		{ BOGO_POLICY_FIPS_202205, LIST(fips_suites), LIST(fips_groups), LIST(fips_sigalgs) },
-		{ BOGO_POLICY_WPA_202304, LIST(aes256), LIST(wpa_groups), LIST(wpa_sigalgs) },
-		{ BOGO_POLICY_CNSA1_202603, LIST(aes256), LIST(cnsa1_groups), LIST(cnsa_sigalgs) },
-		{ BOGO_POLICY_CNSA2_202603, LIST(aes256), LIST(cnsa2_groups), LIST(cnsa_sigalgs) },
+		{ BOGO_POLICY_FIPS_202205, LIST(fips_suites), LIST(fips_suites12), LIST(fips_groups),
+			LIST(fips_sigalgs) },
+		{ BOGO_POLICY_WPA_202304, LIST(aes256), LIST(aes256_12), LIST(wpa_groups),
+			LIST(wpa_sigalgs) },
+		{ BOGO_POLICY_CNSA1_202603, LIST(aes256), LIST(aes256_12), LIST(cnsa1_groups),
+			LIST(cnsa_sigalgs) },
+		{ BOGO_POLICY_CNSA2_202603, LIST(aes256), NULL, 0, LIST(cnsa2_groups),
+			LIST(cnsa_sigalgs) },
 	};
 #undef LIST
 	wt_config *w = &c->wcfg;
@@ -1300,8 +1463,14 @@ apply_compliance_policy(conn *c, int policy)
 
 	for (i = 0; i < sizeof presets / sizeof presets[0]; i++) {
 		if (presets[i].policy == policy) {
-			w->cipher_suites = presets[i].suites;
-			w->cipher_suite_count = presets[i].suite_count;
+			memcpy(c->suites13, presets[i].suites, presets[i].suite_count * 2);
+			c->suite13_count = presets[i].suite_count;
+			if (presets[i].suite12_count) {
+				memcpy(c->suites12, presets[i].suites12, presets[i].suite12_count * 2);
+			}
+			c->suite12_count = presets[i].suite12_count;
+			c->cipher_set = 1;
+			set_suites(c);
 			w->groups = presets[i].groups;
 			w->group_count = presets[i].group_count;
 			w->key_shares = NULL;
@@ -1343,6 +1512,7 @@ build_config(conn *c)
 	if (cfg->cipher != NULL) {
 		parse_cipher(c, cfg->cipher);
 	}
+	set_suites(c);
 	if (cfg->curve_count > 0) {
 		w->groups = cfg->curves;
 		w->group_count = cfg->curve_count;
@@ -1414,7 +1584,7 @@ same_base64(const char *want, const uint8_t *p, size_t len)
 	return same;
 }
 
-/* CheckHandshakeProperties (bssl_shim.cc), for what TLS 1.3 has. */
+/* CheckHandshakeProperties (bssl_shim.cc), for what TLS 1.2 and 1.3 have. */
 static void
 check_handshake(conn *c)
 {
@@ -1422,17 +1592,31 @@ check_handshake(conn *c)
 	wt_conn_info info;
 	const char *alpn;
 	int expect_resume = c->is_resume && !cfg->expect_session_miss;
+	int ems, reneg;
+	const char *early_reason;
 	uint16_t sigalg;
 
 	memset(&info, 0, sizeof info);
 	wt_engine_info(c->cc, &info);
-	if ((cfg->expect_extended_master_secret || cfg->expect_secure_renegotiation)
-		&& info.version != 0x0304)
-	{
-		conn_fail(c, "expectation_failed", "no EMS / secure renegotiation when expected");
+	/* SSL_get_extms_support and SSL_get_secure_renegotiation_support:
+	 * 1 in TLS 1.3; in TLS 1.2 whether the ServerHello carried
+	 * extended_master_secret (the engine's t12.ems, read through the
+	 * context's public layout: wt_conn_info has no field for it) and
+	 * renegotiation_info (from the ServerHello bytes). */
+	ems = reneg = 1;
+	if (info.version == 0x0303) {
+		size_t len;
+
+		ems = c->cc->t12.ems;
+		server_hello_info(c, 0xff01, &reneg, &len);
 	}
-	if (cfg->expect_no_secure_renegotiation && info.version == 0x0304) {
-		/* SSL_get_secure_renegotiation_support is 1 in TLS 1.3. */
+	if (cfg->expect_extended_master_secret && !ems) {
+		conn_fail(c, "expectation_failed", "no extended master secret when expected");
+	}
+	if (cfg->expect_secure_renegotiation && !reneg) {
+		conn_fail(c, "expectation_failed", "no secure renegotiation when expected");
+	}
+	if (cfg->expect_no_secure_renegotiation && reneg) {
 		conn_fail(c, "expectation_failed", "secure renegotiation unexpectedly negotiated");
 	}
 	if (cfg->expect_version != 0 && info.version != cfg->expect_version) {
@@ -1442,6 +1626,18 @@ check_handshake(conn *c)
 	if (!!info.resumed != expect_resume) {
 		conn_fail(c, "expectation_failed", "session unexpectedly was%s reused",
 			info.resumed ? "" : " not");
+	}
+	if (info.version == WT_VERSION_TLS12) {
+		/* CheckHandshakeProperties: a TLS 1.2 handshake yields a new
+		 * session (its ticket came during the handshake) unless it
+		 * resumed one without renewing the ticket. */
+		int want = !cfg->expect_no_session && (!info.resumed || cfg->expect_ticket_renewal);
+
+		if (want != (c->sessions > 0)) {
+			conn_fail(c, "expectation_failed",
+				"new session was%s cached, but we expected the opposite",
+				c->sessions > 0 ? "" : " not");
+		}
 	}
 	alpn = info.alpn ? info.alpn : "";
 	if (strcmp(alpn, cfg->expect_alpn) != 0) {
@@ -1457,6 +1653,11 @@ check_handshake(conn *c)
 	if (cfg->expect_peer_sigalg != 0 && sigalg != cfg->expect_peer_sigalg) {
 		conn_fail(c, "expectation_failed", "peer signature algorithm was %04x, wanted %04x",
 			sigalg, (unsigned)cfg->expect_peer_sigalg);
+	}
+	if (info.group != 0) {
+		c->sh->session_group = info.group;
+	} else if (info.resumed) {
+		info.group = c->sh->session_group;
 	}
 	if (cfg->expect_curve_id != 0 && info.group != cfg->expect_curve_id) {
 		conn_fail(c, "expectation_failed", "curve_id was %04x, wanted %04x", info.group,
@@ -1514,11 +1715,16 @@ check_handshake(conn *c)
 	{
 		conn_fail(c, "expectation_failed", "SCT list mismatch");
 	}
-	if (cfg->expect_early_data_reason != NULL && strcmp(cfg->expect_early_data_reason,
-		wt_early_data_reason_name(info.early_data_reason)) != 0)
+	/* BoringSSL's ssl_early_data_protocol_version: a TLS 1.2 connection
+	 * (TLS 1.2 has no 0-RTT); the engine's reasons are a TLS 1.3
+	 * client's (wt_conn_info.early_data_reason). */
+	early_reason = info.version == WT_VERSION_TLS12 && cfg->enable_early_data
+		? "protocol_version" : wt_early_data_reason_name(info.early_data_reason);
+	if (cfg->expect_early_data_reason != NULL
+		&& strcmp(cfg->expect_early_data_reason, early_reason) != 0)
 	{
 		conn_fail(c, "expectation_failed", "early data reason was %s, wanted %s",
-			wt_early_data_reason_name(info.early_data_reason), cfg->expect_early_data_reason);
+			early_reason, cfg->expect_early_data_reason);
 	}
 	/* -expect-no-session-id: "no session cached at the end of the
 	 * handshake". TLS 1.3 tickets only come after it: nothing to check. */
@@ -1807,8 +2013,9 @@ run_connection(shim *sh, const bogo_config *cfg, const bogo_config *retry_cfg, i
 
 	/* TLS 1.3: tickets arrive after the handshake (bssl_shim.cc,
 	 * DoExchange). With -shim-shuts-down we never read, so we only
-	 * check that no ticket came when none was expected. */
-	if (!cfg->expect_no_session && !cfg->shim_shuts_down) {
+	 * check that no ticket came when none was expected. (TLS 1.2:
+	 * check_handshake.) */
+	if (info.version == WT_VERSION_TLS13 && !cfg->expect_no_session && !cfg->shim_shuts_down) {
 		if (c->sessions == 0) {
 			conn_fail(c, "expectation_failed",
 				"new session was not cached, but we expected the opposite");
@@ -1848,7 +2055,11 @@ run_connection(shim *sh, const bogo_config *cfg, const bogo_config *retry_cfg, i
 	}
 	conn_flush(c);
 
-	/* The next connection offers this one's newest session. */
+	/* The next connection offers this one's newest session (a TLS 1.2
+	 * resumption without a new ticket: the session it resumed). */
+	if (c->sessions == 0 && info.version == WT_VERSION_TLS12 && info.resumed) {
+		goto keep_session;
+	}
 	free(sh->session);
 	sh->session = NULL;
 	sh->session_len = 0;
@@ -1860,6 +2071,7 @@ run_connection(shim *sh, const bogo_config *cfg, const bogo_config *retry_cfg, i
 		sh->session_len = c->new_session_len;
 		c->new_session = NULL;
 	}
+keep_session:
 
 	close_socket(c->fd);
 	wt_engine_wipe(c->cc);
