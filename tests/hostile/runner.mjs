@@ -38,6 +38,22 @@ import { scenarios } from './scenarios.mjs';
 
 const CONCURRENCY = Number(process.env.HOSTILE_CONCURRENCY || 8);
 
+// What a front end cannot express yet, beyond its launcher's own
+// `unsupported` list (tests/lib/launchers.mjs): features from
+// scenarioFeatures(), per launcher id, each with the reason the skip
+// reports. The npm package (Emscripten build) offers TLS 1.3 only: its
+// default suites (wasm/wasmtls_wasm.c wasm_default_suites) are the three
+// TLS 1.3 ones, js/bin/wasmtls.mjs --ciphers knows only their names, and
+// it has no --min-version. Remove an entry once the front end has the
+// feature.
+const FRONT_END_GAPS = {
+	emscripten: {
+		tls12: 'the npm package offers TLS 1.3 only (wasm/wasmtls_wasm.c wasm_default_suites has no TLS 1.2 suite)',
+		'--min-version': 'js/bin/wasmtls.mjs has no --min-version (the npm package has no minimum-version option)',
+		'tls12-suite-names': 'js/bin/wasmtls.mjs --ciphers knows only the TLS 1.3 suite names',
+	},
+};
+
 function describeRun(res) {
 	return `exit ${res.code}${res.signal ? ` (${res.signal})` : ''} in ${res.ms} ms\nstderr:\n${res.stderr.slice(-3000)}` +
 		`\nstdout (${res.stdoutBuf.length} bytes): ${res.stdout.slice(0, 300)}`;
@@ -52,6 +68,12 @@ export function scenarioFeatures(s, P) {
 	const f = new Set();
 	const opts = (a) => (typeof a === 'function' ? a(P) : (a || [])).filter((x) => x.startsWith('-'));
 	for (const o of opts(s.args)) f.add(o);
+	const all = [...(typeof s.args === 'function' ? s.args(P) : (s.args || [])),
+		...(s.session ? (typeof s.session.args === 'function' ? s.session.args(P) : (s.session.args || [])) : [])];
+	if (all.some((a) => /(^|,)TLS_ECDHE_/.test(a))) f.add('tls12-suite-names');
+	// the client must offer TLS 1.2 (by default it does): s.offers12, or
+	// a TLS 1.2 server (server12.mjs) in the scenario or its first run
+	if (s.offers12 ?? Boolean(s.server?.tls12 || s.session?.server?.tls12)) f.add('tls12');
 	if (s.session) {
 		f.add('--sess-in').add('--sess-out');
 		for (const o of opts(s.session.args)) f.add(o);
@@ -94,7 +116,10 @@ export function hostileSuite(launcher, o = {}) {
 
 	const whySkipped = (s) => {
 		if (skipNames[s.name]) return skipNames[s.name];
-		for (const f of scenarioFeatures(s, P)) if (launcher.unsupported[f]) return launcher.unsupported[f];
+		for (const f of scenarioFeatures(s, P)) {
+			const why = launcher.unsupported[f] ?? FRONT_END_GAPS[launcher.id]?.[f];
+			if (why) return why;
+		}
 		return null;
 	};
 
@@ -207,7 +232,7 @@ export function hostileSuite(launcher, o = {}) {
 			assert.deepEqual([alerts[0].level, alerts[0].desc], [1, 0], `close_notify\n${ctx}`);
 		} else if (e.alert !== undefined) {
 			assert.equal(alerts.length, 1, `expected exactly one alert (${e.alert})\n${ctx}`);
-			assert.deepEqual([alerts[0].level, alerts[0].desc], [2, e.alert], `alert sent by the client\n${ctx}`);
+			assert.deepEqual([alerts[0].level, alerts[0].desc], [e.alertLevel ?? 2, e.alert], `alert sent by the client\n${ctx}`);
 		}
 		if (!e.exitNonZero) {
 			assert.equal(sres.error, null, `server script failed on a positive control\n${ctx}`);

@@ -1,4 +1,5 @@
-// A scriptable, deliberately hostile TLS 1.3 server for tests.
+// A scriptable, deliberately hostile TLS 1.3 server for tests, with a TLS
+// 1.2 mode (S.tls12: server12.mjs).
 //
 // Written from RFC 8446 with node:crypto only (no code shared with src/).
 // It accepts ONE connection, runs a normal handshake (ServerHello, dummy CCS,
@@ -27,6 +28,7 @@
 import crypto from 'node:crypto';
 import net from 'node:net';
 import { readFileSync } from 'node:fs';
+import { runHandshake12 } from './server12.mjs';
 
 /* ------------------------------------------------------------------ */
 /* Encoding helpers                                                     */
@@ -254,6 +256,13 @@ export class Conn {
 		this.hsq = [];           // complete client handshake messages
 		this.readKeys = [];      // candidate client write keys [{name, k}]
 		this.wk = null;          // our write keys (null: plaintext)
+		// TLS 1.2 mode (server12.mjs): our write keys after our CCS, the
+		// client's once its CCS arrives (pendingRk12 until then), and the
+		// name its protected records are logged under.
+		this.wk12 = null;
+		this.rk12 = null;
+		this.pendingRk12 = null;
+		this.prot12 = 'hs12';
 		this.notes = {};
 		this.clientKeyUpdates = [];
 		this.out = [];           // writes are coalesced until we read (see flush)
@@ -296,7 +305,19 @@ export class Conn {
 	/** Decrypts and logs one client record; returns {ctype, content, prot}. */
 	_process(rec) {
 		let ctype = rec.type, content = rec.body, prot = 'plain';
-		if (rec.type === CT.APP && this.readKeys.length) {
+		if (this.rk12 && rec.type !== CT.CCS) {
+			// TLS 1.2: every record after the client's CCS is protected,
+			// under its outer content type.
+			const pt = this.rk12.open(rec.type, rec.body);
+			if (!pt) {
+				this.undecryptable++;
+				const r = { ctype: -1, content: rec.body, prot: 'undecryptable', raw: rec };
+				this.records.push(r);
+				return r;
+			}
+			content = pt;
+			prot = this.prot12;
+		} else if (rec.type === CT.APP && this.readKeys.length) {
 			let opened = null;
 			for (let i = this.readKeys.length - 1; i >= 0 && !opened; i--) {
 				const pt = aeadOpen(this.readKeys[i].k, rec.header, rec.body);
@@ -324,6 +345,7 @@ export class Conn {
 		}
 		const r = { ctype, content, prot, raw: rec };
 		this.records.push(r);
+		if (ctype === CT.CCS && !this.rk12 && this.pendingRk12) this.rk12 = this.pendingRk12;
 		if (ctype === CT.ALERT && content.length === 2) {
 			this.alerts.push({ level: content[0], desc: content[1], prot });
 		} else if (ctype === CT.ALERT) {
@@ -398,12 +420,17 @@ export class Conn {
 	 * o.version (default 0x0303), o.outerType (protected: 23),
 	 * o.len (override the header length field), o.innerType (override the
 	 * inner type byte; null to omit it), o.tamper(buf) (edit the final bytes).
+	 * In TLS 1.2 mode (wk12 set) the record keeps its type and is sealed
+	 * with the TLS 1.2 AEAD; o.explicitNonce sets AES-GCM's explicit nonce.
 	 */
 	record(ctype, content, o = {}) {
 		content = Buffer.isBuffer(content) ? content : Buffer.from(content);
 		const version = o.version ?? 0x0303;
 		let rec;
-		if (this.wk && !o.plain) {
+		if (this.wk12 && !o.plain) {
+			const body = this.wk12.seal(ctype, content, o);
+			rec = cat(u8(o.outerType ?? ctype), u16(version), u16(body.length), body);
+		} else if (this.wk && !o.plain) {
 			const inner = cat(content, o.innerType === null ? Buffer.alloc(0) : u8(o.innerType ?? ctype),
 				Buffer.alloc(o.pad || 0));
 			const header = cat(u8(o.outerType ?? CT.APP), u16(version), u16(inner.length + 16));
@@ -634,6 +661,8 @@ export async function echo(conn, hs) {
  *                      Finished; return 'stop' to end there
  *   S.afterHandshake(conn, hs)  default: echo()
  *   S.script(conn, hs)  replaces everything
+ *   S.tls12            true, or the hooks of server12.mjs runHandshake12:
+ *                      answer the ClientHello with a TLS 1.2 handshake
  *   S.psk              resumption: look up the offered ticket in TICKETS and,
  *                      when found, verify the binder of the ClientHello we
  *                      answer (a bad one: decrypt_error alert and the script
@@ -691,6 +720,9 @@ export async function runHandshake(conn, S = {}) {
 			}
 		}
 	}
+	// TLS 1.2 (after the PSK lookup: with S.psk a TLS 1.3 ticket's 0-RTT
+	// records can still be read under the client early key)
+	if (S.tls12) return runHandshake12(conn, hs, chMsg, ch, S.tls12 === true ? {} : S.tls12);
 	const pskSuite = hs.ticket && S.psk.accept !== false && ch.suites.includes(hs.ticket.suiteId) ? hs.ticket.suiteId : undefined;
 	const suiteId = S.suite ?? pskSuite ?? ch.suites.find((x) => SUITES[x]);
 	hs.suite = SUITES[suiteId] || SUITES[0x1301];
