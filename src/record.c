@@ -197,8 +197,12 @@ int wt_rec_open(wt_engine_ctx *cc, uint8_t *type, uint8_t **data, size_t *len,
 	*decrypted = 0;
 	*type = h[0];
 	/* RFC 8446 5: an unprotected change_cipher_spec may arrive at any
-	 * time during the handshake; the engine decides if it is allowed. */
-	if (!cc->rd_on || h[0] == WT_CT_CHANGE_CIPHER_SPEC) {
+	 * time during the handshake; the engine decides if it is allowed.
+	 * Not in TLS 1.2: once the server's ChangeCipherSpec switched the
+	 * read keys, every record is protected, a second one too (RFC 5246
+	 * 6.1; Go's readRecordOrCCS decrypts it): a plaintext one fails its
+	 * MAC, a protected one is the engine's to refuse. */
+	if (!cc->rd_on || (h[0] == WT_CT_CHANGE_CIPHER_SPEC && !tls12(cc))) {
 		if (n > WT_MAX_PLAINTEXT) {
 			return wt_fail(cc, WT_ALERT_RECORD_OVERFLOW,
 				"plaintext record longer than 2^14 bytes");
