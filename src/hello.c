@@ -275,9 +275,12 @@ static void write_extension(wt_writer *w, const wt_client_hello *ch, int which)
 		wt_wr_close(w, e, 2);
 		return;
 	case WT_HX_RECORD_SIZE_LIMIT:
-		/* RFC 8449: we accept full TLS 1.3 records (2^14 + content type). */
+		/* RFC 8449: we accept full TLS 1.3 records (2^14 + content type);
+		 * offering TLS 1.2 only, at most its maximum, 2^14 (RFC 8449 4:
+		 * "MUST NOT send a value higher than the protocol-defined
+		 * maximum record size"). */
 		e = ext_open(w, WT_EXT_RECORD_SIZE_LIMIT);
-		wt_wr_u16(w, WT_MAX_PLAINTEXT + 1);
+		wt_wr_u16(w, ch->tls13 ? WT_MAX_PLAINTEXT + 1 : WT_MAX_PLAINTEXT);
 		wt_wr_close(w, e, 2);
 		return;
 	case WT_HX_EARLY_DATA:
