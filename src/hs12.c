@@ -216,13 +216,6 @@ int wt_hs12_server_hello(wt_engine_ctx *cc, const wt_server_hello *sh,
 {
 	br_multihash_context *mh = &cc->t12.transcript;
 
-	/* RFC 8446 D.3: "A client that attempts to send 0-RTT data MUST fail
-	 * a connection if it receives a ServerHello with TLS 1.2 or older"
-	 * (the server would take our early data records for garbage). */
-	if (cc->early_state != WT_EARLY_NOT_SENT) {
-		return wt_fail(cc, WT_ALERT_PROTOCOL_VERSION,
-			"server selected TLS 1.2 after we sent 0-RTT data");
-	}
 	/* the 1.3 key shares are of no use now */
 	wt_hs13_wipe_key_shares(cc);
 	br_multihash_zero(mh);

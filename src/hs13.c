@@ -794,6 +794,15 @@ static int pick_tls_version(wt_engine_ctx *cc, const wt_server_hello *sh)
 		return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
 			"server sent supported_versions with a version prior to TLS 1.3");
 	}
+	/* RFC 8446 D.3: "A client that attempts to send 0-RTT data MUST fail
+	 * a connection if it receives a ServerHello with TLS 1.2 or older."
+	 * Checked before the version is taken, so the alert goes out as our
+	 * early data did, under the early traffic key (BoringSSL's
+	 * WRONG_VERSION_ON_EARLY_DATA). */
+	if (peer < 0x0304 && cc->early_state != WT_EARLY_NOT_SENT) {
+		return wt_fail(cc, WT_ALERT_PROTOCOL_VERSION,
+			"server selected TLS 1.2 after we sent 0-RTT data");
+	}
 	/* RFC 8446 4.1.3: a server negotiating TLS 1.2 or below to a TLS 1.3
 	 * client sets these in its random; seeing them means a MitM removed
 	 * our TLS 1.3 offer (and below TLS 1.2 our TLS 1.2 one). */
