@@ -590,6 +590,19 @@ static void process_handshake(wt_engine_ctx *cc, const uint8_t *p, size_t n)
 	}
 }
 
+/* RFC 5246 7.2.2: the alerts it calls always fatal (or "a fatal
+ * error"), RFC 5246 7.4.1.4's unsupported_extension included. */
+static int always_fatal12(uint8_t d)
+{
+	switch (d) {
+	case 10: case 20: case 22: case 30: case 40: case 47: case 48: case 49:
+	case 50: case 51: case 70: case 71: case 80: case 110:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 static void process_alert(wt_engine_ctx *cc, const uint8_t *p, size_t n)
 {
 	if (n != 2) {
@@ -620,14 +633,16 @@ static void process_alert(wt_engine_ctx *cc, const uint8_t *p, size_t n)
 		return;
 	}
 	if (p[0] == 1 && (cc->version == WT_VERSION_TLS12
-		|| (cc->version == 0 && cc->offer_tls12)))
+		|| (cc->version == 0 && cc->offer_tls12 && !always_fatal12(p[1]))))
 	{
 		/* RFC 5246 7.2: a warning in TLS 1.2 (no_renegotiation, ...) is
 		 * dropped, as Go does (conn.go readRecordOrCCS: every warning
-		 * unless the version is TLS 1.3, so also one before the
-		 * ServerHello, like an SNI unrecognized_name), within the
-		 * limits user_canceled has: BoringSSL's number of warnings in a
-		 * row, and the ignored-records one. */
+		 * unless the version is TLS 1.3), within the limits
+		 * user_canceled has: BoringSSL's number of warnings in a row,
+		 * and the ignored-records one. Before the ServerHello (the
+		 * server may still pick TLS 1.3, where it would be fatal, RFC
+		 * 8446 6) only one RFC 5246 allows as a warning, such as an
+		 * SNI unrecognized_name (RFC 6066 3); Go drops any. */
 		if (++cc->warning_alerts > WT_MAX_WARNING_ALERTS) {
 			wt_fail(cc, WT_ALERT_UNEXPECTED_MESSAGE, "too many warning alerts");
 		} else if (++cc->useless_records > WT_MAX_USELESS_RECORDS) {

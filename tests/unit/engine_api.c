@@ -230,6 +230,7 @@ static void tls12_hello(void)
 	static const uint16_t pq_first[] = { WT_GROUP_X25519MLKEM768, WT_GROUP_X25519 };
 	static const uint8_t psk_key[32] = { 1 };
 	static const uint8_t warning[] = { 21, 3, 3, 0, 2, 1, WT_ALERT_UNRECOGNIZED_NAME };
+	static const uint8_t hs_failure_warning[] = { 21, 3, 3, 0, 2, 1, WT_ALERT_HANDSHAKE_FAILURE };
 	/* A TLS 1.2 ServerHello (ECDHE-RSA-AES128-GCM, no session ID) with
 	 * renegotiation_info, supported_groups (which some servers send,
 	 * RFC 8422 defines none for it) and extended_master_secret. */
@@ -262,13 +263,18 @@ static void tls12_hello(void)
 	CHECK(client_hello_ext(rec, len, 0x000a, &body, &blen) && blen >= 2);
 	CHECK(list_has16(body + 2, blen - 2, WT_GROUP_X25519)
 		&& !list_has16(body + 2, blen - 2, WT_GROUP_X25519MLKEM768));
+	/* and a record_size_limit of TLS 1.2's maximum, 2^14 (RFC 8449 4) */
+	CHECK(client_hello_ext(rec, len, 0x001c, &body, &blen) && blen == 2
+		&& (body[0] << 8 | body[1]) == WT_MAX_PLAINTEXT);
 	/* With TLS 1.3 offered too it stays. */
 	c.cipher_suites = NULL; c.cipher_suite_count = 0;
 	CHECK(wt_engine_init(&cc, &c, &host) == 0);
 	rec = wt_engine_sendrec_buf(&cc, &len);
 	CHECK(client_hello_ext(rec, len, 0x000a, &body, &blen)
 		&& list_has16(body + 2, blen - 2, WT_GROUP_X25519MLKEM768));
-	printf("ok a TLS 1.2-only ClientHello lists no post-quantum group\n");
+	CHECK(client_hello_ext(rec, len, 0x001c, &body, &blen) && blen == 2
+		&& (body[0] << 8 | body[1]) == WT_MAX_PLAINTEXT + 1);
+	printf("ok a TLS 1.2-only ClientHello: no post-quantum group, record_size_limit 2^14\n");
 
 	/* External PSKs and nothing else to authenticate the server: no TLS
 	 * 1.2 (its server could not use the PSK); a TLS 1.2 ServerHello gets
@@ -310,6 +316,12 @@ static void tls12_hello(void)
 		feed(warning, sizeof warning);
 	}
 	CHECK(wt_engine_last_error(&cc) == WT_ALERT_UNEXPECTED_MESSAGE);
+	/* one RFC 5246 7.2.2 calls always fatal is fatal at warning level */
+	CHECK(wt_engine_init(&cc, &c, &host) == 0);
+	rec = wt_engine_sendrec_buf(&cc, &len);
+	wt_engine_sendrec_ack(&cc, len);
+	feed(hs_failure_warning, sizeof hs_failure_warning);
+	CHECK(wt_engine_last_error(&cc) == (WT_ERR_ALERT_RECEIVED | WT_ALERT_HANDSHAKE_FAILURE));
 	/* TLS 1.3 only: RFC 8446 6, every alert but user_canceled ends it */
 	c.min_version = WT_VERSION_TLS13;
 	CHECK(wt_engine_init(&cc, &c, &host) == 0);
