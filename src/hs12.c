@@ -764,11 +764,12 @@ static int read_finished(wt_engine_ctx *cc, const uint8_t *msg, size_t len)
 {
 	uint8_t th[WT_MAX_HASH];
 
+	if (len != 4 + 12) {
+		return wt_fail(cc, WT_ALERT_DECODE_ERROR, "malformed Finished");
+	}
 	transcript_hash(cc, th);
 	wt_ks12_finished(cc->suite, cc->t12.master, 0, th, cc->t12.server_verify);
-	/* Go: readFinished takes the whole body as verify_data, so one of
-	 * another length than 12 (RFC 5246 7.4.9) is incorrect too */
-	if (len != 4 + 12 || !wt_ct_equal(cc->t12.server_verify, msg + 4, 12)) {
+	if (!wt_ct_equal(cc->t12.server_verify, msg + 4, 12)) {
 		return wt_fail(cc, WT_ALERT_HANDSHAKE_FAILURE,
 			"server's Finished message was incorrect");
 	}
