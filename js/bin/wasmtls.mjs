@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // wasmtls — the Node front end of the wasm engine, with the native CLI's
-// contract (tools/cli/main.c): same options, --json line, "error: name:
+// contract (cli/main.c): same options, --json line, "error: name:
 // reason" lines and exit codes (0 ok, 1 connection/TLS failure, 2 bad
 // options), plus --ws URL / --wisp URL to go through a tunnel.
 import fs from 'node:fs';
@@ -332,7 +332,7 @@ async function main() {
     opts.keyLog = (line) => fs.writeSync(fd, `${line}\n`);
   }
   if (o.maxFragment) opts.maxFragment = o.maxFragment;
-  // Name lists as the native CLI checks them (tools/cli/common.c id_list):
+  // Name lists as the native CLI checks them (cli/common.c id_list):
   // known names, no repeats; the engine then decides what it accepts.
   const names = (opt, value, known, kind) => {
     const l = splitList(value, 32);
