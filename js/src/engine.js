@@ -1,7 +1,8 @@
 // The wasm engine: loading, imports (random, time, callbacks) and a thin
 // per-connection wrapper over the exported buffer/ack pairs. JS only moves
 // bytes: it copies into the engine's own buffers, calls it, copies out.
-import { TLSError } from './errors.js';
+import { TLSError, engineError } from './errors.js';
+import { ERR_ALERT_RECEIVED, ERR_BAD_CONFIG, ERR_BUFFER_TOO_SMALL } from './codes.js';
 
 export const CLOSED = 0x01, SENDREC = 0x02, RECVREC = 0x04, SENDAPP = 0x08, RECVAPP = 0x10, SENDEARLY = 0x20;
 const B_SENDREC = 0, B_RECVREC = 1, B_SENDAPP = 2, B_RECVAPP = 3;
@@ -9,7 +10,6 @@ const B_SENDREC = 0, B_RECVREC = 1, B_SENDAPP = 2, B_RECVAPP = 3;
 export const SUITES = { TLS_AES_128_GCM_SHA256: 0x1301, TLS_AES_256_GCM_SHA384: 0x1302, TLS_CHACHA20_POLY1305_SHA256: 0x1303 };
 export const GROUPS = { x25519: 0x001d, secp256r1: 0x0017, secp384r1: 0x0018, secp521r1: 0x0019,
   X25519MLKEM768: 0x11ec, MLKEM1024: 0x0202 };
-const ERR_BAD_CONFIG = 0x202;
 
 let wasmSource = null;
 let loading = null;
@@ -62,7 +62,7 @@ class Wasm {
   // bytes -> malloc'd copy in wasm memory (caller frees)
   put(bytes, nul = false) {
     const p = this.x.wtw_alloc(bytes.length + (nul ? 1 : 0));
-    if (!p) throw new TLSError('buffer_too_small', 'wasm heap exhausted', 0x205);
+    if (!p) throw engineError(ERR_BUFFER_TOO_SMALL, 'wasm heap exhausted');
     const u = this.u8();
     u.set(bytes, p);
     if (nul) u[p + bytes.length] = 0;
@@ -118,12 +118,12 @@ class Wasm {
   // A TLSError for an engine error code (code name, alert, reason).
   error(code, reason) {
     let alert = null;
-    if ((code & 0xf00) === 0x100) alert = code & 0xff;
+    if ((code & ~0xff) === ERR_ALERT_RECEIVED) alert = code & 0xff;
     else {
       const a = this.x.wtw_error_alert(code);
       if (a) alert = a;
     }
-    if (!reason && (code & 0xf00) === 0x100) reason = this.alertName(code & 0xff);
+    if (!reason && (code & ~0xff) === ERR_ALERT_RECEIVED) reason = this.alertName(code & 0xff);
     return new TLSError(this.errorName(code), reason || `error 0x${code.toString(16)}`, code, alert);
   }
 
@@ -148,7 +148,7 @@ class Wasm {
       }
       if (!s) {
         const what = skips.length ? `: ${skips.join('; ')}` : '';
-        throw new TLSError('bad_config', `ca: ${why || 'no usable PEM certificate'} (${this.errorName(code)})${what}`, ERR_BAD_CONFIG);
+        throw engineError(ERR_BAD_CONFIG, `ca: ${why || 'no usable PEM certificate'} (${this.errorName(code)})${what}`);
       }
       if (onWarning) {
         for (const k of skips) {
@@ -164,7 +164,7 @@ class Wasm {
   storeFromBlob(bytes) {
     const p = this.put(bytes);
     const s = this.x.wtw_store_blob(p, bytes.length); // takes ownership
-    if (!s) throw new TLSError('bad_config', 'default root store (roots.bin) is malformed', ERR_BAD_CONFIG);
+    if (!s) throw engineError(ERR_BAD_CONFIG, 'default root store (roots.bin) is malformed');
     return s;
   }
 
@@ -179,7 +179,7 @@ class Wasm {
   }
   digest32(fn) {
     const out = this.x.wtw_alloc(32);
-    if (!out) throw new TLSError('buffer_too_small', 'wasm heap exhausted', 0x205);
+    if (!out) throw engineError(ERR_BUFFER_TOO_SMALL, 'wasm heap exhausted');
     try {
       fn(out);
       return Array.from(this.u8().subarray(out, out + 32), (b) => b.toString(16).padStart(2, '0')).join('');
@@ -246,7 +246,7 @@ export class Engine {
     const x = w.x;
     this.id = w.nextId++;
     this.ptr = x.wtw_new(this.id);
-    if (!this.ptr) throw new TLSError('buffer_too_small', 'wasm heap exhausted', 0x205);
+    if (!this.ptr) throw engineError(ERR_BUFFER_TOO_SMALL, 'wasm heap exhausted');
     w.conns.set(this.id, this);
     this.onKeylog = cfg.keyLog || null;
     this.onVerify = cfg.verify || null;
@@ -257,18 +257,18 @@ export class Engine {
         const p = w.put(b);
         const rc = fn(this.ptr, p, b.length);
         x.wtw_free(p);
-        if (rc) throw new TLSError('bad_config', `bad ${what} '${s}'`, ERR_BAD_CONFIG);
+        if (rc) throw engineError(ERR_BAD_CONFIG, `bad ${what} '${s}'`);
       };
       if (cfg.servername) setStr(x.wtw_set_server_name, cfg.servername, 'servername');
       if (cfg.verifyIp) setStr(x.wtw_set_verify_ip, cfg.verifyIp, 'IP address');
       for (const a of cfg.alpn || []) setStr(x.wtw_add_alpn, a, 'ALPN protocol');
       for (const s of cfg.ciphers || []) {
         const id = typeof s === 'number' ? s : SUITES[s];
-        if (!id || x.wtw_add_id(this.ptr, 0, id)) throw new TLSError('bad_config', `unknown cipher suite '${s}'`, ERR_BAD_CONFIG);
+        if (!id || x.wtw_add_id(this.ptr, 0, id)) throw engineError(ERR_BAD_CONFIG, `unknown cipher suite '${s}'`);
       }
       for (const g of cfg.groups || []) {
         const id = typeof g === 'number' ? g : GROUPS[g];
-        if (!id || x.wtw_add_id(this.ptr, 1, id)) throw new TLSError('bad_config', `unknown group '${g}'`, ERR_BAD_CONFIG);
+        if (!id || x.wtw_add_id(this.ptr, 1, id)) throw engineError(ERR_BAD_CONFIG, `unknown group '${g}'`);
       }
       // Signature schemes offered/accepted (sigalgs) and our signing order
       // (signAlgs); groups given a key share (keyShares, [] = none). The
@@ -276,12 +276,12 @@ export class Engine {
       for (const [list, which, what] of [[cfg.sigalgs, 2, 'signature scheme'], [cfg.signAlgs, 3, 'signature scheme']]) {
         for (const s of list || []) {
           const id = typeof s === 'number' ? s : w.sigalgId(s);
-          if (!id || x.wtw_add_id(this.ptr, which, id)) throw new TLSError('bad_config', `unknown or too many ${what} '${s}'`, ERR_BAD_CONFIG);
+          if (!id || x.wtw_add_id(this.ptr, which, id)) throw engineError(ERR_BAD_CONFIG, `unknown or too many ${what} '${s}'`);
         }
       }
       for (const g of cfg.keyShares || []) {
         const id = typeof g === 'number' ? g : GROUPS[g];
-        if (!id || x.wtw_add_id(this.ptr, 4, id)) throw new TLSError('bad_config', `unknown or too many key share groups '${g}'`, ERR_BAD_CONFIG);
+        if (!id || x.wtw_add_id(this.ptr, 4, id)) throw engineError(ERR_BAD_CONFIG, `unknown or too many key share groups '${g}'`);
       }
       x.wtw_set_flags(this.ptr, (Array.isArray(cfg.keyShares) && cfg.keyShares.length === 0 ? 1 : 0)
         | (cfg.requestOCSP ? 2 : 0) | (cfg.requestSCT ? 4 : 0)
@@ -290,15 +290,15 @@ export class Engine {
         const p = w.put(cfg.session);
         const rc = x.wtw_set_session(this.ptr, p, cfg.session.length, cfg.earlyData ? 1 : 0);
         x.wtw_wipe_free(p, cfg.session.length);   // the blob holds the resumption PSK
-        if (rc) throw new TLSError('bad_config', 'session blob too large', ERR_BAD_CONFIG);
+        if (rc) throw engineError(ERR_BAD_CONFIG, 'session blob too large');
       }
       // External PSKs (wt_external_psk): { identity: string | Uint8Array,
       // key: Uint8Array (16..64 bytes), hash: 'sha256' | 'sha384',
       // imported: bool (RFC 9258), context: string | Uint8Array }.
       for (const psk of cfg.psks || []) {
-        if (!psk || !(psk.key instanceof Uint8Array)) throw new TLSError('bad_config', 'psk.key must be a Uint8Array', ERR_BAD_CONFIG);
+        if (!psk || !(psk.key instanceof Uint8Array)) throw engineError(ERR_BAD_CONFIG, 'psk.key must be a Uint8Array');
         const hash = { sha256: 1, sha384: 2 }[psk.hash ?? 'sha256'];
-        if (!hash) throw new TLSError('bad_config', `psk.hash must be 'sha256' or 'sha384', not '${psk.hash}'`, ERR_BAD_CONFIG);
+        if (!hash) throw engineError(ERR_BAD_CONFIG, `psk.hash must be 'sha256' or 'sha384', not '${psk.hash}'`);
         const bytes = (v) => (v instanceof Uint8Array ? v : enc.encode(String(v ?? '')));
         const ib = bytes(psk.identity), cb = bytes(psk.context);
         // lengths are the engine's to check (wt_engine_init names the value)
@@ -308,14 +308,14 @@ export class Engine {
         if (rc) throw w.error(rc, 'psks: more than WT_MAX_EXTERNAL_PSKS (4) external PSKs');
       }
       if (cfg.cert || cfg.key) {
-        if (!cfg.cert || !cfg.key) throw new TLSError('bad_config', 'cert and key go together', ERR_BAD_CONFIG);
+        if (!cfg.cert || !cfg.key) throw engineError(ERR_BAD_CONFIG, 'cert and key go together');
         const pemBytes = (v) => (v instanceof Uint8Array ? v : enc.encode(Array.isArray(v) ? v.join('\n') : String(v)));
         const cb = pemBytes(cfg.cert), kb = pemBytes(cfg.key);
         const cp = w.put(cb), kp = w.put(kb);
         if (kb !== cfg.key) kb.fill(0);   // our own encoding of the key text (the caller's bytes stay theirs)
         const rc = x.wtw_set_client_cert(this.ptr, cp, cb.length, kp, kb.length);
         x.wtw_free(cp); x.wtw_wipe_free(kp, kb.length);
-        if (rc) throw new TLSError('bad_config', CERT_ERRORS[rc] || 'unusable client certificate', ERR_BAD_CONFIG);
+        if (rc) throw engineError(ERR_BAD_CONFIG, CERT_ERRORS[rc] || 'unusable client certificate');
       }
       x.wtw_configure(this.ptr, cfg.store || 0, cfg.insecure ? 1 : 0,
         (this.onKeylog ? 1 : 0) | (this.onVerify ? 2 : 0) | (this.onSession ? 4 : 0), cfg.maxFragment || 0,
@@ -469,7 +469,7 @@ export function defaultWarning(message) {
 export function certProfile(name) {
   if (name === undefined || name === null || name === 'web') return 0;
   if (name === 'private') return 1;
-  throw new TLSError('bad_config', `certProfile must be 'web' or 'private', got ${JSON.stringify(name)}`, ERR_BAD_CONFIG);
+  throw engineError(ERR_BAD_CONFIG, `certProfile must be 'web' or 'private', got ${JSON.stringify(name)}`);
 }
 
 /** Verifies a chain (leaf first, DER) against PEM roots, like `wasmtls verify`. */
