@@ -1,5 +1,5 @@
 export interface HandshakeInfo {
-  version: 'TLSv1.3';
+  version: 'TLSv1.3' | 'TLSv1.2';
   cipher: string;
   group: string;
   sigalg: string;

@@ -109,6 +109,7 @@ class Wasm {
   suiteName(id) { return this.cstr(this.x.wtw_suite_name(id)) ?? `0x${id.toString(16).padStart(4, '0')}`; }
   groupName(id) { return this.cstr(this.x.wtw_group_name(id)) ?? `0x${id.toString(16).padStart(4, '0')}`; }
   sigalgName(id) { return this.cstr(this.x.wtw_sigalg_name(id)) ?? `0x${id.toString(16).padStart(4, '0')}`; }
+  versionName(v) { return this.cstr(this.x.wtw_version_name(v)) ?? 'unknown'; }
   /** Signature scheme id for a name (rsa_pss_rsae_sha256, ...), 0 if unknown. */
   sigalgId(name) {
     const p = this.put(enc.encode(String(name)), true);
@@ -205,6 +206,7 @@ export function loadEngine() {
     w.x = instance.exports;
     w.mem = instance.exports.memory;
     if (w.x._initialize) w.x._initialize();
+    w.info = infoLayout(w.x.wtw_info_layout ? w.cstr(w.x.wtw_info_layout()) : null);
     wasmInstance = w;
     return w;
   })();
@@ -229,6 +231,37 @@ export function engineStats() {
 
 const isIPv4 = (h) => /^(0|[1-9]\d{0,2})(\.(0|[1-9]\d{0,2})){3}$/.test(h);
 export const isIP = (h) => isIPv4(h) || h.includes(':');
+
+// The handshake-info record of wasmtls.wasm (wtw_info) describes itself:
+// wtw_info_layout() is "wasmtls-info/1" and the name of each of its u32
+// words, in order (wasm/wasmtls_wasm.c). These are the words info() reads.
+const INFO_FORMAT = 'wasmtls-info/1';
+const INFO_FIELDS = ['version', 'cipher_suite', 'group', 'sigalg', 'hrr', 'resumed', 'verified',
+  'alpn', 'server_name', 'peer_cert_count', 'peer_certs', 'early_data', 'early_data_len',
+  'client_cert_sent', 'ocsp_response', 'ocsp_response_len', 'sct_list', 'sct_list_len',
+  'early_data_reason', 'external_psk'];
+
+/**
+ * The word index of each field and the record's length in words, from a
+ * layout descriptor (wtw_info_layout()). Throws TLSError 'wasm_mismatch'
+ * for another format, a repeated name or a missing field: a wasmtls.wasm
+ * that is not the one this JS was built with.
+ */
+export function infoLayout(descriptor) {
+  const mismatch = (what) => new TLSError('wasm_mismatch', `wasmtls.wasm ${what}, but this JS reads ${INFO_FORMAT} ` +
+    'handshake info: load the wasmtls.wasm of the same wasmtls version');
+  if (typeof descriptor !== 'string') throw mismatch('does not describe its handshake info (no wtw_info_layout)');
+  const [format, ...names] = descriptor.split(' ');
+  if (format !== INFO_FORMAT) throw mismatch(`describes its handshake info as '${format}'`);
+  const at = {};
+  for (const [i, name] of names.entries()) {
+    if (Object.hasOwn(at, name)) throw mismatch(`names the handshake-info word '${name}' twice`);
+    at[name] = i;
+  }
+  const missing = INFO_FIELDS.filter((name) => !Object.hasOwn(at, name));
+  if (missing.length) throw mismatch(`has no handshake-info word ${missing.join(', ')}`);
+  return { at, words: names.length };
+}
 
 const EARLY = ['not_sent', 'accepted', 'rejected', 'pending'];
 const CERT_ERRORS = [null, 'cert: no usable PEM certificate chain',
@@ -405,34 +438,36 @@ export class Engine {
   /** Negotiated parameters (also valid inside the verify hook). */
   info() {
     const w = this.w;
-    const p = w.x.wtw_info(this.ptr);
-    const v = new Uint32Array(w.mem.buffer, p, 21);
+    const v = new Uint32Array(w.mem.buffer, w.x.wtw_info(this.ptr), w.info.words);
+    const f = (name) => v[w.info.at[name]];
+    const bytes = (p, n) => (p ? w.u8().slice(p, p + n) : null);
     const certs = [];
-    const n = v[9];
-    const c = new Uint32Array(w.mem.buffer, v[10], 2 * n);
-    for (let i = 0; i < n; i++) certs.push(w.u8().slice(c[2 * i], c[2 * i] + c[2 * i + 1]));
+    const n = f('peer_cert_count');
+    const c = new Uint32Array(w.mem.buffer, f('peer_certs'), 2 * n);
+    for (let i = 0; i < n; i++) certs.push(bytes(c[2 * i], c[2 * i + 1]));
+    const psk = f('external_psk') | 0;   // an i32, -1: none
     return {
-      version: v[0] === 0x0304 ? 'TLSv1.3' : 'unknown',
-      cipher: v[1] ? w.suiteName(v[1]) : null,
-      group: v[2] ? w.groupName(v[2]) : null,
-      sigalg: v[3] ? w.sigalgName(v[3]) : null,
-      hrr: v[4] !== 0,
-      resumed: v[5] !== 0,
-      verified: v[6] !== 0,
-      alpn: w.cstr(v[7]),
-      servername: w.cstr(v[8]),
+      version: w.versionName(f('version')),
+      cipher: f('cipher_suite') ? w.suiteName(f('cipher_suite')) : null,
+      group: f('group') ? w.groupName(f('group')) : null,
+      sigalg: f('sigalg') ? w.sigalgName(f('sigalg')) : null,
+      hrr: f('hrr') !== 0,
+      resumed: f('resumed') !== 0,
+      verified: f('verified') !== 0,
+      alpn: w.cstr(f('alpn')),
+      servername: w.cstr(f('server_name')),
       peerCertificates: certs,
-      earlyData: EARLY[v[12]] ?? 'not_sent',
-      earlyDataLength: v[13],
-      clientCertificateSent: v[14] !== 0,
+      earlyData: EARLY[f('early_data')] ?? 'not_sent',
+      earlyDataLength: f('early_data_len'),
+      clientCertificateSent: f('client_cert_sent') !== 0,
       // What the server stapled when asked (requestOCSP / requestSCT),
       // unverified; null when absent.
-      ocspResponse: v[15] ? w.u8().slice(v[15], v[15] + v[16]) : null,
-      sctList: v[17] ? w.u8().slice(v[17], v[17] + v[18]) : null,
-      earlyDataReason: w.cstr(w.x.wtw_early_reason_name(v[19])),
+      ocspResponse: bytes(f('ocsp_response'), f('ocsp_response_len')),
+      sctList: bytes(f('sct_list'), f('sct_list_len')),
+      earlyDataReason: w.cstr(w.x.wtw_early_reason_name(f('early_data_reason'))),
       // Index in options.psk of the external PSK that authenticated the
       // server (also on a resumed session), or null.
-      externalPsk: v[20] ? v[20] - 1 : null,
+      externalPsk: psk < 0 ? null : psk,
     };
   }
 
