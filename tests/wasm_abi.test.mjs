@@ -3,7 +3,7 @@
 //     each field by name and refuses a layout of another format, with a
 //     missing or repeated field, or none at all, as TLSError wasm_mismatch,
 //     both from the reader and from loadEngine() given such a module, and
-//     reads a real handshake's info through it;
+//     reads a real TLS 1.3 and TLS 1.2 handshake's info through it;
 //   - the engine's error codes and names have one definition, in C: JS's
 //     js/src/codes.js is what tools/gen_error_codes.mjs makes of
 //     src/wasmtls.h and src/names.c, its names are the wasm's
@@ -140,6 +140,7 @@ describe('handshake-info layout', () => {
 
   for (const [version, cipher, server] of [
     ['TLSv1.3', 'TLS_AES_256_GCM_SHA384', {}],
+    ['TLSv1.2', 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256', { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2' }],
   ]) {
     test(`a ${version} handshake read through the layout (node:tls, ${cipher})`, { skip: NO_WASM }, async (t) => {
       const P = pki();
@@ -160,6 +161,25 @@ describe('handshake-info layout', () => {
       assert.equal(info.externalPsk, null);
     });
   }
+
+  test('suite names: TLS 1.3 and the TLS 1.2 ECDHE AEAD suites', { skip: NO_WASM }, async () => {
+    const w = await loadEngine();
+    const names = {
+      0x1301: 'TLS_AES_128_GCM_SHA256', 0x1302: 'TLS_AES_256_GCM_SHA384', 0x1303: 'TLS_CHACHA20_POLY1305_SHA256',
+      0xc02b: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', 0xc02f: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
+      0xc02c: 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384', 0xc030: 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
+      0xcca9: 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256', 0xcca8: 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
+    };
+    for (const [id, name] of Object.entries(names)) {
+      assert.equal(w.suiteName(Number(id)), name);
+      assert.equal(w.suiteId(name), Number(id));
+    }
+    assert.equal(w.suiteName(0x00ff), '0x00ff');
+    assert.equal(w.suiteId('TLS_RSA_WITH_AES_128_GCM_SHA256'), 0);
+    assert.equal(w.versionName(0x0304), 'TLSv1.3');
+    assert.equal(w.versionName(0x0303), 'TLSv1.2');
+    assert.equal(w.versionName(0x0302), 'unknown');
+  });
 });
 
 describe('error codes: one definition, in C', () => {

@@ -783,6 +783,7 @@ WTW_EXPORT(wtw_error_name) const char *wtw_error_name(int err) { return wt_error
 WTW_EXPORT(wtw_error_alert) int wtw_error_alert(int err) { return wt_error_alert(err); }
 WTW_EXPORT(wtw_alert_name) const char *wtw_alert_name(int a) { return wt_alert_name(a); }
 WTW_EXPORT(wtw_suite_name) const char *wtw_suite_name(int id) { return wt_suite_name((uint16_t)id); }
+WTW_EXPORT(wtw_suite_from_name) int wtw_suite_from_name(const char *name) { return wt_suite_from_name(name); }
 WTW_EXPORT(wtw_version_name) const char *wtw_version_name(int v) { return wt_version_name((uint16_t)v); }
 WTW_EXPORT(wtw_group_name) const char *wtw_group_name(int id) { return wt_group_name((uint16_t)id); }
 WTW_EXPORT(wtw_sigalg_name) const char *wtw_sigalg_name(int id) { return wt_sigalg_name((uint16_t)id); }

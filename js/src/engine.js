@@ -7,7 +7,6 @@ import { ERR_ALERT_RECEIVED, ERR_BAD_CONFIG, ERR_BUFFER_TOO_SMALL } from './code
 export const CLOSED = 0x01, SENDREC = 0x02, RECVREC = 0x04, SENDAPP = 0x08, RECVAPP = 0x10, SENDEARLY = 0x20;
 const B_SENDREC = 0, B_RECVREC = 1, B_SENDAPP = 2, B_RECVAPP = 3;
 
-export const SUITES = { TLS_AES_128_GCM_SHA256: 0x1301, TLS_AES_256_GCM_SHA384: 0x1302, TLS_CHACHA20_POLY1305_SHA256: 0x1303 };
 export const GROUPS = { x25519: 0x001d, secp256r1: 0x0017, secp384r1: 0x0018, secp521r1: 0x0019,
   X25519MLKEM768: 0x11ec, MLKEM1024: 0x0202 };
 
@@ -110,10 +109,13 @@ class Wasm {
   groupName(id) { return this.cstr(this.x.wtw_group_name(id)) ?? `0x${id.toString(16).padStart(4, '0')}`; }
   sigalgName(id) { return this.cstr(this.x.wtw_sigalg_name(id)) ?? `0x${id.toString(16).padStart(4, '0')}`; }
   versionName(v) { return this.cstr(this.x.wtw_version_name(v)) ?? 'unknown'; }
+  /** Cipher suite id for its IANA name (TLS_AES_128_GCM_SHA256, ...), 0 if unknown. */
+  suiteId(name) { return this.idFromName(this.x.wtw_suite_from_name, name); }
   /** Signature scheme id for a name (rsa_pss_rsae_sha256, ...), 0 if unknown. */
-  sigalgId(name) {
+  sigalgId(name) { return this.idFromName(this.x.wtw_sigalg_from_name, name); }
+  idFromName(fromName, name) {
     const p = this.put(enc.encode(String(name)), true);
-    try { return this.x.wtw_sigalg_from_name(p); } finally { this.x.wtw_free(p); }
+    try { return fromName(p); } finally { this.x.wtw_free(p); }
   }
 
   // A TLSError for an engine error code (code name, alert, reason).
@@ -296,7 +298,7 @@ export class Engine {
       if (cfg.verifyIp) setStr(x.wtw_set_verify_ip, cfg.verifyIp, 'IP address');
       for (const a of cfg.alpn || []) setStr(x.wtw_add_alpn, a, 'ALPN protocol');
       for (const s of cfg.ciphers || []) {
-        const id = typeof s === 'number' ? s : SUITES[s];
+        const id = typeof s === 'number' ? s : w.suiteId(s);
         if (!id || x.wtw_add_id(this.ptr, 0, id)) throw engineError(ERR_BAD_CONFIG, `unknown cipher suite '${s}'`);
       }
       for (const g of cfg.groups || []) {
