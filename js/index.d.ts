@@ -1,5 +1,5 @@
 export interface HandshakeInfo {
-  version: 'TLSv1.3';
+  version: 'TLSv1.3' | 'TLSv1.2';
   cipher: string;
   group: string;
   sigalg: string;
@@ -78,7 +78,11 @@ export interface ConnectOptions {
   verify?(info: HandshakeInfo): boolean | void;
   /** NSS key log line, without newline */
   keyLog?(line: string): void;
-  ciphers?: Array<'TLS_AES_128_GCM_SHA256' | 'TLS_AES_256_GCM_SHA384' | 'TLS_CHACHA20_POLY1305_SHA256'>;
+  /** cipher suites by IANA name (the engine's wt_suite_from_name), at most 3; the TLS 1.2 ones offer TLS 1.2 */
+  ciphers?: Array<'TLS_AES_128_GCM_SHA256' | 'TLS_AES_256_GCM_SHA384' | 'TLS_CHACHA20_POLY1305_SHA256'
+    | 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256' | 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'
+    | 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384' | 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384'
+    | 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256' | 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256'>;
   groups?: Array<'x25519' | 'secp256r1' | 'secp384r1' | 'secp521r1'>;
   /** groups that get a key share in the first ClientHello ([] = none: the server must ask with a HelloRetryRequest) */
   keyShares?: Array<'x25519' | 'secp256r1' | 'secp384r1' | 'secp521r1'>;

@@ -62,7 +62,7 @@ export class TLSSocket extends Duplex {
   }
 
   getProtocol() { return this.info ? this.info.version : null; }
-  getCipher() { return this.info ? { name: this.info.cipher, standardName: this.info.cipher, version: 'TLSv1.3' } : null; }
+  getCipher() { return this.info ? { name: this.info.cipher, standardName: this.info.cipher, version: this.info.version } : null; }
   exportKeyingMaterial(length, label, context) { return Buffer.from(this._sock.exportKeyingMaterial(label, length, context)); }
   setNoDelay() { return this; }
   setKeepAlive() { return this; }

@@ -1,4 +1,4 @@
-// Certificate verification through `wasmtls verify` (tools/cli/verify.c ->
+// Certificate verification through `wasmtls verify` (cli/verify.c ->
 // wt_verify_chain, src/x509.c): the test PKI's negative cases each give
 // their exact error name, host name rules (RFC 6125), malformed input, and
 // every SERVER case of x509-limbo compared with its expected result.

@@ -10,7 +10,7 @@
  *                                      (wasi/tcp.c, WT_WASI_SOCKETS)
  *
  * Options, configuration, the --json line, the error line, exit codes and
- * the pump are the native CLI's (tools/cli/common.c); this file adds
+ * the pump are the native CLI's (cli/common.c); this file adds
  * --transport, --data and --out, the WASI host functions (random_get via
  * getentropy, clock_time_get via clock_gettime) and the stdio transport.
  * Files (--cafile, --keylog, --out, --data @FILE) are opened through

@@ -9,7 +9,7 @@
 # wasm32-wasi, lib/wasm32-wasi -> /usr/lib/wasm32-wasi) so no glibc header
 # leaks in. The core and BearSSL are built by CMake with
 # wasi/toolchain.cmake (WT_BR_64: BearSSL with BR_64=1 BR_INT128=0); the CLI
-# (wasi/*.c + tools/cli/common.c + verify.c) is linked here, WITHOUT -O
+# (wasi/*.c + cli/common.c + verify.c) is linked here, WITHOUT -O
 # (clang would run whatever wasm-opt it finds), then wasm-opt -Oz. The
 # component: `jco embed` puts our WIT world (wasi/wit) into the core module,
 # `jco new --wasi-command` wraps it with jco's bundled preview1 adapter
@@ -23,12 +23,12 @@ JCO           := node_modules/.bin/jco
 WASI_BEARSSL  := $(or $(BEARSSL_SOURCE_DIR),third_party/bearssl)
 WASI_CFLAGS   := --target=wasm32-wasi --sysroot=$(WASI_SYSROOT) -Os -g0 \
                  -DBR_64=1 -Wall -Wextra -Werror -Wno-unused-parameter \
-                 -Isrc -Itools/cli -Iwasi -I$(WASI_BEARSSL)/inc
+                 -Isrc -Icli -Iwasi -I$(WASI_BEARSSL)/inc
 WASI_LDFLAGS  := --target=wasm32-wasi --sysroot=$(WASI_SYSROOT) \
                  -Wl,-z,stack-size=1048576 -Wl,--strip-debug
 WASI_LIBS     := $(WASI_DIR)/cmake/libwasmtls.a $(WASI_DIR)/cmake/libbearssl.a
-WASI_CLI_SRCS := wasi/main.c tools/cli/common.c tools/cli/verify.c
-WASI_HDRS     := tools/cli/cli.h wasi/wasi_tcp.h wasi/wasi_p2.h src/wasmtls.h src/wt_engine_ctx.h
+WASI_CLI_SRCS := wasi/main.c cli/common.c cli/verify.c
+WASI_HDRS     := cli/cli.h wasi/wasi_tcp.h wasi/wasi_p2.h src/wasmtls.h src/wt_engine_ctx.h
 WASI_WIT      := $(wildcard wasi/wit/*.wit wasi/wit/deps/*/*.wit)
 
 .PHONY: build-wasi wasi-force

@@ -1,6 +1,7 @@
 # Emscripten build of the engine for the npm package (js/).
 #   make build-wasm   -> js/dist/wasmtls.wasm (engine + BearSSL, wasm-opt'ed)
 #                        js/dist/roots.bin    (default trust anchors, compact)
+#                        js/src/codes.js      (error codes, from the C)
 # Included by the top-level Makefile; adds build-wasm to BUILD_TARGETS.
 WASM_BUILD   ?= build/wasm
 WASM_OPT     ?= -O2
@@ -12,6 +13,7 @@ WASM_SIMD    ?= -msimd128
 WASM_ENV      = NODE_PATH=/usr/share/nodejs
 WASM_OUT     ?= js/dist/wasmtls.wasm
 WASM_ROOTS    = js/dist/roots.bin
+WASM_CODES    = js/src/codes.js
 WASM_LDFLAGS  = --no-entry -sSTANDALONE_WASM=1 -sFILESYSTEM=0 -sALLOW_MEMORY_GROWTH=1 \
                 -sINITIAL_MEMORY=2MB -sTOTAL_STACK=131072 -sMALLOC=emmalloc \
                 -sERROR_ON_UNDEFINED_SYMBOLS=0 -Wno-undefined
@@ -20,7 +22,13 @@ CA_BUNDLE    ?= /etc/ssl/certs/ca-certificates.crt
 .PHONY: build-wasm wasm-libs
 BUILD_TARGETS += build-wasm
 
-build-wasm: setup $(WASM_OUT) $(WASM_ROOTS)
+build-wasm: setup $(WASM_CODES) $(WASM_OUT) $(WASM_ROOTS)
+
+# The engine's error codes and names for JS, from src/wasmtls.h and
+# src/names.c (committed, so the package works from source; a test checks
+# it is current).
+$(WASM_CODES): tools/gen_error_codes.mjs src/wasmtls.h src/names.c
+	node tools/gen_error_codes.mjs src/wasmtls.h src/names.c $@
 
 # CMake tracks src/ and BearSSL; always reconfigure (src/*.c is a glob:
 # new core files must be picked up) and build (no-ops when up to date).

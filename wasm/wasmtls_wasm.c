@@ -316,6 +316,41 @@ wtw_wipe_free(void *p, size_t len)
 /* Connections                                                          */
 /* ------------------------------------------------------------------ */
 
+/*
+ * The handshake info JS reads (wtw_info) is a record of u32 words that
+ * describes itself: wtw_info_layout() returns WTW_INFO_FORMAT, then the
+ * name of each word in order, space-separated:
+ *
+ *   "wasmtls-info/1 version cipher_suite group ... external_psk"
+ *
+ * Each word holds the wt_conn_info field of that name; pointers are wasm
+ * addresses (0 for NULL), and:
+ *   peer_certs     address of peer_cert_count (der, len) u32 pairs
+ *   external_psk   an i32 (-1: none)
+ * JS looks every field up by name and refuses another format version or
+ * a layout without a field it reports, so a wasmtls.wasm and a JS package
+ * that do not match fail with a clear error instead of reading the wrong
+ * words. Adding a field is backward compatible; changing what an existing
+ * name means needs a new WTW_INFO_FORMAT.
+ */
+#define WTW_INFO_FORMAT "wasmtls-info/1"
+#define WTW_INFO_FIELDS(X) \
+	X(version) X(cipher_suite) X(group) X(sigalg) X(hrr) X(resumed) \
+	X(verified) X(alpn) X(server_name) X(peer_cert_count) X(peer_certs) \
+	X(early_data) X(early_data_len) X(client_cert_sent) X(ocsp_response) \
+	X(ocsp_response_len) X(sct_list) X(sct_list_len) X(early_data_reason) \
+	X(external_psk)
+
+#define WTW_INFO_INDEX(name) WTW_INFO_##name,
+#define WTW_INFO_NAME(name) " " #name
+enum { WTW_INFO_FIELDS(WTW_INFO_INDEX) WTW_INFO_WORDS };
+
+WTW_EXPORT(wtw_info_layout) const char *
+wtw_info_layout(void)
+{
+	return WTW_INFO_FORMAT WTW_INFO_FIELDS(WTW_INFO_NAME);
+}
+
 typedef struct wtw_conn {
 	wt_engine_ctx cc;      /* first: the engine owns most of the bytes */
 	wt_config cfg;
@@ -340,8 +375,8 @@ typedef struct wtw_conn {
 	 * into one allocation each, wiped and freed on destroy */
 	wt_external_psk psks[WT_MAX_EXTERNAL_PSKS];
 	uint8_t *psk_bytes[WT_MAX_EXTERNAL_PSKS];
-	/* flat handshake info for JS (wtw_info), all u32 */
-	uint32_t info[21];
+	/* handshake info for JS (wtw_info): WTW_INFO_WORDS u32s */
+	uint32_t info[WTW_INFO_WORDS];
 	uint32_t certs[2 * WT_MAX_PEER_CERTS];
 } wtw_conn;
 
@@ -748,6 +783,8 @@ WTW_EXPORT(wtw_error_name) const char *wtw_error_name(int err) { return wt_error
 WTW_EXPORT(wtw_error_alert) int wtw_error_alert(int err) { return wt_error_alert(err); }
 WTW_EXPORT(wtw_alert_name) const char *wtw_alert_name(int a) { return wt_alert_name(a); }
 WTW_EXPORT(wtw_suite_name) const char *wtw_suite_name(int id) { return wt_suite_name((uint16_t)id); }
+WTW_EXPORT(wtw_suite_from_name) int wtw_suite_from_name(const char *name) { return wt_suite_from_name(name); }
+WTW_EXPORT(wtw_version_name) const char *wtw_version_name(int v) { return wt_version_name((uint16_t)v); }
 WTW_EXPORT(wtw_group_name) const char *wtw_group_name(int id) { return wt_group_name((uint16_t)id); }
 WTW_EXPORT(wtw_sigalg_name) const char *wtw_sigalg_name(int id) { return wt_sigalg_name((uint16_t)id); }
 WTW_EXPORT(wtw_sigalg_from_name) int wtw_sigalg_from_name(const char *name) { return wt_sigalg_from_name(name); }
@@ -764,18 +801,13 @@ wtw_export(wtw_conn *c, const char *label, const uint8_t *ctx, size_t ctx_len, i
 	return rc;
 }
 
-/*
- * Handshake info as u32s: version, suite, group, sigalg, hrr, resumed,
- * verified, alpn (char* or 0), server_name (char* or 0), cert count,
- * certs (u32 pairs der, len), done, early_data (WT_EARLY_*),
- * early_data_len, client_cert_sent, ocsp_response (ptr, len), sct_list
- * (ptr, len), early_data_reason (WT_EARLY_REASON_*), external_psk + 1
- * (0: none; 21 words in all).
- */
+/* Fills the connection's handshake-info record (see wtw_info_layout)
+ * and returns its address; valid until the next call or wtw_destroy. */
 WTW_EXPORT(wtw_info) const uint32_t *
 wtw_info(wtw_conn *c)
 {
 	wt_conn_info in;
+	uint32_t *v = c->info;
 	size_t i, n;
 
 	wt_engine_info(&c->cc, &in);
@@ -784,28 +816,27 @@ wtw_info(wtw_conn *c)
 		c->certs[2 * i] = (uint32_t)(uintptr_t)in.peer_certs[i].der;
 		c->certs[2 * i + 1] = (uint32_t)in.peer_certs[i].len;
 	}
-	c->info[0] = in.version;
-	c->info[1] = in.cipher_suite;
-	c->info[2] = in.group;
-	c->info[3] = in.sigalg;
-	c->info[4] = (uint32_t)in.hrr;
-	c->info[5] = (uint32_t)in.resumed;
-	c->info[6] = (uint32_t)in.verified;
-	c->info[7] = (uint32_t)(uintptr_t)in.alpn;
-	c->info[8] = (uint32_t)(uintptr_t)in.server_name;
-	c->info[9] = (uint32_t)n;
-	c->info[10] = (uint32_t)(uintptr_t)c->certs;
-	c->info[11] = (uint32_t)wt_engine_handshake_done(&c->cc);
-	c->info[12] = (uint32_t)in.early_data;
-	c->info[13] = (uint32_t)in.early_data_len;
-	c->info[14] = (uint32_t)in.client_cert_sent;
-	c->info[15] = (uint32_t)(uintptr_t)in.ocsp_response;
-	c->info[16] = (uint32_t)in.ocsp_response_len;
-	c->info[17] = (uint32_t)(uintptr_t)in.sct_list;
-	c->info[18] = (uint32_t)in.sct_list_len;
-	c->info[19] = (uint32_t)in.early_data_reason;
-	c->info[20] = (uint32_t)(in.external_psk + 1);
-	return c->info;
+	v[WTW_INFO_version] = in.version;
+	v[WTW_INFO_cipher_suite] = in.cipher_suite;
+	v[WTW_INFO_group] = in.group;
+	v[WTW_INFO_sigalg] = in.sigalg;
+	v[WTW_INFO_hrr] = (uint32_t)in.hrr;
+	v[WTW_INFO_resumed] = (uint32_t)in.resumed;
+	v[WTW_INFO_verified] = (uint32_t)in.verified;
+	v[WTW_INFO_alpn] = (uint32_t)(uintptr_t)in.alpn;
+	v[WTW_INFO_server_name] = (uint32_t)(uintptr_t)in.server_name;
+	v[WTW_INFO_peer_cert_count] = (uint32_t)n;
+	v[WTW_INFO_peer_certs] = (uint32_t)(uintptr_t)c->certs;
+	v[WTW_INFO_early_data] = (uint32_t)in.early_data;
+	v[WTW_INFO_early_data_len] = (uint32_t)in.early_data_len;
+	v[WTW_INFO_client_cert_sent] = (uint32_t)in.client_cert_sent;
+	v[WTW_INFO_ocsp_response] = (uint32_t)(uintptr_t)in.ocsp_response;
+	v[WTW_INFO_ocsp_response_len] = (uint32_t)in.ocsp_response_len;
+	v[WTW_INFO_sct_list] = (uint32_t)(uintptr_t)in.sct_list;
+	v[WTW_INFO_sct_list_len] = (uint32_t)in.sct_list_len;
+	v[WTW_INFO_early_data_reason] = (uint32_t)in.early_data_reason;
+	v[WTW_INFO_external_psk] = (uint32_t)in.external_psk;   /* -1: 0xffffffff */
+	return v;
 }
 
 /* RFC 8446 7.5 early exporter (valid once 0-RTT keys exist). */

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // wasmtls — the Node front end of the wasm engine, with the native CLI's
-// contract (tools/cli/main.c): same options, --json line, "error: name:
+// contract (cli/main.c): same options, --json line, "error: name:
 // reason" lines and exit codes (0 ok, 1 connection/TLS failure, 2 bad
 // options), plus --ws URL / --wisp URL to go through a tunnel.
 import fs from 'node:fs';
@@ -28,7 +28,9 @@ const USAGE = `usage: wasmtls [options] HOST:PORT
   --grease             GREASE values in the ClientHello (RFC 8701), as Chrome sends
   --permute-extensions ClientHello extensions in a random order, as Chrome sends
   --ciphers LIST       TLS_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384,
-                       TLS_CHACHA20_POLY1305_SHA256
+                       TLS_CHACHA20_POLY1305_SHA256 and for TLS 1.2
+                       TLS_ECDHE_{ECDSA,RSA}_WITH_{AES_128_GCM_SHA256,
+                       AES_256_GCM_SHA384,CHACHA20_POLY1305_SHA256}
   --keylog FILE        append NSS key log lines
   --sess-out FILE      write the session (ticket) for later resumption
   --sess-in FILE       resume the session in FILE (falls back to a full handshake)
@@ -49,7 +51,11 @@ const USAGE = `usage: wasmtls [options] HOST:PORT
   -q                   no other diagnostics
        wasmtls verify --cafile ROOTS.pem [--host NAME] [--time UNIX] [--cert-profile web|private] CHAIN.pem
 `;
-const SUITE_NAMES = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256'];
+// As the native CLI lists them (the names wt_suite_from_name knows).
+const SUITE_NAMES = ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256',
+  'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
+  'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384', 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
+  'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256', 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256'];
 const GROUP_NAMES = ['x25519', 'secp256r1', 'secp384r1', 'secp521r1', 'X25519MLKEM768', 'MLKEM1024'];
 // The scheme names the engine knows (wt_sigalg_from_name); which of them
 // may be configured is the engine's decision (wt_config.sig_algs).
@@ -312,7 +318,7 @@ async function main() {
     const l = splitList(o.ciphers, 8);
     if (!l) die(2, 'bad_config', `bad --ciphers list '${o.ciphers}'`);
     l.forEach((s, i) => {
-      if (!SUITE_NAMES.includes(s)) die(2, 'bad_config', `unknown cipher suite '${s}' (TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384, TLS_CHACHA20_POLY1305_SHA256)`);
+      if (!SUITE_NAMES.includes(s)) die(2, 'bad_config', `unknown cipher suite '${s}' (${SUITE_NAMES.join(', ')})`);
       if (l.indexOf(s) !== i) die(2, 'bad_config', `cipher suite '${s}' listed twice`);
     });
     opts.ciphers = l;
@@ -332,7 +338,7 @@ async function main() {
     opts.keyLog = (line) => fs.writeSync(fd, `${line}\n`);
   }
   if (o.maxFragment) opts.maxFragment = o.maxFragment;
-  // Name lists as the native CLI checks them (tools/cli/common.c id_list):
+  // Name lists as the native CLI checks them (cli/common.c id_list):
   // known names, no repeats; the engine then decides what it accepts.
   const names = (opt, value, known, kind) => {
     const l = splitList(value, 32);

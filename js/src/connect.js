@@ -6,14 +6,14 @@
 //   engine -> transport   at most OUT_HWM bytes in flight to the transport
 //   app -> engine         a write resolves once the engine took its bytes
 //   engine -> app         a ReadableStream with a 64 KiB byte high-water mark
-import { TLSError } from './errors.js';
+import { TLSError, engineError } from './errors.js';
+import { ERR_BAD_CONFIG, ERR_BAD_STATE, ERR_CALLBACK, ERR_TRUNCATED } from './codes.js';
 import { loadEngine, loadDefaultRoots, defaultWarning, Engine, isIP, CLOSED, SENDREC, RECVREC, SENDAPP, RECVAPP, SENDEARLY } from './engine.js';
 import { openTransport } from './transports.js';
 import { defaultSessionCache, sessionKey, sessionExpired, canonicalIP, certChainText } from './session.js';
 
 const OUT_HWM = 256 * 1024;
 const APP_HWM = 64 * 1024;
-const ERR_TRUNCATED = 0x204;
 const noop = () => {};
 
 function toTLSError(e, code = 'io_error') {
@@ -32,8 +32,8 @@ const AMBIGUOUS_IPV4 = /^(0x[0-9a-f]*|\d+)(\.(0x[0-9a-f]*|\d+)){0,3}\.?$/i;
 
 function checkHostname(hostname) {
   if (AMBIGUOUS_IPV4.test(hostname) && !canonicalIP(hostname)) {
-    throw new TLSError('bad_config', `'${hostname}' is not a plain dotted-decimal IPv4 address ` +
-      '(leading zeros, hex or short forms read differently by resolvers)', 0x202);
+    throw engineError(ERR_BAD_CONFIG, `'${hostname}' is not a plain dotted-decimal IPv4 address ` +
+      '(leading zeros, hex or short forms read differently by resolvers)');
   }
   return hostname;
 }
@@ -41,10 +41,10 @@ function checkHostname(hostname) {
 function parseAddress(address) {
   if (typeof address === 'string') {
     const m = address.match(/^\[([^\]]+)\]:(\d+)$/) || address.match(/^([^:]+):(\d+)$/);
-    if (!m) throw new TLSError('bad_config', `bad address '${address}' (want HOST:PORT)`, 0x202);
+    if (!m) throw engineError(ERR_BAD_CONFIG, `bad address '${address}' (want HOST:PORT)`);
     return { hostname: checkHostname(m[1]), port: Number(m[2]) };
   }
-  if (!address || !address.hostname) throw new TLSError('bad_config', 'address needs a hostname', 0x202);
+  if (!address || !address.hostname) throw engineError(ERR_BAD_CONFIG, 'address needs a hostname');
   return { hostname: checkHostname(String(address.hostname).replace(/^\[(.*)\]$/, '$1')), port: Number(address.port ?? 443) };
 }
 
@@ -130,7 +130,7 @@ class Conn {
           else if (ArrayBuffer.isView(chunk)) chunk = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
           else return reject(new TypeError('write() takes a Uint8Array'));
         }
-        if (this.finished) return reject(this.failure || new TLSError('bad_state', 'connection is closed', 0x201));
+        if (this.finished) return reject(this.failure || engineError(ERR_BAD_STATE, 'connection is closed'));
         this.pendingWrite = { chunk, off: 0, resolve, reject };
         this.pump();
       }),
@@ -160,7 +160,7 @@ class Conn {
     let store = 0;
     const insecure = o.rejectUnauthorized === false;
     if (insecure && o.certProfile !== undefined && o.certProfile !== null && o.certProfile !== 'web') {
-      throw new TLSError('bad_config', 'rejectUnauthorized: false and certProfile are exclusive', 0x202);
+      throw engineError(ERR_BAD_CONFIG, 'rejectUnauthorized: false and certProfile are exclusive');
     }
     if (!insecure) {
       if (o.ca) store = this.store = w.storeFromPem(o.ca, o.onWarning ?? defaultWarning);
@@ -390,20 +390,20 @@ class Conn {
     // the application no longer cares how the peer ends.
     if (err && err.errno === ERR_TRUNCATED && this.userClosed && e.handshakeDone()) err = null;
     if (err && err.errno === ERR_TRUNCATED && this.transportError) err = this.transportError;
-    if (err && err.errno === 0x206 && this.verifyReason) err.reason = `verify hook rejected the connection: ${this.verifyReason}`;
+    if (err && err.errno === ERR_CALLBACK && this.verifyReason) err.reason = `verify hook rejected the connection: ${this.verifyReason}`;
     if (err && this.userClosed && !e.handshakeDone()) {
-      err = new TLSError('closed', 'closed before the handshake completed', 0x201);
+      err = new TLSError('closed', 'closed before the handshake completed', ERR_BAD_STATE);
     }
     if (err) return this.fail(err);
     this.finished = true;
-    if (!this.info) this.rejectOpened(new TLSError('closed', 'closed before the handshake completed', 0x201));
+    if (!this.info) this.rejectOpened(new TLSError('closed', 'closed before the handshake completed', ERR_BAD_STATE));
     if (!this.readClosed) {
       this.readClosed = true;
       try { this.readCtrl.close(); } catch { /* cancelled */ }
     }
     if (this.pullResolve) { this.pullResolve(); this.pullResolve = null; }
     if (this.pendingWrite) {
-      this.pendingWrite.reject(new TLSError('closed', 'connection closed by the peer', 0x201));
+      this.pendingWrite.reject(new TLSError('closed', 'connection closed by the peer', ERR_BAD_STATE));
       this.pendingWrite = null;
     }
     this.cleanup();
@@ -455,7 +455,7 @@ class Conn {
       this.engine.close();
       this.pump();
     } else {
-      this.fail(new TLSError('closed', 'closed before the handshake completed', 0x201));
+      this.fail(new TLSError('closed', 'closed before the handshake completed', ERR_BAD_STATE));
     }
     return this.closed.then(noop, noop);
   }
@@ -493,11 +493,11 @@ export function connect(address, options = {}) {
     close: () => c.close(),
     get info() { return c.info; },
     exportKeyingMaterial: (label, length, context) => {
-      if (!c.engine || !c.engine.ptr) throw new TLSError('bad_state', 'not connected', 0x201);
+      if (!c.engine || !c.engine.ptr) throw engineError(ERR_BAD_STATE, 'not connected');
       return c.engine.exportKeyingMaterial(label, length, context);
     },
     keyUpdate: (requestPeer = true) => {
-      if (!c.engine || !c.engine.ptr) throw new TLSError('bad_state', 'not connected', 0x201);
+      if (!c.engine || !c.engine.ptr) throw engineError(ERR_BAD_STATE, 'not connected');
       c.engine.keyUpdate(requestPeer);
       c.pump();
     },

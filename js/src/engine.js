@@ -1,15 +1,14 @@
 // The wasm engine: loading, imports (random, time, callbacks) and a thin
 // per-connection wrapper over the exported buffer/ack pairs. JS only moves
 // bytes: it copies into the engine's own buffers, calls it, copies out.
-import { TLSError } from './errors.js';
+import { TLSError, engineError } from './errors.js';
+import { ERR_ALERT_RECEIVED, ERR_BAD_CONFIG, ERR_BUFFER_TOO_SMALL } from './codes.js';
 
 export const CLOSED = 0x01, SENDREC = 0x02, RECVREC = 0x04, SENDAPP = 0x08, RECVAPP = 0x10, SENDEARLY = 0x20;
 const B_SENDREC = 0, B_RECVREC = 1, B_SENDAPP = 2, B_RECVAPP = 3;
 
-export const SUITES = { TLS_AES_128_GCM_SHA256: 0x1301, TLS_AES_256_GCM_SHA384: 0x1302, TLS_CHACHA20_POLY1305_SHA256: 0x1303 };
 export const GROUPS = { x25519: 0x001d, secp256r1: 0x0017, secp384r1: 0x0018, secp521r1: 0x0019,
   X25519MLKEM768: 0x11ec, MLKEM1024: 0x0202 };
-const ERR_BAD_CONFIG = 0x202;
 
 let wasmSource = null;
 let loading = null;
@@ -62,7 +61,7 @@ class Wasm {
   // bytes -> malloc'd copy in wasm memory (caller frees)
   put(bytes, nul = false) {
     const p = this.x.wtw_alloc(bytes.length + (nul ? 1 : 0));
-    if (!p) throw new TLSError('buffer_too_small', 'wasm heap exhausted', 0x205);
+    if (!p) throw engineError(ERR_BUFFER_TOO_SMALL, 'wasm heap exhausted');
     const u = this.u8();
     u.set(bytes, p);
     if (nul) u[p + bytes.length] = 0;
@@ -109,21 +108,25 @@ class Wasm {
   suiteName(id) { return this.cstr(this.x.wtw_suite_name(id)) ?? `0x${id.toString(16).padStart(4, '0')}`; }
   groupName(id) { return this.cstr(this.x.wtw_group_name(id)) ?? `0x${id.toString(16).padStart(4, '0')}`; }
   sigalgName(id) { return this.cstr(this.x.wtw_sigalg_name(id)) ?? `0x${id.toString(16).padStart(4, '0')}`; }
+  versionName(v) { return this.cstr(this.x.wtw_version_name(v)) ?? 'unknown'; }
+  /** Cipher suite id for its IANA name (TLS_AES_128_GCM_SHA256, ...), 0 if unknown. */
+  suiteId(name) { return this.idFromName(this.x.wtw_suite_from_name, name); }
   /** Signature scheme id for a name (rsa_pss_rsae_sha256, ...), 0 if unknown. */
-  sigalgId(name) {
+  sigalgId(name) { return this.idFromName(this.x.wtw_sigalg_from_name, name); }
+  idFromName(fromName, name) {
     const p = this.put(enc.encode(String(name)), true);
-    try { return this.x.wtw_sigalg_from_name(p); } finally { this.x.wtw_free(p); }
+    try { return fromName(p); } finally { this.x.wtw_free(p); }
   }
 
   // A TLSError for an engine error code (code name, alert, reason).
   error(code, reason) {
     let alert = null;
-    if ((code & 0xf00) === 0x100) alert = code & 0xff;
+    if ((code & ~0xff) === ERR_ALERT_RECEIVED) alert = code & 0xff;
     else {
       const a = this.x.wtw_error_alert(code);
       if (a) alert = a;
     }
-    if (!reason && (code & 0xf00) === 0x100) reason = this.alertName(code & 0xff);
+    if (!reason && (code & ~0xff) === ERR_ALERT_RECEIVED) reason = this.alertName(code & 0xff);
     return new TLSError(this.errorName(code), reason || `error 0x${code.toString(16)}`, code, alert);
   }
 
@@ -148,7 +151,7 @@ class Wasm {
       }
       if (!s) {
         const what = skips.length ? `: ${skips.join('; ')}` : '';
-        throw new TLSError('bad_config', `ca: ${why || 'no usable PEM certificate'} (${this.errorName(code)})${what}`, ERR_BAD_CONFIG);
+        throw engineError(ERR_BAD_CONFIG, `ca: ${why || 'no usable PEM certificate'} (${this.errorName(code)})${what}`);
       }
       if (onWarning) {
         for (const k of skips) {
@@ -164,7 +167,7 @@ class Wasm {
   storeFromBlob(bytes) {
     const p = this.put(bytes);
     const s = this.x.wtw_store_blob(p, bytes.length); // takes ownership
-    if (!s) throw new TLSError('bad_config', 'default root store (roots.bin) is malformed', ERR_BAD_CONFIG);
+    if (!s) throw engineError(ERR_BAD_CONFIG, 'default root store (roots.bin) is malformed');
     return s;
   }
 
@@ -179,7 +182,7 @@ class Wasm {
   }
   digest32(fn) {
     const out = this.x.wtw_alloc(32);
-    if (!out) throw new TLSError('buffer_too_small', 'wasm heap exhausted', 0x205);
+    if (!out) throw engineError(ERR_BUFFER_TOO_SMALL, 'wasm heap exhausted');
     try {
       fn(out);
       return Array.from(this.u8().subarray(out, out + 32), (b) => b.toString(16).padStart(2, '0')).join('');
@@ -205,6 +208,7 @@ export function loadEngine() {
     w.x = instance.exports;
     w.mem = instance.exports.memory;
     if (w.x._initialize) w.x._initialize();
+    w.info = infoLayout(w.x.wtw_info_layout ? w.cstr(w.x.wtw_info_layout()) : null);
     wasmInstance = w;
     return w;
   })();
@@ -230,6 +234,37 @@ export function engineStats() {
 const isIPv4 = (h) => /^(0|[1-9]\d{0,2})(\.(0|[1-9]\d{0,2})){3}$/.test(h);
 export const isIP = (h) => isIPv4(h) || h.includes(':');
 
+// The handshake-info record of wasmtls.wasm (wtw_info) describes itself:
+// wtw_info_layout() is "wasmtls-info/1" and the name of each of its u32
+// words, in order (wasm/wasmtls_wasm.c). These are the words info() reads.
+const INFO_FORMAT = 'wasmtls-info/1';
+const INFO_FIELDS = ['version', 'cipher_suite', 'group', 'sigalg', 'hrr', 'resumed', 'verified',
+  'alpn', 'server_name', 'peer_cert_count', 'peer_certs', 'early_data', 'early_data_len',
+  'client_cert_sent', 'ocsp_response', 'ocsp_response_len', 'sct_list', 'sct_list_len',
+  'early_data_reason', 'external_psk'];
+
+/**
+ * The word index of each field and the record's length in words, from a
+ * layout descriptor (wtw_info_layout()). Throws TLSError 'wasm_mismatch'
+ * for another format, a repeated name or a missing field: a wasmtls.wasm
+ * that is not the one this JS was built with.
+ */
+export function infoLayout(descriptor) {
+  const mismatch = (what) => new TLSError('wasm_mismatch', `wasmtls.wasm ${what}, but this JS reads ${INFO_FORMAT} ` +
+    'handshake info: load the wasmtls.wasm of the same wasmtls version');
+  if (typeof descriptor !== 'string') throw mismatch('does not describe its handshake info (no wtw_info_layout)');
+  const [format, ...names] = descriptor.split(' ');
+  if (format !== INFO_FORMAT) throw mismatch(`describes its handshake info as '${format}'`);
+  const at = {};
+  for (const [i, name] of names.entries()) {
+    if (Object.hasOwn(at, name)) throw mismatch(`names the handshake-info word '${name}' twice`);
+    at[name] = i;
+  }
+  const missing = INFO_FIELDS.filter((name) => !Object.hasOwn(at, name));
+  if (missing.length) throw mismatch(`has no handshake-info word ${missing.join(', ')}`);
+  return { at, words: names.length };
+}
+
 const EARLY = ['not_sent', 'accepted', 'rejected', 'pending'];
 const CERT_ERRORS = [null, 'cert: no usable PEM certificate chain',
   'key: not a PEM P-256/P-384 EC or 2048..4096-bit RSA private key',
@@ -246,7 +281,7 @@ export class Engine {
     const x = w.x;
     this.id = w.nextId++;
     this.ptr = x.wtw_new(this.id);
-    if (!this.ptr) throw new TLSError('buffer_too_small', 'wasm heap exhausted', 0x205);
+    if (!this.ptr) throw engineError(ERR_BUFFER_TOO_SMALL, 'wasm heap exhausted');
     w.conns.set(this.id, this);
     this.onKeylog = cfg.keyLog || null;
     this.onVerify = cfg.verify || null;
@@ -257,18 +292,18 @@ export class Engine {
         const p = w.put(b);
         const rc = fn(this.ptr, p, b.length);
         x.wtw_free(p);
-        if (rc) throw new TLSError('bad_config', `bad ${what} '${s}'`, ERR_BAD_CONFIG);
+        if (rc) throw engineError(ERR_BAD_CONFIG, `bad ${what} '${s}'`);
       };
       if (cfg.servername) setStr(x.wtw_set_server_name, cfg.servername, 'servername');
       if (cfg.verifyIp) setStr(x.wtw_set_verify_ip, cfg.verifyIp, 'IP address');
       for (const a of cfg.alpn || []) setStr(x.wtw_add_alpn, a, 'ALPN protocol');
       for (const s of cfg.ciphers || []) {
-        const id = typeof s === 'number' ? s : SUITES[s];
-        if (!id || x.wtw_add_id(this.ptr, 0, id)) throw new TLSError('bad_config', `unknown cipher suite '${s}'`, ERR_BAD_CONFIG);
+        const id = typeof s === 'number' ? s : w.suiteId(s);
+        if (!id || x.wtw_add_id(this.ptr, 0, id)) throw engineError(ERR_BAD_CONFIG, `unknown cipher suite '${s}'`);
       }
       for (const g of cfg.groups || []) {
         const id = typeof g === 'number' ? g : GROUPS[g];
-        if (!id || x.wtw_add_id(this.ptr, 1, id)) throw new TLSError('bad_config', `unknown group '${g}'`, ERR_BAD_CONFIG);
+        if (!id || x.wtw_add_id(this.ptr, 1, id)) throw engineError(ERR_BAD_CONFIG, `unknown group '${g}'`);
       }
       // Signature schemes offered/accepted (sigalgs) and our signing order
       // (signAlgs); groups given a key share (keyShares, [] = none). The
@@ -276,12 +311,12 @@ export class Engine {
       for (const [list, which, what] of [[cfg.sigalgs, 2, 'signature scheme'], [cfg.signAlgs, 3, 'signature scheme']]) {
         for (const s of list || []) {
           const id = typeof s === 'number' ? s : w.sigalgId(s);
-          if (!id || x.wtw_add_id(this.ptr, which, id)) throw new TLSError('bad_config', `unknown or too many ${what} '${s}'`, ERR_BAD_CONFIG);
+          if (!id || x.wtw_add_id(this.ptr, which, id)) throw engineError(ERR_BAD_CONFIG, `unknown or too many ${what} '${s}'`);
         }
       }
       for (const g of cfg.keyShares || []) {
         const id = typeof g === 'number' ? g : GROUPS[g];
-        if (!id || x.wtw_add_id(this.ptr, 4, id)) throw new TLSError('bad_config', `unknown or too many key share groups '${g}'`, ERR_BAD_CONFIG);
+        if (!id || x.wtw_add_id(this.ptr, 4, id)) throw engineError(ERR_BAD_CONFIG, `unknown or too many key share groups '${g}'`);
       }
       x.wtw_set_flags(this.ptr, (Array.isArray(cfg.keyShares) && cfg.keyShares.length === 0 ? 1 : 0)
         | (cfg.requestOCSP ? 2 : 0) | (cfg.requestSCT ? 4 : 0)
@@ -290,15 +325,15 @@ export class Engine {
         const p = w.put(cfg.session);
         const rc = x.wtw_set_session(this.ptr, p, cfg.session.length, cfg.earlyData ? 1 : 0);
         x.wtw_wipe_free(p, cfg.session.length);   // the blob holds the resumption PSK
-        if (rc) throw new TLSError('bad_config', 'session blob too large', ERR_BAD_CONFIG);
+        if (rc) throw engineError(ERR_BAD_CONFIG, 'session blob too large');
       }
       // External PSKs (wt_external_psk): { identity: string | Uint8Array,
       // key: Uint8Array (16..64 bytes), hash: 'sha256' | 'sha384',
       // imported: bool (RFC 9258), context: string | Uint8Array }.
       for (const psk of cfg.psks || []) {
-        if (!psk || !(psk.key instanceof Uint8Array)) throw new TLSError('bad_config', 'psk.key must be a Uint8Array', ERR_BAD_CONFIG);
+        if (!psk || !(psk.key instanceof Uint8Array)) throw engineError(ERR_BAD_CONFIG, 'psk.key must be a Uint8Array');
         const hash = { sha256: 1, sha384: 2 }[psk.hash ?? 'sha256'];
-        if (!hash) throw new TLSError('bad_config', `psk.hash must be 'sha256' or 'sha384', not '${psk.hash}'`, ERR_BAD_CONFIG);
+        if (!hash) throw engineError(ERR_BAD_CONFIG, `psk.hash must be 'sha256' or 'sha384', not '${psk.hash}'`);
         const bytes = (v) => (v instanceof Uint8Array ? v : enc.encode(String(v ?? '')));
         const ib = bytes(psk.identity), cb = bytes(psk.context);
         // lengths are the engine's to check (wt_engine_init names the value)
@@ -308,14 +343,14 @@ export class Engine {
         if (rc) throw w.error(rc, 'psks: more than WT_MAX_EXTERNAL_PSKS (4) external PSKs');
       }
       if (cfg.cert || cfg.key) {
-        if (!cfg.cert || !cfg.key) throw new TLSError('bad_config', 'cert and key go together', ERR_BAD_CONFIG);
+        if (!cfg.cert || !cfg.key) throw engineError(ERR_BAD_CONFIG, 'cert and key go together');
         const pemBytes = (v) => (v instanceof Uint8Array ? v : enc.encode(Array.isArray(v) ? v.join('\n') : String(v)));
         const cb = pemBytes(cfg.cert), kb = pemBytes(cfg.key);
         const cp = w.put(cb), kp = w.put(kb);
         if (kb !== cfg.key) kb.fill(0);   // our own encoding of the key text (the caller's bytes stay theirs)
         const rc = x.wtw_set_client_cert(this.ptr, cp, cb.length, kp, kb.length);
         x.wtw_free(cp); x.wtw_wipe_free(kp, kb.length);
-        if (rc) throw new TLSError('bad_config', CERT_ERRORS[rc] || 'unusable client certificate', ERR_BAD_CONFIG);
+        if (rc) throw engineError(ERR_BAD_CONFIG, CERT_ERRORS[rc] || 'unusable client certificate');
       }
       x.wtw_configure(this.ptr, cfg.store || 0, cfg.insecure ? 1 : 0,
         (this.onKeylog ? 1 : 0) | (this.onVerify ? 2 : 0) | (this.onSession ? 4 : 0), cfg.maxFragment || 0,
@@ -405,34 +440,36 @@ export class Engine {
   /** Negotiated parameters (also valid inside the verify hook). */
   info() {
     const w = this.w;
-    const p = w.x.wtw_info(this.ptr);
-    const v = new Uint32Array(w.mem.buffer, p, 21);
+    const v = new Uint32Array(w.mem.buffer, w.x.wtw_info(this.ptr), w.info.words);
+    const f = (name) => v[w.info.at[name]];
+    const bytes = (p, n) => (p ? w.u8().slice(p, p + n) : null);
     const certs = [];
-    const n = v[9];
-    const c = new Uint32Array(w.mem.buffer, v[10], 2 * n);
-    for (let i = 0; i < n; i++) certs.push(w.u8().slice(c[2 * i], c[2 * i] + c[2 * i + 1]));
+    const n = f('peer_cert_count');
+    const c = new Uint32Array(w.mem.buffer, f('peer_certs'), 2 * n);
+    for (let i = 0; i < n; i++) certs.push(bytes(c[2 * i], c[2 * i + 1]));
+    const psk = f('external_psk') | 0;   // an i32, -1: none
     return {
-      version: v[0] === 0x0304 ? 'TLSv1.3' : 'unknown',
-      cipher: v[1] ? w.suiteName(v[1]) : null,
-      group: v[2] ? w.groupName(v[2]) : null,
-      sigalg: v[3] ? w.sigalgName(v[3]) : null,
-      hrr: v[4] !== 0,
-      resumed: v[5] !== 0,
-      verified: v[6] !== 0,
-      alpn: w.cstr(v[7]),
-      servername: w.cstr(v[8]),
+      version: w.versionName(f('version')),
+      cipher: f('cipher_suite') ? w.suiteName(f('cipher_suite')) : null,
+      group: f('group') ? w.groupName(f('group')) : null,
+      sigalg: f('sigalg') ? w.sigalgName(f('sigalg')) : null,
+      hrr: f('hrr') !== 0,
+      resumed: f('resumed') !== 0,
+      verified: f('verified') !== 0,
+      alpn: w.cstr(f('alpn')),
+      servername: w.cstr(f('server_name')),
       peerCertificates: certs,
-      earlyData: EARLY[v[12]] ?? 'not_sent',
-      earlyDataLength: v[13],
-      clientCertificateSent: v[14] !== 0,
+      earlyData: EARLY[f('early_data')] ?? 'not_sent',
+      earlyDataLength: f('early_data_len'),
+      clientCertificateSent: f('client_cert_sent') !== 0,
       // What the server stapled when asked (requestOCSP / requestSCT),
       // unverified; null when absent.
-      ocspResponse: v[15] ? w.u8().slice(v[15], v[15] + v[16]) : null,
-      sctList: v[17] ? w.u8().slice(v[17], v[17] + v[18]) : null,
-      earlyDataReason: w.cstr(w.x.wtw_early_reason_name(v[19])),
+      ocspResponse: bytes(f('ocsp_response'), f('ocsp_response_len')),
+      sctList: bytes(f('sct_list'), f('sct_list_len')),
+      earlyDataReason: w.cstr(w.x.wtw_early_reason_name(f('early_data_reason'))),
       // Index in options.psk of the external PSK that authenticated the
       // server (also on a resumed session), or null.
-      externalPsk: v[20] ? v[20] - 1 : null,
+      externalPsk: psk < 0 ? null : psk,
     };
   }
 
@@ -469,7 +506,7 @@ export function defaultWarning(message) {
 export function certProfile(name) {
   if (name === undefined || name === null || name === 'web') return 0;
   if (name === 'private') return 1;
-  throw new TLSError('bad_config', `certProfile must be 'web' or 'private', got ${JSON.stringify(name)}`, ERR_BAD_CONFIG);
+  throw engineError(ERR_BAD_CONFIG, `certProfile must be 'web' or 'private', got ${JSON.stringify(name)}`);
 }
 
 /** Verifies a chain (leaf first, DER) against PEM roots, like `wasmtls verify`. */

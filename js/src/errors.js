@@ -1,3 +1,5 @@
+import { ERROR_NAMES } from './codes.js';
+
 /**
  * Every failure of a wasmtls connection.
  *   code   short stable name, the same as the native CLI prints after
@@ -16,4 +18,10 @@ export class TLSError extends Error {
     this.alert = alert;
     this.errno = errno;
   }
+}
+
+/** A TLSError that JS raises with one of the engine's local codes
+ * (codes.js: ERR_BAD_CONFIG, ...), named as wt_error_name() names it. */
+export function engineError(errno, reason) {
+  return new TLSError(ERROR_NAMES[errno], reason, errno);
 }

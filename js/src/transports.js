@@ -4,22 +4,23 @@
 //   (hostname, port) => pair           the same as a function
 // tcp() (Node), websocket(url) (websockify-style: raw bytes in binary
 // frames) and wisp(url) (./wisp.js) are provided.
-import { TLSError } from './errors.js';
+import { TLSError, engineError } from './errors.js';
+import { ERR_BAD_CONFIG } from './codes.js';
 
 const noop = () => {};
 const isNode = () => typeof process !== 'undefined' && !!(process.versions && process.versions.node);
 
 export async function openTransport(t, hostname, port) {
   if (t === undefined || t === null) {
-    if (!isNode()) throw new TLSError('bad_config', 'no transport: pass options.transport (websocket(url) or wisp(url))', 0x202);
+    if (!isNode()) throw engineError(ERR_BAD_CONFIG, 'no transport: pass options.transport (websocket(url) or wisp(url))');
     t = tcp();
   }
   let pair;
   if (t.readable && t.writable) pair = t;
   else if (typeof t.connect === 'function') pair = await t.connect(hostname, port);
   else if (typeof t === 'function') pair = await t(hostname, port);
-  else throw new TLSError('bad_config', 'transport must be {readable, writable}, {connect()} or a function', 0x202);
-  if (!pair || !pair.readable || !pair.writable) throw new TLSError('bad_config', 'transport gave no {readable, writable}', 0x202);
+  else throw engineError(ERR_BAD_CONFIG, 'transport must be {readable, writable}, {connect()} or a function');
+  if (!pair || !pair.readable || !pair.writable) throw engineError(ERR_BAD_CONFIG, 'transport gave no {readable, writable}');
   return pair;
 }
 

@@ -1,6 +1,6 @@
 /*
  * test_x509: the `wasmtls verify` subcommand without the rest of the CLI
- * (tools/cli/verify.c is compiled in), plus checks of the trust store API.
+ * (cli/verify.c is compiled in), plus checks of the trust store API.
  *
  *   test_x509 verify --cafile ROOTS.pem [--host NAME] [--time UNIX] CHAIN.pem
  *   test_x509 store ROOTS.pem      trust store: counts, atomicity, limits
@@ -22,7 +22,7 @@
 
 #include "wasmtls.h"
 #include "wt_internal.h"
-#include "../../tools/cli/verify.c"
+#include "../../cli/verify.c"
 
 static void store_checks(const char *path)
 {

@@ -1,5 +1,5 @@
 /* The wasmtls command line, shared by every front end that has a C main:
- * the native CLI (tools/cli/main.c: POSIX sockets + poll) and the WASI
+ * the native CLI (cli/main.c: POSIX sockets + poll) and the WASI
  * builds (wasi/main.c: stdio records, or wasi:sockets in the component).
  *
  *   common.c   options, configuration, the HTTP request and response
@@ -26,7 +26,7 @@
 #define WT_EXIT_CONFIG 2
 
 /* `wasmtls verify --cafile ROOTS.pem [--host NAME] [--time UNIX] CHAIN.pem`
- * (tools/cli/verify.c). argv[0] is "verify". Verifies CHAIN.pem (leaf
+ * (cli/verify.c). argv[0] is "verify". Verifies CHAIN.pem (leaf
  * first, then intermediates in any order) with wt_verify_chain(). Prints
  * "ok" on stdout and returns 0; or prints "error: <wt_error_name>: <reason>"
  * on stderr and returns 1 (certificate rejected) or 2 (bad options or
