@@ -637,15 +637,12 @@ static void process_alert(wt_engine_ctx *cc, const uint8_t *p, size_t n)
 	{
 		/* RFC 5246 7.2: a warning in TLS 1.2 (no_renegotiation, ...) is
 		 * dropped, as Go does (conn.go readRecordOrCCS: every warning
-		 * unless the version is TLS 1.3), within the limits
-		 * user_canceled has: BoringSSL's number of warnings in a row,
-		 * and the ignored-records one. Before the ServerHello (the
-		 * server may still pick TLS 1.3, where it would be fatal, RFC
-		 * 8446 6) only one RFC 5246 allows as a warning, such as an
-		 * SNI unrecognized_name (RFC 6066 3); Go drops any. */
-		if (++cc->warning_alerts > WT_MAX_WARNING_ALERTS) {
-			wt_fail(cc, WT_ALERT_UNEXPECTED_MESSAGE, "too many warning alerts");
-		} else if (++cc->useless_records > WT_MAX_USELESS_RECORDS) {
+		 * unless the version is TLS 1.3), within the ignored-records
+		 * limit. Before the ServerHello (the server may still pick TLS
+		 * 1.3, where it would be fatal, RFC 8446 6) only one RFC 5246
+		 * allows as a warning, such as an SNI unrecognized_name (RFC
+		 * 6066 3); Go drops any. */
+		if (++cc->useless_records > WT_MAX_USELESS_RECORDS) {
 			wt_fail(cc, WT_ALERT_UNEXPECTED_MESSAGE, "too many ignored records");
 		}
 		return;

@@ -295,14 +295,14 @@ static void tls12_hello(void)
 	printf("ok external PSKs alone leave TLS 1.2 out\n");
 
 	/* Warning alerts before the ServerHello when TLS 1.2 is offered are
-	 * dropped (Go: every warning unless the version is TLS 1.3), four in
-	 * a row at most (WT_MAX_WARNING_ALERTS, as user_canceled); then a
-	 * ServerHello with supported_groups is accepted. */
+	 * dropped (Go: every warning unless the version is TLS 1.3),
+	 * WT_MAX_USELESS_RECORDS in a row at most; then a ServerHello with
+	 * supported_groups is accepted. */
 	c = base();
 	CHECK(wt_engine_init(&cc, &c, &host) == 0);
 	rec = wt_engine_sendrec_buf(&cc, &len);
 	wt_engine_sendrec_ack(&cc, len);
-	for (i = 0; i < WT_MAX_WARNING_ALERTS; i++) {
+	for (i = 0; i < WT_MAX_USELESS_RECORDS; i++) {
 		feed(warning, sizeof warning);
 	}
 	CHECK(wt_engine_last_error(&cc) == 0);
@@ -312,7 +312,7 @@ static void tls12_hello(void)
 	CHECK(wt_engine_init(&cc, &c, &host) == 0);
 	rec = wt_engine_sendrec_buf(&cc, &len);
 	wt_engine_sendrec_ack(&cc, len);
-	for (i = 0; i <= WT_MAX_WARNING_ALERTS; i++) {
+	for (i = 0; i <= WT_MAX_USELESS_RECORDS; i++) {
 		feed(warning, sizeof warning);
 	}
 	CHECK(wt_engine_last_error(&cc) == WT_ALERT_UNEXPECTED_MESSAGE);
