@@ -74,6 +74,8 @@ export interface ConnectOptions {
    *  extendedKeyUsage with serverAuth, key identifiers present, ...) or 'private' (a private CA's
    *  certificates as Go's crypto/x509 accepts them: a leaf without extendedKeyUsage, no key identifiers) */
   certProfile?: 'web' | 'private';
+  /** lowest TLS version: 'TLSv1.2' (default: TLS 1.2 and 1.3 offered, the server chooses) or 'TLSv1.3' */
+  minVersion?: 'TLSv1.2' | 'TLSv1.3';
   /** synchronous hook after chain verification; return false or throw to reject (bad_certificate) */
   verify?(info: HandshakeInfo): boolean | void;
   /** NSS key log line, without newline */

@@ -49,4 +49,4 @@ test('native CLI contract + interop suites against the Node CLI (wasm engine)', 
 // --sess-in/--sess-out/--early-data/--cert/--key/--psk-*, ML-KEM groups: the same files and JSON
 // fields as the native CLI, against openssl s_server and gnutls-serv.
 test('native resumption/0-RTT + client certificate suites against the Node CLI', { skip: SKIP, timeout: 600000 }, () =>
-  runSuites(['resumption.test.mjs', 'mtls.test.mjs', 'psk.test.mjs', 'pq.test.mjs', 'nc_interop.test.mjs', 'cert_profile.test.mjs'], 70));
+  runSuites(['resumption.test.mjs', 'mtls.test.mjs', 'psk.test.mjs', 'pq.test.mjs', 'nc_interop.test.mjs', 'cert_profile.test.mjs', 'tls12.test.mjs'], 70));

@@ -359,7 +359,7 @@ typedef struct wtw_conn {
 	char *server_name;
 	char *verify_ip;
 	char *alpn[WT_MAX_ALPN];
-	uint16_t suites[3];
+	uint16_t suites[WT_MAX_SUITES];
 	uint16_t groups[WT_MAX_GROUPS];
 	uint16_t sig_algs[WT_MAX_SIG_ALGS];
 	uint16_t sign_algs[WT_MAX_SIG_ALGS];
@@ -505,7 +505,7 @@ wtw_add_id(wtw_conn *c, int which, int id)
 	wt_config *f = &c->cfg;
 
 	switch (which) {
-	case 0: return add_to_list(c->suites, 3, &f->cipher_suites, &f->cipher_suite_count, id);
+	case 0: return add_to_list(c->suites, WT_MAX_SUITES, &f->cipher_suites, &f->cipher_suite_count, id);
 	case 1: return add_to_list(c->groups, WT_MAX_GROUPS, &f->groups, &f->group_count, id);
 	case 2: return add_to_list(c->sig_algs, WT_MAX_SIG_ALGS, &f->sig_algs, &f->sig_alg_count, id);
 	case 3: return add_to_list(c->sign_algs, WT_MAX_SIG_ALGS, &f->sign_algs, &f->sign_alg_count, id);
@@ -653,22 +653,31 @@ wtw_add_psk(wtw_conn *c, const uint8_t *identity, size_t identity_len,
  * wasm has no AES or carry-less multiply instructions, so AES-GCM is
  * BearSSL's constant-time bitsliced code and ChaCha20-Poly1305 is over
  * twice as fast (bench/wasm_bench.mjs: 154 vs 68 MiB/s against AES-128-GCM);
- * BoringSSL orders them so on CPUs without AES-NI. The native build keeps
- * the core's default (AES-128-GCM first). */
-static const uint16_t wasm_default_suites[3] = { 0x1303, 0x1301, 0x1302 };
+ * BoringSSL and Go order them so on CPUs without AES-NI. The native build
+ * keeps the core's default (AES-128-GCM first). TLS 1.3's, then TLS
+ * 1.2's (ECDSA before RSA). */
+static const uint16_t wasm_default_suites[WT_MAX_SUITES] = {
+	WT_TLS_CHACHA20_POLY1305_SHA256, WT_TLS_AES_128_GCM_SHA256, WT_TLS_AES_256_GCM_SHA384,
+	WT_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, WT_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+	WT_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, WT_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+	WT_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, WT_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384
+};
 
 /* store NULL with verify_mode WT_VERIFY_NONE for --insecure. The store
  * must outlive the connection. flags: 1 = keylog, 2 = verify hook,
- * 4 = session callback (wt_js_session). cert_profile: WT_CERT_PROFILE_*
- * (wt_engine_init refuses others). */
+ * 4 = session callback (wt_js_session). cert_profile: WT_CERT_PROFILE_*,
+ * min_version: 0 or WT_VERSION_* (wt_engine_init refuses others). Without
+ * a suite list: wasm_default_suites, the TLS 1.2 ones left out when
+ * min_version is TLS 1.3. */
 WTW_EXPORT(wtw_configure) void
 wtw_configure(wtw_conn *c, const wtw_store *store, int verify_mode, int flags, int max_fragment,
-	int cert_profile)
+	int cert_profile, int min_version)
 {
+	c->cfg.min_version = (uint16_t)min_version;
 	if (c->cfg.cipher_suite_count == 0) {
 		memcpy(c->suites, wasm_default_suites, sizeof c->suites);
 		c->cfg.cipher_suites = c->suites;
-		c->cfg.cipher_suite_count = 3;
+		c->cfg.cipher_suite_count = min_version == WT_VERSION_TLS13 ? 3 : WT_MAX_SUITES;
 	}
 	c->cfg.trust_anchors = store ? store->anchors : NULL;
 	c->cfg.trust_anchor_count = store ? store->count : 0;

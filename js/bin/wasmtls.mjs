@@ -11,6 +11,7 @@ const USAGE = `usage: wasmtls [options] HOST:PORT
                        literals, which are checked against iPAddress SANs)
   --cafile FILE        PEM trust anchors (default: built-in roots)
   --insecure           skip certificate verification (testing only)
+  --min-version V      1.2 (default: TLS 1.2 and 1.3 offered) or 1.3
   --cert-profile P     web (default: the CA/B Forum web PKI profile: the leaf
                        has an extendedKeyUsage with serverAuth, key identifiers
                        are present) or private (a private CA's certificates as
@@ -107,7 +108,7 @@ function parseArgs(argv) {
   const valued = { '--servername': 'servername', '--cafile': 'cafile', '--alpn': 'alpn', '--groups': 'groups',
     '--ciphers': 'ciphers', '--keylog': 'keylog', '--http': 'http', '--ws': 'ws', '--wisp': 'wisp', '--max-fragment': 'maxFragment',
     '--sess-in': 'sessIn', '--sess-out': 'sessOut', '--early-data': 'earlyData', '--cert': 'cert', '--key': 'key',
-    '--sigalgs': 'sigalgs', '--sign-algs': 'signAlgs', '--key-shares': 'keyShares', '--cert-profile': 'certProfile',
+    '--sigalgs': 'sigalgs', '--sign-algs': 'signAlgs', '--key-shares': 'keyShares', '--cert-profile': 'certProfile', '--min-version': 'minVersion',
     '--psk-identity': 'pskIdentity', '--psk-file': 'pskFile', '--psk-hash': 'pskHash', '--psk-import': 'pskImport' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -324,6 +325,10 @@ async function main() {
     opts.ciphers = l;
   }
   if (o.certProfile !== undefined) opts.certProfile = o.certProfile;
+  if (o.minVersion !== undefined) {
+    if (o.minVersion !== '1.2' && o.minVersion !== '1.3') die(2, 'bad_config', `--min-version must be 1.2 or 1.3, not '${o.minVersion}'`);
+    opts.minVersion = `TLSv${o.minVersion}`;
+  }
   if (o.insecure) opts.rejectUnauthorized = false;
   else if (o.cafile !== undefined) {
     let pem;

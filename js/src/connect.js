@@ -221,7 +221,7 @@ class Conn {
         sigalgs: o.sigalgs, signAlgs: o.signAlgs, keyShares: o.keyShares,
         requestOCSP: !!o.requestOCSP, requestSCT: !!o.requestSCT,
         grease: !!o.grease, permuteExtensions: !!o.permuteExtensions,
-        store, insecure, certProfile: o.certProfile, maxFragment: o.maxFragment, keyLog: o.keyLog, verify,
+        store, insecure, certProfile: o.certProfile, minVersion: o.minVersion, maxFragment: o.maxFragment, keyLog: o.keyLog, verify,
         session, earlyData: !!this.early, onSession, cert: o.cert, key: o.key,
         psks: pskList(o.psk),
       });

@@ -354,7 +354,7 @@ export class Engine {
       }
       x.wtw_configure(this.ptr, cfg.store || 0, cfg.insecure ? 1 : 0,
         (this.onKeylog ? 1 : 0) | (this.onVerify ? 2 : 0) | (this.onSession ? 4 : 0), cfg.maxFragment || 0,
-        certProfile(cfg.certProfile));
+        certProfile(cfg.certProfile), minVersion(cfg.minVersion));
     } catch (e) {
       this.destroy();
       throw e;
@@ -500,6 +500,13 @@ export class Engine {
 /** Where warnings go unless options.onWarning says otherwise (skipped `ca` certificates). */
 export function defaultWarning(message) {
   console.warn(`wasmtls: ${message}`);
+}
+
+/** WT_VERSION_* for options.minVersion: 'TLSv1.2' (default) or 'TLSv1.3' (Node's names). */
+export function minVersion(name) {
+  if (name === undefined || name === null || name === 'TLSv1.2') return 0;
+  if (name === 'TLSv1.3') return 0x0304;
+  throw engineError(ERR_BAD_CONFIG, `minVersion must be 'TLSv1.2' or 'TLSv1.3', got ${JSON.stringify(name)}`);
 }
 
 /** WT_CERT_PROFILE_* for options.certProfile: 'web' (default) or 'private'. */
