@@ -50,8 +50,11 @@ int wt_fail(wt_engine_ctx *cc, int err, const char *reason)
 		cc->reason[n] = 0;
 		cc->err = err;
 		/* Every error is fatal: a failed handshake never needs its
-		 * ECDHE private keys again (EOF, API misuse and alerts alike). */
+		 * ECDHE private keys again (EOF, API misuse and alerts alike),
+		 * nor a TLS 1.2 connection its master secret (the exporter
+		 * refuses after an error). */
 		wt_hs13_wipe_key_shares(cc);
+		wt_hs12_wipe_secrets(cc);
 	}
 	return err;
 }

@@ -859,6 +859,16 @@ int wt_hs12_message(wt_engine_ctx *cc, const uint8_t *msg, size_t len)
 	return wt_fail(cc, WT_ALERT_UNEXPECTED_MESSAGE, "unexpected handshake message");
 }
 
+void wt_hs12_wipe_secrets(wt_engine_ctx *cc)
+{
+	wt_wipe(cc->t12.master, sizeof cc->t12.master);
+	wt_wipe(cc->t12.pms, sizeof cc->t12.pms);
+	wt_wipe(cc->t12.rd_key, sizeof cc->t12.rd_key);
+	wt_wipe(cc->t12.rd_iv, sizeof cc->t12.rd_iv);
+	wt_wipe(cc->t12.wr_key, sizeof cc->t12.wr_key);
+	wt_wipe(cc->t12.wr_iv, sizeof cc->t12.wr_iv);
+}
+
 int wt_hs12_export(wt_engine_ctx *cc, const char *label,
 	const uint8_t *context, size_t context_len, int use_context,
 	uint8_t *out, size_t out_len)
@@ -869,6 +879,9 @@ int wt_hs12_export(wt_engine_ctx *cc, const char *label,
 	uint8_t seed[64 + 2];
 	size_t i;
 
+	if (label == NULL || (out == NULL && out_len != 0) || (context == NULL && context_len != 0)) {
+		return WT_ERR_BAD_CONFIG;   /* as wt_ks_export for TLS 1.3 */
+	}
 	/* Go: ExportKeyingMaterial is unavailable without EMS (RFC 7627 6:
 	 * a master secret without it may be shared with another
 	 * connection), and refuses the PRF's own labels (RFC 5705 4) */

@@ -416,6 +416,13 @@ retry:
 			drop_session(cc);
 			goto retry;
 		}
+		/* the same for a TLS 1.2 session's ticket (session_ticket) */
+		if (cc->t12.offer_ticket && !cc->hrr_seen) {
+			cc->t12.offer_ticket = 0;
+			forget_session_proof(cc);
+			wt_wipe(cc->psk, sizeof cc->psk);
+			goto retry;
+		}
 		return wt_fail(cc, WT_ALERT_INTERNAL_ERROR, "ClientHello too large");
 	}
 	wt_hs13_write_binders(cc, binders_off);

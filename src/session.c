@@ -69,6 +69,7 @@ int wt_session_parse(wt_session *s, const uint8_t *blob, size_t len)
 		|| verified > WT_SESSION_EXTERNAL_PSK
 		|| (verified == 1 && (mode != WT_VERIFY_FULL || count == 0))
 		|| (verified == WT_SESSION_EXTERNAL_PSK && count != 0)
+		|| (verified == WT_SESSION_EXTERNAL_PSK && s->suite->tls12_auth)   /* TLS 1.3's only */
 		|| (sni.len != 0 && ip.len != 0))
 	{
 		return -1;

@@ -629,6 +629,9 @@ int wt_hs12_server_hello(wt_engine_ctx *cc, const wt_server_hello *sh,
 	const uint8_t *msg, size_t len);
 /* One complete handshake message after the ServerHello. */
 int wt_hs12_message(wt_engine_ctx *cc, const uint8_t *msg, size_t len);
+/* Wipes the master and pre-master secrets and the pending record keys
+ * (every error is fatal: nothing needs them again). */
+void wt_hs12_wipe_secrets(wt_engine_ctx *cc);
 /* A ChangeCipherSpec record (its payload checked by the caller). */
 int wt_hs12_change_cipher_spec(wt_engine_ctx *cc);
 /* RFC 5705 exporter. */

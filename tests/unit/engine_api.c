@@ -546,5 +546,45 @@ int main(void)
 			err != 0 && cc.alert_queued && len == 24 ? "ok" : "FAIL");
 		wt_engine_wipe(&cc);
 	}
+	/* A stored TLS 1.2 session whose ticket no longer fits our ClientHello
+	 * (a server may hand out tickets up to WT_MAX_TICKET) is a stale
+	 * cache entry: a full handshake without it, not "ClientHello too
+	 * large" on every later connection (review finding). One that fits
+	 * goes out in session_ticket. */
+	{
+		static uint8_t ticket[8000], master[48], blob[WT_MAX_SESSION];
+		wt_config c = base();
+		wt_session s;
+		size_t n, t;
+
+		for (t = 0; t < 2; t++) {
+			memset(&s, 0, sizeof s);
+			s.suite = wt_suite_get(WT_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256);
+			s.created_ms = 1700000000000 - 1000;
+			s.lifetime = 3600;
+			s.verify_mode = WT_VERIFY_NONE;
+			s.server_name = (const uint8_t *)"example.com";
+			s.server_name_len = 11;
+			s.psk = master;
+			memset(ticket, 'T', sizeof ticket);
+			s.ticket = ticket;
+			s.ticket_len = t == 0 ? sizeof ticket : 200;
+			n = wt_session_write(&s, blob, sizeof blob);
+			CHECK(n > 0);
+			c.session = blob;
+			c.session_len = n;
+			CHECK(wt_engine_init(&cc, &c, &host) == 0);
+			CHECK(cc.t12.offer_ticket == (t == 1));
+			CHECK(t == 0 ? cc.ch_len < 4000 : cc.ch_len > 200);
+			printf("%s TLS 1.2 session with a %zu-byte ticket: %s\n", wt_engine_last_error(&cc) == 0
+				&& cc.t12.offer_ticket == (t == 1) ? "ok" : "FAIL", s.ticket_len,
+				t == 0 ? "dropped, full handshake" : "offered");
+			wt_engine_wipe(&cc);
+		}
+		/* a TLS 1.2 blob claiming an external PSK's authentication never parses */
+		s.verified = WT_SESSION_EXTERNAL_PSK;
+		n = wt_session_write(&s, blob, sizeof blob);
+		CHECK(n > 0 && wt_session_parse(&s, blob, n) != 0);
+	}
 	return unit_done();
 }
