@@ -326,7 +326,10 @@ typedef struct wt_client_cert {
 	wt_private_key key;
 } wt_client_cert;
 
-/* What the server asked for in CertificateRequest (RFC 8446 4.3.2). */
+/* What the server asked for in CertificateRequest (RFC 8446 4.3.2; in
+ * TLS 1.2, RFC 5246 7.4.4: its supported_signature_algorithms, kept only
+ * for the certificate types it lists, as Go does, and its
+ * certificate_authorities). */
 typedef struct wt_cert_request {
 	const uint16_t *sig_algs;   /* signature_algorithms, server order */
 	size_t sig_alg_count;
@@ -574,7 +577,9 @@ typedef struct wt_config {
 
 	/* External pre-shared keys to offer (RFC 8446 2.2, 4.2.11), at most
 	 * WT_MAX_EXTERNAL_PSKS, after the resumption session if there is one.
-	 * See wt_external_psk. */
+	 * See wt_external_psk. They are TLS 1.3's: when only a PSK can
+	 * authenticate the server (WT_VERIFY_NONE, no verify_cb), TLS 1.2
+	 * is not offered at all. */
 	const wt_external_psk *psks;
 	size_t psk_count;
 } wt_config;
