@@ -569,26 +569,11 @@ static int read_certificate_request(wt_engine_ctx *cc, const uint8_t *msg, size_
 static int send_client_certificate(wt_engine_ctx *cc)
 {
 	const wt_config *cfg = cc->cfg;
-	const wt_client_cert *cert = cfg->client_cert;
+	const wt_client_cert *cert;
 	wt_writer w;
 	size_t m, l, i;
 
-	if (cfg->get_client_cert) {
-		wt_cert_request req;
-
-		req.sig_algs = cc->cr_sig_algs;
-		req.sig_alg_count = cc->cr_sig_alg_count;
-		req.ca_names = cc->ca_names_len ? cc->chain + sizeof cc->chain - cc->ca_names_len : NULL;
-		req.ca_names_len = cc->ca_names_len;
-		cert = cfg->get_client_cert(cfg->client_cert_ctx, &req);
-		if (cert == WT_CLIENT_CERT_ABORT) {
-			return wt_fail(cc, WT_ERR_CLIENT_CERT_ABORTED,
-				"the client certificate callback aborted the handshake");
-		}
-	}
-	if (cert && cert->chain_len == 0) {
-		cert = NULL;
-	}
+	TRY(wt_hs13_client_cert(cc, &cert));
 	if (cert) {
 		cc->t12.cert_scheme = wt_sig_choose12(&cert->key, cfg->sign_algs,
 			cfg->sign_alg_count, cc->cr_sig_algs, cc->cr_sig_alg_count);

@@ -1482,25 +1482,11 @@ static int write_handshake(wt_engine_ctx *cc, const uint8_t *msg, size_t len)
 /* get_client_cert's "abort" answer: only its address matters. */
 const wt_client_cert wt_client_cert_abort;
 
-/* Go: sendClientCertificate. The certificate comes from the config or
- * the get_client_cert callback; without one we send an empty Certificate
- * (RFC 8446 4.4.2.4 lets the server decide whether to continue). The
- * message is built in the reassembly buffer, free once the server's
- * Finished has been processed. */
-static int send_client_certificate(wt_engine_ctx *cc)
+int wt_hs13_client_cert(wt_engine_ctx *cc, const wt_client_cert **out)
 {
 	const wt_config *cfg = cc->cfg;
 	const wt_client_cert *cert = cfg->client_cert;
-	uint8_t *msg = cc->hs, content[64 + 34 + WT_MAX_HASH], salt[64];
-	uint8_t sig[512];
-	size_t sig_len, n, i, m, c, l;
-	uint16_t scheme = 0;
-	wt_writer w;
-	int err;
 
-	if (!cc->cert_requested) {
-		return 0;
-	}
 	if (cfg->get_client_cert) {
 		wt_cert_request req;
 
@@ -1514,9 +1500,30 @@ static int send_client_certificate(wt_engine_ctx *cc)
 				"the client certificate callback aborted the handshake");
 		}
 	}
-	if (cert && cert->chain_len == 0) {
-		cert = NULL;
+	*out = cert && cert->chain_len != 0 ? cert : NULL;
+	return 0;
+}
+
+/* Go: sendClientCertificate. The certificate comes from the config or
+ * the get_client_cert callback; without one we send an empty Certificate
+ * (RFC 8446 4.4.2.4 lets the server decide whether to continue). The
+ * message is built in the reassembly buffer, free once the server's
+ * Finished has been processed. */
+static int send_client_certificate(wt_engine_ctx *cc)
+{
+	const wt_config *cfg = cc->cfg;
+	const wt_client_cert *cert;
+	uint8_t *msg = cc->hs, content[64 + 34 + WT_MAX_HASH], salt[64];
+	uint8_t sig[512];
+	size_t sig_len, n, i, m, c, l;
+	uint16_t scheme = 0;
+	wt_writer w;
+	int err;
+
+	if (!cc->cert_requested) {
+		return 0;
 	}
+	TRY(wt_hs13_client_cert(cc, &cert));
 	if (cert) {
 		scheme = wt_sig_choose(&cert->key, cfg->sign_algs, cfg->sign_alg_count,
 			cc->cr_sig_algs, cc->cr_sig_alg_count);

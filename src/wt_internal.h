@@ -617,6 +617,11 @@ int wt_hs13_keep_peer_credentials(wt_engine_ctx *cc, const wt_peer_cert *certs,
 int wt_hs13_verify_server_certificate(wt_engine_ctx *cc);
 int wt_hs13_run_verify_callback(wt_engine_ctx *cc);
 int wt_hs13_check_alpn(wt_engine_ctx *cc, const uint8_t *proto, size_t len);
+/* Go: getClientCertificate: the config's certificate or the
+ * get_client_cert callback's (shown the CertificateRequest's schemes and
+ * CA names); *out NULL for none (an empty Certificate). Fails with
+ * WT_ERR_CLIENT_CERT_ABORTED when the callback aborts. */
+int wt_hs13_client_cert(wt_engine_ctx *cc, const wt_client_cert **out);
 /* Completes s (suite, times, psk and ticket set by the caller) with what
  * this connection proved and is bound to, writes the blob into cc->hs
  * after its first `used` bytes and hands it to session_cb (if any). */
