@@ -194,7 +194,7 @@ for (const [file, scheme, sha, hlen] of [['rsa_pss_2048_sha256_mgf1_32_test.json
 
 // ------------------------------------------------------------------ known answers
 
-test('selftest: RFC 8448 X25519, RFC 8439 AEAD, negative checks', () => {
+test('selftest: RFC 8448 X25519, RFC 8439 AEAD, TLS 1.2 PRF vectors (P_SHA256, P_SHA384), negative checks', () => {
   const r = spawnSync(driver, [], { input: 'selftest\n', encoding: 'utf8' });
   assert.equal(r.error, undefined, `cannot run ${driver}: ${r.error}`);
   assert.equal(r.stdout.trim(), 'selftest ok', r.stderr);
