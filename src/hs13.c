@@ -797,7 +797,7 @@ static int pick_tls_version(wt_engine_ctx *cc, const wt_server_hello *sh)
 
 	/* RFC 8446 4.2.1: supported_versions in a ServerHello names TLS 1.3
 	 * (a server negotiating TLS 1.2 does not send it). */
-	if (sh->supported_version != 0 && sh->supported_version < 0x0304) {
+	if (sh->supported_version != 0 && sh->supported_version < WT_VERSION_TLS13) {
 		return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
 			"server sent supported_versions with a version prior to TLS 1.3");
 	}
@@ -806,23 +806,23 @@ static int pick_tls_version(wt_engine_ctx *cc, const wt_server_hello *sh)
 	 * Checked before the version is taken, so the alert goes out as our
 	 * early data did, under the early traffic key (BoringSSL's
 	 * WRONG_VERSION_ON_EARLY_DATA). */
-	if (peer < 0x0304 && cc->early_state != WT_EARLY_NOT_SENT) {
+	if (peer < WT_VERSION_TLS13 && cc->early_state != WT_EARLY_NOT_SENT) {
 		return wt_fail(cc, WT_ALERT_PROTOCOL_VERSION,
 			"server selected TLS 1.2 after we sent 0-RTT data");
 	}
 	/* RFC 8446 4.1.3: a server negotiating TLS 1.2 or below to a TLS 1.3
 	 * client sets these in its random; seeing them means a MitM removed
 	 * our TLS 1.3 offer (and below TLS 1.2 our TLS 1.2 one). */
-	if ((peer < 0x0304 && cc->offer_tls13
+	if ((peer < WT_VERSION_TLS13 && cc->offer_tls13
 			&& memcmp(sh->random + 24, downgrade_tls12, 8) == 0)
-		|| (peer < 0x0303 && memcmp(sh->random + 24, downgrade_tls11, 8) == 0)
-		|| (peer == 0x0303 && cc->offer_tls13
+		|| (peer < WT_VERSION_TLS12 && memcmp(sh->random + 24, downgrade_tls11, 8) == 0)
+		|| (peer == WT_VERSION_TLS12 && cc->offer_tls13
 			&& memcmp(sh->random + 24, downgrade_tls11, 8) == 0))
 	{
 		return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
 			"downgrade attempt detected, possibly due to a MitM attack or a broken middlebox");
 	}
-	if (!((peer == 0x0304 && cc->offer_tls13) || (peer == 0x0303 && cc->offer_tls12))) {
+	if (!((peer == WT_VERSION_TLS13 && cc->offer_tls13) || (peer == WT_VERSION_TLS12 && cc->offer_tls12))) {
 		return wt_fail(cc, WT_ALERT_PROTOCOL_VERSION, cc->offer_tls12
 			? "server selected unsupported protocol version (we offer TLS 1.2 and 1.3)"
 			: "server selected unsupported protocol version (we offer TLS 1.3 only)");
@@ -928,7 +928,7 @@ static int check_server_hello_or_hrr(wt_engine_ctx *cc, const wt_server_hello *s
 		return wt_fail(cc, WT_ALERT_MISSING_EXTENSION,
 			"server selected TLS 1.3 using the legacy version field");
 	}
-	if (sh->supported_version != 0x0304) {
+	if (sh->supported_version != WT_VERSION_TLS13) {
 		return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
 			"server selected an invalid version after a HelloRetryRequest");
 	}
