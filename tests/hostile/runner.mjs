@@ -40,19 +40,11 @@ const CONCURRENCY = Number(process.env.HOSTILE_CONCURRENCY || 8);
 
 // What a front end cannot express yet, beyond its launcher's own
 // `unsupported` list (tests/lib/launchers.mjs): features from
-// scenarioFeatures(), per launcher id, each with the reason the skip
-// reports. The npm package (Emscripten build) offers TLS 1.3 only: its
-// default suites (wasm/wasmtls_wasm.c wasm_default_suites) are the three
-// TLS 1.3 ones, js/bin/wasmtls.mjs --ciphers knows only their names, and
-// it has no --min-version. Remove an entry once the front end has the
-// feature.
-const FRONT_END_GAPS = {
-	emscripten: {
-		tls12: 'the npm package offers TLS 1.3 only (wasm/wasmtls_wasm.c wasm_default_suites has no TLS 1.2 suite)',
-		'--min-version': 'js/bin/wasmtls.mjs has no --min-version (the npm package has no minimum-version option)',
-		'tls12-suite-names': 'js/bin/wasmtls.mjs --ciphers knows only the TLS 1.3 suite names',
-	},
-};
+// scenarioFeatures() ('tls12': the client must offer TLS 1.2;
+// 'tls12-suite-names': TLS 1.2 suites in --ciphers; option names), per
+// launcher id, each with the reason the skip reports. Every front end has
+// them all today (the npm package since a090b6f).
+const FRONT_END_GAPS = {};
 
 function describeRun(res) {
 	return `exit ${res.code}${res.signal ? ` (${res.signal})` : ''} in ${res.ms} ms\nstderr:\n${res.stderr.slice(-3000)}` +
