@@ -177,7 +177,7 @@ await bulk.stop();
 // --- sizes ----------------------------------------------------------------
 const gz = (buf) => zlib.gzipSync(buf, { level: 9 }).length;
 const wasm = fs.readFileSync(path.join(ROOT, 'js/dist/wasmtls.wasm'));
-const jsFiles = ['js/index.js', 'js/src/connect.js', 'js/src/engine.js', 'js/src/errors.js', 'js/src/transports.js', 'js/src/wisp.js', 'js/src/session.js'];
+const jsFiles = ['js/index.js', 'js/src/connect.js', 'js/src/engine.js', 'js/src/errors.js', 'js/src/codes.js', 'js/src/transports.js', 'js/src/wisp.js', 'js/src/session.js'];
 const js = Buffer.concat(jsFiles.map((f) => fs.readFileSync(path.join(ROOT, f))));
 const roots = fs.readFileSync(path.join(ROOT, 'js/dist/roots.bin'));
 results.size_bytes = { wasm: wasm.length, wasm_gzip: gz(wasm), js: js.length, js_gzip: gz(js),
