@@ -784,6 +784,35 @@ sign_rsa_pss(const br_rsa_private_key *sk, const br_hash_class *hc,
 	return 0;
 }
 
+/* ECDSA (RFC 6979: deterministic, no randomness needed) over hv, the
+ * hash hc produced, as a DER signature. */
+static int
+sign_ecdsa(const br_ec_private_key *sk, const br_hash_class *hc,
+	const uint8_t *hv, uint8_t *sig, size_t cap, size_t *sig_len)
+{
+	unsigned char tmp[160];
+	size_t n;
+
+#ifdef WT_FUZZING_UNSAFE
+	/* fuzzing: no scalar multiplication; r = s = 1 in strict DER */
+	(void)sk; (void)hc; (void)hv; (void)tmp; (void)n;
+	if (cap < 8) {
+		return WT_ALERT_INTERNAL_ERROR;
+	}
+	memcpy(sig, "\x30\x06\x02\x01\x01\x02\x01\x01", 8);
+	*sig_len = 8;
+	return 0;
+#else
+	n = br_ecdsa_sign_asn1_get_default()(br_ec_get_default(), hc, hv, sk, tmp);
+	if (n == 0 || n > cap) {
+		return WT_ALERT_INTERNAL_ERROR;
+	}
+	memcpy(sig, tmp, n);
+	*sig_len = n;
+	return 0;
+#endif
+}
+
 int
 wt_sig_sign(uint16_t scheme, const wt_private_key *key,
 	const uint8_t *msg, size_t msg_len, const uint8_t *salt,
@@ -823,26 +852,11 @@ wt_sig_sign_hash12(uint16_t scheme, const wt_private_key *key,
 	case WT_SIG_ECDSA_SECP521R1_SHA512: {
 		/* the key's own curve, the scheme's hash (RFC 5246 7.4.1.4.1) */
 		const br_hash_class *hc = sig_hash(scheme);
-		unsigned char tmp[160];
 
 		if (hlen != ((hc->desc >> BR_HASHDESC_OUT_OFF) & BR_HASHDESC_OUT_MASK)) {
 			return WT_ALERT_INTERNAL_ERROR;
 		}
-#ifdef WT_FUZZING_UNSAFE
-		if (cap < 8) {
-			return WT_ALERT_INTERNAL_ERROR;
-		}
-		memcpy(sig, "\x30\x06\x02\x01\x01\x02\x01\x01", 8);
-		*sig_len = 8;
-		return 0;
-#endif
-		k = br_ecdsa_sign_asn1_get_default()(br_ec_get_default(), hc, hv, &key->ec, tmp);
-		if (k == 0 || k > cap) {
-			return WT_ALERT_INTERNAL_ERROR;
-		}
-		memcpy(sig, tmp, k);
-		*sig_len = k;
-		return 0;
+		return sign_ecdsa(&key->ec, hc, hv, sig, cap, sig_len);
 	}
 	default:   /* rsa_pss_rsae_*: as in TLS 1.3 */
 		return wt_sig_sign_hash(scheme, key, hv, hlen, salt, sig, cap, sig_len);
@@ -862,7 +876,6 @@ wt_sig_sign_hash(uint16_t scheme, const wt_private_key *key,
 	uint8_t *sig, size_t cap, size_t *sig_len)
 {
 	const br_hash_class *hc = sig_hash(scheme);
-	size_t n;
 
 	if (hc == NULL
 		|| hlen != ((hc->desc >> BR_HASHDESC_OUT_OFF) & BR_HASHDESC_OUT_MASK))
@@ -870,29 +883,10 @@ wt_sig_sign_hash(uint16_t scheme, const wt_private_key *key,
 		return WT_ALERT_INTERNAL_ERROR;
 	}
 	if (key->type == BR_KEYTYPE_EC) {
-		unsigned char tmp[160];
-
 		if (!key_can_sign(key, scheme)) {
 			return WT_ALERT_INTERNAL_ERROR;
 		}
-#ifdef WT_FUZZING_UNSAFE
-		/* fuzzing: no scalar multiplication; r = s = 1 in strict DER */
-		if (cap < 8) {
-			return WT_ALERT_INTERNAL_ERROR;
-		}
-		memcpy(sig, "\x30\x06\x02\x01\x01\x02\x01\x01", 8);
-		*sig_len = 8;
-		return 0;
-#endif
-		/* RFC 6979 deterministic ECDSA: no randomness needed. */
-		n = br_ecdsa_sign_asn1_get_default()(br_ec_get_default(), hc,
-			hv, &key->ec, tmp);
-		if (n == 0 || n > cap) {
-			return WT_ALERT_INTERNAL_ERROR;
-		}
-		memcpy(sig, tmp, n);
-		*sig_len = n;
-		return 0;
+		return sign_ecdsa(&key->ec, hc, hv, sig, cap, sig_len);
 	}
 	if (key->type != BR_KEYTYPE_RSA || !key_can_sign(key, scheme)) {
 		return WT_ALERT_INTERNAL_ERROR;
