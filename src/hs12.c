@@ -189,28 +189,6 @@ static int send_finished(wt_engine_ctx *cc)
 	return write_handshake(cc, msg, sizeof msg);
 }
 
-/* Go: checkALPN, whose failures TLS 1.2 answers with unsupported_extension
- * (an ALPN extension we did not offer never gets here:
- * check_extensions12 refused it). */
-static int check_alpn12(wt_engine_ctx *cc, const wt_server_hello *sh)
-{
-	const wt_config *cfg = cc->cfg;
-	size_t i;
-
-	for (i = 0; i < cfg->alpn_count; i++) {
-		if (strlen(cfg->alpn[i]) == sh->alpn_len
-			&& memcmp(cfg->alpn[i], sh->alpn_proto, sh->alpn_len) == 0)
-		{
-			memcpy(cc->alpn, sh->alpn_proto, sh->alpn_len);
-			cc->alpn[sh->alpn_len] = 0;
-			cc->alpn_set = 1;
-			return 0;
-		}
-	}
-	return wt_fail(cc, WT_ALERT_UNSUPPORTED_EXTENSION,
-		"server selected unadvertised ALPN protocol");
-}
-
 int wt_hs12_server_hello(wt_engine_ctx *cc, const wt_server_hello *sh,
 	const uint8_t *msg, size_t len)
 {
@@ -275,7 +253,10 @@ int wt_hs12_server_hello(wt_engine_ctx *cc, const wt_server_hello *sh,
 		}
 	}
 	if (sh->alpn) {
-		TRY(check_alpn12(cc, sh));
+		/* Go: checkALPN, whose failures TLS 1.2 answers with
+		 * unsupported_extension */
+		TRY(wt_hs13_check_alpn(cc, sh->alpn_proto, sh->alpn_len,
+			WT_ALERT_UNSUPPORTED_EXTENSION));
 	}
 	if (sh->scts && (sh->sct_list_len == 0 || wt_sct_list_check(sh->sct_list, sh->sct_list_len))) {
 		return wt_fail(cc, WT_ALERT_DECODE_ERROR, "malformed signed_certificate_timestamp");

@@ -1208,7 +1208,7 @@ static int on_server_hello(wt_engine_ctx *cc, const uint8_t *msg, size_t len)
 }
 
 /* Go: checkALPN */
-int wt_hs13_check_alpn(wt_engine_ctx *cc, const uint8_t *proto, size_t len)
+int wt_hs13_check_alpn(wt_engine_ctx *cc, const uint8_t *proto, size_t len, int alert)
 {
 	const wt_config *cfg = cc->cfg;
 	size_t i;
@@ -1226,8 +1226,7 @@ int wt_hs13_check_alpn(wt_engine_ctx *cc, const uint8_t *proto, size_t len)
 			return 0;
 		}
 	}
-	return wt_fail(cc, WT_ALERT_NO_APPLICATION_PROTOCOL,
-		"server selected unadvertised ALPN protocol");
+	return wt_fail(cc, alert, "server selected unadvertised ALPN protocol");
 }
 
 /* Go: readServerParameters */
@@ -1260,7 +1259,7 @@ static int read_server_parameters(wt_engine_ctx *cc, const uint8_t *msg, size_t 
 	/* Before checkALPN: an ALPN answer to a ClientHello without ALPN is
 	 * an unsolicited extension (RFC 8446 4.2), as is a QUIC one. */
 	TRY(check_extensions(cc, MSG_ENCRYPTED_EXTENSIONS, ee.ext_types, ee.ext_count));
-	TRY(wt_hs13_check_alpn(cc, ee.alpn, ee.alpn_len));
+	TRY(wt_hs13_check_alpn(cc, ee.alpn, ee.alpn_len, WT_ALERT_NO_APPLICATION_PROTOCOL));
 	if (ee.early_data) {
 		/* RFC 8446 4.2.10: early data is accepted only together with
 		 * the first PSK, the session's (list_psk_offers); a server that

@@ -610,13 +610,13 @@ void wt_hs13_keylog(wt_engine_ctx *cc, const char *label,
  * peer chain, OCSP response and SCT list copied into cc->chain (-1 if they
  * do not fit); Go's verifyServerCertificate (chain, host name, then
  * verify_cb); the verify callback alone; Go's checkALPN for the server's
- * protocol (NULL: none). */
+ * protocol (NULL: none), failing with `alert` (the versions differ). */
 int wt_hs13_random(wt_engine_ctx *cc, uint8_t *out, size_t len);
 int wt_hs13_keep_peer_credentials(wt_engine_ctx *cc, const wt_peer_cert *certs,
 	size_t n, const uint8_t *ocsp, size_t ocsp_len, const uint8_t *sct, size_t sct_len);
 int wt_hs13_verify_server_certificate(wt_engine_ctx *cc);
 int wt_hs13_run_verify_callback(wt_engine_ctx *cc);
-int wt_hs13_check_alpn(wt_engine_ctx *cc, const uint8_t *proto, size_t len);
+int wt_hs13_check_alpn(wt_engine_ctx *cc, const uint8_t *proto, size_t len, int alert);
 /* Go: getClientCertificate: the config's certificate or the
  * get_client_cert callback's (shown the CertificateRequest's schemes and
  * CA names); *out NULL for none (an empty Certificate). Fails with
