@@ -8,6 +8,7 @@
 //       two engine builds (e.g. default vs -msimd128) in one process,
 //       alternating per handshake / per download; medians per build.
 //   BENCH_WASM=file.wasm  use that engine build instead of js/dist/
+//   BENCH_CERT=rsa2048|p384  the --compare handshakes' server certificate (default p256)
 import tls from 'node:tls';
 import fs from 'node:fs';
 import zlib from 'node:zlib';
@@ -38,7 +39,8 @@ async function compare([a, b, pairs = '100']) {
   const mods = [a, b].map((f) => new WebAssembly.Module(fs.readFileSync(f)));
   const use = async (i) => { wt.setWasmSource(mods[i]); await wt.loadEngine(); };
   const N = Number(pairs);
-  const hsSrv = await startNode({ cert: P.p256.chain, key: P.p256.key, onConnection: (s) => s.once('data', () => s.write('x')) });
+  const leaf = P[process.env.BENCH_CERT || 'p256'];
+  const hsSrv = await startNode({ cert: leaf.chain, key: leaf.key, onConnection: (s) => s.once('data', () => s.write('x')) });
   const hs = async () => {
     const t0 = performance.now();
     const s = wt.connect({ hostname: 'localhost', port: hsSrv.port }, { ca: CA, sessionCache: false });
@@ -174,14 +176,33 @@ for (const suite of ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CH
 await bulk.stop();
 
 
+// --- ML-KEM-768 in wasm ----------------------------------------------------
+// The client's part of X25519MLKEM768 (keygen + decaps), from
+// bench/mlkem/bench_mlkem.c built by `make bench` (BENCH_MLKEM_JS).
+if (process.env.BENCH_MLKEM_JS) {
+  const { execFileSync } = await import('node:child_process');
+  const out = execFileSync(process.execPath, [process.env.BENCH_MLKEM_JS, '200'], { encoding: 'utf8' });
+  const m = /keygen\+decaps: ([0-9.]+) us/.exec(out);
+  if (!m) throw new Error(`bench_mlkem printed no timing: ${out}`);
+  results.mlkem768_keygen_decaps_ms = Number(m[1]) / 1000;
+}
+
 // --- sizes ----------------------------------------------------------------
+// What a web page ships: the wasm, and the browser entry (js/index.js)
+// bundled and minified as an app's bundler does it (esbuild; Node-only
+// imports and `ws` left out, the page has neither). The package's source
+// files, comments included, are printed too.
 const gz = (buf) => zlib.gzipSync(buf, { level: 9 }).length;
 const wasm = fs.readFileSync(path.join(ROOT, 'js/dist/wasmtls.wasm'));
 const jsFiles = ['js/index.js', 'js/src/connect.js', 'js/src/engine.js', 'js/src/errors.js', 'js/src/codes.js', 'js/src/transports.js', 'js/src/wisp.js', 'js/src/session.js'];
 const js = Buffer.concat(jsFiles.map((f) => fs.readFileSync(path.join(ROOT, f))));
+const { build } = await import('esbuild');
+const bundle = await build({ entryPoints: [path.join(ROOT, 'js/index.js')], bundle: true, minify: true, format: 'esm',
+  platform: 'browser', external: ['ws', 'node:*'], write: false, logLevel: 'silent' });
+const jsMin = Buffer.from(bundle.outputFiles[0].contents);
 const roots = fs.readFileSync(path.join(ROOT, 'js/dist/roots.bin'));
-results.size_bytes = { wasm: wasm.length, wasm_gzip: gz(wasm), js: js.length, js_gzip: gz(js),
-  total_gzip: gz(wasm) + gz(js), roots: roots.length, roots_gzip: gz(roots) };
+results.size_bytes = { wasm: wasm.length, wasm_gzip: gz(wasm), js_source: js.length, js_source_gzip: gz(js),
+  js_min: jsMin.length, js_min_gzip: gz(jsMin), total_gzip: gz(wasm) + gz(jsMin), roots: roots.length, roots_gzip: gz(roots) };
 
 // --- memory per open connection ---------------------------------------------
 const idle = await startNode({ cert: P.p256.chain, key: P.p256.key, onConnection: () => {} });
@@ -205,6 +226,8 @@ console.log(`handshake (connect -> first byte, median of ${N_HS}): wasmtls ${f(r
 console.log(`resumed handshake (median of ${N_HS}): wasmtls ${f(results.resumed_ms.wasmtls)} ms, node:tls ${f(results.resumed_ms.node_tls)} ms (x${f(results.resumed_ms.ratio)})`);
 for (const [s, r] of Object.entries(results.throughput_mib_s)) console.log(`download ${r.mib} MiB ${s}: wasmtls ${f(r.wasmtls)} MiB/s, node:tls ${f(r.node_tls)} MiB/s`);
 const z = results.size_bytes;
-console.log(`size: wasm ${z.wasm} B (${z.wasm_gzip} gzip), JS ${z.js} B (${z.js_gzip} gzip), total ${z.total_gzip} B gzip; roots ${z.roots} B (${z.roots_gzip} gzip)`);
+console.log(`size: wasm ${z.wasm} B (${z.wasm_gzip} gzip), JS bundled+minified ${z.js_min} B (${z.js_min_gzip} gzip), total ${z.total_gzip} B gzip` +
+  ` (${(z.total_gzip / 1024).toFixed(1)} KiB); JS source ${z.js_source} B (${z.js_source_gzip} gzip); roots ${z.roots} B (${z.roots_gzip} gzip)`);
+if (results.mlkem768_keygen_decaps_ms) console.log(`ML-KEM-768 keygen+decaps (wasm): ${results.mlkem768_keygen_decaps_ms.toFixed(3)} ms`);
 console.log(`memory: ${results.memory.per_connection_bytes} B of wasm heap per open connection (${N_MEM} connections; struct ${results.memory.engine_struct_bytes} B)`);
 process.exit(0);

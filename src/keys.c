@@ -5,6 +5,7 @@
  * written here on br_rsa_private.
  */
 #include "wt_internal.h"
+#include "wt_x509.h"
 
 /* Decodes each PEM object's DER to buf (kept, or reused when keep is 0)
  * and hands it to on_object. Returns 0, or WT_ERR_BAD_CONFIG /
@@ -231,18 +232,14 @@ int wt_private_key_parse_pem(wt_private_key *key, const char *pem, size_t len,
  * (Go's tls.X509KeyPair refuses such a pair up front too). */
 int wt_client_cert_check(const wt_client_cert *cert)
 {
-	br_x509_decoder_context dc;
-	const br_x509_pkey *pk;
+	wt_x509_cert leaf;
+	const br_x509_pkey *pk = &leaf.pkey;
+	const char *why;
 	uint8_t buf[512];
 	int ok = 0;
 
-	if (cert->chain_len == 0 || cert->chain == NULL) {
-		return WT_ERR_BAD_CONFIG;
-	}
-	br_x509_decoder_init(&dc, NULL, NULL);
-	br_x509_decoder_push(&dc, cert->chain[0].der, cert->chain[0].len);
-	pk = br_x509_decoder_get_pkey(&dc);
-	if (pk == NULL) {
+	if (cert->chain_len == 0 || cert->chain == NULL
+		|| wt_x509_parse(cert->chain[0].der, cert->chain[0].len, &leaf, &why) != 0) {
 		return WT_ERR_BAD_CONFIG;
 	}
 	if (cert->key.type == BR_KEYTYPE_EC && pk->key_type == BR_KEYTYPE_EC) {
@@ -264,6 +261,5 @@ int wt_client_cert_check(const wt_client_cert *cert)
 		ok = len == nlen && len <= sizeof buf && modulus(buf, &cert->key.rsa) == len
 			&& memcmp(buf, n, len) == 0;
 	}
-	wt_wipe(&dc, sizeof dc);
 	return ok ? 0 : WT_ERR_BAD_CONFIG;
 }

@@ -6,6 +6,9 @@
 WASM_BUILD   ?= build/wasm
 WASM_OPT     ?= -O2
 WASM_CFLAGS  ?= -O2
+# Cold code (everything but the record ciphers, EC/RSA math, hashes and
+# ML-KEM: see WT_SIZE_OPT in CMakeLists.txt) is built for size.
+WASM_SIZE_OPT ?= -Os
 WASM_SIMD    ?= -msimd128
 # -msimd128 measured faster (bench/wasm_bench.mjs --compare): bulk +16..33%,
 # handshake equal, +0.5 KB gzip. Needs wasm SIMD (Chrome 91, Firefox 89,
@@ -35,14 +38,14 @@ $(WASM_CODES): tools/gen_error_codes.mjs src/wasmtls.h src/names.c
 wasm-libs: setup
 	@mkdir -p $(WASM_BUILD)
 	@$(WASM_ENV) emcmake cmake -S . -B $(WASM_BUILD) \
-	  -DWT_NATIVE_TOOLS=OFF -DWT_BR_64=ON -DCMAKE_BUILD_TYPE=Release \
+	  -DWT_NATIVE_TOOLS=OFF -DWT_BR_64=ON -DCMAKE_BUILD_TYPE=Release -DWT_SIZE_OPT="$(WASM_SIZE_OPT)" \
 	  -DCMAKE_C_FLAGS_RELEASE="$(WASM_CFLAGS) $(WASM_SIMD) -DNDEBUG" \
 	  $(if $(BEARSSL_SOURCE_DIR),-DBEARSSL_SOURCE_DIR=$(BEARSSL_SOURCE_DIR)) >/dev/null
 	@$(WASM_ENV) cmake --build $(WASM_BUILD) -j $(JOBS) --target wasmtls bearssl | grep -v '^\[' || true
 
 $(WASM_OUT): wasm-libs wasm/wasmtls_wasm.c wasm/wasm.mk
 	@mkdir -p $(dir $@)
-	$(WASM_ENV) emcc $(WASM_CFLAGS) $(WASM_SIMD) -DBR_64=1 -Isrc -I$(or $(BEARSSL_SOURCE_DIR),third_party/bearssl)/inc \
+	$(WASM_ENV) emcc $(or $(WASM_SIZE_OPT),$(WASM_CFLAGS)) $(WASM_SIMD) -DBR_64=1 -Isrc -I$(or $(BEARSSL_SOURCE_DIR),third_party/bearssl)/inc \
 	  wasm/wasmtls_wasm.c $(WASM_BUILD)/libwasmtls.a $(WASM_BUILD)/libbearssl.a \
 	  -o $(WASM_BUILD)/wasmtls.raw.wasm $(WASM_LDFLAGS)
 	wasm-opt $(WASM_OPT) $(if $(WASM_SIMD),--enable-simd) $(WASM_BUILD)/wasmtls.raw.wasm -o $@.tmp
