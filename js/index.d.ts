@@ -1,3 +1,5 @@
+export type Group = 'X25519MLKEM768' | 'MLKEM1024' | 'x25519' | 'secp256r1' | 'secp384r1' | 'secp521r1';
+
 export interface HandshakeInfo {
   version: 'TLSv1.3' | 'TLSv1.2';
   cipher: string;
@@ -85,9 +87,10 @@ export interface ConnectOptions {
     | 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256' | 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'
     | 'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384' | 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384'
     | 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256' | 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256'>;
-  groups?: Array<'x25519' | 'secp256r1' | 'secp384r1' | 'secp521r1'>;
-  /** groups that get a key share in the first ClientHello ([] = none: the server must ask with a HelloRetryRequest) */
-  keyShares?: Array<'x25519' | 'secp256r1' | 'secp384r1' | 'secp521r1'>;
+  /** supported groups in preference order (at most 6); default X25519MLKEM768, x25519, secp256r1, secp384r1 (the post-quantum groups are TLS 1.3 only) */
+  groups?: Array<Group>;
+  /** groups that get a key share in the first ClientHello ([] = none: the server must ask with a HelloRetryRequest); default: the first group, and the first of the other kind (post-quantum or classical) too: X25519MLKEM768 and x25519 */
+  keyShares?: Array<Group>;
   /** signature schemes accepted in the server's CertificateVerify, in order */
   sigalgs?: string[];
   /** our order of signature schemes for signing with cert/key */

@@ -34,8 +34,12 @@ static const uint16_t default_sig_algs[] = {
 	WT_SIG_RSA_PSS_RSAE_SHA512,
 	WT_SIG_RSA_PKCS1_SHA256, WT_SIG_RSA_PKCS1_SHA384, WT_SIG_RSA_PKCS1_SHA512
 };
+/* The hybrid first, as Chrome, Firefox, Go 1.24 and OpenSSL 3.5: the
+ * default key shares are then X25519MLKEM768 and x25519 (first_key_shares
+ * in hs13.c), so a server without the hybrid needs no HelloRetryRequest.
+ * It is TLS 1.3's only: a TLS 1.2 ClientHello does not list it (hello.c). */
 static const uint16_t default_groups[] = {
-	WT_GROUP_X25519, WT_GROUP_SECP256R1, WT_GROUP_SECP384R1
+	WT_GROUP_X25519MLKEM768, WT_GROUP_X25519, WT_GROUP_SECP256R1, WT_GROUP_SECP384R1
 };
 
 int wt_fail(wt_engine_ctx *cc, int err, const char *reason)
@@ -270,7 +274,7 @@ static int check_config(wt_engine_ctx *cc, const wt_config *cfg)
 			WT_MAX_SUITES, "cipher_suites: more than WT_MAX_SUITES (9) suites",
 			suite_ok, wt_suite_name)
 		|| check_ids(cc, "groups", cfg->groups, cfg->group_count, WT_MAX_GROUPS,
-			"groups: more than WT_MAX_GROUPS (4) groups", group_ok, wt_group_name)
+			"groups: more than WT_MAX_GROUPS (6) groups", group_ok, wt_group_name)
 		|| check_sig_lists(cc, cfg) || check_psks(cc, cfg))
 	{
 		return cc->err;
@@ -307,6 +311,20 @@ static int check_config(wt_engine_ctx *cc, const wt_config *cfg)
  * authenticate the server then, and a TLS 1.2 server cannot use one
  * (RFC 9258 1: the PSK is for TLS 1.3), so a TLS 1.2 ServerHello gets
  * protocol_version instead of an unauthenticated handshake. */
+/* A group a TLS 1.2 ServerKeyExchange can name: ECDHE's (RFC 8422 5.1.1),
+ * not the post-quantum ones. */
+static int has_tls12_group(const wt_engine_ctx *cc)
+{
+	size_t i;
+
+	for (i = 0; i < cc->group_count; i++) {
+		if (wt_group_info_get(cc->groups[i])->mlkem_k == 0) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static int choose_versions(wt_engine_ctx *cc, const wt_config *cfg)
 {
 	const uint16_t *list = cfg->cipher_suite_count ? cfg->cipher_suites : default_suites;
@@ -366,10 +384,14 @@ int wt_engine_init(wt_engine_ctx *cc, const wt_config *cfg, const wt_host *host)
 		cc->group_count = cfg->group_count;
 	} else {
 		memcpy(cc->groups, default_groups, sizeof default_groups);
-		cc->group_count = 3;
+		cc->group_count = sizeof default_groups / sizeof default_groups[0];
 	}
 	if (check_key_shares(cc, cfg)) {
 		return cc->err;
+	}
+	if (!cc->offer_tls13 && !has_tls12_group(cc)) {
+		return wt_fail(cc, WT_ERR_BAD_CONFIG,
+			"groups: no group for TLS 1.2 (only TLS 1.2 suites, and the post-quantum groups are TLS 1.3's)");
 	}
 	if (cfg->sig_alg_count) {
 		cc->sig_algs = cfg->sig_algs;

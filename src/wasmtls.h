@@ -179,7 +179,7 @@ const char *wt_version_name(uint16_t version);
 #define WT_MAX_PEER_CHAIN     WT_MAX_HS_MESSAGE
 #define WT_MAX_PEER_CERTS     64              /* certificates we keep from the peer (BoGo LargeMessage sends 51) */
 #define WT_MAX_ALPN           8               /* protocols in the ALPN list */
-#define WT_MAX_GROUPS         4               /* wt_config.groups */
+#define WT_MAX_GROUPS         6               /* wt_config.groups */
 #define WT_MAX_SUITES         9               /* wt_config.cipher_suites */
 #define WT_MAX_KEY_SHARES     3               /* wt_config.key_shares */
 #define WT_MAX_SIG_ALGS       16              /* wt_config.sig_algs, sign_algs */
@@ -430,9 +430,12 @@ typedef struct wt_config {
 	 * TLS_CHACHA20_POLY1305_SHA256, then (TLS 1.2) ECDHE-ECDSA and
 	 * ECDHE-RSA with AES-128-GCM, AES-256-GCM, ChaCha20-Poly1305 (at most
 	 * WT_MAX_SUITES). A version is offered only if the list has a suite
-	 * for it. groups x25519, secp256r1, secp384r1 (at most WT_MAX_GROUPS;
-	 * WT_GROUP_SECP521R1 is supported but only when listed here). Which
-	 * groups get a key share in the first ClientHello: see key_shares. */
+	 * for it. groups X25519MLKEM768, x25519, secp256r1, secp384r1 (at most
+	 * WT_MAX_GROUPS; WT_GROUP_SECP521R1 and WT_GROUP_MLKEM1024 are
+	 * supported but only when listed here). The post-quantum groups are
+	 * TLS 1.3's: a ClientHello offering only TLS 1.2 leaves them out. Which
+	 * groups get a key share in the first ClientHello (by default
+	 * X25519MLKEM768 and x25519): see key_shares. */
 	const uint16_t *cipher_suites;
 	size_t cipher_suite_count;
 	const uint16_t *groups;

@@ -43,6 +43,7 @@ max_len_for() {
 	case $1 in
 	fuzz_record|fuzz_engine) echo 40000 ;;
 	fuzz_x509|fuzz_certificate|fuzz_trust_store|fuzz_session) echo 16384 ;;
+	fuzz_mlkem) echo 8192 ;;   # [mode][seed] + an ML-KEM-1024 dk and ciphertext
 	*) echo 4096 ;;
 	esac
 }

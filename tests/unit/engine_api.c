@@ -86,6 +86,9 @@ static const uint16_t x448[] = { 0x001e };
 static const uint16_t two_x25519[] = { WT_GROUP_X25519, WT_GROUP_X25519 };
 static const uint16_t four_groups[] = { WT_GROUP_X25519, WT_GROUP_SECP256R1,
 	WT_GROUP_SECP384R1, WT_GROUP_SECP521R1 };
+static const uint16_t seven_groups[] = { WT_GROUP_X25519MLKEM768, WT_GROUP_MLKEM1024,
+	WT_GROUP_X25519, WT_GROUP_SECP256R1, WT_GROUP_SECP384R1, WT_GROUP_SECP521R1, 0x001e };
+static const uint16_t pq_only[] = { WT_GROUP_X25519MLKEM768, WT_GROUP_MLKEM1024 };
 
 #define LIST(a) a, sizeof a / sizeof a[0]
 static const struct bad_list {
@@ -109,6 +112,7 @@ static const struct bad_list {
 	{ "key share repeated", "0x001d (x25519) is listed twice", 0, 0, 0, 0, 0, 0, LIST(two_x25519), 0 },
 	{ "four key shares", "more than WT_MAX_KEY_SHARES", 0, 0, 0, 0, LIST(four_groups), LIST(four_groups), 0 },
 	{ "no_key_shares with a list", "no_key_shares", 0, 0, 0, 0, 0, 0, LIST(x25519), 1 },
+	{ "seven groups", "more than WT_MAX_GROUPS (6)", 0, 0, 0, 0, LIST(seven_groups), 0, 0, 0 },
 };
 
 static void sig_and_share_config(void)
@@ -136,6 +140,29 @@ static void sig_and_share_config(void)
 	 * and certificates; never for a TLS 1.3 CertificateVerify). */
 	c = base(); c.sig_algs = pkcs1; c.sig_alg_count = 2; c.sign_algs = pkcs1; c.sign_alg_count = 2;
 	CHECK(wt_engine_init(&cc, &c, &host) == 0);
+
+	/* Defaults: X25519MLKEM768 first, with shares for it and x25519. */
+	c = base();
+	CHECK(wt_engine_init(&cc, &c, &host) == 0);
+	CHECK(cc.group_count == 4 && cc.groups[0] == WT_GROUP_X25519MLKEM768);
+	CHECK(cc.share_count == 2 && cc.shares[0].group == WT_GROUP_X25519MLKEM768
+		&& cc.shares[0].pub_len == 1216 && cc.shares[1].group == WT_GROUP_X25519
+		&& cc.shares[1].pub_len == 32);
+	wt_engine_wipe(&cc);
+
+	/* The post-quantum groups are TLS 1.3's: a TLS 1.2-only offer needs
+	 * another group; with one, no key share is made at all. */
+	{
+		static const uint16_t suite12[] = { WT_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 };
+
+		c = base(); c.cipher_suites = suite12; c.cipher_suite_count = 1;
+		c.groups = pq_only; c.group_count = 2;
+		expect_bad_value(&c, "post-quantum groups only, TLS 1.2 only", "no group for TLS 1.2");
+		c = base(); c.cipher_suites = suite12; c.cipher_suite_count = 1;
+		CHECK(wt_engine_init(&cc, &c, &host) == 0);
+		CHECK(cc.share_count == 0);
+		wt_engine_wipe(&cc);
+	}
 
 	/* The largest setting is fine: four groups, three shares (P-521's
 	 * among them); and no share at all. */
