@@ -31,11 +31,11 @@
 // }
 import crypto from 'node:crypto';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
 	CT, HS, EXT, GROUP, HRR_RANDOM, u8, u16, u24, u32, cat, vec8, vec16, vec24, hsMsg,
-	encodeExts, keyShare, echo, TICKETS, parseSessionBlob, rewriteSessionBlob, parseClientHello,
+	encodeExts, keyShare, echo, TICKETS, parseSessionBlob, rewriteSessionBlob, parseClientHello, MLKEM768,
 } from './server.mjs';
 import { scenarios12 } from './scenarios12.mjs';
 
@@ -103,7 +103,9 @@ add({ name: 'ok: rsa_pss_rsae_sha512 signature', server: { cert: 'rsa2048', cvSc
 // RFC 7685 padding (as BoringSSL/NSS/Chrome): a ClientHello of 256..511
 // bytes is padded to 512; shorter or longer ones are not.
 add({
-	name: 'ok: ClientHello of 256..511 bytes padded to 512', args: ['--alpn', 'a'.repeat(150)], server: {}, expect: ok,
+	// classical groups: a 1216-byte X25519MLKEM768 share (the coming
+	// default) alone takes the ClientHello past 511 bytes
+	name: 'ok: ClientHello of 256..511 bytes padded to 512', args: ['--groups', 'x25519,secp256r1,secp384r1', '--alpn', 'a'.repeat(150)], server: {}, expect: ok,
 	check: (res, srv) => { assert.equal(srv.notes.chLength, 512); assert.ok(srv.notes.chPadding > 0); },
 });
 add({
@@ -1740,6 +1742,224 @@ add({
 add({
 	name: 'key-shares: a share for a group outside --groups -> bad_config', args: ['--groups', 'x25519', '--key-shares', 'secp384r1'],
 	server: {}, expect: quiet('bad_config', 'key_shares: 0x0018 (secp384r1) is not in groups'),
+});
+
+/* ================================================================== */
+/* Post-quantum: X25519MLKEM768 (draft-ietf-tls-ecdhe-mlkem; RFC 8446  */
+/* 4.1.4, 4.2.8; wt_kex_derive). Our share: ML-KEM-768 encapsulation   */
+/* key (1184) || X25519 key (32); the server's: ciphertext (1088) ||   */
+/* X25519 key; the secret: ML-KEM secret || X25519 secret. This server */
+/* has no ML-KEM (Node 20): by default it answers with x25519/NIST     */
+/* shares (COMPUTABLE_GROUPS in server.mjs), and a hybrid share it     */
+/* sends carries a ciphertext whose secret it does not know.           */
+/* ================================================================== */
+
+const PQ = GROUP.X25519MLKEM768;
+/** Client args: X25519MLKEM768 first, then x25519 (a share for each). */
+const pqArgs = (...more) => ['--groups', 'X25519MLKEM768,x25519', ...more];
+const bothShares = (res, srv) => {
+	assert.deepEqual(srv.notes.chShareGroups, [PQ, GROUP.x25519]);
+	assert.deepEqual(srv.notes.chShareLens, [MLKEM768.clientShareLen, 32]);
+};
+/** A hybrid ServerHello share: ciphertext || X25519 key. */
+const hybridShare = (ct, x = keyShare(GROUP.x25519).pub) => cat(ct, x);
+/** The client's --keylog file for a scenario (in the PKI directory, which
+ * every front end can write), read by the server (S.keylog) when the
+ * client's handshake keys are not its own, removed by check(). */
+const keylogFile = (tag) => {
+	let path = null;
+	return {
+		args: (p) => { path = join(p.dir, `hostile-keylog-${tag}-${process.pid}.txt`); return ['--keylog', path]; },
+		file: () => path,
+		remove: () => { if (path) rmSync(path, { force: true }); },
+	};
+};
+
+add({
+	name: 'pq ok: X25519MLKEM768 and x25519 shares, server picks x25519', args: pqArgs('--json'), server: {}, expect: ok,
+	check: (res, srv) => {
+		bothShares(res, srv);
+		assert.equal(srv.notes.hrrSent, undefined);
+		assert.equal(res.json?.group, 'x25519');
+		assert.equal(res.json?.hrr, false);
+	},
+});
+add({
+	name: 'pq ok: only an X25519MLKEM768 share, server asks for x25519 (HRR)',
+	args: pqArgs('--key-shares', 'X25519MLKEM768', '--json'), server: {}, expect: ok,
+	check: (res, srv) => {
+		assert.deepEqual(srv.notes.chShareGroups, [PQ]);
+		assert.ok(srv.notes.hrrSent);
+		assert.deepEqual(srv.notes.ch2Groups, [GROUP.x25519]);
+		assert.equal(res.json?.group, 'x25519');
+		assert.equal(res.json?.hrr, true);
+	},
+});
+
+// 1. The server's share of the wrong length (wt_kex_derive: one length
+// per group, before any ML-KEM or X25519 work).
+for (const [n, what] of [[1119, '1119 bytes'], [1121, '1121 bytes'], [32, '32 bytes (an X25519 key alone)'],
+	[1088, '1088 bytes (a ciphertext alone)'], [1216, '1216 bytes (a client-sized share)'], [0, '0 bytes']]) {
+	add({
+		name: `pq sh: X25519MLKEM768 share of ${what}`, args: pqArgs(),
+		server: badShare(PQ, Buffer.alloc(n, 0x5a)), expect: fail('illegal_parameter', 'invalid server key share'),
+		check: bothShares,
+	});
+}
+// 2. A low-order X25519 half (RFC 8446 7.4.2, RFC 7748 6.1: an all-zero
+// X25519 output is refused, here after an ML-KEM decapsulation that
+// cannot fail).
+add({
+	name: 'pq sh: X25519MLKEM768 share whose X25519 half is all zeros', args: pqArgs(),
+	server: badShare(PQ, hybridShare(crypto.randomBytes(MLKEM768.ctLen), Buffer.alloc(32))),
+	expect: fail('illegal_parameter', 'invalid server key share'), check: bothShares,
+});
+add({
+	name: 'pq sh: X25519MLKEM768 share whose X25519 half is a small-order point (order 8)', args: pqArgs(),
+	server: badShare(PQ, hybridShare(crypto.randomBytes(MLKEM768.ctLen),
+		Buffer.from('e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800', 'hex'))),
+	expect: fail('illegal_parameter', 'invalid server key share'), check: bothShares,
+});
+add({
+	name: 'pq sh: X25519MLKEM768 share of 1120 zero bytes', args: pqArgs(),
+	server: badShare(PQ, Buffer.alloc(MLKEM768.serverShareLen)),
+	expect: fail('illegal_parameter', 'invalid server key share'), check: bothShares,
+});
+
+// 3. A random ciphertext with a valid X25519 key: the client decapsulates
+// it to its implicit-rejection secret (FIPS 203 7.3), which the server
+// cannot have; the server's flight, under keys from its own stand-in
+// secret, fails the client's AEAD on the first encrypted record. The
+// client's alert goes out under its handshake key, read back through its
+// key log.
+for (const [tag, label, more] of [
+	['pqrand', 'random ciphertext', {}],
+	['pqzero', 'all-zero ciphertext', { ct: Buffer.alloc(MLKEM768.ctLen) }],
+	['pqff', 'all-0xff ciphertext (coefficients out of range)', { ct: Buffer.alloc(MLKEM768.ctLen, 0xff) }],
+]) {
+	const kl = keylogFile(tag);
+	add({
+		name: `pq sh: X25519MLKEM768 ${label} + valid X25519 key -> implicit rejection, bad_record_mac`,
+		args: (p) => [...pqArgs(), ...kl.args(p)],
+		server: {
+			group: PQ, keylog: kl.file,
+			...(more.ct ? sh((s) => { s.share = keyShare(PQ, { ciphertext: more.ct }); setExt(s.exts, EXT.KEY_SHARE, cat(u16(PQ), vec16(s.share.pub))); }) : {}),
+		},
+		expect: fail('bad_record_mac'),
+		check: (res, srv) => {
+			kl.remove();
+			bothShares(res, srv);
+			assert.equal(srv.notes.hrrSent, undefined);
+			assert.deepEqual(srv.alerts.map((a) => a.prot), ['hs-keylog'], 'the alert came under the client\'s own handshake key');
+		},
+	});
+}
+
+// 4. HelloRetryRequest for X25519MLKEM768 (offered, no share sent): the
+// second ClientHello carries exactly that one 1216-byte share; the
+// ServerHello then ends the scenario deterministically.
+const hrrToPq = (res, srv) => {
+	assert.deepEqual(srv.notes.chShareGroups, [GROUP.x25519]);
+	assert.ok(srv.notes.hrrSent);
+	assert.deepEqual(srv.notes.ch2Groups, [PQ]);
+	assert.deepEqual(srv.notes.ch2ShareLens, [MLKEM768.clientShareLen]);
+	assert.deepEqual(srv.notes.ch2SupportedGroups, [PQ, GROUP.x25519]);
+};
+add({
+	name: 'pq hrr: HRR to X25519MLKEM768 (x25519 share only) -> one 1216-byte share; then a share of 1119 bytes',
+	args: pqArgs('--key-shares', 'x25519'),
+	server: { group: PQ, ...badShare(PQ, Buffer.alloc(1119, 0x5a)) },
+	expect: fail('illegal_parameter', 'invalid server key share'), check: hrrToPq,
+});
+add({
+	name: 'pq hrr: HRR to X25519MLKEM768 (x25519 share only) -> one 1216-byte share; then X25519 half all zeros',
+	args: pqArgs('--key-shares', 'x25519'),
+	server: { group: PQ, ...badShare(PQ, hybridShare(crypto.randomBytes(MLKEM768.ctLen), Buffer.alloc(32))) },
+	expect: fail('illegal_parameter', 'invalid server key share'), check: hrrToPq,
+});
+{
+	const kl = keylogFile('pqhrr');
+	add({
+		name: 'pq hrr: HRR to X25519MLKEM768 (x25519 share only), then a random ciphertext -> bad_record_mac',
+		args: (p) => [...pqArgs('--key-shares', 'x25519'), ...kl.args(p)],
+		server: { group: PQ, keylog: kl.file },
+		expect: fail('bad_record_mac'),
+		check: (res, srv) => {
+			kl.remove();
+			hrrToPq(res, srv);
+			assert.deepEqual(srv.alerts.map((a) => a.prot), ['hs-keylog']);
+		},
+	});
+}
+add({
+	name: 'pq hrr: HRR to X25519MLKEM768 after an empty key_share -> one 1216-byte share; then a share of 1121 bytes',
+	args: pqArgs('--key-shares', 'none'),
+	server: { group: PQ, ...badShare(PQ, Buffer.alloc(1121, 0x5a)) },
+	expect: fail('illegal_parameter', 'invalid server key share'),
+	check: (res, srv) => {
+		assert.deepEqual(srv.notes.chShareGroups, []);
+		assert.deepEqual(srv.notes.ch2Groups, [PQ]);
+		assert.deepEqual(srv.notes.ch2ShareLens, [MLKEM768.clientShareLen]);
+	},
+});
+add({
+	name: 'pq hrr: HRR to X25519MLKEM768, ServerHello answers with x25519 instead',
+	args: pqArgs('--key-shares', 'x25519'),
+	server: { group: PQ, ...sh((s) => { setExt(s.exts, EXT.KEY_SHARE, keyShareExt(GROUP.x25519)); }) },
+	expect: fail('illegal_parameter', 'server selected unsupported group'), check: hrrToPq,
+});
+
+// 5. HRR for X25519MLKEM768 when we already sent its share (RFC 8446 4.1.4).
+add({
+	name: 'pq hrr: HRR to X25519MLKEM768, whose share we sent (with x25519)', args: pqArgs(),
+	server: { hrr: { group: PQ } }, expect: fail('illegal_parameter', 'unnecessary HelloRetryRequest key_share'),
+	check: bothShares,
+});
+add({
+	name: 'pq hrr: HRR to X25519MLKEM768, whose share was our only one', args: pqArgs('--key-shares', 'X25519MLKEM768'),
+	server: { hrr: { group: PQ } }, expect: fail('illegal_parameter', 'unnecessary HelloRetryRequest key_share'),
+	check: (res, srv) => { assert.deepEqual(srv.notes.chShareGroups, [PQ]); },
+});
+
+// 6. HRR for a post-quantum group we did not offer.
+// (explicit classical --groups: X25519MLKEM768 is becoming the default)
+const classical = ['--groups', 'x25519,secp256r1,secp384r1'];
+add({
+	name: 'pq hrr: HRR to X25519MLKEM768, not offered (--groups x25519,secp256r1,secp384r1)', args: classical,
+	server: { hrr: { group: PQ } }, expect: fail('illegal_parameter', 'server selected unsupported group'),
+	check: (res, srv) => { assert.deepEqual(srv.notes.chShareGroups, [GROUP.x25519]); },
+});
+add({
+	name: 'pq hrr: HRR to X25519MLKEM768, not offered (--groups x25519,secp256r1)', args: ['--groups', 'x25519,secp256r1'],
+	server: { hrr: { group: PQ } }, expect: fail('illegal_parameter', 'server selected unsupported group'),
+});
+add({
+	name: 'pq hrr: HRR to MLKEM1024, only X25519MLKEM768 offered', args: pqArgs('--key-shares', 'x25519'),
+	server: { hrr: { group: GROUP.MLKEM1024 } }, expect: fail('illegal_parameter', 'server selected unsupported group'),
+});
+
+// 7. A ServerHello with a (well-formed, 1120-byte) hybrid share we sent no
+// share for.
+const pqShareExt = () => cat(u16(PQ), vec16(keyShare(PQ).pub));
+add({
+	name: 'pq sh: X25519MLKEM768 share, offered in supported_groups but no share sent', args: pqArgs('--key-shares', 'x25519'),
+	server: sh((s) => { setExt(s.exts, EXT.KEY_SHARE, pqShareExt()); }),
+	expect: fail('illegal_parameter', 'server selected unsupported group'),
+	check: (res, srv) => { assert.deepEqual(srv.notes.chShareGroups, [GROUP.x25519]); },
+});
+add({
+	name: 'pq sh: X25519MLKEM768 share, not offered (--groups x25519,secp256r1,secp384r1)', args: classical,
+	server: sh((s) => { setExt(s.exts, EXT.KEY_SHARE, pqShareExt()); }),
+	expect: fail('illegal_parameter', 'server selected unsupported group'),
+});
+add({
+	// the first ClientHello's hybrid share is gone after an HRR to
+	// secp256r1: the second carries only the P-256 share (RFC 8446 4.1.2)
+	name: 'pq sh: X25519MLKEM768 share after an HRR to secp256r1 (its share was only in the first ClientHello)',
+	args: ['--groups', 'X25519MLKEM768,x25519,secp256r1'],
+	server: { ...hrrG(GROUP.secp256r1), ...sh((s) => { setExt(s.exts, EXT.KEY_SHARE, pqShareExt()); }) },
+	expect: fail('illegal_parameter', 'server selected unsupported group'),
+	check: (res, srv) => { bothShares(res, srv); assert.deepEqual(srv.notes.ch2Groups, [GROUP.secp256r1]); },
 });
 
 /* ================================================================== */

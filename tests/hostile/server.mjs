@@ -60,7 +60,18 @@ export const EXT = {
 	PSK_MODES: 45, CERT_AUTHORITIES: 47, SIG_ALGS_CERT: 50, KEY_SHARE: 51,
 	QUIC_PARAMS: 57, RENEGOTIATION_INFO: 0xff01,
 };
-export const GROUP = { secp256r1: 0x17, secp384r1: 0x18, secp521r1: 0x19, x25519: 0x1d };
+export const GROUP = {
+	secp256r1: 0x17, secp384r1: 0x18, secp521r1: 0x19, x25519: 0x1d,
+	// post-quantum (draft-ietf-tls-ecdhe-mlkem, draft-ietf-tls-mlkem)
+	X25519MLKEM768: 0x11ec, MLKEM1024: 0x0202,
+};
+/** The groups whose key exchange this server completes (keyShare()):
+ * Node 20's crypto has no ML-KEM, so the post-quantum groups are left out
+ * when it picks a group from the client's shares (a hook may still force
+ * one: S.group, S.hrr.group, S.serverHello). */
+export const COMPUTABLE_GROUPS = [GROUP.x25519, GROUP.secp256r1, GROUP.secp384r1, GROUP.secp521r1];
+/** draft-ietf-tls-ecdhe-mlkem: X25519MLKEM768 share lengths. */
+export const MLKEM768 = { ekLen: 1184, ctLen: 1088, clientShareLen: 1216, serverShareLen: 1120 };
 export const HRR_RANDOM = Buffer.from(
 	'cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c', 'hex');
 
@@ -136,8 +147,30 @@ function aeadOpen(k, aad, ct) {
 }
 
 const X25519_SPKI = Buffer.from('302a300506032b656e032100', 'hex');
-/** Server key share for a group: {group, pub, derive(peerPub) -> shared}. */
-export function keyShare(group) {
+/**
+ * Server key share for a group: {group, pub, derive(peerPub) -> shared}.
+ *
+ * X25519MLKEM768 (draft-ietf-tls-ecdhe-mlkem): pub = ML-KEM-768 ciphertext
+ * (1088 bytes) || X25519 public key, the secret the ML-KEM secret || the
+ * X25519 secret. Without ML-KEM (Node 20) the ciphertext is o.ciphertext or
+ * random bytes, which the client's decapsulation turns into its
+ * implicit-rejection secret (FIPS 203 7.3): one we do not have, so our
+ * derive() pairs the X25519 secret with a random stand-in (mlkemUnknown:
+ * true) and the two sides' handshake keys differ.
+ */
+export function keyShare(group, o = {}) {
+	if (group === GROUP.X25519MLKEM768) {
+		const x = keyShare(GROUP.x25519);
+		const ct = o.ciphertext ?? crypto.randomBytes(MLKEM768.ctLen);
+		const standIn = crypto.randomBytes(32);
+		return {
+			group, pub: cat(ct, x.pub), mlkemUnknown: true,
+			derive(peer) {
+				if (peer.length !== MLKEM768.clientShareLen) throw new Error(`X25519MLKEM768 client share of ${peer.length} bytes`);
+				return cat(standIn, x.derive(peer.subarray(MLKEM768.ekLen)));
+			},
+		};
+	}
 	if (group === GROUP.x25519) {
 		const { publicKey, privateKey } = crypto.generateKeyPairSync('x25519');
 		const pub = publicKey.export({ format: 'der', type: 'spki' }).subarray(12);
@@ -255,6 +288,7 @@ export class Conn {
 		this.hsbuf = Buffer.alloc(0);
 		this.hsq = [];           // complete client handshake messages
 		this.readKeys = [];      // candidate client write keys [{name, k}]
+		this.keylog = null;      // {file, random, suite, seen}: see _keylogKeys
 		this.wk = null;          // our write keys (null: plaintext)
 		// TLS 1.2 mode (server12.mjs): our write keys after our CCS, the
 		// client's once its CCS arrives (pendingRk12 until then), and the
@@ -323,6 +357,10 @@ export class Conn {
 				const pt = aeadOpen(this.readKeys[i].k, rec.header, rec.body);
 				if (pt) opened = { pt, cand: this.readKeys[i] };
 			}
+			for (const cand of opened ? [] : this._keylogKeys()) {
+				const pt = aeadOpen(cand.k, rec.header, rec.body);
+				if (pt) { opened = { pt, cand }; break; }
+			}
 			if (!opened) {
 				this.undecryptable++;
 				const r = { ctype: -1, content: rec.body, prot: 'undecryptable', raw: rec };
@@ -361,6 +399,31 @@ export class Conn {
 			}
 		}
 		return r;
+	}
+
+	/** With S.keylog (the client's --keylog file): the client traffic keys
+	 * logged there for this connection's client random that we have not
+	 * added yet, added to readKeys as 'hs-keylog' / 'app0-keylog'. For a
+	 * client whose keys are not ours (e.g. an ML-KEM ciphertext it
+	 * decapsulated to its implicit-rejection secret), so the alert it
+	 * sends is still read. */
+	_keylogKeys() {
+		const kl = this.keylog;
+		if (!kl) return [];
+		let text;
+		try { text = readFileSync(typeof kl.file === 'function' ? kl.file() : kl.file, 'latin1'); } catch { return []; }
+		const added = [];
+		for (const line of text.split('\n')) {
+			const [label, random, secret] = line.trim().split(' ');
+			const name = { CLIENT_HANDSHAKE_TRAFFIC_SECRET: 'hs-keylog', CLIENT_TRAFFIC_SECRET_0: 'app0-keylog' }[label];
+			if (!name || random !== kl.random.toString('hex') || kl.seen.has(line.trim())) continue;
+			kl.seen.add(line.trim());
+			const cand = { name, k: trafficKeys(kl.suite, Buffer.from(secret, 'hex')) };
+			this.readKeys.push(cand);
+			added.push(cand);
+			this.notes.keylogKeys = [...(this.notes.keylogKeys || []), name];
+		}
+		return added;
 	}
 
 	/** Next processed client record (any type), or null on EOF. */
@@ -645,6 +708,10 @@ export async function echo(conn, hs) {
  *                      send(conn, buf, hs), after(conn, hs) (return 'stop' to end)}
  *   S.serverHello(sh, hs)   edit {vers, random, sessionId, suite, compression,
  *                      exts: [[type, data]], trailing}; sh.share is our key share
+ *                      (replace it to derive the keys from another one)
+ *   S.keylog           the client's --keylog file (or () => path): client
+ *                      records our keys cannot open are tried under the
+ *                      client traffic secrets logged there (Conn._keylogKeys)
  *   S.shBytes(buf, hs) -> buf    edit the encoded ServerHello
  *   S.sendServerHello(conn, buf, hs)   default: one plaintext record
  *   S.ccs              false: no dummy change_cipher_spec after ServerHello
@@ -687,8 +754,11 @@ export async function echo(conn, hs) {
  *                      (latin1), earlyRecords, endOfEarlyData (its prot),
  *                      ticketAgeMs, pskLast
  *   Always noted: chSigAlgs (signature_algorithms of the first
- *   ClientHello), chShareGroups (its key_share groups); after an HRR,
- *   ch2Groups, ch2Cookie.
+ *   ClientHello), chShareGroups, chShareLens (its key_share groups and
+ *   their lengths); after an HRR, ch2Groups, ch2ShareLens,
+ *   ch2SupportedGroups, ch2Cookie. Without S.group, the group is the first
+ *   of the client's shares in COMPUTABLE_GROUPS, else a HelloRetryRequest
+ *   for the first such group in its supported_groups.
  */
 export async function runHandshake(conn, S = {}) {
 	const hs = new Handshake(conn, S);
@@ -702,6 +772,7 @@ export async function runHandshake(conn, S = {}) {
 	hs.notes.chLength = chMsg.length;
 	hs.notes.chPadding = ch.exts.get(21)?.length ?? null;
 	hs.notes.chShareGroups = ch.shares.map((x) => x.group);
+	hs.notes.chShareLens = ch.shares.map((x) => x.pub.length);
 	if (S.psk) {
 		const offer = parsePreSharedKey(ch);
 		hs.pskOffer = offer;
@@ -729,8 +800,12 @@ export async function runHandshake(conn, S = {}) {
 	hs.suiteId = suiteId;
 	hs.add(chMsg);
 
-	// the first share for a group we know (as a real server skips GREASE)
-	let wantGroup = S.group ?? (ch.shares.find((x) => Object.values(GROUP).includes(x.group)) ?? ch.shares[0])?.group;
+	// the first share for a group we can compute (as a real server skips
+	// GREASE; and the post-quantum groups, which Node 20 cannot do); with
+	// none, a HelloRetryRequest for the first such group the client
+	// supports
+	const canDo = (g) => COMPUTABLE_GROUPS.includes(g);
+	let wantGroup = S.group ?? ch.shares.find((x) => canDo(x.group))?.group ?? ch.groups.find(canDo) ?? ch.shares[0]?.group;
 	const needHrr = S.hrr || !ch.shares.some((x) => x.group === wantGroup);
 	if (needHrr) {
 		const H = S.hrr || {};
@@ -766,6 +841,8 @@ export async function runHandshake(conn, S = {}) {
 		hs.add(chMsg);
 		hs.notes.ch2Cookie = ch.cookie ? ch.cookie.toString('hex') : null;
 		hs.notes.ch2Groups = ch.shares.map((x) => x.group);
+		hs.notes.ch2ShareLens = ch.shares.map((x) => x.pub.length);
+		hs.notes.ch2SupportedGroups = ch.groups;
 		if (hrrGroup) wantGroup = hrrGroup;
 	}
 	const peer = ch.shares.find((x) => x.group === wantGroup) || ch.shares[0];
@@ -808,9 +885,13 @@ export async function runHandshake(conn, S = {}) {
 	else conn.sendPlain(CT.HANDSHAKE, shBuf);
 	if (S.ccs !== false && ch.sessionId.length && !hs.notes.hrrSent) conn.sendPlain(CT.CCS, u8(1));
 
-	hs.deriveHandshake(share.derive(peer.pub));
+	// sh.share: our share, which S.serverHello may replace (with the
+	// client's share for its group)
+	hs.share = sh.share;
+	hs.deriveHandshake(sh.share.derive((ch.shares.find((x) => x.group === sh.share.group) ?? peer).pub));
 	conn.setWriteKeys(hs.suite, hs.sHs);
 	conn.addReadKeys('hs', hs.suite, hs.cHs);
+	if (S.keylog) conn.keylog = { file: S.keylog, random: ch.random, suite: hs.suite, seen: new Set() };
 
 	// The server flight, message by message, each over the transcript so far.
 	const list = [];
