@@ -1,6 +1,6 @@
 # `make bench`: wasm/npm package benchmark (prints a table, writes bench/results.json).
 .PHONY: bench
-BENCH_MLKEM = $(WASM_BUILD)/bench_mlkem.js
+BENCH_MLKEM = $(WASM_BUILD)/bench_mlkem.cjs
 
 bench: build $(BENCH_MLKEM)
 	BENCH_MLKEM_JS=$(BENCH_MLKEM) node bench/wasm_bench.mjs

@@ -16,7 +16,7 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pki } from '../tests/lib/pki.mjs';
-import { startNode } from '../tests/lib/servers.mjs';
+import { startNode, startNode26 } from '../tests/lib/servers.mjs';
 import * as wt from '../js/index.js';
 
 if (process.env.BENCH_WASM) wt.setWasmSource(new Uint8Array(fs.readFileSync(process.env.BENCH_WASM)));
@@ -176,6 +176,38 @@ for (const suite of ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CH
 await bulk.stop();
 
 
+// --- post-quantum key exchange: X25519MLKEM768 vs x25519 ---------------------
+// One server that has both (Node 26's tls: OpenSSL 3.5, default groups,
+// echo), full handshakes alternating between the default groups (the
+// hybrid negotiated) and x25519 only; the server's work is in both.
+{
+  const pq = await startNode26({ cert: P.p256.chain, key: P.p256.key });
+  const hs26 = async (groups) => {
+    const t0 = performance.now();
+    const s = wt.connect({ hostname: 'localhost', port: pq.port }, { ca: CA, sessionCache: false, groups });
+    const w = s.writable.getWriter();
+    const info = await s.opened;
+    await w.write(new Uint8Array([1]));
+    await s.readable.getReader().read();
+    const dt = performance.now() - t0;
+    s.close();
+    return { dt, group: info.group };
+  };
+  const hy = [], cl = [];
+  for (let i = 0; i < 10; i++) { await hs26(undefined); await hs26(['x25519']); }
+  for (let i = 0; i < N_HS; i++) {
+    for (const k of (i & 1 ? [1, 0] : [0, 1])) {
+      const r = await hs26(k ? ['x25519'] : undefined);
+      const want = k ? 'x25519' : 'X25519MLKEM768';
+      if (r.group !== want) throw new Error(`post-quantum bench: negotiated ${r.group}, wanted ${want}`);
+      (k ? cl : hy).push(r.dt);
+    }
+  }
+  await pq.stop();
+  results.pq_handshake_ms = { x25519mlkem768: median(hy), x25519: median(cl), ratio: median(hy) / median(cl), runs: N_HS,
+    server: 'node 26 tls (OpenSSL 3.5)' };
+}
+
 // --- ML-KEM-768 in wasm ----------------------------------------------------
 // The client's part of X25519MLKEM768 (keygen + decaps), from
 // bench/mlkem/bench_mlkem.c built by `make bench` (BENCH_MLKEM_JS).
@@ -228,6 +260,8 @@ for (const [s, r] of Object.entries(results.throughput_mib_s)) console.log(`down
 const z = results.size_bytes;
 console.log(`size: wasm ${z.wasm} B (${z.wasm_gzip} gzip), JS bundled+minified ${z.js_min} B (${z.js_min_gzip} gzip), total ${z.total_gzip} B gzip` +
   ` (${(z.total_gzip / 1024).toFixed(1)} KiB); JS source ${z.js_source} B (${z.js_source_gzip} gzip); roots ${z.roots} B (${z.roots_gzip} gzip)`);
+{ const q = results.pq_handshake_ms;
+  console.log(`post-quantum handshake (Node 26 server, median of ${q.runs}): X25519MLKEM768 ${f(q.x25519mlkem768)} ms, x25519 ${f(q.x25519)} ms (x${f(q.ratio)})`); }
 if (results.mlkem768_keygen_decaps_ms) console.log(`ML-KEM-768 keygen+decaps (wasm): ${results.mlkem768_keygen_decaps_ms.toFixed(3)} ms`);
 console.log(`memory: ${results.memory.per_connection_bytes} B of wasm heap per open connection (${N_MEM} connections; struct ${results.memory.engine_struct_bytes} B)`);
 process.exit(0);
