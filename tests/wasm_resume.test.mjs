@@ -120,6 +120,20 @@ describe('resumption through connect()', { skip: SKIP, concurrency: 4 }, () => {
     cache.set(key, old);
     const b = await session(srv.port, { sessionCache: cache });
     assert.equal(b.resumed, false);
+    // A store that hands back the expired blob itself: connect() drops it
+    // (a full handshake, not a TypeError) and deletes it from the store.
+    const store = recordingStore();
+    store.map.set(key, old.slice());
+    const d = await session(srv.port, { sessionCache: store });
+    assert.equal(d.resumed, false);
+    assert.deepEqual(store.calls.slice(0, 2).map((x) => x[0]), ['get', 'delete']);
+    // Two connect()s at once racing for one stored session: both connect;
+    // the blob is single-use, so at most one resumes.
+    const one = recordingStore();
+    await session(srv.port, { sessionCache: one });
+    assert.ok(one.map.get(key));
+    const both = await Promise.all([session(srv.port, { sessionCache: one }), session(srv.port, { sessionCache: one })]);
+    assert.ok(both.filter((x) => x.resumed).length <= 1, JSON.stringify(both.map((x) => x.resumed)));
     const failing = { get() { throw new Error('db down'); }, set() { return Promise.reject(new Error('db down')); }, delete() {} };
     const c = await session(srv.port, { sessionCache: failing });
     assert.equal(c.resumed, false);

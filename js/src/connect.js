@@ -198,7 +198,9 @@ class Conn {
           await cache.delete(key);   // single-use
           session = toBytes(b);
           fromStore = true;
-          if (sessionExpired(session)) { session.fill(0); session = null; }
+          // Expired, or zeroed by a concurrent connect() that took the same
+          // blob first (single-use): a full handshake.
+          if (sessionExpired(session)) { session.fill(0); session = null; fromStore = false; }
         }
       } catch { /* a failing store means a full handshake */ }
       if (this.finished) return this.cleanup();
