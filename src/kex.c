@@ -9,9 +9,11 @@
  *                    secret the ML-KEM secret || the X25519 secret
  *   MLKEM1024        draft-ietf-tls-mlkem: ML-KEM-1024 alone
  *
- * Our ML-KEM private key is the 64-byte seed d || z (FIPS 203 KeyGen):
- * decapsulation re-derives the rest from it, so a share keeps 64 bytes
- * instead of a 2,400 or 3,168-byte decapsulation key.
+ * Of our ML-KEM decapsulation key a share keeps what its public half
+ * (ek, the share itself) does not give: ByteEncode12(s^), H(ek) and z
+ * (1,216 or 1,600 bytes instead of 2,400 or 3,168); dk is put together
+ * again for decapsulation (whose 7.3 check hashes ek once more). Keeping only the 64-byte seed would save memory but
+ * redo key generation in every handshake (~25% more ML-KEM time in wasm).
  */
 #include "wt_internal.h"
 #include "wt_mlkem.h"
@@ -115,8 +117,14 @@ wt_kex_keygen(wt_keyshare *ks, uint16_t group, const uint8_t *rnd,
 #endif
 	/* The ML-KEM part first, in the share as in the host's bytes. */
 	if (g->mlkem_k) {
-		memcpy(ks->mlkem_seed, rnd, WT_MLKEM_SEED_LEN);
-		if (wt_mlkem_keygen(g->mlkem_k, ks->mlkem_seed, ks->pub, NULL) != 0) {
+		uint8_t dk[WT_MLKEM_MAX_DK_LEN];
+		int bad = wt_mlkem_keygen(g->mlkem_k, rnd, ks->pub, dk);
+
+		memcpy(ks->mlkem_s, dk, 384 * g->mlkem_k);
+		memcpy(ks->mlkem_h, dk + 384 * g->mlkem_k + ek_len, 32);
+		memcpy(ks->mlkem_z, rnd + 32, 32);
+		wt_wipe(dk, sizeof dk);
+		if (bad) {
 			wt_kex_wipe(ks);
 			return WT_ALERT_INTERNAL_ERROR;
 		}
@@ -187,6 +195,26 @@ ecdh_derive(const wt_keyshare *ks, int curve, const uint8_t *peer, size_t peer_l
 	return 0;
 }
 
+#ifndef WT_FUZZING_UNSAFE
+/* FIPS 203 Alg. 18 with dk put back together from its parts: s^, H(ek)
+ * and z kept in the share, and ek, its public half. */
+static int mlkem_decaps(const wt_keyshare *ks, unsigned k, const uint8_t *ct,
+	size_t ct_len, uint8_t ss[WT_MLKEM_SS_LEN])
+{
+	uint8_t dk[WT_MLKEM_MAX_DK_LEN];
+	size_t ek_len = wt_mlkem_ek_len(k);
+	int r;
+
+	memcpy(dk, ks->mlkem_s, 384 * k);
+	memcpy(dk + 384 * k, ks->pub, ek_len);
+	memcpy(dk + 384 * k + ek_len, ks->mlkem_h, 32);
+	memcpy(dk + 384 * k + ek_len + 32, ks->mlkem_z, 32);
+	r = wt_mlkem_decaps(k, dk, ct, ct_len, ss);
+	wt_wipe(dk, sizeof dk);
+	return r;
+}
+#endif
+
 int
 wt_kex_derive(const wt_keyshare *ks, const uint8_t *peer,
 	size_t peer_len, uint8_t *out, size_t *out_len)
@@ -213,7 +241,7 @@ wt_kex_derive(const wt_keyshare *ks, const uint8_t *peer,
 		/* FIPS 203 7.3: any ciphertext of the right length decapsulates
 		 * (implicit rejection); a wrong one just gives a secret the
 		 * server does not have, and its Finished fails. */
-		if (wt_mlkem_decaps_seed(g->mlkem_k, ks->mlkem_seed, peer, ct_len, out) != 0) {
+		if (mlkem_decaps(ks, g->mlkem_k, peer, ct_len, out) != 0) {
 			wt_wipe(out, WT_MLKEM_SS_LEN);
 			return WT_ALERT_INTERNAL_ERROR;
 		}

@@ -90,9 +90,9 @@ int wt_mlkem_encaps(unsigned k, const uint8_t *ek, size_t ek_len,
 int wt_mlkem_decaps(unsigned k, const uint8_t *dk, const uint8_t *ct,
 	size_t ct_len, uint8_t ss[32]);
 
-/* The same from the 64-byte seed: the TLS client keeps only the seed
- * (64 bytes instead of a 2,400 or 3,168-byte dk) and re-derives s, ek and
- * H(ek) here. Gives the same ss as wt_mlkem_decaps() with the dk that
+/* The same from the 64-byte seed, for a caller that keeps only the seed
+ * (64 bytes instead of a 2,400 or 3,168-byte dk): re-derives s, ek and
+ * H(ek) here, at the cost of a key generation. Gives the same ss as wt_mlkem_decaps() with the dk that
  * wt_mlkem_keygen() writes for that seed. Returns 0, or -1 (ss zeroed) if
  * k is not 3 or 4 or ct_len is not wt_mlkem_ct_len(k). */
 int wt_mlkem_decaps_seed(unsigned k, const uint8_t seed[64],

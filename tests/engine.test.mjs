@@ -14,7 +14,7 @@ test('engine API contract', () => {
   assert.equal(r.error, undefined);
   const lines = r.stdout.trim().split('\n');
   for (const l of lines) assert.match(l, /^ok /, `${l}\n${r.stderr}`);
-  assert.equal(lines.filter((l) => l.startsWith('ok bad_config')).length, 25, r.stdout);
+  assert.equal(lines.filter((l) => l.startsWith('ok bad_config')).length, 26, r.stdout);
   for (const step of ['host failures', 'state word and buffer contract', 'eof during handshake', 'close during handshake', 'names', 'key update failure queues its alert', 'sig_algs and key_shares settings']) {
     assert.ok(lines.includes(`ok ${step}`), `step ${step} missing:\n${r.stdout}${r.stderr}`);
   }
