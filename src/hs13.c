@@ -344,6 +344,27 @@ static void drop_session(wt_engine_ctx *cc)
 	wt_wipe(cc->psk, sizeof cc->psk);
 }
 
+/* What a HelloRetryRequest may add to our ClientHello: a cookie
+ * extension and a key share for another group (RFC 8446 4.1.2). */
+#define HRR_GROWTH ((4 + 2 + WT_MAX_COOKIE) + (4 + WT_MAX_SHARE))
+
+/* Stops offering the stored session's ticket (TLS 1.3 PSK or TLS 1.2
+ * session_ticket); 0 if none was offered. */
+static int drop_stored_ticket(wt_engine_ctx *cc)
+{
+	if (cc->psk_offered) {
+		drop_session(cc);
+		return 1;
+	}
+	if (cc->t12.offer_ticket) {
+		cc->t12.offer_ticket = 0;
+		forget_session_proof(cc);
+		wt_wipe(cc->psk, sizeof cc->psk);
+		return 1;
+	}
+	return 0;
+}
+
 /* Encodes the ClientHello into cc->ch and queues it. */
 static int send_client_hello(wt_engine_ctx *cc)
 {
@@ -351,6 +372,7 @@ static int send_client_hello(wt_engine_ctx *cc)
 	wt_client_hello ch;
 	wt_psk_identity ids[WT_MAX_PSK_OFFERS];
 	size_t binders_off, k;
+	int too_large;
 
 retry:
 	list_psk_offers(cc);
@@ -407,22 +429,18 @@ retry:
 	}
 	ch.psks = ids;
 	ch.psk_count = cc->offer_count;
-	if (wt_hello_write(&ch, cc->ch, sizeof cc->ch, &cc->ch_len, &binders_off)) {
-		/* A stored ticket too large for our ClientHello (the server's
-		 * tickets can be up to WT_MAX_TICKET) is a stale cache entry,
-		 * not an error: no resumption. After a HelloRetryRequest the
-		 * offer cannot change any more (RFC 8446 4.1.2). */
-		if (cc->psk_offered && !cc->hrr_seen) {
-			drop_session(cc);
-			goto retry;
-		}
-		/* the same for a TLS 1.2 session's ticket (session_ticket) */
-		if (cc->t12.offer_ticket && !cc->hrr_seen) {
-			cc->t12.offer_ticket = 0;
-			forget_session_proof(cc);
-			wt_wipe(cc->psk, sizeof cc->psk);
-			goto retry;
-		}
+	too_large = wt_hello_write(&ch, cc->ch, sizeof cc->ch, &cc->ch_len, &binders_off);
+	/* A stored ticket (the server's can be up to WT_MAX_TICKET) that
+	 * makes our ClientHello too large, or leaves no room for what a
+	 * HelloRetryRequest may add (HRR_GROWTH: after it the offer cannot
+	 * change any more, RFC 8446 4.1.2), is a stale cache entry, not an
+	 * error: no resumption. */
+	if ((too_large || cc->ch_len > sizeof cc->ch - HRR_GROWTH) && !cc->hrr_seen
+		&& drop_stored_ticket(cc))
+	{
+		goto retry;
+	}
+	if (too_large) {
 		return wt_fail(cc, WT_ALERT_INTERNAL_ERROR, "ClientHello too large");
 	}
 	wt_hs13_write_binders(cc, binders_off);

@@ -19,13 +19,42 @@
  *      cleanly on a dk whose H(ek) does not match, never read past it.
  *   3: keygen(seed) -> encaps(ek, rest's first 32 bytes) -> decaps from
  *      the seed and the dk give the encapsulated secret; one flipped
- *      ciphertext bit (chosen by the input) gives the rejection secret,
- *      the same on both paths and different from the real one.
+ *      ciphertext bit (chosen by the input) gives the rejection secret
+ *      J(z || c) = SHAKE256(z || c, 32) (FIPS 203 Alg. 18 line 7, computed
+ *      here independently), the same on both paths.
+ * Inputs, keys and ciphertexts are heap copies of exactly their length,
+ * so AddressSanitizer sees any read past them.
  */
 #include "fuzz_host.h"
 #include "wt_mlkem.h"
+#include <stdlib.h>
 
 #define FZ_ABORT_IF(cond) do { if (cond) __builtin_trap(); } while (0)
+
+/* A heap copy of p[0..n) (n may be 0), for exact-length buffers. */
+static uint8_t *dup_exact(const uint8_t *p, size_t n)
+{
+	uint8_t *q = malloc(n ? n : 1);
+
+	FZ_ABORT_IF(q == NULL);
+	if (n) {
+		memcpy(q, p, n);
+	}
+	return q;
+}
+
+/* J(z || c) (FIPS 203 4.1): the implicit-rejection secret. */
+static void reject_secret(const uint8_t z[32], const uint8_t *ct, size_t ct_len,
+	uint8_t out[32])
+{
+	wt_shake_ctx j;
+
+	wt_shake_init(&j, 256);
+	wt_shake_absorb(&j, z, 32);
+	wt_shake_absorb(&j, ct, ct_len);
+	wt_shake_flip(&j);
+	wt_shake_squeeze(&j, out, 32);
+}
 
 /* FIPS 203 7.2: ByteEncode12(ByteDecode12(t)) == t, i.e. every 12-bit
  * value in the 384k bytes before rho is below q = 3329. */
@@ -57,10 +86,8 @@ static int all_zero(const uint8_t *p, size_t n)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static uint8_t ek[WT_MLKEM_MAX_EK_LEN], dk[WT_MLKEM_MAX_DK_LEN];
-	static uint8_t ct[WT_MLKEM_MAX_CT_LEN];
 	uint8_t ss1[WT_MLKEM_SS_LEN], ss2[WT_MLKEM_SS_LEN], ss3[WT_MLKEM_SS_LEN];
-	const uint8_t *seed, *rest;
+	uint8_t *seed, *rest, *ek, *dk, *ct;
 	size_t rest_len, ek_len, dk_len, ct_len;
 	unsigned k, mode;
 	int r1, r2;
@@ -70,12 +97,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	k = (data[0] & 1) ? 4 : 3;
 	mode = (data[0] >> 1) & 3;
-	seed = data + 1;
-	rest = data + 1 + WT_MLKEM_SEED_LEN;
 	rest_len = size - 1 - WT_MLKEM_SEED_LEN;
 	ek_len = wt_mlkem_ek_len(k);
 	dk_len = wt_mlkem_dk_len(k);
 	ct_len = wt_mlkem_ct_len(k);
+	seed = dup_exact(data + 1, WT_MLKEM_SEED_LEN);
+	rest = dup_exact(data + 1 + WT_MLKEM_SEED_LEN, rest_len);
+	ek = malloc(ek_len);
+	dk = malloc(dk_len);
+	ct = malloc(ct_len);
+	FZ_ABORT_IF(ek == NULL || dk == NULL || ct == NULL);
 
 	switch (mode) {
 	case 0:
@@ -92,16 +123,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FZ_ABORT_IF((r1 == 0) != (rest_len == ek_len && ek_coefficients_ok(rest, k)));
 		break;
 	case 2:
-		if (rest_len < dk_len) {
-			return 0;
+		if (rest_len >= dk_len) {
+			/* The dk from the input; the 7.3 hash check refuses most. */
+			uint8_t *in_dk = dup_exact(rest, dk_len);
+			uint8_t *in_ct = dup_exact(rest + dk_len, rest_len - dk_len);
+
+			r1 = wt_mlkem_decaps(k, in_dk, in_ct, rest_len - dk_len, ss1);
+			FZ_ABORT_IF(r1 != 0 && !all_zero(ss1, sizeof ss1));
+			free(in_dk);
+			free(in_ct);
 		}
-		/* The dk from the input; the 7.3 hash check refuses most. */
-		r1 = wt_mlkem_decaps(k, rest, rest + dk_len, rest_len - dk_len, ss1);
-		FZ_ABORT_IF(r1 != 0 && !all_zero(ss1, sizeof ss1));
 		break;
 	default:
 		if (rest_len < 32) {
-			return 0;
+			break;
 		}
 		FZ_ABORT_IF(wt_mlkem_keygen(k, seed, ek, dk) != 0);
 		FZ_ABORT_IF(wt_mlkem_encaps(k, ek, ek_len, rest, ct, ss1) != 0);
@@ -114,9 +149,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FZ_ABORT_IF(wt_mlkem_decaps_seed(k, seed, ct, ct_len, ss2) != 0);
 			FZ_ABORT_IF(wt_mlkem_decaps(k, dk, ct, ct_len, ss3) != 0);
 			FZ_ABORT_IF(memcmp(ss2, ss3, sizeof ss2) != 0);
-			FZ_ABORT_IF(memcmp(ss1, ss2, sizeof ss1) == 0);
+			reject_secret(seed + 32, ct, ct_len, ss3);
+			FZ_ABORT_IF(memcmp(ss2, ss3, sizeof ss2) != 0);
 		}
 		break;
 	}
+	free(seed);
+	free(rest);
+	free(ek);
+	free(dk);
+	free(ct);
 	return 0;
 }
