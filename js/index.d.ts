@@ -66,8 +66,9 @@ export interface ConnectOptions {
   alpn?: string[];
   /** PEM trust anchors; replaces the default roots (which are then never downloaded).
    * Certificates that cannot be anchors (Ed25519, RSA-PSS, RSA under 2048 or over 4096
-   * bits, malformed) are skipped with a warning; none usable left is a bad_config error. */
-  ca?: string | string[];
+   * bits, malformed) are skipped with a warning; none usable left is a bad_config error.
+   * A string is parsed by every connect(); a TrustStore (trustStore()) is parsed once and shared. */
+  ca?: string | string[] | TrustStore;
   /** warnings such as "ca: skipping certificate 2 (CN=...): REASON"; default console.warn */
   onWarning?(message: string): void;
   /** default true; false skips certificate checks (testing only) */
@@ -151,10 +152,41 @@ export interface TunnelOptions {
   maxReceiveBuffer?: number;
 }
 export function websocket(url: string | ((hostname: string, port: number) => string), opts?: TunnelOptions & { protocols?: string | string[] }): Transport;
+export interface WispOptions extends TunnelOptions {
+  /** ms the WebSocket stays open after its last connection ends, for the next connect() to reuse
+   *  (default 30000; 0: close it at once; Infinity: until close()). In Node the idle WebSocket does not
+   *  keep the process alive (its socket and the timer are unref()'d; a WebSocket whose socket cannot be
+   *  unref()'d, such as Node's global WebSocket, is closed at once there). */
+  idleTimeout?: number;
+}
+export interface WispTransport {
+  connect(hostname: string, port: number): Promise<Pair>;
+  /** closes the WebSocket: at once if idle, else when its last open connection ends (they are not
+   *  interrupted); resolves once it is closed. A later connect() opens a new one. For wisp(url) without
+   *  options this is the WebSocket shared by every such wisp(url). */
+  close(): Promise<void>;
+}
 /** a wisp() with options shares its WebSockets only among its own connections */
-export function wisp(url: string, opts?: TunnelOptions): Transport;
+export function wisp(url: string, opts?: WispOptions): WispTransport;
 export function fromNodeSocket(sock: unknown): Pair;
-export function verifyChain(chainDer: Uint8Array[], caPem: string | string[], opts?: { host?: string | null; time?: number; certProfile?: 'web' | 'private'; onWarning?(message: string): void }): Promise<void>;
+export function verifyChain(chainDer: Uint8Array[], caPem: string | string[] | TrustStore, opts?: { host?: string | null; time?: number; certProfile?: 'web' | 'private'; onWarning?(message: string): void }): Promise<void>;
+/**
+ * PEM trust anchors parsed once into the engine (as node:tls's SecureContext), shared by any number of
+ * connect() / verifyChain() calls as `ca`. Session keys are the same as with the same PEM as a string.
+ */
+export class TrustStore {
+  private constructor();
+  /** SHA-256 (hex) of the trust anchors (the ";ca=" of session keys) */
+  readonly digest: string;
+  /** number of trust anchors */
+  readonly count: number;
+  readonly closed: boolean;
+  /** no new connections with it (they fail with bad_config); the wasm store is freed once the
+   *  connections using it end. A TrustStore dropped without close() is freed when garbage-collected. */
+  close(): void;
+}
+/** parses `ca` once (skipped certificates go to onWarning, default console.warn; none usable: TLSError bad_config) */
+export function trustStore(ca: string | string[], opts?: { onWarning?(message: string): void }): Promise<TrustStore>;
 export function setWasmSource(wasm?: string | URL | Uint8Array | WebAssembly.Module, roots?: string | URL | Uint8Array): void;
 export function loadEngine(): Promise<unknown>;
 export class MemorySessionCache implements SessionStore {
@@ -177,4 +209,5 @@ export function sessionKey(o: { servername?: string | null; ip?: string | null; 
 export function sessionKeyFor(address: { hostname: string; port: number } | string, options?: ConnectOptions): Promise<string>;
 /** Unix ms after which a session blob is useless, or null if it is not a session blob */
 export function sessionExpiry(blob: Uint8Array): number | null;
-export function engineStats(): { heapBytes: number; connBytes: number } | null;
+/** wasm heap size, engine context size, PEM `ca` parses since the engine loaded, trust stores allocated (default roots included) */
+export function engineStats(): { heapBytes: number; connBytes: number; caParsed: number; storesOpen: number } | null;

@@ -5,4 +5,4 @@ export { TLSError } from './src/errors.js';
 export { tcp, websocket, fromNodeSocket } from './src/transports.js';
 export { wisp } from './src/wisp.js';
 export { MemorySessionCache, defaultSessionCache, sessionKey, sessionExpiry } from './src/session.js';
-export { verifyChain, setWasmSource, loadEngine, engineStats } from './src/engine.js';
+export { verifyChain, setWasmSource, loadEngine, engineStats, trustStore, TrustStore } from './src/engine.js';

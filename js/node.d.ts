@@ -1,9 +1,9 @@
 import { Duplex } from 'node:stream';
-import type { Transport, HandshakeInfo, SessionStore } from './index.js';
+import type { Transport, HandshakeInfo, SessionStore, TrustStore } from './index.js';
 
 export interface NodeConnectOptions {
   host?: string; hostname?: string; port?: number | string; servername?: string;
-  ca?: string | Buffer | Array<string | Buffer>; rejectUnauthorized?: boolean;
+  ca?: string | Buffer | Array<string | Buffer> | TrustStore; rejectUnauthorized?: boolean;
   ALPNProtocols?: string[]; keyLog?(line: string): void; verify?(info: HandshakeInfo): boolean | void;
   transport?: Transport; allowHalfOpen?: boolean;
   /** client certificate chain and key (PEM) */

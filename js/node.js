@@ -8,7 +8,7 @@
 //   https.get('https://example.com/', { createConnection: (o) =>
 //     connect({ ...o, transport: websocket('ws://127.0.0.1:8080/') }) }, ...)
 import { Duplex } from 'node:stream';
-import { connect as wtConnect } from './index.js';
+import { connect as wtConnect, TrustStore } from './index.js';
 
 const pemText = (v) => (Array.isArray(v) ? v.map(String).join('\n') : String(v));
 
@@ -25,7 +25,8 @@ export class TLSSocket extends Duplex {
     this._sock = wtConnect({ hostname: host, port }, {
       servername: options.servername,
       alpn: options.ALPNProtocols || options.alpn,
-      ca: options.ca ? (Array.isArray(options.ca) ? options.ca.map(String) : String(options.ca)) : undefined,
+      ca: options.ca ? (options.ca instanceof TrustStore ? options.ca
+        : Array.isArray(options.ca) ? options.ca.map(String) : String(options.ca)) : undefined,
       rejectUnauthorized: options.rejectUnauthorized,
       keyLog: options.keyLog,
       verify: options.verify,

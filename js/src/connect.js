@@ -8,7 +8,7 @@
 //   engine -> app         a ReadableStream with a 64 KiB byte high-water mark
 import { TLSError, engineError } from './errors.js';
 import { ERR_BAD_CONFIG, ERR_BAD_STATE, ERR_CALLBACK, ERR_TRUNCATED } from './codes.js';
-import { loadEngine, loadDefaultRoots, defaultWarning, Engine, isIP, CLOSED, SENDREC, RECVREC, SENDAPP, RECVAPP, SENDEARLY } from './engine.js';
+import { loadEngine, loadDefaultRoots, defaultWarning, Engine, TrustStore, isIP, CLOSED, SENDREC, RECVREC, SENDAPP, RECVAPP, SENDEARLY } from './engine.js';
 import { openTransport } from './transports.js';
 import { defaultSessionCache, sessionKey, sessionExpired, canonicalIP, certChainText } from './session.js';
 
@@ -61,7 +61,7 @@ function keyFor(w, store, hostname, port, o) {
   const { servername, verifyIp } = peerIdentity(hostname, o);
   return sessionKey({
     servername, ip: verifyIp, port, alpn: o.alpn,
-    trust: o.rejectUnauthorized === false ? null : w.storeDigest(store),
+    trust: o.rejectUnauthorized === false ? null : o.ca instanceof TrustStore ? o.ca.digest : w.storeDigest(store),
     profile: o.certProfile,
     cert: o.cert ? w.sha256(new TextEncoder().encode(certChainText(o.cert))) : null,
     psk: o.psk ? w.sha256(new TextEncoder().encode(pskList(o.psk).map((p) => pskIdentityText(p)).join('|'))) : null,
@@ -86,6 +86,7 @@ class Conn {
     this.options = options;
     this.engine = null;
     this.store = 0;           // our own trust store (from options.ca), freed at the end
+    this.trust = null;        // options.ca as a TrustStore, released at the end
     this.writer = null;
     this.reader = null;
     this.transport = null;
@@ -150,7 +151,10 @@ class Conn {
       this.fail(e);
       return;
     }
-    this.start().catch((e) => this.fail(toTLSError(e, 'connect_failed')));
+    this.start().catch((e) => {
+      this.fail(toTLSError(e, 'connect_failed'));
+      this.cleanup(true);   // finished before start() failed: what it took since
+    });
   }
 
   async start() {
@@ -163,7 +167,10 @@ class Conn {
       throw engineError(ERR_BAD_CONFIG, 'rejectUnauthorized: false and certProfile are exclusive');
     }
     if (!insecure) {
-      if (o.ca) store = this.store = w.storeFromPem(o.ca, o.onWarning ?? defaultWarning);
+      if (o.ca instanceof TrustStore) {
+        store = o.ca.acquire(w);
+        this.trust = o.ca;
+      } else if (o.ca) store = this.store = w.storeFromPem(o.ca, o.onWarning ?? defaultWarning);
       else store = await loadDefaultRoots(w);
     }
     const { servername, verifyIp } = peerIdentity(hostname, o);
@@ -447,6 +454,11 @@ class Conn {
       this.w.freeStore(this.store);
       this.store = 0;
     }
+    if (this.trust) {
+      // after engine.destroy(): the engine no longer uses the store
+      this.trust.release();
+      this.trust = null;
+    }
   }
 
   // Socket.close(): close_notify (or abandon the handshake), then wait for the end.
@@ -472,6 +484,7 @@ export async function sessionKeyFor(address, options = {}) {
   const w = await loadEngine();
   if (options.rejectUnauthorized === false) return keyFor(w, 0, hostname, port, options);
   if (!options.ca) return keyFor(w, await loadDefaultRoots(w), hostname, port, options);
+  if (options.ca instanceof TrustStore) return keyFor(w, 0, hostname, port, options);
   const store = w.storeFromPem(options.ca);
   try {
     return keyFor(w, store, hostname, port, options);

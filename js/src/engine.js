@@ -43,6 +43,8 @@ class Wasm {
     this.x = null;
     this.mem = null;
     this._u8 = null;
+    this.caParsed = 0;    // storeFromPem() calls (engineStats(): proves a TrustStore is parsed once)
+    this.storesOpen = 0;  // stores allocated and not yet freed
   }
 
   u8() {
@@ -140,7 +142,9 @@ class Wasm {
     const bytes = enc.encode(text);
     const p = this.put(bytes);
     try {
+      this.caParsed++;
       const s = this.x.wtw_store_pem(p, bytes.length);
+      if (s) this.storesOpen++;
       const code = s ? 0 : this.x.wtw_len();
       const skips = [];
       let why = null;
@@ -168,10 +172,15 @@ class Wasm {
     const p = this.put(bytes);
     const s = this.x.wtw_store_blob(p, bytes.length); // takes ownership
     if (!s) throw engineError(ERR_BAD_CONFIG, 'default root store (roots.bin) is malformed');
+    this.storesOpen++;
     return s;
   }
 
-  freeStore(s) { this.x.wtw_store_free(s); }
+  freeStore(s) {
+    if (!s) return;
+    this.x.wtw_store_free(s);
+    this.storesOpen--;
+  }
 
   // SHA-256 (hex) computed in wasm: of the store's trust anchors
   // (wt_trust_anchors_digest; store 0 = none), or of bytes.
@@ -228,7 +237,78 @@ export function loadDefaultRoots(w) {
 }
 
 export function engineStats() {
-  return wasmInstance ? { heapBytes: wasmInstance.mem.buffer.byteLength, connBytes: wasmInstance.x.wtw_conn_size() } : null;
+  const w = wasmInstance;
+  return w ? { heapBytes: w.mem.buffer.byteLength, connBytes: w.x.wtw_conn_size(),
+    caParsed: w.caParsed, storesOpen: w.storesOpen } : null;
+}
+
+// A TrustStore's wasm store, apart from the object so that the finalizer
+// (which must not reach the TrustStore) can free it.
+class StoreCell {
+  constructor(w, ptr) { Object.assign(this, { w, ptr, refs: 0, closed: false }); }
+  free() {
+    if (this.ptr && this.refs === 0) {
+      this.w.freeStore(this.ptr);
+      this.ptr = 0;
+    }
+  }
+}
+// A TrustStore dropped without close() is freed when collected. A
+// connection keeps its TrustStore reachable (and counts itself in refs)
+// until it ends, so the store outlives every engine that uses it.
+const storeFinalizer = typeof FinalizationRegistry === 'function'
+  ? new FinalizationRegistry((cell) => { cell.closed = true; cell.free(); }) : null;
+
+/**
+ * PEM trust anchors parsed once into the engine (like node:tls's
+ * SecureContext), for `ca` in any number of connect() / verifyChain() calls.
+ * Made by trustStore(); close() frees it once the connections using it end.
+ */
+export class TrustStore {
+  constructor(w, ptr) {
+    const cell = new StoreCell(w, ptr);
+    Object.defineProperty(this, '_cell', { value: cell });
+    /** SHA-256 (hex) of the trust anchors: the ";ca=" of session keys, as for the same PEM string */
+    this.digest = w.storeDigest(ptr);
+    /** number of trust anchors */
+    this.count = w.x.wtw_store_count(ptr);
+    if (storeFinalizer) storeFinalizer.register(this, cell, cell);
+  }
+
+  get closed() { return this._cell.closed; }
+
+  /** No new connections; the wasm store is freed once those using it end. Idempotent. */
+  close() {
+    const c = this._cell;
+    if (c.closed) return;
+    c.closed = true;
+    if (storeFinalizer) storeFinalizer.unregister(c);
+    c.free();
+  }
+
+  // The store for one user in engine w (release() when done).
+  acquire(w) {
+    const c = this._cell;
+    if (c.closed) throw engineError(ERR_BAD_CONFIG, 'ca: this TrustStore is closed (TrustStore.close() was called)');
+    if (c.w !== w) throw engineError(ERR_BAD_CONFIG, 'ca: this TrustStore belongs to another engine instance (made before setWasmSource())');
+    c.refs++;
+    return c.ptr;
+  }
+
+  release() {
+    const c = this._cell;
+    c.refs--;
+    if (c.closed) c.free();
+  }
+}
+
+/**
+ * Parses PEM trust anchors once (skipped certificates go to onWarning, as
+ * for `ca`; none usable: TLSError bad_config). Resolves to a TrustStore.
+ */
+export async function trustStore(ca, { onWarning = defaultWarning } = {}) {
+  const w = await loadEngine();
+  return new TrustStore(w, w.storeFromPem(ca, onWarning));
 }
 
 const isIPv4 = (h) => /^(0|[1-9]\d{0,2})(\.(0|[1-9]\d{0,2})){3}$/.test(h);
@@ -521,7 +601,8 @@ export async function verifyChain(chainDer, caPem, { host = null, time = Date.no
   const p = certProfile(profile);
   const w = await loadEngine();
   const x = w.x;
-  const store = w.storeFromPem(caPem, onWarning);
+  const ts = caPem instanceof TrustStore ? caPem : null;
+  const store = ts ? ts.acquire(w) : w.storeFromPem(caPem, onWarning);
   const ptrs = chainDer.map((d) => w.put(d));
   const tbl = x.wtw_alloc(8 * ptrs.length);
   const hp = host ? w.put(enc.encode(host), true) : 0;
@@ -534,6 +615,7 @@ export async function verifyChain(chainDer, caPem, { host = null, time = Date.no
     for (const p of ptrs) x.wtw_free(p);
     x.wtw_free(tbl);
     if (hp) x.wtw_free(hp);
-    w.freeStore(store);
+    if (ts) ts.release();
+    else w.freeStore(store);
   }
 }

@@ -8,7 +8,7 @@ import { TLSError, engineError } from './errors.js';
 import { ERR_BAD_CONFIG } from './codes.js';
 
 const noop = () => {};
-const isNode = () => typeof process !== 'undefined' && !!(process.versions && process.versions.node);
+export const isNode = () => typeof process !== 'undefined' && !!(process.versions && process.versions.node);
 
 export async function openTransport(t, hostname, port) {
   if (t === undefined || t === null) {
@@ -132,7 +132,10 @@ export function wsSend(ws, data, limit = 1 << 20) {
  * h.message(Uint8Array) for every binary message (text is ignored);
  * h.close(code, reason, error) once, when it ends (error: a description
  * when it failed rather than closed). Resolves once open, with
- * { send(bytes): Promise, pause(), resume(), canPause, close(code), isOpen() }.
+ * { send(bytes): Promise, pause(), resume(), canPause, close(code), isOpen(),
+ *   ref(), unref(), canUnref }: unref() lets Node exit while the WebSocket
+ * is open (its socket no longer keeps the event loop alive), ref() undoes it;
+ * canUnref false (browsers, Node's global WebSocket) makes both no-ops.
  */
 export async function openChannel(url, opts, h) {
   const protocols = opts.protocols;
@@ -172,6 +175,9 @@ export async function openChannel(url, opts, h) {
     })();
     return {
       canPause: true,
+      canUnref: false,
+      ref: noop,
+      unref: noop,
       send: (data) => (ended ? Promise.reject(new Error('WebSocket is closed')) : writer.write(data)),
       pause: () => { paused = true; },
       resume: () => {
@@ -185,6 +191,13 @@ export async function openChannel(url, opts, h) {
   const WS = opts.WebSocket || await getWebSocket();
   const ws = protocols ? new WS(url, protocols) : new WS(url);
   ws.binaryType = 'arraybuffer';
+  // Node: the TCP (or TLS) socket under the WebSocket, to unref() it while
+  // a wisp() mux is idle. `ws` hands it out through its documented
+  // 'upgrade' event (the http.IncomingMessage of the 101 response, whose
+  // .socket `ws` then reads frames from); `ws._socket` (internal, same
+  // object) only as a fallback. Other WebSockets: none, canUnref false.
+  let sock = null;
+  if (isNode() && typeof ws.once === 'function') ws.once('upgrade', (res) => { sock = (res && res.socket) || null; });
   // before 'open': `ws` may deliver the first frame in the same tick
   ws.addEventListener('message', (ev) => {
     if (!ended && typeof ev.data !== 'string') h.message(new Uint8Array(ev.data));
@@ -201,8 +214,13 @@ export async function openChannel(url, opts, h) {
   ws.addEventListener('close', (ev) => end(ev.code, ev.reason || ''));
   ws.addEventListener('error', () => end(1006, '', 'WebSocket error'));
   const canPause = typeof ws.pause === 'function' && typeof ws.resume === 'function';
+  if (isNode() && !sock && ws._socket) sock = ws._socket;
+  const canUnref = !!(sock && typeof sock.ref === 'function' && typeof sock.unref === 'function');
   return {
     canPause,
+    canUnref,
+    ref: () => { if (canUnref) sock.ref(); },
+    unref: () => { if (canUnref) sock.unref(); },
     send: (data) => wsSend(ws, data),
     pause: () => { if (canPause) ws.pause(); },
     resume: () => { if (canPause) ws.resume(); },

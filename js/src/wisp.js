@@ -13,9 +13,13 @@
 // Where the WebSocket cannot pause (browsers without WebSocketStream) such
 // a stream fails with receive_buffer_full past maxReceiveBuffer bytes
 // (CLOSE 0x81 to the server); the others go on.
-// The mux closes its WebSocket when its last stream ends.
-import { TLSError } from './errors.js';
-import { openChannel, RecvQueue } from './transports.js';
+// When its last stream ends the mux keeps its WebSocket for idleTimeout ms
+// (default 30 s) so that the next connect() reuses it, then closes it; in
+// Node the idle WebSocket and its timer are unref()'d: they do not keep the
+// process alive. transport.close() closes it at once.
+import { TLSError, engineError } from './errors.js';
+import { ERR_BAD_CONFIG } from './codes.js';
+import { openChannel, RecvQueue, isNode } from './transports.js';
 
 const CONNECT = 1, DATA = 2, CONTINUE = 3, CLOSE = 4;
 const REASONS = {
@@ -24,6 +28,8 @@ const REASONS = {
   0x48: 'destination blocked by the proxy', 0x49: 'throttled by the proxy', 0x81: 'client error',
 };
 const MAX_DATA = 64 * 1024; // payload bytes per DATA packet we send
+const IDLE_TIMEOUT = 30000;   // ms an idle mux keeps its WebSocket (opts.idleTimeout)
+const MAX_TIMER = 0x7fffffff; // setTimeout's limit; longer: until close()
 
 const shared = new Map(); // url -> Promise<Mux>, for wisp(url) without options
 const noop = () => {};
@@ -119,16 +125,19 @@ class Mux {
     this.blocked = new Set();  // streams whose reader is behind: the WebSocket is paused
     this.nextId = 1;
     this.initialCredit = 0;
+    this.idleTimer = null;
+    this.closing = false;      // transport.close(): no idle period any more
   }
 
   async open() {
     let closed;
-    const ended = new Promise((resolve) => { closed = resolve; });
+    const ended = this.ended = new Promise((resolve) => { closed = resolve; });
     const ready = new Promise((resolve) => { this.ready = resolve; });
     this.chan = await openChannel(this.url, this.opts, {
       message: (b) => this.onMessage(b),
       close: (code) => {
         this.dead = true;
+        this.cancelIdle();
         if (this.registry.get(this.url) === this.entry) this.registry.delete(this.url);
         closed(code);
         for (const s of [...this.streams.values()]) s.onClose(0x03, true);
@@ -178,6 +187,8 @@ class Mux {
 
   connect(hostname, port) {
     if (this.dead) throw new TLSError('connect_failed', `wisp server ${this.url} is gone`);
+    this.cancelIdle();
+    this.chan.ref();
     let id = this.nextId++;
     if (this.nextId > 0xfffffff0) this.nextId = 1;
     while (this.streams.has(id)) id = this.nextId++;
@@ -192,24 +203,71 @@ class Mux {
     return s;
   }
 
+  // The last stream ended: close now, or keep the WebSocket for
+  // idleTimeout ms. In Node an idle WebSocket must not keep the process
+  // alive: its socket and the timer are unref()'d (ref()'d again by the
+  // next connect()); a WebSocket that cannot be unref()'d (Node's global
+  // WebSocket) is closed at once there.
   maybeIdle() {
-    if (this.streams.size === 0 && !this.dead) {
-      this.dead = true;
-      if (this.registry.get(this.url) === this.entry) this.registry.delete(this.url);
-      this.chan.close(1000);
+    if (this.streams.size !== 0 || this.dead || this.idleTimer) return;
+    const ms = this.opts.idleTimeout ?? IDLE_TIMEOUT;
+    if (this.closing || !(ms > 0) || (isNode() && !this.chan.canUnref)) {
+      this.shut();
+      return;
     }
+    this.chan.unref();
+    if (ms > MAX_TIMER) {
+      this.idleTimer = true;   // until close() or the server closes it
+      return;
+    }
+    this.idleTimer = setTimeout(() => { this.idleTimer = null; this.shut(); }, ms);
+    if (typeof this.idleTimer.unref === 'function') this.idleTimer.unref();
+  }
+
+  cancelIdle() {
+    if (this.idleTimer && this.idleTimer !== true) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+  }
+
+  // Closes the WebSocket (no stream is left on it).
+  shut() {
+    this.cancelIdle();
+    if (this.dead) return;
+    this.dead = true;
+    if (this.registry.get(this.url) === this.entry) this.registry.delete(this.url);
+    this.chan.close(1000);
   }
 }
 
 /**
  * Wisp transport: all connections to the same URL share one WebSocket.
  * opts (optional): WebSocket (a constructor to use), maxReceiveBuffer
- * (bytes per stream, only where the WebSocket cannot pause); a wisp()
- * with options shares WebSockets only among its own connections.
+ * (bytes per stream, only where the WebSocket cannot pause), idleTimeout
+ * (ms the WebSocket stays open after its last connection ends, default
+ * 30000; 0: close at once); a wisp() with options shares WebSockets only
+ * among its own connections.
+ * close(): closes the WebSocket now if it is idle, else as soon as its
+ * last connection ends (open connections go on); resolves once it is
+ * closed. A later connect() opens a new one.
  */
 export function wisp(url, opts = {}) {
+  const t = opts.idleTimeout;
+  if (t !== undefined && t !== null && !(typeof t === 'number' && t >= 0)) {
+    throw engineError(ERR_BAD_CONFIG, `wisp: idleTimeout must be a number of ms >= 0, got ${JSON.stringify(t)}`);
+  }
   const muxes = Object.keys(opts).length ? new Map() : shared;
   return {
+    async close() {
+      const p = muxes.get(url);
+      if (!p) return;
+      muxes.delete(url);
+      let mux;
+      try { mux = await p; } catch { return; }
+      mux.closing = true;
+      mux.chan.ref();   // awaited: the close handshake keeps Node alive until done
+      if (mux.streams.size === 0) mux.shut();
+      await mux.ended;
+    },
     async connect(hostname, port) {
       for (let attempt = 0; ; attempt++) {
         let p = muxes.get(url);
