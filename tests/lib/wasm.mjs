@@ -63,7 +63,8 @@ export async function readBytes(reader, n) {
 export const pem = (f) => fs.readFileSync(f, 'utf8');
 
 // A Wisp server (@mercuryworkshop/wisp-js) on 127.0.0.1 in this process,
-// allowed to reach loopback targets. Returns {url, stop(), connections()}.
+// allowed to reach loopback targets. Returns {url, stop(), upgrades()
+// (WebSockets accepted so far), openSockets() (those still open)}.
 export async function startWisp() {
   const { server: wispServer, logging } = await import('@mercuryworkshop/wisp-js/server');
   logging.set_level(logging.ERROR);
@@ -83,6 +84,7 @@ export async function startWisp() {
   return {
     url: `ws://127.0.0.1:${srv.address().port}/`,
     upgrades: () => upgrades,
+    openSockets: () => sockets.size,
     stop: () => new Promise((r) => { for (const s of sockets) s.destroy(); srv.close(() => r()); }),
   };
 }
