@@ -399,7 +399,7 @@ async function main() {
   }
   if (o.pskFile !== undefined) opts.psk = readPsk(o);
   if (o.ws) opts.transport = websocket(o.ws);
-  else if (o.wisp) opts.transport = wisp(o.wisp);
+  else if (o.wisp) opts.transport = wisp(o.wisp, { idleTimeout: 0 });   // one connection: no keep-alive
   else opts.transport = tcp();
 
   const sock = connect({ hostname: host, port }, opts);
