@@ -273,6 +273,7 @@ export class TrustStore {
     /** number of trust anchors */
     this.count = w.x.wtw_store_count(ptr);
     if (storeFinalizer) storeFinalizer.register(this, cell, cell);
+    Object.freeze(this);
   }
 
   get closed() { return this._cell.closed; }
@@ -603,17 +604,19 @@ export async function verifyChain(chainDer, caPem, { host = null, time = Date.no
   const x = w.x;
   const ts = caPem instanceof TrustStore ? caPem : null;
   const store = ts ? ts.acquire(w) : w.storeFromPem(caPem, onWarning);
-  const ptrs = chainDer.map((d) => w.put(d));
-  const tbl = x.wtw_alloc(8 * ptrs.length);
-  const hp = host ? w.put(enc.encode(host), true) : 0;
+  const ptrs = [];
+  let tbl = 0, hp = 0;
   try {
+    for (const d of chainDer) ptrs.push(w.put(d));
+    tbl = x.wtw_alloc(8 * ptrs.length);
+    hp = host ? w.put(enc.encode(host), true) : 0;
     const v = new Uint32Array(w.mem.buffer, tbl, 2 * ptrs.length);
     ptrs.forEach((p, i) => { v[2 * i] = p; v[2 * i + 1] = chainDer[i].length; });
     const rc = x.wtw_verify_chain(tbl, ptrs.length, store, hp, time, p);
     if (rc) throw w.error(rc, w.cstr(x.wtw_verify_reason()));
   } finally {
     for (const p of ptrs) x.wtw_free(p);
-    x.wtw_free(tbl);
+    if (tbl) x.wtw_free(tbl);
     if (hp) x.wtw_free(hp);
     if (ts) ts.release();
     else w.freeStore(store);
