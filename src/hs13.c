@@ -431,12 +431,12 @@ retry:
 	ch.psk_count = cc->offer_count;
 	too_large = wt_hello_write(&ch, cc->ch, sizeof cc->ch, &cc->ch_len, &binders_off);
 	/* A stored ticket (the server's can be up to WT_MAX_TICKET) that
-	 * makes our ClientHello too large, or leaves no room for what a
-	 * HelloRetryRequest may add (HRR_GROWTH: after it the offer cannot
-	 * change any more, RFC 8446 4.1.2), is a stale cache entry, not an
-	 * error: no resumption. */
-	if ((too_large || cc->ch_len > sizeof cc->ch - HRR_GROWTH) && !cc->hrr_seen
-		&& drop_stored_ticket(cc))
+	 * makes our ClientHello too large, or, when TLS 1.3 is offered,
+	 * leaves no room for what a HelloRetryRequest may add (HRR_GROWTH:
+	 * after it the offer cannot change any more, RFC 8446 4.1.2), is a
+	 * stale cache entry, not an error: no resumption. */
+	if ((too_large || (cc->offer_tls13 && cc->ch_len > sizeof cc->ch - HRR_GROWTH))
+		&& !cc->hrr_seen && drop_stored_ticket(cc))
 	{
 		goto retry;
 	}

@@ -118,16 +118,15 @@ wt_kex_keygen(wt_keyshare *ks, uint16_t group, const uint8_t *rnd,
 	/* The ML-KEM part first, in the share as in the host's bytes. */
 	if (g->mlkem_k) {
 		uint8_t dk[WT_MLKEM_MAX_DK_LEN];
-		int bad = wt_mlkem_keygen(g->mlkem_k, rnd, ks->pub, dk);
 
+		if (wt_mlkem_keygen(g->mlkem_k, rnd, ks->pub, dk) != 0) {
+			wt_kex_wipe(ks);
+			return WT_ALERT_INTERNAL_ERROR;
+		}
 		memcpy(ks->mlkem_s, dk, 384 * g->mlkem_k);
 		memcpy(ks->mlkem_h, dk + 384 * g->mlkem_k + ek_len, 32);
 		memcpy(ks->mlkem_z, rnd + 32, 32);
 		wt_wipe(dk, sizeof dk);
-		if (bad) {
-			wt_kex_wipe(ks);
-			return WT_ALERT_INTERNAL_ERROR;
-		}
 		rnd += WT_MLKEM_SEED_LEN;
 	}
 	if (g->curve && ecdh_keygen(ks, g->curve, rnd, ks->pub + ek_len)

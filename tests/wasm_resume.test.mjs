@@ -127,6 +127,14 @@ describe('resumption through connect()', { skip: SKIP, concurrency: 4 }, () => {
     const d = await session(srv.port, { sessionCache: store });
     assert.equal(d.resumed, false);
     assert.deepEqual(store.calls.slice(0, 2).map((x) => x[0]), ['get', 'delete']);
+    // A store handing back things that are not session blobs (a number, a
+    // string, an oversized array): cache misses, full handshakes.
+    for (const junk of [123456789, 'not a blob', new Uint8Array(200000)]) {
+      const odd = recordingStore();
+      odd.map.set(key, junk);
+      const r = await session(srv.port, { sessionCache: odd });
+      assert.equal(r.resumed, false);
+    }
     // Two connect()s at once racing for one stored session: both connect;
     // the blob is single-use, so at most one resumes.
     const one = recordingStore();

@@ -76,6 +76,18 @@ describe('trustStore()', { skip: SKIP }, () => {
       (e) => e instanceof mod.TLSError && e.code === 'certificate_name_mismatch');
   });
 
+  test('only trustStore() makes one: the constructor refuses, a forged object is bad_config, nothing to release from outside', async () => {
+    const ts = await mod.trustStore(CA);
+    assert.throws(() => new mod.TrustStore(), TypeError);
+    assert.equal(typeof ts.release, 'undefined');
+    assert.equal(typeof ts.acquire, 'undefined');
+    const forged = Object.create(mod.TrustStore.prototype);
+    const s = mod.connect({ hostname: 'localhost', port: 9 }, { ca: forged });
+    await assert.rejects(s.opened, (e) => e.code === 'bad_config' && /not a TrustStore made by trustStore/.test(e.reason));
+    await assert.rejects(mod.verifyChain([], forged), (e) => e.code === 'bad_config');
+    ts.close();
+  });
+
   test('a bad PEM is bad_config; skipped roots warn once, at trustStore()', async () => {
     await assert.rejects(mod.trustStore('not a certificate'),
       (e) => e instanceof mod.TLSError && e.code === 'bad_config' && /^ca: /.test(e.reason));

@@ -8,7 +8,7 @@
 //   engine -> app         a ReadableStream with a 64 KiB byte high-water mark
 import { TLSError, engineError } from './errors.js';
 import { ERR_BAD_CONFIG, ERR_BAD_STATE, ERR_CALLBACK, ERR_TRUNCATED } from './codes.js';
-import { loadEngine, loadDefaultRoots, defaultWarning, Engine, TrustStore, isIP, CLOSED, SENDREC, RECVREC, SENDAPP, RECVAPP, SENDEARLY } from './engine.js';
+import { loadEngine, loadDefaultRoots, defaultWarning, Engine, TrustStore, acquireStore, releaseStore, isIP, CLOSED, SENDREC, RECVREC, SENDAPP, RECVAPP, SENDEARLY } from './engine.js';
 import { openTransport } from './transports.js';
 import { defaultSessionCache, sessionKey, sessionExpired, canonicalIP, certChainText } from './session.js';
 
@@ -21,6 +21,15 @@ function toTLSError(e, code = 'io_error') {
   return new TLSError(code, e && e.message ? e.message : String(e));
 }
 
+// The largest session blob the engine takes: WT_MAX_SESSION in
+// src/wasmtls.h (96 + 4 * 256 + WT_MAX_TICKET + 1 + WT_MAX_PEER_CERTS * 3
+// + 2 * 3 + WT_MAX_PEER_CHAIN).
+const MAX_SESSION_BLOB = 96 + 4 * 256 + 8192 + 1 + 64 * 3 + 2 * 3 + 65536;
+const storedBytes = (b) => {
+  const u = b instanceof Uint8Array ? b : b instanceof ArrayBuffer ? new Uint8Array(b)
+    : ArrayBuffer.isView(b) ? new Uint8Array(b.buffer, b.byteOffset, b.byteLength) : null;
+  return u && u.length <= MAX_SESSION_BLOB ? u : null;
+};
 const toBytes = (v) => (v instanceof Uint8Array ? v : typeof v === 'string' ? new TextEncoder().encode(v)
   : v instanceof ArrayBuffer ? new Uint8Array(v)
   : ArrayBuffer.isView(v) ? new Uint8Array(v.buffer, v.byteOffset, v.byteLength) : new Uint8Array(v));
@@ -168,7 +177,7 @@ class Conn {
     }
     if (!insecure) {
       if (o.ca instanceof TrustStore) {
-        store = o.ca.acquire(w);
+        store = acquireStore(o.ca, w);
         this.trust = o.ca;
       } else if (o.ca) store = this.store = w.storeFromPem(o.ca, o.onWarning ?? defaultWarning);
       else store = await loadDefaultRoots(w);
@@ -203,11 +212,16 @@ class Conn {
         const b = await cache.get(key);
         if (b) {
           await cache.delete(key);   // single-use
-          session = toBytes(b);
-          fromStore = true;
-          // Expired, or zeroed by a concurrent connect() that took the same
-          // blob first (single-use): a full handshake.
-          if (sessionExpired(session)) { session.fill(0); session = null; fromStore = false; }
+          // What the store hands back is untrusted: only bytes of a size a
+          // session can have are taken; anything else is a cache miss.
+          const bytes = storedBytes(b);
+          if (bytes) {
+            session = bytes;
+            fromStore = true;
+            // Expired, or zeroed by a concurrent connect() that took the
+            // same blob first (single-use): a full handshake.
+            if (sessionExpired(session)) { session.fill(0); session = null; fromStore = false; }
+          }
         }
       } catch { /* a failing store means a full handshake */ }
       if (this.finished) return this.cleanup();
@@ -456,7 +470,7 @@ class Conn {
     }
     if (this.trust) {
       // after engine.destroy(): the engine no longer uses the store
-      this.trust.release();
+      releaseStore(this.trust);
       this.trust = null;
     }
   }

@@ -259,15 +259,22 @@ class StoreCell {
 const storeFinalizer = typeof FinalizationRegistry === 'function'
   ? new FinalizationRegistry((cell) => { cell.closed = true; cell.free(); }) : null;
 
+// Each TrustStore's cell, and the token that only trustStore() holds:
+// neither is reachable from outside this module, so a host cannot release
+// a store an engine still points into, nor forge a TrustStore.
+const storeCells = new WeakMap();
+const MAKE = Symbol('trustStore()');
+
 /**
  * PEM trust anchors parsed once into the engine (like node:tls's
  * SecureContext), for `ca` in any number of connect() / verifyChain() calls.
  * Made by trustStore(); close() frees it once the connections using it end.
  */
 export class TrustStore {
-  constructor(w, ptr) {
+  constructor(token, w, ptr) {
+    if (token !== MAKE) throw new TypeError('TrustStore: made by trustStore(pem) only');
     const cell = new StoreCell(w, ptr);
-    Object.defineProperty(this, '_cell', { value: cell });
+    storeCells.set(this, cell);
     /** SHA-256 (hex) of the trust anchors: the ";ca=" of session keys, as for the same PEM string */
     this.digest = w.storeDigest(ptr);
     /** number of trust anchors */
@@ -276,31 +283,37 @@ export class TrustStore {
     Object.freeze(this);
   }
 
-  get closed() { return this._cell.closed; }
+  get closed() { return cellOf(this).closed; }
 
   /** No new connections; the wasm store is freed once those using it end. Idempotent. */
   close() {
-    const c = this._cell;
+    const c = cellOf(this);
     if (c.closed) return;
     c.closed = true;
     if (storeFinalizer) storeFinalizer.unregister(c);
     c.free();
   }
+}
 
-  // The store for one user in engine w (release() when done).
-  acquire(w) {
-    const c = this._cell;
-    if (c.closed) throw engineError(ERR_BAD_CONFIG, 'ca: this TrustStore is closed (TrustStore.close() was called)');
-    if (c.w !== w) throw engineError(ERR_BAD_CONFIG, 'ca: this TrustStore belongs to another engine instance (made before setWasmSource())');
-    c.refs++;
-    return c.ptr;
-  }
+function cellOf(ts) {
+  const c = storeCells.get(ts);
+  if (!c) throw engineError(ERR_BAD_CONFIG, 'ca: not a TrustStore made by trustStore()');
+  return c;
+}
 
-  release() {
-    const c = this._cell;
-    c.refs--;
-    if (c.closed) c.free();
-  }
+// The store of ts for one user in engine w; releaseStore(ts) when done.
+export function acquireStore(ts, w) {
+  const c = cellOf(ts);
+  if (c.closed) throw engineError(ERR_BAD_CONFIG, 'ca: this TrustStore is closed (TrustStore.close() was called)');
+  if (c.w !== w) throw engineError(ERR_BAD_CONFIG, 'ca: this TrustStore belongs to another engine instance (made before setWasmSource())');
+  c.refs++;
+  return c.ptr;
+}
+
+export function releaseStore(ts) {
+  const c = cellOf(ts);
+  if (c.refs > 0) c.refs--;
+  if (c.closed) c.free();
 }
 
 /**
@@ -309,7 +322,7 @@ export class TrustStore {
  */
 export async function trustStore(ca, { onWarning = defaultWarning } = {}) {
   const w = await loadEngine();
-  return new TrustStore(w, w.storeFromPem(ca, onWarning));
+  return new TrustStore(MAKE, w, w.storeFromPem(ca, onWarning));
 }
 
 const isIPv4 = (h) => /^(0|[1-9]\d{0,2})(\.(0|[1-9]\d{0,2})){3}$/.test(h);
@@ -603,7 +616,7 @@ export async function verifyChain(chainDer, caPem, { host = null, time = Date.no
   const w = await loadEngine();
   const x = w.x;
   const ts = caPem instanceof TrustStore ? caPem : null;
-  const store = ts ? ts.acquire(w) : w.storeFromPem(caPem, onWarning);
+  const store = ts ? acquireStore(ts, w) : w.storeFromPem(caPem, onWarning);
   const ptrs = [];
   let tbl = 0, hp = 0;
   try {
@@ -618,7 +631,7 @@ export async function verifyChain(chainDer, caPem, { host = null, time = Date.no
     for (const p of ptrs) x.wtw_free(p);
     if (tbl) x.wtw_free(tbl);
     if (hp) x.wtw_free(hp);
-    if (ts) ts.release();
+    if (ts) releaseStore(ts);
     else w.freeStore(store);
   }
 }

@@ -609,6 +609,23 @@ int main(void)
 				t < 2 ? "dropped, full handshake" : "offered");
 			wt_engine_wipe(&cc);
 		}
+		/* Offering only TLS 1.2 (no HelloRetryRequest possible), the
+		 * 5000-byte ticket fits and goes out. */
+		{
+			static const uint16_t only12[] = { WT_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 };
+
+			s.ticket_len = 5000;
+			n = wt_session_write(&s, blob, sizeof blob);
+			c.session = blob;
+			c.session_len = n;
+			c.cipher_suites = only12;
+			c.cipher_suite_count = 1;
+			CHECK(wt_engine_init(&cc, &c, &host) == 0);
+			CHECK(cc.t12.offer_ticket == 1 && cc.ch_len > 5000);
+			printf("%s TLS 1.2-only offer: a 5000-byte ticket is offered\n",
+				cc.t12.offer_ticket == 1 ? "ok" : "FAIL");
+			wt_engine_wipe(&cc);
+		}
 		/* a TLS 1.2 blob claiming an external PSK's authentication never parses */
 		s.verified = WT_SESSION_EXTERNAL_PSK;
 		n = wt_session_write(&s, blob, sizeof blob);
