@@ -569,16 +569,6 @@ http_feed(http_state *h, const uint8_t *p, size_t len)
 				http_headers_done(h);
 			}
 			break;
-		case H_BODY_LEN: {
-			size_t n = len < h->remaining ? len : (size_t)h->remaining;
-			h->remaining -= n;
-			p += n;
-			len -= n;
-			if (h->remaining == 0) {
-				h->st = H_DONE;
-			}
-			break;
-		}
 		case H_CHUNK_SIZE:
 		case H_CHUNK_DATA_END:
 		case H_TRAILER: {
@@ -612,13 +602,15 @@ http_feed(http_state *h, const uint8_t *p, size_t len)
 			h->line_len = 0;
 			break;
 		}
+		case H_BODY_LEN:
 		case H_CHUNK_DATA: {
+			/* body bytes (Content-Length, or one chunk): skip them */
 			size_t n = len < h->remaining ? len : (size_t)h->remaining;
 			h->remaining -= n;
 			p += n;
 			len -= n;
 			if (h->remaining == 0) {
-				h->st = H_CHUNK_DATA_END;
+				h->st = h->st == H_BODY_LEN ? H_DONE : H_CHUNK_DATA_END;
 			}
 			break;
 		}
