@@ -304,13 +304,6 @@ static int check_config(wt_engine_ctx *cc, const wt_config *cfg)
 	return 0;
 }
 
-/* The suites we offer and so the versions: TLS 1.3 if a TLS 1.3 suite
- * is listed, TLS 1.2 if one of its suites is and min_version allows it.
- * External PSKs with nothing to check a certificate (WT_VERIFY_NONE, no
- * verify_cb: wt_external_psk) leave TLS 1.2 out too: only a PSK may
- * authenticate the server then, and a TLS 1.2 server cannot use one
- * (RFC 9258 1: the PSK is for TLS 1.3), so a TLS 1.2 ServerHello gets
- * protocol_version instead of an unauthenticated handshake. */
 /* A group a TLS 1.2 ServerKeyExchange can name: ECDHE's (RFC 8422 5.1.1),
  * not the post-quantum ones. */
 static int has_tls12_group(const wt_engine_ctx *cc)
@@ -325,6 +318,13 @@ static int has_tls12_group(const wt_engine_ctx *cc)
 	return 0;
 }
 
+/* The suites we offer and so the versions: TLS 1.3 if a TLS 1.3 suite
+ * is listed, TLS 1.2 if one of its suites is and min_version allows it.
+ * External PSKs with nothing to check a certificate (WT_VERIFY_NONE, no
+ * verify_cb: wt_external_psk) leave TLS 1.2 out too: only a PSK may
+ * authenticate the server then, and a TLS 1.2 server cannot use one
+ * (RFC 9258 1: the PSK is for TLS 1.3), so a TLS 1.2 ServerHello gets
+ * protocol_version instead of an unauthenticated handshake. */
 static int choose_versions(wt_engine_ctx *cc, const wt_config *cfg)
 {
 	const uint16_t *list = cfg->cipher_suite_count ? cfg->cipher_suites : default_suites;

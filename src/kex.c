@@ -12,8 +12,9 @@
  * Of our ML-KEM decapsulation key a share keeps what its public half
  * (ek, the share itself) does not give: ByteEncode12(s^), H(ek) and z
  * (1,216 or 1,600 bytes instead of 2,400 or 3,168); dk is put together
- * again for decapsulation (whose 7.3 check hashes ek once more). Keeping only the 64-byte seed would save memory but
- * redo key generation in every handshake (~25% more ML-KEM time in wasm).
+ * again for decapsulation (whose 7.3 check hashes ek once more). Keeping
+ * only the 64-byte seed would save memory but redo key generation in
+ * every handshake (~25% more ML-KEM time in wasm).
  */
 #include "wt_internal.h"
 #include "wt_mlkem.h"
