@@ -29,6 +29,20 @@ const BULK = Number(process.env.BENCH_BULK_MIB || 64) << 20;
 const N_MEM = Number(process.env.BENCH_CONNS || 1000);
 const median = (a) => { const s = [...a].sort((x, y) => x - y); return s[s.length >> 1]; };
 const results = { date: new Date().toISOString(), node: process.version };
+
+// One wasmtls handshake, connect -> first response byte (the server echoes
+// or answers one byte): its time in ms and the handshake info.
+async function timedHandshake(port, opts = {}) {
+  const t0 = performance.now();
+  const s = wt.connect({ hostname: 'localhost', port }, { ca: CA, sessionCache: false, ...opts });
+  const w = s.writable.getWriter();
+  const info = await s.opened;
+  await w.write(new Uint8Array([1]));
+  await s.readable.getReader().read();
+  const dt = performance.now() - t0;
+  s.close();
+  return { dt, info };
+}
 if (process.argv[2] === '--compare') await compare(process.argv.slice(3));
 
 // Two builds in one process, alternating per measurement (so load drift
@@ -41,17 +55,7 @@ async function compare([a, b, pairs = '100']) {
   const N = Number(pairs);
   const leaf = P[process.env.BENCH_CERT || 'p256'];
   const hsSrv = await startNode({ cert: leaf.chain, key: leaf.key, onConnection: (s) => s.once('data', () => s.write('x')) });
-  const hs = async () => {
-    const t0 = performance.now();
-    const s = wt.connect({ hostname: 'localhost', port: hsSrv.port }, { ca: CA, sessionCache: false });
-    const w = s.writable.getWriter();
-    await s.opened;
-    await w.write(new Uint8Array([1]));
-    await s.readable.getReader().read();
-    const dt = performance.now() - t0;
-    s.close();
-    return dt;
-  };
+  const hs = async () => (await timedHandshake(hsSrv.port)).dt;
   const out = [{ hs: [], tp: {} }, { hs: [], tp: {} }];
   for (let i = 0; i < 10; i++) for (const k of [0, 1]) { await use(k); await hs(); }
   for (let i = 0; i < N; i++) for (const k of (i & 1 ? [1, 0] : [0, 1])) { await use(k); out[k].hs.push(await hs()); }
@@ -102,18 +106,7 @@ async function compare([a, b, pairs = '100']) {
 
 // --- handshake latency: connect -> first response byte -----------------
 const srv = await startNode({ cert: P.p256.chain, key: P.p256.key, onConnection: (s) => s.once('data', () => s.write('x')) });
-async function hsWasm(cache = false) {
-  const t0 = performance.now();
-  const s = wt.connect({ hostname: 'localhost', port: srv.port }, { ca: CA, sessionCache: cache });
-  const w = s.writable.getWriter();
-  await s.opened;
-  await w.write(new Uint8Array([1]));
-  const r = s.readable.getReader();
-  await r.read();
-  const dt = performance.now() - t0;
-  s.close();
-  return dt;
-}
+const hsWasm = async (cache = false) => (await timedHandshake(srv.port, { sessionCache: cache })).dt;
 let nodeSession = null;
 function hsNode(resume = false) {
   return new Promise((resolve, reject) => {
@@ -183,14 +176,7 @@ await bulk.stop();
 {
   const pq = await startNode26({ cert: P.p256.chain, key: P.p256.key });
   const hs26 = async (groups) => {
-    const t0 = performance.now();
-    const s = wt.connect({ hostname: 'localhost', port: pq.port }, { ca: CA, sessionCache: false, groups });
-    const w = s.writable.getWriter();
-    const info = await s.opened;
-    await w.write(new Uint8Array([1]));
-    await s.readable.getReader().read();
-    const dt = performance.now() - t0;
-    s.close();
+    const { dt, info } = await timedHandshake(pq.port, { groups });
     return { dt, group: info.group };
   };
   const hy = [], cl = [], ratios = [];
