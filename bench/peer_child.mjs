@@ -5,11 +5,18 @@
 //   node --expose-gc bench/peer_child.mjs idle KIND '{"port":P,"ca":...,"n":1000}'
 //     opens n connections (each has exchanged one byte) and prints one JSON
 //     line: RSS, JS heap and (wasm peers) wasm memory growth over them.
+//   node bench/peer_child.mjs wisp
+//     a wisp-js server on 127.0.0.1 (prints "PORT n"; runs until killed).
 // KIND: wasmtls | wasmtls_wisp | node | epoxy | subtls. Only what KIND needs
 // is imported, after the clock started.
 import fs from 'node:fs';
 
 const [mode, kind, json] = process.argv.slice(2);
+if (mode === 'wisp') {
+  const { serveWisp } = await import('./peers.mjs');
+  console.log(`PORT ${await serveWisp()}`);
+  await new Promise(() => {});
+}
 const a = JSON.parse(json);
 const ca = fs.readFileSync(a.ca, 'utf8');
 

@@ -63,23 +63,35 @@ function countingReader(read) {
   });
 }
 
-/** The wisp-js server (0.5) on 127.0.0.1 that both tunnelled clients use. */
-export async function startWisp() {
+/** A wisp-js server (0.5) on 127.0.0.1 in this process; resolves to its port. */
+export async function serveWisp() {
   const { server: wispServer, logging } = await import('@mercuryworkshop/wisp-js/server');
   logging.set_level(logging.ERROR);
   wispServer.options.allow_loopback_ips = true;
   wispServer.options.allow_private_ips = true;
   const srv = http.createServer((req, res) => { res.writeHead(404); res.end(); });
-  const sockets = new Set();
-  srv.on('upgrade', (req, socket, head) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    wispServer.routeRequest(req, socket, head);
-  });
+  srv.on('upgrade', (req, socket, head) => wispServer.routeRequest(req, socket, head));
   await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  return srv.address().port;
+}
+
+/**
+ * The wisp-js server both tunnelled clients use, in its own process (as a
+ * real one is elsewhere: its work is not on the client's event loop):
+ * { url, stop() }.
+ */
+export async function startWisp() {
+  const c = spawn(process.execPath, [CHILD, 'wisp'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  process.on('exit', () => c.kill('SIGKILL'));
+  let out = '';
+  const port = await withTimeout(new Promise((resolve, reject) => {
+    c.stdout.on('data', (d) => { out += d; const m = /PORT (\d+)/.exec(out); if (m) resolve(Number(m[1])); });
+    c.stderr.on('data', (d) => { out += d; });
+    c.on('exit', (code) => reject(new Error(`wisp server exited (${code}): ${out}`)));
+  }), 10000, 'wisp server start');
   return {
-    url: `ws://127.0.0.1:${srv.address().port}/`,
-    stop: () => new Promise((r) => { for (const s of sockets) s.destroy(); srv.close(() => r()); }),
+    url: `ws://127.0.0.1:${port}/`,
+    stop: () => new Promise((r) => { c.once('exit', () => r()); c.kill('SIGTERM'); }),
   };
 }
 
