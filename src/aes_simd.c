@@ -1,0 +1,406 @@
+/*
+ * AES-128/192/256 in CTR mode (NIST SP 800-38A 6.5, 32-bit big-endian
+ * counter as GCM uses it, SP 800-38D 6.2) on wasm SIMD128, bitsliced.
+ *
+ * Why bitsliced: table-based AES indexes memory with key-dependent bytes
+ * (cache timing). BearSSL's aes_ct64 instead keeps four blocks as eight
+ * 64-bit bit-planes and computes the S-box as a boolean circuit. Here every
+ * v128 holds two such 64-bit planes, one per 64-bit lane, so all steps are
+ * lane-wise 64-bit operations and one pass encrypts eight blocks: lane 0
+ * carries blocks 0..3, lane 1 blocks 4..7, in exactly ct64's layout. That
+ * lets us keep BearSSL's key schedule (br_aes_ct64_keysched, compressed
+ * subkeys) and broadcast each 64-bit round-key plane to both lanes.
+ */
+
+#if defined(__wasm_simd128__)
+
+#include <wasm_simd128.h>
+
+#include "wt_internal.h"
+#include "wt_aes_gcm_simd.h"
+
+/* BearSSL internals (src/inner.h, not an installed header): the ct64 key
+ * schedule in compressed form and its expansion to one 64-bit word per
+ * bit-plane and round. */
+unsigned br_aes_ct64_keysched(uint64_t *comp_skey, const void *key,
+	size_t key_len);
+void br_aes_ct64_skey_expand(uint64_t *skey, unsigned num_rounds,
+	const uint64_t *comp_skey);
+
+_Static_assert(sizeof(wt_aes_simd_ctr_keys) <= sizeof(br_aes_gen_ctr_keys),
+	"wt_aead keeps the AES context in a br_aes_gen_ctr_keys");
+
+#define XOR  wasm_v128_xor
+#define AND  wasm_v128_and
+#define NOT  wasm_v128_not
+
+/*
+ * The AES S-box on eight bit-planes (q[0] = least significant bit of every
+ * byte), as the 113-gate circuit of Boyar and Peralta, "A new combinational
+ * logic minimization technique with applications to cryptology"
+ * (eprint 2009/191): a linear top layer (u -> y), the GF(2^4) inversion
+ * core (t, z), and a linear bottom layer with the affine constant folded
+ * into three NOTs. In the paper's numbering u0 is the most significant bit.
+ */
+static inline void
+sbox(v128_t *q)
+{
+	v128_t u0 = q[7], u1 = q[6], u2 = q[5], u3 = q[4];
+	v128_t u4 = q[3], u5 = q[2], u6 = q[1], u7 = q[0];
+	v128_t y1, y2, y3, y4, y5, y6, y7, y8, y9, y10, y11, y12, y13, y14;
+	v128_t y15, y16, y17, y18, y19, y20, y21, a0, a1;
+	v128_t t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, t14, t15;
+	v128_t t16, t17, t18, t19, t20, t21, t22, t23, t24, t25, t26, t27;
+	v128_t t29, t33, t36, t37, t40, t41, t42, t43, t44, t45;
+	v128_t z0, z1, z2, z3, z4, z5, z6, z7, z8, z9, z10, z11, z12, z13;
+	v128_t z14, z15, z16, z17;
+	v128_t b46, b47, b48, b49, b50, b51, b52, b53, b54, b55, b56, b57;
+	v128_t b58, b59, b60, b61, b62, b63, b64, b65, b66, b67, s3;
+
+	/* Top linear layer. */
+	y14 = XOR(u3, u5);
+	y13 = XOR(u0, u6);
+	y9 = XOR(u0, u3);
+	y8 = XOR(u0, u5);
+	a0 = XOR(u1, u2);
+	y1 = XOR(a0, u7);
+	y4 = XOR(y1, u3);
+	y12 = XOR(y13, y14);
+	y2 = XOR(y1, u0);
+	y5 = XOR(y1, u6);
+	y3 = XOR(y5, y8);
+	a1 = XOR(u4, y12);
+	y15 = XOR(a1, u5);
+	y20 = XOR(a1, u1);
+	y6 = XOR(y15, u7);
+	y10 = XOR(y15, a0);
+	y11 = XOR(y20, y9);
+	y7 = XOR(u7, y11);
+	y17 = XOR(y10, y11);
+	y19 = XOR(y10, y8);
+	y16 = XOR(a0, y11);
+	y21 = XOR(y13, y16);
+	y18 = XOR(u0, y16);
+
+	/* Non-linear core: products, then the GF(2^4) inversion. */
+	t2 = AND(y12, y15);
+	t3 = AND(y3, y6);
+	t4 = XOR(t3, t2);
+	t5 = AND(y4, u7);
+	t6 = XOR(t5, t2);
+	t7 = AND(y13, y16);
+	t8 = AND(y5, y1);
+	t9 = XOR(t8, t7);
+	t10 = AND(y2, y7);
+	t11 = XOR(t10, t7);
+	t12 = AND(y9, y11);
+	t13 = AND(y14, y17);
+	t14 = XOR(t13, t12);
+	t15 = AND(y8, y10);
+	t16 = XOR(t15, t12);
+	t17 = XOR(XOR(t4, t14), y20);
+	t18 = XOR(XOR(t6, t16), y19);
+	t19 = XOR(XOR(t9, t14), y21);
+	t20 = XOR(XOR(t11, t16), y18);
+
+	t21 = XOR(t17, t18);
+	t22 = AND(t17, t19);
+	t23 = XOR(t20, t22);
+	t24 = AND(t21, t23);
+	t29 = XOR(t24, t18);
+	t25 = XOR(t19, t20);
+	t26 = XOR(t18, t22);
+	t27 = AND(t26, t25);
+	t33 = XOR(t27, t20);
+	t36 = AND(t20, XOR(t23, t33));
+	t37 = XOR(t36, XOR(t19, t33));
+	t40 = XOR(t21, AND(t29, XOR(t23, t36)));
+
+	t41 = XOR(t40, t37);
+	t42 = XOR(t29, t33);
+	t43 = XOR(t29, t40);
+	t44 = XOR(t33, t37);
+	t45 = XOR(t42, t41);
+	z0 = AND(t44, y15);
+	z1 = AND(t37, y6);
+	z2 = AND(t33, u7);
+	z3 = AND(t43, y16);
+	z4 = AND(t40, y1);
+	z5 = AND(t29, y7);
+	z6 = AND(t42, y11);
+	z7 = AND(t45, y17);
+	z8 = AND(t41, y10);
+	z9 = AND(t44, y12);
+	z10 = AND(t37, y3);
+	z11 = AND(t33, y4);
+	z12 = AND(t43, y13);
+	z13 = AND(t40, y5);
+	z14 = AND(t29, y2);
+	z15 = AND(t42, y9);
+	z16 = AND(t45, y14);
+	z17 = AND(t41, y8);
+
+	/* Bottom linear layer (includes the affine map of FIPS 197 5.1.1). */
+	b46 = XOR(z15, z16);
+	b47 = XOR(z10, z11);
+	b48 = XOR(z5, z13);
+	b49 = XOR(z9, z10);
+	b50 = XOR(z2, z12);
+	b51 = XOR(z2, z5);
+	b52 = XOR(z7, z8);
+	b53 = XOR(z0, z3);
+	b54 = XOR(z6, z7);
+	b55 = XOR(z16, z17);
+	b56 = XOR(z12, b48);
+	b57 = XOR(b50, b53);
+	b58 = XOR(z4, b46);
+	b59 = XOR(z3, b54);
+	b60 = XOR(b46, b57);
+	b61 = XOR(z14, b57);
+	b62 = XOR(b52, b58);
+	b63 = XOR(b49, b58);
+	b64 = XOR(z4, b59);
+	b65 = XOR(b61, b62);
+	b66 = XOR(z1, b63);
+	b67 = XOR(b64, b65);
+	s3 = XOR(b53, b66);
+	q[7] = XOR(b59, b63);
+	q[6] = NOT(XOR(b64, s3));
+	q[5] = NOT(XOR(b55, b67));
+	q[4] = s3;
+	q[3] = XOR(b51, b66);
+	q[2] = XOR(b47, b65);
+	q[1] = NOT(XOR(b56, b62));
+	q[0] = NOT(XOR(b48, b60));
+}
+
+/* Exchange bit groups between two planes: the bits selected by m in x
+ * swap with the bits m << s in y. Three of these levels (s = 1, 2, 4)
+ * transpose eight byte-interleaved words into bit-planes and back. */
+static inline void
+swap_bits(v128_t *x, v128_t *y, uint64_t m, int s)
+{
+	v128_t vm = wasm_i64x2_splat((int64_t)m);
+	v128_t a = *x, b = *y;
+
+	*x = wasm_v128_or(AND(a, vm), wasm_i64x2_shl(AND(b, vm), s));
+	*y = wasm_v128_or(wasm_u64x2_shr(wasm_v128_andnot(a, vm), s),
+		wasm_v128_andnot(b, vm));
+}
+
+/* The transposition is an involution: the same function goes to and from
+ * the bitsliced form. */
+static inline void
+ortho(v128_t *q)
+{
+	int i;
+
+	for (i = 0; i < 8; i += 2) {
+		swap_bits(&q[i], &q[i + 1], 0x5555555555555555u, 1);
+	}
+	for (i = 0; i < 8; i += 4) {
+		swap_bits(&q[i], &q[i + 2], 0x3333333333333333u, 2);
+		swap_bits(&q[i + 1], &q[i + 3], 0x3333333333333333u, 2);
+	}
+	for (i = 0; i < 4; i ++) {
+		swap_bits(&q[i], &q[i + 4], 0x0F0F0F0F0F0F0F0Fu, 4);
+	}
+}
+
+/* ShiftRows (FIPS 197 5.1.2) in the bitsliced layout: each 64-bit plane
+ * holds four 16-bit rows of a block group; row r rotates by r columns,
+ * i.e. by 4r bits inside its 16-bit row. */
+static inline v128_t
+shift_rows1(v128_t x)
+{
+#define M(c) wasm_i64x2_splat((int64_t)(c))
+	return wasm_v128_or(wasm_v128_or(
+		wasm_v128_or(AND(x, M(0x000000000000FFFFu)),
+			wasm_u64x2_shr(AND(x, M(0x00000000FFF00000u)), 4)),
+		wasm_v128_or(wasm_i64x2_shl(AND(x, M(0x00000000000F0000u)), 12),
+			wasm_u64x2_shr(AND(x, M(0x0000FF0000000000u)), 8))),
+		wasm_v128_or(
+		wasm_v128_or(wasm_i64x2_shl(AND(x, M(0x000000FF00000000u)), 8),
+			wasm_u64x2_shr(AND(x, M(0xF000000000000000u)), 12)),
+			wasm_i64x2_shl(AND(x, M(0x0FFF000000000000u)), 4)));
+#undef M
+}
+
+/* Rotations inside each 64-bit lane by 16 and 32 bits: whole bytes, so
+ * one shuffle each. */
+static inline v128_t
+rot16(v128_t x)
+{
+	return wasm_i8x16_shuffle(x, x, 2, 3, 4, 5, 6, 7, 0, 1,
+		10, 11, 12, 13, 14, 15, 8, 9);
+}
+
+static inline v128_t
+rot32(v128_t x)
+{
+	return wasm_i32x4_shuffle(x, x, 1, 0, 3, 2);
+}
+
+/* MixColumns (FIPS 197 5.1.3): each output byte is 2*a0 ^ 3*a1 ^ a2 ^ a3
+ * of its column; multiplying by x moves plane i to i+1 and feeds plane 7
+ * back into planes 0, 1, 3 and 4 (the reduction by x^8+x^4+x^3+x+1). */
+static inline void
+mix_columns(v128_t *q)
+{
+	v128_t r[8], qr[8];
+	int i;
+
+	for (i = 0; i < 8; i ++) {
+		r[i] = rot16(q[i]);
+		qr[i] = XOR(q[i], r[i]);
+	}
+	q[0] = XOR(XOR(qr[7], r[0]), rot32(qr[0]));
+	q[1] = XOR(XOR(XOR(qr[0], qr[7]), r[1]), rot32(qr[1]));
+	q[2] = XOR(XOR(qr[1], r[2]), rot32(qr[2]));
+	q[3] = XOR(XOR(XOR(qr[2], qr[7]), r[3]), rot32(qr[3]));
+	q[4] = XOR(XOR(XOR(qr[3], qr[7]), r[4]), rot32(qr[4]));
+	q[5] = XOR(XOR(qr[4], r[5]), rot32(qr[5]));
+	q[6] = XOR(XOR(qr[5], r[6]), rot32(qr[6]));
+	q[7] = XOR(XOR(qr[6], r[7]), rot32(qr[7]));
+}
+
+static inline void
+add_round_key(v128_t *q, const v128_t *sk)
+{
+	int i;
+
+	for (i = 0; i < 8; i ++) {
+		q[i] = XOR(q[i], sk[i]);
+	}
+}
+
+/* FIPS 197 5.1 Cipher() on eight blocks in bitsliced form. */
+static void
+encrypt8(unsigned num_rounds, const v128_t *sk, v128_t *q)
+{
+	unsigned u;
+	int i;
+
+	add_round_key(q, sk);
+	for (u = 1; u < num_rounds; u ++) {
+		sbox(q);
+		for (i = 0; i < 8; i ++) {
+			q[i] = shift_rows1(q[i]);
+		}
+		mix_columns(q);
+		add_round_key(q, sk + (u << 3));
+	}
+	sbox(q);
+	for (i = 0; i < 8; i ++) {
+		q[i] = shift_rows1(q[i]);
+	}
+	add_round_key(q, sk + (num_rounds << 3));
+}
+
+static void
+ctr_init(const br_block_ctr_class **vt, const void *key, size_t len)
+{
+	wt_aes_simd_ctr_keys *ctx = (wt_aes_simd_ctr_keys *)(void *)vt;
+
+	ctx->vtable = &wt_aes_simd_ctr_vtable;
+	ctx->num_rounds = br_aes_ct64_keysched(ctx->skey, key, len);
+}
+
+/*
+ * ct64 stores block j (bytes B0..B15) of a four-block group as two 64-bit
+ * words, bytes B0 B8 B1 B9 B2 B10 B3 B11 and B4 B12 B5 B13 B6 B14 B7 B15
+ * (little-endian), in planes j and j + 4 before the transposition. With
+ * blocks j and j + 4 of our eight in the two lanes, that is one byte
+ * shuffle per plane, and the inverse one shuffle per block.
+ */
+static uint32_t
+ctr_run(const br_block_ctr_class *const *vt, const void *iv, uint32_t cc,
+	void *data, size_t len)
+{
+	const wt_aes_simd_ctr_keys *ctx = (const wt_aes_simd_ctr_keys *)vt;
+	unsigned char *buf = data;
+	unsigned char ivb[16];
+	uint64_t sk64[120];
+	v128_t sk[120], base;
+	unsigned u, n;
+
+	n = (ctx->num_rounds + 1) << 3;
+	br_aes_ct64_skey_expand(sk64, ctx->num_rounds, ctx->skey);
+	for (u = 0; u < n; u ++) {
+		sk[u] = wasm_i64x2_splat((int64_t)sk64[u]);
+	}
+	memcpy(ivb, iv, 12);
+	memset(ivb + 12, 0, 4);
+	base = wasm_v128_load(ivb);
+
+	while (len > 0) {
+		v128_t blk[8], q[8];
+		int i;
+
+		/* Counter blocks: IV || big-endian (cc + i) mod 2^32. */
+		for (i = 0; i < 8; i ++) {
+			blk[i] = wasm_i32x4_replace_lane(base, 3,
+				(int32_t)__builtin_bswap32(cc + (uint32_t)i));
+		}
+		for (i = 0; i < 4; i ++) {
+			q[i] = wasm_i8x16_shuffle(blk[i], blk[i + 4],
+				0, 8, 1, 9, 2, 10, 3, 11,
+				16, 24, 17, 25, 18, 26, 19, 27);
+			q[i + 4] = wasm_i8x16_shuffle(blk[i], blk[i + 4],
+				4, 12, 5, 13, 6, 14, 7, 15,
+				20, 28, 21, 29, 22, 30, 23, 31);
+		}
+		ortho(q);
+		encrypt8(ctx->num_rounds, sk, q);
+		ortho(q);
+		for (i = 0; i < 4; i ++) {
+			blk[i] = wasm_i8x16_shuffle(q[i], q[i + 4],
+				0, 2, 4, 6, 16, 18, 20, 22,
+				1, 3, 5, 7, 17, 19, 21, 23);
+			blk[i + 4] = wasm_i8x16_shuffle(q[i], q[i + 4],
+				8, 10, 12, 14, 24, 26, 28, 30,
+				9, 11, 13, 15, 25, 27, 29, 31);
+		}
+
+		if (len >= 128) {
+			for (i = 0; i < 8; i ++) {
+				unsigned char *p = buf + (i << 4);
+
+				wasm_v128_store(p,
+					XOR(wasm_v128_load(p), blk[i]));
+			}
+			buf += 128;
+			len -= 128;
+			cc += 8;
+		} else {
+			/* Tail: keystream through a buffer; the returned
+			 * counter counts whole blocks only, as BearSSL's ctr
+			 * classes do (a partial block ends the stream). */
+			unsigned char ks[128];
+			size_t k;
+
+			for (i = 0; i < 8; i ++) {
+				wasm_v128_store(ks + (i << 4), blk[i]);
+			}
+			for (k = 0; k < len; k ++) {
+				buf[k] ^= ks[k];
+			}
+			wt_wipe(ks, sizeof ks);
+			cc += (uint32_t)(len >> 4);
+			len = 0;
+		}
+	}
+	wt_wipe(sk64, sizeof sk64);
+	wt_wipe(sk, sizeof sk);
+	return cc;
+}
+
+const br_block_ctr_class wt_aes_simd_ctr_vtable = {
+	sizeof(wt_aes_simd_ctr_keys),
+	16,
+	4,
+	&ctr_init,
+	&ctr_run
+};
+
+#endif
