@@ -1,0 +1,190 @@
+/*
+ * GHASH (NIST SP 800-38D 6.4) on wasm SIMD128, constant time.
+ *
+ * Carry-less products come from ordinary integer multiplies "with holes":
+ * keep only every fourth bit of each operand (four masked parts), so in a
+ * 32x32->64 integer product at most eight partial terms meet at any bit
+ * position and their sum (< 16) never carries into the next position of
+ * the same residue mod 4; masking that residue out of the XOR of the
+ * products of matching parts gives the carry-less product. (BearSSL's
+ * ghash_ctmul* use the same idea with scalar multiplies.) Here the 16 part
+ * products of one 32x32 multiply take 8 i64x2.extmul_u32x4 instructions,
+ * and a 128x128 product is two Karatsuba levels over 32-bit limbs: nine
+ * 32x32 products. Multiplies have data-independent timing in wasm engines
+ * on current CPUs, and nothing here branches on or indexes by data.
+ */
+
+#if defined(__wasm_simd128__)
+
+#include <wasm_simd128.h>
+
+#include "wt_internal.h"
+#include "wt_aes_gcm_simd.h"
+
+/* One 32-bit operand of the fixed factor H, as four v128 (i32x4) vectors:
+ * vector v[c] holds the parts whose products with the other operand's parts
+ * 0..3 land in residue class c (part k of the other operand meets part
+ * (c - k) mod 4 of this one). */
+typedef struct {
+	v128_t v[4];
+} h32;
+
+static inline v128_t
+parts(uint32_t x)
+{
+	return wasm_v128_and(wasm_i32x4_splat((int32_t)x),
+		wasm_i32x4_make(0x11111111, 0x22222222, 0x44444444,
+			(int32_t)0x88888888));
+}
+
+static void
+h32_prep(h32 *p, uint32_t h)
+{
+	v128_t y = parts(h);
+
+	p->v[0] = wasm_i32x4_shuffle(y, y, 0, 3, 2, 1);
+	p->v[1] = wasm_i32x4_shuffle(y, y, 1, 0, 3, 2);
+	p->v[2] = wasm_i32x4_shuffle(y, y, 2, 1, 0, 3);
+	p->v[3] = wasm_i32x4_shuffle(y, y, 3, 2, 1, 0);
+}
+
+/* Carry-less 32x32 -> 64 product of x and the prepared operand. */
+static inline uint64_t
+clmul32(uint32_t x, const h32 *p)
+{
+	v128_t xx = parts(x), t;
+
+#define CLASS(c) wasm_v128_and(wasm_v128_xor( \
+		wasm_u64x2_extmul_low_u32x4(xx, p->v[c]), \
+		wasm_u64x2_extmul_high_u32x4(xx, p->v[c])), \
+		wasm_i64x2_splat((int64_t)(0x1111111111111111u << (c))))
+	t = wasm_v128_xor(wasm_v128_xor(CLASS(0), CLASS(1)),
+		wasm_v128_xor(CLASS(2), CLASS(3)));
+#undef CLASS
+	return (uint64_t)wasm_i64x2_extract_lane(t, 0)
+		^ (uint64_t)wasm_i64x2_extract_lane(t, 1);
+}
+
+/* H prepared for Karatsuba: for each 64-bit half (and their XOR) its low
+ * and high 32-bit limbs and their XOR. */
+typedef struct {
+	h32 k[9];
+} hprep;
+
+static void
+prep64(h32 *k, uint64_t h)
+{
+	h32_prep(&k[0], (uint32_t)h);
+	h32_prep(&k[1], (uint32_t)(h >> 32));
+	h32_prep(&k[2], (uint32_t)h ^ (uint32_t)(h >> 32));
+}
+
+/* Carry-less 64x64 -> 128 (r[1]:r[0]) by Karatsuba over 32-bit limbs. */
+static inline void
+clmul64(uint64_t r[2], uint64_t a, const h32 *k)
+{
+	uint64_t lo, hi, mid;
+
+	lo = clmul32((uint32_t)a, &k[0]);
+	hi = clmul32((uint32_t)(a >> 32), &k[1]);
+	mid = clmul32((uint32_t)a ^ (uint32_t)(a >> 32), &k[2]) ^ lo ^ hi;
+	r[0] = lo ^ (mid << 32);
+	r[1] = hi ^ (mid >> 32);
+}
+
+static inline uint64_t
+load_be64(const unsigned char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return __builtin_bswap64(v);
+}
+
+static inline void
+store_be64(unsigned char *p, uint64_t v)
+{
+	v = __builtin_bswap64(v);
+	memcpy(p, &v, 8);
+}
+
+/*
+ * y <- (y ^ block) * H for each block, in GCM's bit order (SP 800-38D
+ * 6.3: the first bit of the block is the coefficient of x^0). Reading
+ * blocks as big-endian integers reverses the bit order of the
+ * polynomials, and the integer carry-less product of two reversed
+ * 128-bit values is the reversed 255-bit product, one bit short of a
+ * 256-bit reversal: hence the shift by one before reduction.
+ */
+void
+wt_ghash_simd(void *y, const void *h, const void *data, size_t len)
+{
+	const unsigned char *buf = data;
+	unsigned char *yb = y;
+	uint64_t y0, y1, h0, h1;
+	hprep hp;
+
+	h1 = load_be64(h);
+	h0 = load_be64((const unsigned char *)h + 8);
+	prep64(&hp.k[0], h0);
+	prep64(&hp.k[3], h1);
+	prep64(&hp.k[6], h0 ^ h1);
+	y1 = load_be64(yb);
+	y0 = load_be64(yb + 8);
+
+	while (len > 0) {
+		unsigned char tmp[16];
+		const unsigned char *src;
+		uint64_t lo[2], hi[2], mid[2];
+		uint64_t z0, z1, z2, z3, t;
+
+		if (len >= 16) {
+			src = buf;
+			buf += 16;
+			len -= 16;
+		} else {
+			/* The last partial block is zero-padded (6.4). */
+			memset(tmp, 0, sizeof tmp);
+			memcpy(tmp, buf, len);
+			src = tmp;
+			len = 0;
+		}
+		y1 ^= load_be64(src);
+		y0 ^= load_be64(src + 8);
+
+		/* 256-bit product z3:z2:z1:z0 by Karatsuba over 64-bit halves. */
+		clmul64(lo, y0, &hp.k[0]);
+		clmul64(hi, y1, &hp.k[3]);
+		clmul64(mid, y0 ^ y1, &hp.k[6]);
+		mid[0] ^= lo[0] ^ hi[0];
+		mid[1] ^= lo[1] ^ hi[1];
+		z0 = lo[0];
+		z1 = lo[1] ^ mid[0];
+		z2 = hi[0] ^ mid[1];
+		z3 = hi[1];
+
+		/* Shift left by one: z3:z2 now holds the coefficients of
+		 * x^0..x^127 and z1:z0 those of x^128..x^255, in GCM order. */
+		z3 = (z3 << 1) | (z2 >> 63);
+		z2 = (z2 << 1) | (z1 >> 63);
+		z1 = (z1 << 1) | (z0 >> 63);
+		z0 <<= 1;
+
+		/*
+		 * Reduce modulo P = x^128 + x^7 + x^2 + x + 1: L(x) x^128 ==
+		 * L(x) (1 + x + x^2 + x^7) where L = z1:z0. Multiplying by x^k
+		 * is a right shift by k here; the bits shifted out (degrees
+		 * 128..134, from z0's low bits) fold once more, and folding
+		 * them into z1 first lets one pass of shifts do both.
+		 */
+		t = z1 ^ (z0 << 63) ^ (z0 << 62) ^ (z0 << 57);
+		y1 = z3 ^ t ^ (t >> 1) ^ (t >> 2) ^ (t >> 7);
+		y0 = z2 ^ z0 ^ ((z0 >> 1) | (t << 63)) ^ ((z0 >> 2) | (t << 62))
+			^ ((z0 >> 7) | (t << 57));
+	}
+	store_be64(yb, y1);
+	store_be64(yb + 8, y0);
+	wt_wipe(&hp, sizeof hp);
+}
+
+#endif
