@@ -3,13 +3,13 @@
  * counter as GCM uses it, SP 800-38D 6.2) on wasm SIMD128, bitsliced.
  *
  * Why bitsliced: table-based AES indexes memory with key-dependent bytes
- * (cache timing). BearSSL's aes_ct64 instead keeps four blocks as eight
- * 64-bit bit-planes and computes the S-box as a boolean circuit. Here every
- * v128 holds two such 64-bit planes, one per 64-bit lane, so all steps are
- * lane-wise 64-bit operations and one pass encrypts eight blocks: lane 0
- * carries blocks 0..3, lane 1 blocks 4..7, in exactly ct64's layout. That
- * lets us keep BearSSL's key schedule (br_aes_ct64_keysched, compressed
- * subkeys) and broadcast each 64-bit round-key plane to both lanes.
+ * (cache timing). As in BearSSL's aes_ct64, the state of several blocks is
+ * kept as eight bit-planes and the S-box is a boolean circuit. Here eight
+ * blocks are processed at once and plane i is one v128 holding bit i of
+ * every state byte of all eight blocks: state byte (row r, column c) is
+ * byte 4r + c of the plane and block b is bit b of that byte. With rows in
+ * 32-bit lanes and columns in bytes, ShiftRows is one byte shuffle per
+ * plane and MixColumns' row rotations are 32-bit lane shuffles.
  */
 
 #if defined(__wasm_simd128__)
@@ -18,14 +18,6 @@
 
 #include "wt_internal.h"
 #include "wt_aes_gcm_simd.h"
-
-/* BearSSL internals (src/inner.h, not an installed header): the ct64 key
- * schedule in compressed form and its expansion to one 64-bit word per
- * bit-plane and round. */
-unsigned br_aes_ct64_keysched(uint64_t *comp_skey, const void *key,
-	size_t key_len);
-void br_aes_ct64_skey_expand(uint64_t *skey, unsigned num_rounds,
-	const uint64_t *comp_skey);
 
 _Static_assert(sizeof(wt_aes_simd_ctr_keys) <= sizeof(br_aes_gen_ctr_keys),
 	"wt_aead keeps the AES context in a br_aes_gen_ctr_keys");
@@ -175,8 +167,7 @@ sbox(v128_t *q)
 }
 
 /* Exchange bit groups between two planes: the bits selected by m in x
- * swap with the bits m << s in y. Three of these levels (s = 1, 2, 4)
- * transpose eight byte-interleaved words into bit-planes and back. */
+ * swap with the bits m << s in y. */
 static inline void
 swap_bits(v128_t *x, v128_t *y, uint64_t m, int s)
 {
@@ -188,8 +179,9 @@ swap_bits(v128_t *x, v128_t *y, uint64_t m, int s)
 		wasm_v128_andnot(b, vm));
 }
 
-/* The transposition is an involution: the same function goes to and from
- * the bitsliced form. */
+/* Transpose the 8x8 bit matrix at every byte position (bit i of byte p
+ * of q[j] <-> bit j of byte p of q[i]): eight blocks in, eight bit-planes
+ * out. It is an involution, so the same code converts back. */
 static inline void
 ortho(v128_t *q)
 {
@@ -207,61 +199,59 @@ ortho(v128_t *q)
 	}
 }
 
-/* ShiftRows (FIPS 197 5.1.2) in the bitsliced layout: each 64-bit plane
- * holds four 16-bit rows of a block group; row r rotates by r columns,
- * i.e. by 4r bits inside its 16-bit row. */
+/* A block's bytes are in column order (FIPS 197 3.4: input byte 4c + r is
+ * state byte (r, c)); the planes are in row order. The 4x4 byte transpose
+ * maps one to the other and is its own inverse. */
 static inline v128_t
-shift_rows1(v128_t x)
+rows_cols(v128_t x)
 {
-#define M(c) wasm_i64x2_splat((int64_t)(c))
-	return wasm_v128_or(wasm_v128_or(
-		wasm_v128_or(AND(x, M(0x000000000000FFFFu)),
-			wasm_u64x2_shr(AND(x, M(0x00000000FFF00000u)), 4)),
-		wasm_v128_or(wasm_i64x2_shl(AND(x, M(0x00000000000F0000u)), 12),
-			wasm_u64x2_shr(AND(x, M(0x0000FF0000000000u)), 8))),
-		wasm_v128_or(
-		wasm_v128_or(wasm_i64x2_shl(AND(x, M(0x000000FF00000000u)), 8),
-			wasm_u64x2_shr(AND(x, M(0xF000000000000000u)), 12)),
-			wasm_i64x2_shl(AND(x, M(0x0FFF000000000000u)), 4)));
-#undef M
+	return wasm_i8x16_shuffle(x, x, 0, 4, 8, 12, 1, 5, 9, 13,
+		2, 6, 10, 14, 3, 7, 11, 15);
 }
 
-/* Rotations inside each 64-bit lane by 16 and 32 bits: whole bytes, so
- * one shuffle each. */
+/* ShiftRows (FIPS 197 5.1.2): row r rotates left by r columns. */
 static inline v128_t
-rot16(v128_t x)
+shift_rows(v128_t x)
 {
-	return wasm_i8x16_shuffle(x, x, 2, 3, 4, 5, 6, 7, 0, 1,
-		10, 11, 12, 13, 14, 15, 8, 9);
+	return wasm_i8x16_shuffle(x, x, 0, 1, 2, 3, 5, 6, 7, 4,
+		10, 11, 8, 9, 15, 12, 13, 14);
+}
+
+/* Row r of the result is row r + 1 (mod 4), and row r + 2. */
+static inline v128_t
+next_row(v128_t x)
+{
+	return wasm_i32x4_shuffle(x, x, 1, 2, 3, 0);
 }
 
 static inline v128_t
-rot32(v128_t x)
+row_plus2(v128_t x)
 {
-	return wasm_i32x4_shuffle(x, x, 1, 0, 3, 2);
+	return wasm_i32x4_shuffle(x, x, 2, 3, 0, 1);
 }
 
-/* MixColumns (FIPS 197 5.1.3): each output byte is 2*a0 ^ 3*a1 ^ a2 ^ a3
- * of its column; multiplying by x moves plane i to i+1 and feeds plane 7
- * back into planes 0, 1, 3 and 4 (the reduction by x^8+x^4+x^3+x+1). */
+/* MixColumns (FIPS 197 5.1.3): s'(r) = 2 s(r) ^ 3 s(r+1) ^ s(r+2) ^ s(r+3)
+ * = 2 (s ^ n)(r) ^ n(r) ^ (s ^ n)(r+2) with n(r) = s(r+1). Doubling in
+ * GF(2^8) moves plane i to i + 1 and feeds plane 7 back into planes 0, 1,
+ * 3 and 4 (the reduction by x^8 + x^4 + x^3 + x + 1, FIPS 197 4.2.1). */
 static inline void
 mix_columns(v128_t *q)
 {
-	v128_t r[8], qr[8];
+	v128_t n[8], qn[8];
 	int i;
 
 	for (i = 0; i < 8; i ++) {
-		r[i] = rot16(q[i]);
-		qr[i] = XOR(q[i], r[i]);
+		n[i] = next_row(q[i]);
+		qn[i] = XOR(q[i], n[i]);
 	}
-	q[0] = XOR(XOR(qr[7], r[0]), rot32(qr[0]));
-	q[1] = XOR(XOR(XOR(qr[0], qr[7]), r[1]), rot32(qr[1]));
-	q[2] = XOR(XOR(qr[1], r[2]), rot32(qr[2]));
-	q[3] = XOR(XOR(XOR(qr[2], qr[7]), r[3]), rot32(qr[3]));
-	q[4] = XOR(XOR(XOR(qr[3], qr[7]), r[4]), rot32(qr[4]));
-	q[5] = XOR(XOR(qr[4], r[5]), rot32(qr[5]));
-	q[6] = XOR(XOR(qr[5], r[6]), rot32(qr[6]));
-	q[7] = XOR(XOR(qr[6], r[7]), rot32(qr[7]));
+	q[0] = XOR(XOR(qn[7], n[0]), row_plus2(qn[0]));
+	q[1] = XOR(XOR(XOR(qn[0], qn[7]), n[1]), row_plus2(qn[1]));
+	q[2] = XOR(XOR(qn[1], n[2]), row_plus2(qn[2]));
+	q[3] = XOR(XOR(XOR(qn[2], qn[7]), n[3]), row_plus2(qn[3]));
+	q[4] = XOR(XOR(XOR(qn[3], qn[7]), n[4]), row_plus2(qn[4]));
+	q[5] = XOR(XOR(qn[4], n[5]), row_plus2(qn[5]));
+	q[6] = XOR(XOR(qn[5], n[6]), row_plus2(qn[6]));
+	q[7] = XOR(XOR(qn[6], n[7]), row_plus2(qn[7]));
 }
 
 static inline void
@@ -285,34 +275,70 @@ encrypt8(unsigned num_rounds, const v128_t *sk, v128_t *q)
 	for (u = 1; u < num_rounds; u ++) {
 		sbox(q);
 		for (i = 0; i < 8; i ++) {
-			q[i] = shift_rows1(q[i]);
+			q[i] = shift_rows(q[i]);
 		}
 		mix_columns(q);
 		add_round_key(q, sk + (u << 3));
 	}
 	sbox(q);
 	for (i = 0; i < 8; i ++) {
-		q[i] = shift_rows1(q[i]);
+		q[i] = shift_rows(q[i]);
 	}
 	add_round_key(q, sk + (num_rounds << 3));
 }
 
+/* SubWord (FIPS 197 5.2) through the bitsliced S-box, so the key schedule
+ * makes no key-dependent table lookups either. */
+static uint32_t
+sub_word(uint32_t x)
+{
+	v128_t q[8];
+	uint32_t r;
+	int i;
+
+	for (i = 0; i < 8; i ++) {
+		q[i] = wasm_i32x4_splat(0);
+	}
+	q[0] = wasm_i32x4_replace_lane(q[0], 0, (int32_t)x);
+	ortho(q);
+	sbox(q);
+	ortho(q);
+	r = (uint32_t)wasm_i32x4_extract_lane(q[0], 0);
+	wt_wipe(q, sizeof q);
+	return r;
+}
+
+/* KeyExpansion (FIPS 197 5.2). Words hold their bytes little-endian (the
+ * first byte in the low bits), so RotWord is a right rotation by 8 and
+ * Rcon goes into the low byte. Branches depend on the key length only. */
 static void
 ctr_init(const br_block_ctr_class **vt, const void *key, size_t len)
 {
+	static const unsigned char rcon[10] = {
+		0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40, 0x80, 0x1B, 0x36
+	};
 	wt_aes_simd_ctr_keys *ctx = (wt_aes_simd_ctr_keys *)(void *)vt;
+	uint32_t w[60], t;
+	unsigned nk, n, i;
 
 	ctx->vtable = &wt_aes_simd_ctr_vtable;
-	ctx->num_rounds = br_aes_ct64_keysched(ctx->skey, key, len);
+	nk = (unsigned)(len >> 2);
+	ctx->num_rounds = nk + 6;
+	n = (ctx->num_rounds + 1) << 2;
+	memcpy(w, key, len);
+	for (i = nk; i < n; i ++) {
+		t = w[i - 1];
+		if (i % nk == 0) {
+			t = sub_word((t >> 8) | (t << 24)) ^ rcon[i / nk - 1];
+		} else if (nk > 6 && i % nk == 4) {
+			t = sub_word(t);
+		}
+		w[i] = w[i - nk] ^ t;
+	}
+	memcpy(ctx->rk, w, n << 2);
+	wt_wipe(w, sizeof w);
 }
 
-/*
- * ct64 stores block j (bytes B0..B15) of a four-block group as two 64-bit
- * words, bytes B0 B8 B1 B9 B2 B10 B3 B11 and B4 B12 B5 B13 B6 B14 B7 B15
- * (little-endian), in planes j and j + 4 before the transposition. With
- * blocks j and j + 4 of our eight in the two lanes, that is one byte
- * shuffle per plane, and the inverse one shuffle per block.
- */
 static uint32_t
 ctr_run(const br_block_ctr_class *const *vt, const void *iv, uint32_t cc,
 	void *data, size_t len)
@@ -320,46 +346,38 @@ ctr_run(const br_block_ctr_class *const *vt, const void *iv, uint32_t cc,
 	const wt_aes_simd_ctr_keys *ctx = (const wt_aes_simd_ctr_keys *)vt;
 	unsigned char *buf = data;
 	unsigned char ivb[16];
-	uint64_t sk64[120];
 	v128_t sk[120], base;
-	unsigned u, n;
+	unsigned u, nr = ctx->num_rounds;
+	int i;
 
-	n = (ctx->num_rounds + 1) << 3;
-	br_aes_ct64_skey_expand(sk64, ctx->num_rounds, ctx->skey);
-	for (u = 0; u < n; u ++) {
-		sk[u] = wasm_i64x2_splat((int64_t)sk64[u]);
+	/* Round keys as planes: the same key in all eight blocks, so each
+	 * byte of plane i is 0xFF or 0x00 by bit i of the key byte. */
+	for (u = 0; u <= nr; u ++) {
+		v128_t k = rows_cols(wasm_v128_load(ctx->rk + (u << 4)));
+
+		for (i = 0; i < 8; i ++) {
+			v128_t bit = wasm_i8x16_splat((int8_t)(1 << i));
+
+			sk[(u << 3) + i] = wasm_i8x16_eq(AND(k, bit), bit);
+		}
 	}
 	memcpy(ivb, iv, 12);
 	memset(ivb + 12, 0, 4);
 	base = wasm_v128_load(ivb);
 
 	while (len > 0) {
-		v128_t blk[8], q[8];
-		int i;
+		v128_t q[8];
 
 		/* Counter blocks: IV || big-endian (cc + i) mod 2^32. */
 		for (i = 0; i < 8; i ++) {
-			blk[i] = wasm_i32x4_replace_lane(base, 3,
-				(int32_t)__builtin_bswap32(cc + (uint32_t)i));
-		}
-		for (i = 0; i < 4; i ++) {
-			q[i] = wasm_i8x16_shuffle(blk[i], blk[i + 4],
-				0, 8, 1, 9, 2, 10, 3, 11,
-				16, 24, 17, 25, 18, 26, 19, 27);
-			q[i + 4] = wasm_i8x16_shuffle(blk[i], blk[i + 4],
-				4, 12, 5, 13, 6, 14, 7, 15,
-				20, 28, 21, 29, 22, 30, 23, 31);
+			q[i] = rows_cols(wasm_i32x4_replace_lane(base, 3,
+				(int32_t)__builtin_bswap32(cc + (uint32_t)i)));
 		}
 		ortho(q);
-		encrypt8(ctx->num_rounds, sk, q);
+		encrypt8(nr, sk, q);
 		ortho(q);
-		for (i = 0; i < 4; i ++) {
-			blk[i] = wasm_i8x16_shuffle(q[i], q[i + 4],
-				0, 2, 4, 6, 16, 18, 20, 22,
-				1, 3, 5, 7, 17, 19, 21, 23);
-			blk[i + 4] = wasm_i8x16_shuffle(q[i], q[i + 4],
-				8, 10, 12, 14, 24, 26, 28, 30,
-				9, 11, 13, 15, 25, 27, 29, 31);
+		for (i = 0; i < 8; i ++) {
+			q[i] = rows_cols(q[i]);
 		}
 
 		if (len >= 128) {
@@ -367,7 +385,7 @@ ctr_run(const br_block_ctr_class *const *vt, const void *iv, uint32_t cc,
 				unsigned char *p = buf + (i << 4);
 
 				wasm_v128_store(p,
-					XOR(wasm_v128_load(p), blk[i]));
+					XOR(wasm_v128_load(p), q[i]));
 			}
 			buf += 128;
 			len -= 128;
@@ -380,7 +398,7 @@ ctr_run(const br_block_ctr_class *const *vt, const void *iv, uint32_t cc,
 			size_t k;
 
 			for (i = 0; i < 8; i ++) {
-				wasm_v128_store(ks + (i << 4), blk[i]);
+				wasm_v128_store(ks + (i << 4), q[i]);
 			}
 			for (k = 0; k < len; k ++) {
 				buf[k] ^= ks[k];
@@ -390,7 +408,6 @@ ctr_run(const br_block_ctr_class *const *vt, const void *iv, uint32_t cc,
 			len = 0;
 		}
 	}
-	wt_wipe(sk64, sizeof sk64);
 	wt_wipe(sk, sizeof sk);
 	return cc;
 }

@@ -12,13 +12,13 @@
 
 #include <bearssl.h>
 
-/* Subkeys in BearSSL's compressed ct64 form (the same size as
- * br_aes_ct64_ctr_keys), so the context fits wt_aead's br_aes_gen_ctr_keys;
- * the full bitsliced schedule is rebuilt on the stack by each run. */
+/* The round keys as bytes (FIPS 197 5.2, 16 per round), which fits
+ * wt_aead's br_aes_gen_ctr_keys; each run spreads them into bit-planes on
+ * the stack. */
 typedef struct {
 	const br_block_ctr_class *vtable;
-	uint64_t skey[30];
 	unsigned num_rounds;
+	unsigned char rk[240];
 } wt_aes_simd_ctr_keys;
 
 extern const br_block_ctr_class wt_aes_simd_ctr_vtable;
