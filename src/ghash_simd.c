@@ -56,18 +56,12 @@ extmul_hi(v128_t a, v128_t b)
 	return r;
 }
 
-static inline v128_t
-parts(uint32_t x)
-{
-	return wasm_v128_and(wasm_i32x4_splat((int32_t)x),
-		wasm_i32x4_make(0x11111111, 0x22222222, 0x44444444,
-			(int32_t)0x88888888));
-}
-
 static void
 h32_prep(h32 *p, uint32_t h)
 {
-	v128_t y = parts(h);
+	v128_t y = wasm_v128_and(wasm_i32x4_splat((int32_t)h),
+		wasm_i32x4_make(0x11111111, 0x22222222, 0x44444444,
+			(int32_t)0x88888888));
 
 	p->v[0] = wasm_i32x4_shuffle(y, y, 0, 3, 2, 1);
 	p->v[1] = wasm_i32x4_shuffle(y, y, 1, 0, 3, 2);
@@ -75,21 +69,23 @@ h32_prep(h32 *p, uint32_t h)
 	p->v[3] = wasm_i32x4_shuffle(y, y, 3, 2, 1, 0);
 }
 
-/* Carry-less 32x32 -> 64 product of x and the prepared operand. */
-static inline uint64_t
-clmul32(uint32_t x, const h32 *p)
+/* Carry-less 32x32 -> 64 product of x (in all four i32 lanes of xs) and
+ * the prepared operand, left as
+ * two 64-bit lanes whose XOR is the product: the Karatsuba steps below
+ * are XORs and lane-wise shifts, so the lanes are only folded once per
+ * block. */
+static inline v128_t
+clmul32(v128_t xs, const h32 *p)
 {
-	v128_t xx = parts(x), t;
+	v128_t xx = wasm_v128_and(xs, wasm_i32x4_make(0x11111111, 0x22222222,
+		0x44444444, (int32_t)0x88888888));
 
 #define CLASS(c) wasm_v128_and(wasm_v128_xor( \
-		extmul_lo(xx, p->v[c]), \
-		extmul_hi(xx, p->v[c])), \
+		extmul_lo(xx, p->v[c]), extmul_hi(xx, p->v[c])), \
 		wasm_i64x2_splat((int64_t)(0x1111111111111111u << (c))))
-	t = wasm_v128_xor(wasm_v128_xor(CLASS(0), CLASS(1)),
+	return wasm_v128_xor(wasm_v128_xor(CLASS(0), CLASS(1)),
 		wasm_v128_xor(CLASS(2), CLASS(3)));
 #undef CLASS
-	return (uint64_t)wasm_i64x2_extract_lane(t, 0)
-		^ (uint64_t)wasm_i64x2_extract_lane(t, 1);
 }
 
 /* H prepared for Karatsuba: for each 64-bit half (and their XOR) its low
@@ -106,33 +102,40 @@ prep64(h32 *k, uint64_t h)
 	h32_prep(&k[2], (uint32_t)h ^ (uint32_t)(h >> 32));
 }
 
-/* Carry-less 64x64 -> 128 (r[1]:r[0]) by Karatsuba over 32-bit limbs. */
+/* Carry-less 64x64 -> 128 by Karatsuba over 32-bit limbs, the limbs of
+ * the data operand (low, high, their XOR) given splatted: r[0] and r[1]
+ * are the low and high words, each as a lane pair. */
 static inline void
-clmul64(uint64_t r[2], uint64_t a, const h32 *k)
+clmul64(v128_t r[2], v128_t a0, v128_t a1, v128_t a01, const h32 *k)
 {
-	uint64_t lo, hi, mid;
+	v128_t lo, hi, mid;
 
-	lo = clmul32((uint32_t)a, &k[0]);
-	hi = clmul32((uint32_t)(a >> 32), &k[1]);
-	mid = clmul32((uint32_t)a ^ (uint32_t)(a >> 32), &k[2]) ^ lo ^ hi;
-	r[0] = lo ^ (mid << 32);
-	r[1] = hi ^ (mid >> 32);
+	lo = clmul32(a0, &k[0]);
+	hi = clmul32(a1, &k[1]);
+	mid = wasm_v128_xor(clmul32(a01, &k[2]), wasm_v128_xor(lo, hi));
+	r[0] = wasm_v128_xor(lo, wasm_i64x2_shl(mid, 32));
+	r[1] = wasm_v128_xor(hi, wasm_u64x2_shr(mid, 32));
 }
 
-static inline uint64_t
-load_be64(const unsigned char *p)
-{
-	uint64_t v;
+#define SPLAT(v, i) wasm_i32x4_shuffle(v, v, i, i, i, i)
 
-	memcpy(&v, p, 8);
-	return __builtin_bswap64(v);
+/* (h(a), h(b)) where h folds a lane pair. */
+static inline v128_t
+fold2(v128_t a, v128_t b)
+{
+	return wasm_v128_xor(wasm_i64x2_shuffle(a, b, 0, 2),
+		wasm_i64x2_shuffle(a, b, 1, 3));
 }
 
-static inline void
-store_be64(unsigned char *p, uint64_t v)
+/* A block as a 128-bit big-endian integer: i64 lane 0 is the low half,
+ * i32 lane 0 the lowest limb. */
+static inline v128_t
+load_be128(const void *p)
 {
-	v = __builtin_bswap64(v);
-	memcpy(p, &v, 8);
+	v128_t v = wasm_v128_load(p);
+
+	return wasm_i8x16_shuffle(v, v, 15, 14, 13, 12, 11, 10, 9, 8,
+		7, 6, 5, 4, 3, 2, 1, 0);
 }
 
 /*
@@ -147,48 +150,54 @@ void
 wt_ghash_simd(void *y, const void *h, const void *data, size_t len)
 {
 	const unsigned char *buf = data;
-	unsigned char *yb = y;
-	uint64_t y0, y1, h0, h1;
+	unsigned char tmp[16];
+	uint64_t h0, h1;
+	v128_t yv;
 	hprep hp;
 
-	h1 = load_be64(h);
-	h0 = load_be64((const unsigned char *)h + 8);
+	yv = load_be128(h);
+	h0 = (uint64_t)wasm_i64x2_extract_lane(yv, 0);
+	h1 = (uint64_t)wasm_i64x2_extract_lane(yv, 1);
 	prep64(&hp.k[0], h0);
 	prep64(&hp.k[3], h1);
 	prep64(&hp.k[6], h0 ^ h1);
-	y1 = load_be64(yb);
-	y0 = load_be64(yb + 8);
+	yv = load_be128(y);
 
 	while (len > 0) {
-		unsigned char tmp[16];
-		const unsigned char *src;
-		uint64_t lo[2], hi[2], mid[2];
-		uint64_t z0, z1, z2, z3, t;
+		v128_t x1, x2, x3, lo[2], hi[2], mid[2], zl, zh;
+		uint64_t z0, z1, z2, z3, t, y0, y1;
 
 		if (len >= 16) {
-			src = buf;
+			yv = wasm_v128_xor(yv, load_be128(buf));
 			buf += 16;
 			len -= 16;
 		} else {
 			/* The last partial block is zero-padded (6.4). */
 			memset(tmp, 0, sizeof tmp);
 			memcpy(tmp, buf, len);
-			src = tmp;
+			yv = wasm_v128_xor(yv, load_be128(tmp));
 			len = 0;
 		}
-		y1 ^= load_be64(src);
-		y0 ^= load_be64(src + 8);
+
+		/* Karatsuba limbs: yv's i32 lanes are y0 low/high and y1
+		 * low/high; x1 lane 0 (2) = y0 (y1) low ^ high, x2 = y0 ^ y1
+		 * per limb, x3 lane 0 = x2's limbs XORed. */
+		x1 = wasm_v128_xor(yv, wasm_i32x4_shuffle(yv, yv, 1, 0, 3, 2));
+		x2 = wasm_v128_xor(yv, wasm_i32x4_shuffle(yv, yv, 2, 3, 0, 1));
+		x3 = wasm_v128_xor(x2, wasm_i32x4_shuffle(x2, x2, 1, 0, 3, 2));
 
 		/* 256-bit product z3:z2:z1:z0 by Karatsuba over 64-bit halves. */
-		clmul64(lo, y0, &hp.k[0]);
-		clmul64(hi, y1, &hp.k[3]);
-		clmul64(mid, y0 ^ y1, &hp.k[6]);
-		mid[0] ^= lo[0] ^ hi[0];
-		mid[1] ^= lo[1] ^ hi[1];
-		z0 = lo[0];
-		z1 = lo[1] ^ mid[0];
-		z2 = hi[0] ^ mid[1];
-		z3 = hi[1];
+		clmul64(lo, SPLAT(yv, 0), SPLAT(yv, 1), SPLAT(x1, 0), &hp.k[0]);
+		clmul64(hi, SPLAT(yv, 2), SPLAT(yv, 3), SPLAT(x1, 2), &hp.k[3]);
+		clmul64(mid, SPLAT(x2, 0), SPLAT(x2, 1), SPLAT(x3, 0), &hp.k[6]);
+		mid[0] = wasm_v128_xor(mid[0], wasm_v128_xor(lo[0], hi[0]));
+		mid[1] = wasm_v128_xor(mid[1], wasm_v128_xor(lo[1], hi[1]));
+		zl = fold2(lo[0], wasm_v128_xor(lo[1], mid[0]));
+		zh = fold2(wasm_v128_xor(hi[0], mid[1]), hi[1]);
+		z0 = (uint64_t)wasm_i64x2_extract_lane(zl, 0);
+		z1 = (uint64_t)wasm_i64x2_extract_lane(zl, 1);
+		z2 = (uint64_t)wasm_i64x2_extract_lane(zh, 0);
+		z3 = (uint64_t)wasm_i64x2_extract_lane(zh, 1);
 
 		/* Shift left by one: z3:z2 now holds the coefficients of
 		 * x^0..x^127 and z1:z0 those of x^128..x^255, in GCM order. */
@@ -208,9 +217,11 @@ wt_ghash_simd(void *y, const void *h, const void *data, size_t len)
 		y1 = z3 ^ t ^ (t >> 1) ^ (t >> 2) ^ (t >> 7);
 		y0 = z2 ^ z0 ^ ((z0 >> 1) | (t << 63)) ^ ((z0 >> 2) | (t << 62))
 			^ ((z0 >> 7) | (t << 57));
+		yv = wasm_i64x2_make((int64_t)y0, (int64_t)y1);
 	}
-	store_be64(yb, y1);
-	store_be64(yb + 8, y0);
+	yv = wasm_i8x16_shuffle(yv, yv, 15, 14, 13, 12, 11, 10, 9, 8,
+		7, 6, 5, 4, 3, 2, 1, 0);
+	wasm_v128_store(y, yv);
 	wt_wipe(&hp, sizeof hp);
 }
 
