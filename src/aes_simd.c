@@ -28,11 +28,11 @@ _Static_assert(sizeof(wt_aes_simd_ctr_keys) <= sizeof(br_aes_gen_ctr_keys),
 
 /*
  * The AES S-box on eight bit-planes (q[0] = least significant bit of every
- * byte), as the 113-gate circuit of Boyar and Peralta, "A new combinational
- * logic minimization technique with applications to cryptology"
- * (eprint 2009/191): a linear top layer (u -> y), the GF(2^4) inversion
- * core (t, z), and a linear bottom layer with the affine constant folded
- * into three NOTs. In the paper's numbering u0 is the most significant bit.
+ * byte), as the circuit of Boyar and Peralta, "A new combinational logic
+ * minimization technique with applications to cryptology" (eprint
+ * 2009/191; 32 ANDs): a linear top layer (u -> y), the inversion core
+ * (t, z), and a linear bottom layer with the affine constant 0x63 of
+ * FIPS 197 5.1.1 folded into four NOTs. In the paper's numbering u0 is the most significant bit.
  */
 static inline void
 sbox(v128_t *q)
@@ -310,7 +310,9 @@ sub_word(uint32_t x)
 
 /* KeyExpansion (FIPS 197 5.2). Words hold their bytes little-endian (the
  * first byte in the low bits), so RotWord is a right rotation by 8 and
- * Rcon goes into the low byte. Branches depend on the key length only. */
+ * Rcon goes into the low byte. Branches depend on the key length only,
+ * which is 16, 24 or 32 (the ctr class contract; wt_aead_init passes the
+ * suite's). */
 static void
 ctr_init(const br_block_ctr_class **vt, const void *key, size_t len)
 {
