@@ -138,35 +138,125 @@ load_be128(const void *p)
 		7, 6, 5, 4, 3, 2, 1, 0);
 }
 
+/* Carry-less 128x128 -> 256 product of x and the prepared H, by Karatsuba
+ * over 64-bit halves: z[0..3] are its 64-bit words, low first, each as a
+ * lane pair. Linear in x, so products can be summed before reduce(). */
+static inline void
+mul_raw(v128_t z[4], v128_t x, const hprep *hp)
+{
+	v128_t x1, x2, x3, lo[2], hi[2], mid[2];
+
+	/* Karatsuba limbs: x's i32 lanes are the low half's low and high
+	 * limbs, then the high half's; x1 lane 0 (2) = low (high) half's
+	 * limbs XORed, x2 = low ^ high half per limb, x3 lane 0 = x2's two
+	 * limbs XORed. */
+	x1 = wasm_v128_xor(x, wasm_i32x4_shuffle(x, x, 1, 0, 3, 2));
+	x2 = wasm_v128_xor(x, wasm_i32x4_shuffle(x, x, 2, 3, 0, 1));
+	x3 = wasm_v128_xor(x2, wasm_i32x4_shuffle(x2, x2, 1, 0, 3, 2));
+	clmul64(lo, SPLAT(x, 0), SPLAT(x, 1), SPLAT(x1, 0), &hp->k[0]);
+	clmul64(hi, SPLAT(x, 2), SPLAT(x, 3), SPLAT(x1, 2), &hp->k[3]);
+	clmul64(mid, SPLAT(x2, 0), SPLAT(x2, 1), SPLAT(x3, 0), &hp->k[6]);
+	mid[0] = wasm_v128_xor(mid[0], wasm_v128_xor(lo[0], hi[0]));
+	mid[1] = wasm_v128_xor(mid[1], wasm_v128_xor(lo[1], hi[1]));
+	z[0] = lo[0];
+	z[1] = wasm_v128_xor(lo[1], mid[0]);
+	z[2] = wasm_v128_xor(hi[0], mid[1]);
+	z[3] = hi[1];
+}
+
 /*
- * y <- (y ^ block) * H for each block, in GCM's bit order (SP 800-38D
- * 6.3: the first bit of the block is the coefficient of x^0). Reading
- * blocks as big-endian integers reverses the bit order of the
- * polynomials, and the integer carry-less product of two reversed
- * 128-bit values is the reversed 255-bit product, one bit short of a
- * 256-bit reversal: hence the shift by one before reduction.
+ * The product of two GCM field elements from mul_raw's output. Reading
+ * blocks as big-endian integers reverses the bit order of the polynomials
+ * (SP 800-38D 6.3: the first bit is the coefficient of x^0), and the
+ * integer carry-less product of two reversed 128-bit values is the
+ * reversed 255-bit product, one bit short of a 256-bit reversal: hence
+ * the shift by one before reduction.
+ */
+static inline v128_t
+reduce(const v128_t z[4])
+{
+	v128_t zl = fold2(z[0], z[1]), zh = fold2(z[2], z[3]);
+	uint64_t z0, z1, z2, z3, t, y0, y1;
+
+	z0 = (uint64_t)wasm_i64x2_extract_lane(zl, 0);
+	z1 = (uint64_t)wasm_i64x2_extract_lane(zl, 1);
+	z2 = (uint64_t)wasm_i64x2_extract_lane(zh, 0);
+	z3 = (uint64_t)wasm_i64x2_extract_lane(zh, 1);
+
+	/* Shift left by one: z3:z2 now holds the coefficients of x^0..x^127
+	 * and z1:z0 those of x^128..x^255, in GCM order. */
+	z3 = (z3 << 1) | (z2 >> 63);
+	z2 = (z2 << 1) | (z1 >> 63);
+	z1 = (z1 << 1) | (z0 >> 63);
+	z0 <<= 1;
+
+	/*
+	 * Reduce modulo P = x^128 + x^7 + x^2 + x + 1: L(x) x^128 ==
+	 * L(x) (1 + x + x^2 + x^7) where L = z1:z0. Multiplying by x^k is a
+	 * right shift by k here; the bits shifted out (degrees 128..134, from
+	 * z0's low bits) fold once more, and folding them into z1 first lets
+	 * one pass of shifts do both.
+	 */
+	t = z1 ^ (z0 << 63) ^ (z0 << 62) ^ (z0 << 57);
+	y1 = z3 ^ t ^ (t >> 1) ^ (t >> 2) ^ (t >> 7);
+	y0 = z2 ^ z0 ^ ((z0 >> 1) | (t << 63)) ^ ((z0 >> 2) | (t << 62))
+		^ ((z0 >> 7) | (t << 57));
+	return wasm_i64x2_make((int64_t)y0, (int64_t)y1);
+}
+
+static void
+prep128(hprep *hp, v128_t h)
+{
+	uint64_t h0 = (uint64_t)wasm_i64x2_extract_lane(h, 0);
+	uint64_t h1 = (uint64_t)wasm_i64x2_extract_lane(h, 1);
+
+	prep64(&hp->k[0], h0);
+	prep64(&hp->k[3], h1);
+	prep64(&hp->k[6], h0 ^ h1);
+}
+
+/*
+ * y <- (y ^ block) * H for each block (SP 800-38D 6.4). Each product
+ * depends on the previous one, so one block at a time is bound by the
+ * latency of the multiply and reduction; four blocks at a time use
+ * y' = (y ^ b0) H^4 ^ b1 H^3 ^ b2 H^2 ^ b3 H (same result, Horner's rule
+ * unrolled): four independent products and one reduction. The powers of
+ * H cost three products per call, so only calls of 4 blocks or more
+ * compute them.
  */
 void
 wt_ghash_simd(void *y, const void *h, const void *data, size_t len)
 {
 	const unsigned char *buf = data;
 	unsigned char tmp[16];
-	uint64_t h0, h1;
-	v128_t yv;
-	hprep hp;
+	v128_t yv, hv[4], z[4], t[4];
+	hprep hp[4];
+	int i, j;
 
-	yv = load_be128(h);
-	h0 = (uint64_t)wasm_i64x2_extract_lane(yv, 0);
-	h1 = (uint64_t)wasm_i64x2_extract_lane(yv, 1);
-	prep64(&hp.k[0], h0);
-	prep64(&hp.k[3], h1);
-	prep64(&hp.k[6], h0 ^ h1);
+	hv[0] = load_be128(h);
+	prep128(&hp[0], hv[0]);
 	yv = load_be128(y);
 
+	if (len >= 64) {
+		for (i = 1; i < 4; i ++) {
+			mul_raw(z, hv[i - 1], &hp[0]);
+			hv[i] = reduce(z);
+			prep128(&hp[i], hv[i]);
+		}
+		while (len >= 64) {
+			mul_raw(z, wasm_v128_xor(yv, load_be128(buf)), &hp[3]);
+			for (i = 1; i < 4; i ++) {
+				mul_raw(t, load_be128(buf + (i << 4)), &hp[3 - i]);
+				for (j = 0; j < 4; j ++) {
+					z[j] = wasm_v128_xor(z[j], t[j]);
+				}
+			}
+			yv = reduce(z);
+			buf += 64;
+			len -= 64;
+		}
+	}
 	while (len > 0) {
-		v128_t x1, x2, x3, lo[2], hi[2], mid[2], zl, zh;
-		uint64_t z0, z1, z2, z3, t, y0, y1;
-
 		if (len >= 16) {
 			yv = wasm_v128_xor(yv, load_be128(buf));
 			buf += 16;
@@ -178,51 +268,14 @@ wt_ghash_simd(void *y, const void *h, const void *data, size_t len)
 			yv = wasm_v128_xor(yv, load_be128(tmp));
 			len = 0;
 		}
-
-		/* Karatsuba limbs: yv's i32 lanes are y0 low/high and y1
-		 * low/high; x1 lane 0 (2) = y0 (y1) low ^ high, x2 = y0 ^ y1
-		 * per limb, x3 lane 0 = x2's limbs XORed. */
-		x1 = wasm_v128_xor(yv, wasm_i32x4_shuffle(yv, yv, 1, 0, 3, 2));
-		x2 = wasm_v128_xor(yv, wasm_i32x4_shuffle(yv, yv, 2, 3, 0, 1));
-		x3 = wasm_v128_xor(x2, wasm_i32x4_shuffle(x2, x2, 1, 0, 3, 2));
-
-		/* 256-bit product z3:z2:z1:z0 by Karatsuba over 64-bit halves. */
-		clmul64(lo, SPLAT(yv, 0), SPLAT(yv, 1), SPLAT(x1, 0), &hp.k[0]);
-		clmul64(hi, SPLAT(yv, 2), SPLAT(yv, 3), SPLAT(x1, 2), &hp.k[3]);
-		clmul64(mid, SPLAT(x2, 0), SPLAT(x2, 1), SPLAT(x3, 0), &hp.k[6]);
-		mid[0] = wasm_v128_xor(mid[0], wasm_v128_xor(lo[0], hi[0]));
-		mid[1] = wasm_v128_xor(mid[1], wasm_v128_xor(lo[1], hi[1]));
-		zl = fold2(lo[0], wasm_v128_xor(lo[1], mid[0]));
-		zh = fold2(wasm_v128_xor(hi[0], mid[1]), hi[1]);
-		z0 = (uint64_t)wasm_i64x2_extract_lane(zl, 0);
-		z1 = (uint64_t)wasm_i64x2_extract_lane(zl, 1);
-		z2 = (uint64_t)wasm_i64x2_extract_lane(zh, 0);
-		z3 = (uint64_t)wasm_i64x2_extract_lane(zh, 1);
-
-		/* Shift left by one: z3:z2 now holds the coefficients of
-		 * x^0..x^127 and z1:z0 those of x^128..x^255, in GCM order. */
-		z3 = (z3 << 1) | (z2 >> 63);
-		z2 = (z2 << 1) | (z1 >> 63);
-		z1 = (z1 << 1) | (z0 >> 63);
-		z0 <<= 1;
-
-		/*
-		 * Reduce modulo P = x^128 + x^7 + x^2 + x + 1: L(x) x^128 ==
-		 * L(x) (1 + x + x^2 + x^7) where L = z1:z0. Multiplying by x^k
-		 * is a right shift by k here; the bits shifted out (degrees
-		 * 128..134, from z0's low bits) fold once more, and folding
-		 * them into z1 first lets one pass of shifts do both.
-		 */
-		t = z1 ^ (z0 << 63) ^ (z0 << 62) ^ (z0 << 57);
-		y1 = z3 ^ t ^ (t >> 1) ^ (t >> 2) ^ (t >> 7);
-		y0 = z2 ^ z0 ^ ((z0 >> 1) | (t << 63)) ^ ((z0 >> 2) | (t << 62))
-			^ ((z0 >> 7) | (t << 57));
-		yv = wasm_i64x2_make((int64_t)y0, (int64_t)y1);
+		mul_raw(z, yv, &hp[0]);
+		yv = reduce(z);
 	}
 	yv = wasm_i8x16_shuffle(yv, yv, 15, 14, 13, 12, 11, 10, 9, 8,
 		7, 6, 5, 4, 3, 2, 1, 0);
 	wasm_v128_store(y, yv);
-	wt_wipe(&hp, sizeof hp);
+	wt_wipe(hp, sizeof hp);
+	wt_wipe(hv, sizeof hv);
 }
 
 #endif
