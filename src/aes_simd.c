@@ -304,7 +304,7 @@ sub_word(uint32_t x)
 	sbox(q);
 	ortho(q);
 	r = (uint32_t)wasm_i32x4_extract_lane(q[0], 0);
-	wt_wipe(q, sizeof q);
+	wt_wipe_v128(q, 8);
 	return r;
 }
 
@@ -396,21 +396,21 @@ ctr_run(const br_block_ctr_class *const *vt, const void *iv, uint32_t cc,
 			/* Tail: keystream through a buffer; the returned
 			 * counter counts whole blocks only, as BearSSL's ctr
 			 * classes do (a partial block ends the stream). */
-			unsigned char ks[128];
+			v128_t ks[8];
 			size_t k;
 
 			for (i = 0; i < 8; i ++) {
-				wasm_v128_store(ks + (i << 4), q[i]);
+				ks[i] = q[i];
 			}
 			for (k = 0; k < len; k ++) {
-				buf[k] ^= ks[k];
+				buf[k] ^= ((const unsigned char *)ks)[k];
 			}
-			wt_wipe(ks, sizeof ks);
+			wt_wipe_v128(ks, 8);
 			cc += (uint32_t)(len >> 4);
 			len = 0;
 		}
 	}
-	wt_wipe(sk, sizeof sk);
+	wt_wipe_v128(sk, (nr + 1) << 3);
 	return cc;
 }
 

@@ -231,13 +231,14 @@ wt_ghash_simd(void *y, const void *h, const void *data, size_t len)
 	unsigned char tmp[16];
 	v128_t yv, hv[4], z[4], t[4];
 	hprep hp[4];
-	int i, j;
+	int i, j, npow = 1;
 
 	hv[0] = load_be128(h);
 	prep128(&hp[0], hv[0]);
 	yv = load_be128(y);
 
 	if (len >= 64) {
+		npow = 4;
 		for (i = 1; i < 4; i ++) {
 			mul_raw(z, hv[i - 1], &hp[0]);
 			hv[i] = reduce(z);
@@ -274,8 +275,8 @@ wt_ghash_simd(void *y, const void *h, const void *data, size_t len)
 	yv = wasm_i8x16_shuffle(yv, yv, 15, 14, 13, 12, 11, 10, 9, 8,
 		7, 6, 5, 4, 3, 2, 1, 0);
 	wasm_v128_store(y, yv);
-	wt_wipe(hp, sizeof hp);
-	wt_wipe(hv, sizeof hv);
+	wt_wipe_v128(&hp[0].k[0].v[0], (size_t)npow * (sizeof hp[0] / 16));
+	wt_wipe_v128(hv, 4);
 }
 
 #endif
