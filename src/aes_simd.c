@@ -24,15 +24,18 @@ _Static_assert(sizeof(wt_aes_simd_ctr_keys) <= sizeof(br_aes_gen_ctr_keys),
 
 #define XOR  wasm_v128_xor
 #define AND  wasm_v128_and
-#define NOT  wasm_v128_not
 
 /*
  * The AES S-box on eight bit-planes (q[0] = least significant bit of every
  * byte), as the circuit of Boyar and Peralta, "A new combinational logic
  * minimization technique with applications to cryptology" (eprint
  * 2009/191; 32 ANDs): a linear top layer (u -> y), the inversion core
- * (t, z), and a linear bottom layer with the affine constant 0x63 of
- * FIPS 197 5.1.1 folded into four NOTs. In the paper's numbering u0 is the most significant bit.
+ * (t, z), and a linear bottom layer. The affine constant 0x63 of FIPS 197
+ * 5.1.1 (four NOTs in the circuit) is left out: this returns S(x) ^ 0x63.
+ * ShiftRows and MixColumns map a state of all-0x63 bytes to itself
+ * (2c ^ 3c ^ c ^ c = c), so the constant is added to round keys 1..Nr
+ * instead, once per run rather than four NOTs per round. In the paper's
+ * numbering u0 is the most significant bit.
  */
 static inline void
 sbox(v128_t *q)
@@ -132,7 +135,8 @@ sbox(v128_t *q)
 	z16 = AND(t45, y14);
 	z17 = AND(t41, y8);
 
-	/* Bottom linear layer (includes the affine map of FIPS 197 5.1.1). */
+	/* Bottom linear layer (the affine map of FIPS 197 5.1.1 but its
+	 * constant). */
 	b46 = XOR(z15, z16);
 	b47 = XOR(z10, z11);
 	b48 = XOR(z5, z13);
@@ -157,13 +161,13 @@ sbox(v128_t *q)
 	b67 = XOR(b64, b65);
 	s3 = XOR(b53, b66);
 	q[7] = XOR(b59, b63);
-	q[6] = NOT(XOR(b64, s3));
-	q[5] = NOT(XOR(b55, b67));
+	q[6] = XOR(b64, s3);
+	q[5] = XOR(b55, b67);
 	q[4] = s3;
 	q[3] = XOR(b51, b66);
 	q[2] = XOR(b47, b65);
-	q[1] = NOT(XOR(b56, b62));
-	q[0] = NOT(XOR(b48, b60));
+	q[1] = XOR(b56, b62);
+	q[0] = XOR(b48, b60);
 }
 
 /* Exchange bit groups between two planes: the bits selected by m in x
@@ -303,7 +307,7 @@ sub_word(uint32_t x)
 	ortho(q);
 	sbox(q);
 	ortho(q);
-	r = (uint32_t)wasm_i32x4_extract_lane(q[0], 0);
+	r = (uint32_t)wasm_i32x4_extract_lane(q[0], 0) ^ 0x63636363u;
 	wt_wipe_v128(q, 8);
 	return r;
 }
@@ -353,9 +357,14 @@ ctr_run(const br_block_ctr_class *const *vt, const void *iv, uint32_t cc,
 	int i;
 
 	/* Round keys as planes: the same key in all eight blocks, so each
-	 * byte of plane i is 0xFF or 0x00 by bit i of the key byte. */
+	 * byte of plane i is 0xFF or 0x00 by bit i of the key byte. Keys
+	 * 1..Nr carry the S-box constant (see sbox()). */
 	for (u = 0; u <= nr; u ++) {
 		v128_t k = rows_cols(wasm_v128_load(ctx->rk + (u << 4)));
+
+		if (u > 0) {
+			k = XOR(k, wasm_i8x16_splat(0x63));
+		}
 
 		for (i = 0; i < 8; i ++) {
 			v128_t bit = wasm_i8x16_splat((int8_t)(1 << i));
