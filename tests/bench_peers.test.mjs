@@ -57,12 +57,17 @@ describe('bench peers', { skip: SKIP }, () => {
 
   test('readN waits for all the bytes asked for and fails when the stream ends short', async () => {
     const block = crypto.randomBytes(20000);
-    const s2 = await startNode({ cert: P.p256.chain, key: P.p256.key, onConnection: (s) => s.once('data', () => s.end(block)) });
+    // The server closes only when the client asks (a second byte): the
+    // wisp-js server drops a stream whose TCP side closes while data is
+    // still queued for the WebSocket (the bench's bulk test avoids it too).
+    const s2 = await startNode({ cert: P.p256.chain, key: P.p256.key,
+      onConnection: (s) => s.once('data', () => { s.write(block); s.once('data', () => s.end()); }) });
     try {
       for (const c of clients) {
         const conn = await c.open(s2.port);
         await conn.write(new Uint8Array([1]));
         await peers.withTimeout(conn.readN(20000), 20000, c.name);
+        await conn.write(new Uint8Array([2]));
         await assert.rejects(peers.withTimeout(conn.readN(1), 20000, c.name), c.name);
         conn.close();
       }
