@@ -8,6 +8,7 @@
  */
 
 #include "wt_internal.h"
+#include "wt_chacha_simd.h"
 
 #ifdef WT_FUZZING_UNSAFE
 /* Fuzzing mode (tests/fuzz/README.md; the #error guard is in
@@ -129,6 +130,12 @@ wt_aead_init(wt_aead *a, const wt_suite *s, const uint8_t *key,
 	return;   /* null cipher: nothing to expand */
 #endif
 	if (s->chacha) {
+#if defined(__wasm_simd128__)
+		/* wasm SIMD128 build: four-block ChaCha20 and Poly1305
+		 * (chacha20_simd.c, poly1305_simd.c), 2-3x the portable code. */
+		a->u.c.chacha = &wt_chacha20_simd_run;
+		a->u.c.poly = &wt_poly1305_simd_run;
+#else
 		/* RFC 8439 AEAD; SSE2 ChaCha20 and the 64x64 Poly1305 when the
 		 * CPU/compiler has them, otherwise the portable ct versions. */
 		a->u.c.chacha = br_chacha20_sse2_get();
@@ -139,6 +146,7 @@ wt_aead_init(wt_aead *a, const wt_suite *s, const uint8_t *key,
 		if (a->u.c.poly == 0) {
 			a->u.c.poly = &br_poly1305_ctmul_run;
 		}
+#endif
 	} else {
 		const br_block_ctr_class *ctr;
 		br_ghash gh;
