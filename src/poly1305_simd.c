@@ -268,20 +268,20 @@ poly_finish(uint32_t h[5], const unsigned char *s, unsigned char *tag)
 {
 	uint32_t g[5], c, sel;
 	uint64_t w;
-	int i, k;
+	int i;
 
-	/* Two carry passes: after the first, limb 1 may still be 2^26;
-	 * after the second every limb is below 2^26 (h < 2^130). */
-	for (k = 0; k < 2; k ++) {
-		for (i = 0; i < 4; i ++) {
-			h[i + 1] += h[i] >> 26;
-			h[i] &= MASK26;
-		}
-		h[0] += (h[4] >> 26) * 5;
-		h[4] &= MASK26;
-		h[1] += h[0] >> 26;
-		h[0] &= MASK26;
+	/* One carry pass makes every limb < 2^26 (h < 2^130): mul_mod
+	 * leaves limbs 0, 2, 3, 4 below 2^26, so a carry reaches limb 4
+	 * and folds back only after limb 1 overflowed, leaving it below
+	 * 2^6: the final carry from limb 0 cannot push it to 2^26. */
+	for (i = 0; i < 4; i ++) {
+		h[i + 1] += h[i] >> 26;
+		h[i] &= MASK26;
 	}
+	h[0] += (h[4] >> 26) * 5;
+	h[4] &= MASK26;
+	h[1] += h[0] >> 26;
+	h[0] &= MASK26;
 	/* g = h + 5 - 2^130; h >= p exactly when that does not borrow,
 	 * i.e. when bit 26 of g[4] (before masking) is set. */
 	c = 5;

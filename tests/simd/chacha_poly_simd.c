@@ -67,7 +67,7 @@ fill(unsigned char *p, size_t n)
 }
 
 #define MAXLEN   (70000 + 64)
-static unsigned char key[32], iv[12], aad[300];
+static unsigned char key[32], iv[12];
 static unsigned char buf_a[MAXLEN + 16], buf_b[MAXLEN + 16], orig[MAXLEN];
 
 /* Lengths: every value 0..1000 in turn, then random large ones. */
@@ -127,6 +127,18 @@ fixed_key_chacha(const void *k, const void *n, uint32_t cc, void *data,
 		memcpy(data, poly_key, len < 32 ? len : 32);
 	}
 	return cc + (uint32_t)((len + 63) >> 6);
+}
+
+/* The AEAD with a chosen one-time key (r = pkey[0..15] before clamping,
+ * s = pkey[16..31]): lets the JS side aim the accumulator at the final
+ * reduction's edge (h in [p, 2^130)). */
+EMSCRIPTEN_KEEPALIVE void
+sh_aead_fixed_key(int which, const void *pkey, void *data, size_t len,
+	const void *aad, size_t aad_len, void *tag)
+{
+	memcpy(poly_key, pkey, sizeof poly_key);
+	poly_of(which)(poly_key, poly_key, data, len, aad, aad_len, tag,
+		&fixed_key_chacha, 1);
 }
 
 /*
