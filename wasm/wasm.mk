@@ -21,6 +21,7 @@ WASM_LDFLAGS  = --no-entry -sSTANDALONE_WASM=1 -sFILESYSTEM=0 -sALLOW_MEMORY_GRO
                 -sINITIAL_MEMORY=2MB -sTOTAL_STACK=131072 -sMALLOC=emmalloc \
                 -sERROR_ON_UNDEFINED_SYMBOLS=0 -Wno-undefined
 CA_BUNDLE    ?= /etc/ssl/certs/ca-certificates.crt
+WASM_SIMD_TEST = $(WASM_BUILD)/chacha_poly_simd.cjs
 
 .PHONY: build-wasm wasm-libs
 BUILD_TARGETS += build-wasm
@@ -37,8 +38,7 @@ build-wasm-nosimd: setup
 	@$(MAKE) --no-print-directory -o setup WASM_SIMD= WASM_BUILD=$(WASM_NOSIMD_BUILD) \
 	  WASM_OUT=$(WASM_NOSIMD_OUT) $(WASM_NOSIMD_OUT)
 
-# SIMD ChaCha20-Poly1305 vs BearSSL's portable code (tests/simd_chacha.test.mjs).
-WASM_SIMD_TEST = $(WASM_BUILD)/chacha_poly_simd.cjs
+# SIMD ChaCha20 vs BearSSL's portable code (tests/simd_chacha.test.mjs).
 $(WASM_SIMD_TEST): wasm-libs tests/simd/chacha_poly_simd.c
 	$(WASM_ENV) emcc -O2 $(WASM_SIMD) -DBR_64=1 -Isrc -I$(or $(BEARSSL_SOURCE_DIR),third_party/bearssl)/inc \
 	  tests/simd/chacha_poly_simd.c $(WASM_BUILD)/libwasmtls.a $(WASM_BUILD)/libbearssl.a \
