@@ -15,6 +15,8 @@ BUILD_TARGETS :=
 -include wasi/wasi.mk
 -include wasm/wasm.mk
 -include bench/bench.mk
+-include tests/simd/aes_gcm.mk
+-include tests/simd/chacha.mk
 
 setup:
 	./tools/setup.sh

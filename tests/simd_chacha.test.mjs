@@ -3,8 +3,8 @@
 // answers (RFC 8439, all of Wycheproof's chacha20_poly1305_test.json) and
 // bit for bit against BearSSL's portable br_chacha20_ct_run on random
 // inputs. Driver for
-// the harness tests/simd/chacha_poly_simd.c, built by wasm/wasm.mk into
-// build/wasm/chacha_poly_simd.cjs (make build-wasm).
+// the harness tests/simd/chacha_poly_simd.c, built by tests/simd/chacha.mk
+// into build/wasm/simd-test/ (make build), with a mutant that must fail.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -13,7 +13,9 @@ import { createRequire } from 'node:module';
 import { ROOT } from './lib/cli.mjs';
 import { SKIP } from './lib/wasm.mjs';
 
-const HARNESS = path.resolve(ROOT, process.env.WASM_BUILD || 'build/wasm', 'chacha_poly_simd.cjs');
+const DIR = path.resolve(ROOT, process.env.WASM_BUILD || 'build/wasm', 'simd-test');
+const HARNESS = path.join(DIR, 'chacha_poly_simd.cjs');
+const BROKEN = path.join(DIR, 'broken_chacha.cjs');
 const VECTORS = '/work/shared/vectors/wycheproof/chacha20_poly1305_test.json';
 const skip = SKIP || (!fs.existsSync(HARNESS) && `${HARNESS} missing (make build-wasm)`);
 
@@ -26,6 +28,7 @@ async function harness() {
   mod ??= await createRequire(import.meta.url)(HARNESS)();
   return mod;
 }
+
 
 // Copies buffers into the wasm heap, runs fn(pointers), returns copies
 // of the listed outputs and frees everything.
@@ -153,4 +156,22 @@ test('random ChaCha20-Poly1305: SIMD ChaCha20 = portable inside the AEAD (tags, 
   const m = await harness();
   assert.equal(m._sh_random_aead(1, 1001 + 40), 0);
   assert.equal(m._sh_random_aead(2, 300), 0);
+});
+
+test('a deliberately broken SIMD ChaCha20 (tests/simd/chacha.mk mutant) fails the checks', { skip }, async () => {
+  assert.ok(fs.existsSync(BROKEN), `${BROKEN} missing (make build)`);
+  const m = await createRequire(import.meta.url)(BROKEN)();
+  assert.ok(m._sh_random_chacha(1, 1001 + 40) > 0, 'random ChaCha20 comparison');
+  assert.ok(m._sh_random_aead(1, 1001 + 40) > 0, 'random AEAD comparison');
+  const data = JSON.parse(fs.readFileSync(VECTORS, 'utf8'));
+  let wrong = 0;
+  for (const g of data.testGroups) {
+    for (const t of g.tests) {
+      if (g.ivSize !== 96 || t.result !== 'valid') continue;
+      const [key, iv, aad, msg, ct, tag] = [t.key, t.iv, t.aad, t.msg, t.ct, t.tag].map(hex);
+      const e = aead(m, SIMD, key, iv, msg, aad, true);
+      if (!e.data.equals(ct) || !e.tag.equals(tag)) wrong++;
+    }
+  }
+  assert.ok(wrong > 0, 'Wycheproof');
 });

@@ -21,12 +21,11 @@ WASM_LDFLAGS  = --no-entry -sSTANDALONE_WASM=1 -sFILESYSTEM=0 -sALLOW_MEMORY_GRO
                 -sINITIAL_MEMORY=2MB -sTOTAL_STACK=131072 -sMALLOC=emmalloc \
                 -sERROR_ON_UNDEFINED_SYMBOLS=0 -Wno-undefined
 CA_BUNDLE    ?= /etc/ssl/certs/ca-certificates.crt
-WASM_SIMD_TEST = $(WASM_BUILD)/chacha_poly_simd.cjs
 
 .PHONY: build-wasm wasm-libs
 BUILD_TARGETS += build-wasm
 
-build-wasm: setup $(WASM_CODES) $(WASM_OUT) $(WASM_ROOTS) $(if $(WASM_SIMD),build-wasm-nosimd $(WASM_SIMD_TEST))
+build-wasm: setup $(WASM_CODES) $(WASM_OUT) $(WASM_ROOTS) $(if $(WASM_SIMD),build-wasm-nosimd)
 
 # The same engine without SIMD, for runtimes that lack it (js/src/engine.js
 # picks it when WebAssembly.validate rejects a v128 instruction): its own
@@ -37,12 +36,6 @@ WASM_NOSIMD_OUT   ?= js/dist/wasmtls-nosimd.wasm
 build-wasm-nosimd: setup
 	@$(MAKE) --no-print-directory -o setup WASM_SIMD= WASM_BUILD=$(WASM_NOSIMD_BUILD) \
 	  WASM_OUT=$(WASM_NOSIMD_OUT) $(WASM_NOSIMD_OUT)
-
-# SIMD ChaCha20 vs BearSSL's portable code (tests/simd_chacha.test.mjs).
-$(WASM_SIMD_TEST): wasm-libs tests/simd/chacha_poly_simd.c
-	$(WASM_ENV) emcc -O2 $(WASM_SIMD) -DBR_64=1 -Isrc -I$(or $(BEARSSL_SOURCE_DIR),third_party/bearssl)/inc \
-	  tests/simd/chacha_poly_simd.c $(WASM_BUILD)/libwasmtls.a $(WASM_BUILD)/libbearssl.a \
-	  -sSINGLE_FILE=1 -sMODULARIZE=1 -sENVIRONMENT=node -sALLOW_MEMORY_GROWTH=1 -o $@
 
 # The engine's error codes and names for JS, from src/wasmtls.h and
 # src/names.c (committed, so the package works from source; a test checks
