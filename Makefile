@@ -16,6 +16,7 @@ BUILD_TARGETS :=
 -include wasm/wasm.mk
 -include bench/bench.mk
 -include tests/simd/aes_gcm.mk
+-include tests/simd/chacha.mk
 
 setup:
 	./tools/setup.sh

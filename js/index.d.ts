@@ -209,5 +209,5 @@ export function sessionKey(o: { servername?: string | null; ip?: string | null; 
 export function sessionKeyFor(address: { hostname: string; port: number } | string, options?: ConnectOptions): Promise<string>;
 /** Unix ms after which a session blob is useless, or null if it is not a session blob */
 export function sessionExpiry(blob: Uint8Array): number | null;
-/** wasm heap size, engine context size, PEM `ca` parses since the engine loaded, trust stores allocated (default roots included) */
-export function engineStats(): { heapBytes: number; connBytes: number; caParsed: number; storesOpen: number } | null;
+/** wasm heap size, engine context size, PEM `ca` parses since the engine loaded, trust stores allocated (default roots included), simd: whether the default engine picked was the SIMD128 build (wasmtls.wasm) or wasmtls-nosimd.wasm (null after setWasmSource) */
+export function engineStats(): { heapBytes: number; connBytes: number; caParsed: number; storesOpen: number; simd: boolean | null } | null;

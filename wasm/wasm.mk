@@ -25,7 +25,17 @@ CA_BUNDLE    ?= /etc/ssl/certs/ca-certificates.crt
 .PHONY: build-wasm wasm-libs
 BUILD_TARGETS += build-wasm
 
-build-wasm: setup $(WASM_CODES) $(WASM_OUT) $(WASM_ROOTS)
+build-wasm: setup $(WASM_CODES) $(WASM_OUT) $(WASM_ROOTS) $(if $(WASM_SIMD),build-wasm-nosimd)
+
+# The same engine without SIMD, for runtimes that lack it (js/src/engine.js
+# picks it when WebAssembly.validate rejects a v128 instruction): its own
+# build directory, the main rules with WASM_SIMD empty.
+WASM_NOSIMD_BUILD ?= build/wasm-nosimd
+WASM_NOSIMD_OUT   ?= js/dist/wasmtls-nosimd.wasm
+.PHONY: build-wasm-nosimd
+build-wasm-nosimd: setup
+	@$(MAKE) --no-print-directory -o setup WASM_SIMD= WASM_BUILD=$(WASM_NOSIMD_BUILD) \
+	  WASM_OUT=$(WASM_NOSIMD_OUT) $(WASM_NOSIMD_OUT)
 
 # The engine's error codes and names for JS, from src/wasmtls.h and
 # src/names.c (committed, so the package works from source; a test checks

@@ -201,12 +201,22 @@ class Wasm {
 
 let wasmInstance = null;
 
+// A module whose one function uses i64x2.extmul_low_i32x4_u, among the last
+// opcodes of the final SIMD128 spec: runtimes that validate it run the
+// -msimd128 build (wasmtls.wasm), others get wasmtls-nosimd.wasm.
+const SIMD_PROBE = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 5, 1, 0x60, 0, 1, 0x7b, 3, 2, 1, 0,
+  0x0a, 0x0f, 1, 0x0d, 0, 0x41, 0, 0xfd, 0x11, 0x41, 0, 0xfd, 0x11, 0xfd, 0xde, 1, 0x0b]);
+export function wasmSimdSupported() {
+  try { return WebAssembly.validate(SIMD_PROBE); } catch { return false; }
+}
+
 /** Loads and instantiates the engine once; later calls share it. */
 export function loadEngine() {
   if (loading) return loading;
   loading = (async () => {
     const w = new Wasm();
-    const src = wasmSource ?? new URL('../dist/wasmtls.wasm', import.meta.url);
+    w.simd = wasmSource ? null : wasmSimdSupported();
+    const src = wasmSource ?? new URL(w.simd ? '../dist/wasmtls.wasm' : '../dist/wasmtls-nosimd.wasm', import.meta.url);
     let instance;
     if (src instanceof WebAssembly.Module) {
       instance = await WebAssembly.instantiate(src, w.imports());
@@ -239,7 +249,7 @@ export function loadDefaultRoots(w) {
 export function engineStats() {
   const w = wasmInstance;
   return w ? { heapBytes: w.mem.buffer.byteLength, connBytes: w.x.wtw_conn_size(),
-    caParsed: w.caParsed, storesOpen: w.storesOpen } : null;
+    caParsed: w.caParsed, storesOpen: w.storesOpen, simd: w.simd } : null;
 }
 
 // A TrustStore's wasm store, apart from the object so that the finalizer
