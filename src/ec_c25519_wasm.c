@@ -111,12 +111,17 @@ fe_sq(fe h, const fe f)
 		int64_t a = (i & 1) ? f2[i] : f[i];
 		int64_t b = (2 * i >= 10) ? f19[i] : f[i];
 		t[(2 * i) % 10] += a * b;
+		/* constant bounds, so that both loops unroll and every
+		 * condition below is resolved at compile time */
 #pragma clang loop unroll(full)
-		for (j = i + 1; j < 10; j ++) {
+		for (j = 0; j < 10; j ++) {
 			/* cross term counted twice; a further 2 for odd/odd */
 			int64_t c = (i & j & 1) ? 2 * f2[i] : f2[i];
 			int64_t d = (i + j >= 10) ? f19[j] : f[j];
-			t[(i + j) % 10] += c * d;
+
+			if (j > i) {
+				t[(i + j) % 10] += c * d;
+			}
 		}
 	}
 	fe_carry(h, t);

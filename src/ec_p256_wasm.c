@@ -18,10 +18,13 @@
  *  - mulgen(): a 4-teeth comb (Lim-Lee) with 64-bit spacing over 15
  *    precomputed affine points (tools/gen_p256_comb.mjs): 64 doublings
  *    and 64 mixed additions (m31: 256 doublings).
- *  - muladd(): mul() + mulgen() (or mul()) and one addition; its inputs
- *    are public in ECDSA verification but it runs in constant time too.
+ *  - muladd(): x A + y B (or y G) by interleaved width-5 NAFs (Straus):
+ *    257 shared doublings, about 86 additions. VARIABLE TIME: it is
+ *    BearSSL's entry point for ECDSA verification only, where the
+ *    scalars (from the signature and hash) and points are public.
  * Scalars are big-endian and must be below the order n (as BearSSL's
- * API says); mul/mulgen are then never in an exceptional case of the
+ * API says; mulgen and muladd read only the last 32 bytes); mul/mulgen
+ * are then never in an exceptional case of the
  * addition formulas (the window and comb partial sums are distinct
  * nonzero multiples below n), except the point at infinity at the start,
  * which a mask flag handles as in m31.
@@ -36,8 +39,9 @@
  * 0 mod n), m31 computes a wrong sum (twice the other point) and this
  * file the right one.
  *
- * Constant time: no branch or memory index depends on a scalar or a
- * coordinate; conditional copies and table reads are masks.
+ * Constant time (mul, mulgen, the field arithmetic): no branch or memory
+ * index depends on a scalar or a coordinate; conditional copies and
+ * table reads are masks. muladd() is not (see above).
  */
 
 #include <string.h>
@@ -422,11 +426,13 @@ p256_add(jac *P1, const jac *P2)
 }
 
 /* P1 = P1 + P2 for an affine P2 (z2 = 1): the formulas above with
- * u1 = x1, s1 = y1. Wrong when P1 = P2 or P1 is the point at infinity. */
-static void
+ * u1 = x1, s1 = y1. Wrong when P1 = P2 or P1 is the point at infinity;
+ * returns 1 when r != 0, as p256_add(). */
+static uint32_t
 p256_add_mixed(jac *P1, const aff *P2)
 {
 	fe t2, t4, t5, t6, t7;
+	uint32_t ret;
 
 	fe_sq(t4, P1->z);
 	fe_mul(t2, P2->x, t4);        /* u2 */
@@ -434,6 +440,7 @@ p256_add_mixed(jac *P1, const aff *P2)
 	fe_mul(t4, P2->y, t5);        /* s2 */
 	fe_sub(t2, t2, P1->x);        /* h */
 	fe_sub(t4, t4, P1->y);        /* r */
+	ret = 1 - fe_iszero(t4);
 	fe_sq(t7, t2);
 	fe_mul(t6, P1->x, t7);        /* u1 h^2 */
 	fe_mul(t5, t7, t2);           /* h^3 */
@@ -446,6 +453,7 @@ p256_add_mixed(jac *P1, const aff *P2)
 	fe_mul(P1->y, t4, t6);
 	fe_sub(P1->y, P1->y, t7);
 	fe_mul(P1->z, P1->z, t2);
+	return ret;
 }
 
 /* To affine: z = 1 and x, y the affine coordinates, or all three 0 for
@@ -672,6 +680,197 @@ p256_mulgen(jac *P, const unsigned char *x, size_t xlen)
 }
 
 /* ------------------------------------------------------------------ */
+/* Variable time, for muladd() only: ECDSA verification, where the     */
+/* scalars and points are all public (the signature, the hash and the  */
+/* key). Nothing secret may ever come here.                            */
+
+/* G_ODD[i] = (2i + 1) G, affine (tools/gen_p256_tables.mjs). */
+static const aff G_ODD[8] = {
+	{ { 0xD898C296, 0xF4A13945, 0x2DEB33A0, 0x77037D81,
+	    0x63A440F2, 0xF8BCE6E5, 0xE12C4247, 0x6B17D1F2 },
+	  { 0x37BF51F5, 0xCBB64068, 0x6B315ECE, 0x2BCE3357,
+	    0x7C0F9E16, 0x8EE7EB4A, 0xFE1A7F9B, 0x4FE342E2 } },
+	{ { 0xC6E7FD6C, 0xFB41661B, 0xEFADA985, 0xE6C6B721,
+	    0x1D4BF165, 0xC8F7EF95, 0xA6330A44, 0x5ECBE4D1 },
+	  { 0xA27D5032, 0x9A79B127, 0x384FB83D, 0xD82AB036,
+	    0x1A64A2EC, 0x374B06CE, 0x4998FF7E, 0x8734640C } },
+	{ { 0xC3D033ED, 0x21554A0D, 0x1F5BE524, 0xEF8C82FD,
+	    0x08668FDF, 0xD784C856, 0x515140D2, 0x51590B7A },
+	  { 0xFDA16DA4, 0xD1D0BB44, 0xD4D80888, 0x0D012F00,
+	    0xBF8A7926, 0x8AE1BF36, 0x904A727D, 0xE0C17DA8 } },
+	{ { 0x3187B2A3, 0x30062870, 0xA80FEF5B, 0x7EF9F8B8,
+	    0x7C01FB60, 0x25BB3066, 0xA0BF7B46, 0x8E533B6F },
+	  { 0xC1F400B4, 0xC55E1A86, 0xCB041B21, 0x53C73633,
+	    0xA6F59000, 0x6D069F83, 0xE0331836, 0x73EB1DBD } },
+	{ { 0x90949EE0, 0xD79E8A4B, 0x2C6DF8B3, 0x9E0ACB8C,
+	    0x1D71F872, 0x878938D5, 0xFEDF0B71, 0xEA68D7B6 },
+	  { 0x4DD048FA, 0xE85A224A, 0xA4DE823F, 0x4D714FEA,
+	    0x4A8EA0C8, 0x87014A96, 0x72C9FCE7, 0x2A2744C9 } },
+	{ { 0x74BC21D1, 0x433391D3, 0x255048BF, 0x16742ED0,
+	    0xB0C21CDA, 0x0638379D, 0x883B4C59, 0x3ED113B7 },
+	  { 0xE82A3740, 0xE2F8EEFC, 0x5E9889DA, 0x090D04DA,
+	    0xA4F4C68A, 0x24C843AF, 0xCCC4C8A2, 0x9099209A } },
+	{ { 0x46072C01, 0x98E15D9D, 0x65EAD58A, 0x792E284B,
+	    0xD85EE2FC, 0x61805DF2, 0xE0AC495A, 0x177C837A },
+	  { 0xEFC7BFD8, 0x9C43BBE2, 0xA1FB4DF3, 0x26EE14C3,
+	    0xB40F4E72, 0xA24091AD, 0x4EBEA558, 0x63BB58CD } },
+	{ { 0xE59B9D5F, 0x63668C63, 0xDE3A0EF1, 0xAE03AF92,
+	    0x99888265, 0xADFB3789, 0x971ABAE7, 0xF0454DC6 },
+	  { 0x0D034F36, 0x47E59CDE, 0x75B5FA3F, 0x2A3B21CE,
+	    0x1F9643E6, 0x4E6594E5, 0x592E2D1F, 0xB5B93EE3 } },
+};
+
+/* Width-5 NAF (Guide to ECC, alg. 3.35) of a big-endian scalar below n
+ * (only the last 32 bytes are read): d[i] is 0 or odd in [-15, 15], and
+ * of any five consecutive digits at most one is nonzero. 257 digits: the
+ * recoding can carry one bit past 2^256. */
+static void
+wnaf5(int8_t *d, const unsigned char *x, size_t xlen)
+{
+	uint32_t k[9];
+	size_t u;
+	int i, j;
+
+	memset(k, 0, sizeof k);
+	if (xlen > 32) {
+		x += xlen - 32;
+		xlen = 32;
+	}
+	for (u = 0; u < xlen; u ++) {
+		k[u >> 2] |= (uint32_t)x[xlen - 1 - u] << (8 * (u & 3));
+	}
+	for (i = 0; i <= 256; i ++) {
+		int v = 0;
+
+		if (k[0] & 1) {
+			v = (int)(k[0] & 31);
+			if (v > 15) {
+				uint64_t c = (uint32_t)(32 - v);
+
+				/* k -= v, v < 0: add |v| with carries */
+				v -= 32;
+				for (j = 0; j < 9 && c != 0; j ++) {
+					c += k[j];
+					k[j] = (uint32_t)c;
+					c >>= 32;
+				}
+			} else {
+				k[0] -= (uint32_t)v;   /* the low bits are v: no borrow */
+			}
+		}
+		d[i] = (int8_t)v;
+		for (j = 0; j < 8; j ++) {
+			k[j] = (k[j] >> 1) | (k[j + 1] << 31);
+		}
+		k[8] >>= 1;
+	}
+}
+
+/* *Q += T (T given as a Jacobian point, or affine when Ta is not NULL),
+ * negated when neg, with every exceptional case handled by a branch:
+ * *qinf says *Q is the point at infinity. */
+static void
+add_vt(jac *Q, uint32_t *qinf, const jac *T, const aff *Ta, int neg)
+{
+	static const fe zero = { 0 };
+	jac Tn, old;
+	aff An;
+	uint32_t t;
+
+	if (Ta != NULL) {
+		An = *Ta;
+		if (neg) {
+			fe_sub(An.y, zero, An.y);
+		}
+	} else {
+		Tn = *T;
+		if (neg) {
+			fe_sub(Tn.y, zero, Tn.y);
+		}
+	}
+	if (*qinf) {
+		if (Ta != NULL) {
+			memcpy(Q->x, An.x, sizeof An.x);
+			memcpy(Q->y, An.y, sizeof An.y);
+			memcpy(Q->z, P256_ONE, sizeof Q->z);
+		} else {
+			*Q = Tn;
+		}
+		*qinf = 0;
+		return;
+	}
+	old = *Q;
+	t = Ta != NULL ? p256_add_mixed(Q, &An) : p256_add(Q, &Tn);
+	if (fe_iszero(Q->z)) {
+		if (t) {
+			*qinf = 1;              /* Q = -T */
+		} else {
+			*Q = old;               /* Q = T: double instead */
+			p256_double(Q);
+		}
+	}
+}
+
+/* *P = x *P + y *B (B = NULL: y G) for a valid affine *P (z = 1), by
+ * interleaved width-5 NAFs (Straus): 257 doublings shared by both, and
+ * about 2 x 257 / 6 additions. Returns 0 if the sum is the point at
+ * infinity (*P then has z = 0). */
+static uint32_t
+muladd_vt(jac *P, const jac *B, const unsigned char *x, size_t xlen,
+	const unsigned char *y, size_t ylen)
+{
+	jac TA[8], TB[8], Q, D;
+	int8_t da[257], db[257];
+	uint32_t qinf;
+	int i;
+
+	/* odd multiples: T[i] = (2i + 1) point */
+	TA[0] = *P;
+	D = *P;
+	p256_double(&D);
+	for (i = 1; i < 8; i ++) {
+		TA[i] = TA[i - 1];
+		p256_add(&TA[i], &D);
+	}
+	if (B != NULL) {
+		TB[0] = *B;
+		D = *B;
+		p256_double(&D);
+		for (i = 1; i < 8; i ++) {
+			TB[i] = TB[i - 1];
+			p256_add(&TB[i], &D);
+		}
+	}
+	wnaf5(da, x, xlen);
+	wnaf5(db, y, ylen);
+
+	memset(&Q, 0, sizeof Q);
+	qinf = 1;
+	for (i = 256; i >= 0; i --) {
+		if (!qinf) {
+			p256_double(&Q);
+		}
+		if (da[i] != 0) {
+			add_vt(&Q, &qinf, &TA[(da[i] < 0 ? -da[i] : da[i]) >> 1], NULL, da[i] < 0);
+		}
+		if (db[i] != 0) {
+			int a = (db[i] < 0 ? -db[i] : db[i]) >> 1;
+
+			if (B != NULL) {
+				add_vt(&Q, &qinf, &TB[a], NULL, db[i] < 0);
+			} else {
+				add_vt(&Q, &qinf, NULL, &G_ODD[a], db[i] < 0);
+			}
+		}
+	}
+	if (qinf) {
+		memset(&Q, 0, sizeof Q);
+	}
+	*P = Q;
+	return qinf ^ 1;
+}
+
+/* ------------------------------------------------------------------ */
 /* br_ec_impl                                                         */
 
 static const unsigned char P256_G[65] = {
@@ -753,34 +952,17 @@ api_muladd(unsigned char *A, const unsigned char *B, size_t len,
 	const unsigned char *x, size_t xlen,
 	const unsigned char *y, size_t ylen, int curve)
 {
-	jac P, Q, S, D;
-	uint32_t r, t, pz, qz, sz;
+	jac P, Q;
+	uint32_t r;
 
 	(void)curve;
 	r = p256_decode(&P, A, len);
-	p256_mul(&P, x, xlen);
-	if (B == NULL) {
-		p256_mulgen(&Q, y, ylen);
-	} else {
+	if (B != NULL) {
 		r &= p256_decode(&Q, B, len);
-		p256_mul(&Q, y, ylen);
 	}
-	pz = fe_iszero(P.z);
-	qz = fe_iszero(Q.z);
-
-	/* S = P + Q; z = 0 there with both finite means P = -Q (t = 1) or
-	 * P = Q (t = 0: double instead). Either one at infinity: the other. */
-	S = P;
-	t = p256_add(&S, &Q);
-	sz = fe_iszero(S.z);
-	D = Q;
-	p256_double(&D);
-	ccopy32(sz & ~t & ~pz & ~qz & 1, &S, &D, sizeof S);
-	ccopy32(pz, &S, &Q, sizeof S);
-	ccopy32(qz, &S, &P, sizeof S);
-	r &= 1 - fe_iszero(S.z);
-	p256_to_affine(&S);
-	p256_encode(A, &S);
+	r &= muladd_vt(&P, B != NULL ? &Q : NULL, x, xlen, y, ylen);
+	p256_to_affine(&P);
+	p256_encode(A, &P);
 	return r;
 }
 
