@@ -18,6 +18,10 @@
 //  - node:crypto: X25519 and P-256 ECDH key pairs and secrets, ECDSA
 //    signatures from node verified (and rejected when the message
 //    changes).
+//  - The P-256 field arithmetic (driver: tests/unit/ec_field.c, which
+//    includes src/ec_p256_wasm.c; in wasm compiled by emcc with the wasm
+//    build's flags rather than taken from its library) against BigInt,
+//    with operands built to reach the reduction's rare carry paths.
 //  - Bit for bit against BearSSL's m31 code in every line above, and in
 //    thousands of fixed-seed random rounds (the driver's `random`): mul,
 //    mulgen, muladd (with the doubling and P = -Q cases), invalid points.
@@ -35,6 +39,7 @@ const build = path.resolve(repoRoot, process.env.WT_BUILD || 'build/native');
 const wasmBuild = path.resolve(repoRoot, process.env.WASM_BUILD || 'build/wasm');
 const bearssl = path.resolve(repoRoot, process.env.BEARSSL_SOURCE_DIR || 'third_party/bearssl');
 const RANDOM_ROUNDS = +(process.env.EC_RANDOM_ROUNDS || 2000);
+const FIELD_OPS = 100000;
 
 const load = (name) => JSON.parse(fs.readFileSync(path.join(vecDir, name), 'utf8'));
 const h = (s) => (s === '' ? '-' : s);
@@ -45,19 +50,23 @@ function wasmDriver() {
   if (process.env.WT_NATIVE_ONLY) return { skip: 'WT_NATIVE_ONLY' };
   const libs = ['libwasmtls.a', 'libbearssl.a'].map((l) => path.join(wasmBuild, l));
   if (!libs.every((l) => fs.existsSync(l))) return { skip: `no ${libs.join(', ')}: make build-wasm` };
-  const out = path.join(wasmBuild, 'test_ec.cjs');
-  const r = spawnSync('emcc', ['-O2', '-msimd128', '-Wall', '-Werror',
-    '-I', path.join(repoRoot, 'src'), '-I', path.join(repoRoot, 'tests/unit'),
-    '-I', path.join(bearssl, 'inc'),
-    path.join(repoRoot, 'tests/unit/ec.c'), path.join(repoRoot, 'tests/unit/unit.c'), ...libs,
-    '-sSINGLE_FILE=1', '-sENVIRONMENT=node', '-o', out],
-  { encoding: 'utf8', env: { ...process.env, NODE_PATH: '/usr/share/nodejs' } });
-  assert.equal(r.status, 0, `emcc failed:\n${r.stderr}`);
-  return { cmd: process.execPath, args: [out] };
+  const build = (name) => {
+    const out = path.join(wasmBuild, `test_${name}.cjs`);
+    // the wasm build's flags (wasm/wasm.mk: WASM_CFLAGS, WASM_SIMD)
+    const r = spawnSync('emcc', ['-O2', '-msimd128', '-DBR_64=1', '-Wall', '-Werror',
+      '-I', path.join(repoRoot, 'src'), '-I', path.join(repoRoot, 'tests/unit'),
+      '-I', path.join(bearssl, 'inc'),
+      path.join(repoRoot, `tests/unit/${name}.c`), path.join(repoRoot, 'tests/unit/unit.c'), ...libs,
+      '-sSINGLE_FILE=1', '-sENVIRONMENT=node', '-o', out],
+    { encoding: 'utf8', env: { ...process.env, NODE_PATH: '/usr/share/nodejs' } });
+    assert.equal(r.status, 0, `emcc failed:\n${r.stderr}`);
+    return { cmd: process.execPath, args: [out] };
+  };
+  return { ...build('ec'), field: build('ec_field') };
 }
 
 const drivers = [
-  ['native', { cmd: path.join(build, 'test_ec'), args: [] }],
+  ['native', { cmd: path.join(build, 'test_ec'), args: [], field: { cmd: path.join(build, 'test_ec_field'), args: [] } }],
   ['wasm', null],
 ];
 
@@ -198,6 +207,47 @@ function p256Cases() {
   return cases;
 }
 
+// GF(p) operands for test_ec_field: words drawn from patterns that make
+// the fast reduction's column sums extreme (so its rare second fold and
+// final subtraction run), reduced mod p; plus p - 1, 0, 1.
+const P = 2n ** 256n - 2n ** 224n + 2n ** 192n + 2n ** 96n - 1n;
+const WORDS = [0n, 1n, 2n, 0xffffffffn, 0xfffffffen, 0x80000000n, 0x7fffffffn, 0xffff0000n, 0x0000ffffn];
+function fieldOperand(rnd) {
+  let v = 0n;
+  for (let i = 0; i < 8; i++) {
+    const r = rnd() % 12;
+    v |= (r < WORDS.length ? WORDS[r] : BigInt(rnd())) << BigInt(32 * i);
+  }
+  return v % P;
+}
+const fhex = (v) => v.toString(16).padStart(64, '0');
+const modp = (v) => ((v % P) + P) % P;
+function powp(b, e) {
+  let r = 1n;
+  for (b = modp(b); e > 0n; e >>= 1n, b = b * b % P) if (e & 1n) r = r * b % P;
+  return r;
+}
+function fieldCases(n) {
+  let seed = 12345;
+  const rnd = () => {   // mulberry32: a 32-bit word
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  };
+  const cases = [];
+  const special = [0n, 1n, 2n, P - 1n, P - 2n, 2n ** 255n, 2n ** 224n, 2n ** 256n - P];
+  for (let i = 0; i < n; i++) {
+    const a = i < 64 ? special[i % 8] : fieldOperand(rnd);
+    const b = i < 64 ? special[i >> 3] : fieldOperand(rnd);
+    const op = ['mul', 'sq', 'add', 'sub'][i % 4];
+    const want = { mul: a * b, sq: a * a, add: a + b, sub: a - b }[op];
+    cases.push({ line: op === 'sq' ? `sq ${fhex(a)}` : `${op} ${fhex(a)} ${fhex(b)}`, want: fhex(modp(want)) });
+    if (i % 500 === 0) cases.push({ line: `inv ${fhex(a)}`, want: fhex(powp(a, P - 2n)) });
+  }
+  return cases;
+}
+
 for (const [kind] of drivers) {
   let d = null;
   const get = () => {
@@ -218,6 +268,16 @@ for (const [kind] of drivers) {
   test(`${kind}: P-256: Wycheproof ECDH and ECDSA, node:crypto, = m31`, { skip }, (t) => {
     if (get().skip) return t.skip(get().skip);
     runCases(get(), `${kind} p256`, p256Cases());
+  });
+
+  test(`${kind}: P-256 field arithmetic against BigInt`, { skip }, (t) => {
+    if (get().skip) return t.skip(get().skip);
+    const d = get().field;
+    const cases = fieldCases(FIELD_OPS);
+    const out = drive(d, cases.map((c) => c.line));
+    const bad = cases.filter((c, i) => out[i] !== c.want).map((c, i) => `${c.line}: ${out[i]} want ${c.want}`);
+    console.log(`${kind} field: ${cases.length} operations`);
+    assert.deepEqual(bad.slice(0, 5), [], `${bad.length} wrong`);
   });
 
   test(`${kind}: ${RANDOM_ROUNDS} random rounds against m31`, { skip }, (t) => {
