@@ -2,13 +2,18 @@
  * ec: the br_ec_impl behind every ECDH key share and ECDSA signature
  * (src/kex.c, src/keys.c, src/crypto.c, src/x509.c).
  *
- * BearSSL picks br_ec_all_m31 as its default when the compiler has no
- * 64x64->128 multiply (wasm: BR_INT128=0), and the Debian BearSSL 0.6 has
- * nothing faster anywhere. Its P-256 and X25519 arithmetic is then
- * replaced by src/ec_p256_wasm.c and src/ec_c25519_wasm.c, shaped for a
- * 32x32->64 multiply (bench/ec measures both in wasm); P-384 and P-521
- * stay on br_ec_prime_i31, as in br_ec_all_m31. A BearSSL whose default
- * is something else (m62/m64 code with a 128-bit multiply) keeps it.
+ * BearSSL 0.6 (third_party/bearssl, Debian's) has no EC code for a
+ * 64x64->128 multiply (no ec_p256_m62/m64, ec_c25519_m62/m64):
+ * br_ec_get_default() is br_ec_all_m31 on every target we build (m15
+ * only with BR_LOMUL, which none sets), wasm (BR_INT128=0) and native
+ * alike; tests/ec.test.mjs checks that. Its P-256 and X25519 are replaced
+ * here by src/ec_p256_wasm.c and src/ec_c25519_wasm.c, shaped for a
+ * 32x32->64 multiply and faster in wasm (bench/ec) and natively; P-384
+ * and P-521 stay on br_ec_prime_i31, as in br_ec_all_m31. The choice is
+ * made at link time, not by comparing br_ec_get_default() at run time:
+ * referring to br_ec_all_m31 would link the m31 code it replaces into
+ * the wasm module. With a BearSSL that has the m62/m64 code, return
+ * br_ec_get_default() natively instead (its 64-bit limbs win there).
  */
 
 #include "wt_internal.h"
@@ -81,7 +86,5 @@ static const br_ec_impl ec_all_w = {
 const br_ec_impl *
 wt_ec_impl(void)
 {
-	const br_ec_impl *def = br_ec_get_default();
-
-	return def == &br_ec_all_m31 ? &ec_all_w : def;
+	return &ec_all_w;
 }

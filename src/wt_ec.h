@@ -15,11 +15,10 @@ extern const br_ec_impl wt_ec_c25519_w;
 /* secp256r1 (curve 23) only. */
 extern const br_ec_impl wt_ec_p256_w;
 
-/* The EC implementation for ECDH, ECDSA signing and verification: when
- * BearSSL's default is br_ec_all_m31 (no 64x64->128 multiply, as in wasm;
- * the Debian BearSSL 0.6 has no m62/m64 code, so natively too), P-256
- * and X25519 go to the two above and P-384/P-521 to br_ec_prime_i31;
- * any other default (a faster m62/m64) is kept. */
+/* The EC implementation for ECDH, ECDSA signing and verification: P-256
+ * and X25519 from the two above, P-384/P-521 from br_ec_prime_i31 (the
+ * BearSSL default, br_ec_all_m31, with its m31 P-256 and X25519 replaced;
+ * see src/ec.c). */
 const br_ec_impl *wt_ec_impl(void);
 
 #endif

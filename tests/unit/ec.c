@@ -15,6 +15,11 @@
  *   p256_gen <k>            -> "<ours> <m31>": mulgen(k), 65 bytes
  *   ecdsa <Q> <msg> <r||s>  -> "<ours> <m31>": SHA-256 + ECDSA verify of
  *                              the raw signature, br_ecdsa_i31 (0/1)
+ *   impl                    -> "<d> <c> <g>": d 1 if br_ec_get_default()
+ *                              is br_ec_all_m31 (what src/ec.c assumes),
+ *                              c 1 if wt_ec_impl() has its curves, g 1 if
+ *                              wt_ec_impl()'s mulgen equals the default's
+ *                              for P-256, P-384, P-521 and X25519
  *   random <n>              -> n rounds against m31 with a fixed-seed
  *                              generator: X25519 mul; P-256 mulgen, mul,
  *                              muladd (generator and a second point,
@@ -377,8 +382,39 @@ run_random(char **f, int nf)
 }
 
 static int
+run_impl(char **f, int nf)
+{
+	static const int curves[] = {
+		BR_EC_secp256r1, BR_EC_secp384r1, BR_EC_secp521r1, BR_EC_curve25519
+	};
+	const br_ec_impl *def = br_ec_get_default(), *ours = wt_ec_impl();
+	uint8_t k[48], a[133], b[133];
+	unsigned i, same = 1;
+
+	if (nf != 1) {
+		return -1;
+	}
+	rnd(k, sizeof k);
+	k[0] &= 0x7F;
+	for (i = 0; i < sizeof curves / sizeof curves[0]; i ++) {
+		size_t la = ours->mulgen(a, k, curves[i] == BR_EC_secp256r1
+			|| curves[i] == BR_EC_curve25519 ? 32 : 48, curves[i]);
+		size_t lb = def->mulgen(b, k, curves[i] == BR_EC_secp256r1
+			|| curves[i] == BR_EC_curve25519 ? 32 : 48, curves[i]);
+
+		same &= la == lb && la > 0 && memcmp(a, b, la) == 0;
+	}
+	printf("%d %d %u\n", def == &br_ec_all_m31,
+		ours->supported_curves == def->supported_curves, same);
+	return 0;
+}
+
+static int
 run(char **f, int nf)
 {
+	if (strcmp(f[0], "impl") == 0) {
+		return run_impl(f, nf);
+	}
 	if (strcmp(f[0], "x25519") == 0) {
 		return run_x25519(f, nf);
 	} else if (strcmp(f[0], "x25519_iter") == 0) {
