@@ -57,7 +57,8 @@ function wasmDriver() {
       '-I', path.join(repoRoot, 'src'), '-I', path.join(repoRoot, 'tests/unit'),
       '-I', path.join(bearssl, 'inc'),
       path.join(repoRoot, `tests/unit/${name}.c`), path.join(repoRoot, 'tests/unit/unit.c'), ...libs,
-      '-sSINGLE_FILE=1', '-sENVIRONMENT=node', '-o', out],
+      // NODERAWFS: Emscripten 3.1.6's default stdin reads nothing from a pipe
+      '-sSINGLE_FILE=1', '-sENVIRONMENT=node', '-sNODERAWFS=1', '-o', out],
     { encoding: 'utf8', env: { ...process.env, NODE_PATH: '/usr/share/nodejs' } });
     assert.equal(r.status, 0, `emcc failed:\n${r.stderr}`);
     return { cmd: process.execPath, args: [out] };
