@@ -15,6 +15,7 @@ BUILD_TARGETS :=
 -include wasi/wasi.mk
 -include wasm/wasm.mk
 -include bench/bench.mk
+-include tests/simd/aes_gcm.mk
 
 setup:
 	./tools/setup.sh

@@ -1,6 +1,9 @@
-// `make bench` (wasm part): handshake latency (full and resumed) vs
-// node:tls, bulk download throughput per suite, sizes, memory per
-// connection. Prints a table and writes bench/results.json. Loopback only;
+// `make bench` (wasm part): handshake latency (full and resumed), bulk
+// download throughput per suite, memory per idle connection, cold start
+// and sizes, for wasmtls against node:tls and, with BENCH_PEERS (default;
+// 0: off), against epoxy-tls (over a local wisp-js server, as is wasmtls a
+// second time) and subtls (bench/peers.mjs); then issue 15's targets, each
+// PASS or MISS. Prints tables and writes bench/results.json. Loopback only;
 // numbers, no assertions.
 //
 //   node bench/wasm_bench.mjs                      the whole benchmark
@@ -9,7 +12,9 @@
 //       alternating per handshake / per download; medians per build.
 //   BENCH_WASM=file.wasm  use that engine build instead of js/dist/
 //   BENCH_CERT=rsa2048|p384  the --compare handshakes' server certificate (default p256)
-import tls from 'node:tls';
+//   BENCH_HANDSHAKES (100), BENCH_BULK_MIB (32), BENCH_CONNS (idle
+//   connections, 1000), BENCH_COLD (cold starts each, 11): smaller for a
+//   quick run.
 import fs from 'node:fs';
 import zlib from 'node:zlib';
 import crypto from 'node:crypto';
@@ -18,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { pki } from '../tests/lib/pki.mjs';
 import { startNode, startNode26 } from '../tests/lib/servers.mjs';
 import * as wt from '../js/index.js';
+import * as peers from './peers.mjs';
 
 if (process.env.BENCH_WASM) wt.setWasmSource(new Uint8Array(fs.readFileSync(process.env.BENCH_WASM)));
 
@@ -25,7 +31,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const P = pki();
 const CA = fs.readFileSync(P.ca, 'utf8');
 const N_HS = Number(process.env.BENCH_HANDSHAKES || 100);
-const BULK = Number(process.env.BENCH_BULK_MIB || 64) << 20;
+const BULK = Number(process.env.BENCH_BULK_MIB || 32) << 20;
 const N_MEM = Number(process.env.BENCH_CONNS || 1000);
 const median = (a) => { const s = [...a].sort((x, y) => x - y); return s[s.length >> 1]; };
 const results = { date: new Date().toISOString(), node: process.version };
@@ -104,69 +110,135 @@ async function compare([a, b, pairs = '100']) {
   process.exit(0);
 }
 
-// --- handshake latency: connect -> first response byte -----------------
-const srv = await startNode({ cert: P.p256.chain, key: P.p256.key, onConnection: (s) => s.once('data', () => s.write('x')) });
-const hsWasm = async (cache = false) => (await timedHandshake(srv.port, { sessionCache: cache })).dt;
-let nodeSession = null;
-function hsNode(resume = false) {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const s = tls.connect({ host: '127.0.0.1', port: srv.port, servername: 'localhost', ca: CA, minVersion: 'TLSv1.3',
-      session: resume ? nodeSession : undefined }, () => s.write('y'));
-    s.on('session', (b) => { nodeSession = b; });
-    s.once('data', () => {
-      const dt = performance.now() - t0;
-      if (resume && !s.isSessionReused()) reject(new Error('node:tls did not resume'));
-      s.destroy();
-      resolve(dt);
-    });
-    s.on('error', reject);
-  });
+// --- the implementations ---------------------------------------------------
+// wasmtls and node:tls over TCP; with BENCH_PEERS (default on; 0: off)
+// also subtls over TCP, and wasmtls and epoxy-tls over the same local
+// wisp-js server (bench/peers.mjs). A peer that fails is reported as n/a
+// with its error and left out of later rounds.
+const WITH_PEERS = process.env.BENCH_PEERS !== '0';
+const wisp = WITH_PEERS ? await peers.startWisp() : null;
+const wasmtls = peers.wasmtlsClient(wt, 'wasmtls', CA);
+const nodeTls = peers.nodeClient(CA);
+const clients = [wasmtls, nodeTls];
+let epoxy = null;
+if (WITH_PEERS) {
+  clients.push(peers.wasmtlsClient(wt, 'wasmtls (wisp)', CA, wt.wisp(wisp.url)));
+  try { epoxy = await peers.withTimeout(peers.loadEpoxy(), 20000, 'epoxy init'); clients.push(peers.epoxyClient(epoxy, CA, wisp.url)); }
+  catch (e) { clients.push({ name: 'epoxy-tls', na: `n/a: ${e.message}` }); }
+  try { clients.push(await peers.subtlsClient(CA)); } catch (e) { clients.push({ name: 'subtls', na: `n/a: ${e.message}` }); }
 }
-for (let i = 0; i < 10; i++) { await hsWasm(); await hsNode(); } // warm-up
-const a = [], b = [];
-for (let i = 0; i < N_HS; i++) { a.push(await hsWasm()); b.push(await hsNode()); }
-results.handshake_ms = { wasmtls: median(a), node_tls: median(b), ratio: median(a) / median(b), runs: N_HS };
-// resumed: each connection resumes the ticket the previous one received
-const cache = new wt.MemorySessionCache();
-await hsWasm(cache); await hsNode();
-const ra = [], rb = [];
-for (let i = 0; i < N_HS; i++) { ra.push(await hsWasm(cache)); rb.push(await hsNode(true)); }
-results.resumed_ms = { wasmtls: median(ra), node_tls: median(rb), ratio: median(ra) / median(rb), runs: N_HS };
+const byName = (n) => clients.find((c) => c.name === n);
+const live = () => clients.filter((c) => !c.na);
+const fail = (c, e) => {
+  if (c === wasmtls || c === nodeTls) throw e; // the baseline pair has to work
+  c.na = `n/a: ${e.message}`;
+};
+
+// --- handshake latency: connect -> first response byte -----------------
+// Every round runs each implementation once (order reversed every other
+// round). The server's ticket keys change before each implementation's
+// turn, and the server reports whether it resumed. Full: a client that
+// offers a ticket anyway (epoxy's rustls keeps them) gets a full
+// handshake. Resumed: an untimed full handshake first (its tickets are
+// fresh), then the timed one offers one of them: Node's server sends no
+// new ticket on a resumed connection, so a client that uses each ticket
+// once (wasmtls, rustls; RFC 8446 C.4) could not resume twice in a row.
+let lastReused = null;
+const srv = await startNode({ cert: P.p256.chain, key: P.p256.key,
+  onConnection: (s) => { lastReused = s.isSessionReused(); s.once('data', () => s.write('x')); } });
+async function oneHandshake(c, resume) {
+  const t0 = performance.now();
+  const conn = await peers.withTimeout(c.open(srv.port, { resume }), 10000, `${c.name} handshake`);
+  await conn.write(new Uint8Array([1]));
+  await peers.withTimeout(conn.readN(1), 10000, `${c.name} first byte`);
+  const dt = performance.now() - t0;
+  conn.close();
+  return dt;
+}
+async function handshakeRounds(rounds, { resume, skip = () => false }) {
+  const ms = {}, reused = {};
+  for (let i = 0; i < rounds; i++) {
+    for (const c of (i & 1 ? [...live()].reverse() : live())) {
+      if (skip(c)) continue;
+      srv.server.setTicketKeys(crypto.randomBytes(48));
+      try {
+        if (resume) await oneHandshake(c, true);
+        (ms[c.name] ||= []).push(await oneHandshake(c, resume));
+        reused[c.name] = (reused[c.name] || 0) + (lastReused ? 1 : 0);
+      } catch (e) { fail(c, e); }
+    }
+  }
+  return { ms, reused };
+}
+// ratio a/b per round (same round: load drift hits both alike), median
+const perRound = (xa, xb) => (xa && xb ? median(xa.map((x, i) => x / xb[i])) : null);
+const noResume = (c) => c.name === 'subtls';
+await handshakeRounds(10, {}); // warm-up
+const full = await handshakeRounds(N_HS, {});
+results.handshake_ms = { wasmtls: median(full.ms.wasmtls), node_tls: median(full.ms['node:tls']),
+  ratio: perRound(full.ms.wasmtls, full.ms['node:tls']), runs: N_HS };
+const resumed = await handshakeRounds(N_HS, { resume: true, skip: noResume });
+for (const n of ['wasmtls', 'node:tls']) {
+  if (resumed.reused[n] !== N_HS) throw new Error(`${n}: the server resumed ${resumed.reused[n]} of ${N_HS} handshakes`);
+}
+results.resumed_ms = { wasmtls: median(resumed.ms.wasmtls), node_tls: median(resumed.ms['node:tls']),
+  ratio: perRound(resumed.ms.wasmtls, resumed.ms['node:tls']), runs: N_HS };
 await srv.stop();
+const peerRow = (m, extra = {}) => Object.fromEntries(clients.map((c) => [c.name,
+  m[c.name] && !c.na ? median(m[c.name]) : (c.na || extra[c.name] || null)]));
+if (WITH_PEERS) {
+  results.peers = {
+    note: 'wasmtls, node:tls and subtls over TCP; "wasmtls (wisp)" and epoxy-tls over the same local wisp-js server',
+    versions: { 'epoxy-tls': epoxy ? `${epoxy.version} (full build: the minimal one cannot take a trust root)` : null,
+      subtls: JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/subtls/package.json'), 'utf8')).version,
+      'wisp-js': JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/@mercuryworkshop/wisp-js/package.json'), 'utf8')).version },
+    handshake_ms: peerRow(full.ms),
+    resumed_ms: peerRow(resumed.ms, { subtls: 'n/a: subtls has no session resumption (ignores tickets)' }),
+    resumed_by_server: Object.fromEntries(Object.entries(resumed.reused).map(([k, v]) => [k, `${v}/${resumed.ms[k].length}`])),
+    full_resumed_by_server: Object.fromEntries(Object.entries(full.reused).map(([k, v]) => [k, `${v}/${full.ms[k].length}`])),
+    handshake_ratio: { wasmtls_over_node_tls: results.handshake_ms.ratio,
+      wasmtls_wisp_over_epoxy: perRound(full.ms['wasmtls (wisp)'], byName('epoxy-tls')?.na ? null : full.ms['epoxy-tls']),
+      wasmtls_over_subtls: perRound(full.ms.wasmtls, byName('subtls')?.na ? null : full.ms.subtls) },
+  };
+}
 
 // --- bulk download per suite -------------------------------------------
+// One server per suite that allows only that suite (epoxy cannot choose
+// one); after the client's first byte it sends BULK bytes and keeps the
+// connection open: the client closes once it has them all (wisp-js 0.5
+// drops a stream whose TCP side closes while its queue is full). Timed
+// from the request to the last byte; 3 runs, implementations alternating.
 const block = crypto.randomBytes(1 << 16);
-const bulk = await startNode({ cert: P.p256.chain, key: P.p256.key, onConnection: (s) => {
-  let left = BULK;
-  const more = () => { while (left > 0) { left -= block.length; if (!s.write(block)) return s.once('drain', more); } s.end(); };
-  s.once('data', more);
-} });
 results.throughput_mib_s = {};
+const tput = {};
 for (const suite of ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256']) {
-  const runs = [];
+  let wrongSuite = null;
+  const bulk = await startNode({ cert: P.p256.chain, key: P.p256.key, tlsOptions: { ciphers: suite }, onConnection: (s) => {
+    if (s.getCipher().standardName !== suite) wrongSuite = s.getCipher().standardName;
+    let left = BULK;
+    const more = () => { while (left > 0) { left -= block.length; if (!s.write(block)) return s.once('drain', more); } };
+    s.once('data', more);
+  } });
+  const runs = {};
   for (let i = 0; i < 3; i++) {
-    const s = wt.connect({ hostname: 'localhost', port: bulk.port }, { ca: CA, ciphers: [suite] });
-    await s.opened;
-    await s.writable.getWriter().write(new Uint8Array([1]));
-    const t0 = performance.now();
-    let n = 0;
-    for await (const c of s.readable) n += c.length;
-    runs.push(n / (1 << 20) / ((performance.now() - t0) / 1000));
+    for (const c of (i & 1 ? [...live()].reverse() : live())) {
+      if (c.name === 'subtls' && suite !== peers.SUBTLS_SUITE) continue;
+      try {
+        const conn = await peers.withTimeout(c.open(bulk.port, { suite }), 10000, `${c.name} handshake`);
+        const t0 = performance.now();
+        await conn.write(new Uint8Array([1]));
+        await peers.withTimeout(conn.readN(BULK), 120000, `${c.name} ${BULK >> 20} MiB`);
+        (runs[c.name] ||= []).push(BULK / (1 << 20) / ((performance.now() - t0) / 1000));
+        conn.close();
+      } catch (e) { fail(c, e); }
+    }
   }
-  const nodeRuns = [];
-  for (let i = 0; i < 3; i++) {
-    nodeRuns.push(await new Promise((resolve, reject) => {
-      const s = tls.connect({ host: '127.0.0.1', port: bulk.port, servername: 'localhost', ca: CA, ciphers: suite, minVersion: 'TLSv1.3' }, () => s.write('y'));
-      let n = 0; let t0 = 0;
-      s.on('data', (d) => { if (!t0) t0 = performance.now(); n += d.length; });
-      s.on('end', () => resolve(n / (1 << 20) / ((performance.now() - t0) / 1000)));
-      s.on('error', reject);
-    }));
-  }
-  results.throughput_mib_s[suite] = { wasmtls: median(runs), node_tls: median(nodeRuns), mib: BULK >> 20 };
+  await bulk.stop();
+  if (wrongSuite) throw new Error(`bulk ${suite}: a client negotiated ${wrongSuite}`);
+  results.throughput_mib_s[suite] = { wasmtls: median(runs.wasmtls), node_tls: median(runs['node:tls']), mib: BULK >> 20 };
+  tput[suite] = peerRow(runs, { subtls: `n/a: subtls has only ${peers.SUBTLS_SUITE}` });
 }
-await bulk.stop();
+if (WITH_PEERS) results.peers.throughput_mib_s = tput;
 
 
 // --- post-quantum key exchange: X25519MLKEM768 vs x25519 ---------------------
@@ -227,26 +299,77 @@ const roots = fs.readFileSync(path.join(ROOT, 'js/dist/roots.bin'));
 results.size_bytes = { wasm: wasm.length, wasm_gzip: gz(wasm), js_source: js.length, js_source_gzip: gz(js),
   js_min: jsMin.length, js_min_gzip: gz(jsMin), total_gzip: gz(wasm) + gz(jsMin), roots: roots.length, roots_gzip: gz(roots) };
 
-// --- memory per open connection ---------------------------------------------
-const idle = await startNode({ cert: P.p256.chain, key: P.p256.key, onConnection: () => {} });
-await (async () => { const s = wt.connect({ hostname: 'localhost', port: idle.port }, { ca: CA }); await s.opened; await s.close(); })();
-const before = wt.engineStats().heapBytes;
-const socks = [];
-for (let i = 0; i < N_MEM; i += 50) {
-  const batch = Array.from({ length: Math.min(50, N_MEM - i) }, () => wt.connect({ hostname: 'localhost', port: idle.port }, { ca: CA }));
-  await Promise.all(batch.map((s) => s.opened));
-  socks.push(...batch);
+if (WITH_PEERS) results.peers.size_gzip = { wasmtls: results.size_bytes.total_gzip, ...(await peers.peerSizes()) };
+
+// --- memory per idle connection (N_MEM open, each past its handshake) ---------
+// wasmtls: growth of its wasm memory in this process (peers.wasmtlsIdleMemory).
+// Peers in a fresh process each (bench/peer_child.mjs): node:tls its RSS
+// growth, epoxy-tls its wasm memory's growth, subtls its JS heap's (+
+// external) growth; all / N_MEM.
+const idle = await startNode({ cert: P.p256.chain, key: P.p256.key, onConnection: (s) => s.once('data', () => s.write('x')) });
+results.memory = await peers.wasmtlsIdleMemory(wt, wasmtls, idle.port, N_MEM);
+if (WITH_PEERS) {
+  const args = { port: idle.port, ca: P.ca, wisp: wisp.url };
+  const m = {};
+  const nodeM = await peers.idleInChild('node', args, N_MEM);
+  m['node:tls'] = nodeM.na || { bytes: nodeM.rss_per_connection, what: 'process RSS growth' };
+  if (!byName('epoxy-tls').na) {
+    const e = await peers.idleInChild('epoxy', args, N_MEM);
+    m['epoxy-tls'] = e.na || { bytes: e.wasm_per_connection, what: 'wasm memory growth', rss: e.rss_per_connection };
+  } else m['epoxy-tls'] = byName('epoxy-tls').na;
+  if (!byName('subtls').na) {
+    const s = await peers.idleInChild('subtls', args, N_MEM);
+    m.subtls = s.na || { bytes: s.js_heap_per_connection, what: 'JS heap + external growth', rss: s.rss_per_connection };
+  } else m.subtls = byName('subtls').na;
+  results.peers.idle_memory_per_connection = { wasmtls: { bytes: results.memory.per_connection_bytes, what: 'wasm memory growth' },
+    ...m, connections: N_MEM };
 }
-const after = wt.engineStats().heapBytes;
-results.memory = { connections: N_MEM, heap_growth_bytes: after - before, per_connection_bytes: Math.round((after - before) / N_MEM),
-  engine_struct_bytes: wt.engineStats().connBytes };
-await Promise.all(socks.map((s) => s.close()));
 await idle.stop();
+
+// --- cold start: a fresh process imports, instantiates, one handshake --------
+const N_COLD = Number(process.env.BENCH_COLD || 11);
+{
+  const cold = await startNode({ cert: P.p256.chain, key: P.p256.key, onConnection: (s) => s.once('data', () => s.write('x')) });
+  const args = { port: cold.port, ca: P.ca, wisp: wisp && wisp.url };
+  const impls = [{ name: 'wasmtls', kind: 'wasmtls' }, { name: 'node:tls', kind: 'node' }];
+  if (WITH_PEERS) {
+    impls.push({ name: 'wasmtls (wisp)', kind: 'wasmtls_wisp' });
+    if (!byName('epoxy-tls').na) impls.push({ name: 'epoxy-tls', kind: 'epoxy' });
+    if (!byName('subtls').na) impls.push({ name: 'subtls', kind: 'subtls' });
+  }
+  const c = await peers.coldStart(impls.map((i) => ({ ...i, args })), N_COLD);
+  await cold.stop();
+  if (typeof c.wasmtls !== 'number' || typeof c['node:tls'] !== 'number') throw new Error(`cold start: ${JSON.stringify(c)}`);
+  results.cold_start_ms = { wasmtls: c.wasmtls, node_tls: c['node:tls'], ratio: c.wasmtls / c['node:tls'], runs: N_COLD };
+  if (WITH_PEERS) results.peers.cold_start_ms = Object.fromEntries(clients.map((k) => [k.name, c[k.name] ?? k.na]));
+}
+if (wisp) await wisp.stop();
+
+// --- targets (issue 15), each with its value from this run ----------------------
+const num = (x) => (typeof x === 'number' ? x : null);
+const tp = (suite, who) => num(WITH_PEERS ? results.peers.throughput_mib_s[suite][who] : null);
+const targets = [];
+const target = (what, value, op, limit, unit = 'x') => targets.push({ what, value, target: `${op} ${limit}${unit === 'x' ? 'x' : ` ${unit}`}`,
+  pass: value === null ? null : (op === '≤' ? value <= limit : value >= limit) });
+const AES = 'TLS_AES_128_GCM_SHA256', CHACHA = 'TLS_CHACHA20_POLY1305_SHA256';
+const T = results.throughput_mib_s;
+target('ChaCha20-Poly1305 download, wasmtls / node:tls', T[CHACHA].wasmtls / T[CHACHA].node_tls, '≥', 0.5);
+target('AES-128-GCM download, wasmtls / node:tls', T[AES].wasmtls / T[AES].node_tls, '≥', 0.25);
+for (const s of [CHACHA, AES]) {
+  const e = tp(s, 'epoxy-tls');
+  target(`${s === AES ? 'AES-128-GCM' : 'ChaCha20-Poly1305'} download over wisp, wasmtls / epoxy-tls`, e ? tp(s, 'wasmtls (wisp)') / e : null, '≥', 3);
+}
+target('full handshake, wasmtls / node:tls (median per-round ratio)', results.handshake_ms.ratio, '≤', 1.2);
+target('full handshake over wisp, wasmtls / epoxy-tls (median per-round ratio)', WITH_PEERS ? num(results.peers.handshake_ratio.wasmtls_wisp_over_epoxy) : null, '≤', 0.6);
+target(`memory per idle connection, wasmtls (${N_MEM} open)`, results.memory.per_connection_bytes, '≤', 8192, 'B');
+target('wasm + JS shipped, gzip', results.size_bytes.total_gzip, '≤', 100000, 'B');
+target('cold start, wasmtls / node:tls', results.cold_start_ms.ratio, '≤', 1.2);
+results.targets = targets;
 
 fs.writeFileSync(path.join(ROOT, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
 const f = (x) => x.toFixed(2);
-console.log(`handshake (connect -> first byte, median of ${N_HS}): wasmtls ${f(results.handshake_ms.wasmtls)} ms, node:tls ${f(results.handshake_ms.node_tls)} ms (x${f(results.handshake_ms.ratio)})`);
-console.log(`resumed handshake (median of ${N_HS}): wasmtls ${f(results.resumed_ms.wasmtls)} ms, node:tls ${f(results.resumed_ms.node_tls)} ms (x${f(results.resumed_ms.ratio)})`);
+console.log(`handshake (connect -> first byte, median of ${N_HS}): wasmtls ${f(results.handshake_ms.wasmtls)} ms, node:tls ${f(results.handshake_ms.node_tls)} ms (per-round ratio x${f(results.handshake_ms.ratio)})`);
+console.log(`resumed handshake (median of ${N_HS}): wasmtls ${f(results.resumed_ms.wasmtls)} ms, node:tls ${f(results.resumed_ms.node_tls)} ms (per-round ratio x${f(results.resumed_ms.ratio)})`);
 for (const [s, r] of Object.entries(results.throughput_mib_s)) console.log(`download ${r.mib} MiB ${s}: wasmtls ${f(r.wasmtls)} MiB/s, node:tls ${f(r.node_tls)} MiB/s`);
 const z = results.size_bytes;
 console.log(`size: wasm ${z.wasm} B (${z.wasm_gzip} gzip), JS bundled+minified ${z.js_min} B (${z.js_min_gzip} gzip), total ${z.total_gzip} B gzip` +
@@ -255,4 +378,35 @@ console.log(`size: wasm ${z.wasm} B (${z.wasm_gzip} gzip), JS bundled+minified $
   console.log(`post-quantum handshake (Node 26 server, median of ${q.runs}): X25519MLKEM768 ${f(q.x25519mlkem768)} ms, x25519 ${f(q.x25519)} ms (median per-pair ratio x${f(q.ratio)})`); }
 if (results.mlkem768_keygen_decaps_ms) console.log(`ML-KEM-768 keygen+decaps (wasm): ${results.mlkem768_keygen_decaps_ms.toFixed(3)} ms`);
 console.log(`memory: ${results.memory.per_connection_bytes} B of wasm heap per open connection (${N_MEM} connections; struct ${results.memory.engine_struct_bytes} B)`);
+console.log(`cold start (fresh node: import, instantiate, one handshake; median of ${N_COLD}): wasmtls ${f(results.cold_start_ms.wasmtls)} ms, node:tls ${f(results.cold_start_ms.node_tls)} ms (x${f(results.cold_start_ms.ratio)})`);
+if (WITH_PEERS) printPeers(results.peers);
+console.log('\ntargets (issue 15), this run:');
+for (const t of targets) {
+  const v = t.value === null ? 'n/a' : (t.target.endsWith('B') ? `${Math.round(t.value)} B` : `x${f(t.value)}`);
+  console.log(`  ${t.pass === null ? 'N/A ' : t.pass ? 'PASS' : 'MISS'}  ${t.what}: ${v} (target ${t.target})`);
+}
 process.exit(0);
+
+// One table: a row per measurement, a column per implementation.
+function printPeers(p) {
+  const names = clients.map((c) => c.name);
+  const cell = (v, fmt) => (typeof v === 'number' ? fmt(v) : v && typeof v === 'object' && 'bytes' in v ? fmt(v.bytes)
+    : typeof v === 'string' ? v.replace(/^n\/a: .*/, 'n/a') : '-');
+  const ms = (v) => `${f(v)} ms`, mibs = (v) => `${v.toFixed(1)} MiB/s`, bytes = (v) => `${Math.round(v)} B`;
+  const rows = [['', ...names],
+    ['full handshake', ...names.map((n) => cell(p.handshake_ms[n], ms))],
+    ['resumed handshake', ...names.map((n) => cell(p.resumed_ms[n], ms))],
+    ...Object.entries(p.throughput_mib_s).map(([s, r]) => [s.replace(/^TLS_|_SHA\d+$/g, ''), ...names.map((n) => cell(r[n], mibs))]),
+    [`memory / idle conn (${N_MEM})`, ...names.map((n) => cell(p.idle_memory_per_connection[n], bytes))],
+    ['cold start', ...names.map((n) => cell(p.cold_start_ms[n], ms))],
+    ['shipped, gzip', ...names.map((n) => cell(n === 'wasmtls' ? p.size_gzip.wasmtls : n === 'epoxy-tls' ? p.size_gzip.epoxy_full?.total_gzip
+      : n === 'subtls' ? p.size_gzip.subtls?.total_gzip : null, bytes))]];
+  const w = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
+  console.log(`\npeers (${p.note}; medians; versions ${JSON.stringify(p.versions)}):`);
+  for (const r of rows) console.log('  ' + r.map((c, i) => String(c).padEnd(w[i])).join('  '));
+  console.log(`  memory: wasmtls, epoxy-tls: wasm memory growth; node:tls: process RSS growth; subtls: JS heap + external growth`);
+  const strings = (v) => (v && typeof v === 'object' ? Object.values(v).flatMap(strings) : [v]);
+  const na = [...new Set(strings(p).filter((v) => typeof v === 'string' && v.startsWith('n/a')))];
+  for (const s of na) console.log(`  ${s}`);
+  console.log(`  server saw resumed: full ${JSON.stringify(p.full_resumed_by_server)}, resumed ${JSON.stringify(p.resumed_by_server)}`);
+}

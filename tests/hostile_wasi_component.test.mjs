@@ -5,9 +5,10 @@
 //
 //   The component is transpiled once (`jco run --jco-dir`), then each
 //   client is `node DIR/_run.js ARGS`, the very process `jco run` spawns
-//   after transpiling (~0.5 s of CPU per client instead of ~2.5 s): every
-//   2nd positive control and every 8th failure scenario per category
-//   (below; HOSTILE_COMPONENT_ALL=1 for the whole table).
+//   after transpiling (~0.5 s of CPU per client instead of ~2.5 s): a
+//   sample per category; tests/hostile_wasi.test.mjs runs the rest on the
+//   preview1 module, so each scenario runs once on the WASI build
+//   (tests/hostile/wasi_split.mjs; HOSTILE_COMPONENT_ALL=1 for all here).
 //   A representative subset (JCO_SUBSET, one or more per category) also
 //   runs through a full `jco run` per client, so the command itself is
 //   covered too.
@@ -20,28 +21,14 @@
 import { wasiComponent } from './lib/launchers.mjs';
 import { hostileSuite } from './hostile/runner.mjs';
 import { scenarios } from './hostile/scenarios.mjs';
+import { componentSelect } from './hostile/wasi_split.mjs';
 
 const skip = process.env.WT_NATIVE_ONLY ? 'WT_NATIVE_ONLY: the wasm builds run on the release pass only' : false;
 
-// ~0.5 s of CPU per client (Node start, preview2-shim and its socket
-// worker, two core modules): the whole table costs ~145 s of CPU, too much
-// for every `make test` on a 2-core machine. By default, per category (the
-// name prefix, positive controls and failures counted apart, the first one
-// of each included): every 2nd positive control (suites, groups,
-// certificates, HRR, tickets, KeyUpdate, resumption, 0-RTT, client
-// certificates, record_size_limit) and every 8th failure scenario, ~75 in
-// all. HOSTILE_COMPONENT_ALL=1 runs all 313 (they pass).
-const ALL = Boolean(process.env.HOSTILE_COMPONENT_ALL);
-const nth = new Map();
-const pick = new Set(scenarios.filter((s) => {
-	const pos = !s.expect.exitNonZero;
-	const key = `${s.name.split(':')[0]}/${pos}`;
-	const i = nth.get(key) ?? 0;
-	nth.set(key, i + 1);
-	return i % (pos ? 2 : 8) === 0;
-}).map((s) => s.name));
+// Its share of the scenarios (tests/hostile/wasi_split.mjs): a sample per
+// category, the rest runs on the preview1 module (same core build).
 hostileSuite(wasiComponent(), {
-	skip, select: ALL ? undefined : (s) => pick.has(s.name),
+	skip, select: componentSelect,
 	concurrency: Number(process.env.HOSTILE_CONCURRENCY || 4),
 });
 
