@@ -10,6 +10,7 @@
 #include "wt_internal.h"
 #include "wt_aes_gcm_simd.h"
 #include "wt_chacha_simd.h"
+#include "wt_ec.h"
 
 #ifdef WT_FUZZING_UNSAFE
 /* Fuzzing mode (tests/fuzz/README.md; the #error guard is in
@@ -388,7 +389,7 @@ verify_ecdsa(uint16_t scheme, const br_x509_pkey *pk,
 #ifdef WT_FUZZING_UNSAFE
 	return 0;   /* fuzzing: key and DER encoding checked, value not */
 #endif
-	if (!br_ecdsa_vrfy_asn1_get_default()(br_ec_get_default(),
+	if (!br_ecdsa_vrfy_asn1_get_default()(wt_ec_impl(),
 		hv, hlen, &pk->key.ec, sig, sig_len))
 	{
 		return WT_ALERT_DECRYPT_ERROR;
@@ -821,7 +822,7 @@ sign_ecdsa(const br_ec_private_key *sk, const br_hash_class *hc,
 	*sig_len = 8;
 	return 0;
 #else
-	n = br_ecdsa_sign_asn1_get_default()(br_ec_get_default(), hc, hv, sk, tmp);
+	n = br_ecdsa_sign_asn1_get_default()(wt_ec_impl(), hc, hv, sk, tmp);
 	if (n == 0 || n > cap) {
 		return WT_ALERT_INTERNAL_ERROR;
 	}

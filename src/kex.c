@@ -17,6 +17,7 @@
  * every handshake (~25% more ML-KEM time in wasm).
  */
 #include "wt_internal.h"
+#include "wt_ec.h"
 #include "wt_mlkem.h"
 
 #define ECDH_RANDOM 48   /* host bytes an ECDH key is made from */
@@ -59,7 +60,7 @@ wt_group_info_get(uint16_t id)
 static size_t
 ecdh_keygen(wt_keyshare *ks, int curve, const uint8_t *rnd, uint8_t *pub)
 {
-	const br_ec_impl *ec = br_ec_get_default();
+	const br_ec_impl *ec = wt_ec_impl();
 
 	if (curve == BR_EC_curve25519) {
 		/* RFC 7748 5: any 32 bytes are a private key (clamping is done
@@ -145,7 +146,7 @@ static int
 ecdh_derive(const wt_keyshare *ks, int curve, const uint8_t *peer, size_t peer_len,
 	uint8_t *out, size_t *out_len)
 {
-	const br_ec_impl *ec = br_ec_get_default();
+	const br_ec_impl *ec = wt_ec_impl();
 	unsigned char pt[133];
 	size_t xoff, xlen, u;
 	unsigned acc;

@@ -5,6 +5,7 @@
  * written here on br_rsa_private.
  */
 #include "wt_internal.h"
+#include "wt_ec.h"
 #include "wt_x509.h"
 
 /* Decodes each PEM object's DER to buf (kept, or reused when keep is 0)
@@ -244,7 +245,7 @@ int wt_client_cert_check(const wt_client_cert *cert)
 	}
 	if (cert->key.type == BR_KEYTYPE_EC && pk->key_type == BR_KEYTYPE_EC) {
 		br_ec_public_key pub;
-		size_t n = br_ec_compute_pub(br_ec_get_default(), &pub, buf, &cert->key.ec);
+		size_t n = br_ec_compute_pub(wt_ec_impl(), &pub, buf, &cert->key.ec);
 
 		ok = n > 0 && pk->key.ec.curve == cert->key.ec.curve
 			&& pk->key.ec.qlen == n && memcmp(pk->key.ec.q, buf, n) == 0;

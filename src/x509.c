@@ -22,6 +22,7 @@
  * bounds-checked wt_reader cursors, and the search keeps its own stack.
  */
 #include "wt_internal.h"
+#include "wt_ec.h"
 #include "wt_x509.h"
 #include "wt_x509_nc.h"
 
@@ -997,7 +998,7 @@ static int verify_sig(const wt_x509_cert *c, const br_x509_pkey *pk)
 	case WT_X509_SIG_PSS_SHA512:
 		return wt_rsa_pss_verify(pk, hc, h, hlen, c->sig, c->sig_len) == 0 ? 0 : -1;
 	default:
-		return br_ecdsa_vrfy_asn1_get_default()(br_ec_get_default(), h, hlen,
+		return br_ecdsa_vrfy_asn1_get_default()(wt_ec_impl(), h, hlen,
 			&pk->key.ec, c->sig, c->sig_len) == 1 ? 0 : -1;
 	}
 #endif

@@ -25,7 +25,10 @@
  *   keysched   the RFC 8446 7.1 schedule, traffic keys, KeyUpdate, exporter,
  *              binder and early secrets, ticket PSK, Finished + compare
  *   kex        wt_kex_keygen + wt_kex_derive for x25519, P-256, P-384
+ *              (X25519 and P-256: src/ec_c25519_wasm.c, src/ec_p256_wasm.c,
+ *              which wt_ec_impl() picks here too: BearSSL's default is m31)
  *   sign-ec    wt_sig_sign for ecdsa_secp256r1_sha256, ecdsa_secp384r1_sha384
+ *              (P-256 mulgen: src/ec_p256_wasm.c)
  *   sign-rsa   wt_sig_sign for rsa_pss_rsae_sha256/384/512 (native default:
  *              br_rsa_i62_private when the compiler has 64x64->128)
  *   rsa-i31    br_rsa_i31_private, the RSA the wasm builds use (BR_64,
