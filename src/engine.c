@@ -87,7 +87,7 @@ static void send_pending_alert(wt_engine_ctx *cc)
 	 * connection. */
 	alert[0] = a == WT_ALERT_NO_RENEGOTIATION ? 1 : 2;
 	alert[1] = (uint8_t)a;
-	if (sizeof cc->obuf - cc->olen < 5 + 8 + 2 + 1 + TAG_LEN) {
+	if (cc->obuf_cap - cc->olen < 5 + 8 + 2 + 1 + TAG_LEN) {
 		/* No room: the alert matters more than the records queued
 		 * after it, but a record already partly sent is finished. */
 		cc->olen = cc->ohead_rest;
@@ -357,7 +357,8 @@ static int choose_versions(wt_engine_ctx *cc, const wt_config *cfg)
 	return 0;
 }
 
-int wt_engine_init(wt_engine_ctx *cc, const wt_config *cfg, const wt_host *host)
+int wt_engine_init(wt_engine_ctx *cc, const wt_config *cfg, const wt_host *host,
+	const wt_engine_mem *mem)
 {
 	memset(cc, 0, sizeof *cc);
 	cc->cfg = cfg;
@@ -373,6 +374,12 @@ int wt_engine_init(wt_engine_ctx *cc, const wt_config *cfg, const wt_host *host)
 		return wt_fail(cc, WT_ERR_BAD_CONFIG, "host must supply random and now_ms");
 	}
 	cc->host = *host;
+	if (mem == NULL || mem->in == NULL
+		|| wt_engine_set_buffers(cc, mem->in, mem->in_len, mem->out, mem->out_len))
+	{
+		return wt_fail(cc, WT_ERR_BAD_CONFIG,
+			"record buffers missing or smaller than WT_MIN_INBUF / WT_MIN_OUTBUF");
+	}
 	if (check_config(cc, cfg)) {
 		return cc->err;
 	}
@@ -418,7 +425,7 @@ static int early_open(const wt_engine_ctx *cc)
 
 static size_t sendapp_room(const wt_engine_ctx *cc)
 {
-	size_t avail = sizeof cc->obuf - cc->olen;
+	size_t avail = cc->obuf_cap - cc->olen;
 	/* the record around the staged data: header, TLS 1.2 AES-GCM's
 	 * explicit nonce, tag, TLS 1.3's content type (wt_rec_overhead is
 	 * the header only before the write key is set) */
@@ -496,7 +503,9 @@ unsigned wt_engine_current_state(const wt_engine_ctx *cc)
 	} else if (!cc->close_received && !cc->eof) {
 		s |= WT_RECVREC;
 	}
-	if (!cc->close_sent && sendapp_room(cc) > 0) {
+	/* Detached buffers (wt_engine_set_buffers) do not change what the
+	 * connection can do: any attachable send buffer has room. */
+	if (!cc->close_sent && (cc->obuf == NULL || sendapp_room(cc) > 0)) {
 		/* Early data gets its own bit so a pump that only knows
 		 * WT_SENDAPP never writes replayable 0-RTT data by accident. */
 		if (cc->handshake_done) {
@@ -542,7 +551,7 @@ uint8_t *wt_engine_recvrec_buf(wt_engine_ctx *cc, size_t *len)
 {
 	size_t want;
 
-	if (!(wt_engine_current_state(cc) & WT_RECVREC)) {
+	if (cc->ibuf == NULL || !(wt_engine_current_state(cc) & WT_RECVREC)) {
 		*len = 0;
 		return NULL;
 	}
@@ -771,7 +780,7 @@ void wt_engine_recvrec_ack(wt_engine_ctx *cc, size_t len)
 
 uint8_t *wt_engine_sendapp_buf(wt_engine_ctx *cc, size_t *len)
 {
-	if (!(wt_engine_current_state(cc) & (WT_SENDAPP | WT_SENDEARLY))) {
+	if (cc->obuf == NULL || !(wt_engine_current_state(cc) & (WT_SENDAPP | WT_SENDEARLY))) {
 		*len = 0;
 		return NULL;
 	}
@@ -822,7 +831,8 @@ void wt_engine_recvapp_ack(wt_engine_ctx *cc, size_t len)
 
 void wt_engine_flush(wt_engine_ctx *cc)
 {
-	if (!cc->err) {
+	/* detached buffers hold nothing to seal (wt_engine_buffers_idle) */
+	if (!cc->err && cc->obuf != NULL) {
 		wt_rec_seal_app(cc);
 		update_keys_if_worn(cc);
 	}
@@ -832,7 +842,7 @@ int wt_engine_key_update(wt_engine_ctx *cc, int request_peer)
 {
 	int err;
 
-	if (!may_update_keys(cc)) {
+	if (!may_update_keys(cc) || cc->obuf == NULL) {
 		return WT_ERR_BAD_STATE;
 	}
 	err = wt_hs13_key_update(cc, request_peer);
@@ -864,12 +874,35 @@ int wt_engine_abort(wt_engine_ctx *cc, int alert)
 	if (!wt_alert_is_fatal(alert)) {
 		return WT_ERR_BAD_CONFIG;
 	}
-	if (cc->err || cc->close_sent) {
-		return WT_ERR_BAD_STATE;
+	if (cc->err || cc->close_sent || cc->obuf == NULL) {
+		return WT_ERR_BAD_STATE;   /* detached: no room for the alert */
 	}
 	cc->chosen_alert = (uint8_t)alert;
 	wt_fail(cc, WT_ERR_ABORTED, "the host aborted the connection");
 	send_pending_alert(cc);
+	return 0;
+}
+
+int wt_engine_buffers_idle(const wt_engine_ctx *cc)
+{
+	return cc->ilen == 0 && cc->app_len == 0 && cc->olen == 0 && cc->app_staged == 0;
+}
+
+int wt_engine_set_buffers(wt_engine_ctx *cc, uint8_t *in, size_t in_len,
+	uint8_t *out, size_t out_len)
+{
+	if ((in == NULL) != (out == NULL)
+		|| (in != NULL && (in_len < WT_MIN_INBUF || out_len < WT_MIN_OUTBUF)))
+	{
+		return WT_ERR_BAD_CONFIG;
+	}
+	if (!wt_engine_buffers_idle(cc)) {
+		return WT_ERR_BAD_STATE;
+	}
+	cc->ibuf = in;
+	cc->ibuf_cap = in ? in_len : 0;
+	cc->obuf = out;
+	cc->obuf_cap = out ? out_len : 0;
 	return 0;
 }
 
@@ -961,5 +994,9 @@ const char *wt_engine_error_reason(const wt_engine_ctx *cc)
 
 void wt_engine_wipe(wt_engine_ctx *cc)
 {
+	if (cc->ibuf != NULL) {
+		wt_wipe(cc->ibuf, cc->ibuf_cap);
+		wt_wipe(cc->obuf, cc->obuf_cap);
+	}
 	wt_wipe(cc, sizeof *cc);
 }

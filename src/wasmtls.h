@@ -23,9 +23,12 @@
  * sendrec), and wt_engine_last_error()/wt_engine_error_reason() keep the
  * first cause.
  *
- * All memory is owned by the caller: the wt_engine_ctx holds every buffer
- * (its size is sizeof(wt_engine_ctx)); wt_config and everything it points
- * to (strings, arrays, trust anchors) MUST stay valid for the life of the
+ * All memory is owned by the caller: the wt_engine_ctx (sizeof) holds the
+ * connection's state, and the caller lends it two record buffers
+ * (wt_engine_mem, wt_engine_set_buffers), which it may take back while
+ * no record is in flight (wt_engine_buffers_idle), as OpenSSL's
+ * SSL_MODE_RELEASE_BUFFERS does. wt_config and everything it points to
+ * (strings, arrays, trust anchors) MUST stay valid for the life of the
  * connection.
  */
 #ifndef WASMTLS_H
@@ -188,6 +191,16 @@ const char *wt_version_name(uint16_t version);
 #define WT_MAX_PSK_IDENTITY   128             /* wt_external_psk.identity, .context */
 #define WT_MIN_PSK_KEY        16              /* wt_external_psk.key */
 #define WT_MAX_PSK_KEY        64
+/* Record buffers (wt_engine_mem, wt_engine_set_buffers). The receive
+ * buffer holds one whole record. The send buffer holds every record of
+ * one flight: WT_MIN_OUTBUF fits our largest ClientHello (8192 bytes)
+ * and the dummy change_cipher_spec; WT_OUTBUF_SIZE also fits a full
+ * application-data record beside queued control records. A smaller send
+ * buffer seals application data in smaller records, and a flight that
+ * does not fit (a large client certificate chain) fails with
+ * WT_ERR_BUFFER_TOO_SMALL. */
+#define WT_MIN_INBUF          WT_MAX_RECORD
+#define WT_MIN_OUTBUF         (8192 + 1024)
 #define WT_OUTBUF_SIZE        (WT_MAX_RECORD + 2048)
 #define WT_MAX_KEY_UPDATES    32              /* KeyUpdates in a row without app data */
 #define WT_MAX_USELESS_RECORDS 32             /* empty/ignored records in a row (BoringSSL: kMaxEmptyRecords; Go: 16) */
@@ -709,9 +722,41 @@ int wt_verify_chain(const wt_peer_cert *chain, size_t n,
 
 #include "wt_engine_ctx.h"   /* struct layout: opaque to callers */
 
-/* Prepares a connection and queues the ClientHello. Returns 0, or an error
- * code (also latched) for a bad configuration or a failing host RNG. */
-int wt_engine_init(wt_engine_ctx *cc, const wt_config *cfg, const wt_host *host);
+/* Memory the caller lends the engine (see the top of this file). */
+typedef struct wt_engine_mem {
+	uint8_t *in;       /* receive buffer, at least WT_MIN_INBUF bytes */
+	size_t in_len;
+	uint8_t *out;      /* send buffer, at least WT_MIN_OUTBUF bytes */
+	size_t out_len;
+} wt_engine_mem;
+
+/* Prepares a connection and queues the ClientHello in mem's send buffer
+ * (mem itself is not kept; its buffers are, until wt_engine_set_buffers
+ * replaces them). Returns 0, or an error code (also latched) for a bad
+ * configuration (buffers missing or too small included) or a failing
+ * host RNG. */
+int wt_engine_init(wt_engine_ctx *cc, const wt_config *cfg, const wt_host *host,
+	const wt_engine_mem *mem);
+
+/* 1 when the record buffers hold nothing the engine still needs: no
+ * partial record received, no undelivered plaintext (recvapp), nothing
+ * sealed or staged to send. Only then may they be detached. */
+int wt_engine_buffers_idle(const wt_engine_ctx *cc);
+
+/* Attaches record buffers (sizes as in wt_engine_mem), or detaches them
+ * with in = out = NULL (lengths 0): the engine then holds only the
+ * connection's keys and state, and the caller may free or reuse the
+ * memory. Buffers may be swapped or detached only while
+ * wt_engine_buffers_idle(); a caller that frees them should wipe them
+ * first (they held plaintext). While detached, the *_buf calls return
+ * NULL with length 0, an ack of a non-zero length, wt_engine_close()
+ * fail with WT_ERR_BAD_STATE (latched), and wt_engine_key_update() and
+ * wt_engine_abort() return WT_ERR_BAD_STATE: attach the buffers before
+ * any call that moves bytes. Returns 0, WT_ERR_BAD_STATE (not idle), or
+ * WT_ERR_BAD_CONFIG (only one buffer, or one too small); neither
+ * failure is latched. */
+int wt_engine_set_buffers(wt_engine_ctx *cc, uint8_t *in, size_t in_len,
+	uint8_t *out, size_t out_len);
 
 unsigned wt_engine_current_state(const wt_engine_ctx *cc);
 
@@ -773,7 +818,8 @@ int wt_engine_last_error(const wt_engine_ctx *cc);
 /* Human-readable cause of the first error ("" if none). */
 const char *wt_engine_error_reason(const wt_engine_ctx *cc);
 
-/* Wipes every secret in the context. Call when done with it. */
+/* Wipes every secret in the context, and the record buffers attached to
+ * it (they held plaintext). Call when done with it. */
 void wt_engine_wipe(wt_engine_ctx *cc);
 
 #ifdef __cplusplus

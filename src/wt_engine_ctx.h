@@ -146,9 +146,13 @@ typedef struct wt_engine_ctx {
 	int close_received;
 	int eof;
 
-	/* incoming records: ibuf holds at most one record; after decryption
-	 * its application data is served through recvapp */
-	uint8_t ibuf[WT_MAX_RECORD];
+	/* Record buffers (caller memory, wt_engine_set_buffers; both NULL
+	 * while detached). ibuf holds at most one record; after decryption
+	 * its application data is served through recvapp. */
+	uint8_t *ibuf;
+	size_t ibuf_cap;
+	uint8_t *obuf;
+	size_t obuf_cap;
 	size_t ilen;
 	size_t app_off, app_len;
 	int useless_records;   /* ignored records in a row (CCS, empty, user_canceled) */
@@ -159,7 +163,6 @@ typedef struct wt_engine_ctx {
 
 	/* outgoing records: obuf[0..olen) is sealed and waiting for sendrec;
 	 * sendapp plaintext is staged at obuf[olen + 5 ...] */
-	uint8_t obuf[WT_OUTBUF_SIZE];
 	size_t olen;
 	size_t ohead_rest;     /* bytes left of a partly acknowledged record at obuf[0] */
 	int out_closed;        /* a fatal error's alert is queued: nothing more goes out */

@@ -96,6 +96,7 @@ typedef struct conn {
 	int fd;
 	int async;
 	wt_engine_ctx *cc;
+	uint8_t inbuf[WT_MIN_INBUF], outbuf[WT_OUTBUF_SIZE];   /* its record buffers */
 	wt_config wcfg;
 	loaded_cert client;                    /* the legacy -cert-file/-key-file */
 	loaded_cert creds[BOGO_MAX_CREDS];     /* -new-x509-credential ones */
@@ -1801,7 +1802,11 @@ run_connection(shim *sh, const bogo_config *cfg, const bogo_config *retry_cfg, i
 		conn_fail(c, "io_error", "O_NONBLOCK: %s", strerror(errno));
 	}
 
-	rc = wt_engine_init(c->cc, &c->wcfg, &host);
+	{
+		const wt_engine_mem mem = { c->inbuf, sizeof c->inbuf, c->outbuf, sizeof c->outbuf };
+
+		rc = wt_engine_init(c->cc, &c->wcfg, &host, &mem);
+	}
 	if (rc != 0) {
 		if (rc == WT_ERR_BAD_CONFIG) {
 			bogo_unimplemented("configuration the engine refuses: %s",

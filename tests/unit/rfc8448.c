@@ -212,6 +212,8 @@ static int equal_vec(const uint8_t *p, size_t len, const char *name)
 }
 
 static wt_engine_ctx cc;
+static uint8_t inbuf[WT_MIN_INBUF], outbuf[WT_OUTBUF_SIZE];
+static const wt_engine_mem mem = { inbuf, sizeof inbuf, outbuf, sizeof outbuf };
 
 /* The RFC's ClientHello stands in for ours in the transcript. */
 static void use_rfc_client_hello(const struct vec *rec)
@@ -338,7 +340,7 @@ int main(int argc, char **argv)
 	}
 	det_host_init(&dh, &host, pool);
 
-	CHECK(wt_engine_init(&cc, &cfg, &host) == 0);
+	CHECK(wt_engine_init(&cc, &cfg, &host, &mem) == 0);
 	n = drain(&cc, out, sizeof out);
 	CHECK(n > 5 && out[0] == 22);
 
@@ -499,7 +501,7 @@ static int replay_resumed(void)
 	cfg.early_data = 1;
 	det_host_init(&dh, &host, pool);
 
-	CHECK(wt_engine_init(&cc, &cfg, &host) == 0);
+	CHECK(wt_engine_init(&cc, &cfg, &host, &mem) == 0);
 	CHECK(cc.psk_offered && cc.early_state == WT_EARLY_PENDING);
 	{
 		/* 0-RTT is visible in the state word as its own bit: a pump
@@ -644,7 +646,7 @@ static int replay_client_auth(const char *cert_path, const char *key_path, int u
 	}
 	det_host_init(&dh, &host, pool);
 
-	CHECK(wt_engine_init(&cc, &cfg, &host) == 0);
+	CHECK(wt_engine_init(&cc, &cfg, &host, &mem) == 0);
 	n = drain(&cc, out, sizeof out);
 	compare_ch_field(out + 5, n - 5, rfc_ch_rec, 0, 0, "random");
 	compare_ch_field(out + 5, n - 5, rfc_ch_rec, 3, WT_EXT_KEY_SHARE, "key_share");
