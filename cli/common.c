@@ -1176,7 +1176,9 @@ wt_cli_run(wt_cli_client *c, const wt_cli_options *o, const wt_cli_io *io)
 	static const wt_host host = { NULL, wt_cli_host_random, wt_cli_host_now_ms };
 	/* one connection per process: its record buffers stay attached */
 	static uint8_t inbuf[WT_MIN_INBUF], outbuf[WT_OUTBUF_SIZE];
-	static const wt_engine_mem mem = { inbuf, sizeof inbuf, outbuf, sizeof outbuf };
+	static wt_handshake hs_area;
+	static const wt_engine_mem mem = { inbuf, sizeof inbuf, outbuf, sizeof outbuf,
+		&hs_area, sizeof hs_area };
 	http_state *http = c->http;
 	wt_engine_ctx *cc;
 	int err, rc;

@@ -380,6 +380,14 @@ int wt_engine_init(wt_engine_ctx *cc, const wt_config *cfg, const wt_host *host,
 		return wt_fail(cc, WT_ERR_BAD_CONFIG,
 			"record buffers missing or smaller than WT_MIN_INBUF / WT_MIN_OUTBUF");
 	}
+	if (mem->hs == NULL || mem->hs_len < sizeof(wt_handshake)
+		|| (uintptr_t)mem->hs % _Alignof(wt_handshake) != 0)
+	{
+		return wt_fail(cc, WT_ERR_BAD_CONFIG,
+			"handshake area missing, misaligned or smaller than wt_engine_handshake_area_size()");
+	}
+	cc->hs = mem->hs;
+	memset(cc->hs, 0, sizeof *cc->hs);
 	if (check_config(cc, cfg)) {
 		return cc->err;
 	}
@@ -576,7 +584,7 @@ static void process_handshake(wt_engine_ctx *cc, const uint8_t *p, size_t n)
 	}
 	cc->rd_key_changed = 0;
 	while (!cc->err) {
-		size_t mlen, take;
+		size_t mlen, take, max;
 
 		if (cc->rd_key_changed && n > 0) {
 			/* RFC 8446 5.1: handshake messages must not span a key
@@ -585,9 +593,30 @@ static void process_handshake(wt_engine_ctx *cc, const uint8_t *p, size_t n)
 				"handshake data after a key change in the same record");
 			return;
 		}
+		if (cc->hs_len == 0) {
+			/* Where this message is reassembled: the handshake
+			 * area until the handshake is done (it may be gone
+			 * after), then the receive buffer's tail. */
+			cc->reasm = cc->handshake_done ? cc->ibuf + WT_MAX_RECORD : cc->hs->msg;
+			cc->reasm_cap = cc->handshake_done ? WT_POST_HS_SCRATCH : sizeof cc->hs->msg;
+		}
+		if (cc->hs_skip > 0) {
+			take = cc->hs_skip < n ? cc->hs_skip : n;
+			cc->hs_skip -= take;
+			p += take;
+			n -= take;
+			if (cc->hs_skip > 0) {
+				return;
+			}
+			cc->hs_len = 0;
+			if (n == 0) {
+				return;
+			}
+			continue;
+		}
 		if (cc->hs_len < 4) {
 			take = 4 - cc->hs_len < n ? 4 - cc->hs_len : n;
-			memcpy(cc->hs + cc->hs_len, p, take);
+			memcpy(cc->reasm + cc->hs_len, p, take);
 			cc->hs_len += take;
 			p += take;
 			n -= take;
@@ -595,16 +624,27 @@ static void process_handshake(wt_engine_ctx *cc, const uint8_t *p, size_t n)
 				return;   /* wait for the rest of the header */
 			}
 		}
-		mlen = (size_t)cc->hs[1] << 16 | (size_t)cc->hs[2] << 8 | cc->hs[3];
-		if (mlen > WT_MAX_HS_MESSAGE) {
+		mlen = (size_t)cc->reasm[1] << 16 | (size_t)cc->reasm[2] << 8 | cc->reasm[3];
+		max = cc->handshake_done ? WT_MAX_POST_HS_MESSAGE - 4 : WT_MAX_HS_MESSAGE;
+		if (mlen > max && cc->handshake_done && cc->reasm[0] == WT_HS_NEW_SESSION_TICKET
+			&& cc->version == WT_VERSION_TLS13)
+		{
+			/* A ticket over WT_MAX_TICKET would not be stored
+			 * anyway: drop the message unread. */
+			cc->hs_skip = mlen - (cc->hs_len - 4);
+			continue;
+		}
+		if (mlen > max) {
 			/* Go (conn.go readHandshake): internal_error, as soon as
-			 * the header is in. */
-			wt_fail(cc, WT_ALERT_INTERNAL_ERROR,
-				"handshake message exceeds 65536 bytes");
+			 * the header is in. Post-handshake, only a
+			 * NewSessionTicket may be that long. */
+			wt_fail(cc, cc->handshake_done ? WT_ALERT_UNEXPECTED_MESSAGE : WT_ALERT_INTERNAL_ERROR,
+				cc->handshake_done ? "post-handshake message too long"
+				: "handshake message exceeds 65536 bytes");
 			return;
 		}
 		take = 4 + mlen - cc->hs_len < n ? 4 + mlen - cc->hs_len : n;
-		memcpy(cc->hs + cc->hs_len, p, take);
+		memcpy(cc->reasm + cc->hs_len, p, take);
 		cc->hs_len += take;
 		p += take;
 		n -= take;
@@ -614,9 +654,9 @@ static void process_handshake(wt_engine_ctx *cc, const uint8_t *p, size_t n)
 		cc->hs_len = 0;
 		cc->hs_more_in_record = n > 0;
 		if (cc->version == WT_VERSION_TLS12) {
-			wt_hs12_message(cc, cc->hs, 4 + mlen);
+			wt_hs12_message(cc, cc->reasm, 4 + mlen);
 		} else {
-			wt_hs13_message(cc, cc->hs, 4 + mlen);
+			wt_hs13_message(cc, cc->reasm, 4 + mlen);
 		}
 		if (n == 0) {
 			return;
@@ -885,7 +925,32 @@ int wt_engine_abort(wt_engine_ctx *cc, int alert)
 
 int wt_engine_buffers_idle(const wt_engine_ctx *cc)
 {
-	return cc->ilen == 0 && cc->app_len == 0 && cc->olen == 0 && cc->app_staged == 0;
+	/* a partial post-handshake message lives in the receive buffer */
+	int reasm_in_ibuf = cc->hs_len > 0 && (cc->hs == NULL || cc->reasm != cc->hs->msg);
+
+	return cc->ilen == 0 && cc->app_len == 0 && cc->olen == 0 && cc->app_staged == 0
+		&& !reasm_in_ibuf;
+}
+
+size_t wt_engine_handshake_area_size(void)
+{
+	return sizeof(wt_handshake);
+}
+
+int wt_engine_release_handshake(wt_engine_ctx *cc)
+{
+	if (cc->hs == NULL) {
+		return 0;
+	}
+	/* Done or failed; and no message of the handshake still being
+	 * reassembled in the area (TLS 1.2: a record may go on after the
+	 * server Finished). */
+	if (!cc->err && (!cc->handshake_done || (cc->hs_len > 0 && cc->reasm == cc->hs->msg))) {
+		return WT_ERR_BAD_STATE;
+	}
+	wt_wipe(cc->hs, sizeof *cc->hs);
+	cc->hs = NULL;
+	return 0;
 }
 
 int wt_engine_set_buffers(wt_engine_ctx *cc, uint8_t *in, size_t in_len,
@@ -997,6 +1062,9 @@ void wt_engine_wipe(wt_engine_ctx *cc)
 	if (cc->ibuf != NULL) {
 		wt_wipe(cc->ibuf, cc->ibuf_cap);
 		wt_wipe(cc->obuf, cc->obuf_cap);
+	}
+	if (cc->hs != NULL) {
+		wt_wipe(cc->hs, sizeof *cc->hs);
 	}
 	wt_wipe(cc, sizeof *cc);
 }

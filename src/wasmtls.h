@@ -24,10 +24,12 @@
  * first cause.
  *
  * All memory is owned by the caller: the wt_engine_ctx (sizeof) holds the
- * connection's state, and the caller lends it two record buffers
- * (wt_engine_mem, wt_engine_set_buffers), which it may take back while
- * no record is in flight (wt_engine_buffers_idle), as OpenSSL's
- * SSL_MODE_RELEASE_BUFFERS does. wt_config and everything it points to
+ * connection's state, and the caller lends it (wt_engine_mem) two record
+ * buffers, which it may take back while no record is in flight
+ * (wt_engine_buffers_idle, wt_engine_set_buffers), as OpenSSL's
+ * SSL_MODE_RELEASE_BUFFERS does, and a handshake area, which it gets
+ * back wiped once the handshake is over (wt_engine_release_handshake).
+ * wt_config and everything it points to
  * (strings, arrays, trust anchors) MUST stay valid for the life of the
  * connection.
  */
@@ -199,7 +201,18 @@ const char *wt_version_name(uint16_t version);
  * buffer seals application data in smaller records, and a flight that
  * does not fit (a large client certificate chain) fails with
  * WT_ERR_BUFFER_TOO_SMALL. */
-#define WT_MIN_INBUF          WT_MAX_RECORD
+/* After the handshake, its messages (NewSessionTicket, KeyUpdate) are
+ * reassembled in the receive buffer after the record, up to
+ * WT_MAX_POST_HS_MESSAGE bytes (a longer NewSessionTicket is dropped
+ * unread, as a ticket over WT_MAX_TICKET always was; anything else that
+ * long fails with unexpected_message), and a NewSessionTicket's session
+ * blob is written after it: WT_POST_HS_SCRATCH bytes in all, which hold
+ * the blob with a leaf certificate of up to 14 KB whatever the ticket
+ * (the intermediates, OCSP response and SCTs when they fit too; with a
+ * longer leaf the session is not kept). */
+#define WT_MAX_POST_HS_MESSAGE (WT_MAX_TICKET + 528)  /* header, ticket, nonce, 256 B of extensions */
+#define WT_POST_HS_SCRATCH    32768
+#define WT_MIN_INBUF          (WT_MAX_RECORD + WT_POST_HS_SCRATCH)
 #define WT_MIN_OUTBUF         (8192 + 1024)
 #define WT_OUTBUF_SIZE        (WT_MAX_RECORD + 2048)
 #define WT_MAX_KEY_UPDATES    32              /* KeyUpdates in a row without app data */
@@ -728,7 +741,15 @@ typedef struct wt_engine_mem {
 	size_t in_len;
 	uint8_t *out;      /* send buffer, at least WT_MIN_OUTBUF bytes */
 	size_t out_len;
+	/* handshake area: wt_engine_handshake_area_size() bytes (a
+	 * wt_handshake), aligned as malloc() aligns, until
+	 * wt_engine_release_handshake() */
+	void *hs;
+	size_t hs_len;
 } wt_engine_mem;
+
+/* Bytes of the handshake area (sizeof(wt_handshake)). */
+size_t wt_engine_handshake_area_size(void);
 
 /* Prepares a connection and queues the ClientHello in mem's send buffer
  * (mem itself is not kept; its buffers are, until wt_engine_set_buffers
@@ -738,8 +759,16 @@ typedef struct wt_engine_mem {
 int wt_engine_init(wt_engine_ctx *cc, const wt_config *cfg, const wt_host *host,
 	const wt_engine_mem *mem);
 
+/* Gives the handshake area back once the handshake is over (done, or
+ * the connection failed): the engine wipes it (it held key shares and
+ * the transcript) and never touches it again; the caller may free it.
+ * Returns 0 (also when already released), or WT_ERR_BAD_STATE while the
+ * handshake still needs it. Information about the connection
+ * (wt_engine_info) stays available. */
+int wt_engine_release_handshake(wt_engine_ctx *cc);
+
 /* 1 when the record buffers hold nothing the engine still needs: no
- * partial record received, no undelivered plaintext (recvapp), nothing
+ * partial record or post-handshake message received, no undelivered plaintext (recvapp), nothing
  * sealed or staged to send. Only then may they be detached. */
 int wt_engine_buffers_idle(const wt_engine_ctx *cc);
 
@@ -818,8 +847,9 @@ int wt_engine_last_error(const wt_engine_ctx *cc);
 /* Human-readable cause of the first error ("" if none). */
 const char *wt_engine_error_reason(const wt_engine_ctx *cc);
 
-/* Wipes every secret in the context, and the record buffers attached to
- * it (they held plaintext). Call when done with it. */
+/* Wipes every secret in the context, and the record buffers and
+ * handshake area attached to it (they held plaintext and keys). Call when
+ * done with it. */
 void wt_engine_wipe(wt_engine_ctx *cc);
 
 #ifdef __cplusplus

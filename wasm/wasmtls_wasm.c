@@ -358,6 +358,9 @@ typedef struct wtw_conn {
 	 * (wiped) as soon as the engine says they are idle (attach/release):
 	 * an idle connection holds none. */
 	uint8_t *in, *out;
+	/* The handshake area, from wtw_start until the engine gives it back
+	 * (wiped) when the handshake ends or fails. */
+	void *hs_area;
 	wt_config cfg;
 	wt_host host;
 	int id;
@@ -734,12 +737,17 @@ attach(wtw_conn *c)
 	return wt_engine_set_buffers(&c->cc, c->in, WTW_IN_LEN, c->out, WTW_OUT_LEN);
 }
 
-/* Takes the record buffers back once nothing is in flight, wiping them
- * (they held plaintext and the handshake's messages): after every call
- * that may have emptied them. */
+/* Takes back what the engine no longer needs, after every call that
+ * may have changed that: the handshake area once the handshake is over
+ * (the engine wiped it), the record buffers once nothing is in flight,
+ * wiping them (they held plaintext and the handshake's messages). */
 static void
 release(wtw_conn *c)
 {
+	if (c->hs_area != NULL && wt_engine_release_handshake(&c->cc) == 0) {
+		free(c->hs_area);
+		c->hs_area = NULL;
+	}
 	if (c->in == NULL || wt_engine_set_buffers(&c->cc, NULL, 0, NULL, 0) != 0) {
 		return;
 	}
@@ -758,6 +766,13 @@ wtw_start(wtw_conn *c)
 	if (rc != 0) {
 		return rc;
 	}
+	c->hs_area = malloc(wt_engine_handshake_area_size());
+	if (c->hs_area == NULL) {
+		return WT_ERR_BUFFER_TOO_SMALL;
+	}
+	note_heap_peak();
+	mem.hs = c->hs_area;
+	mem.hs_len = wt_engine_handshake_area_size();
 	mem.in = c->in;
 	mem.in_len = WTW_IN_LEN;
 	mem.out = c->out;
@@ -775,9 +790,10 @@ wtw_destroy(wtw_conn *c)
 	if (c == NULL) {
 		return;
 	}
-	wt_engine_wipe(&c->cc);   /* and the record buffers, if attached */
+	wt_engine_wipe(&c->cc);   /* and the record buffers and handshake area, if attached */
 	free(c->in);
 	free(c->out);
+	free(c->hs_area);
 	free(c->server_name);
 	free(c->verify_ip);
 	for (i = 0; i < WT_MAX_ALPN; i++) {

@@ -97,6 +97,7 @@ typedef struct conn {
 	int async;
 	wt_engine_ctx *cc;
 	uint8_t inbuf[WT_MIN_INBUF], outbuf[WT_OUTBUF_SIZE];   /* its record buffers */
+	wt_handshake hs_area;
 	wt_config wcfg;
 	loaded_cert client;                    /* the legacy -cert-file/-key-file */
 	loaded_cert creds[BOGO_MAX_CREDS];     /* -new-x509-credential ones */
@@ -1803,7 +1804,8 @@ run_connection(shim *sh, const bogo_config *cfg, const bogo_config *retry_cfg, i
 	}
 
 	{
-		const wt_engine_mem mem = { c->inbuf, sizeof c->inbuf, c->outbuf, sizeof c->outbuf };
+		const wt_engine_mem mem = { c->inbuf, sizeof c->inbuf, c->outbuf, sizeof c->outbuf,
+			&c->hs_area, sizeof c->hs_area };
 
 		rc = wt_engine_init(c->cc, &c->wcfg, &host, &mem);
 	}

@@ -168,6 +168,9 @@ static const uint8_t *fz_take(fz_input *in, size_t n)
  */
 static uint8_t fz_inbuf[2][WT_MIN_INBUF], fz_outbuf[2][WT_OUTBUF_SIZE];
 static unsigned fz_pair;
+/* The run's handshake area: poisoned once released (wt_engine_release_handshake
+ * as soon as the engine allows it), so any later use is caught. */
+static wt_handshake fz_hs_area;
 
 /* Makes `pair` the usable one (ASan: the other is poisoned). */
 static void fz_use_pair(unsigned pair)
@@ -212,6 +215,14 @@ static void fz_check_state(wt_engine_ctx *cc)
 	uint8_t *p;
 
 	fz_swap_idle_buffers(cc);
+	if (cc->hs != NULL && wt_engine_release_handshake(cc) == 0) {
+		FZ_ASSERT(cc->hs == NULL);
+		ASAN_POISON_MEMORY_REGION(&fz_hs_area, sizeof fz_hs_area);
+	} else if (cc->hs != NULL) {
+		/* only a handshake in progress keeps it */
+		FZ_ASSERT(!wt_engine_handshake_done(cc) || cc->hs_len > 0);
+		FZ_ASSERT(wt_engine_last_error(cc) == 0);
+	}
 
 	FZ_ASSERT((st & ~0x3Fu) == 0);
 	/* 0-RTT room only before the handshake is done, never with SENDAPP */
@@ -363,6 +374,9 @@ static wt_engine_ctx *fz_engine_new(const wt_config *cfg, const wt_host *host)
 		return NULL;
 	}
 	fz_use_pair(0);
+	ASAN_UNPOISON_MEMORY_REGION(&fz_hs_area, sizeof fz_hs_area);
+	mem.hs = &fz_hs_area;
+	mem.hs_len = sizeof fz_hs_area;
 	mem.in = fz_inbuf[0];
 	mem.in_len = sizeof fz_inbuf[0];
 	mem.out = fz_outbuf[0];
@@ -389,6 +403,7 @@ typedef struct fz_template {
 	wt_config cfg;
 	wt_engine_ctx cc;
 	uint8_t inbuf[WT_MIN_INBUF], outbuf[WT_OUTBUF_SIZE];  /* its record buffers */
+	wt_handshake hs_area;
 	fz_host_state hs;
 	void (*cfg_init)(wt_config *, unsigned);
 } fz_template;
@@ -416,7 +431,7 @@ static wt_engine_ctx *fz_engine_start_slot(unsigned slot,
 		t[slot]->cfg_init = cfg_init;
 		cfg_init(&t[slot]->cfg, slot);
 		const wt_engine_mem mem = { t[slot]->inbuf, sizeof t[slot]->inbuf,
-			t[slot]->outbuf, sizeof t[slot]->outbuf };
+			t[slot]->outbuf, sizeof t[slot]->outbuf, &t[slot]->hs_area, sizeof t[slot]->hs_area };
 
 		fz_host_init(&host, &t[slot]->hs);
 		wt_engine_init(&t[slot]->cc, &t[slot]->cfg, &host, &mem);
@@ -434,6 +449,9 @@ static wt_engine_ctx *fz_engine_start_slot(unsigned slot,
 	memcpy(fz_outbuf[0], t[slot]->outbuf, sizeof fz_outbuf[0]);
 	cc->ibuf = fz_inbuf[0];
 	cc->obuf = fz_outbuf[0];
+	ASAN_UNPOISON_MEMORY_REGION(&fz_hs_area, sizeof fz_hs_area);
+	memcpy(&fz_hs_area, &t[slot]->hs_area, sizeof fz_hs_area);
+	cc->hs = &fz_hs_area;
 	*hs = t[slot]->hs;
 	cc->host.ctx = hs;
 	/* certificates loaded from a session point into the context's own
@@ -758,7 +776,7 @@ static size_t fz_server_hello_body(const wt_engine_ctx *cc, uint16_t suite,
 		/* Answer the last key share we sent (or our first group). */
 		const wt_group_info *g;
 
-		group = cc->share_count > 0 ? cc->shares[cc->share_count - 1].group : cc->groups[0];
+		group = cc->hs->share_count > 0 ? cc->hs->shares[cc->hs->share_count - 1].group : cc->groups[0];
 		g = wt_group_info_get(group);
 		share_len = g ? g->peer_len : 32;
 		out[n++] = (uint8_t)((4 + share_len) >> 8);

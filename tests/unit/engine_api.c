@@ -30,7 +30,8 @@ static int64_t now(void *ctx)
 
 static wt_engine_ctx cc;
 static uint8_t inbuf[WT_MIN_INBUF], outbuf[WT_OUTBUF_SIZE];
-static const wt_engine_mem mem = { inbuf, sizeof inbuf, outbuf, sizeof outbuf };
+static wt_handshake hs_area;
+static const wt_engine_mem mem = { inbuf, sizeof inbuf, outbuf, sizeof outbuf, &hs_area, sizeof hs_area };
 
 static int verify_accept(void *ctx, const wt_conn_info *info)
 {
@@ -147,9 +148,9 @@ static void sig_and_share_config(void)
 	c = base();
 	CHECK(wt_engine_init(&cc, &c, &host, &mem) == 0);
 	CHECK(cc.group_count == 4 && cc.groups[0] == WT_GROUP_X25519MLKEM768);
-	CHECK(cc.share_count == 2 && cc.shares[0].group == WT_GROUP_X25519MLKEM768
-		&& cc.shares[0].pub_len == 1216 && cc.shares[1].group == WT_GROUP_X25519
-		&& cc.shares[1].pub_len == 32);
+	CHECK(cc.hs->share_count == 2 && cc.hs->shares[0].group == WT_GROUP_X25519MLKEM768
+		&& cc.hs->shares[0].pub_len == 1216 && cc.hs->shares[1].group == WT_GROUP_X25519
+		&& cc.hs->shares[1].pub_len == 32);
 	wt_engine_wipe(&cc);
 
 	/* The post-quantum groups are TLS 1.3's: a TLS 1.2-only offer needs
@@ -162,7 +163,7 @@ static void sig_and_share_config(void)
 		expect_bad_value(&c, "post-quantum groups only, TLS 1.2 only", "no group for TLS 1.2");
 		c = base(); c.cipher_suites = suite12; c.cipher_suite_count = 1;
 		CHECK(wt_engine_init(&cc, &c, &host, &mem) == 0);
-		CHECK(cc.share_count == 0);
+		CHECK(cc.hs->share_count == 0);
 		wt_engine_wipe(&cc);
 	}
 
@@ -171,8 +172,8 @@ static void sig_and_share_config(void)
 	c = base(); c.groups = four_groups; c.group_count = 4;
 	c.key_shares = four_groups + 1; c.key_share_count = 3;
 	CHECK(wt_engine_init(&cc, &c, &host, &mem) == 0);
-	CHECK(cc.share_count == 3 && cc.shares[2].group == WT_GROUP_SECP521R1
-		&& cc.shares[2].pub_len == 133);
+	CHECK(cc.hs->share_count == 3 && cc.hs->shares[2].group == WT_GROUP_SECP521R1
+		&& cc.hs->shares[2].pub_len == 133);
 	/* A failed handshake wipes the private keys of every share. */
 	{
 		static const uint8_t alert[] = { 21, 3, 3, 0, 2, 2, 40 };
@@ -188,15 +189,15 @@ static void sig_and_share_config(void)
 			wt_engine_recvrec_ack(&cc, k);
 		}
 		CHECK(wt_engine_last_error(&cc) == (WT_ERR_ALERT_RECEIVED | 40));
-		CHECK(cc.share_count == 0);
+		CHECK(cc.hs->share_count == 0);
 		for (i = 0; i < WT_MAX_KEY_SHARES; i++) {
-			for (j = 0; j < sizeof cc.shares[i].priv; j++) {
-				CHECK(cc.shares[i].priv[j] == 0);
+			for (j = 0; j < sizeof cc.hs->shares[i].priv; j++) {
+				CHECK(cc.hs->shares[i].priv[j] == 0);
 			}
 		}
 	}
 	c = base(); c.no_key_shares = 1;
-	CHECK(wt_engine_init(&cc, &c, &host, &mem) == 0 && cc.share_count == 0);
+	CHECK(wt_engine_init(&cc, &c, &host, &mem) == 0 && cc.hs->share_count == 0);
 	printf("ok sig_algs and key_shares settings\n");
 }
 
@@ -450,6 +451,51 @@ static void record_buffers(void)
 	printf("ok detached buffers: WT_ERR_BAD_STATE\n");
 }
 
+/* The handshake area (wt_engine_mem.hs): size and alignment checked at
+ * init, kept while the handshake needs it, wiped when given back. */
+static void handshake_area(void)
+{
+	static uint64_t raw[sizeof(wt_handshake) / 8 + 2];
+	const uint8_t *a = (const uint8_t *)&hs_area;
+	wt_engine_mem m = mem;
+	wt_config c = base();
+	size_t i, nonzero = 0, len;
+
+	CHECK(wt_engine_handshake_area_size() == sizeof(wt_handshake));
+	m.hs = NULL;
+	CHECK(wt_engine_init(&cc, &c, &host, &m) == WT_ERR_BAD_CONFIG);
+	m.hs = raw;
+	m.hs_len = sizeof(wt_handshake) - 1;
+	CHECK(wt_engine_init(&cc, &c, &host, &m) == WT_ERR_BAD_CONFIG);
+	CHECK(strstr(wt_engine_error_reason(&cc), "handshake area") != NULL);
+	m.hs = (uint8_t *)raw + 1;   /* misaligned */
+	m.hs_len = sizeof(wt_handshake);
+	CHECK(wt_engine_init(&cc, &c, &host, &m) == WT_ERR_BAD_CONFIG);
+	m.hs = raw;
+	CHECK(wt_engine_init(&cc, &c, &host, &m) == 0);
+	CHECK(cc.hs == (wt_handshake *)(void *)raw);
+
+	CHECK(wt_engine_init(&cc, &c, &host, &mem) == 0);
+	/* mid-handshake: the ClientHello and key shares are in the area */
+	CHECK(wt_engine_release_handshake(&cc) == WT_ERR_BAD_STATE);
+	CHECK(cc.hs == &hs_area && hs_area.ch_len > 0 && hs_area.share_count > 0);
+	cc.handshake_done = 1;   /* as if it had completed */
+	CHECK(wt_engine_release_handshake(&cc) == 0);
+	CHECK(cc.hs == NULL);
+	for (i = 0; i < sizeof hs_area; i++) {
+		nonzero += a[i] != 0;
+	}
+	CHECK(nonzero == 0);
+	CHECK(wt_engine_release_handshake(&cc) == 0);   /* again: nothing to do */
+	wt_engine_sendrec_buf(&cc, &len);
+	CHECK(len > 0);   /* the ClientHello was copied out: still there to send */
+	/* A failed handshake gives it back too. */
+	CHECK(wt_engine_init(&cc, &c, &host, &mem) == 0);
+	CHECK(wt_engine_abort(&cc, WT_ALERT_INTERNAL_ERROR) == 0);
+	CHECK(wt_engine_release_handshake(&cc) == 0 && cc.hs == NULL);
+	printf("ok handshake area: checked, kept, wiped when released\n");
+}
+
 int main(void)
 {
 	static const uint16_t bad_suite[] = { 0x009c };   /* TLS_RSA_WITH_AES_128_GCM_SHA256: RSA key exchange */
@@ -502,6 +548,7 @@ int main(void)
 	printf("ok host failures\n");
 
 	record_buffers();
+	handshake_area();
 
 	/* Fresh connection: ClientHello to send, records to receive, no
 	 * application data either way yet. */
@@ -695,7 +742,7 @@ int main(void)
 			c.session_len = n;
 			CHECK(wt_engine_init(&cc, &c, &host, &mem) == 0);
 			CHECK(cc.t12.offer_ticket == (t == 2));
-			CHECK(t < 2 ? cc.ch_len < 2000 : cc.ch_len > 2000);
+			CHECK(t < 2 ? cc.hs->ch_len < 2000 : cc.hs->ch_len > 2000);
 			printf("%s TLS 1.2 session with a %zu-byte ticket: %s\n", wt_engine_last_error(&cc) == 0
 				&& cc.t12.offer_ticket == (t == 2) ? "ok" : "FAIL", s.ticket_len,
 				t < 2 ? "dropped, full handshake" : "offered");
@@ -713,7 +760,7 @@ int main(void)
 			c.cipher_suites = only12;
 			c.cipher_suite_count = 1;
 			CHECK(wt_engine_init(&cc, &c, &host, &mem) == 0);
-			CHECK(cc.t12.offer_ticket == 1 && cc.ch_len > 5000);
+			CHECK(cc.t12.offer_ticket == 1 && cc.hs->ch_len > 5000);
 			printf("%s TLS 1.2-only offer: a 5000-byte ticket is offered\n",
 				cc.t12.offer_ticket == 1 ? "ok" : "FAIL");
 			wt_engine_wipe(&cc);
