@@ -1104,6 +1104,9 @@ wt_cli_client_init(wt_cli_client *c, const wt_cli_options *o)
 	}
 	cfg->request_ocsp = o->ocsp;
 	cfg->request_sct = o->sct;
+	/* the summary reports the chain the server sent (peer_chain), and one
+	 * connection per process has nothing to save by dropping it */
+	cfg->keep_peer_chain = 1;
 	cfg->grease = o->grease;
 	cfg->permute_extensions = o->permute;
 	if (o->psk_file != NULL) {

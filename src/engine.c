@@ -388,6 +388,7 @@ int wt_engine_init(wt_engine_ctx *cc, const wt_config *cfg, const wt_host *host,
 	}
 	cc->hs = mem->hs;
 	memset(cc->hs, 0, sizeof *cc->hs);
+	cc->peer_mem = cc->hs->chain;
 	if (check_config(cc, cfg)) {
 		return cc->err;
 	}
@@ -937,7 +938,43 @@ size_t wt_engine_handshake_area_size(void)
 	return sizeof(wt_handshake);
 }
 
-int wt_engine_release_handshake(wt_engine_ctx *cc)
+size_t wt_engine_peer_keep_size(const wt_engine_ctx *cc)
+{
+	size_t i, n = cc->ocsp_len + cc->sct_len;
+
+	for (i = 0; i < cc->cert_count; i++) {
+		n += cc->certs[i].len;
+	}
+	return n;
+}
+
+/* Copies the peer credentials out of the handshake area into keep (NULL:
+ * drops them) and points peer_mem, certs and the offsets there. */
+static void move_peer_credentials(wt_engine_ctx *cc, uint8_t *keep)
+{
+	size_t i, off = 0;
+
+	if (keep == NULL) {
+		cc->cert_count = cc->ocsp_len = cc->sct_len = 0;
+	}
+	for (i = 0; i < cc->cert_count; i++) {
+		memcpy(keep + off, cc->certs[i].der, cc->certs[i].len);
+		cc->certs[i].der = keep + off;
+		off += cc->certs[i].len;
+	}
+	if (cc->ocsp_len) {
+		memcpy(keep + off, cc->peer_mem + cc->ocsp_off, cc->ocsp_len);
+		cc->ocsp_off = off;
+		off += cc->ocsp_len;
+	}
+	if (cc->sct_len) {
+		memcpy(keep + off, cc->peer_mem + cc->sct_off, cc->sct_len);
+		cc->sct_off = off;
+	}
+	cc->peer_mem = keep;
+}
+
+int wt_engine_release_handshake(wt_engine_ctx *cc, uint8_t *keep, size_t keep_len)
 {
 	if (cc->hs == NULL) {
 		return 0;
@@ -948,6 +985,10 @@ int wt_engine_release_handshake(wt_engine_ctx *cc)
 	if (!cc->err && (!cc->handshake_done || (cc->hs_len > 0 && cc->reasm == cc->hs->msg))) {
 		return WT_ERR_BAD_STATE;
 	}
+	if (keep != NULL && keep_len < wt_engine_peer_keep_size(cc)) {
+		return WT_ERR_BUFFER_TOO_SMALL;
+	}
+	move_peer_credentials(cc, keep);
 	wt_wipe(cc->hs, sizeof *cc->hs);
 	cc->hs = NULL;
 	return 0;
@@ -1037,11 +1078,11 @@ void wt_engine_info(const wt_engine_ctx *cc, wt_conn_info *info)
 	info->early_data_len = cc->early_sent;
 	info->client_cert_sent = cc->client_cert_sent;
 	if (cc->ocsp_len) {
-		info->ocsp_response = cc->chain + cc->ocsp_off;
+		info->ocsp_response = cc->peer_mem + cc->ocsp_off;
 		info->ocsp_response_len = cc->ocsp_len;
 	}
 	if (cc->sct_len) {
-		info->sct_list = cc->chain + cc->sct_off;
+		info->sct_list = cc->peer_mem + cc->sct_off;
 		info->sct_list_len = cc->sct_len;
 	}
 	info->early_data_reason = cc->early_reason;

@@ -64,11 +64,11 @@ static int offered_suite12(const wt_engine_ctx *cc, uint16_t id)
  * all in one message, wt_hs13_keep_peer_credentials). */
 static int keep12(wt_engine_ctx *cc, const uint8_t *p, size_t len, size_t *off)
 {
-	if (len > sizeof cc->chain - cc->chain_used) {
+	if (len > sizeof cc->hs->chain - cc->chain_used) {
 		return -1;
 	}
 	if (len) {
-		memcpy(cc->chain + cc->chain_used, p, len);
+		memcpy(cc->hs->chain + cc->chain_used, p, len);
 	}
 	*off = cc->chain_used;
 	cc->chain_used += len;
@@ -333,7 +333,7 @@ static int read_certificate(wt_engine_ctx *cc, const uint8_t *msg, size_t len)
 	/* after the ServerHello's SCT list; the certificates (never more
 	 * than the buffer: it is as large as a handshake message) win over
 	 * it if both do not fit (SCTs are only reported, not checked) */
-	if (cc->chain_used + (len - 4) > sizeof cc->chain) {
+	if (cc->chain_used + (len - 4) > sizeof cc->hs->chain) {
 		cc->chain_used = cc->sct_len = 0;
 	}
 	for (i = 0; i < n; i++) {
@@ -343,7 +343,7 @@ static int read_certificate(wt_engine_ctx *cc, const uint8_t *msg, size_t len)
 			return wt_fail(cc, WT_ALERT_BAD_CERTIFICATE,
 				"server certificate chain larger than WT_MAX_PEER_CHAIN bytes");
 		}
-		cc->certs[i].der = cc->chain + off;
+		cc->certs[i].der = cc->hs->chain + off;
 		cc->certs[i].len = certs[i].len;
 	}
 	cc->cert_count = n;
@@ -534,8 +534,8 @@ static int read_certificate_request(wt_engine_ctx *cc, const uint8_t *msg, size_
 	 * buffer, behind the server's certificates (as in TLS 1.3,
 	 * hs13.c read_certificate_request); dropped if it does not fit. */
 	cc->ca_names_len = 0;
-	if (cas.len > 0 && cas.len <= sizeof cc->chain - cc->chain_used) {
-		memcpy(cc->chain + sizeof cc->chain - cas.len, cas.p, cas.len);
+	if (cas.len > 0 && cas.len <= sizeof cc->hs->chain - cc->chain_used) {
+		memcpy(cc->hs->chain + sizeof cc->hs->chain - cas.len, cas.p, cas.len);
 		cc->ca_names_len = cas.len;
 	}
 	cc->cert_requested = 1;
@@ -749,6 +749,7 @@ static int read_finished(wt_engine_ctx *cc, const uint8_t *msg, size_t len)
 		TRY(send_finished(cc));
 	}
 	cc->hs_state = S12_DONE;
+	wt_hs13_trim_peer_chain(cc);
 	cc->handshake_done = 1;
 	save_session(cc, len);
 	return 0;

@@ -606,23 +606,23 @@ static int session_acceptable(wt_engine_ctx *cc, const wt_session *s, int64_t no
 	return 1;
 }
 
-/* Appends p[0..len) to cc->chain at *used; returns its offset, or
+/* Appends p[0..len) to cc->hs->chain at *used; returns its offset, or
  * (size_t)-1 if it does not fit. */
 static size_t keep_in_chain(wt_engine_ctx *cc, size_t *used, const uint8_t *p, size_t len)
 {
 	size_t off = *used;
 
-	if (len > sizeof cc->chain - cc->ca_names_len - off) {
+	if (len > sizeof cc->hs->chain - cc->ca_names_len - off) {
 		return (size_t)-1;
 	}
 	if (len) {
-		memcpy(cc->chain + off, p, len);   /* p may be NULL when len is 0 */
+		memcpy(cc->hs->chain + off, p, len);   /* p may be NULL when len is 0 */
 	}
 	*used += len;
 	return off;
 }
 
-/* Copies certificates, OCSP response and SCT list into cc->chain (the
+/* Copies certificates, OCSP response and SCT list into cc->hs->chain (the
  * reassembly buffer or a session blob is where they come from). 0, or -1
  * if the three together exceed WT_MAX_PEER_CHAIN bytes. */
 int wt_hs13_keep_peer_credentials(wt_engine_ctx *cc, const wt_peer_cert *certs,
@@ -636,7 +636,7 @@ int wt_hs13_keep_peer_credentials(wt_engine_ctx *cc, const wt_peer_cert *certs,
 		if ((off = keep_in_chain(cc, &used, certs[i].der, certs[i].len)) == (size_t)-1) {
 			break;
 		}
-		cc->certs[i].der = cc->chain + off;
+		cc->certs[i].der = cc->hs->chain + off;
 		cc->certs[i].len = certs[i].len;
 	}
 	ocsp_off = i < n ? (size_t)-1 : keep_in_chain(cc, &used, ocsp, ocsp_len);
@@ -657,6 +657,17 @@ int wt_hs13_keep_peer_credentials(wt_engine_ctx *cc, const wt_peer_cert *certs,
 	cc->sct_off = sct_off;
 	cc->sct_len = sct_len;
 	return 0;
+}
+
+/* At the end of the handshake: past the leaf, the chain stays only when
+ * the host asked (wt_config.keep_peer_chain), so that what
+ * wt_engine_info reports and session blobs carry does not depend on
+ * when the host releases the handshake area. */
+void wt_hs13_trim_peer_chain(wt_engine_ctx *cc)
+{
+	if (!cc->cfg->keep_peer_chain && cc->cert_count > 1) {
+		cc->cert_count = 1;
+	}
 }
 
 /* Why this connection will not offer 0-RTT with session s (NULL: none),
@@ -1351,8 +1362,8 @@ static int on_certificate_request(wt_engine_ctx *cc, const uint8_t *msg, size_t 
 	 * Certificate that follows fills the buffer from the front and
 	 * drops the list if it needs the room (wt_hs13_keep_peer_credentials). */
 	cc->ca_names_len = 0;
-	if (cr.ca_names.len > 0 && cr.ca_names.len <= sizeof cc->chain - cc->chain_used) {
-		memcpy(cc->chain + sizeof cc->chain - cr.ca_names.len, cr.ca_names.p, cr.ca_names.len);
+	if (cr.ca_names.len > 0 && cr.ca_names.len <= sizeof cc->hs->chain - cc->chain_used) {
+		memcpy(cc->hs->chain + sizeof cc->hs->chain - cr.ca_names.len, cr.ca_names.p, cr.ca_names.len);
 		cc->ca_names_len = cr.ca_names.len;
 	}
 	cc->cert_requested = 1;
@@ -1430,7 +1441,7 @@ static int read_server_certificate(wt_engine_ctx *cc, const uint8_t *msg, size_t
 			"received empty certificates message");
 	}
 	/* Keep copies: the reassembly buffer is reused for the next message.
-	 * cc->chain holds WT_MAX_PEER_CHAIN = WT_MAX_HS_MESSAGE bytes, more
+	 * cc->hs->chain holds WT_MAX_PEER_CHAIN = WT_MAX_HS_MESSAGE bytes, more
 	 * than the DER, OCSP response and SCT list of any Certificate message
 	 * we accept together, so this check only guards against that
 	 * invariant breaking. */
@@ -1512,7 +1523,7 @@ int wt_hs13_client_cert(wt_engine_ctx *cc, const wt_client_cert **out)
 
 		req.sig_algs = cc->cr_sig_algs;
 		req.sig_alg_count = cc->cr_sig_alg_count;
-		req.ca_names = cc->ca_names_len ? cc->chain + sizeof cc->chain - cc->ca_names_len : NULL;
+		req.ca_names = cc->ca_names_len ? cc->hs->chain + sizeof cc->hs->chain - cc->ca_names_len : NULL;
 		req.ca_names_len = cc->ca_names_len;
 		cert = cfg->get_client_cert(cfg->client_cert_ctx, &req);
 		if (cert == WT_CLIENT_CERT_ABORT) {
@@ -1661,6 +1672,7 @@ static int read_server_finished(wt_engine_ctx *cc, const uint8_t *msg, size_t le
 	/* Handshake traffic secrets are no longer needed. */
 	wt_wipe(cc->ks.client_hs, sizeof cc->ks.client_hs);
 	wt_wipe(cc->ks.server_hs, sizeof cc->ks.server_hs);
+	wt_hs13_trim_peer_chain(cc);
 	cc->handshake_done = 1;
 	cc->hs_state = HS_DONE;
 	return 0;
@@ -1744,9 +1756,9 @@ void wt_hs13_store_session(wt_engine_ctx *cc, wt_session *sp, size_t used)
 			s.certs[i] = cc->certs[i];
 		}
 		s.cert_count = cc->cert_count;
-		s.ocsp = cc->chain + cc->ocsp_off;
+		s.ocsp = cc->peer_mem + cc->ocsp_off;
 		s.ocsp_len = cc->ocsp_len;
-		s.sct_list = cc->chain + cc->sct_off;
+		s.sct_list = cc->peer_mem + cc->sct_off;
 		s.sct_list_len = cc->sct_len;
 	}
 	blob = cc->reasm + used;

@@ -282,7 +282,9 @@ typedef struct wt_conn_info {
 	int resumed;             /* 1 if PSK resumption was used */
 	const char *alpn;        /* NUL-terminated, NULL if none */
 	const char *server_name; /* as configured, NULL if none */
-	size_t peer_cert_count;  /* leaf first, as sent by the server */
+	size_t peer_cert_count;  /* leaf first, as sent by the server; once
+	                            the handshake is done, the leaf only
+	                            unless wt_config.keep_peer_chain */
 	const wt_peer_cert *peer_certs;
 	int verified;            /* 1 if the chain was verified to a trust anchor
 	                            (on resumption: in the original handshake) */
@@ -593,6 +595,13 @@ typedef struct wt_config {
 	int request_ocsp;
 	int request_sct;
 
+	/* 1: keep the server's whole certificate chain after the handshake
+	 * (wt_conn_info.peer_certs, session blobs). 0 (default): only the
+	 * leaf, which a session needs to be resumed (its validity), so an
+	 * established connection does not hold the intermediates; a verify
+	 * callback sees the whole chain either way. */
+	int keep_peer_chain;
+
 	/* 1: GREASE (RFC 8701), as Chrome sends it: a reserved 0x?A?A value
 	 * in cipher_suites, supported_groups (with a one-byte key share),
 	 * supported_versions and as two extensions, so that servers keep
@@ -762,10 +771,17 @@ int wt_engine_init(wt_engine_ctx *cc, const wt_config *cfg, const wt_host *host,
 /* Gives the handshake area back once the handshake is over (done, or
  * the connection failed): the engine wipes it (it held key shares and
  * the transcript) and never touches it again; the caller may free it.
- * Returns 0 (also when already released), or WT_ERR_BAD_STATE while the
- * handshake still needs it. Information about the connection
- * (wt_engine_info) stays available. */
-int wt_engine_release_handshake(wt_engine_ctx *cc);
+ * The peer's credentials that wt_engine_info reports and session blobs
+ * carry (the leaf, or the chain with keep_peer_chain; the OCSP response
+ * and SCT list) move to keep[0..keep_len), which MUST stay valid for the
+ * rest of the connection; keep_len must be at least
+ * wt_engine_peer_keep_size() (0 when there is nothing to keep). keep =
+ * NULL drops them (no peer_certs afterwards, and sessions are stored
+ * without a certificate, so they are not resumed with WT_VERIFY_FULL).
+ * Returns 0 (also when already released), WT_ERR_BAD_STATE while the
+ * handshake still needs the area, or WT_ERR_BUFFER_TOO_SMALL. */
+int wt_engine_release_handshake(wt_engine_ctx *cc, uint8_t *keep, size_t keep_len);
+size_t wt_engine_peer_keep_size(const wt_engine_ctx *cc);
 
 /* 1 when the record buffers hold nothing the engine still needs: no
  * partial record or post-handshake message received, no undelivered plaintext (recvapp), nothing

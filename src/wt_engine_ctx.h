@@ -139,6 +139,10 @@ typedef struct wt_handshake {
 	uint8_t ext_order[WT_HX_COUNT];  /* when cfg->permute_extensions */
 	struct wt_leaf_key leaf;         /* the server's key, for CertificateVerify / ServerKeyExchange */
 	uint8_t t12_ticket[WT_MAX_TICKET];  /* TLS 1.2 NewSessionTicket, until Finished */
+	/* peer certificates (DER copies, leaf first), then the leaf's OCSP
+	 * response and SCT list (RFC 8446 4.4.2.1); the CertificateRequest's
+	 * CA list at the end (ca_names_len) */
+	uint8_t chain[WT_MAX_PEER_CHAIN];
 } wt_handshake;
 
 typedef struct wt_engine_ctx {
@@ -225,15 +229,16 @@ typedef struct wt_engine_ctx {
 	int alert_queued;
 	int handshake_done;
 
-	/* peer certificates (DER copies, leaf first) */
-	uint8_t chain[WT_MAX_PEER_CHAIN];
+	/* Peer certificates (leaf first), OCSP response and SCT list, in
+	 * peer_mem: hs->chain during the handshake, then the memory the
+	 * host keeps them in (wt_engine_release_handshake). OCSP and SCT
+	 * are offsets, so a copied context stays valid. */
+	uint8_t *peer_mem;
 	struct wt_peer_cert certs[WT_MAX_PEER_CERTS];
 	size_t cert_count;
-	/* the leaf's OCSP response and SCT list (RFC 8446 4.4.2.1), stored
-	 * in chain[] after the DER: offsets, so a copied context stays valid */
 	size_t ocsp_off, ocsp_len, sct_off, sct_len;
-	size_t chain_used;     /* bytes of chain[] in use from the front */
-	size_t ca_names_len;   /* CertificateRequest's CA list, at the end of chain[] */
+	size_t chain_used;     /* bytes of hs->chain in use from the front */
+	size_t ca_names_len;   /* CertificateRequest's CA list, at the end of hs->chain */
 	int verified;
 
 	int tickets_seen;

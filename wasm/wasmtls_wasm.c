@@ -361,6 +361,7 @@ typedef struct wtw_conn {
 	/* The handshake area, from wtw_start until the engine gives it back
 	 * (wiped) when the handshake ends or fails. */
 	void *hs_area;
+	uint8_t *peer_keep;    /* the peer credentials kept after it (leaf, OCSP, SCT) */
 	wt_config cfg;
 	wt_host host;
 	int id;
@@ -523,7 +524,8 @@ wtw_add_id(wtw_conn *c, int which, int id)
 }
 
 /* Flags: 1 = no key share in the first ClientHello, 2 = ask for a stapled
- * OCSP response, 4 = ask for SCTs. */
+ * OCSP response, 4 = ask for SCTs, 8 = GREASE, 16 = permuted extensions,
+ * 32 = keep the peer's whole chain (wt_config.keep_peer_chain). */
 WTW_EXPORT(wtw_set_flags) void
 wtw_set_flags(wtw_conn *c, int flags)
 {
@@ -532,6 +534,7 @@ wtw_set_flags(wtw_conn *c, int flags)
 	c->cfg.request_sct = (flags & 4) != 0;
 	c->cfg.grease = (flags & 8) != 0;
 	c->cfg.permute_extensions = (flags & 16) != 0;
+	c->cfg.keep_peer_chain = (flags & 32) != 0;
 }
 
 /* Offers a session (a blob from an earlier wt_js_session). The blob is
@@ -744,9 +747,18 @@ attach(wtw_conn *c)
 static void
 release(wtw_conn *c)
 {
-	if (c->hs_area != NULL && wt_engine_release_handshake(&c->cc) == 0) {
-		free(c->hs_area);
-		c->hs_area = NULL;
+	if (c->hs_area != NULL && (wt_engine_handshake_done(&c->cc) || wt_engine_last_error(&c->cc))) {
+		size_t n = wt_engine_peer_keep_size(&c->cc);
+		uint8_t *keep = n ? malloc(n) : NULL;
+
+		/* out of memory for keep: the area stays until a later call */
+		if ((n == 0 || keep != NULL) && wt_engine_release_handshake(&c->cc, keep, n) == 0) {
+			free(c->hs_area);
+			c->hs_area = NULL;
+			c->peer_keep = keep;
+		} else {
+			free(keep);
+		}
 	}
 	if (c->in == NULL || wt_engine_set_buffers(&c->cc, NULL, 0, NULL, 0) != 0) {
 		return;
@@ -794,6 +806,7 @@ wtw_destroy(wtw_conn *c)
 	free(c->in);
 	free(c->out);
 	free(c->hs_area);
+	free(c->peer_keep);
 	free(c->server_name);
 	free(c->verify_ip);
 	for (i = 0; i < WT_MAX_ALPN; i++) {

@@ -1538,6 +1538,9 @@ build_config(conn *c)
 	w->early_data = cfg->enable_early_data;
 	w->request_ocsp = cfg->enable_ocsp_stapling;
 	w->request_sct = cfg->enable_signed_cert_timestamps;
+	/* BoringSSL keeps the peer's chain (SSL_get_peer_cert_chain): the
+	 * runner checks its length after the handshake */
+	w->keep_peer_chain = 1;
 	w->grease = cfg->enable_grease;
 	w->permute_extensions = cfg->permute_extensions;
 	if (cfg->cert_file != NULL || cfg->key_file != NULL) {

@@ -171,6 +171,7 @@ static unsigned fz_pair;
 /* The run's handshake area: poisoned once released (wt_engine_release_handshake
  * as soon as the engine allows it), so any later use is caught. */
 static wt_handshake fz_hs_area;
+static uint8_t fz_peer_keep[WT_MAX_PEER_CHAIN];   /* where the peer credentials go then */
 
 /* Makes `pair` the usable one (ASan: the other is poisoned). */
 static void fz_use_pair(unsigned pair)
@@ -215,7 +216,9 @@ static void fz_check_state(wt_engine_ctx *cc)
 	uint8_t *p;
 
 	fz_swap_idle_buffers(cc);
-	if (cc->hs != NULL && wt_engine_release_handshake(cc) == 0) {
+	if (cc->hs != NULL && wt_engine_release_handshake(cc, fz_peer_keep,
+		wt_engine_peer_keep_size(cc)) == 0)
+	{
 		FZ_ASSERT(cc->hs == NULL);
 		ASAN_POISON_MEMORY_REGION(&fz_hs_area, sizeof fz_hs_area);
 	} else if (cc->hs != NULL) {
@@ -452,6 +455,7 @@ static wt_engine_ctx *fz_engine_start_slot(unsigned slot,
 	ASAN_UNPOISON_MEMORY_REGION(&fz_hs_area, sizeof fz_hs_area);
 	memcpy(&fz_hs_area, &t[slot]->hs_area, sizeof fz_hs_area);
 	cc->hs = &fz_hs_area;
+	cc->peer_mem = fz_hs_area.chain;
 	*hs = t[slot]->hs;
 	cc->host.ctx = hs;
 	/* certificates loaded from a session point into the context's own
@@ -459,8 +463,8 @@ static wt_engine_ctx *fz_engine_start_slot(unsigned slot,
 	for (i = 0; i < cc->cert_count; i++) {
 		const uint8_t *der = cc->certs[i].der;
 
-		if (der >= t[slot]->cc.chain && der < t[slot]->cc.chain + sizeof cc->chain) {
-			cc->certs[i].der = cc->chain + (der - t[slot]->cc.chain);
+		if (der >= t[slot]->hs_area.chain && der < t[slot]->hs_area.chain + sizeof fz_hs_area.chain) {
+			cc->certs[i].der = fz_hs_area.chain + (der - t[slot]->hs_area.chain);
 		}
 	}
 	fz_check_state(cc);

@@ -477,22 +477,22 @@ static void handshake_area(void)
 
 	CHECK(wt_engine_init(&cc, &c, &host, &mem) == 0);
 	/* mid-handshake: the ClientHello and key shares are in the area */
-	CHECK(wt_engine_release_handshake(&cc) == WT_ERR_BAD_STATE);
+	CHECK(wt_engine_release_handshake(&cc, NULL, 0) == WT_ERR_BAD_STATE);
 	CHECK(cc.hs == &hs_area && hs_area.ch_len > 0 && hs_area.share_count > 0);
 	cc.handshake_done = 1;   /* as if it had completed */
-	CHECK(wt_engine_release_handshake(&cc) == 0);
+	CHECK(wt_engine_release_handshake(&cc, NULL, 0) == 0);
 	CHECK(cc.hs == NULL);
 	for (i = 0; i < sizeof hs_area; i++) {
 		nonzero += a[i] != 0;
 	}
 	CHECK(nonzero == 0);
-	CHECK(wt_engine_release_handshake(&cc) == 0);   /* again: nothing to do */
+	CHECK(wt_engine_release_handshake(&cc, NULL, 0) == 0);   /* again: nothing to do */
 	wt_engine_sendrec_buf(&cc, &len);
 	CHECK(len > 0);   /* the ClientHello was copied out: still there to send */
 	/* A failed handshake gives it back too. */
 	CHECK(wt_engine_init(&cc, &c, &host, &mem) == 0);
 	CHECK(wt_engine_abort(&cc, WT_ALERT_INTERNAL_ERROR) == 0);
-	CHECK(wt_engine_release_handshake(&cc) == 0 && cc.hs == NULL);
+	CHECK(wt_engine_release_handshake(&cc, NULL, 0) == 0 && cc.hs == NULL);
 	printf("ok handshake area: checked, kept, wiped when released\n");
 }
 
