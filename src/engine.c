@@ -357,6 +357,12 @@ static int choose_versions(wt_engine_ctx *cc, const wt_config *cfg)
 	return 0;
 }
 
+/* wt_handshake's alignment, in C99 (where the area must start) */
+struct hs_align {
+	char c;
+	wt_handshake h;
+};
+
 int wt_engine_init(wt_engine_ctx *cc, const wt_config *cfg, const wt_host *host,
 	const wt_engine_mem *mem)
 {
@@ -381,7 +387,7 @@ int wt_engine_init(wt_engine_ctx *cc, const wt_config *cfg, const wt_host *host,
 			"record buffers missing or smaller than WT_MIN_INBUF / WT_MIN_OUTBUF");
 	}
 	if (mem->hs == NULL || mem->hs_len < sizeof(wt_handshake)
-		|| (uintptr_t)mem->hs % _Alignof(wt_handshake) != 0)
+		|| (uintptr_t)mem->hs % offsetof(struct hs_align, h) != 0)
 	{
 		return wt_fail(cc, WT_ERR_BAD_CONFIG,
 			"handshake area missing, misaligned or smaller than wt_engine_handshake_area_size()");
