@@ -214,5 +214,4 @@ export function sessionKeyFor(address: { hostname: string; port: number } | stri
 /** Unix ms after which a session blob is useless, or null if it is not a session blob */
 export function sessionExpiry(blob: Uint8Array): number | null;
 /** wasm heap size, engine context size, PEM `ca` parses since the engine loaded, trust stores allocated (default roots included) */
-/** heapBytes: wasm memory size; heapUsed: bytes of it allocated (connections, stores); connBytes: one connection's struct */
-export function engineStats(): { heapBytes: number; heapUsed: number | null; connBytes: number; caParsed: number; storesOpen: number } | null;
+export function engineStats(): { heapBytes: number; connBytes: number; caParsed: number; storesOpen: number } | null;

@@ -239,7 +239,6 @@ export function loadDefaultRoots(w) {
 export function engineStats() {
   const w = wasmInstance;
   return w ? { heapBytes: w.mem.buffer.byteLength, connBytes: w.x.wtw_conn_size(),
-    heapUsed: w.x.wtw_heap_used ? w.x.wtw_heap_used() : null,
     caParsed: w.caParsed, storesOpen: w.storesOpen } : null;
 }
 
