@@ -1104,6 +1104,9 @@ wt_cli_client_init(wt_cli_client *c, const wt_cli_options *o)
 	}
 	cfg->request_ocsp = o->ocsp;
 	cfg->request_sct = o->sct;
+	/* the summary reports the chain the server sent (peer_chain), and one
+	 * connection per process has nothing to save by dropping it */
+	cfg->keep_peer_chain = 1;
 	cfg->grease = o->grease;
 	cfg->permute_extensions = o->permute;
 	if (o->psk_file != NULL) {
@@ -1174,6 +1177,11 @@ int
 wt_cli_run(wt_cli_client *c, const wt_cli_options *o, const wt_cli_io *io)
 {
 	static const wt_host host = { NULL, wt_cli_host_random, wt_cli_host_now_ms };
+	/* one connection per process: its record buffers stay attached */
+	static uint8_t inbuf[WT_MIN_INBUF], outbuf[WT_OUTBUF_SIZE];
+	static wt_handshake hs_area;
+	static const wt_engine_mem mem = { inbuf, sizeof inbuf, outbuf, sizeof outbuf,
+		&hs_area, sizeof hs_area };
 	http_state *http = c->http;
 	wt_engine_ctx *cc;
 	int err, rc;
@@ -1185,7 +1193,7 @@ wt_cli_run(wt_cli_client *c, const wt_cli_options *o, const wt_cli_io *io)
 	if (cc == NULL) {
 		die(EXIT_FAIL, "internal_error", "out of memory");
 	}
-	rc = wt_engine_init(cc, &c->cfg, &host);
+	rc = wt_engine_init(cc, &c->cfg, &host, &mem);
 	if (rc != 0) {
 		const char *reason = wt_engine_error_reason(cc);
 		die(rc == WT_ERR_BAD_CONFIG ? EXIT_CONFIG : EXIT_FAIL, wt_error_name(rc), "%s",

@@ -10,7 +10,8 @@ export interface HandshakeInfo {
   resumed: boolean;
   verified: boolean;
   servername: string | null;
-  /** DER, leaf first, as sent by the server (on resumption: from the original handshake) */
+  /** DER: the leaf, or with keepChain the chain (leaf first, as sent by the server);
+   *  on resumption: from the original handshake. The verify hook sees the whole chain. */
   peerCertificates: Uint8Array[];
   /** 0-RTT outcome: 'accepted', 'rejected' (none of it reached the server; not resent),
    *  or 'not_sent' (no earlyData, or the session does not allow 0-RTT) */
@@ -99,6 +100,9 @@ export interface ConnectOptions {
   /** ask for a stapled OCSP response / SCT list (info.ocspResponse, info.sctList) */
   requestOCSP?: boolean;
   requestSCT?: boolean;
+  /** keep the server's whole chain in info.peerCertificates (default: the leaf only,
+   *  so an established connection does not hold the intermediates) */
+  keepChain?: boolean;
   /** GREASE values in the ClientHello (RFC 8701) / its extensions in a random order, as Chrome sends them */
   grease?: boolean;
   permuteExtensions?: boolean;

@@ -87,7 +87,7 @@ static void send_pending_alert(wt_engine_ctx *cc)
 	 * connection. */
 	alert[0] = a == WT_ALERT_NO_RENEGOTIATION ? 1 : 2;
 	alert[1] = (uint8_t)a;
-	if (sizeof cc->obuf - cc->olen < 5 + 8 + 2 + 1 + TAG_LEN) {
+	if (cc->obuf_cap - cc->olen < 5 + 8 + 2 + 1 + TAG_LEN) {
 		/* No room: the alert matters more than the records queued
 		 * after it, but a record already partly sent is finished. */
 		cc->olen = cc->ohead_rest;
@@ -357,7 +357,14 @@ static int choose_versions(wt_engine_ctx *cc, const wt_config *cfg)
 	return 0;
 }
 
-int wt_engine_init(wt_engine_ctx *cc, const wt_config *cfg, const wt_host *host)
+/* wt_handshake's alignment, in C99 (where the area must start) */
+struct hs_align {
+	char c;
+	wt_handshake h;
+};
+
+int wt_engine_init(wt_engine_ctx *cc, const wt_config *cfg, const wt_host *host,
+	const wt_engine_mem *mem)
 {
 	memset(cc, 0, sizeof *cc);
 	cc->cfg = cfg;
@@ -373,6 +380,21 @@ int wt_engine_init(wt_engine_ctx *cc, const wt_config *cfg, const wt_host *host)
 		return wt_fail(cc, WT_ERR_BAD_CONFIG, "host must supply random and now_ms");
 	}
 	cc->host = *host;
+	if (mem == NULL || mem->in == NULL
+		|| wt_engine_set_buffers(cc, mem->in, mem->in_len, mem->out, mem->out_len))
+	{
+		return wt_fail(cc, WT_ERR_BAD_CONFIG,
+			"record buffers missing or smaller than WT_MIN_INBUF / WT_MIN_OUTBUF");
+	}
+	if (mem->hs == NULL || mem->hs_len < sizeof(wt_handshake)
+		|| (uintptr_t)mem->hs % offsetof(struct hs_align, h) != 0)
+	{
+		return wt_fail(cc, WT_ERR_BAD_CONFIG,
+			"handshake area missing, misaligned or smaller than wt_engine_handshake_area_size()");
+	}
+	cc->hs = mem->hs;
+	memset(cc->hs, 0, sizeof *cc->hs);
+	cc->peer_mem = cc->hs->chain;
 	if (check_config(cc, cfg)) {
 		return cc->err;
 	}
@@ -418,7 +440,7 @@ static int early_open(const wt_engine_ctx *cc)
 
 static size_t sendapp_room(const wt_engine_ctx *cc)
 {
-	size_t avail = sizeof cc->obuf - cc->olen;
+	size_t avail = cc->obuf_cap - cc->olen;
 	/* the record around the staged data: header, TLS 1.2 AES-GCM's
 	 * explicit nonce, tag, TLS 1.3's content type (wt_rec_overhead is
 	 * the header only before the write key is set) */
@@ -496,7 +518,9 @@ unsigned wt_engine_current_state(const wt_engine_ctx *cc)
 	} else if (!cc->close_received && !cc->eof) {
 		s |= WT_RECVREC;
 	}
-	if (!cc->close_sent && sendapp_room(cc) > 0) {
+	/* Detached buffers (wt_engine_set_buffers) do not change what the
+	 * connection can do: any attachable send buffer has room. */
+	if (!cc->close_sent && (cc->obuf == NULL || sendapp_room(cc) > 0)) {
 		/* Early data gets its own bit so a pump that only knows
 		 * WT_SENDAPP never writes replayable 0-RTT data by accident. */
 		if (cc->handshake_done) {
@@ -542,7 +566,7 @@ uint8_t *wt_engine_recvrec_buf(wt_engine_ctx *cc, size_t *len)
 {
 	size_t want;
 
-	if (!(wt_engine_current_state(cc) & WT_RECVREC)) {
+	if (cc->ibuf == NULL || !(wt_engine_current_state(cc) & WT_RECVREC)) {
 		*len = 0;
 		return NULL;
 	}
@@ -567,7 +591,7 @@ static void process_handshake(wt_engine_ctx *cc, const uint8_t *p, size_t n)
 	}
 	cc->rd_key_changed = 0;
 	while (!cc->err) {
-		size_t mlen, take;
+		size_t mlen, take, max;
 
 		if (cc->rd_key_changed && n > 0) {
 			/* RFC 8446 5.1: handshake messages must not span a key
@@ -576,9 +600,30 @@ static void process_handshake(wt_engine_ctx *cc, const uint8_t *p, size_t n)
 				"handshake data after a key change in the same record");
 			return;
 		}
+		if (cc->hs_len == 0) {
+			/* Where this message is reassembled: the handshake
+			 * area until the handshake is done (it may be gone
+			 * after), then the receive buffer's tail. */
+			cc->reasm = cc->handshake_done ? cc->ibuf + WT_MAX_RECORD : cc->hs->msg;
+			cc->reasm_cap = cc->handshake_done ? WT_POST_HS_SCRATCH : sizeof cc->hs->msg;
+		}
+		if (cc->hs_skip > 0) {
+			take = cc->hs_skip < n ? cc->hs_skip : n;
+			cc->hs_skip -= take;
+			p += take;
+			n -= take;
+			if (cc->hs_skip > 0) {
+				return;
+			}
+			cc->hs_len = 0;
+			if (n == 0) {
+				return;
+			}
+			continue;
+		}
 		if (cc->hs_len < 4) {
 			take = 4 - cc->hs_len < n ? 4 - cc->hs_len : n;
-			memcpy(cc->hs + cc->hs_len, p, take);
+			memcpy(cc->reasm + cc->hs_len, p, take);
 			cc->hs_len += take;
 			p += take;
 			n -= take;
@@ -586,16 +631,27 @@ static void process_handshake(wt_engine_ctx *cc, const uint8_t *p, size_t n)
 				return;   /* wait for the rest of the header */
 			}
 		}
-		mlen = (size_t)cc->hs[1] << 16 | (size_t)cc->hs[2] << 8 | cc->hs[3];
-		if (mlen > WT_MAX_HS_MESSAGE) {
+		mlen = (size_t)cc->reasm[1] << 16 | (size_t)cc->reasm[2] << 8 | cc->reasm[3];
+		max = cc->handshake_done ? WT_MAX_POST_HS_MESSAGE - 4 : WT_MAX_HS_MESSAGE;
+		if (mlen > max && cc->handshake_done && cc->reasm[0] == WT_HS_NEW_SESSION_TICKET
+			&& cc->version == WT_VERSION_TLS13)
+		{
+			/* A ticket over WT_MAX_TICKET would not be stored
+			 * anyway: drop the message unread. */
+			cc->hs_skip = mlen - (cc->hs_len - 4);
+			continue;
+		}
+		if (mlen > max) {
 			/* Go (conn.go readHandshake): internal_error, as soon as
-			 * the header is in. */
-			wt_fail(cc, WT_ALERT_INTERNAL_ERROR,
-				"handshake message exceeds 65536 bytes");
+			 * the header is in. Post-handshake, only a
+			 * NewSessionTicket may be that long. */
+			wt_fail(cc, cc->handshake_done ? WT_ALERT_UNEXPECTED_MESSAGE : WT_ALERT_INTERNAL_ERROR,
+				cc->handshake_done ? "post-handshake message too long"
+				: "handshake message exceeds 65536 bytes");
 			return;
 		}
 		take = 4 + mlen - cc->hs_len < n ? 4 + mlen - cc->hs_len : n;
-		memcpy(cc->hs + cc->hs_len, p, take);
+		memcpy(cc->reasm + cc->hs_len, p, take);
 		cc->hs_len += take;
 		p += take;
 		n -= take;
@@ -605,9 +661,9 @@ static void process_handshake(wt_engine_ctx *cc, const uint8_t *p, size_t n)
 		cc->hs_len = 0;
 		cc->hs_more_in_record = n > 0;
 		if (cc->version == WT_VERSION_TLS12) {
-			wt_hs12_message(cc, cc->hs, 4 + mlen);
+			wt_hs12_message(cc, cc->reasm, 4 + mlen);
 		} else {
-			wt_hs13_message(cc, cc->hs, 4 + mlen);
+			wt_hs13_message(cc, cc->reasm, 4 + mlen);
 		}
 		if (n == 0) {
 			return;
@@ -771,7 +827,7 @@ void wt_engine_recvrec_ack(wt_engine_ctx *cc, size_t len)
 
 uint8_t *wt_engine_sendapp_buf(wt_engine_ctx *cc, size_t *len)
 {
-	if (!(wt_engine_current_state(cc) & (WT_SENDAPP | WT_SENDEARLY))) {
+	if (cc->obuf == NULL || !(wt_engine_current_state(cc) & (WT_SENDAPP | WT_SENDEARLY))) {
 		*len = 0;
 		return NULL;
 	}
@@ -822,7 +878,8 @@ void wt_engine_recvapp_ack(wt_engine_ctx *cc, size_t len)
 
 void wt_engine_flush(wt_engine_ctx *cc)
 {
-	if (!cc->err) {
+	/* detached buffers hold nothing to seal (wt_engine_buffers_idle) */
+	if (!cc->err && cc->obuf != NULL) {
 		wt_rec_seal_app(cc);
 		update_keys_if_worn(cc);
 	}
@@ -832,7 +889,7 @@ int wt_engine_key_update(wt_engine_ctx *cc, int request_peer)
 {
 	int err;
 
-	if (!may_update_keys(cc)) {
+	if (!may_update_keys(cc) || cc->obuf == NULL) {
 		return WT_ERR_BAD_STATE;
 	}
 	err = wt_hs13_key_update(cc, request_peer);
@@ -864,12 +921,100 @@ int wt_engine_abort(wt_engine_ctx *cc, int alert)
 	if (!wt_alert_is_fatal(alert)) {
 		return WT_ERR_BAD_CONFIG;
 	}
-	if (cc->err || cc->close_sent) {
-		return WT_ERR_BAD_STATE;
+	if (cc->err || cc->close_sent || cc->obuf == NULL) {
+		return WT_ERR_BAD_STATE;   /* detached: no room for the alert */
 	}
 	cc->chosen_alert = (uint8_t)alert;
 	wt_fail(cc, WT_ERR_ABORTED, "the host aborted the connection");
 	send_pending_alert(cc);
+	return 0;
+}
+
+int wt_engine_buffers_idle(const wt_engine_ctx *cc)
+{
+	/* a partial post-handshake message lives in the receive buffer */
+	int reasm_in_ibuf = cc->hs_len > 0 && (cc->hs == NULL || cc->reasm != cc->hs->msg);
+
+	return cc->ilen == 0 && cc->app_len == 0 && cc->olen == 0 && cc->app_staged == 0
+		&& !reasm_in_ibuf;
+}
+
+size_t wt_engine_handshake_area_size(void)
+{
+	return sizeof(wt_handshake);
+}
+
+size_t wt_engine_peer_keep_size(const wt_engine_ctx *cc)
+{
+	size_t i, n = cc->ocsp_len + cc->sct_len;
+
+	for (i = 0; i < cc->cert_count; i++) {
+		n += cc->certs[i].len;
+	}
+	return n;
+}
+
+/* Copies the peer credentials out of the handshake area into keep (NULL:
+ * drops them) and points peer_mem, certs and the offsets there. */
+static void move_peer_credentials(wt_engine_ctx *cc, uint8_t *keep)
+{
+	size_t i, off = 0;
+
+	if (keep == NULL) {
+		cc->cert_count = cc->ocsp_len = cc->sct_len = 0;
+	}
+	for (i = 0; i < cc->cert_count; i++) {
+		memcpy(keep + off, cc->certs[i].der, cc->certs[i].len);
+		cc->certs[i].der = keep + off;
+		off += cc->certs[i].len;
+	}
+	if (cc->ocsp_len) {
+		memcpy(keep + off, cc->peer_mem + cc->ocsp_off, cc->ocsp_len);
+		cc->ocsp_off = off;
+		off += cc->ocsp_len;
+	}
+	if (cc->sct_len) {
+		memcpy(keep + off, cc->peer_mem + cc->sct_off, cc->sct_len);
+		cc->sct_off = off;
+	}
+	cc->peer_mem = keep;
+}
+
+int wt_engine_release_handshake(wt_engine_ctx *cc, uint8_t *keep, size_t keep_len)
+{
+	if (cc->hs == NULL) {
+		return 0;
+	}
+	/* Done or failed; and no message of the handshake still being
+	 * reassembled in the area (TLS 1.2: a record may go on after the
+	 * server Finished). */
+	if (!cc->err && (!cc->handshake_done || (cc->hs_len > 0 && cc->reasm == cc->hs->msg))) {
+		return WT_ERR_BAD_STATE;
+	}
+	if (keep != NULL && keep_len < wt_engine_peer_keep_size(cc)) {
+		return WT_ERR_BUFFER_TOO_SMALL;
+	}
+	move_peer_credentials(cc, keep);
+	wt_wipe(cc->hs, sizeof *cc->hs);
+	cc->hs = NULL;
+	return 0;
+}
+
+int wt_engine_set_buffers(wt_engine_ctx *cc, uint8_t *in, size_t in_len,
+	uint8_t *out, size_t out_len)
+{
+	if ((in == NULL) != (out == NULL)
+		|| (in != NULL && (in_len < WT_MIN_INBUF || out_len < WT_MIN_OUTBUF)))
+	{
+		return WT_ERR_BAD_CONFIG;
+	}
+	if (!wt_engine_buffers_idle(cc)) {
+		return WT_ERR_BAD_STATE;
+	}
+	cc->ibuf = in;
+	cc->ibuf_cap = in ? in_len : 0;
+	cc->obuf = out;
+	cc->obuf_cap = out ? out_len : 0;
 	return 0;
 }
 
@@ -939,11 +1084,11 @@ void wt_engine_info(const wt_engine_ctx *cc, wt_conn_info *info)
 	info->early_data_len = cc->early_sent;
 	info->client_cert_sent = cc->client_cert_sent;
 	if (cc->ocsp_len) {
-		info->ocsp_response = cc->chain + cc->ocsp_off;
+		info->ocsp_response = cc->peer_mem + cc->ocsp_off;
 		info->ocsp_response_len = cc->ocsp_len;
 	}
 	if (cc->sct_len) {
-		info->sct_list = cc->chain + cc->sct_off;
+		info->sct_list = cc->peer_mem + cc->sct_off;
 		info->sct_list_len = cc->sct_len;
 	}
 	info->early_data_reason = cc->early_reason;
@@ -961,5 +1106,12 @@ const char *wt_engine_error_reason(const wt_engine_ctx *cc)
 
 void wt_engine_wipe(wt_engine_ctx *cc)
 {
+	if (cc->ibuf != NULL) {
+		wt_wipe(cc->ibuf, cc->ibuf_cap);
+		wt_wipe(cc->obuf, cc->obuf_cap);
+	}
+	if (cc->hs != NULL) {
+		wt_wipe(cc->hs, sizeof *cc->hs);
+	}
 	wt_wipe(cc, sizeof *cc);
 }

@@ -64,11 +64,11 @@ static int offered_suite12(const wt_engine_ctx *cc, uint16_t id)
  * all in one message, wt_hs13_keep_peer_credentials). */
 static int keep12(wt_engine_ctx *cc, const uint8_t *p, size_t len, size_t *off)
 {
-	if (len > sizeof cc->chain - cc->chain_used) {
+	if (len > sizeof cc->hs->chain - cc->chain_used) {
 		return -1;
 	}
 	if (len) {
-		memcpy(cc->chain + cc->chain_used, p, len);
+		memcpy(cc->hs->chain + cc->chain_used, p, len);
 	}
 	*off = cc->chain_used;
 	cc->chain_used += len;
@@ -131,7 +131,7 @@ static int check_extensions12(wt_engine_ctx *cc, const wt_server_hello *sh)
 			allowed = 0;
 			break;
 		case WT_EXT_COOKIE:
-			offered = cc->cookie_len != 0;
+			offered = cc->hs->cookie_len != 0;
 			allowed = 0;
 			break;
 		default:
@@ -201,7 +201,7 @@ int wt_hs12_server_hello(wt_engine_ctx *cc, const wt_server_hello *sh,
 	br_multihash_setimpl(mh, br_sha384_ID, &br_sha384_vtable);
 	br_multihash_setimpl(mh, br_sha512_ID, &br_sha512_vtable);
 	br_multihash_init(mh);
-	transcript_add(cc, cc->ch, cc->ch_len);
+	transcript_add(cc, cc->hs->ch, cc->hs->ch_len);
 	transcript_add(cc, msg, len);
 	memcpy(cc->t12.server_random, sh->random, 32);
 
@@ -333,7 +333,7 @@ static int read_certificate(wt_engine_ctx *cc, const uint8_t *msg, size_t len)
 	/* after the ServerHello's SCT list; the certificates (never more
 	 * than the buffer: it is as large as a handshake message) win over
 	 * it if both do not fit (SCTs are only reported, not checked) */
-	if (cc->chain_used + (len - 4) > sizeof cc->chain) {
+	if (cc->chain_used + (len - 4) > sizeof cc->hs->chain) {
 		cc->chain_used = cc->sct_len = 0;
 	}
 	for (i = 0; i < n; i++) {
@@ -343,7 +343,7 @@ static int read_certificate(wt_engine_ctx *cc, const uint8_t *msg, size_t len)
 			return wt_fail(cc, WT_ALERT_BAD_CERTIFICATE,
 				"server certificate chain larger than WT_MAX_PEER_CHAIN bytes");
 		}
-		cc->certs[i].der = cc->chain + off;
+		cc->certs[i].der = cc->hs->chain + off;
 		cc->certs[i].len = certs[i].len;
 	}
 	cc->cert_count = n;
@@ -432,7 +432,7 @@ static int read_server_key_exchange(wt_engine_ctx *cc, const uint8_t *msg, size_
 			"certificate used with invalid signature algorithm");
 	}
 	if (((scheme & 0xff) == 0x03) != (cc->suite->tls12_auth == BR_KEYTYPE_EC)
-		|| cc->leaf.pkey.key_type != cc->suite->tls12_auth)
+		|| cc->hs->leaf.pkey.key_type != cc->suite->tls12_auth)
 	{
 		return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
 			"server's signature type does not match the cipher suite");
@@ -447,7 +447,7 @@ static int read_server_key_exchange(wt_engine_ctx *cc, const uint8_t *msg, size_
 	memcpy(signed_data, cc->client_random, 32);
 	memcpy(signed_data + 32, cc->t12.server_random, 32);
 	memcpy(signed_data + 64, params, params_len);
-	if (wt_sig_verify12(scheme, &cc->leaf.pkey, signed_data, 64 + params_len,
+	if (wt_sig_verify12(scheme, &cc->hs->leaf.pkey, signed_data, 64 + params_len,
 		sig, sig_len) != 0)
 	{
 		return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER,
@@ -458,13 +458,13 @@ static int read_server_key_exchange(wt_engine_ctx *cc, const uint8_t *msg, size_
 	 * NIST curves, X25519's output as is) */
 	wt_hs13_wipe_key_shares(cc);
 	TRY(wt_hs13_random(cc, rnd, g->rnd_len));
-	err = wt_kex_keygen(&cc->shares[0], group, rnd, g->rnd_len);
+	err = wt_kex_keygen(&cc->hs->shares[0], group, rnd, g->rnd_len);
 	wt_wipe(rnd, sizeof rnd);
 	if (err) {
 		return wt_fail(cc, WT_ALERT_INTERNAL_ERROR, "cannot generate an ECDHE key");
 	}
-	cc->share_count = 1;
-	err = wt_kex_derive(&cc->shares[0], point, point_len, shared, &shared_len);
+	cc->hs->share_count = 1;
+	err = wt_kex_derive(&cc->hs->shares[0], point, point_len, shared, &shared_len);
 	if (err) {
 		wt_wipe(shared, sizeof shared);
 		return wt_fail(cc, WT_ALERT_ILLEGAL_PARAMETER, "invalid ServerKeyExchange message (bad ECDHE point)");
@@ -534,8 +534,8 @@ static int read_certificate_request(wt_engine_ctx *cc, const uint8_t *msg, size_
 	 * buffer, behind the server's certificates (as in TLS 1.3,
 	 * hs13.c read_certificate_request); dropped if it does not fit. */
 	cc->ca_names_len = 0;
-	if (cas.len > 0 && cas.len <= sizeof cc->chain - cc->chain_used) {
-		memcpy(cc->chain + sizeof cc->chain - cas.len, cas.p, cas.len);
+	if (cas.len > 0 && cas.len <= sizeof cc->hs->chain - cc->chain_used) {
+		memcpy(cc->hs->chain + sizeof cc->hs->chain - cas.len, cas.p, cas.len);
 		cc->ca_names_len = cas.len;
 	}
 	cc->cert_requested = 1;
@@ -564,7 +564,7 @@ static int send_client_certificate(wt_engine_ctx *cc)
 		}
 	}
 	cc->t12.cert = cert;
-	wt_wr_init(&w, cc->hs, sizeof cc->hs);
+	wt_wr_init(&w, cc->hs->msg, sizeof cc->hs->msg);
 	wt_wr_u8(&w, WT_HS_CERTIFICATE);
 	m = wt_wr_open(&w, 3);
 	l = wt_wr_open(&w, 3);
@@ -579,7 +579,7 @@ static int send_client_certificate(wt_engine_ctx *cc)
 	if (wt_wr_error(&w)) {
 		return wt_fail(cc, WT_ALERT_INTERNAL_ERROR, "client certificate chain too large");
 	}
-	return write_handshake(cc, cc->hs, w.len);
+	return write_handshake(cc, cc->hs->msg, w.len);
 }
 
 /* RFC 5246 7.4.8: CertificateVerify over the handshake messages so far,
@@ -626,7 +626,7 @@ static int send_certificate_verify(wt_engine_ctx *cc)
 static int read_server_hello_done(wt_engine_ctx *cc, const uint8_t *msg, size_t len)
 {
 	uint8_t ckx[4 + 1 + WT_MAX_SHARE], th[WT_MAX_HASH];
-	const wt_keyshare *ks = &cc->shares[0];
+	const wt_keyshare *ks = &cc->hs->shares[0];
 
 	if (len != 4) {
 		return wt_fail(cc, WT_ALERT_DECODE_ERROR, "malformed ServerHelloDone");
@@ -672,8 +672,8 @@ static int read_session_ticket(wt_engine_ctx *cc, const uint8_t *msg, size_t len
 	transcript_add(cc, msg, len);
 	/* kept until the server's Finished proves the handshake; an empty
 	 * or oversized ticket is simply not stored */
-	if (ticket.len <= sizeof cc->t12.ticket) {
-		memcpy(cc->t12.ticket, ticket.p, ticket.len);
+	if (ticket.len <= sizeof cc->hs->t12_ticket) {
+		memcpy(cc->hs->t12_ticket, ticket.p, ticket.len);
 		cc->t12.ticket_len = ticket.len;
 		cc->t12.ticket_lifetime = lifetime;
 	}
@@ -701,7 +701,7 @@ int wt_hs12_change_cipher_spec(wt_engine_ctx *cc)
 /* Go: saveSession for TLS 1.2: a session is kept only with a ticket and
  * the extended master secret (RFC 7627 5.3: a session without it is never
  * resumed), bound like a TLS 1.3 one (wt_hs13_store_session). used: bytes
- * of cc->hs the current message occupies. */
+ * of the reassembly buffer (cc->reasm) the current message occupies. */
 static void save_session(wt_engine_ctx *cc, size_t used)
 {
 	wt_session s;
@@ -720,7 +720,7 @@ static void save_session(wt_engine_ctx *cc, size_t used)
 	s.created_ms = cc->host.now_ms(cc->host.ctx);
 	s.lifetime = lifetime;
 	s.psk = cc->t12.master;
-	s.ticket = cc->t12.ticket;
+	s.ticket = cc->hs->t12_ticket;
 	s.ticket_len = cc->t12.ticket_len;
 	wt_hs13_store_session(cc, &s, used);
 }
@@ -749,6 +749,7 @@ static int read_finished(wt_engine_ctx *cc, const uint8_t *msg, size_t len)
 		TRY(send_finished(cc));
 	}
 	cc->hs_state = S12_DONE;
+	wt_hs13_trim_peer_chain(cc);
 	cc->handshake_done = 1;
 	save_session(cc, len);
 	return 0;

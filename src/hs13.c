@@ -79,26 +79,26 @@ static int choose_hello_shape(wt_engine_ctx *cc)
 		return 0;
 	}
 	TRY(wt_hs13_random(cc, rnd, sizeof rnd));
-	cc->grease.suite = grease_value(rnd[0]);
-	cc->grease.group = grease_value(rnd[1]);
-	cc->grease.version = grease_value(rnd[2]);
-	cc->grease.ext1 = grease_value(rnd[3]);
-	cc->grease.ext2 = grease_value(rnd[4]);
-	if (cc->grease.ext2 == cc->grease.ext1) {
-		cc->grease.ext2 ^= 0x1010;     /* two distinct extensions */
+	cc->hs->grease.suite = grease_value(rnd[0]);
+	cc->hs->grease.group = grease_value(rnd[1]);
+	cc->hs->grease.version = grease_value(rnd[2]);
+	cc->hs->grease.ext1 = grease_value(rnd[3]);
+	cc->hs->grease.ext2 = grease_value(rnd[4]);
+	if (cc->hs->grease.ext2 == cc->hs->grease.ext1) {
+		cc->hs->grease.ext2 ^= 0x1010;     /* two distinct extensions */
 	}
-	cc->grease.key_share = 1;
+	cc->hs->grease.key_share = 1;
 	/* Fisher-Yates; the modulo bias of 16-bit draws over 15 slots is
 	 * irrelevant here (the order is not a secret). */
 	for (i = 0; i < WT_HX_COUNT; i++) {
-		cc->ext_order[i] = (uint8_t)i;
+		cc->hs->ext_order[i] = (uint8_t)i;
 	}
 	for (i = WT_HX_COUNT - 1; i > 0; i--) {
 		size_t j = ((size_t)rnd[5 + 2 * i] << 8 | rnd[6 + 2 * i]) % (i + 1);
-		uint8_t t = cc->ext_order[i];
+		uint8_t t = cc->hs->ext_order[i];
 
-		cc->ext_order[i] = cc->ext_order[j];
-		cc->ext_order[j] = t;
+		cc->hs->ext_order[i] = cc->hs->ext_order[j];
+		cc->hs->ext_order[j] = t;
 	}
 	wt_wipe(rnd, sizeof rnd);
 	return 0;
@@ -111,19 +111,19 @@ static int new_key_share(wt_engine_ctx *cc, uint16_t group)
 	uint8_t rnd[WT_MAX_KEX_RANDOM];
 	int err;
 
-	if (cc->share_count == WT_MAX_KEY_SHARES || g == NULL) {
+	if (cc->hs->share_count == WT_MAX_KEY_SHARES || g == NULL) {
 		return wt_fail(cc, WT_ALERT_INTERNAL_ERROR, g == NULL
 			? "no key exchange for this group" : "too many key shares");
 	}
 	/* as many bytes as the group takes: an X25519 share still draws 48,
 	 * so RFC 8448's traces replay */
 	TRY(wt_hs13_random(cc, rnd, g->rnd_len));
-	err = wt_kex_keygen(&cc->shares[cc->share_count], group, rnd, g->rnd_len);
+	err = wt_kex_keygen(&cc->hs->shares[cc->hs->share_count], group, rnd, g->rnd_len);
 	wt_wipe(rnd, sizeof rnd);
 	if (err) {
 		return wt_fail(cc, WT_ALERT_INTERNAL_ERROR, "cannot generate key share");
 	}
-	cc->share_count++;
+	cc->hs->share_count++;
 	return 0;
 }
 
@@ -133,10 +133,13 @@ void wt_hs13_wipe_key_shares(wt_engine_ctx *cc)
 {
 	size_t i;
 
-	for (i = 0; i < WT_MAX_KEY_SHARES; i++) {
-		wt_kex_wipe(&cc->shares[i]);
+	if (cc->hs == NULL) {
+		return;   /* released: wiped with the whole area */
 	}
-	cc->share_count = 0;
+	for (i = 0; i < WT_MAX_KEY_SHARES; i++) {
+		wt_kex_wipe(&cc->hs->shares[i]);
+	}
+	cc->hs->share_count = 0;
 }
 
 /* Our key share for group in the latest ClientHello, or NULL. */
@@ -144,9 +147,9 @@ static const wt_keyshare *find_key_share(const wt_engine_ctx *cc, uint16_t group
 {
 	size_t i;
 
-	for (i = 0; i < cc->share_count; i++) {
-		if (cc->shares[i].group == group) {
-			return &cc->shares[i];
+	for (i = 0; i < cc->hs->share_count; i++) {
+		if (cc->hs->shares[i].group == group) {
+			return &cc->hs->shares[i];
 		}
 	}
 	return NULL;
@@ -256,7 +259,7 @@ static size_t offer_key(const wt_engine_ctx *cc, size_t k, uint8_t *key,
 	return external_psk_key(cc, o->ext, o->suite, key);
 }
 
-/* Fills the PSK binders of the ClientHello in cc->ch (RFC 8446 4.2.11.2):
+/* Fills the PSK binders of the ClientHello in cc->hs->ch (RFC 8446 4.2.11.2):
  * each an HMAC, with its PSK's hash, over the transcript through the
  * truncated ClientHello; after a HelloRetryRequest that transcript starts
  * with message_hash and the HRR (and every PSK left has its hash). */
@@ -272,16 +275,16 @@ void wt_hs13_write_binders(wt_engine_ctx *cc, size_t binders_off)
 		const wt_suite *s = cc->offers[k].suite;
 
 		if (cc->hrr_seen) {
-			t = cc->transcript;
+			t = cc->hs->transcript;
 		} else {
 			wt_transcript_init(&t, s);
 		}
-		wt_transcript_add(&t, cc->ch, binders_off);
+		wt_transcript_add(&t, cc->hs->ch, binders_off);
 		wt_transcript_hash(&t, th);
 		key_len = offer_key(cc, k, key, &label);
 		wt_ks_early(&ks, s, key, key_len);
 		wt_ks_binder_key(&ks, label, binder_key);
-		wt_ks_finished(s, binder_key, th, cc->ch + at + 1);
+		wt_ks_finished(s, binder_key, th, cc->hs->ch + at + 1);
 		at += 1 + s->hash_len;
 	}
 	wt_ks_wipe(&ks);
@@ -365,7 +368,7 @@ static int drop_stored_ticket(wt_engine_ctx *cc)
 	return 0;
 }
 
-/* Encodes the ClientHello into cc->ch and queues it. */
+/* Encodes the ClientHello into cc->hs->ch and queues it. */
 static int send_client_hello(wt_engine_ctx *cc)
 {
 	const wt_config *cfg = cc->cfg;
@@ -384,20 +387,20 @@ retry:
 	ch.suite_count = cc->suite_count;
 	ch.groups = cc->groups;
 	ch.group_count = cc->group_count;
-	ch.shares = cc->shares;
-	ch.share_count = cc->share_count;
+	ch.shares = cc->hs->shares;
+	ch.share_count = cc->hs->share_count;
 	ch.sig_algs = cc->sig_algs;
 	ch.sig_alg_count = cc->sig_alg_count;
 	ch.server_name = cfg->server_name;
 	ch.alpn = cfg->alpn;
 	ch.alpn_count = cfg->alpn_count;
-	if (cc->cookie_len) {
-		ch.cookie = cc->cookie;
-		ch.cookie_len = cc->cookie_len;
+	if (cc->hs->cookie_len) {
+		ch.cookie = cc->hs->cookie;
+		ch.cookie_len = cc->hs->cookie_len;
 	}
 	ch.early_data = cc->early_state == WT_EARLY_PENDING;
-	ch.grease = cfg->grease ? &cc->grease : NULL;
-	ch.ext_order = cfg->permute_extensions ? cc->ext_order : NULL;
+	ch.grease = cfg->grease ? &cc->hs->grease : NULL;
+	ch.ext_order = cfg->permute_extensions ? cc->hs->ext_order : NULL;
 	ch.status_request = cfg->request_ocsp;
 	ch.sct = cfg->request_sct;
 	ch.tls13 = cc->offer_tls13;
@@ -429,13 +432,13 @@ retry:
 	}
 	ch.psks = ids;
 	ch.psk_count = cc->offer_count;
-	too_large = wt_hello_write(&ch, cc->ch, sizeof cc->ch, &cc->ch_len, &binders_off);
+	too_large = wt_hello_write(&ch, cc->hs->ch, sizeof cc->hs->ch, &cc->hs->ch_len, &binders_off);
 	/* A stored ticket (the server's can be up to WT_MAX_TICKET) that
 	 * makes our ClientHello too large, or, when TLS 1.3 is offered,
 	 * leaves no room for what a HelloRetryRequest may add (HRR_GROWTH:
 	 * after it the offer cannot change any more, RFC 8446 4.1.2), is a
 	 * stale cache entry, not an error: no resumption. */
-	if ((too_large || (cc->offer_tls13 && cc->ch_len > sizeof cc->ch - HRR_GROWTH))
+	if ((too_large || (cc->offer_tls13 && cc->hs->ch_len > sizeof cc->hs->ch - HRR_GROWTH))
 		&& !cc->hrr_seen && drop_stored_ticket(cc))
 	{
 		goto retry;
@@ -444,7 +447,7 @@ retry:
 		return wt_fail(cc, WT_ALERT_INTERNAL_ERROR, "ClientHello too large");
 	}
 	wt_hs13_write_binders(cc, binders_off);
-	return wt_rec_queue(cc, WT_CT_HANDSHAKE, cc->ch, cc->ch_len, WT_MAX_PLAINTEXT);
+	return wt_rec_queue(cc, WT_CT_HANDSHAKE, cc->hs->ch, cc->hs->ch_len, WT_MAX_PLAINTEXT);
 }
 
 static int same_name(const uint8_t *a, size_t alen, const char *b)
@@ -603,23 +606,23 @@ static int session_acceptable(wt_engine_ctx *cc, const wt_session *s, int64_t no
 	return 1;
 }
 
-/* Appends p[0..len) to cc->chain at *used; returns its offset, or
+/* Appends p[0..len) to cc->hs->chain at *used; returns its offset, or
  * (size_t)-1 if it does not fit. */
 static size_t keep_in_chain(wt_engine_ctx *cc, size_t *used, const uint8_t *p, size_t len)
 {
 	size_t off = *used;
 
-	if (len > sizeof cc->chain - cc->ca_names_len - off) {
+	if (len > sizeof cc->hs->chain - cc->ca_names_len - off) {
 		return (size_t)-1;
 	}
 	if (len) {
-		memcpy(cc->chain + off, p, len);   /* p may be NULL when len is 0 */
+		memcpy(cc->hs->chain + off, p, len);   /* p may be NULL when len is 0 */
 	}
 	*used += len;
 	return off;
 }
 
-/* Copies certificates, OCSP response and SCT list into cc->chain (the
+/* Copies certificates, OCSP response and SCT list into cc->hs->chain (the
  * reassembly buffer or a session blob is where they come from). 0, or -1
  * if the three together exceed WT_MAX_PEER_CHAIN bytes. */
 int wt_hs13_keep_peer_credentials(wt_engine_ctx *cc, const wt_peer_cert *certs,
@@ -633,7 +636,7 @@ int wt_hs13_keep_peer_credentials(wt_engine_ctx *cc, const wt_peer_cert *certs,
 		if ((off = keep_in_chain(cc, &used, certs[i].der, certs[i].len)) == (size_t)-1) {
 			break;
 		}
-		cc->certs[i].der = cc->chain + off;
+		cc->certs[i].der = cc->hs->chain + off;
 		cc->certs[i].len = certs[i].len;
 	}
 	ocsp_off = i < n ? (size_t)-1 : keep_in_chain(cc, &used, ocsp, ocsp_len);
@@ -654,6 +657,17 @@ int wt_hs13_keep_peer_credentials(wt_engine_ctx *cc, const wt_peer_cert *certs,
 	cc->sct_off = sct_off;
 	cc->sct_len = sct_len;
 	return 0;
+}
+
+/* At the end of the handshake: past the leaf, the chain stays only when
+ * the host asked (wt_config.keep_peer_chain), so that what
+ * wt_engine_info reports and session blobs carry does not depend on
+ * when the host releases the handshake area. */
+void wt_hs13_trim_peer_chain(wt_engine_ctx *cc)
+{
+	if (!cc->cfg->keep_peer_chain && cc->cert_count > 1) {
+		cc->cert_count = 1;
+	}
 }
 
 /* Why this connection will not offer 0-RTT with session s (NULL: none),
@@ -739,7 +753,7 @@ int wt_hs13_start_early_data(wt_engine_ctx *cc)
 	uint8_t th[WT_MAX_HASH], client_early[WT_MAX_HASH];
 
 	wt_transcript_init(&t, s);
-	wt_transcript_add(&t, cc->ch, cc->ch_len);
+	wt_transcript_add(&t, cc->hs->ch, cc->hs->ch_len);
 	wt_transcript_hash(&t, th);
 	wt_ks_early(&ks, s, cc->psk, s->hash_len);
 	wt_ks_early_traffic(&ks, th, client_early, cc->early_exporter);
@@ -869,7 +883,7 @@ static int offered_extension(const wt_engine_ctx *cc, uint16_t type)
 	case WT_EXT_PRE_SHARED_KEY:
 		return cc->offer_count != 0;
 	case WT_EXT_COOKIE:
-		return cc->cookie_len != 0;
+		return cc->hs->cookie_len != 0;
 	case WT_EXT_STATUS_REQUEST:   /* answered in the leaf's CertificateEntry */
 		return cc->cfg->request_ocsp;
 	case WT_EXT_SCT:
@@ -993,14 +1007,14 @@ static void transcript_add_message_hash(wt_engine_ctx *cc)
 
 	/* RFC 8446 4.4.1: the first ClientHello is replaced by
 	 * message_hash(254) || 00 00 Hash.length || Hash(ClientHello1). */
-	wt_transcript_hash(&cc->transcript, h);
-	wt_transcript_init(&cc->transcript, cc->suite);
+	wt_transcript_hash(&cc->hs->transcript, h);
+	wt_transcript_init(&cc->hs->transcript, cc->suite);
 	hdr[0] = WT_HS_MESSAGE_HASH;
 	hdr[1] = 0;
 	hdr[2] = 0;
 	hdr[3] = (uint8_t)cc->suite->hash_len;
-	wt_transcript_add(&cc->transcript, hdr, 4);
-	wt_transcript_add(&cc->transcript, h, cc->suite->hash_len);
+	wt_transcript_add(&cc->hs->transcript, hdr, 4);
+	wt_transcript_add(&cc->hs->transcript, h, cc->suite->hash_len);
 }
 
 /* Go: processHelloRetryRequest (up to sending the new ClientHello; the
@@ -1009,7 +1023,7 @@ static int process_hello_retry_request(wt_engine_ctx *cc,
 	const wt_server_hello *sh, const uint8_t *msg, size_t len)
 {
 	transcript_add_message_hash(cc);
-	wt_transcript_add(&cc->transcript, msg, len);
+	wt_transcript_add(&cc->hs->transcript, msg, len);
 	/* RFC 8446 5.1: a ServerHello (the HRR is one) must end its record:
 	 * what follows it can only answer our second ClientHello, which is
 	 * not sent yet. Checked before that ClientHello goes out. */
@@ -1030,12 +1044,12 @@ static int process_hello_retry_request(wt_engine_ctx *cc,
 			"server sent an unnecessary HelloRetryRequest message");
 	}
 	if (sh->cookie != NULL) {
-		if (sh->cookie_len > sizeof cc->cookie) {
+		if (sh->cookie_len > sizeof cc->hs->cookie) {
 			return wt_fail(cc, WT_ALERT_INTERNAL_ERROR,
 				"HelloRetryRequest cookie larger than we support");
 		}
-		memcpy(cc->cookie, sh->cookie, sh->cookie_len);
-		cc->cookie_len = sh->cookie_len;
+		memcpy(cc->hs->cookie, sh->cookie, sh->cookie_len);
+		cc->hs->cookie_len = sh->cookie_len;
 	}
 	if (sh->share_group != 0) {
 		return wt_fail(cc, WT_ALERT_DECODE_ERROR,
@@ -1075,10 +1089,10 @@ static int process_hello_retry_request(wt_engine_ctx *cc,
 	 * that one share (no GREASE share, as BoringSSL); otherwise it stays
 	 * as it was. GREASE values elsewhere stay. */
 	if (sh->selected_group != 0) {
-		cc->grease.key_share = 0;
+		cc->hs->grease.key_share = 0;
 	}
 	TRY(send_client_hello(cc));
-	wt_transcript_add(&cc->transcript, cc->ch, cc->ch_len);
+	wt_transcript_add(&cc->hs->transcript, cc->hs->ch, cc->hs->ch_len);
 	cc->hs_state = HS_WAIT_SH_AFTER_HRR;
 	return 0;
 }
@@ -1167,7 +1181,7 @@ static int establish_handshake_keys(wt_engine_ctx *cc, const wt_server_hello *sh
 	} else {
 		wt_ks_early(&cc->ks, cc->suite, NULL, 0);
 	}
-	wt_transcript_hash(&cc->transcript, th);
+	wt_transcript_hash(&cc->hs->transcript, th);
 	err = wt_ks_handshake(&cc->ks, shared, shared_len, th);
 	wt_wipe(shared, sizeof shared);
 	/* The PSK is in the early secret now; nothing needs it again (the
@@ -1205,14 +1219,14 @@ static int on_server_hello(wt_engine_ctx *cc, const uint8_t *msg, size_t len)
 	}
 	TRY(check_server_hello_or_hrr(cc, &sh));
 	if (cc->hs_state == HS_WAIT_SH) {
-		wt_transcript_init(&cc->transcript, cc->suite);
-		wt_transcript_add(&cc->transcript, cc->ch, cc->ch_len);
+		wt_transcript_init(&cc->hs->transcript, cc->suite);
+		wt_transcript_add(&cc->hs->transcript, cc->hs->ch, cc->hs->ch_len);
 		if (memcmp(sh.random, wt_hrr_random, 32) == 0) {
 			TRY(send_dummy_change_cipher_spec(cc));
 			return process_hello_retry_request(cc, &sh, msg, len);
 		}
 	}
-	wt_transcript_add(&cc->transcript, msg, len);
+	wt_transcript_add(&cc->hs->transcript, msg, len);
 	/* Unsolicited extensions first (RFC 8446 4.2): a ServerHello that
 	 * answers with an extension we never sent is refused as such, not
 	 * for what it lacks. */
@@ -1255,7 +1269,7 @@ static int read_server_parameters(wt_engine_ctx *cc, const uint8_t *msg, size_t 
 	if (wt_parse_encrypted_extensions(&ee, msg + 4, len - 4)) {
 		return wt_fail(cc, WT_ALERT_DECODE_ERROR, "malformed EncryptedExtensions");
 	}
-	wt_transcript_add(&cc->transcript, msg, len);
+	wt_transcript_add(&cc->hs->transcript, msg, len);
 	if (cc->early_state == WT_EARLY_PENDING && !ee.early_data) {
 		cc->early_state = WT_EARLY_REJECTED;
 		cc->early_reason = cc->using_psk ? WT_EARLY_REASON_PEER_DECLINED
@@ -1331,7 +1345,7 @@ static int on_certificate_request(wt_engine_ctx *cc, const uint8_t *msg, size_t 
 	if (wt_parse_certificate_request(&cr, msg + 4, len - 4)) {
 		return wt_fail(cc, WT_ALERT_DECODE_ERROR, "malformed CertificateRequest");
 	}
-	wt_transcript_add(&cc->transcript, msg, len);
+	wt_transcript_add(&cc->hs->transcript, msg, len);
 	/* RFC 8446 4.3.2: the context is empty during the handshake (only
 	 * post-handshake authentication, which we don't offer, fills it). */
 	if (cr.context_len != 0) {
@@ -1348,8 +1362,8 @@ static int on_certificate_request(wt_engine_ctx *cc, const uint8_t *msg, size_t 
 	 * Certificate that follows fills the buffer from the front and
 	 * drops the list if it needs the room (wt_hs13_keep_peer_credentials). */
 	cc->ca_names_len = 0;
-	if (cr.ca_names.len > 0 && cr.ca_names.len <= sizeof cc->chain - cc->chain_used) {
-		memcpy(cc->chain + sizeof cc->chain - cr.ca_names.len, cr.ca_names.p, cr.ca_names.len);
+	if (cr.ca_names.len > 0 && cr.ca_names.len <= sizeof cc->hs->chain - cc->chain_used) {
+		memcpy(cc->hs->chain + sizeof cc->hs->chain - cr.ca_names.len, cr.ca_names.p, cr.ca_names.len);
 		cc->ca_names_len = cr.ca_names.len;
 	}
 	cc->cert_requested = 1;
@@ -1391,7 +1405,7 @@ int wt_hs13_verify_server_certificate(wt_engine_ctx *cc)
 
 	err = wt_x509_verify(cc->certs, cc->cert_count, cfg->trust_anchors,
 		cfg->trust_anchor_count, host, cc->host.now_ms(cc->host.ctx) / 1000,
-		cfg->cert_profile, cfg->verify_mode == WT_VERIFY_NONE, &cc->leaf,
+		cfg->cert_profile, cfg->verify_mode == WT_VERIFY_NONE, &cc->hs->leaf,
 		reason, sizeof reason);
 	if (err) {
 		return wt_fail(cc, err, reason[0] ? reason : "certificate verification failed");
@@ -1421,13 +1435,13 @@ static int read_server_certificate(wt_engine_ctx *cc, const uint8_t *msg, size_t
 			? "server sent a certificate entry extension we did not offer"
 			: "malformed Certificate");
 	}
-	wt_transcript_add(&cc->transcript, msg, len);
+	wt_transcript_add(&cc->hs->transcript, msg, len);
 	if (n == 0) {
 		return wt_fail(cc, WT_ALERT_DECODE_ERROR,
 			"received empty certificates message");
 	}
 	/* Keep copies: the reassembly buffer is reused for the next message.
-	 * cc->chain holds WT_MAX_PEER_CHAIN = WT_MAX_HS_MESSAGE bytes, more
+	 * cc->hs->chain holds WT_MAX_PEER_CHAIN = WT_MAX_HS_MESSAGE bytes, more
 	 * than the DER, OCSP response and SCT list of any Certificate message
 	 * we accept together, so this check only guards against that
 	 * invariant breaking. */
@@ -1449,7 +1463,7 @@ static size_t signed_message(const wt_engine_ctx *cc, const char *context, uint8
 
 	memset(out, 0x20, 64);
 	memcpy(out + 64, context, n + 1);   /* with the 0 separator */
-	wt_transcript_hash(&cc->transcript, out + 64 + n + 1);
+	wt_transcript_hash(&cc->hs->transcript, out + 64 + n + 1);
 	return 64 + n + 1 + cc->suite->hash_len;
 }
 
@@ -1477,12 +1491,12 @@ static int read_server_certificate_verify(wt_engine_ctx *cc, const uint8_t *msg,
 			"certificate used with invalid signature algorithm");
 	}
 	n = signed_message(cc, "TLS 1.3, server CertificateVerify", content);
-	if (wt_sig_verify(scheme, &cc->leaf.pkey, content, n, sig, sig_len) != 0) {
+	if (wt_sig_verify(scheme, &cc->hs->leaf.pkey, content, n, sig, sig_len) != 0) {
 		return wt_fail(cc, WT_ALERT_DECRYPT_ERROR,
 			"invalid signature by the server certificate");
 	}
 	cc->sigalg = scheme;
-	wt_transcript_add(&cc->transcript, msg, len);
+	wt_transcript_add(&cc->hs->transcript, msg, len);
 	cc->hs_state = HS_WAIT_FINISHED;
 	return 0;
 }
@@ -1490,7 +1504,7 @@ static int read_server_certificate_verify(wt_engine_ctx *cc, const uint8_t *msg,
 /* Queues a handshake message and adds it to the transcript. */
 static int write_handshake(wt_engine_ctx *cc, const uint8_t *msg, size_t len)
 {
-	wt_transcript_add(&cc->transcript, msg, len);
+	wt_transcript_add(&cc->hs->transcript, msg, len);
 	/* cc->max_fragment honours the server's record_size_limit (RFC 8449
 	 * 4: every protected record) and our configured maximum. */
 	return wt_rec_queue(cc, WT_CT_HANDSHAKE, msg, len, cc->max_fragment);
@@ -1509,7 +1523,7 @@ int wt_hs13_client_cert(wt_engine_ctx *cc, const wt_client_cert **out)
 
 		req.sig_algs = cc->cr_sig_algs;
 		req.sig_alg_count = cc->cr_sig_alg_count;
-		req.ca_names = cc->ca_names_len ? cc->chain + sizeof cc->chain - cc->ca_names_len : NULL;
+		req.ca_names = cc->ca_names_len ? cc->hs->chain + sizeof cc->hs->chain - cc->ca_names_len : NULL;
 		req.ca_names_len = cc->ca_names_len;
 		cert = cfg->get_client_cert(cfg->client_cert_ctx, &req);
 		if (cert == WT_CLIENT_CERT_ABORT) {
@@ -1530,7 +1544,7 @@ static int send_client_certificate(wt_engine_ctx *cc)
 {
 	const wt_config *cfg = cc->cfg;
 	const wt_client_cert *cert;
-	uint8_t *msg = cc->hs, content[64 + 34 + WT_MAX_HASH], salt[64];
+	uint8_t *msg = cc->hs->msg, content[64 + 34 + WT_MAX_HASH], salt[64];
 	uint8_t sig[512];
 	size_t sig_len, n, i, m, c, l;
 	uint16_t scheme = 0;
@@ -1545,7 +1559,7 @@ static int send_client_certificate(wt_engine_ctx *cc)
 		scheme = wt_sig_choose(&cert->key, cfg->sign_algs, cfg->sign_alg_count,
 			cc->cr_sig_algs, cc->cr_sig_alg_count);
 	}
-	wt_wr_init(&w, msg, sizeof cc->hs);
+	wt_wr_init(&w, msg, sizeof cc->hs->msg);
 	wt_wr_u8(&w, WT_HS_CERTIFICATE);
 	m = wt_wr_open(&w, 3);
 	wt_wr_u8(&w, 0);   /* certificate_request_context: empty in the handshake */
@@ -1579,7 +1593,7 @@ static int send_client_certificate(wt_engine_ctx *cc)
 	if (err) {
 		return wt_fail(cc, WT_ALERT_INTERNAL_ERROR, "failed to sign the handshake");
 	}
-	wt_wr_init(&w, msg, sizeof cc->hs);
+	wt_wr_init(&w, msg, sizeof cc->hs->msg);
 	wt_wr_u8(&w, WT_HS_CERTIFICATE_VERIFY);
 	m = wt_wr_open(&w, 3);
 	wt_wr_u16(&w, scheme);
@@ -1597,7 +1611,7 @@ static int send_client_finished(wt_engine_ctx *cc)
 	uint8_t msg[4 + WT_MAX_HASH], th[WT_MAX_HASH];
 	size_t hl = cc->suite->hash_len;
 
-	wt_transcript_hash(&cc->transcript, th);
+	wt_transcript_hash(&cc->hs->transcript, th);
 	msg[0] = WT_HS_FINISHED;
 	msg[1] = 0;
 	msg[2] = 0;
@@ -1606,7 +1620,7 @@ static int send_client_finished(wt_engine_ctx *cc)
 	TRY(write_handshake(cc, msg, 4 + hl));
 	wt_wipe(msg, sizeof msg);
 	wt_rec_set_write_secret(cc, cc->suite, cc->ks.client_ap);
-	wt_transcript_hash(&cc->transcript, th);
+	wt_transcript_hash(&cc->hs->transcript, th);
 	if (wt_ks_resumption(&cc->ks, th)) {
 		return wt_fail(cc, WT_ALERT_INTERNAL_ERROR, "key schedule out of order");
 	}
@@ -1620,7 +1634,7 @@ static int read_server_finished(wt_engine_ctx *cc, const uint8_t *msg, size_t le
 	size_t hl = cc->suite->hash_len;
 	int ok;
 
-	wt_transcript_hash(&cc->transcript, th);
+	wt_transcript_hash(&cc->hs->transcript, th);
 	wt_ks_finished(cc->suite, cc->ks.server_hs, th, expected);
 	ok = len - 4 == hl && wt_ct_equal(expected, msg + 4, hl);
 #ifdef WT_FUZZING_UNSAFE
@@ -1630,10 +1644,10 @@ static int read_server_finished(wt_engine_ctx *cc, const uint8_t *msg, size_t le
 	if (!ok) {
 		return wt_fail(cc, WT_ALERT_DECRYPT_ERROR, "invalid server finished hash");
 	}
-	wt_transcript_add(&cc->transcript, msg, len);
+	wt_transcript_add(&cc->hs->transcript, msg, len);
 
 	/* Secrets that take context through the server Finished. */
-	wt_transcript_hash(&cc->transcript, th);
+	wt_transcript_hash(&cc->hs->transcript, th);
 	if (wt_ks_master(&cc->ks, th)) {
 		return wt_fail(cc, WT_ALERT_INTERNAL_ERROR, "key schedule out of order");
 	}
@@ -1658,14 +1672,16 @@ static int read_server_finished(wt_engine_ctx *cc, const uint8_t *msg, size_t le
 	/* Handshake traffic secrets are no longer needed. */
 	wt_wipe(cc->ks.client_hs, sizeof cc->ks.client_hs);
 	wt_wipe(cc->ks.server_hs, sizeof cc->ks.server_hs);
+	wt_hs13_trim_peer_chain(cc);
 	cc->handshake_done = 1;
 	cc->hs_state = HS_DONE;
 	return 0;
 }
 
 /* Go: handleNewSessionTicket. The ticket becomes a session blob for the
- * host (RFC 8446 4.6.1), built in the reassembly buffer after the message
- * itself, which is done with once parsed. */
+ * host (RFC 8446 4.6.1), built in the reassembly buffer (the receive
+ * buffer's tail, WT_POST_HS_SCRATCH bytes) after the message itself,
+ * which is done with once parsed. */
 static int handle_new_session_ticket(wt_engine_ctx *cc, const uint8_t *msg, size_t len)
 {
 	const wt_config *cfg = cc->cfg;
@@ -1740,28 +1756,30 @@ void wt_hs13_store_session(wt_engine_ctx *cc, wt_session *sp, size_t used)
 			s.certs[i] = cc->certs[i];
 		}
 		s.cert_count = cc->cert_count;
-		s.ocsp = cc->chain + cc->ocsp_off;
+		s.ocsp = cc->peer_mem + cc->ocsp_off;
 		s.ocsp_len = cc->ocsp_len;
-		s.sct_list = cc->chain + cc->sct_off;
+		s.sct_list = cc->peer_mem + cc->sct_off;
 		s.sct_list_len = cc->sct_len;
 	}
-	blob = cc->hs + used;
-	n = wt_session_write(&s, blob, sizeof cc->hs - used);
+	blob = cc->reasm + used;
+	n = wt_session_write(&s, blob, cc->reasm_cap - used);
 	if (n == 0 && (s.cert_count > 1 || s.ocsp_len || s.sct_list_len)) {
-		/* A chain near the 64 KiB message limit does not fit beside
-		 * the ticket: keep the leaf, which the session binding needs
+		/* A chain that does not fit beside the ticket (a long one
+		 * near the 64 KiB message limit; after the handshake, one
+		 * over the scratch WT_POST_HS_SCRATCH leaves): keep the leaf,
+		 * which the session binding needs
 		 * (its validity); the intermediates, OCSP response and SCTs
 		 * are only informational. */
 		s.cert_count = s.cert_count > 1 ? 1 : s.cert_count;
 		s.ocsp_len = s.sct_list_len = 0;
-		n = wt_session_write(&s, blob, sizeof cc->hs - used);
+		n = wt_session_write(&s, blob, cc->reasm_cap - used);
 	}
 	if (n) {
 		cfg->session_cb(cfg->session_ctx, blob, n);
 	}
 	/* All of it: a blob that did not fit was written partly (with the
 	 * PSK) before the writer gave up. */
-	wt_wipe(blob, sizeof cc->hs - used);
+	wt_wipe(blob, cc->reasm_cap - used);
 }
 
 /* Go: handleKeyUpdate (conn.go) */

@@ -99,13 +99,17 @@ int wt_rec_queue(wt_engine_ctx *cc, uint8_t type, const uint8_t *data,
 	if (cc->out_closed) {
 		return cc->err ? cc->err : WT_ERR_BAD_STATE;
 	}
+	if (cc->obuf == NULL) {
+		return wt_fail(cc, WT_ERR_BAD_STATE,
+			"no record buffers attached (wt_engine_set_buffers)");
+	}
 	wt_rec_seal_app(cc);
 	do {
 		size_t n = len < max_frag ? len : max_frag;
 		size_t need = wt_rec_overhead(cc) + n;
 		uint8_t *rec = cc->obuf + cc->olen;
 
-		if (need > sizeof cc->obuf - cc->olen) {
+		if (need > cc->obuf_cap - cc->olen) {
 			return wt_fail(cc, WT_ERR_BUFFER_TOO_SMALL,
 				"output buffer full");
 		}

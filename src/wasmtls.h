@@ -23,9 +23,14 @@
  * sendrec), and wt_engine_last_error()/wt_engine_error_reason() keep the
  * first cause.
  *
- * All memory is owned by the caller: the wt_engine_ctx holds every buffer
- * (its size is sizeof(wt_engine_ctx)); wt_config and everything it points
- * to (strings, arrays, trust anchors) MUST stay valid for the life of the
+ * All memory is owned by the caller: the wt_engine_ctx (sizeof) holds the
+ * connection's state, and the caller lends it (wt_engine_mem) two record
+ * buffers, which it may take back while no record is in flight
+ * (wt_engine_buffers_idle, wt_engine_set_buffers), as OpenSSL's
+ * SSL_MODE_RELEASE_BUFFERS does, and a handshake area, which it gets
+ * back wiped once the handshake is over (wt_engine_release_handshake).
+ * wt_config and everything it points to
+ * (strings, arrays, trust anchors) MUST stay valid for the life of the
  * connection.
  */
 #ifndef WASMTLS_H
@@ -188,6 +193,27 @@ const char *wt_version_name(uint16_t version);
 #define WT_MAX_PSK_IDENTITY   128             /* wt_external_psk.identity, .context */
 #define WT_MIN_PSK_KEY        16              /* wt_external_psk.key */
 #define WT_MAX_PSK_KEY        64
+/* Record buffers (wt_engine_mem, wt_engine_set_buffers). The receive
+ * buffer holds one whole record. The send buffer holds every record of
+ * one flight: WT_MIN_OUTBUF fits our largest ClientHello (8192 bytes)
+ * and the dummy change_cipher_spec; WT_OUTBUF_SIZE also fits a full
+ * application-data record beside queued control records. A smaller send
+ * buffer seals application data in smaller records, and a flight that
+ * does not fit (a large client certificate chain) fails with
+ * WT_ERR_BUFFER_TOO_SMALL. */
+/* After the handshake, its messages (NewSessionTicket, KeyUpdate) are
+ * reassembled in the receive buffer after the record, up to
+ * WT_MAX_POST_HS_MESSAGE bytes (a longer NewSessionTicket is dropped
+ * unread, as a ticket over WT_MAX_TICKET always was; anything else that
+ * long fails with unexpected_message), and a NewSessionTicket's session
+ * blob is written after it: WT_POST_HS_SCRATCH bytes in all, which hold
+ * the blob with a leaf certificate of up to 14 KB whatever the ticket
+ * (the intermediates, OCSP response and SCTs when they fit too; with a
+ * longer leaf the session is not kept). */
+#define WT_MAX_POST_HS_MESSAGE (WT_MAX_TICKET + 528)  /* header, ticket, nonce, 256 B of extensions */
+#define WT_POST_HS_SCRATCH    32768
+#define WT_MIN_INBUF          (WT_MAX_RECORD + WT_POST_HS_SCRATCH)
+#define WT_MIN_OUTBUF         (8192 + 1024)
 #define WT_OUTBUF_SIZE        (WT_MAX_RECORD + 2048)
 #define WT_MAX_KEY_UPDATES    32              /* KeyUpdates in a row without app data */
 #define WT_MAX_USELESS_RECORDS 32             /* empty/ignored records in a row (BoringSSL: kMaxEmptyRecords; Go: 16) */
@@ -256,7 +282,9 @@ typedef struct wt_conn_info {
 	int resumed;             /* 1 if PSK resumption was used */
 	const char *alpn;        /* NUL-terminated, NULL if none */
 	const char *server_name; /* as configured, NULL if none */
-	size_t peer_cert_count;  /* leaf first, as sent by the server */
+	size_t peer_cert_count;  /* leaf first, as sent by the server; once
+	                            the handshake is done, the leaf only
+	                            unless wt_config.keep_peer_chain */
 	const wt_peer_cert *peer_certs;
 	int verified;            /* 1 if the chain was verified to a trust anchor
 	                            (on resumption: in the original handshake) */
@@ -567,6 +595,13 @@ typedef struct wt_config {
 	int request_ocsp;
 	int request_sct;
 
+	/* 1: keep the server's whole certificate chain after the handshake
+	 * (wt_conn_info.peer_certs, session blobs). 0 (default): only the
+	 * leaf, which a session needs to be resumed (its validity), so an
+	 * established connection does not hold the intermediates; a verify
+	 * callback sees the whole chain either way. */
+	int keep_peer_chain;
+
 	/* 1: GREASE (RFC 8701), as Chrome sends it: a reserved 0x?A?A value
 	 * in cipher_suites, supported_groups (with a one-byte key share),
 	 * supported_versions and as two extensions, so that servers keep
@@ -709,9 +744,64 @@ int wt_verify_chain(const wt_peer_cert *chain, size_t n,
 
 #include "wt_engine_ctx.h"   /* struct layout: opaque to callers */
 
-/* Prepares a connection and queues the ClientHello. Returns 0, or an error
- * code (also latched) for a bad configuration or a failing host RNG. */
-int wt_engine_init(wt_engine_ctx *cc, const wt_config *cfg, const wt_host *host);
+/* Memory the caller lends the engine (see the top of this file). */
+typedef struct wt_engine_mem {
+	uint8_t *in;       /* receive buffer, at least WT_MIN_INBUF bytes */
+	size_t in_len;
+	uint8_t *out;      /* send buffer, at least WT_MIN_OUTBUF bytes */
+	size_t out_len;
+	/* handshake area: wt_engine_handshake_area_size() bytes (a
+	 * wt_handshake), aligned as malloc() aligns, until
+	 * wt_engine_release_handshake() */
+	void *hs;
+	size_t hs_len;
+} wt_engine_mem;
+
+/* Bytes of the handshake area (sizeof(wt_handshake)). */
+size_t wt_engine_handshake_area_size(void);
+
+/* Prepares a connection and queues the ClientHello in mem's send buffer
+ * (mem itself is not kept; its buffers are, until wt_engine_set_buffers
+ * replaces them). Returns 0, or an error code (also latched) for a bad
+ * configuration (buffers missing or too small included) or a failing
+ * host RNG. */
+int wt_engine_init(wt_engine_ctx *cc, const wt_config *cfg, const wt_host *host,
+	const wt_engine_mem *mem);
+
+/* Gives the handshake area back once the handshake is over (done, or
+ * the connection failed): the engine wipes it (it held key shares and
+ * the transcript) and never touches it again; the caller may free it.
+ * The peer's credentials that wt_engine_info reports and session blobs
+ * carry (the leaf, or the chain with keep_peer_chain; the OCSP response
+ * and SCT list) move to keep[0..keep_len), which MUST stay valid for the
+ * rest of the connection; keep_len must be at least
+ * wt_engine_peer_keep_size() (0 when there is nothing to keep). keep =
+ * NULL drops them (no peer_certs afterwards, and sessions are stored
+ * without a certificate, so they are not resumed with WT_VERIFY_FULL).
+ * Returns 0 (also when already released), WT_ERR_BAD_STATE while the
+ * handshake still needs the area, or WT_ERR_BUFFER_TOO_SMALL. */
+int wt_engine_release_handshake(wt_engine_ctx *cc, uint8_t *keep, size_t keep_len);
+size_t wt_engine_peer_keep_size(const wt_engine_ctx *cc);
+
+/* 1 when the record buffers hold nothing the engine still needs: no
+ * partial record or post-handshake message received, no undelivered plaintext (recvapp), nothing
+ * sealed or staged to send. Only then may they be detached. */
+int wt_engine_buffers_idle(const wt_engine_ctx *cc);
+
+/* Attaches record buffers (sizes as in wt_engine_mem), or detaches them
+ * with in = out = NULL (lengths 0): the engine then holds only the
+ * connection's keys and state, and the caller may free or reuse the
+ * memory. Buffers may be swapped or detached only while
+ * wt_engine_buffers_idle(); a caller that frees them should wipe them
+ * first (they held plaintext). While detached, the *_buf calls return
+ * NULL with length 0, an ack of a non-zero length, wt_engine_close()
+ * fail with WT_ERR_BAD_STATE (latched), and wt_engine_key_update() and
+ * wt_engine_abort() return WT_ERR_BAD_STATE: attach the buffers before
+ * any call that moves bytes. Returns 0, WT_ERR_BAD_STATE (not idle), or
+ * WT_ERR_BAD_CONFIG (only one buffer, or one too small); neither
+ * failure is latched. */
+int wt_engine_set_buffers(wt_engine_ctx *cc, uint8_t *in, size_t in_len,
+	uint8_t *out, size_t out_len);
 
 unsigned wt_engine_current_state(const wt_engine_ctx *cc);
 
@@ -773,7 +863,9 @@ int wt_engine_last_error(const wt_engine_ctx *cc);
 /* Human-readable cause of the first error ("" if none). */
 const char *wt_engine_error_reason(const wt_engine_ctx *cc);
 
-/* Wipes every secret in the context. Call when done with it. */
+/* Wipes every secret in the context, and the record buffers and
+ * handshake area attached to it (they held plaintext and keys). Call when
+ * done with it. */
 void wt_engine_wipe(wt_engine_ctx *cc);
 
 #ifdef __cplusplus

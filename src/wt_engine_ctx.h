@@ -120,6 +120,31 @@ typedef struct wt_grease {
 #define WT_MAX_CLIENT_HELLO 8192  /* our ClientHello, cookie included */
 #define WT_MAX_COOKIE       2048  /* largest HRR cookie we echo */
 
+/* The handshake area (wt_engine_mem.hs): state the handshake needs and
+ * an established connection does not, as rustls keeps its handshake
+ * State apart from the connection. The host lends it for the handshake
+ * and takes it back after (wt_engine_release_handshake). */
+typedef struct wt_handshake {
+	/* handshake reassembly (one message, header included); also where
+	 * our Certificate message and a TLS 1.2 session blob are written */
+	uint8_t msg[WT_MAX_HS_MESSAGE + 4];
+	uint8_t ch[WT_MAX_CLIENT_HELLO];   /* the latest ClientHello (binders, transcript) */
+	size_t ch_len;
+	uint8_t cookie[WT_MAX_COOKIE];
+	size_t cookie_len;
+	struct wt_keyshare shares[WT_MAX_KEY_SHARES];  /* in the latest ClientHello */
+	size_t share_count;
+	struct wt_transcript transcript;
+	struct wt_grease grease;         /* when cfg->grease */
+	uint8_t ext_order[WT_HX_COUNT];  /* when cfg->permute_extensions */
+	struct wt_leaf_key leaf;         /* the server's key, for CertificateVerify / ServerKeyExchange */
+	uint8_t t12_ticket[WT_MAX_TICKET];  /* TLS 1.2 NewSessionTicket, until Finished */
+	/* peer certificates (DER copies, leaf first), then the leaf's OCSP
+	 * response and SCT list (RFC 8446 4.4.2.1); the CertificateRequest's
+	 * CA list at the end (ca_names_len) */
+	uint8_t chain[WT_MAX_PEER_CHAIN];
+} wt_handshake;
+
 typedef struct wt_engine_ctx {
 	/* configuration and host (borrowed) */
 	const struct wt_config *cfg;
@@ -146,9 +171,13 @@ typedef struct wt_engine_ctx {
 	int close_received;
 	int eof;
 
-	/* incoming records: ibuf holds at most one record; after decryption
-	 * its application data is served through recvapp */
-	uint8_t ibuf[WT_MAX_RECORD];
+	/* Record buffers (caller memory, wt_engine_set_buffers; both NULL
+	 * while detached). ibuf holds at most one record; after decryption
+	 * its application data is served through recvapp. */
+	uint8_t *ibuf;
+	size_t ibuf_cap;
+	uint8_t *obuf;
+	size_t obuf_cap;
 	size_t ilen;
 	size_t app_off, app_len;
 	int useless_records;   /* ignored records in a row (CCS, empty, user_canceled) */
@@ -159,7 +188,6 @@ typedef struct wt_engine_ctx {
 
 	/* outgoing records: obuf[0..olen) is sealed and waiting for sendrec;
 	 * sendapp plaintext is staged at obuf[olen + 5 ...] */
-	uint8_t obuf[WT_OUTBUF_SIZE];
 	size_t olen;
 	size_t ohead_rest;     /* bytes left of a partly acknowledged record at obuf[0] */
 	int out_closed;        /* a fatal error's alert is queued: nothing more goes out */
@@ -170,25 +198,23 @@ typedef struct wt_engine_ctx {
 	uint64_t rd_seq, wr_seq;
 	int rd_on, wr_on;
 
-	/* handshake reassembly: hs[0..hs_len) */
-	uint8_t hs[WT_MAX_HS_MESSAGE + 4];
+	/* Handshake area (caller memory; NULL once released). */
+	struct wt_handshake *hs;
+	/* Reassembly of the message being received: hs_len bytes at reasm
+	 * (hs->msg during the handshake, the receive buffer's tail after
+	 * it: wt_engine_mem); hs_skip bytes of an oversized post-handshake
+	 * message still to drop. */
+	uint8_t *reasm;
+	size_t reasm_cap;
 	size_t hs_len;
+	size_t hs_skip;
 
 	/* handshake */
 	const struct wt_suite *suite;
-	struct wt_transcript transcript;
 	struct wt_keysched ks;
-	struct wt_keyshare shares[WT_MAX_KEY_SHARES];  /* in the latest ClientHello */
-	size_t share_count;
 	uint8_t client_random[32];
 	uint8_t session_id[32];
 	size_t session_id_len;
-	uint8_t ch[WT_MAX_CLIENT_HELLO];
-	size_t ch_len;
-	struct wt_grease grease;       /* when cfg->grease */
-	uint8_t ext_order[WT_HX_COUNT];  /* when cfg->permute_extensions */
-	uint8_t cookie[WT_MAX_COOKIE];
-	size_t cookie_len;
 	uint16_t group;
 	uint16_t sigalg;
 	char alpn[256];
@@ -203,17 +229,17 @@ typedef struct wt_engine_ctx {
 	int alert_queued;
 	int handshake_done;
 
-	/* peer certificates (DER copies, leaf first) */
-	uint8_t chain[WT_MAX_PEER_CHAIN];
+	/* Peer certificates (leaf first), OCSP response and SCT list, in
+	 * peer_mem: hs->chain during the handshake, then the memory the
+	 * host keeps them in (wt_engine_release_handshake). OCSP and SCT
+	 * are offsets, so a copied context stays valid. */
+	uint8_t *peer_mem;
 	struct wt_peer_cert certs[WT_MAX_PEER_CERTS];
 	size_t cert_count;
-	/* the leaf's OCSP response and SCT list (RFC 8446 4.4.2.1), stored
-	 * in chain[] after the DER: offsets, so a copied context stays valid */
 	size_t ocsp_off, ocsp_len, sct_off, sct_len;
-	size_t chain_used;     /* bytes of chain[] in use from the front */
-	size_t ca_names_len;   /* CertificateRequest's CA list, at the end of chain[] */
+	size_t chain_used;     /* bytes of hs->chain in use from the front */
+	size_t ca_names_len;   /* CertificateRequest's CA list, at the end of hs->chain */
 	int verified;
-	struct wt_leaf_key leaf;
 
 	int tickets_seen;
 
@@ -278,8 +304,7 @@ typedef struct wt_engine_ctx {
 		uint8_t rd_key[32], rd_iv[12];  /* read keys from the server's CCS */
 		uint8_t wr_key[32], wr_iv[12];  /* write keys from our CCS */
 		uint8_t client_verify[12], server_verify[12];  /* Finished values */
-		uint8_t ticket[WT_MAX_TICKET];  /* new ticket (NewSessionTicket) */
-		size_t ticket_len;
+		size_t ticket_len;        /* of the new ticket (hs->t12_ticket) */
 		uint32_t ticket_lifetime;
 	} t12;
 } wt_engine_ctx;

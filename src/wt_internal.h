@@ -615,6 +615,7 @@ int wt_hs13_random(wt_engine_ctx *cc, uint8_t *out, size_t len);
 int wt_hs13_keep_peer_credentials(wt_engine_ctx *cc, const wt_peer_cert *certs,
 	size_t n, const uint8_t *ocsp, size_t ocsp_len, const uint8_t *sct, size_t sct_len);
 int wt_hs13_verify_server_certificate(wt_engine_ctx *cc);
+void wt_hs13_trim_peer_chain(wt_engine_ctx *cc);
 int wt_hs13_run_verify_callback(wt_engine_ctx *cc);
 int wt_hs13_check_alpn(wt_engine_ctx *cc, const uint8_t *proto, size_t len, int alert);
 /* Go: getClientCertificate: the config's certificate or the

@@ -157,7 +157,7 @@ describe('handshake-info layout', () => {
       assert.equal(info.alpn, 'x-abi');
       assert.equal(info.servername, 'localhost');
       assert.equal(info.verified, true);
-      assert.equal(info.peerCertificates.length, 2);
+      assert.equal(info.peerCertificates.length, 1);   // the leaf (no keepChain)
       assert.equal(info.externalPsk, null);
     });
   }

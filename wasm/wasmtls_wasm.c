@@ -21,6 +21,7 @@
  * Lengths from the *_buf calls come back through wtw_len(): JS reads it
  * right after the call that set it.
  */
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -353,6 +354,14 @@ wtw_info_layout(void)
 
 typedef struct wtw_conn {
 	wt_engine_ctx cc;      /* first: the engine owns most of the bytes */
+	/* Record buffers, allocated while a record is in flight and freed
+	 * (wiped) as soon as the engine says they are idle (attach/release):
+	 * an idle connection holds none. */
+	uint8_t *in, *out;
+	/* The handshake area, from wtw_start until the engine gives it back
+	 * (wiped) when the handshake ends or fails. */
+	void *hs_area;
+	uint8_t *peer_keep;    /* the peer credentials kept after it (leaf, OCSP, SCT) */
 	wt_config cfg;
 	wt_host host;
 	int id;
@@ -515,7 +524,8 @@ wtw_add_id(wtw_conn *c, int which, int id)
 }
 
 /* Flags: 1 = no key share in the first ClientHello, 2 = ask for a stapled
- * OCSP response, 4 = ask for SCTs. */
+ * OCSP response, 4 = ask for SCTs, 8 = GREASE, 16 = permuted extensions,
+ * 32 = keep the peer's whole chain (wt_config.keep_peer_chain). */
 WTW_EXPORT(wtw_set_flags) void
 wtw_set_flags(wtw_conn *c, int flags)
 {
@@ -524,6 +534,7 @@ wtw_set_flags(wtw_conn *c, int flags)
 	c->cfg.request_sct = (flags & 4) != 0;
 	c->cfg.grease = (flags & 8) != 0;
 	c->cfg.permute_extensions = (flags & 16) != 0;
+	c->cfg.keep_peer_chain = (flags & 32) != 0;
 }
 
 /* Offers a session (a blob from an earlier wt_js_session). The blob is
@@ -692,11 +703,95 @@ wtw_configure(wtw_conn *c, const wtw_store *store, int verify_mode, int flags, i
 	c->cfg.session_ctx = c;
 }
 
+/* The most heap in use so far (wtw_heap_peak): noted after each of a
+ * connection's allocations, the only points where it grows. */
+static size_t heap_peak;
+
+static void
+note_heap_peak(void)
+{
+	size_t used = (size_t)mallinfo().uordblks;
+
+	if (used > heap_peak) {
+		heap_peak = used;
+	}
+}
+
+#define WTW_IN_LEN  WT_MIN_INBUF
+#define WTW_OUT_LEN WT_OUTBUF_SIZE
+
+/* Gives the engine record buffers if it has none. 0, or
+ * WT_ERR_BUFFER_TOO_SMALL when out of memory. */
+static int
+attach(wtw_conn *c)
+{
+	if (c->in != NULL) {
+		return 0;
+	}
+	c->in = malloc(WTW_IN_LEN);
+	c->out = malloc(WTW_OUT_LEN);
+	if (c->in == NULL || c->out == NULL) {
+		free(c->in);
+		free(c->out);
+		c->in = c->out = NULL;
+		return WT_ERR_BUFFER_TOO_SMALL;
+	}
+	note_heap_peak();
+	return wt_engine_set_buffers(&c->cc, c->in, WTW_IN_LEN, c->out, WTW_OUT_LEN);
+}
+
+/* Takes back what the engine no longer needs, after every call that
+ * may have changed that: the handshake area once the handshake is over
+ * (the engine wiped it), the record buffers once nothing is in flight,
+ * wiping them (they held plaintext and the handshake's messages). */
+static void
+release(wtw_conn *c)
+{
+	if (c->hs_area != NULL && (wt_engine_handshake_done(&c->cc) || wt_engine_last_error(&c->cc))) {
+		size_t n = wt_engine_peer_keep_size(&c->cc);
+		uint8_t *keep = n ? malloc(n) : NULL;
+
+		/* out of memory for keep: the area stays until a later call */
+		if ((n == 0 || keep != NULL) && wt_engine_release_handshake(&c->cc, keep, n) == 0) {
+			free(c->hs_area);
+			c->hs_area = NULL;
+			c->peer_keep = keep;
+		} else {
+			free(keep);
+		}
+	}
+	if (c->in == NULL || wt_engine_set_buffers(&c->cc, NULL, 0, NULL, 0) != 0) {
+		return;
+	}
+	wtw_wipe_free(c->in, WTW_IN_LEN);
+	wtw_wipe_free(c->out, WTW_OUT_LEN);
+	c->in = c->out = NULL;
+}
+
 /* Queues the ClientHello. Returns 0 or an error code (also latched). */
 WTW_EXPORT(wtw_start) int
 wtw_start(wtw_conn *c)
 {
-	return wt_engine_init(&c->cc, &c->cfg, &c->host);
+	wt_engine_mem mem;
+	int rc = attach(c);
+
+	if (rc != 0) {
+		return rc;
+	}
+	c->hs_area = malloc(wt_engine_handshake_area_size());
+	if (c->hs_area == NULL) {
+		return WT_ERR_BUFFER_TOO_SMALL;
+	}
+	note_heap_peak();
+	mem.hs = c->hs_area;
+	mem.hs_len = wt_engine_handshake_area_size();
+	mem.in = c->in;
+	mem.in_len = WTW_IN_LEN;
+	mem.out = c->out;
+	mem.out_len = WTW_OUT_LEN;
+	rc = wt_engine_init(&c->cc, &c->cfg, &c->host, &mem);
+	release(c);
+	return rc;
 }
 
 WTW_EXPORT(wtw_destroy) void
@@ -707,7 +802,11 @@ wtw_destroy(wtw_conn *c)
 	if (c == NULL) {
 		return;
 	}
-	wt_engine_wipe(&c->cc);
+	wt_engine_wipe(&c->cc);   /* and the record buffers and handshake area, if attached */
+	free(c->in);
+	free(c->out);
+	free(c->hs_area);
+	free(c->peer_keep);
 	free(c->server_name);
 	free(c->verify_ip);
 	for (i = 0; i < WT_MAX_ALPN; i++) {
@@ -733,6 +832,9 @@ wtw_buf(wtw_conn *c, int which)
 	size_t len = 0;
 	uint8_t *p = NULL;
 
+	if (which == 1 || which == 2) {
+		attach(c);   /* space for bytes in: out of memory offers none */
+	}
 	switch (which) {
 	case 0: p = wt_engine_sendrec_buf(&c->cc, &len); break;
 	case 1: p = wt_engine_recvrec_buf(&c->cc, &len); break;
@@ -740,6 +842,9 @@ wtw_buf(wtw_conn *c, int which)
 	case 3: p = wt_engine_recvapp_buf(&c->cc, &len); break;
 	}
 	last_len = p ? len : 0;
+	if (last_len == 0) {
+		release(c);
+	}
 	return p;
 }
 
@@ -753,6 +858,7 @@ wtw_ack(wtw_conn *c, int which, size_t len)
 	case 2: wt_engine_sendapp_ack(&c->cc, len); break;
 	case 3: wt_engine_recvapp_ack(&c->cc, len); break;
 	}
+	release(c);
 	return wt_engine_current_state(&c->cc);
 }
 
@@ -767,6 +873,7 @@ wtw_push(wtw_conn *c, const uint8_t *src, size_t len)
 {
 	size_t done = 0;
 
+	attach(c);
 	while (done < len) {
 		size_t room, n;
 		uint8_t *p = wt_engine_recvrec_buf(&c->cc, &room);
@@ -778,13 +885,39 @@ wtw_push(wtw_conn *c, const uint8_t *src, size_t len)
 		wt_engine_recvrec_ack(&c->cc, n);
 		done += n;
 	}
+	release(c);
 	return done;
 }
 
-WTW_EXPORT(wtw_flush) void wtw_flush(wtw_conn *c) { wt_engine_flush(&c->cc); }
-WTW_EXPORT(wtw_close) void wtw_close(wtw_conn *c) { wt_engine_close(&c->cc); }
+/* Calls that may queue a record (close_notify, KeyUpdate) get buffers
+ * for it; an out-of-memory attach leaves them to fail with
+ * WT_ERR_BAD_STATE. */
+WTW_EXPORT(wtw_flush) void wtw_flush(wtw_conn *c) { attach(c); wt_engine_flush(&c->cc); release(c); }
+WTW_EXPORT(wtw_close) void wtw_close(wtw_conn *c) { attach(c); wt_engine_close(&c->cc); release(c); }
 WTW_EXPORT(wtw_eof) void wtw_eof(wtw_conn *c) { wt_engine_eof(&c->cc); }
-WTW_EXPORT(wtw_key_update) int wtw_key_update(wtw_conn *c, int req) { return wt_engine_key_update(&c->cc, req); }
+
+WTW_EXPORT(wtw_key_update) int
+wtw_key_update(wtw_conn *c, int req)
+{
+	int rc;
+
+	attach(c);
+	rc = wt_engine_key_update(&c->cc, req);
+	release(c);
+	return rc;
+}
+
+/* Bytes of the heap in use (emmalloc's count of allocated blocks), and
+ * the most in use since wtw_heap_peak_reset(0): what connections cost,
+ * for bench/memory.mjs. */
+WTW_EXPORT(wtw_heap_used) size_t
+wtw_heap_used(void)
+{
+	return (size_t)mallinfo().uordblks;
+}
+
+WTW_EXPORT(wtw_heap_peak) size_t wtw_heap_peak(void) { return heap_peak; }
+WTW_EXPORT(wtw_heap_peak_reset) void wtw_heap_peak_reset(void) { heap_peak = wtw_heap_used(); }
 WTW_EXPORT(wtw_done) int wtw_done(wtw_conn *c) { return wt_engine_handshake_done(&c->cc); }
 WTW_EXPORT(wtw_error) int wtw_error(wtw_conn *c) { return wt_engine_last_error(&c->cc); }
 WTW_EXPORT(wtw_reason) const char *wtw_reason(wtw_conn *c) { return wt_engine_error_reason(&c->cc); }

@@ -72,11 +72,15 @@ static int dial(const char *host, const char *port)
 static double one(wt_engine_ctx *cc, wt_config *cfg, const wt_host *host,
 	const char *h, const char *port, int *resumed)
 {
+	static uint8_t inbuf[WT_MIN_INBUF], outbuf[WT_OUTBUF_SIZE];
+	static wt_handshake hs_area;
+	static const wt_engine_mem mem = { inbuf, sizeof inbuf, outbuf, sizeof outbuf,
+		&hs_area, sizeof hs_area };
 	double t0 = now_ms(), t = -1;
 	int fd = dial(h, port);
 	wt_conn_info info;
 
-	if (fd < 0 || wt_engine_init(cc, cfg, host) != 0) {
+	if (fd < 0 || wt_engine_init(cc, cfg, host, &mem) != 0) {
 		if (fd >= 0) close(fd);
 		return -1;
 	}

@@ -361,6 +361,8 @@ async function main() {
   }
   if (o.ocsp) opts.requestOCSP = true;
   if (o.sct) opts.requestSCT = true;
+  // the summary reports the chain the server sent (peer_chain), as the native CLI
+  opts.keepChain = true;
   if (o.grease) opts.grease = true;
   if (o.permuteExtensions) opts.permuteExtensions = true;
   // Resumption through files, like the native CLI: no in-memory cache.

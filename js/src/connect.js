@@ -242,7 +242,7 @@ class Conn {
       this.engine = new Engine(w, {
         servername: servername || null, verifyIp, alpn: o.alpn, ciphers: o.ciphers, groups: o.groups,
         sigalgs: o.sigalgs, signAlgs: o.signAlgs, keyShares: o.keyShares,
-        requestOCSP: !!o.requestOCSP, requestSCT: !!o.requestSCT,
+        requestOCSP: !!o.requestOCSP, requestSCT: !!o.requestSCT, keepChain: !!o.keepChain,
         grease: !!o.grease, permuteExtensions: !!o.permuteExtensions,
         store, insecure, certProfile: o.certProfile, minVersion: o.minVersion, maxFragment: o.maxFragment, keyLog: o.keyLog, verify,
         session, earlyData: !!this.early, onSession, cert: o.cert, key: o.key,

@@ -424,7 +424,7 @@ export class Engine {
       }
       x.wtw_set_flags(this.ptr, (Array.isArray(cfg.keyShares) && cfg.keyShares.length === 0 ? 1 : 0)
         | (cfg.requestOCSP ? 2 : 0) | (cfg.requestSCT ? 4 : 0)
-        | (cfg.grease ? 8 : 0) | (cfg.permuteExtensions ? 16 : 0));
+        | (cfg.grease ? 8 : 0) | (cfg.permuteExtensions ? 16 : 0) | (cfg.keepChain ? 32 : 0));
       if (cfg.session && cfg.session.length) {
         const p = w.put(cfg.session);
         const rc = x.wtw_set_session(this.ptr, p, cfg.session.length, cfg.earlyData ? 1 : 0);

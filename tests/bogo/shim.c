@@ -96,6 +96,8 @@ typedef struct conn {
 	int fd;
 	int async;
 	wt_engine_ctx *cc;
+	uint8_t inbuf[WT_MIN_INBUF], outbuf[WT_OUTBUF_SIZE];   /* its record buffers */
+	wt_handshake hs_area;
 	wt_config wcfg;
 	loaded_cert client;                    /* the legacy -cert-file/-key-file */
 	loaded_cert creds[BOGO_MAX_CREDS];     /* -new-x509-credential ones */
@@ -1536,6 +1538,9 @@ build_config(conn *c)
 	w->early_data = cfg->enable_early_data;
 	w->request_ocsp = cfg->enable_ocsp_stapling;
 	w->request_sct = cfg->enable_signed_cert_timestamps;
+	/* BoringSSL keeps the peer's chain (SSL_get_peer_cert_chain): the
+	 * runner checks its length after the handshake */
+	w->keep_peer_chain = 1;
 	w->grease = cfg->enable_grease;
 	w->permute_extensions = cfg->permute_extensions;
 	if (cfg->cert_file != NULL || cfg->key_file != NULL) {
@@ -1801,7 +1806,12 @@ run_connection(shim *sh, const bogo_config *cfg, const bogo_config *retry_cfg, i
 		conn_fail(c, "io_error", "O_NONBLOCK: %s", strerror(errno));
 	}
 
-	rc = wt_engine_init(c->cc, &c->wcfg, &host);
+	{
+		const wt_engine_mem mem = { c->inbuf, sizeof c->inbuf, c->outbuf, sizeof c->outbuf,
+			&c->hs_area, sizeof c->hs_area };
+
+		rc = wt_engine_init(c->cc, &c->wcfg, &host, &mem);
+	}
 	if (rc != 0) {
 		if (rc == WT_ERR_BAD_CONFIG) {
 			bogo_unimplemented("configuration the engine refuses: %s",

@@ -159,12 +159,73 @@ static const uint8_t *fz_take(fz_input *in, size_t n)
 /* Engine driving                                                       */
 /* ------------------------------------------------------------------ */
 
+/*
+ * Record buffers: two pairs, and the engine holds one at a time. Whenever
+ * the engine says they are idle (wt_engine_buffers_idle), fz_check_state
+ * detaches them, checks that nothing is offered meanwhile, and attaches
+ * the other pair; the pair let go is poisoned for ASan, so an engine that
+ * kept a pointer into it (or lost bytes it still needed) is caught.
+ */
+static uint8_t fz_inbuf[2][WT_MIN_INBUF], fz_outbuf[2][WT_OUTBUF_SIZE];
+static unsigned fz_pair;
+/* The run's handshake area: poisoned once released (wt_engine_release_handshake
+ * as soon as the engine allows it), so any later use is caught. */
+static wt_handshake fz_hs_area;
+static uint8_t fz_peer_keep[WT_MAX_PEER_CHAIN];   /* where the peer credentials go then */
+
+/* Makes `pair` the usable one (ASan: the other is poisoned). */
+static void fz_use_pair(unsigned pair)
+{
+	fz_pair = pair;
+	ASAN_UNPOISON_MEMORY_REGION(fz_inbuf[pair], sizeof fz_inbuf[pair]);
+	ASAN_UNPOISON_MEMORY_REGION(fz_outbuf[pair], sizeof fz_outbuf[pair]);
+	ASAN_POISON_MEMORY_REGION(fz_inbuf[pair ^ 1u], sizeof fz_inbuf[0]);
+	ASAN_POISON_MEMORY_REGION(fz_outbuf[pair ^ 1u], sizeof fz_outbuf[0]);
+}
+
+static void fz_attach(wt_engine_ctx *cc, unsigned pair)
+{
+	fz_use_pair(pair);
+	FZ_ASSERT(wt_engine_set_buffers(cc, fz_inbuf[pair], sizeof fz_inbuf[pair],
+		fz_outbuf[pair], sizeof fz_outbuf[pair]) == 0);
+}
+
+static void fz_swap_idle_buffers(wt_engine_ctx *cc)
+{
+	unsigned st = wt_engine_current_state(cc);
+	size_t n;
+
+	if (!wt_engine_buffers_idle(cc)) {
+		/* busy buffers cannot be taken away */
+		FZ_ASSERT(wt_engine_set_buffers(cc, NULL, 0, NULL, 0) == WT_ERR_BAD_STATE);
+		return;
+	}
+	FZ_ASSERT(wt_engine_set_buffers(cc, NULL, 0, NULL, 0) == 0);
+	FZ_ASSERT(wt_engine_current_state(cc) == st);
+	FZ_ASSERT(wt_engine_recvrec_buf(cc, &n) == NULL && n == 0);
+	FZ_ASSERT(wt_engine_sendapp_buf(cc, &n) == NULL && n == 0);
+	FZ_ASSERT(wt_engine_sendrec_buf(cc, &n) == NULL && n == 0);
+	fz_attach(cc, fz_pair ^ 1u);
+}
+
 /* Checks what the public API promises about the state word and buffers. */
 static void fz_check_state(wt_engine_ctx *cc)
 {
 	unsigned st = wt_engine_current_state(cc);
 	size_t n;
 	uint8_t *p;
+
+	fz_swap_idle_buffers(cc);
+	if (cc->hs != NULL && wt_engine_release_handshake(cc, fz_peer_keep,
+		wt_engine_peer_keep_size(cc)) == 0)
+	{
+		FZ_ASSERT(cc->hs == NULL);
+		ASAN_POISON_MEMORY_REGION(&fz_hs_area, sizeof fz_hs_area);
+	} else if (cc->hs != NULL) {
+		/* only a handshake in progress keeps it */
+		FZ_ASSERT(!wt_engine_handshake_done(cc) || cc->hs_len > 0);
+		FZ_ASSERT(wt_engine_last_error(cc) == 0);
+	}
 
 	FZ_ASSERT((st & ~0x3Fu) == 0);
 	/* 0-RTT room only before the handshake is done, never with SENDAPP */
@@ -179,7 +240,7 @@ static void fz_check_state(wt_engine_ctx *cc)
 		FZ_ASSERT((st & ~(unsigned)(WT_SENDREC | WT_CLOSED)) == 0);
 	}
 	p = wt_engine_sendrec_buf(cc, &n);
-	FZ_ASSERT(n <= sizeof cc->obuf);
+	FZ_ASSERT(n <= cc->obuf_cap);
 	FZ_ASSERT((n > 0) == ((st & WT_SENDREC) != 0));
 	FZ_ASSERT((p != NULL) == (n > 0));
 	fz_touch(p, n);
@@ -188,7 +249,7 @@ static void fz_check_state(wt_engine_ctx *cc)
 	FZ_ASSERT(n <= WT_MAX_RECORD);
 	FZ_ASSERT(cc->ilen + n <= WT_MAX_RECORD);
 	if (n) {
-		FZ_ASSERT(p >= cc->ibuf && p + n <= cc->ibuf + sizeof cc->ibuf);
+		FZ_ASSERT(p >= cc->ibuf && p + n <= cc->ibuf + cc->ibuf_cap);
 	}
 	p = wt_engine_recvapp_buf(cc, &n);
 	FZ_ASSERT((n > 0) == ((st & WT_RECVAPP) != 0));
@@ -197,7 +258,7 @@ static void fz_check_state(wt_engine_ctx *cc)
 	p = wt_engine_sendapp_buf(cc, &n);
 	FZ_ASSERT((n > 0) == ((st & (WT_SENDAPP | WT_SENDEARLY)) != 0));
 	if (n) {
-		FZ_ASSERT(p >= cc->obuf && p + n <= cc->obuf + sizeof cc->obuf);
+		FZ_ASSERT(p >= cc->obuf && p + n <= cc->obuf + cc->obuf_cap);
 		FZ_ASSERT(n <= WT_MAX_PLAINTEXT);
 	}
 	if (wt_engine_handshake_done(cc)) {
@@ -310,10 +371,20 @@ static wt_engine_ctx *fz_engine_new(const wt_config *cfg, const wt_host *host)
 {
 	wt_engine_ctx *cc = fz_ctx_get();
 
+	wt_engine_mem mem;
+
 	if (cc == NULL) {
 		return NULL;
 	}
-	wt_engine_init(cc, cfg, host);
+	fz_use_pair(0);
+	ASAN_UNPOISON_MEMORY_REGION(&fz_hs_area, sizeof fz_hs_area);
+	mem.hs = &fz_hs_area;
+	mem.hs_len = sizeof fz_hs_area;
+	mem.in = fz_inbuf[0];
+	mem.in_len = sizeof fz_inbuf[0];
+	mem.out = fz_outbuf[0];
+	mem.out_len = sizeof fz_outbuf[0];
+	wt_engine_init(cc, cfg, host, &mem);
 	fz_check_state(cc);
 	return cc;
 }
@@ -334,6 +405,8 @@ static wt_engine_ctx *fz_engine_new(const wt_config *cfg, const wt_host *host)
 typedef struct fz_template {
 	wt_config cfg;
 	wt_engine_ctx cc;
+	uint8_t inbuf[WT_MIN_INBUF], outbuf[WT_OUTBUF_SIZE];  /* its record buffers */
+	wt_handshake hs_area;
 	fz_host_state hs;
 	void (*cfg_init)(wt_config *, unsigned);
 } fz_template;
@@ -360,8 +433,11 @@ static wt_engine_ctx *fz_engine_start_slot(unsigned slot,
 		}
 		t[slot]->cfg_init = cfg_init;
 		cfg_init(&t[slot]->cfg, slot);
+		const wt_engine_mem mem = { t[slot]->inbuf, sizeof t[slot]->inbuf,
+			t[slot]->outbuf, sizeof t[slot]->outbuf, &t[slot]->hs_area, sizeof t[slot]->hs_area };
+
 		fz_host_init(&host, &t[slot]->hs);
-		wt_engine_init(&t[slot]->cc, &t[slot]->cfg, &host);
+		wt_engine_init(&t[slot]->cc, &t[slot]->cfg, &host, &mem);
 		FZ_ASSERT(wt_engine_last_error(&t[slot]->cc) == 0);
 	}
 	cc = fz_ctx_get();
@@ -369,6 +445,17 @@ static wt_engine_ctx *fz_engine_start_slot(unsigned slot,
 		return NULL;
 	}
 	memcpy(cc, &t[slot]->cc, sizeof *cc);
+	/* The template's buffers stay its own: the run gets a copy of them
+	 * (the queued ClientHello), re-aimed as a host moving them would. */
+	fz_use_pair(0);
+	memcpy(fz_inbuf[0], t[slot]->inbuf, sizeof fz_inbuf[0]);
+	memcpy(fz_outbuf[0], t[slot]->outbuf, sizeof fz_outbuf[0]);
+	cc->ibuf = fz_inbuf[0];
+	cc->obuf = fz_outbuf[0];
+	ASAN_UNPOISON_MEMORY_REGION(&fz_hs_area, sizeof fz_hs_area);
+	memcpy(&fz_hs_area, &t[slot]->hs_area, sizeof fz_hs_area);
+	cc->hs = &fz_hs_area;
+	cc->peer_mem = fz_hs_area.chain;
 	*hs = t[slot]->hs;
 	cc->host.ctx = hs;
 	/* certificates loaded from a session point into the context's own
@@ -376,8 +463,8 @@ static wt_engine_ctx *fz_engine_start_slot(unsigned slot,
 	for (i = 0; i < cc->cert_count; i++) {
 		const uint8_t *der = cc->certs[i].der;
 
-		if (der >= t[slot]->cc.chain && der < t[slot]->cc.chain + sizeof cc->chain) {
-			cc->certs[i].der = cc->chain + (der - t[slot]->cc.chain);
+		if (der >= t[slot]->hs_area.chain && der < t[slot]->hs_area.chain + sizeof fz_hs_area.chain) {
+			cc->certs[i].der = fz_hs_area.chain + (der - t[slot]->hs_area.chain);
 		}
 	}
 	fz_check_state(cc);
@@ -693,7 +780,7 @@ static size_t fz_server_hello_body(const wt_engine_ctx *cc, uint16_t suite,
 		/* Answer the last key share we sent (or our first group). */
 		const wt_group_info *g;
 
-		group = cc->share_count > 0 ? cc->shares[cc->share_count - 1].group : cc->groups[0];
+		group = cc->hs->share_count > 0 ? cc->hs->shares[cc->hs->share_count - 1].group : cc->groups[0];
 		g = wt_group_info_get(group);
 		share_len = g ? g->peer_len : 32;
 		out[n++] = (uint8_t)((4 + share_len) >> 8);

@@ -29,6 +29,9 @@ static int64_t now(void *ctx)
 }
 
 static wt_engine_ctx cc;
+static uint8_t inbuf[WT_MIN_INBUF], outbuf[WT_OUTBUF_SIZE];
+static wt_handshake hs_area;
+static const wt_engine_mem mem = { inbuf, sizeof inbuf, outbuf, sizeof outbuf, &hs_area, sizeof hs_area };
 
 static int verify_accept(void *ctx, const wt_conn_info *info)
 {
@@ -52,7 +55,7 @@ static wt_config base(void)
 static void expect_bad_config(const wt_config *cfg, const char *what)
 {
 	size_t len;
-	int err = wt_engine_init(&cc, cfg, &host);
+	int err = wt_engine_init(&cc, cfg, &host, &mem);
 	int ok = err == WT_ERR_BAD_CONFIG && wt_engine_current_state(&cc) == WT_CLOSED
 		&& wt_engine_sendrec_buf(&cc, &len) == NULL && strlen(wt_engine_error_reason(&cc)) > 0;
 
@@ -139,15 +142,15 @@ static void sig_and_share_config(void)
 	/* rsa_pkcs1_sha256/384/512 may be listed (RFC 8446 4.2.3: for TLS 1.2
 	 * and certificates; never for a TLS 1.3 CertificateVerify). */
 	c = base(); c.sig_algs = pkcs1; c.sig_alg_count = 2; c.sign_algs = pkcs1; c.sign_alg_count = 2;
-	CHECK(wt_engine_init(&cc, &c, &host) == 0);
+	CHECK(wt_engine_init(&cc, &c, &host, &mem) == 0);
 
 	/* Defaults: X25519MLKEM768 first, with shares for it and x25519. */
 	c = base();
-	CHECK(wt_engine_init(&cc, &c, &host) == 0);
+	CHECK(wt_engine_init(&cc, &c, &host, &mem) == 0);
 	CHECK(cc.group_count == 4 && cc.groups[0] == WT_GROUP_X25519MLKEM768);
-	CHECK(cc.share_count == 2 && cc.shares[0].group == WT_GROUP_X25519MLKEM768
-		&& cc.shares[0].pub_len == 1216 && cc.shares[1].group == WT_GROUP_X25519
-		&& cc.shares[1].pub_len == 32);
+	CHECK(cc.hs->share_count == 2 && cc.hs->shares[0].group == WT_GROUP_X25519MLKEM768
+		&& cc.hs->shares[0].pub_len == 1216 && cc.hs->shares[1].group == WT_GROUP_X25519
+		&& cc.hs->shares[1].pub_len == 32);
 	wt_engine_wipe(&cc);
 
 	/* The post-quantum groups are TLS 1.3's: a TLS 1.2-only offer needs
@@ -159,8 +162,8 @@ static void sig_and_share_config(void)
 		c.groups = pq_only; c.group_count = 2;
 		expect_bad_value(&c, "post-quantum groups only, TLS 1.2 only", "no group for TLS 1.2");
 		c = base(); c.cipher_suites = suite12; c.cipher_suite_count = 1;
-		CHECK(wt_engine_init(&cc, &c, &host) == 0);
-		CHECK(cc.share_count == 0);
+		CHECK(wt_engine_init(&cc, &c, &host, &mem) == 0);
+		CHECK(cc.hs->share_count == 0);
 		wt_engine_wipe(&cc);
 	}
 
@@ -168,9 +171,9 @@ static void sig_and_share_config(void)
 	 * among them); and no share at all. */
 	c = base(); c.groups = four_groups; c.group_count = 4;
 	c.key_shares = four_groups + 1; c.key_share_count = 3;
-	CHECK(wt_engine_init(&cc, &c, &host) == 0);
-	CHECK(cc.share_count == 3 && cc.shares[2].group == WT_GROUP_SECP521R1
-		&& cc.shares[2].pub_len == 133);
+	CHECK(wt_engine_init(&cc, &c, &host, &mem) == 0);
+	CHECK(cc.hs->share_count == 3 && cc.hs->shares[2].group == WT_GROUP_SECP521R1
+		&& cc.hs->shares[2].pub_len == 133);
 	/* A failed handshake wipes the private keys of every share. */
 	{
 		static const uint8_t alert[] = { 21, 3, 3, 0, 2, 2, 40 };
@@ -186,15 +189,15 @@ static void sig_and_share_config(void)
 			wt_engine_recvrec_ack(&cc, k);
 		}
 		CHECK(wt_engine_last_error(&cc) == (WT_ERR_ALERT_RECEIVED | 40));
-		CHECK(cc.share_count == 0);
+		CHECK(cc.hs->share_count == 0);
 		for (i = 0; i < WT_MAX_KEY_SHARES; i++) {
-			for (j = 0; j < sizeof cc.shares[i].priv; j++) {
-				CHECK(cc.shares[i].priv[j] == 0);
+			for (j = 0; j < sizeof cc.hs->shares[i].priv; j++) {
+				CHECK(cc.hs->shares[i].priv[j] == 0);
 			}
 		}
 	}
 	c = base(); c.no_key_shares = 1;
-	CHECK(wt_engine_init(&cc, &c, &host) == 0 && cc.share_count == 0);
+	CHECK(wt_engine_init(&cc, &c, &host, &mem) == 0 && cc.hs->share_count == 0);
 	printf("ok sig_algs and key_shares settings\n");
 }
 
@@ -285,7 +288,7 @@ static void tls12_hello(void)
 	c = base();
 	c.cipher_suites = tls12_only; c.cipher_suite_count = 1;
 	c.groups = pq_first; c.group_count = 2;
-	CHECK(wt_engine_init(&cc, &c, &host) == 0 && cc.offer_tls12 && !cc.offer_tls13);
+	CHECK(wt_engine_init(&cc, &c, &host, &mem) == 0 && cc.offer_tls12 && !cc.offer_tls13);
 	rec = wt_engine_sendrec_buf(&cc, &len);
 	CHECK(client_hello_ext(rec, len, 0x000a, &body, &blen) && blen >= 2);
 	CHECK(list_has16(body + 2, blen - 2, WT_GROUP_X25519)
@@ -295,7 +298,7 @@ static void tls12_hello(void)
 		&& (body[0] << 8 | body[1]) == WT_MAX_PLAINTEXT);
 	/* With TLS 1.3 offered too it stays. */
 	c.cipher_suites = NULL; c.cipher_suite_count = 0;
-	CHECK(wt_engine_init(&cc, &c, &host) == 0);
+	CHECK(wt_engine_init(&cc, &c, &host, &mem) == 0);
 	rec = wt_engine_sendrec_buf(&cc, &len);
 	CHECK(client_hello_ext(rec, len, 0x000a, &body, &blen)
 		&& list_has16(body + 2, blen - 2, WT_GROUP_X25519MLKEM768));
@@ -311,14 +314,14 @@ static void tls12_hello(void)
 	psk.key = psk_key; psk.key_len = sizeof psk_key;
 	psk.hash = WT_PSK_SHA256;
 	c = base(); c.psks = &psk; c.psk_count = 1;
-	CHECK(wt_engine_init(&cc, &c, &host) == 0 && !cc.offer_tls12 && cc.offer_tls13);
+	CHECK(wt_engine_init(&cc, &c, &host, &mem) == 0 && !cc.offer_tls12 && cc.offer_tls13);
 	rec = wt_engine_sendrec_buf(&cc, &len);
 	CHECK(client_hello_ext(rec, len, 0x002b, &body, &blen) && !list_has16(body + 1, blen - 1, 0x0303));
 	wt_engine_sendrec_ack(&cc, len);
 	feed(sh, sizeof sh);
 	CHECK(wt_engine_last_error(&cc) == WT_ALERT_PROTOCOL_VERSION);
 	c.verify_cb = verify_accept;
-	CHECK(wt_engine_init(&cc, &c, &host) == 0 && cc.offer_tls12);
+	CHECK(wt_engine_init(&cc, &c, &host, &mem) == 0 && cc.offer_tls12);
 	printf("ok external PSKs alone leave TLS 1.2 out\n");
 
 	/* Warning alerts before the ServerHello when TLS 1.2 is offered are
@@ -326,7 +329,7 @@ static void tls12_hello(void)
 	 * WT_MAX_USELESS_RECORDS in a row at most; then a ServerHello with
 	 * supported_groups is accepted. */
 	c = base();
-	CHECK(wt_engine_init(&cc, &c, &host) == 0);
+	CHECK(wt_engine_init(&cc, &c, &host, &mem) == 0);
 	rec = wt_engine_sendrec_buf(&cc, &len);
 	wt_engine_sendrec_ack(&cc, len);
 	for (i = 0; i < WT_MAX_USELESS_RECORDS; i++) {
@@ -336,7 +339,7 @@ static void tls12_hello(void)
 	feed(sh, sizeof sh);
 	CHECK(wt_engine_last_error(&cc) == 0 && cc.version == WT_VERSION_TLS12);
 	printf("ok TLS 1.2: warnings before the ServerHello, supported_groups in it\n");
-	CHECK(wt_engine_init(&cc, &c, &host) == 0);
+	CHECK(wt_engine_init(&cc, &c, &host, &mem) == 0);
 	rec = wt_engine_sendrec_buf(&cc, &len);
 	wt_engine_sendrec_ack(&cc, len);
 	for (i = 0; i <= WT_MAX_USELESS_RECORDS; i++) {
@@ -344,20 +347,153 @@ static void tls12_hello(void)
 	}
 	CHECK(wt_engine_last_error(&cc) == WT_ALERT_UNEXPECTED_MESSAGE);
 	/* one RFC 5246 7.2.2 calls always fatal is fatal at warning level */
-	CHECK(wt_engine_init(&cc, &c, &host) == 0);
+	CHECK(wt_engine_init(&cc, &c, &host, &mem) == 0);
 	rec = wt_engine_sendrec_buf(&cc, &len);
 	wt_engine_sendrec_ack(&cc, len);
 	feed(hs_failure_warning, sizeof hs_failure_warning);
 	CHECK(wt_engine_last_error(&cc) == (WT_ERR_ALERT_RECEIVED | WT_ALERT_HANDSHAKE_FAILURE));
 	/* TLS 1.3 only: RFC 8446 6, every alert but user_canceled ends it */
 	c.min_version = WT_VERSION_TLS13;
-	CHECK(wt_engine_init(&cc, &c, &host) == 0);
+	CHECK(wt_engine_init(&cc, &c, &host, &mem) == 0);
 	rec = wt_engine_sendrec_buf(&cc, &len);
 	wt_engine_sendrec_ack(&cc, len);
 	feed(warning, sizeof warning);
 	CHECK(wt_engine_last_error(&cc) == (WT_ERR_ALERT_RECEIVED | WT_ALERT_UNRECOGNIZED_NAME));
 	printf("ok too many warnings, and none in TLS 1.3\n");
 	wt_engine_wipe(&cc);
+}
+
+/* Caller-sized record buffers (wt_engine_mem, wt_engine_set_buffers):
+ * sizes checked, taken back only while idle, and nothing is offered or
+ * accepted while detached. */
+static void record_buffers(void)
+{
+	static uint8_t in2[WT_MIN_INBUF], out2[WT_MIN_OUTBUF];
+	wt_engine_mem m = mem;
+	wt_config c = base();
+	uint8_t *p, rec[5] = { 22, 3, 3, 0, 4 };
+	size_t len, ch_len;
+	unsigned st;
+
+	CHECK(wt_engine_init(&cc, &c, &host, NULL) == WT_ERR_BAD_CONFIG);
+	m.in_len = WT_MIN_INBUF - 1;
+	CHECK(wt_engine_init(&cc, &c, &host, &m) == WT_ERR_BAD_CONFIG);
+	m = mem;
+	m.out_len = WT_MIN_OUTBUF - 1;
+	CHECK(wt_engine_init(&cc, &c, &host, &m) == WT_ERR_BAD_CONFIG);
+	CHECK(strstr(wt_engine_error_reason(&cc), "WT_MIN_OUTBUF") != NULL);
+	CHECK(wt_engine_current_state(&cc) == WT_CLOSED);
+
+	/* the smallest send buffer holds the ClientHello */
+	m = mem;
+	m.out = out2;
+	m.out_len = sizeof out2;
+	CHECK(wt_engine_init(&cc, &c, &host, &m) == 0);
+	p = wt_engine_sendrec_buf(&cc, &ch_len);
+	CHECK(p == out2 && ch_len > 0);
+	/* the ClientHello waits in the send buffer: not idle */
+	CHECK(!wt_engine_buffers_idle(&cc));
+	CHECK(wt_engine_set_buffers(&cc, NULL, 0, NULL, 0) == WT_ERR_BAD_STATE);
+	CHECK(wt_engine_set_buffers(&cc, in2, sizeof in2, NULL, 0) == WT_ERR_BAD_CONFIG);
+	CHECK(wt_engine_set_buffers(&cc, in2, sizeof in2 - 1, out2, sizeof out2) == WT_ERR_BAD_CONFIG);
+	wt_engine_sendrec_ack(&cc, ch_len);
+	CHECK(wt_engine_buffers_idle(&cc));
+	st = wt_engine_current_state(&cc);
+	CHECK(wt_engine_set_buffers(&cc, NULL, 0, NULL, 0) == 0);
+	/* detached: the state word is unchanged, nothing is offered */
+	CHECK(wt_engine_current_state(&cc) == st && (st & WT_RECVREC));
+	CHECK(wt_engine_recvrec_buf(&cc, &len) == NULL && len == 0);
+	CHECK(wt_engine_sendrec_buf(&cc, &len) == NULL && len == 0);
+	CHECK(wt_engine_abort(&cc, WT_ALERT_INTERNAL_ERROR) == WT_ERR_BAD_STATE);
+	CHECK(wt_engine_last_error(&cc) == 0);
+	/* attached again (other memory): a record header goes in there */
+	CHECK(wt_engine_set_buffers(&cc, in2, sizeof in2, outbuf, sizeof outbuf) == 0);
+	p = wt_engine_recvrec_buf(&cc, &len);
+	CHECK(p == in2 && len == 5);
+	memcpy(p, rec, 2);
+	wt_engine_recvrec_ack(&cc, 2);
+	/* a partial record is buffered: not idle */
+	CHECK(!wt_engine_buffers_idle(&cc));
+	CHECK(wt_engine_set_buffers(&cc, NULL, 0, NULL, 0) == WT_ERR_BAD_STATE);
+	p = wt_engine_recvrec_buf(&cc, &len);
+	CHECK(p == in2 + 2 && len == 3);
+	CHECK(wt_engine_last_error(&cc) == 0);
+	printf("ok record buffers: sizes, idle detach, reattach\n");
+
+	/* Calls that move bytes while detached fail with WT_ERR_BAD_STATE
+	 * instead of touching memory. */
+	CHECK(wt_engine_init(&cc, &c, &host, &mem) == 0);
+	wt_engine_sendrec_buf(&cc, &len);
+	wt_engine_sendrec_ack(&cc, len);
+	CHECK(wt_engine_set_buffers(&cc, NULL, 0, NULL, 0) == 0);
+	wt_engine_recvrec_ack(&cc, 5);
+	CHECK(wt_engine_last_error(&cc) == WT_ERR_BAD_STATE);
+	CHECK(wt_engine_current_state(&cc) == WT_CLOSED);
+	CHECK(wt_engine_init(&cc, &c, &host, &mem) == 0);
+	wt_engine_sendrec_buf(&cc, &len);
+	wt_engine_sendrec_ack(&cc, len);
+	CHECK(wt_engine_set_buffers(&cc, NULL, 0, NULL, 0) == 0);
+	cc.handshake_done = 1;   /* as if established: close needs the send buffer */
+	cc.version = WT_VERSION_TLS13;
+	CHECK(wt_engine_key_update(&cc, 0) == WT_ERR_BAD_STATE);
+	CHECK(wt_engine_sendapp_buf(&cc, &len) == NULL && len == 0);
+	CHECK(wt_engine_current_state(&cc) & WT_SENDAPP);
+	wt_engine_sendapp_ack(&cc, 1);
+	CHECK(wt_engine_last_error(&cc) == WT_ERR_BAD_STATE);
+	CHECK(wt_engine_init(&cc, &c, &host, &mem) == 0);
+	wt_engine_sendrec_buf(&cc, &len);
+	wt_engine_sendrec_ack(&cc, len);
+	CHECK(wt_engine_set_buffers(&cc, NULL, 0, NULL, 0) == 0);
+	cc.handshake_done = 1;
+	wt_engine_close(&cc);
+	CHECK(wt_engine_last_error(&cc) == WT_ERR_BAD_STATE);
+	CHECK(wt_engine_current_state(&cc) == WT_CLOSED);
+	printf("ok detached buffers: WT_ERR_BAD_STATE\n");
+}
+
+/* The handshake area (wt_engine_mem.hs): size and alignment checked at
+ * init, kept while the handshake needs it, wiped when given back. */
+static void handshake_area(void)
+{
+	static uint64_t raw[sizeof(wt_handshake) / 8 + 2];
+	const uint8_t *a = (const uint8_t *)&hs_area;
+	wt_engine_mem m = mem;
+	wt_config c = base();
+	size_t i, nonzero = 0, len;
+
+	CHECK(wt_engine_handshake_area_size() == sizeof(wt_handshake));
+	m.hs = NULL;
+	CHECK(wt_engine_init(&cc, &c, &host, &m) == WT_ERR_BAD_CONFIG);
+	m.hs = raw;
+	m.hs_len = sizeof(wt_handshake) - 1;
+	CHECK(wt_engine_init(&cc, &c, &host, &m) == WT_ERR_BAD_CONFIG);
+	CHECK(strstr(wt_engine_error_reason(&cc), "handshake area") != NULL);
+	m.hs = (uint8_t *)raw + 1;   /* misaligned */
+	m.hs_len = sizeof(wt_handshake);
+	CHECK(wt_engine_init(&cc, &c, &host, &m) == WT_ERR_BAD_CONFIG);
+	m.hs = raw;
+	CHECK(wt_engine_init(&cc, &c, &host, &m) == 0);
+	CHECK(cc.hs == (wt_handshake *)(void *)raw);
+
+	CHECK(wt_engine_init(&cc, &c, &host, &mem) == 0);
+	/* mid-handshake: the ClientHello and key shares are in the area */
+	CHECK(wt_engine_release_handshake(&cc, NULL, 0) == WT_ERR_BAD_STATE);
+	CHECK(cc.hs == &hs_area && hs_area.ch_len > 0 && hs_area.share_count > 0);
+	cc.handshake_done = 1;   /* as if it had completed */
+	CHECK(wt_engine_release_handshake(&cc, NULL, 0) == 0);
+	CHECK(cc.hs == NULL);
+	for (i = 0; i < sizeof hs_area; i++) {
+		nonzero += a[i] != 0;
+	}
+	CHECK(nonzero == 0);
+	CHECK(wt_engine_release_handshake(&cc, NULL, 0) == 0);   /* again: nothing to do */
+	wt_engine_sendrec_buf(&cc, &len);
+	CHECK(len > 0);   /* the ClientHello was copied out: still there to send */
+	/* A failed handshake gives it back too. */
+	CHECK(wt_engine_init(&cc, &c, &host, &mem) == 0);
+	CHECK(wt_engine_abort(&cc, WT_ALERT_INTERNAL_ERROR) == 0);
+	CHECK(wt_engine_release_handshake(&cc, NULL, 0) == 0 && cc.hs == NULL);
+	printf("ok handshake area: checked, kept, wiped when released\n");
 }
 
 int main(void)
@@ -404,16 +540,19 @@ int main(void)
 	 * WT_ERR_RANDOM, and nothing goes on the wire. */
 	c = base();
 	h = host; h.random = NULL;
-	CHECK(wt_engine_init(&cc, &c, &h) == WT_ERR_BAD_CONFIG);
+	CHECK(wt_engine_init(&cc, &c, &h, &mem) == WT_ERR_BAD_CONFIG);
 	h = host; h.random = rnd_fail;
-	CHECK(wt_engine_init(&cc, &c, &h) == WT_ERR_RANDOM);
+	CHECK(wt_engine_init(&cc, &c, &h, &mem) == WT_ERR_RANDOM);
 	CHECK(wt_engine_current_state(&cc) == WT_CLOSED);
 	CHECK(wt_engine_sendrec_buf(&cc, &len) == NULL);
 	printf("ok host failures\n");
 
+	record_buffers();
+	handshake_area();
+
 	/* Fresh connection: ClientHello to send, records to receive, no
 	 * application data either way yet. */
-	CHECK(wt_engine_init(&cc, &c, &host) == 0);
+	CHECK(wt_engine_init(&cc, &c, &host, &mem) == 0);
 	CHECK(wt_engine_current_state(&cc) == (WT_SENDREC | WT_RECVREC));
 	p = wt_engine_sendrec_buf(&cc, &len);
 	CHECK(p != NULL && p[0] == 22 && p[1] == 3 && p[2] == 1);
@@ -446,7 +585,7 @@ int main(void)
 	printf("ok state word and buffer contract\n");
 
 	/* EOF during the handshake is a truncation, not a clean close. */
-	CHECK(wt_engine_init(&cc, &c, &host) == 0);
+	CHECK(wt_engine_init(&cc, &c, &host, &mem) == 0);
 	wt_engine_sendrec_buf(&cc, &len);
 	wt_engine_sendrec_ack(&cc, len);
 	wt_engine_eof(&cc);
@@ -459,14 +598,14 @@ int main(void)
 	printf("ok eof during handshake\n");
 
 	/* close() before the handshake completes is refused, not silent. */
-	CHECK(wt_engine_init(&cc, &c, &host) == 0);
+	CHECK(wt_engine_init(&cc, &c, &host, &mem) == 0);
 	wt_engine_close(&cc);
 	CHECK(wt_engine_last_error(&cc) == WT_ERR_BAD_STATE);
 	printf("ok close during handshake\n");
 
 	/* wt_engine_abort: only fatal alerts; the alert goes out after the
 	 * ClientHello, the state closes, and a second abort is refused. */
-	CHECK(wt_engine_init(&cc, &c, &host) == 0);
+	CHECK(wt_engine_init(&cc, &c, &host, &mem) == 0);
 	CHECK(wt_engine_abort(&cc, WT_ALERT_CLOSE_NOTIFY) == WT_ERR_BAD_CONFIG);
 	CHECK(wt_engine_abort(&cc, WT_ALERT_USER_CANCELED) == WT_ERR_BAD_CONFIG);
 	CHECK(wt_engine_abort(&cc, 255) == WT_ERR_BAD_CONFIG);
@@ -498,13 +637,13 @@ int main(void)
 	}
 	/* Out of room for the alert: records queued after a partly sent one
 	 * are dropped, the partly sent record is finished first. */
-	CHECK(wt_engine_init(&cc, &c, &host) == 0);
+	CHECK(wt_engine_init(&cc, &c, &host, &mem) == 0);
 	{
 		size_t total;
 
 		wt_engine_sendrec_buf(&cc, &total);
 		wt_engine_sendrec_ack(&cc, 10);              /* 10 bytes of the ClientHello out */
-		cc.olen = sizeof cc.obuf - 8;                /* pretend more records follow */
+		cc.olen = cc.obuf_cap - 8;                /* pretend more records follow */
 		CHECK(wt_engine_abort(&cc, WT_ALERT_INTERNAL_ERROR) == 0);
 		p = wt_engine_sendrec_buf(&cc, &len);
 		CHECK(p != NULL && len == total - 10 + 7);
@@ -555,12 +694,12 @@ int main(void)
 		uint8_t *rec;
 		int err;
 
-		CHECK(wt_engine_init(&cc, &c, &host) == 0);
+		CHECK(wt_engine_init(&cc, &c, &host, &mem) == 0);
 		cc.suite = wt_suite_get(WT_TLS_AES_128_GCM_SHA256);
 		cc.version = WT_VERSION_TLS13;
 		wt_rec_set_write_secret(&cc, cc.suite, secret);
 		cc.handshake_done = 1;
-		cc.olen = sizeof cc.obuf - 8;   /* no room for a KeyUpdate record */
+		cc.olen = cc.obuf_cap - 8;   /* no room for a KeyUpdate record */
 		err = wt_engine_key_update(&cc, 0);
 		rec = wt_engine_sendrec_buf(&cc, &len);
 		CHECK(err != 0 && wt_engine_last_error(&cc) == err);
@@ -601,9 +740,9 @@ int main(void)
 			CHECK(n > 0);
 			c.session = blob;
 			c.session_len = n;
-			CHECK(wt_engine_init(&cc, &c, &host) == 0);
+			CHECK(wt_engine_init(&cc, &c, &host, &mem) == 0);
 			CHECK(cc.t12.offer_ticket == (t == 2));
-			CHECK(t < 2 ? cc.ch_len < 2000 : cc.ch_len > 2000);
+			CHECK(t < 2 ? cc.hs->ch_len < 2000 : cc.hs->ch_len > 2000);
 			printf("%s TLS 1.2 session with a %zu-byte ticket: %s\n", wt_engine_last_error(&cc) == 0
 				&& cc.t12.offer_ticket == (t == 2) ? "ok" : "FAIL", s.ticket_len,
 				t < 2 ? "dropped, full handshake" : "offered");
@@ -620,8 +759,8 @@ int main(void)
 			c.session_len = n;
 			c.cipher_suites = only12;
 			c.cipher_suite_count = 1;
-			CHECK(wt_engine_init(&cc, &c, &host) == 0);
-			CHECK(cc.t12.offer_ticket == 1 && cc.ch_len > 5000);
+			CHECK(wt_engine_init(&cc, &c, &host, &mem) == 0);
+			CHECK(cc.t12.offer_ticket == 1 && cc.hs->ch_len > 5000);
 			printf("%s TLS 1.2-only offer: a 5000-byte ticket is offered\n",
 				cc.t12.offer_ticket == 1 ? "ok" : "FAIL");
 			wt_engine_wipe(&cc);

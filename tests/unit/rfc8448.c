@@ -212,13 +212,16 @@ static int equal_vec(const uint8_t *p, size_t len, const char *name)
 }
 
 static wt_engine_ctx cc;
+static uint8_t inbuf[WT_MIN_INBUF], outbuf[WT_OUTBUF_SIZE];
+static wt_handshake hs_area;
+static const wt_engine_mem mem = { inbuf, sizeof inbuf, outbuf, sizeof outbuf, &hs_area, sizeof hs_area };
 
 /* The RFC's ClientHello stands in for ours in the transcript. */
 static void use_rfc_client_hello(const struct vec *rec)
 {
-	CHECK(rec->len - 5 <= sizeof cc.ch);
-	memcpy(cc.ch, rec->v + 5, rec->len - 5);
-	cc.ch_len = rec->len - 5;
+	CHECK(rec->len - 5 <= sizeof cc.hs->ch);
+	memcpy(cc.hs->ch, rec->v + 5, rec->len - 5);
+	cc.hs->ch_len = rec->len - 5;
 }
 
 /* Writes v as application data (0-RTT or after the handshake). */
@@ -338,7 +341,7 @@ int main(int argc, char **argv)
 	}
 	det_host_init(&dh, &host, pool);
 
-	CHECK(wt_engine_init(&cc, &cfg, &host) == 0);
+	CHECK(wt_engine_init(&cc, &cfg, &host, &mem) == 0);
 	n = drain(&cc, out, sizeof out);
 	CHECK(n > 5 && out[0] == 22);
 
@@ -499,7 +502,7 @@ static int replay_resumed(void)
 	cfg.early_data = 1;
 	det_host_init(&dh, &host, pool);
 
-	CHECK(wt_engine_init(&cc, &cfg, &host) == 0);
+	CHECK(wt_engine_init(&cc, &cfg, &host, &mem) == 0);
 	CHECK(cc.psk_offered && cc.early_state == WT_EARLY_PENDING);
 	{
 		/* 0-RTT is visible in the state word as its own bit: a pump
@@ -530,18 +533,18 @@ static int replay_resumed(void)
 
 	/* Our binder over the RFC's ClientHello (RFC 8446 4.2.11.2). */
 	use_rfc_client_hello(rfc_ch_rec);
-	CHECK(ch_field(cc.ch, cc.ch_len, 3, WT_EXT_PRE_SHARED_KEY, &psk_ext) == 0);
+	CHECK(ch_field(cc.hs->ch, cc.hs->ch_len, 3, WT_EXT_PRE_SHARED_KEY, &psk_ext) == 0);
 	{
 		wt_reader ids;
 
 		CHECK(wt_rd_block(&psk_ext, 2, &ids) == 0);
-		binders_off = (size_t)(psk_ext.p - cc.ch);
+		binders_off = (size_t)(psk_ext.p - cc.hs->ch);
 		CHECK(psk_ext.len == 2 + 1 + 32 && psk_ext.p[2] == 32);
 		memcpy(rfc_binder, psk_ext.p + 3, 32);
-		memset(cc.ch + binders_off + 3, 0, 32);
+		memset(cc.hs->ch + binders_off + 3, 0, 32);
 		wt_hs13_write_binders(&cc, binders_off);
-		printf("%s binder\n", memcmp(cc.ch + binders_off + 3, rfc_binder, 32) == 0 ? "ok" : "FAIL");
-		CHECK(memcmp(cc.ch + binders_off + 3, rfc_binder, 32) == 0);
+		printf("%s binder\n", memcmp(cc.hs->ch + binders_off + 3, rfc_binder, 32) == 0 ? "ok" : "FAIL");
+		CHECK(memcmp(cc.hs->ch + binders_off + 3, rfc_binder, 32) == 0);
 	}
 
 	/* 0-RTT keys from the RFC's ClientHello, then the early data. */
@@ -644,7 +647,7 @@ static int replay_client_auth(const char *cert_path, const char *key_path, int u
 	}
 	det_host_init(&dh, &host, pool);
 
-	CHECK(wt_engine_init(&cc, &cfg, &host) == 0);
+	CHECK(wt_engine_init(&cc, &cfg, &host, &mem) == 0);
 	n = drain(&cc, out, sizeof out);
 	compare_ch_field(out + 5, n - 5, rfc_ch_rec, 0, 0, "random");
 	compare_ch_field(out + 5, n - 5, rfc_ch_rec, 3, WT_EXT_KEY_SHARE, "key_share");

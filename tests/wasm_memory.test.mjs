@@ -1,0 +1,89 @@
+// Memory of the npm package's connections (issue 15): an established idle
+// connection holds neither record buffers nor the handshake area (the
+// wasm glue gives them back: wt_engine_set_buffers / wt_engine_release_
+// handshake), buffers come back for the next record (data after an idle
+// spell), closing returns everything to the allocator, and
+// peerCertificates keeps the leaf unless keepChain asks for the chain.
+// Byte counts are emmalloc's (wtw_heap_used), not timings.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { pki } from './lib/pki.mjs';
+import { startNode, sleep } from './lib/servers.mjs';
+import { SKIP, pem } from './lib/wasm.mjs';
+import * as mod from '../js/index.js';
+
+const P = SKIP ? null : pki();
+const CA = SKIP ? null : pem(P.ca);
+// WT_MIN_INBUF (a record + WT_POST_HS_SCRATCH) and the handshake area
+// are each far above this: an idle connection holding either fails.
+const IDLE_MAX = 16 * 1024;
+
+test('idle connections hold no record buffers or handshake area; closing frees them', { skip: SKIP }, async (t) => {
+  const srv = await startNode({ cert: P.p256.chain, key: P.p256.key, onConnection: () => {} });
+  t.after(() => srv.stop());
+  const w = await mod.loadEngine();
+  const used = () => w.x.wtw_heap_used();
+  const open = (n) => Promise.all(Array.from({ length: n }, async () => {
+    const s = mod.connect({ hostname: 'localhost', port: srv.port }, { ca: CA, sessionCache: false });
+    await s.opened;
+    return s;
+  }));
+  await Promise.all((await open(1)).map((s) => s.close()));   // warm-up (lazy tables)
+  const before = used();
+  const socks = await open(20);
+  const per = (used() - before) / socks.length;
+  assert.ok(per > 0 && per < IDLE_MAX, `${per} B per idle connection`);
+  await Promise.all(socks.map((s) => s.close()));
+  await sleep(50);
+  // everything the connections took is back (the JS objects may keep
+  // nothing in wasm memory)
+  assert.ok(used() - before < 1024, `${used() - before} B still in use after close`);
+});
+
+test('data after an idle spell: buffers are attached again per record', { skip: SKIP }, async (t) => {
+  const srv = await startNode({ cert: P.p256.chain, key: P.p256.key });   // echo
+  t.after(() => srv.stop());
+  const w = await mod.loadEngine();
+  const s = mod.connect({ hostname: 'localhost', port: srv.port }, { ca: CA, sessionCache: false });
+  await s.opened;
+  t.after(() => s.close());
+  const writer = s.writable.getWriter();
+  const reader = s.readable.getReader();
+  for (let round = 0; round < 3; round++) {
+    const idle = w.x.wtw_heap_used();
+    const msg = crypto.randomBytes(40000 + round);   // several records each way
+    await writer.write(msg);
+    let got = Buffer.alloc(0);
+    while (got.length < msg.length) {
+      const { value, done } = await reader.read();
+      assert.ok(!done);
+      got = Buffer.concat([got, value]);
+    }
+    assert.ok(got.equals(msg));
+    await sleep(20);
+    // back to idle: the buffers of the round were given back
+    assert.ok(w.x.wtw_heap_used() - idle < 1024, `round ${round}: ${w.x.wtw_heap_used() - idle} B more than idle`);
+  }
+});
+
+test('peerCertificates: the leaf by default, the chain with keepChain', { skip: SKIP }, async (t) => {
+  const srv = await startNode({ cert: P.p256.chain, key: P.p256.key, onConnection: () => {} });
+  t.after(() => srv.stop());
+  const infos = [];
+  for (const keepChain of [false, true]) {
+    let seen = null;
+    const s = mod.connect({ hostname: 'localhost', port: srv.port },
+      { ca: CA, sessionCache: false, keepChain, verify: (info) => { seen = info.peerCertificates.length; return true; } });
+    infos.push(await s.opened);
+    await s.close();
+    assert.equal(seen, 2, 'the verify hook sees the chain');
+  }
+  const [leafOnly, chain] = infos;
+  assert.equal(leafOnly.peerCertificates.length, 1);
+  assert.equal(chain.peerCertificates.length, 2);
+  assert.deepEqual(leafOnly.peerCertificates[0], chain.peerCertificates[0]);
+  const ca = new crypto.X509Certificate(Buffer.from(chain.peerCertificates[1]));
+  const leaf = new crypto.X509Certificate(Buffer.from(chain.peerCertificates[0]));
+  assert.ok(leaf.checkIssued(ca) || leaf.issuer === ca.subject);
+});
