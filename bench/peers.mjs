@@ -265,22 +265,6 @@ export async function openIdle(client, port, n) {
   return conns;
 }
 
-/**
- * wasmtls's memory per idle connection: growth of the engine's wasm memory
- * over n open connections, / n (the swappable measurement: bench/memory.mjs
- * is to replace it).
- */
-export async function wasmtlsIdleMemory(wt, client, port, n) {
-  (await openIdle(client, port, 1)).forEach((c) => c.close());
-  const before = wt.engineStats().heapBytes;
-  const conns = await openIdle(client, port, n);
-  const after = wt.engineStats().heapBytes;
-  const res = { connections: n, heap_growth_bytes: after - before, per_connection_bytes: Math.round((after - before) / n),
-    engine_struct_bytes: wt.engineStats().connBytes };
-  conns.forEach((c) => c.close());
-  return res;
-}
-
 // --- shipped size ---------------------------------------------------------------
 
 const gz = (b) => zlib.gzipSync(b, { level: 9 }).length;

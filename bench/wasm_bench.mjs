@@ -24,6 +24,7 @@ import { pki } from '../tests/lib/pki.mjs';
 import { startNode, startNode26 } from '../tests/lib/servers.mjs';
 import * as wt from '../js/index.js';
 import * as peers from './peers.mjs';
+import { measureMemory } from './memory.mjs';
 
 if (process.env.BENCH_WASM) wt.setWasmSource(new Uint8Array(fs.readFileSync(process.env.BENCH_WASM)));
 
@@ -302,12 +303,18 @@ results.size_bytes = { wasm: wasm.length, wasm_gzip: gz(wasm), js_source: js.len
 if (WITH_PEERS) results.peers.size_gzip = { wasmtls: results.size_bytes.total_gzip, ...(await peers.peerSizes()) };
 
 // --- memory per idle connection (N_MEM open, each past its handshake) ---------
-// wasmtls: growth of its wasm memory in this process (peers.wasmtlsIdleMemory).
+// wasmtls: its wasm heap in use in this process (bench/memory.mjs: also the
+// peak of one handshake and whether a burst's memory is reused).
 // Peers in a fresh process each (bench/peer_child.mjs): node:tls its RSS
 // growth, epoxy-tls its wasm memory's growth, subtls its JS heap's (+
 // external) growth; all / N_MEM.
 const idle = await startNode({ cert: P.p256.chain, key: P.p256.key, onConnection: (s) => s.once('data', () => s.write('x')) });
-results.memory = await peers.wasmtlsIdleMemory(wt, wasmtls, idle.port, N_MEM);
+{
+  const m = await measureMemory({ wt, port: idle.port, ca: CA, conns: N_MEM });
+  results.memory = { connections: m.connections, per_connection_bytes: m.idle_bytes_per_connection,
+    what: 'wasm heap in use', handshake_peak_bytes: m.handshake_peak_bytes, burst: m.burst,
+    engine_struct_bytes: m.conn_struct_bytes, memory_buffer_bytes: m.memory_buffer_bytes };
+}
 if (WITH_PEERS) {
   const args = { port: idle.port, ca: P.ca, wisp: wisp.url };
   const m = {};
@@ -321,7 +328,7 @@ if (WITH_PEERS) {
     const s = await peers.idleInChild('subtls', args, N_MEM);
     m.subtls = s.na || { bytes: s.js_heap_per_connection, what: 'JS heap + external growth', rss: s.rss_per_connection };
   } else m.subtls = byName('subtls').na;
-  results.peers.idle_memory_per_connection = { wasmtls: { bytes: results.memory.per_connection_bytes, what: 'wasm memory growth' },
+  results.peers.idle_memory_per_connection = { wasmtls: { bytes: results.memory.per_connection_bytes, what: 'wasm heap in use' },
     ...m, connections: N_MEM };
 }
 await idle.stop();
@@ -362,6 +369,7 @@ for (const s of [CHACHA, AES]) {
 target('full handshake, wasmtls / node:tls (median per-round ratio)', results.handshake_ms.ratio, '≤', 1.2);
 target('full handshake over wisp, wasmtls / epoxy-tls (median per-round ratio)', WITH_PEERS ? num(results.peers.handshake_ratio.wasmtls_wisp_over_epoxy) : null, '≤', 0.6);
 target(`memory per idle connection, wasmtls (${N_MEM} open)`, results.memory.per_connection_bytes, '≤', 8192, 'B');
+target('memory peak of one handshake, wasmtls', results.memory.handshake_peak_bytes, '≤', 96 * 1024, 'B');
 target('wasm + JS shipped, gzip', results.size_bytes.total_gzip, '≤', 100000, 'B');
 target('cold start, wasmtls / node:tls', results.cold_start_ms.ratio, '≤', 1.2);
 results.targets = targets;
@@ -377,7 +385,9 @@ console.log(`size: wasm ${z.wasm} B (${z.wasm_gzip} gzip), JS bundled+minified $
 { const q = results.pq_handshake_ms;
   console.log(`post-quantum handshake (Node 26 server, median of ${q.runs}): X25519MLKEM768 ${f(q.x25519mlkem768)} ms, x25519 ${f(q.x25519)} ms (median per-pair ratio x${f(q.ratio)})`); }
 if (results.mlkem768_keygen_decaps_ms) console.log(`ML-KEM-768 keygen+decaps (wasm): ${results.mlkem768_keygen_decaps_ms.toFixed(3)} ms`);
-console.log(`memory: ${results.memory.per_connection_bytes} B of wasm heap per open connection (${N_MEM} connections; struct ${results.memory.engine_struct_bytes} B)`);
+console.log(`memory: ${results.memory.per_connection_bytes} B of wasm heap in use per idle connection (${N_MEM} open; ` +
+  `connection struct ${results.memory.engine_struct_bytes} B); one handshake's peak ${results.memory.handshake_peak_bytes} B; ` +
+  `a second burst of ${N_MEM} grows the heap in use by ${results.memory.burst.growth_bytes} B and memory.buffer by ${results.memory.burst.memory_buffer_growth_bytes} B`);
 console.log(`cold start (fresh node: import, instantiate, one handshake; median of ${N_COLD}): wasmtls ${f(results.cold_start_ms.wasmtls)} ms, node:tls ${f(results.cold_start_ms.node_tls)} ms (x${f(results.cold_start_ms.ratio)})`);
 if (WITH_PEERS) printPeers(results.peers);
 console.log('\ntargets (issue 15), this run:');
