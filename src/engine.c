@@ -985,6 +985,11 @@ int wt_engine_release_handshake(wt_engine_ctx *cc, uint8_t *keep, size_t keep_le
 	if (cc->hs == NULL) {
 		return 0;
 	}
+	/* Not from inside a callback: the engine goes on using the area
+	 * (the session blob, the chain) once the callback returns. */
+	if (cc->in_host_callback) {
+		return WT_ERR_BAD_STATE;
+	}
 	/* Done or failed; and no message of the handshake still being
 	 * reassembled in the area (TLS 1.2: a record may go on after the
 	 * server Finished). */
@@ -1008,7 +1013,7 @@ int wt_engine_set_buffers(wt_engine_ctx *cc, uint8_t *in, size_t in_len,
 	{
 		return WT_ERR_BAD_CONFIG;
 	}
-	if (!wt_engine_buffers_idle(cc)) {
+	if (!wt_engine_buffers_idle(cc) || cc->in_host_callback) {
 		return WT_ERR_BAD_STATE;
 	}
 	cc->ibuf = in;

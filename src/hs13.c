@@ -46,7 +46,9 @@ void wt_hs13_keylog(wt_engine_ctx *cc, const char *label, const uint8_t *secret,
 		line[n++] = hex[secret[i] & 15];
 	}
 	line[n] = 0;
+	cc->in_host_callback++;
 	cc->cfg->keylog(cc->cfg->keylog_ctx, line);
+	cc->in_host_callback--;
 	wt_wipe(line, sizeof line);
 }
 
@@ -1382,7 +1384,12 @@ int wt_hs13_run_verify_callback(wt_engine_ctx *cc)
 		return 0;
 	}
 	wt_engine_info(cc, &info);
+	cc->in_host_callback++;
 	rc = cfg->verify_cb(cfg->verify_ctx, &info);
+	cc->in_host_callback--;
+	if (cc->err) {
+		return cc->err;   /* the callback ended the connection (e.g. wt_engine_abort) */
+	}
 	if (rc == 0) {
 		return 0;
 	}
@@ -1525,7 +1532,12 @@ int wt_hs13_client_cert(wt_engine_ctx *cc, const wt_client_cert **out)
 		req.sig_alg_count = cc->cr_sig_alg_count;
 		req.ca_names = cc->ca_names_len ? cc->hs->chain + sizeof cc->hs->chain - cc->ca_names_len : NULL;
 		req.ca_names_len = cc->ca_names_len;
+		cc->in_host_callback++;
 		cert = cfg->get_client_cert(cfg->client_cert_ctx, &req);
+		cc->in_host_callback--;
+		if (cc->err) {
+			return cc->err;
+		}
 		if (cert == WT_CLIENT_CERT_ABORT) {
 			return wt_fail(cc, WT_ERR_CLIENT_CERT_ABORTED,
 				"the client certificate callback aborted the handshake");
@@ -1775,7 +1787,9 @@ void wt_hs13_store_session(wt_engine_ctx *cc, wt_session *sp, size_t used)
 		n = wt_session_write(&s, blob, cc->reasm_cap - used);
 	}
 	if (n) {
+		cc->in_host_callback++;
 		cfg->session_cb(cfg->session_ctx, blob, n);
+		cc->in_host_callback--;
 	}
 	/* All of it: a blob that did not fit was written partly (with the
 	 * PSK) before the writer gave up. */

@@ -228,6 +228,8 @@ typedef struct wt_engine_ctx {
 	int first_record_sent;
 	int alert_queued;
 	int handshake_done;
+	int in_host_callback;  /* a cfg callback is running: the host may not take
+	                          back the area or the buffers (engine.c) */
 
 	/* Peer certificates (leaf first), OCSP response and SCT list, in
 	 * peer_mem: hs->chain during the handshake, then the memory the

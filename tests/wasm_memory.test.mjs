@@ -87,3 +87,45 @@ test('peerCertificates: the leaf by default, the chain with keepChain', { skip: 
   const leaf = new crypto.X509Certificate(Buffer.from(chain.peerCertificates[0]));
   assert.ok(leaf.checkIssued(ca) || leaf.issuer === ca.subject);
 });
+
+// A hook runs inside the engine's wasm call: ending the connection from it
+// must not free what that call still uses (the handshake area holds the
+// TLS 1.2 session blob while onSession runs, the chain while verify runs).
+// The frees wait until the call returns; the heap comes back all the same.
+test('ending the connection from inside verify or onSession frees nothing early', { skip: SKIP }, async (t) => {
+  const srv13 = await startNode({ cert: P.p256.chain, key: P.p256.key });
+  const srv12 = await startNode({ cert: P.p256.chain, key: P.p256.key,
+    tlsOptions: { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2' } });
+  t.after(() => Promise.all([srv13.stop(), srv12.stop()]));
+  const w = await mod.loadEngine();
+  const used = () => w.x.wtw_heap_used();
+  const freedInHook = [];
+  const run = async (port, hook) => {
+    let s = null;
+    const o = { ca: CA, sessionCache: false };
+    const end = () => {
+      const h = used();
+      s.close();
+      if (used() < h) freedInHook.push(`${port === srv12.port ? 'TLS 1.2' : 'TLS 1.3'} ${hook}: ${h - used()} B`);
+    };
+    if (hook === 'verify') o.verify = () => { end(); return true; };
+    else o.onSession = end;
+    s = mod.connect({ hostname: 'localhost', port }, o);
+    if (hook === 'onSession') {
+      // TLS 1.3: the ticket follows the handshake; TLS 1.2: it comes
+      // before the server's Finished, so the close ends the handshake
+      await s.opened.then(() => s.writable.getWriter().write(new Uint8Array([1]))).catch(() => {});
+    }
+    await s.opened.catch(() => {});
+    await s.closed.catch(() => {});
+    return s;
+  };
+  await run(srv13.port, 'verify');   // warm-up
+  const before = used();
+  for (const port of [srv13.port, srv12.port]) {
+    for (const hook of ['verify', 'onSession']) await run(port, hook);
+  }
+  await sleep(50);
+  assert.deepEqual(freedInHook, [], 'memory freed while the engine call was still running');
+  assert.ok(used() - before <= 256, `${used() - before} B still in use`);
+});

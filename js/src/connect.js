@@ -461,18 +461,19 @@ class Conn {
       this.reader = null;
       r.cancel().catch(noop);
     }
-    if (this.engine) {
-      this.engine.destroy();
-    }
-    if (this.store) {
-      this.w.freeStore(this.store);
-      this.store = 0;
-    }
-    if (this.trust) {
+    // The engine and the stores it reads go together, after any wasm call
+    // a hook of ours runs in has returned (a hook may end the connection).
+    const engine = this.engine, store = this.store, trust = this.trust;
+    this.store = 0;
+    this.trust = null;
+    const release = () => {
+      if (engine) engine.destroy();
+      if (store) this.w.freeStore(store);
       // after engine.destroy(): the engine no longer uses the store
-      releaseStore(this.trust);
-      this.trust = null;
-    }
+      if (trust) releaseStore(trust);
+    };
+    if (engine) engine.runOutside(release);
+    else release();
   }
 
   // Socket.close(): close_notify (or abandon the handshake), then wait for the end.

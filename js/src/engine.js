@@ -86,18 +86,22 @@ class Wasm {
         wt_js_keylog: (id, p, n) => {
           const c = this.conns.get(id);
           if (c && c.onKeylog) {
-            try { c.onKeylog(dec.decode(this.u8().subarray(p, p + n))); } catch { /* a hook must not break the handshake */ }
+            inHook(c, () => {
+              try { c.onKeylog(dec.decode(this.u8().subarray(p, p + n))); } catch { /* a hook must not break the handshake */ }
+            });
           }
         },
         wt_js_verify: (id) => {
           const c = this.conns.get(id);
           if (!c || !c.onVerify) return 1;
-          return c.onVerify() ? 0 : 1;
+          return inHook(c, () => (c.onVerify() ? 0 : 1));
         },
         wt_js_session: (id, p, n) => {
           const c = this.conns.get(id);
           if (c && c.onSession) {
-            try { c.onSession(this.u8().slice(p, p + n)); } catch { /* a store must not break the connection */ }
+            inHook(c, () => {
+              try { c.onSession(this.u8().slice(p, p + n)); } catch { /* a store must not break the connection */ }
+            });
           }
         },
         emscripten_notify_memory_growth: () => { this._u8 = null; },
@@ -208,6 +212,22 @@ const SIMD_PROBE = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 5, 1, 0x6
   0x0a, 0x0f, 1, 0x0d, 0, 0x41, 0, 0xfd, 0x11, 0x41, 0, 0xfd, 0x11, 0xfd, 0xde, 1, 0x0b]);
 export function wasmSimdSupported() {
   try { return WebAssembly.validate(SIMD_PROBE); } catch { return false; }
+}
+
+// A hook (keylog, verify, session) runs inside a wasm call that is still
+// using the connection's memory: what it asks to free (Engine.runOutside)
+// waits until that call has returned (a microtask runs only then).
+function inHook(c, f) {
+  c.hookDepth = (c.hookDepth || 0) + 1;
+  try {
+    return f();
+  } finally {
+    if (--c.hookDepth === 0 && c.deferred) {
+      const d = c.deferred;
+      c.deferred = null;
+      queueMicrotask(() => { for (const g of d) g(); });
+    }
+  }
 }
 
 /** Loads and instantiates the engine once; later calls share it. */
@@ -593,7 +613,14 @@ export class Engine {
     }
   }
 
+  /** Runs f now, or after the wasm call a hook of this engine runs in. */
+  runOutside(f) {
+    if (this.hookDepth) (this.deferred ||= []).push(f);
+    else f();
+  }
+
   destroy() {
+    if (this.hookDepth) { this.runOutside(() => this.destroy()); return; }
     if (!this.ptr) return;
     this.w.x.wtw_destroy(this.ptr);
     this.w.conns.delete(this.id);
