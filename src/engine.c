@@ -633,11 +633,13 @@ static void process_handshake(wt_engine_ctx *cc, const uint8_t *p, size_t n)
 		}
 		mlen = (size_t)cc->reasm[1] << 16 | (size_t)cc->reasm[2] << 8 | cc->reasm[3];
 		max = cc->handshake_done ? WT_MAX_POST_HS_MESSAGE - 4 : WT_MAX_HS_MESSAGE;
-		if (mlen > max && cc->handshake_done && cc->reasm[0] == WT_HS_NEW_SESSION_TICKET
-			&& cc->version == WT_VERSION_TLS13)
+		if (mlen > max && mlen <= WT_MAX_HS_MESSAGE && cc->handshake_done
+			&& cc->reasm[0] == WT_HS_NEW_SESSION_TICKET && cc->version == WT_VERSION_TLS13)
 		{
 			/* A ticket over WT_MAX_TICKET would not be stored
-			 * anyway: drop the message unread. */
+			 * anyway: drop the message unread (up to Go's
+			 * maxHandshake, as before; longer is internal_error
+			 * below, as for every message). */
 			cc->hs_skip = mlen - (cc->hs_len - 4);
 			continue;
 		}
@@ -645,9 +647,11 @@ static void process_handshake(wt_engine_ctx *cc, const uint8_t *p, size_t n)
 			/* Go (conn.go readHandshake): internal_error, as soon as
 			 * the header is in. Post-handshake, only a
 			 * NewSessionTicket may be that long. */
-			wt_fail(cc, cc->handshake_done ? WT_ALERT_UNEXPECTED_MESSAGE : WT_ALERT_INTERNAL_ERROR,
-				cc->handshake_done ? "post-handshake message too long"
-				: "handshake message exceeds 65536 bytes");
+			int huge = !cc->handshake_done || mlen > WT_MAX_HS_MESSAGE;
+
+			wt_fail(cc, huge ? WT_ALERT_INTERNAL_ERROR : WT_ALERT_UNEXPECTED_MESSAGE,
+				huge ? "handshake message exceeds 65536 bytes"
+				: "post-handshake message too long");
 			return;
 		}
 		take = 4 + mlen - cc->hs_len < n ? 4 + mlen - cc->hs_len : n;

@@ -854,6 +854,19 @@ add({ name: 'post: unknown handshake type 99', server: after(async (conn) => { c
 
 add({ name: 'nst: lifetime over 7 days', server: after(async (conn) => { conn.send(CT.HANDSHAKE, nst({ lifetime: 604801 })); }), expect: fail('illegal_parameter', 'invalid lifetime') });
 add({ name: 'nst: truncated', server: after(async (conn) => { conn.send(CT.HANDSHAKE, hsMsg(HS.NEW_SESSION_TICKET, Buffer.alloc(6))); }), expect: fail('decode_error', 'malformed NewSessionTicket') });
+// A NewSessionTicket too long to keep (over WT_MAX_POST_HS_MESSAGE) is
+// skipped unread, up to Go's maxHandshake (65536); a longer one is
+// internal_error like any handshake message (Go: readHandshake).
+add({ name: 'nst: a 32 KB NewSessionTicket over three records is skipped; the connection goes on',
+	server: after(async (conn, hs) => {
+		conn.send(CT.HANDSHAKE, cat(Buffer.from([4, 0x00, 0x80, 0x00]), Buffer.alloc(16000, 1)));
+		conn.send(CT.HANDSHAKE, Buffer.alloc(16000, 2));
+		conn.send(CT.HANDSHAKE, Buffer.alloc(32768 - 32000, 3));
+		await echo(conn, hs);
+	}), expect: ok });
+add({ name: 'nst: a NewSessionTicket header claiming 2^24-1 bytes after the handshake -> internal_error',
+	server: after(async (conn) => { conn.send(CT.HANDSHAKE, cat(Buffer.from([4, 0xff, 0xff, 0xff]), Buffer.alloc(1000))); }),
+	expect: fail('internal_error', 'exceeds 65536') });
 add({ name: 'nst: empty ticket', server: after(async (conn) => { conn.send(CT.HANDSHAKE, nst({ ticket: Buffer.alloc(0) })); }), expect: fail('decode_error', 'malformed NewSessionTicket') });
 add({ name: 'nst: trailing byte', server: after(async (conn) => { const m = nst(); conn.send(CT.HANDSHAKE, hsMsg(HS.NEW_SESSION_TICKET, cat(m.subarray(4), u8(0)))); }), expect: fail('decode_error', 'malformed NewSessionTicket') });
 add({ name: 'nst: malformed early_data extension', server: after(async (conn) => { conn.send(CT.HANDSHAKE, nst({ exts: [[EXT.EARLY_DATA, u16(1)]] })); }), expect: fail('decode_error', 'malformed NewSessionTicket') });
