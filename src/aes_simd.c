@@ -415,6 +415,7 @@ ctr_run(const br_block_ctr_class *const *vt, const void *iv, uint32_t cc,
 				buf[k] ^= ((const unsigned char *)ks)[k];
 			}
 			wt_wipe_v128(ks, 8);
+			wt_wipe_v128(q, 8);
 			cc += (uint32_t)(len >> 4);
 			len = 0;
 		}

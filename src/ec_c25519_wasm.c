@@ -213,6 +213,13 @@ fe_invert(fe out, const fe z)
 	fe_mul(a, b, a);            /* 2^250 - 1 */
 	fe_sq_n(a, a, 5);           /* 2^255 - 2^5 */
 	fe_mul(out, a, z11);        /* 2^255 - 21 */
+	/* powers of the ladder's secret-derived Z */
+	wt_wipe(z2, sizeof z2);
+	wt_wipe(z9, sizeof z9);
+	wt_wipe(z11, sizeof z11);
+	wt_wipe(a, sizeof a);
+	wt_wipe(b, sizeof b);
+	wt_wipe(c, sizeof c);
 }
 
 /* Little-endian 32 bytes (top bit already masked) to limbs. */

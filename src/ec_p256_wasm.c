@@ -292,6 +292,9 @@ fe_invert(fe d, const fe a)
 		}
 	}
 	memcpy(d, r, sizeof r);
+	/* powers of a secret-derived Z (k*P's projective coordinates) */
+	wt_wipe(t, sizeof t);
+	wt_wipe(r, sizeof r);
 }
 
 /* Big-endian 32 bytes to words; returns 1 if the value is below p. */
@@ -469,6 +472,8 @@ p256_to_affine(jac *P)
 	fe_mul(t, t, zi);
 	fe_mul(P->y, P->y, t);
 	fe_mul(P->z, P->z, zi);
+	wt_wipe(zi, sizeof zi);
+	wt_wipe(t, sizeof t);
 }
 
 /* Decodes a 65-byte uncompressed point (SEC 1 2.3.4, RFC 5480 2.2: the

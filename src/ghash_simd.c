@@ -277,6 +277,10 @@ wt_ghash_simd(void *y, const void *h, const void *data, size_t len)
 	wasm_v128_store(y, yv);
 	wt_wipe_v128(&hp[0].k[0].v[0], (size_t)npow * (sizeof hp[0] / 16));
 	wt_wipe_v128(hv, 4);
+	/* products with H's powers */
+	wt_wipe_v128(z, 4);
+	wt_wipe_v128(t, 4);
+	wt_wipe(tmp, sizeof tmp);
 }
 
 #endif
