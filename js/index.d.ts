@@ -11,7 +11,8 @@ export interface HandshakeInfo {
   verified: boolean;
   servername: string | null;
   /** DER: the leaf, or with keepChain the chain (leaf first, as sent by the server);
-   *  on resumption: from the original handshake. The verify hook sees the whole chain. */
+   *  on resumption: what the session kept (the leaf, unless the original connection had keepChain).
+   *  The verify hook sees the whole chain on a full handshake. */
   peerCertificates: Uint8Array[];
   /** 0-RTT outcome: 'accepted', 'rejected' (none of it reached the server; not resent),
    *  or 'not_sent' (no earlyData, or the session does not allow 0-RTT) */

@@ -599,7 +599,9 @@ typedef struct wt_config {
 	 * (wt_conn_info.peer_certs, session blobs). 0 (default): only the
 	 * leaf, which a session needs to be resumed (its validity), so an
 	 * established connection does not hold the intermediates; a verify
-	 * callback sees the whole chain either way. */
+	 * callback sees the whole chain the server sent, or on a resumed
+	 * connection what the session kept (the leaf, unless the original
+	 * connection had keep_peer_chain). */
 	int keep_peer_chain;
 
 	/* 1: GREASE (RFC 8701), as Chrome sends it: a reserved 0x?A?A value
