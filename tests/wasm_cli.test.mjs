@@ -37,7 +37,9 @@ async function runSuites(files, minPass) {
   const code = await new Promise((r) => child.on('close', r));
   const pass = Number((out.match(/^# pass (\d+)/m) || [])[1] || 0);
   const fail = Number((out.match(/^# fail (\d+)/m) || [])[1] || 0);
-  const failures = out.split('\n').filter((l) => /^\s*not ok/.test(l)).join('\n');
+  // each failing case with its TAP detail (error, expected, actual)
+  const lines = out.split('\n');
+  const failures = lines.flatMap((l, i) => (/^\s*not ok/.test(l) ? lines.slice(i, i + 30) : [])).join('\n');
   assert.equal(fail, 0, `failing cases:\n${failures}\n${out.slice(-4000)}`);
   assert.equal(code, 0, out.slice(-4000));
   assert.ok(pass >= minPass, `only ${pass} cases passed`);
