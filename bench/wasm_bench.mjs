@@ -418,7 +418,7 @@ function printPeers(p) {
   const w = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
   console.log(`\npeers (${p.note}; medians; versions ${JSON.stringify(p.versions)}):`);
   for (const r of rows) console.log('  ' + r.map((c, i) => String(c).padEnd(w[i])).join('  '));
-  console.log(`  memory: wasmtls, epoxy-tls: wasm memory growth; node:tls: process RSS growth; subtls: JS heap + external growth`);
+  console.log(`  memory: wasmtls: wasm heap in use (bench/memory.mjs); epoxy-tls: wasm memory growth; node:tls: process RSS growth; subtls: JS heap + external growth`);
   const strings = (v) => (v && typeof v === 'object' ? Object.values(v).flatMap(strings) : [v]);
   const na = [...new Set(strings(p).filter((v) => typeof v === 'string' && v.startsWith('n/a')))];
   for (const s of na) console.log(`  ${s}`);
