@@ -136,7 +136,11 @@ export async function startOpenssl(o) {
   if (o.splitSendFrag) args.push('-split_send_frag', String(o.splitSendFrag));
   if (o.alpn) args.push('-alpn', o.alpn);
   if (o.extra) args.push(...o.extra);
-  const h = spawnServer('openssl', args, 'openssl s_server', o.cwd);
+  // stdbuf -o0: s_server writes its -trace and session lines through
+  // stdio, fully buffered on a pipe, so the end of a message's trace could
+  // sit in the buffer until the next connection or exit (the RSA-2048
+  // CertificateVerify's "Signature Algorithm" line never came in 5 s).
+  const h = spawnServer('stdbuf', ['-o0', '-e0', 'openssl', ...args], 'openssl s_server', o.cwd);
   const m = await h.waitFor(/ACCEPT \S+:(\d+)/);
   h.port = Number(m[1]);
   return h;
