@@ -780,7 +780,8 @@ static size_t fz_server_hello_body(const wt_engine_ctx *cc, uint16_t suite,
 		/* Answer the last key share we sent (or our first group). */
 		const wt_group_info *g;
 
-		group = cc->hs->share_count > 0 ? cc->hs->shares[cc->hs->share_count - 1].group : cc->groups[0];
+		/* the area is gone once the engine failed or finished */
+		group = cc->hs && cc->hs->share_count > 0 ? cc->hs->shares[cc->hs->share_count - 1].group : cc->groups[0];
 		g = wt_group_info_get(group);
 		share_len = g ? g->peer_len : 32;
 		out[n++] = (uint8_t)((4 + share_len) >> 8);
