@@ -94,6 +94,46 @@ describe('connect() over TCP', { skip: SKIP }, () => {
     await s.closed;
   });
 
+  test('the records of one transport read reach the reader as one chunk', async (t) => {
+    // node:tls sends the 64 KiB answer as four 16 KiB records; this
+    // transport hands them over in one read (it holds bytes until 64 KiB
+    // are in, or 30 ms pass without any). The reader should then get
+    // chunks of several records, not one chunk per record.
+    const size = 64 << 10;
+    const srv = await startNode({ cert: P.p256.chain, key: P.p256.key,
+      onConnection: (c) => c.once('data', () => c.end(crypto.randomBytes(size))) });
+    t.after(() => srv.stop());
+    const holding = async (h, p) => {
+      const inner = await mod.tcp().connect(h, p);
+      const reader = inner.readable.getReader();
+      let held = [], n = 0, timer = null;
+      const readable = new ReadableStream({
+        start(ctrl) {
+          const flush = () => { if (n) { ctrl.enqueue(Buffer.concat(held)); held = []; n = 0; } };
+          (async () => {
+            for (;;) {
+              const { value, done } = await reader.read();
+              if (done) { clearTimeout(timer); flush(); ctrl.close(); return; }
+              held.push(value); n += value.length;
+              clearTimeout(timer);
+              if (n >= size) flush();
+              else timer = setTimeout(flush, 30);
+            }
+          })().catch((e) => ctrl.error(e));
+        },
+      });
+      return { readable, writable: inner.writable };
+    };
+    const s = mod.connect({ hostname: 'localhost', port: srv.port }, { ca: CA, transport: holding });
+    t.after(() => s.close());
+    await s.opened;
+    await s.writable.getWriter().write(new Uint8Array([1]));
+    const sizes = [];
+    for await (const c of s.readable) sizes.push(c.length);
+    assert.equal(sizes.reduce((a, b) => a + b, 0), size);
+    assert.ok(Math.max(...sizes) > 16384, `chunks of one record each: ${sizes}`);
+  });
+
   for (const suite of ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256']) {
     test(`8 MiB download with matching SHA-256 (${suite})`, async (t) => {
       const size = 8 << 20;

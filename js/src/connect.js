@@ -354,7 +354,7 @@ class Conn {
         this.resolveOpened(this.info);
       }
       if ((st & RECVAPP) && (this.pullResolve || this.readClosed)) {
-        const data = e.takeApp();
+        const data = this.takeApp();
         if (!this.readClosed) {
           this.readCtrl.enqueue(data);
           if (this.readCtrl.desiredSize <= 0) {
@@ -366,13 +366,7 @@ class Conn {
         continue;
       }
       if ((st & RECVREC) && this.inChunk) {
-        this.inOff += e.pushRecords(this.inChunk, this.inOff);
-        if (this.inOff >= this.inChunk.length) {
-          this.inChunk = null;
-          const r = this.inDrained;
-          this.inDrained = null;
-          if (r) r();
-        }
+        this.pushIn();
         continue;
       }
       if ((st & RECVREC) && !this.inChunk && this.transportEOF) {
@@ -401,6 +395,38 @@ class Conn {
       }
       return;
     }
+  }
+
+  // Feeds the engine from the current transport chunk; the transport's
+  // next read may start once the chunk is all in.
+  pushIn() {
+    this.inOff += this.engine.pushRecords(this.inChunk, this.inOff);
+    if (this.inOff >= this.inChunk.length) {
+      this.inChunk = null;
+      const r = this.inDrained;
+      this.inDrained = null;
+      if (r) r();
+    }
+  }
+
+  // The plaintext of the records the engine holds and of those the
+  // current transport chunk completes, as one chunk: the copy out of wasm
+  // memory, enqueue() and the reader's promise are paid per transport read
+  // rather than per record (a 64 KiB read is four 16 KiB records). Sized
+  // by the ciphertext left, which bounds its plaintext; a record begun in
+  // an earlier chunk may not fit, and then waits for the next call.
+  takeApp() {
+    const e = this.engine;
+    const left = this.inChunk ? this.inChunk.length - this.inOff : 0;
+    const out = new Uint8Array(e.appLength() + left);
+    let n = 0;
+    for (;;) {
+      n += e.takeApp(out, n);
+      if (n === out.length || (e.state() & RECVAPP) || !this.inChunk) break;
+      this.pushIn();
+      if (!(e.state() & RECVAPP)) break;
+    }
+    return n === out.length ? out : out.subarray(0, n);
   }
 
   // The engine reached WT_CLOSED: settle everything.

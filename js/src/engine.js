@@ -520,15 +520,21 @@ export class Engine {
     return done;
   }
 
-  /** Decrypted plaintext (a copy, at most max bytes), or null. */
-  takeApp(max = Infinity) {
+  /** Plaintext the engine holds for the application, in bytes. */
+  appLength() {
+    this.w.x.wtw_buf(this.ptr, B_RECVAPP);
+    return this.w.x.wtw_len();
+  }
+
+  /** Copies decrypted plaintext into dst[off..]; returns how many bytes (0: none). */
+  takeApp(dst, off = 0) {
     const x = this.w.x;
     const p = x.wtw_buf(this.ptr, B_RECVAPP);
-    const n = Math.min(x.wtw_len(), max);
-    if (!n) return null;
-    const out = this.w.u8().slice(p, p + n);
+    const n = Math.min(x.wtw_len(), dst.length - off);
+    if (n <= 0) return 0;
+    dst.set(this.w.u8().subarray(p, p + n), off);
     x.wtw_ack(this.ptr, B_RECVAPP, n);
-    return out;
+    return n;
   }
 
   /** Copies plaintext from src[off..] into the engine; returns how many bytes were taken. */
