@@ -216,12 +216,30 @@ export async function openChannel(url, opts, h) {
   const canPause = typeof ws.pause === 'function' && typeof ws.resume === 'function';
   if (isNode() && !sock && ws._socket) sock = ws._socket;
   const canUnref = !!(sock && typeof sock.ref === 'function' && typeof sock.unref === 'function');
+  // Node: the messages sent in one tick leave in one write (one syscall,
+  // one TCP segment when they fit): the socket is corked at the first and
+  // uncorked once the tick's work is done (process.nextTick runs after the
+  // promise jobs queued before it). A wisp CONNECT and the ClientHello's
+  // DATA, or our Finished and the first application data, are written
+  // together instead of one syscall and one segment each (the peer then
+  // also reads them at once).
+  const canCork = !!(sock && typeof sock.cork === 'function' && typeof sock.uncork === 'function' &&
+    typeof process.nextTick === 'function');
+  let corked = false;
+  const uncork = () => { corked = false; sock.uncork(); };
   return {
     canPause,
     canUnref,
     ref: () => { if (canUnref) sock.ref(); },
     unref: () => { if (canUnref) sock.unref(); },
-    send: (data) => wsSend(ws, data),
+    send: (data) => {
+      if (canCork && !corked && !ended && ws.readyState === 1) {
+        corked = true;
+        sock.cork();
+        process.nextTick(uncork);
+      }
+      return wsSend(ws, data);
+    },
     pause: () => { if (canPause) ws.pause(); },
     resume: () => { if (canPause) ws.resume(); },
     close: (code = 1000) => { try { ws.close(code); } catch { /* */ } },
