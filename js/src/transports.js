@@ -104,12 +104,19 @@ export async function getWebSocket() {
   return m.default || m.WebSocket;
 }
 
-// Send with backpressure: `ws` (Node) reports completion through a callback;
-// browsers only expose bufferedAmount.
+// Send with backpressure: resolves at once while less than `limit` bytes
+// wait in the WebSocket's send buffer, else once they drained: `ws` (Node)
+// reports each write's completion through a callback; browsers only expose
+// bufferedAmount. Not waiting for every write lets the next message of the
+// same tick join it (openChannel corks the socket per tick): a write that
+// fails closes the WebSocket, which ends its streams.
 export function wsSend(ws, data, limit = 1 << 20) {
   if (ws.readyState !== 1) return Promise.reject(new Error('WebSocket is closed'));
   if (typeof ws.on === 'function' && ws.send.length >= 2) {
-    return new Promise((resolve, reject) => ws.send(data, (err) => (err ? reject(err) : resolve())));
+    return new Promise((resolve, reject) => {
+      ws.send(data, (err) => (err ? reject(err) : resolve()));
+      if (ws.bufferedAmount < limit) resolve();
+    });
   }
   ws.send(data);
   if (ws.bufferedAmount < limit) return Promise.resolve();
