@@ -4,14 +4,15 @@
 // (CONNECT + ClientHello, Finished + request), connect() opens its
 // transport before it consults the session store, and a transport that
 // start() opened but did not take (a bad option, close() while opening) is
-// closed. Writes are counted on the client's socket under its WebSocket
+// closed; and the WebSocket does not offer permessage-deflate (Wisp
+// carries ciphertext). Writes are counted on the client's socket under its WebSocket
 // (the `ws` package's 'upgrade' event hands it out), so the counts do not
 // depend on how the server happens to read.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import crypto from 'node:crypto';
-import WS from 'ws';
+import WS, { WebSocketServer } from 'ws';
 import { pki } from './lib/pki.mjs';
 import { startNode } from './lib/servers.mjs';
 import { SKIP, startWisp, readBytes, pem } from './lib/wasm.mjs';
@@ -102,6 +103,24 @@ describe('wisp writes and round trips', { skip: SKIP, timeout: 60000 }, () => {
     await s.opened;
     assert.deepEqual(order.slice(0, 2), ['transport', 'cache.get']);
     await s.close();
+  });
+
+  test('the WebSocket does not offer permessage-deflate', async (t) => {
+    // a server that would take it (the `ws` default for servers is off)
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: true });
+    await new Promise((r) => wss.once('listening', r));
+    t.after(() => new Promise((r) => { for (const c of wss.clients) c.terminate(); wss.close(r); }));
+    let offered = null, negotiated = null;
+    wss.on('connection', (sock, req) => {
+      offered = req.headers['sec-websocket-extensions'] ?? '';
+      negotiated = sock.extensions;
+      sock.send(Buffer.from([3, 0, 0, 0, 0, 128, 0, 0, 0]));   // CONTINUE, stream 0: 128 packets
+    });
+    const transport = mod.wisp(`ws://127.0.0.1:${wss.address().port}/`, { idleTimeout: 0 });
+    const pair = await transport.connect('127.0.0.1', 9);
+    t.after(async () => { await pair.readable.cancel().catch(() => {}); await transport.close(); });
+    assert.doesNotMatch(offered, /permessage-deflate/);
+    assert.equal(negotiated, '');
   });
 
   // A transport pair that records whether it was closed.

@@ -196,7 +196,13 @@ export async function openChannel(url, opts, h) {
     };
   }
   const WS = opts.WebSocket || await getWebSocket();
-  const ws = protocols ? new WS(url, protocols) : new WS(url);
+  // `ws` (Node) offers permessage-deflate unless told not to; a server
+  // that accepts it would compress every message, and TLS records and
+  // Wisp DATA are ciphertext: CPU on both ends for nothing (RFC 7692).
+  // Browsers decide this themselves.
+  const isWs = !!(WS.prototype && typeof WS.prototype.on === 'function');
+  const ws = isWs ? new WS(url, protocols, { perMessageDeflate: false })
+    : protocols ? new WS(url, protocols) : new WS(url);
   ws.binaryType = 'arraybuffer';
   // Node: the TCP (or TLS) socket under the WebSocket, to unref() it while
   // a wisp() mux is idle. `ws` hands it out through its documented
