@@ -90,6 +90,11 @@ function pskIdentityText(p) {
   return `${hex(p.identity)}/${p.hash ?? 'sha256'}/${p.imported ? `imp:${hex(p.context)}` : 'ext'}`;
 }
 
+// A transport pair nobody will use: close both ways.
+function dropPair(pair) {
+  try { pair.writable.abort().catch(noop); pair.readable.cancel().catch(noop); } catch { /* */ }
+}
+
 class Conn {
   constructor(address, options) {
     this.options = options;
@@ -99,6 +104,7 @@ class Conn {
     this.writer = null;
     this.reader = null;
     this.transport = null;
+    this.opening = null;      // the transport's Promise until start() takes it
     this.inChunk = null;      // transport bytes the engine has not taken yet
     this.inOff = 0;
     this.inDrained = null;
@@ -169,12 +175,22 @@ class Conn {
   async start() {
     const o = this.options;
     const { hostname, port } = this.address;
-    const w = this.w = await loadEngine();
-    let store = 0;
     const insecure = o.rejectUnauthorized === false;
     if (insecure && o.certProfile !== undefined && o.certProfile !== null && o.certProfile !== 'web') {
       throw engineError(ERR_BAD_CONFIG, 'rejectUnauthorized: false and certProfile are exclusive');
     }
+    // The transport opens first, so that its setup (TCP's handshake; a
+    // wisp server's DNS lookup and TCP connect behind our CONNECT packet)
+    // runs while we load the engine, parse the trust anchors, consult the
+    // session store and build the ClientHello, not after all of that (the
+    // ClientHello goes out as soon as both are ready; a wisp stream may
+    // carry DATA right after its CONNECT, Wisp v1 section CONNECT). If
+    // start() ends before it takes the transport, cleanup() closes it.
+    // An IP literal goes to the transport in the spelling the engine verifies.
+    const opening = this.opening = openTransport(o.transport, canonicalIP(hostname) || hostname, port);
+    opening.catch(noop);   // awaited below; a failure before then is not unhandled
+    const w = this.w = await loadEngine();
+    let store = 0;
     if (!insecure) {
       if (o.ca instanceof TrustStore) {
         store = acquireStore(o.ca, w);
@@ -254,16 +270,16 @@ class Conn {
       if (fromStore) session.fill(0);
     }
     if (this.finished) return this.cleanup();
-    // An IP literal goes to the transport in the spelling the engine verifies.
-    this.transport = await openTransport(o.transport, canonicalIP(hostname) || hostname, port);
+    this.engine.start();   // the ClientHello (key shares), before we wait for the transport
+    this.transport = await opening;
+    this.opening = null;
     if (this.finished) {
-      try { this.transport.writable.abort().catch(noop); this.transport.readable.cancel().catch(noop); } catch { /* */ }
+      dropPair(this.transport);
       return this.cleanup();
     }
     this.writer = this.transport.writable.getWriter();
     this.writer.closed.catch(noop);
     this.reader = this.transport.readable.getReader();
-    this.engine.start();
     this.readLoop();
     this.pump();
   }
@@ -477,6 +493,13 @@ class Conn {
   }
 
   cleanup(abort = false) {
+    if (this.opening) {
+      // start() ended (failed, or the socket was closed) before it took
+      // the transport it had begun to open: close that when it is there.
+      const p = this.opening;
+      this.opening = null;
+      p.then(dropPair, noop);
+    }
     if (this.writer) {
       const w = this.writer;
       this.writer = null;

@@ -104,12 +104,19 @@ export async function getWebSocket() {
   return m.default || m.WebSocket;
 }
 
-// Send with backpressure: `ws` (Node) reports completion through a callback;
-// browsers only expose bufferedAmount.
+// Send with backpressure: resolves at once while less than `limit` bytes
+// wait in the WebSocket's send buffer, else once they drained: `ws` (Node)
+// reports each write's completion through a callback; browsers only expose
+// bufferedAmount. Not waiting for every write lets the next message of the
+// same tick join it (openChannel corks the socket per tick): a write that
+// fails closes the WebSocket, which ends its streams.
 export function wsSend(ws, data, limit = 1 << 20) {
   if (ws.readyState !== 1) return Promise.reject(new Error('WebSocket is closed'));
   if (typeof ws.on === 'function' && ws.send.length >= 2) {
-    return new Promise((resolve, reject) => ws.send(data, (err) => (err ? reject(err) : resolve())));
+    return new Promise((resolve, reject) => {
+      ws.send(data, (err) => (err ? reject(err) : resolve()));
+      if (ws.bufferedAmount < limit) resolve();
+    });
   }
   ws.send(data);
   if (ws.bufferedAmount < limit) return Promise.resolve();
@@ -189,7 +196,13 @@ export async function openChannel(url, opts, h) {
     };
   }
   const WS = opts.WebSocket || await getWebSocket();
-  const ws = protocols ? new WS(url, protocols) : new WS(url);
+  // `ws` (Node) offers permessage-deflate unless told not to; a server
+  // that accepts it would compress every message, and TLS records and
+  // Wisp DATA are ciphertext: CPU on both ends for nothing (RFC 7692).
+  // Browsers decide this themselves.
+  const isWs = !!(WS.prototype && typeof WS.prototype.on === 'function');
+  const ws = isWs ? new WS(url, protocols, { perMessageDeflate: false })
+    : protocols ? new WS(url, protocols) : new WS(url);
   ws.binaryType = 'arraybuffer';
   // Node: the TCP (or TLS) socket under the WebSocket, to unref() it while
   // a wisp() mux is idle. `ws` hands it out through its documented
@@ -216,12 +229,30 @@ export async function openChannel(url, opts, h) {
   const canPause = typeof ws.pause === 'function' && typeof ws.resume === 'function';
   if (isNode() && !sock && ws._socket) sock = ws._socket;
   const canUnref = !!(sock && typeof sock.ref === 'function' && typeof sock.unref === 'function');
+  // Node: the messages sent in one tick leave in one write (one syscall,
+  // one TCP segment when they fit): the socket is corked at the first and
+  // uncorked once the tick's work is done (process.nextTick runs after the
+  // promise jobs queued before it). A wisp CONNECT and the ClientHello's
+  // DATA, or our Finished and the first application data, are written
+  // together instead of one syscall and one segment each (the peer then
+  // also reads them at once).
+  const canCork = !!(sock && typeof sock.cork === 'function' && typeof sock.uncork === 'function' &&
+    typeof process.nextTick === 'function');
+  let corked = false;
+  const uncork = () => { corked = false; sock.uncork(); };
   return {
     canPause,
     canUnref,
     ref: () => { if (canUnref) sock.ref(); },
     unref: () => { if (canUnref) sock.unref(); },
-    send: (data) => wsSend(ws, data),
+    send: (data) => {
+      if (canCork && !corked && !ended && ws.readyState === 1) {
+        corked = true;
+        sock.cork();
+        process.nextTick(uncork);
+      }
+      return wsSend(ws, data);
+    },
     pause: () => { if (canPause) ws.pause(); },
     resume: () => { if (canPause) ws.resume(); },
     close: (code = 1000) => { try { ws.close(code); } catch { /* */ } },

@@ -1,0 +1,98 @@
+// Where a handshake over a wisp tunnel spends its time (issue 15), beside
+// `make bench`'s peers: the same node:tls server (in this process) and the
+// same wisp-js server (its own process, bench/peers.mjs startWisp), and per
+// round, alternating order, with a pause after each connection so that its
+// teardown does not land in the next one's time:
+//   wasmtls tcp / wasmtls wisp / epoxy-tls     connect -> one byte back
+//   raw tcp / raw wisp(ours) / raw epoxy       no TLS: connect, one byte
+//                                              echoed (the tunnel's cost)
+// Prints medians and per-round median ratios and differences.
+//   node bench/wisp_probe.mjs [ROUNDS]
+//   node bench/wisp_probe.mjs --ab DIR_A DIR_B [ROUNDS]
+//       two copies of js/ (e.g. a worktree's js/ before and after a
+//       change), wasmtls over tcp and wisp from each, alternating.
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { pathToFileURL, fileURLToPath } from 'node:url';
+import { pki } from '../tests/lib/pki.mjs';
+import { startNode } from '../tests/lib/servers.mjs';
+import * as peers from './peers.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const ab = args[0] === '--ab' ? args.splice(0, 3).slice(1) : null;
+const N = Number(args[0] || 100);
+const load = (dir) => import(pathToFileURL(path.resolve(dir, 'index.js')).href);
+const P = pki();
+const CA = fs.readFileSync(P.ca, 'utf8');
+const wisp = await peers.startWisp();
+const srv = await startNode({ cert: P.p256.chain, key: P.p256.key, onConnection: (s) => s.once('data', () => s.write('x')) });
+const raw = net.createServer((s) => { s.setNoDelay(true); s.on('error', () => {}); s.once('data', () => s.write('x')); });
+await new Promise((r) => raw.listen(0, '127.0.0.1', r));
+const rawPort = raw.address().port;
+
+// a {readable, writable} pair as a bench client connection (one byte)
+const rawConn = (p) => {
+  const w = p.writable.getWriter();
+  const r = p.readable.getReader();
+  return { write: (b) => w.write(b), readN: async () => { await r.read(); },
+    close: () => { w.close().catch(() => {}); r.cancel().catch(() => {}); } };
+};
+const clients = [];
+if (ab) {
+  for (const [tag, dir] of [['A', ab[0]], ['B', ab[1]]]) {
+    const wt = await load(dir);
+    clients.push(peers.wasmtlsClient(wt, `${tag} tcp`, CA), peers.wasmtlsClient(wt, `${tag} wisp`, CA, wt.wisp(wisp.url)));
+  }
+} else {
+  const wt = await load(path.join(ROOT, 'js'));
+  const tr = wt.wisp(wisp.url);
+  const ep = await peers.loadEpoxy();
+  const epRaw = new ep.ep.EpoxyClient(wisp.url, new ep.ep.EpoxyClientOptions());
+  clients.push(peers.wasmtlsClient(wt, 'wasmtls tcp', CA), peers.wasmtlsClient(wt, 'wasmtls wisp', CA, tr),
+    peers.epoxyClient(ep, CA, wisp.url),
+    { name: 'raw wisp(ours)', open: async () => rawConn(await tr.connect('localhost', rawPort)) },
+    { name: 'raw epoxy', async open() {
+      const s = await epRaw.connect_tcp(`tcp://localhost:${rawPort}`);
+      return rawConn({ readable: s.read, writable: s.write });
+    } },
+    { name: 'raw tcp', async open() {
+      const s = net.connect({ host: '127.0.0.1', port: rawPort });
+      s.setNoDelay(true);
+      await new Promise((r) => s.once('connect', r));
+      return { write: (b) => new Promise((r) => s.write(b, r)), readN: () => new Promise((r) => s.once('data', r)), close: () => s.destroy() };
+    } });
+}
+
+const ms = {};
+for (let i = -10; i < N; i++) {
+  for (const c of (i & 1 ? [...clients].reverse() : clients)) {
+    srv.server.setTicketKeys(crypto.randomBytes(48));
+    const t0 = performance.now();
+    const conn = await peers.withTimeout(c.open(srv.port), 10000, c.name);
+    await conn.write(new Uint8Array([1]));
+    await peers.withTimeout(conn.readN(1), 10000, c.name);
+    const dt = performance.now() - t0;
+    conn.close();
+    await new Promise((r) => setTimeout(r, 5));
+    if (i >= 0) (ms[c.name] ||= []).push(dt);
+  }
+}
+const f = (x) => x.toFixed(3);
+for (const [k, v] of Object.entries(ms)) console.log(`${k.padEnd(16)} ${f(peers.median(v))} ms`);
+const ratio = (a, b) => f(peers.median(ms[a].map((x, i) => x / ms[b][i])));
+const diff = (a, b) => f(peers.median(ms[a].map((x, i) => x - ms[b][i])));
+console.log(`per-round medians over ${N} rounds:`);
+if (ab) {
+  console.log(`  B/A tcp x${ratio('B tcp', 'A tcp')}, B/A wisp x${ratio('B wisp', 'A wisp')}`);
+} else {
+  console.log(`  wasmtls wisp / epoxy-tls x${ratio('wasmtls wisp', 'epoxy-tls')}; wasmtls wisp / wasmtls tcp x${ratio('wasmtls wisp', 'wasmtls tcp')}`);
+  console.log(`  tunnel (raw wisp - raw tcp): ours ${diff('raw wisp(ours)', 'raw tcp')} ms, epoxy ${diff('raw epoxy', 'raw tcp')} ms`);
+  console.log(`  TLS over the tunnel (tls - raw): wasmtls ${diff('wasmtls wisp', 'raw wisp(ours)')} ms, epoxy ${diff('epoxy-tls', 'raw epoxy')} ms`);
+}
+await wisp.stop();
+await srv.stop();
+raw.close();
+process.exit(0);
