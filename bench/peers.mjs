@@ -99,6 +99,13 @@ export async function startWisp() {
 
 export function wasmtlsClient(wt, name, ca, transport) {
   const cache = new wt.MemorySessionCache();
+  // Over TCP, the same endpoint as nodeClient: 127.0.0.1, with localhost
+  // as the name to verify. By name, every connection would also pay a DNS
+  // lookup and Node's happy eyeballs over ::1 and 127.0.0.1 and, in a
+  // fresh process, net.isIP('localhost') run twice more (Node's IPv6
+  // regex compiled to native code: tens of ms of the cold start here),
+  // none of which node:tls connecting by address pays.
+  transport ??= wt.tcp({ host: '127.0.0.1' });
   return {
     name,
     async open(port, o = {}) {

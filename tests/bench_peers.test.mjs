@@ -86,6 +86,13 @@ describe('bench peers', { skip: SKIP }, () => {
     }
   });
 
+  test('wasmtls over TCP connects to 127.0.0.1 as node:tls does (no name lookup), still verifying localhost', async () => {
+    const hosts = [];
+    const spy = { ...wt, tcp: (o) => { hosts.push(o && o.host); return wt.tcp(o); } };
+    await exchange(peers.wasmtlsClient(spy, 'wasmtls', CA), srv.port);
+    assert.deepEqual(hosts, ['127.0.0.1']);
+  });
+
   test('cold start: a number per implementation, n/a with the reason when the handshake fails', async () => {
     const args = { port: srv.port, ca: P.ca, wisp: wisp.url };
     const ok = await peers.coldStart([{ name: 'wasmtls', kind: 'wasmtls', args }, { name: 'epoxy', kind: 'epoxy', args }], 1);
