@@ -212,6 +212,67 @@ describe('connect() over TCP', { skip: SKIP }, () => {
     await s.close();
   });
 
+  test('the ClientHello is made while the transport is still connecting, not after', async (t) => {
+    // A fresh process spends most of its first handshake's CPU here (key
+    // shares, before the wasm code has warmed up): it is to overlap the
+    // connection's setup. Seen through the engine's random draws (the
+    // ClientHello's random and key shares) between the transport's
+    // connect() call and its completion, which this test holds back.
+    const srv = await startNode({ cert: P.p256.chain, key: P.p256.key, onConnection: (s) => s.once('data', () => s.write('x')) });
+    t.after(() => srv.stop());
+    const rng = globalThis.crypto;
+    const orig = rng.getRandomValues;
+    let draws = 0;
+    rng.getRandomValues = function (a) { draws++; return orig.call(this, a); };
+    t.after(() => { delete rng.getRandomValues; });
+    let atConnect = -1, release;
+    const held = new Promise((r) => { release = r; });
+    const transport = { connect: async (h, p) => { atConnect = draws; await held; return mod.tcp().connect(h, p); } };
+    const s = mod.connect({ hostname: 'localhost', port: srv.port }, { ca: CA, sessionCache: false, transport });
+    while (atConnect < 0) await sleep(5);
+    await sleep(20);
+    const whileConnecting = draws - atConnect;
+    release();
+    const info = await s.opened;
+    assert.equal(info.verified, true);
+    const w = s.writable.getWriter();
+    await w.write(new Uint8Array([1]));
+    const { value } = await s.readable.getReader().read();
+    assert.deepEqual([...value], [0x78]);
+    await s.close();
+    assert.ok(whileConnecting > 0, 'no ClientHello randomness drawn while the transport was connecting');
+  });
+
+  test('tcp(): the socket is connecting when connect() returns (so the ClientHello overlaps it)', { skip: typeof process.getBuiltinModule !== 'function' }, async (t) => {
+    const server = net.createServer((sock) => sock.destroy());
+    await new Promise((r) => server.listen(0, '127.0.0.1', r));
+    t.after(() => { server.close(); });
+    const sockets = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
+    const before = sockets();
+    const opening = mod.tcp().connect('127.0.0.1', server.address().port);
+    const right = sockets();
+    const pair = await opening;
+    await pair.writable.abort();
+    assert.equal(right, before + 1);
+  });
+
+  test('a bad configuration found when the ClientHello is made closes the transport that was opening', async (t) => {
+    // engine.start() fails (no TLS 1.3 suite with minVersion TLSv1.3)
+    // once the transport's connect() was called: its pair is abandoned
+    // (start() now runs before the transport has opened).
+    let aborted = false, cancelled = false;
+    const transport = { connect: async () => ({
+      readable: new ReadableStream({ cancel() { cancelled = true; } }),
+      writable: new WritableStream({ abort() { aborted = true; } }),
+    }) };
+    const s = mod.connect({ hostname: 'localhost', port: 1 }, { ca: CA, sessionCache: false, transport,
+      minVersion: 'TLSv1.3', ciphers: ['TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256'] });
+    await assert.rejects(s.opened, { name: 'TLSError' });
+    for (let i = 0; i < 100 && !(aborted && cancelled); i++) await sleep(5);
+    assert.equal(aborted, true);
+    assert.equal(cancelled, true);
+  });
+
   test('connection refused -> TLSError connect_failed', async () => {
     const port = await freePort();
     const s = mod.connect({ hostname: '127.0.0.1', port }, { ca: CA });

@@ -254,16 +254,29 @@ class Conn {
       if (fromStore) session.fill(0);
     }
     if (this.finished) return this.cleanup();
-    // An IP literal goes to the transport in the spelling the engine verifies.
-    this.transport = await openTransport(o.transport, canonicalIP(hostname) || hostname, port);
+    // The transport starts connecting first, and the ClientHello (its key
+    // shares: the first heavy computation of a connection, and the slowest
+    // one in a fresh process, before the wasm code has warmed up) is made
+    // while the connection is being set up, instead of after. An IP literal
+    // goes to the transport in the spelling the engine verifies.
+    const opening = openTransport(o.transport, canonicalIP(hostname) || hostname, port);
+    const abandon = (t) => {
+      try { t.writable.abort().catch(noop); t.readable.cancel().catch(noop); } catch { /* */ }
+    };
+    try {
+      this.engine.start();
+    } catch (e) {
+      opening.then(abandon, noop);
+      throw e;
+    }
+    this.transport = await opening;
     if (this.finished) {
-      try { this.transport.writable.abort().catch(noop); this.transport.readable.cancel().catch(noop); } catch { /* */ }
+      abandon(this.transport);
       return this.cleanup();
     }
     this.writer = this.transport.writable.getWriter();
     this.writer.closed.catch(noop);
     this.reader = this.transport.readable.getReader();
-    this.engine.start();
     this.readLoop();
     this.pump();
   }

@@ -3,6 +3,7 @@
 // bytes: it copies into the engine's own buffers, calls it, copies out.
 import { TLSError, engineError } from './errors.js';
 import { ERR_ALERT_RECEIVED, ERR_BAD_CONFIG, ERR_BUFFER_TOO_SMALL } from './codes.js';
+import { nodeBuiltin } from './transports.js';
 
 export const CLOSED = 0x01, SENDREC = 0x02, RECVREC = 0x04, SENDAPP = 0x08, RECVAPP = 0x10, SENDEARLY = 0x20;
 const B_SENDREC = 0, B_RECVREC = 1, B_SENDAPP = 2, B_RECVAPP = 3;
@@ -25,6 +26,12 @@ async function fetchBytes(src) {
   if (src instanceof Uint8Array || src instanceof ArrayBuffer) return src;
   const url = src instanceof URL ? src : new URL(String(src), import.meta.url);
   if (url.protocol === 'file:') {
+    // Read at once where Node gives fs synchronously: this is the engine
+    // (or roots.bin) that the first connection waits for, and a fresh
+    // process would pay the ESM loader for fs/promises and four thread-pool
+    // round trips (open, stat, read, close) for one small local file.
+    const fsSync = nodeBuiltin('node:fs');
+    if (fsSync) return fsSync.readFileSync(url);
     const fs = await import(/* webpackIgnore: true */ 'node:fs/promises');
     return fs.readFile(url);
   }

@@ -10,6 +10,14 @@ import { ERR_BAD_CONFIG } from './codes.js';
 const noop = () => {};
 export const isNode = () => typeof process !== 'undefined' && !!(process.versions && process.versions.node);
 
+// A Node built-in module without the ESM loader (process.getBuiltinModule:
+// Node 20.16+, 22.3+; else null, and the caller imports it): in a fresh
+// process import() costs a few ms of loader work, and it is async, so a
+// tcp() connect could not start before the caller's next computation.
+export function nodeBuiltin(name) {
+  return isNode() && typeof process.getBuiltinModule === 'function' ? process.getBuiltinModule(name) ?? null : null;
+}
+
 export async function openTransport(t, hostname, port) {
   if (t === undefined || t === null) {
     if (!isNode()) throw engineError(ERR_BAD_CONFIG, 'no transport: pass options.transport (websocket(url) or wisp(url))');
@@ -64,7 +72,9 @@ export function fromNodeSocket(sock) {
 export function tcp(opts = {}) {
   return {
     async connect(hostname, port) {
-      const net = await import(/* webpackIgnore: true */ 'node:net');
+      // synchronously where possible: the connect is under way when
+      // connect() returns (connect.js builds the ClientHello meanwhile)
+      const net = nodeBuiltin('node:net') ?? await import(/* webpackIgnore: true */ 'node:net');
       const sock = net.connect({ host: opts.host ?? hostname, port: opts.port ?? port });
       sock.setNoDelay(true);
       await new Promise((resolve, reject) => {
