@@ -6,7 +6,9 @@
 //
 //   node bench/cold_compare.mjs [ROUNDS] DIR...
 //     DIR: a checkout (its bench/peer_child.mjs and js/ are used), e.g.
-//     a copy of the old tree and this one. Prints medians, min and max.
+//     a copy of the old tree and this one. Prints medians, min and max;
+//     COLD_CPU=1: also CPU time per process (/usr/bin/time), steadier than
+//     wall time on a loaded machine.
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
@@ -16,6 +18,7 @@ import { startNode } from '../tests/lib/servers.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 let argv = process.argv.slice(2);
+const CPU = process.env.COLD_CPU === '1';
 const rounds = /^\d+$/.test(argv[0] || '') ? Number(argv.shift()) : 11;
 const dirs = argv.length ? argv : [path.resolve(HERE, '..')];
 const P = pki();
@@ -29,20 +32,28 @@ for (const i of impls) if (!fs.existsSync(i.child)) throw new Error(`no ${i.chil
 function run(i) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const c = spawn(process.execPath, [i.child, 'cold', i.kind, args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const cmd = [process.execPath, i.child, 'cold', i.kind, args];
+    const c = CPU ? spawn('/usr/bin/time', ['-f', 'CPU %U %S', ...cmd], { stdio: ['ignore', 'ignore', 'pipe'] })
+      : spawn(cmd[0], cmd.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     c.stderr.on('data', (d) => { err += d; });
-    c.on('exit', (code) => (code === 0 ? resolve(performance.now() - t0) : reject(new Error(`${i.name}: exit ${code} ${err}`))));
+    c.on('exit', (code) => {
+      const ms = performance.now() - t0;
+      if (code !== 0) return reject(new Error(`${i.name}: exit ${code} ${err}`));
+      const m = /CPU ([\d.]+) ([\d.]+)/.exec(err);
+      resolve({ ms, cpu: m ? (Number(m[1]) + Number(m[2])) * 1000 : NaN });
+    });
   });
 }
 
 const times = impls.map(() => []);
+const cpus = impls.map(() => []);
 for (let k = 0; k <= rounds; k++) { // round 0 warms the file cache
   const order = impls.map((_, j) => j);
   if (k & 1) order.reverse();
   for (const j of order) {
-    const ms = await run(impls[j]);
-    if (k) times[j].push(ms);
+    const r = await run(impls[j]);
+    if (k) { times[j].push(r.ms); cpus[j].push(r.cpu); }
   }
 }
 await srv.stop();
@@ -50,5 +61,6 @@ const median = (a) => { const s = [...a].sort((x, y) => x - y); return s[s.lengt
 const base = median(times[0]);
 for (const [j, i] of impls.entries()) {
   const m = median(times[j]);
-  console.log(`${i.name}: median ${m.toFixed(1)} ms (x${(m / base).toFixed(3)} node:tls), min ${Math.min(...times[j]).toFixed(1)}, max ${Math.max(...times[j]).toFixed(1)}, n=${times[j].length}`);
+  const cpu = CPU ? `; CPU (user+sys, all threads) median ${median(cpus[j]).toFixed(0)} ms (x${(median(cpus[j]) / median(cpus[0])).toFixed(3)})` : '';
+  console.log(`${i.name}: median ${m.toFixed(1)} ms (x${(m / base).toFixed(3)} node:tls), min ${Math.min(...times[j]).toFixed(1)}, max ${Math.max(...times[j]).toFixed(1)}, n=${times[j].length}${cpu}`);
 }

@@ -7,6 +7,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import net from 'node:net';
+import fs from 'node:fs';
 import { pki } from './lib/pki.mjs';
 import { startOpenssl, startNode, freePort, sleep } from './lib/servers.mjs';
 import { SKIP, startWebsockify, readAll, pem } from './lib/wasm.mjs';
@@ -254,6 +255,35 @@ describe('connect() over TCP', { skip: SKIP }, () => {
     const pair = await opening;
     await pair.writable.abort();
     assert.equal(right, before + 1);
+  });
+
+  test('over tcp(), the kernel is connecting before the ClientHello is made, which overlaps the handshake (Linux)', { skip: !fs.existsSync('/proc/net/tcp') }, async (t) => {
+    // Node's net.connect() issues connect(2) from process.nextTick: the
+    // ClientHello must wait for that, and for nothing more. On loopback the
+    // kernel completes the TCP handshake at once, so /proc/net/tcp shows
+    // the connection at the first ClientHello random draw.
+    const server = net.createServer((sock) => sock.destroy());
+    await new Promise((r) => server.listen(0, '127.0.0.1', r));
+    t.after(() => { server.close(); });
+    const port = server.address().port;
+    const remote = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+    const inKernel = () => fs.readFileSync('/proc/net/tcp', 'utf8').split('\n').some((l) => l.trim().split(/\s+/)[2] === remote);
+    const rng = globalThis.crypto;
+    const orig = rng.getRandomValues;
+    let opening = false;
+    const seen = [];
+    rng.getRandomValues = function (a) { if (opening) seen.push(inKernel()); return orig.call(this, a); };
+    t.after(() => { delete rng.getRandomValues; });
+    const transport = { connect: (h, p) => {
+      opening = true;
+      const pair = mod.tcp({ host: '127.0.0.1' }).connect(h, p);
+      pair.then(() => { opening = false; }, () => { opening = false; });
+      return pair;
+    } };
+    const s = mod.connect({ hostname: 'localhost', port }, { ca: CA, sessionCache: false, transport });
+    await assert.rejects(s.opened, { name: 'TLSError' });
+    assert.ok(seen.length > 0, 'no ClientHello random drawn while the transport was opening');
+    assert.equal(seen[0], true, 'the ClientHello was made before connect(2)');
   });
 
   test('a bad configuration found when the ClientHello is made closes the transport that was opening', async (t) => {

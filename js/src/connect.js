@@ -260,9 +260,17 @@ class Conn {
     // while the connection is being set up, instead of after. An IP literal
     // goes to the transport in the spelling the engine verifies.
     const opening = openTransport(o.transport, canonicalIP(hostname) || hostname, port);
+    opening.catch(noop);   // awaited below, after the ClientHello
     const abandon = (t) => {
       try { t.writable.abort().catch(noop); t.readable.cancel().catch(noop); } catch { /* */ }
     };
+    // Node's net.connect() issues the connect itself from process.nextTick:
+    // let that run first (a browser's WebSocket is connecting already).
+    if (typeof process !== 'undefined' && typeof process.nextTick === 'function') await new Promise((r) => process.nextTick(r));
+    if (this.finished) {
+      opening.then(abandon, noop);
+      return this.cleanup();
+    }
     try {
       this.engine.start();
     } catch (e) {
