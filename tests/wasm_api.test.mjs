@@ -7,6 +7,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import net from 'node:net';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { pki } from './lib/pki.mjs';
 import { startOpenssl, startNode, freePort, sleep } from './lib/servers.mjs';
@@ -448,4 +449,20 @@ describe('slow reader and dying server through the tunnels', { skip: SKIP }, () 
       await assert.rejects(s.closed, mod.TLSError);
     });
   }
+});
+
+test('Node: the engine is compiled and instantiated synchronously (no WebAssembly.instantiate), file and Module sources', { skip: SKIP }, () => {
+  // A fresh process waits on this before its first handshake; the async
+  // form only adds a hop through V8's background tasks there.
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', `
+    WebAssembly.instantiate = () => Promise.reject(new Error('async instantiate used'));
+    const fs = await import('node:fs');
+    const wt = await import(${JSON.stringify(new URL('../js/index.js', import.meta.url).href)});
+    await wt.loadEngine();
+    const a = wt.engineStats().connBytes;
+    wt.setWasmSource(new WebAssembly.Module(fs.readFileSync(new URL('../js/dist/wasmtls.wasm', ${JSON.stringify(import.meta.url)}))));
+    await wt.loadEngine();
+    console.log(JSON.stringify([a, wt.engineStats().connBytes]));`]);
+  const [a, b] = JSON.parse(out.toString());
+  assert.ok(a > 0 && a === b);
 });

@@ -3,7 +3,7 @@
 // bytes: it copies into the engine's own buffers, calls it, copies out.
 import { TLSError, engineError } from './errors.js';
 import { ERR_ALERT_RECEIVED, ERR_BAD_CONFIG, ERR_BUFFER_TOO_SMALL } from './codes.js';
-import { nodeBuiltin } from './transports.js';
+import { nodeBuiltin, isNode } from './transports.js';
 
 export const CLOSED = 0x01, SENDREC = 0x02, RECVREC = 0x04, SENDAPP = 0x08, RECVAPP = 0x10, SENDEARLY = 0x20;
 const B_SENDREC = 0, B_RECVREC = 1, B_SENDAPP = 2, B_RECVAPP = 3;
@@ -245,11 +245,18 @@ export function loadEngine() {
     w.simd = wasmSource ? null : wasmSimdSupported();
     const src = wasmSource ?? new URL(w.simd ? '../dist/wasmtls.wasm' : '../dist/wasmtls-nosimd.wasm', import.meta.url);
     let instance;
+    // Node: compile and instantiate synchronously. This is the first
+    // connection's wait either way (V8 compiles lazily: this validates and
+    // sets up), and the async form only adds a hop through V8's background
+    // compile tasks, which a busy machine schedules late. Browsers keep the
+    // async form (some refuse a large synchronous compile on the main thread).
+    const sync = isNode();
     if (src instanceof WebAssembly.Module) {
-      instance = await WebAssembly.instantiate(src, w.imports());
+      instance = sync ? new WebAssembly.Instance(src, w.imports()) : await WebAssembly.instantiate(src, w.imports());
     } else {
       const bytes = await fetchBytes(src);
-      ({ instance } = await WebAssembly.instantiate(bytes, w.imports()));
+      if (sync) instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), w.imports());
+      else ({ instance } = await WebAssembly.instantiate(bytes, w.imports()));
     }
     w.x = instance.exports;
     w.mem = instance.exports.memory;
