@@ -9,7 +9,7 @@
 import { TLSError, engineError } from './errors.js';
 import { ERR_BAD_CONFIG, ERR_BAD_STATE, ERR_CALLBACK, ERR_TRUNCATED } from './codes.js';
 import { loadEngine, loadDefaultRoots, defaultWarning, Engine, TrustStore, acquireStore, releaseStore, isIP, CLOSED, SENDREC, RECVREC, SENDAPP, RECVAPP, SENDEARLY } from './engine.js';
-import { openTransport } from './transports.js';
+import { openTransport, isNode } from './transports.js';
 import { defaultSessionCache, sessionKey, sessionExpired, canonicalIP, certChainText } from './session.js';
 
 const OUT_HWM = 256 * 1024;
@@ -260,19 +260,14 @@ class Conn {
     // while the connection is being set up, instead of after. An IP literal
     // goes to the transport in the spelling the engine verifies.
     const opening = openTransport(o.transport, canonicalIP(hostname) || hostname, port);
-    opening.catch(noop);   // awaited below, after the ClientHello
     const abandon = (t) => {
       try { t.writable.abort().catch(noop); t.readable.cancel().catch(noop); } catch { /* */ }
     };
-    // Node's net.connect() issues the connect itself from process.nextTick:
-    // let that run first (a browser's WebSocket is connecting already).
-    if (typeof process !== 'undefined' && typeof process.nextTick === 'function') await new Promise((r) => process.nextTick(r));
-    if (this.finished) {
-      opening.then(abandon, noop);
-      return this.cleanup();
-    }
     try {
-      this.engine.start();
+      // Node's net.connect() issues the connect itself from process.nextTick:
+      // let that run first (a browser's WebSocket is connecting already).
+      if (isNode()) await new Promise((r) => process.nextTick(r));
+      if (!this.finished) this.engine.start();
     } catch (e) {
       opening.then(abandon, noop);
       throw e;

@@ -3,13 +3,20 @@
 // bytes: it copies into the engine's own buffers, calls it, copies out.
 import { TLSError, engineError } from './errors.js';
 import { ERR_ALERT_RECEIVED, ERR_BAD_CONFIG, ERR_BUFFER_TOO_SMALL } from './codes.js';
-import { nodeBuiltin, isNode } from './transports.js';
 
 export const CLOSED = 0x01, SENDREC = 0x02, RECVREC = 0x04, SENDAPP = 0x08, RECVAPP = 0x10, SENDEARLY = 0x20;
 const B_SENDREC = 0, B_RECVREC = 1, B_SENDAPP = 2, B_RECVAPP = 3;
 
 export const GROUPS = { x25519: 0x001d, secp256r1: 0x0017, secp384r1: 0x0018, secp521r1: 0x0019,
   X25519MLKEM768: 0x11ec, MLKEM1024: 0x0202 };
+
+export const isNode = () => typeof process !== 'undefined' && !!(process.versions && process.versions.node);
+
+// A Node built-in module without the ESM loader (process.getBuiltinModule:
+// Node 20.16+, 22.3+; else undefined, and the caller imports it): in a fresh
+// process import() costs a few ms of loader work, and it is async, so a
+// tcp() connect could not start before the caller's next computation.
+export const nodeBuiltin = (name) => globalThis.process?.getBuiltinModule?.(name);
 
 let wasmSource = null;
 let loading = null;
@@ -25,16 +32,10 @@ export function setWasmSource(src, roots) {
 async function fetchBytes(src) {
   if (src instanceof Uint8Array || src instanceof ArrayBuffer) return src;
   const url = src instanceof URL ? src : new URL(String(src), import.meta.url);
-  if (url.protocol === 'file:') {
-    // Read at once where Node gives fs synchronously: this is the engine
-    // (or roots.bin) that the first connection waits for, and a fresh
-    // process would pay the ESM loader for fs/promises and four thread-pool
-    // round trips (open, stat, read, close) for one small local file.
-    const fsSync = nodeBuiltin('node:fs');
-    if (fsSync) return fsSync.readFileSync(url);
-    const fs = await import(/* webpackIgnore: true */ 'node:fs/promises');
-    return fs.readFile(url);
-  }
+  // Read at once: this is the engine (or roots.bin) that the first
+  // connection waits for, one small local file; fs/promises would cost a
+  // fresh process the ESM loader and four thread-pool round trips.
+  if (url.protocol === 'file:') return (nodeBuiltin('node:fs') ?? await import(/* webpackIgnore: true */ 'node:fs')).readFileSync(url);
   const res = await fetch(url);
   if (!res.ok) throw new Error(`cannot load ${url}: HTTP ${res.status}`);
   return new Uint8Array(await res.arrayBuffer());
@@ -244,20 +245,15 @@ export function loadEngine() {
     const w = new Wasm();
     w.simd = wasmSource ? null : wasmSimdSupported();
     const src = wasmSource ?? new URL(w.simd ? '../dist/wasmtls.wasm' : '../dist/wasmtls-nosimd.wasm', import.meta.url);
-    let instance;
+    const m = src instanceof WebAssembly.Module ? src : await fetchBytes(src);
     // Node: compile and instantiate synchronously. This is the first
     // connection's wait either way (V8 compiles lazily: this validates and
     // sets up), and the async form only adds a hop through V8's background
     // compile tasks, which a busy machine schedules late. Browsers keep the
     // async form (some refuse a large synchronous compile on the main thread).
-    const sync = isNode();
-    if (src instanceof WebAssembly.Module) {
-      instance = sync ? new WebAssembly.Instance(src, w.imports()) : await WebAssembly.instantiate(src, w.imports());
-    } else {
-      const bytes = await fetchBytes(src);
-      if (sync) instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), w.imports());
-      else ({ instance } = await WebAssembly.instantiate(bytes, w.imports()));
-    }
+    const r = isNode() ? new WebAssembly.Instance(m instanceof WebAssembly.Module ? m : new WebAssembly.Module(m), w.imports())
+      : await WebAssembly.instantiate(m, w.imports());
+    const instance = r.instance || r;   // bytes give { module, instance }
     w.x = instance.exports;
     w.mem = instance.exports.memory;
     if (w.x._initialize) w.x._initialize();

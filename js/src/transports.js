@@ -6,17 +6,12 @@
 // frames) and wisp(url) (./wisp.js) are provided.
 import { TLSError, engineError } from './errors.js';
 import { ERR_BAD_CONFIG } from './codes.js';
+import { isNode, nodeBuiltin } from './engine.js';
 
 const noop = () => {};
-export const isNode = () => typeof process !== 'undefined' && !!(process.versions && process.versions.node);
-
-// A Node built-in module without the ESM loader (process.getBuiltinModule:
-// Node 20.16+, 22.3+; else null, and the caller imports it): in a fresh
-// process import() costs a few ms of loader work, and it is async, so a
-// tcp() connect could not start before the caller's next computation.
-export function nodeBuiltin(name) {
-  return isNode() && typeof process.getBuiltinModule === 'function' ? process.getBuiltinModule(name) ?? null : null;
-}
+// isNode and nodeBuiltin live in engine.js, which needs them too (wisp.js
+// takes isNode from here).
+export { isNode };
 
 export async function openTransport(t, hostname, port) {
   if (t === undefined || t === null) {
