@@ -6,7 +6,9 @@
 //
 //   node bench/cold_compare.mjs [ROUNDS] DIR...
 //     DIR: a checkout (its bench/peer_child.mjs and js/ are used), e.g.
-//     a copy of the old tree and this one. Prints medians, min and max;
+//     a copy of the old tree and this one; node:DIR: node:tls through that
+//     checkout's peer_child.mjs (the first line is always this one's).
+//     Prints medians, min and max;
 //     COLD_CPU=1: also CPU time per process (/usr/bin/time), steadier than
 //     wall time on a loaded machine.
 import fs from 'node:fs';
@@ -26,7 +28,11 @@ const srv = await startNode({ cert: P.p256.chain, key: P.p256.key, onConnection:
 const args = JSON.stringify({ port: srv.port, ca: P.ca });
 
 const impls = [{ name: 'node:tls', child: path.join(HERE, 'peer_child.mjs'), kind: 'node' },
-  ...dirs.map((d) => ({ name: `wasmtls ${d}`, child: path.join(path.resolve(d), 'bench/peer_child.mjs'), kind: 'wasmtls' }))];
+  ...dirs.map((d) => {
+    const node = d.startsWith('node:');   // node:DIR: node:tls through DIR's bench/peer_child.mjs
+    const dir = path.resolve(node ? d.slice(5) : d);
+    return { name: `${node ? 'node:tls' : 'wasmtls'} ${dir}`, child: path.join(dir, 'bench/peer_child.mjs'), kind: node ? 'node' : 'wasmtls' };
+  })];
 for (const i of impls) if (!fs.existsSync(i.child)) throw new Error(`no ${i.child}`);
 
 function run(i) {
