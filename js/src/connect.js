@@ -264,8 +264,10 @@ class Conn {
       try { t.writable.abort().catch(noop); t.readable.cancel().catch(noop); } catch { /* */ }
     };
     try {
-      // Node's net.connect() issues the connect itself from process.nextTick:
-      // let that run first (a browser's WebSocket is connecting already).
+      // Node's net.connect() to an address issues connect(2) from
+      // process.nextTick (a name's DNS lookup starts at once): let that run
+      // first. A browser's WebSocket is connecting already. (A resumption's
+      // ticket age is now taken before the connect instead of after it.)
       if (isNode()) await new Promise((r) => process.nextTick(r));
       if (!this.finished) this.engine.start();
     } catch (e) {
