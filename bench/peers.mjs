@@ -13,13 +13,14 @@
 // Cold start and memory per idle connection run in fresh processes
 // (bench/peer_child.mjs), so that a peer's import, its instance and its
 // connections are all that the process holds.
+// Fresh processes (bench/peer_child.mjs) import this module whatever the
+// peer: node:tls, node:http, node:zlib and node:child_process are imported
+// where they are used, so that a cold start pays only for what its peer
+// needs (these four were ~30 ms of a fresh process here, charged to every
+// peer; node:tls alone ~15).
 import fs from 'node:fs';
 import net from 'node:net';
-import tls from 'node:tls';
-import http from 'node:http';
-import zlib from 'node:zlib';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -66,6 +67,7 @@ function countingReader(read) {
 /** A wisp-js server (0.5) on 127.0.0.1 in this process; resolves to its port. */
 export async function serveWisp() {
   const { server: wispServer, logging } = await import('@mercuryworkshop/wisp-js/server');
+  const http = (await import('node:http')).default;
   logging.set_level(logging.ERROR);
   wispServer.options.allow_loopback_ips = true;
   wispServer.options.allow_private_ips = true;
@@ -81,6 +83,7 @@ export async function serveWisp() {
  * { url, stop() }.
  */
 export async function startWisp() {
+  const { spawn } = await import('node:child_process');
   const c = spawn(process.execPath, [CHILD, 'wisp'], { stdio: ['ignore', 'pipe', 'pipe'] });
   process.on('exit', () => c.kill('SIGKILL'));
   let out = '';
@@ -99,6 +102,13 @@ export async function startWisp() {
 
 export function wasmtlsClient(wt, name, ca, transport) {
   const cache = new wt.MemorySessionCache();
+  // Over TCP, the same endpoint as nodeClient: 127.0.0.1, with localhost
+  // as the name to verify. By name, every connection would also pay a DNS
+  // lookup and Node's happy eyeballs over ::1 and 127.0.0.1 and, in a
+  // fresh process, net.isIP('localhost') run twice more (Node's IPv6
+  // regex compiled to native code: tens of ms of the cold start here),
+  // none of which node:tls connecting by address pays.
+  transport ??= wt.tcp({ host: '127.0.0.1' });
   return {
     name,
     async open(port, o = {}) {
@@ -113,11 +123,13 @@ export function wasmtlsClient(wt, name, ca, transport) {
   };
 }
 
+let tls = null;   // node:tls, once a nodeClient opens its first connection
 export function nodeClient(ca) {
   const sessions = new Map();
   return {
     name: 'node:tls',
-    open(port, o = {}) {
+    async open(port, o = {}) {
+      tls ??= (await import('node:tls')).default;
       return new Promise((resolve, reject) => {
         const s = tls.connect({ host: '127.0.0.1', port, servername: 'localhost', ca, minVersion: 'TLSv1.3',
           ...(o.suite ? { ciphers: o.suite } : {}), session: o.resume ? sessions.get(port) : undefined });
@@ -203,7 +215,8 @@ export async function subtlsClient(ca) {
 
 // --- fresh processes: cold start and idle memory -----------------------------
 
-function runChild(args, timeoutMs, nodeArgs = []) {
+async function runChild(args, timeoutMs, nodeArgs = []) {
+  const { spawn } = await import('node:child_process');
   return new Promise((resolve) => {
     const t0 = performance.now();
     const c = spawn(process.execPath, [...nodeArgs, CHILD, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -267,7 +280,6 @@ export async function openIdle(client, port, n) {
 
 // --- shipped size ---------------------------------------------------------------
 
-const gz = (b) => zlib.gzipSync(b, { level: 9 }).length;
 async function minified(entry) {
   const { build } = await import('esbuild');
   const b = await build({ entryPoints: [entry], bundle: true, minify: true, format: 'esm', platform: 'browser',
@@ -277,6 +289,8 @@ async function minified(entry) {
 
 /** What a page ships for each peer: wasm and its JS bundled+minified (esbuild), gzip -9. */
 export async function peerSizes() {
+  const zlib = (await import('node:zlib')).default;
+  const gz = (b) => zlib.gzipSync(b, { level: 9 }).length;
   const out = {};
   for (const flavour of ['full', 'minimal']) {
     try {

@@ -8,6 +8,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { pki } from './lib/pki.mjs';
 import { startNode, freePort } from './lib/servers.mjs';
 import { SKIP, pem } from './lib/wasm.mjs';
@@ -84,6 +85,20 @@ describe('bench peers', { skip: SKIP }, () => {
       } finally { await s2.stop(); }
       assert.deepEqual(seen, Array(clients.length - 1).fill(suite));
     }
+  });
+
+  test('wasmtls over TCP connects to 127.0.0.1 as node:tls does (no name lookup), still verifying localhost', async () => {
+    const hosts = [];
+    const spy = { ...wt, tcp: (o) => { hosts.push(o && o.host); return wt.tcp(o); } };
+    await exchange(peers.wasmtlsClient(spy, 'wasmtls', CA), srv.port);
+    assert.deepEqual(hosts, ['127.0.0.1']);
+  });
+
+  test('importing bench/peers.mjs (every cold-start child does) loads no node:tls, http, zlib or child_process', () => {
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e',
+      `await import(${JSON.stringify(new URL('../bench/peers.mjs', import.meta.url).href)});
+       console.log(JSON.stringify(['tls', '_tls_wrap', 'http', 'zlib', 'child_process'].filter((m) => process.moduleLoadList.includes('NativeModule ' + m))));`]);
+    assert.deepEqual(JSON.parse(out.toString()), []);
   });
 
   test('cold start: a number per implementation, n/a with the reason when the handshake fails', async () => {

@@ -7,6 +7,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import net from 'node:net';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import { pki } from './lib/pki.mjs';
 import { startOpenssl, startNode, freePort, sleep } from './lib/servers.mjs';
 import { SKIP, startWebsockify, readAll, pem } from './lib/wasm.mjs';
@@ -252,6 +254,96 @@ describe('connect() over TCP', { skip: SKIP }, () => {
     await s.close();
   });
 
+  test('the ClientHello is made while the transport is still connecting, not after', async (t) => {
+    // A fresh process spends most of its first handshake's CPU here (key
+    // shares, before the wasm code has warmed up): it is to overlap the
+    // connection's setup. Seen through the engine's random draws (the
+    // ClientHello's random and key shares) between the transport's
+    // connect() call and its completion, which this test holds back.
+    const srv = await startNode({ cert: P.p256.chain, key: P.p256.key, onConnection: (s) => s.once('data', () => s.write('x')) });
+    t.after(() => srv.stop());
+    const rng = globalThis.crypto;
+    const orig = rng.getRandomValues;
+    let draws = 0;
+    rng.getRandomValues = function (a) { draws++; return orig.call(this, a); };
+    t.after(() => { delete rng.getRandomValues; });
+    let atConnect = -1, release;
+    const held = new Promise((r) => { release = r; });
+    const transport = { connect: async (h, p) => { atConnect = draws; await held; return mod.tcp().connect(h, p); } };
+    const s = mod.connect({ hostname: 'localhost', port: srv.port }, { ca: CA, sessionCache: false, transport });
+    while (atConnect < 0) await sleep(5);
+    await sleep(20);
+    const whileConnecting = draws - atConnect;
+    release();
+    const info = await s.opened;
+    assert.equal(info.verified, true);
+    const w = s.writable.getWriter();
+    await w.write(new Uint8Array([1]));
+    const { value } = await s.readable.getReader().read();
+    assert.deepEqual([...value], [0x78]);
+    await s.close();
+    assert.ok(whileConnecting > 0, 'no ClientHello randomness drawn while the transport was connecting');
+  });
+
+  test('tcp(): the socket is connecting when connect() returns (so the ClientHello overlaps it)', { skip: typeof process.getBuiltinModule !== 'function' }, async (t) => {
+    const server = net.createServer((sock) => sock.destroy());
+    await new Promise((r) => server.listen(0, '127.0.0.1', r));
+    t.after(() => { server.close(); });
+    const sockets = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
+    const before = sockets();
+    const opening = mod.tcp().connect('127.0.0.1', server.address().port);
+    const right = sockets();
+    const pair = await opening;
+    await pair.writable.abort();
+    assert.equal(right, before + 1);
+  });
+
+  test('over tcp(), the kernel is connecting before the ClientHello is made, which overlaps the handshake (Linux)', { skip: !fs.existsSync('/proc/net/tcp') }, async (t) => {
+    // Node's net.connect() issues connect(2) from process.nextTick: the
+    // ClientHello must wait for that, and for nothing more. On loopback the
+    // kernel completes the TCP handshake at once, so /proc/net/tcp shows
+    // the connection at the first ClientHello random draw.
+    const server = net.createServer((sock) => sock.destroy());
+    await new Promise((r) => server.listen(0, '127.0.0.1', r));
+    t.after(() => { server.close(); });
+    const port = server.address().port;
+    const remote = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+    const inKernel = () => fs.readFileSync('/proc/net/tcp', 'utf8').split('\n').some((l) => l.trim().split(/\s+/)[2] === remote);
+    const rng = globalThis.crypto;
+    const orig = rng.getRandomValues;
+    let opening = false;
+    const seen = [];
+    rng.getRandomValues = function (a) { if (opening) seen.push(inKernel()); return orig.call(this, a); };
+    t.after(() => { delete rng.getRandomValues; });
+    const transport = { connect: (h, p) => {
+      opening = true;
+      const pair = mod.tcp({ host: '127.0.0.1' }).connect(h, p);
+      pair.then(() => { opening = false; }, () => { opening = false; });
+      return pair;
+    } };
+    const s = mod.connect({ hostname: 'localhost', port }, { ca: CA, sessionCache: false, transport });
+    await assert.rejects(s.opened, { name: 'TLSError' });
+    assert.ok(seen.length > 0, 'no ClientHello random drawn while the transport was opening');
+    assert.equal(seen[0], true, 'the ClientHello was made before connect(2)');
+  });
+
+  test('a bad configuration found when the ClientHello is made closes the transport that was opening', async (t) => {
+    // engine.start() fails (no TLS 1.3 suite with minVersion TLSv1.3)
+    // once the transport's connect() was called: its pair is abandoned
+    // (start() now runs before the transport has opened).
+    let aborted = false, cancelled = false;
+    const transport = { connect: async () => ({
+      readable: new ReadableStream({ cancel() { cancelled = true; } }),
+      writable: new WritableStream({ abort() { aborted = true; } }),
+    }) };
+    const s = mod.connect({ hostname: 'localhost', port: 1 }, { ca: CA, sessionCache: false, transport,
+      minVersion: 'TLSv1.3', ciphers: ['TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256'] });
+    await assert.rejects(s.opened, { name: 'TLSError' });
+    for (let i = 0; i < 100 && !(aborted && cancelled); i++) await sleep(5);
+    assert.equal(aborted, true);
+    assert.equal(cancelled, true);
+  });
+
   test('connection refused -> TLSError connect_failed', async () => {
     const port = await freePort();
     const s = mod.connect({ hostname: '127.0.0.1', port }, { ca: CA });
@@ -397,4 +489,20 @@ describe('slow reader and dying server through the tunnels', { skip: SKIP }, () 
       await assert.rejects(s.closed, mod.TLSError);
     });
   }
+});
+
+test('Node: the engine is compiled and instantiated synchronously (no WebAssembly.instantiate), file and Module sources', { skip: SKIP }, () => {
+  // A fresh process waits on this before its first handshake; the async
+  // form only adds a hop through V8's background tasks there.
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', `
+    WebAssembly.instantiate = () => Promise.reject(new Error('async instantiate used'));
+    const fs = await import('node:fs');
+    const wt = await import(${JSON.stringify(new URL('../js/index.js', import.meta.url).href)});
+    await wt.loadEngine();
+    const a = wt.engineStats().connBytes;
+    wt.setWasmSource(new WebAssembly.Module(fs.readFileSync(new URL('../js/dist/wasmtls.wasm', ${JSON.stringify(import.meta.url)}))));
+    await wt.loadEngine();
+    console.log(JSON.stringify([a, wt.engineStats().connBytes]));`]);
+  const [a, b] = JSON.parse(out.toString());
+  assert.ok(a > 0 && a === b);
 });

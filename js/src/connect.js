@@ -9,7 +9,7 @@
 import { TLSError, engineError } from './errors.js';
 import { ERR_BAD_CONFIG, ERR_BAD_STATE, ERR_CALLBACK, ERR_TRUNCATED } from './codes.js';
 import { loadEngine, loadDefaultRoots, defaultWarning, Engine, TrustStore, acquireStore, releaseStore, isIP, CLOSED, SENDREC, RECVREC, SENDAPP, RECVAPP, SENDEARLY } from './engine.js';
-import { openTransport } from './transports.js';
+import { openTransport, isNode } from './transports.js';
 import { defaultSessionCache, sessionKey, sessionExpired, canonicalIP, certChainText } from './session.js';
 
 const OUT_HWM = 256 * 1024;
@@ -269,6 +269,13 @@ class Conn {
       // holds the resumption PSK: zero it. options.session stays the caller's.
       if (fromStore) session.fill(0);
     }
+    if (this.finished) return this.cleanup();
+    // Node's net.connect() to an address issues connect(2) from
+    // process.nextTick (a name's DNS lookup starts at once): let that run
+    // before the ClientHello's key shares. A browser's WebSocket is
+    // connecting already. (A resumption's ticket age is now taken before
+    // the connect instead of after it.)
+    if (isNode()) await new Promise((r) => process.nextTick(r));
     if (this.finished) return this.cleanup();
     this.engine.start();   // the ClientHello (key shares), before we wait for the transport
     this.transport = await opening;

@@ -10,6 +10,14 @@ const B_SENDREC = 0, B_RECVREC = 1, B_SENDAPP = 2, B_RECVAPP = 3;
 export const GROUPS = { x25519: 0x001d, secp256r1: 0x0017, secp384r1: 0x0018, secp521r1: 0x0019,
   X25519MLKEM768: 0x11ec, MLKEM1024: 0x0202 };
 
+export const isNode = () => typeof process !== 'undefined' && !!(process.versions && process.versions.node);
+
+// A Node built-in module without the ESM loader (process.getBuiltinModule:
+// Node 20.16+, 22.3+; else undefined, and the caller imports it): in a fresh
+// process import() costs a few ms of loader work, and it is async, so a
+// tcp() connect could not start before the caller's next computation.
+export const nodeBuiltin = (name) => globalThis.process?.getBuiltinModule?.(name);
+
 let wasmSource = null;
 let loading = null;
 let rootsSource = null;
@@ -24,10 +32,10 @@ export function setWasmSource(src, roots) {
 async function fetchBytes(src) {
   if (src instanceof Uint8Array || src instanceof ArrayBuffer) return src;
   const url = src instanceof URL ? src : new URL(String(src), import.meta.url);
-  if (url.protocol === 'file:') {
-    const fs = await import(/* webpackIgnore: true */ 'node:fs/promises');
-    return fs.readFile(url);
-  }
+  // Read at once: this is the engine (or roots.bin) that the first
+  // connection waits for, one small local file; fs/promises would cost a
+  // fresh process the ESM loader and four thread-pool round trips.
+  if (url.protocol === 'file:') return (nodeBuiltin('node:fs') ?? await import(/* webpackIgnore: true */ 'node:fs')).readFileSync(url);
   const res = await fetch(url);
   if (!res.ok) throw new Error(`cannot load ${url}: HTTP ${res.status}`);
   return new Uint8Array(await res.arrayBuffer());
@@ -237,13 +245,15 @@ export function loadEngine() {
     const w = new Wasm();
     w.simd = wasmSource ? null : wasmSimdSupported();
     const src = wasmSource ?? new URL(w.simd ? '../dist/wasmtls.wasm' : '../dist/wasmtls-nosimd.wasm', import.meta.url);
-    let instance;
-    if (src instanceof WebAssembly.Module) {
-      instance = await WebAssembly.instantiate(src, w.imports());
-    } else {
-      const bytes = await fetchBytes(src);
-      ({ instance } = await WebAssembly.instantiate(bytes, w.imports()));
-    }
+    const m = src instanceof WebAssembly.Module ? src : await fetchBytes(src);
+    // Node: compile and instantiate synchronously. This is the first
+    // connection's wait either way (V8 compiles lazily: this validates and
+    // sets up), and the async form only adds a hop through V8's background
+    // compile tasks, which a busy machine schedules late. Browsers keep the
+    // async form (some refuse a large synchronous compile on the main thread).
+    const r = isNode() ? new WebAssembly.Instance(m instanceof WebAssembly.Module ? m : new WebAssembly.Module(m), w.imports())
+      : await WebAssembly.instantiate(m, w.imports());
+    const instance = r.instance || r;   // bytes give { module, instance }
     w.x = instance.exports;
     w.mem = instance.exports.memory;
     if (w.x._initialize) w.x._initialize();

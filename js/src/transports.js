@@ -6,9 +6,12 @@
 // frames) and wisp(url) (./wisp.js) are provided.
 import { TLSError, engineError } from './errors.js';
 import { ERR_BAD_CONFIG } from './codes.js';
+import { isNode, nodeBuiltin } from './engine.js';
 
 const noop = () => {};
-export const isNode = () => typeof process !== 'undefined' && !!(process.versions && process.versions.node);
+// isNode and nodeBuiltin live in engine.js, which needs them too (wisp.js
+// takes isNode from here).
+export { isNode };
 
 export async function openTransport(t, hostname, port) {
   if (t === undefined || t === null) {
@@ -64,7 +67,9 @@ export function fromNodeSocket(sock) {
 export function tcp(opts = {}) {
   return {
     async connect(hostname, port) {
-      const net = await import(/* webpackIgnore: true */ 'node:net');
+      // synchronously where possible: the connect is under way when
+      // connect() returns (connect.js builds the ClientHello meanwhile)
+      const net = nodeBuiltin('node:net') ?? await import(/* webpackIgnore: true */ 'node:net');
       const sock = net.connect({ host: opts.host ?? hostname, port: opts.port ?? port });
       sock.setNoDelay(true);
       await new Promise((resolve, reject) => {
