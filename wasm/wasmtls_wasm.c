@@ -862,33 +862,6 @@ wtw_ack(wtw_conn *c, int which, size_t len)
 	return wt_engine_current_state(&c->cc);
 }
 
-/*
- * Feeds ciphertext from src[0..len) into the engine, record by record,
- * for as long as it accepts (one call instead of two per record). Returns
- * how many bytes were consumed; stops early when the engine has
- * plaintext for the application or fails.
- */
-WTW_EXPORT(wtw_push) size_t
-wtw_push(wtw_conn *c, const uint8_t *src, size_t len)
-{
-	size_t done = 0;
-
-	attach(c);
-	while (done < len) {
-		size_t room, n;
-		uint8_t *p = wt_engine_recvrec_buf(&c->cc, &room);
-		if (p == NULL || room == 0) {
-			break;
-		}
-		n = len - done < room ? len - done : room;
-		memcpy(p, src + done, n);
-		wt_engine_recvrec_ack(&c->cc, n);
-		done += n;
-	}
-	release(c);
-	return done;
-}
-
 /* Calls that may queue a record (close_notify, KeyUpdate) get buffers
  * for it; an out-of-memory attach leaves them to fail with
  * WT_ERR_BAD_STATE. */
