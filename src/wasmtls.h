@@ -752,15 +752,34 @@ typedef struct wt_engine_mem {
 	size_t in_len;
 	uint8_t *out;      /* send buffer, at least WT_MIN_OUTBUF bytes */
 	size_t out_len;
-	/* handshake area: wt_engine_handshake_area_size() bytes (a
-	 * wt_handshake), aligned as malloc() aligns, until
-	 * wt_engine_release_handshake() */
+	/* handshake area, aligned as malloc() aligns, until
+	 * wt_engine_release_handshake(): wt_engine_handshake_area_size()
+	 * bytes (a wt_handshake) hold any handshake we accept; a smaller
+	 * one, at least WT_HS_AREA_MIN bytes, needs area_alloc */
 	void *hs;
 	size_t hs_len;
+	/* Optional (NULL: the area never grows, and a handshake message,
+	 * peer chain or session blob that does not fit fails as too large).
+	 * When a message header announces more than the area holds (up to
+	 * WT_MAX_HS_MESSAGE), or our Certificate or a TLS 1.2 session blob
+	 * needs more room, the engine asks area_alloc for a bigger area
+	 * (len bytes, aligned as hs; NULL fails the handshake with
+	 * internal_error), moves its state there, wipes the old area and
+	 * gives it back through area_free, which may then free it. Called
+	 * from inside wt_engine_* calls; they may not call the engine. The
+	 * new area is the one wt_engine_release_handshake() ends. */
+	void *(*area_alloc)(void *ctx, size_t len);
+	void (*area_free)(void *ctx, void *area, size_t len);
+	void *area_ctx;
 } wt_engine_mem;
 
-/* Bytes of the handshake area (sizeof(wt_handshake)). */
+/* Bytes of the largest handshake area (sizeof(wt_handshake)), and of
+ * the smallest (wt_engine_mem.hs_len; with area_alloc). Between the two
+ * the engine gives its message space about two thirds, the peer chain
+ * copy the rest. */
 size_t wt_engine_handshake_area_size(void);
+#define WT_HS_AREA_FIXED offsetof(wt_handshake, space)
+#define WT_HS_AREA_MIN (WT_HS_AREA_FIXED + 2048)
 
 /* Prepares a connection and queues the ClientHello in mem's send buffer
  * (mem itself is not kept; its buffers are, until wt_engine_set_buffers

@@ -768,23 +768,58 @@ release(wtw_conn *c)
 	c->in = c->out = NULL;
 }
 
+/* The handshake area starts with this much message space (about two
+ * thirds of it; the rest holds the peer chain's copy): enough for a
+ * typical handshake (a ServerHello with an ML-KEM ciphertext, a chain
+ * of a few KB); a larger message or chain grows the area
+ * (area_alloc), up to wt_engine_handshake_area_size(). */
+#define WTW_HS_SPACE 12288
+
+/* The engine's area_alloc/area_free (wt_engine_mem): c->hs_area is the
+ * area the engine uses, so the one release() frees. */
+static void *
+area_alloc(void *ctx, size_t len)
+{
+	wtw_conn *c = ctx;
+	void *p = malloc(len);
+
+	if (p != NULL) {
+		note_heap_peak();   /* the old area is still allocated here */
+		c->hs_area = p;
+	}
+	return p;
+}
+
+static void
+area_free(void *ctx, void *area, size_t len)
+{
+	(void)ctx;
+	(void)len;
+	free(area);   /* wiped by the engine */
+}
+
 /* Queues the ClientHello. Returns 0 or an error code (also latched). */
 WTW_EXPORT(wtw_start) int
 wtw_start(wtw_conn *c)
 {
 	wt_engine_mem mem;
+	size_t hs_len = WT_HS_AREA_FIXED + WTW_HS_SPACE;
 	int rc = attach(c);
 
 	if (rc != 0) {
 		return rc;
 	}
-	c->hs_area = malloc(wt_engine_handshake_area_size());
+	c->hs_area = malloc(hs_len);
 	if (c->hs_area == NULL) {
 		return WT_ERR_BUFFER_TOO_SMALL;
 	}
 	note_heap_peak();
+	memset(&mem, 0, sizeof mem);
 	mem.hs = c->hs_area;
-	mem.hs_len = wt_engine_handshake_area_size();
+	mem.hs_len = hs_len;
+	mem.area_alloc = area_alloc;
+	mem.area_free = area_free;
+	mem.area_ctx = c;
 	mem.in = c->in;
 	mem.in_len = WTW_IN_LEN;
 	mem.out = c->out;

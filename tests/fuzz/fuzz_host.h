@@ -371,7 +371,7 @@ static wt_engine_ctx *fz_engine_new(const wt_config *cfg, const wt_host *host)
 {
 	wt_engine_ctx *cc = fz_ctx_get();
 
-	wt_engine_mem mem;
+	wt_engine_mem mem = { 0 };
 
 	if (cc == NULL) {
 		return NULL;
@@ -434,7 +434,7 @@ static wt_engine_ctx *fz_engine_start_slot(unsigned slot,
 		t[slot]->cfg_init = cfg_init;
 		cfg_init(&t[slot]->cfg, slot);
 		const wt_engine_mem mem = { t[slot]->inbuf, sizeof t[slot]->inbuf,
-			t[slot]->outbuf, sizeof t[slot]->outbuf, &t[slot]->hs_area, sizeof t[slot]->hs_area };
+			t[slot]->outbuf, sizeof t[slot]->outbuf, &t[slot]->hs_area, sizeof t[slot]->hs_area, NULL, NULL, NULL };
 
 		fz_host_init(&host, &t[slot]->hs);
 		wt_engine_init(&t[slot]->cc, &t[slot]->cfg, &host, &mem);

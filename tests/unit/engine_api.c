@@ -31,7 +31,7 @@ static int64_t now(void *ctx)
 static wt_engine_ctx cc;
 static uint8_t inbuf[WT_MIN_INBUF], outbuf[WT_OUTBUF_SIZE];
 static wt_handshake hs_area;
-static const wt_engine_mem mem = { inbuf, sizeof inbuf, outbuf, sizeof outbuf, &hs_area, sizeof hs_area };
+static const wt_engine_mem mem = { inbuf, sizeof inbuf, outbuf, sizeof outbuf, &hs_area, sizeof hs_area, NULL, NULL, NULL };
 
 static int verify_accept(void *ctx, const wt_conn_info *info)
 {
