@@ -363,9 +363,9 @@ struct hs_align {
 	wt_handshake h;
 };
 
-/* Points msg and chain into an area of len bytes: the message space
- * gets about two thirds of hs->space (a message and the copies of its
- * certificates), each at most its maximum. */
+/* Points msg and chain into an area of len bytes: hs->space halved
+ * (a Certificate message, and the copies of its certificates), each
+ * half at most its maximum. */
 static void set_area(wt_engine_ctx *cc, void *area, size_t len)
 {
 	size_t space = len > sizeof(wt_handshake) ? sizeof(wt_handshake) : len;
@@ -373,7 +373,7 @@ static void set_area(wt_engine_ctx *cc, void *area, size_t len)
 	space -= offsetof(wt_handshake, space);
 	cc->hs = area;
 	cc->hs_area_len = len;
-	cc->chain_cap = space / 3 < WT_MAX_PEER_CHAIN ? space / 3 : WT_MAX_PEER_CHAIN;
+	cc->chain_cap = space / 2 < WT_HS_MAX_CHAIN ? space / 2 : WT_HS_MAX_CHAIN;
 	cc->msg_cap = space - cc->chain_cap;
 	if (cc->msg_cap > WT_MAX_HS_MESSAGE + 4) {
 		cc->msg_cap = WT_MAX_HS_MESSAGE + 4;
@@ -403,8 +403,8 @@ int wt_hs_reserve(wt_engine_ctx *cc, size_t msg_need, size_t chain_need)
 	if (msg_need > WT_MAX_HS_MESSAGE + 4) {
 		msg_need = WT_MAX_HS_MESSAGE + 4;
 	}
-	if (chain_need > WT_MAX_PEER_CHAIN) {
-		chain_need = WT_MAX_PEER_CHAIN;
+	if (chain_need > WT_HS_MAX_CHAIN) {
+		chain_need = WT_HS_MAX_CHAIN;
 	}
 	if (old == NULL || (msg_need <= cc->msg_cap && chain_need <= cc->chain_cap)) {
 		return 0;
@@ -426,8 +426,8 @@ int wt_hs_reserve(wt_engine_ctx *cc, size_t msg_need, size_t chain_need)
 		return wt_fail(cc, WT_ALERT_INTERNAL_ERROR, "out of memory for the handshake area");
 	}
 	/* The fixed part, the message space whole (a message being
-	 * reassembled, or ours being written), the chain's used front and
-	 * the CA names at its end. */
+	 * reassembled, or ours being written), the chain's used front (and
+	 * a TLS 1.2 ticket after it) and the CA names at its end. */
 	memset(area, 0, len);
 	memcpy(area, old, offsetof(wt_handshake, space));
 	cc->hs = (wt_handshake *)area;
@@ -437,7 +437,7 @@ int wt_hs_reserve(wt_engine_ctx *cc, size_t msg_need, size_t chain_need)
 	cc->msg = cc->hs->space;
 	cc->chain = cc->hs->space + msg_need;
 	memcpy(cc->msg, old_msg, old_msg_cap);
-	memcpy(cc->chain, old_chain, cc->chain_used);
+	memcpy(cc->chain, old_chain, cc->chain_used + cc->t12.ticket_len);
 	memcpy(cc->chain + cc->chain_cap - cc->ca_names_len,
 		old_chain + old_chain_cap - cc->ca_names_len, cc->ca_names_len);
 	/* Every pointer into the old area moves with it: the reassembly
@@ -767,11 +767,12 @@ static void process_handshake(wt_engine_ctx *cc, const uint8_t *p, size_t n)
 			/* Room for the message, and for the copies of what it
 			 * says about the server's certificate (a Certificate's
 			 * chain, a CertificateStatus's OCSP response, a TLS 1.2
-			 * ServerHello's SCTs, a CertificateRequest's CA names):
+			 * ServerHello's SCTs or ticket, a CertificateRequest's CA names):
 			 * asked for now, while nothing points into the area. */
 			uint8_t t = cc->reasm[0];
 			size_t chain = t == WT_HS_CERTIFICATE || t == 22 /* TLS 1.2 CertificateStatus */
 				|| t == WT_HS_SERVER_HELLO || t == WT_HS_CERTIFICATE_REQUEST
+				|| t == WT_HS_NEW_SESSION_TICKET   /* TLS 1.2: the ticket waits there */
 				? cc->chain_used + cc->ca_names_len + mlen : 0;
 
 			if (wt_hs_reserve(cc, 4 + mlen, chain) && !cc->err) {

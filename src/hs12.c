@@ -674,10 +674,14 @@ static int read_session_ticket(wt_engine_ctx *cc, const uint8_t *msg, size_t len
 		return wt_fail(cc, WT_ALERT_DECODE_ERROR, "malformed NewSessionTicket");
 	}
 	transcript_add(cc, msg, len);
-	/* kept until the server's Finished proves the handshake; an empty
-	 * or oversized ticket is simply not stored */
-	if (ticket.len <= sizeof cc->hs->t12_ticket) {
-		memcpy(cc->hs->t12_ticket, ticket.p, ticket.len);
+	/* kept until the server's Finished proves the handshake, behind the
+	 * peer credentials (room asked for at the header: wt_hs_reserve);
+	 * an empty or oversized ticket is simply not stored */
+	cc->t12.ticket_len = 0;
+	if (ticket.len <= WT_MAX_TICKET
+		&& ticket.len <= cc->chain_cap - cc->ca_names_len - cc->chain_used)
+	{
+		memcpy(cc->chain + cc->chain_used, ticket.p, ticket.len);
 		cc->t12.ticket_len = ticket.len;
 		cc->t12.ticket_lifetime = lifetime;
 	}
@@ -732,7 +736,7 @@ static void save_session(wt_engine_ctx *cc, size_t used)
 	s.created_ms = cc->host.now_ms(cc->host.ctx);
 	s.lifetime = lifetime;
 	s.psk = cc->t12.master;
-	s.ticket = cc->hs->t12_ticket;
+	s.ticket = cc->chain + cc->chain_used;
 	s.ticket_len = cc->t12.ticket_len;
 	wt_hs13_store_session(cc, &s, used);
 }

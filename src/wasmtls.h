@@ -775,8 +775,8 @@ typedef struct wt_engine_mem {
 
 /* Bytes of the largest handshake area (sizeof(wt_handshake)), and of
  * the smallest (wt_engine_mem.hs_len; with area_alloc). Between the two
- * the engine gives its message space about two thirds, the peer chain
- * copy the rest. */
+ * the engine gives its message space and the peer chain copy half
+ * each. */
 size_t wt_engine_handshake_area_size(void);
 #define WT_HS_AREA_FIXED offsetof(wt_handshake, space)
 #define WT_HS_AREA_MIN (WT_HS_AREA_FIXED + 2048)

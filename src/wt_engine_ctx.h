@@ -117,6 +117,9 @@ typedef struct wt_grease {
 	int key_share;
 } wt_grease;
 
+/* The most of wt_handshake's chain space: the peer credentials and a
+ * TLS 1.2 ticket beside them. */
+#define WT_HS_MAX_CHAIN (WT_MAX_PEER_CHAIN + WT_MAX_TICKET)
 #define WT_MAX_CLIENT_HELLO 8192  /* our ClientHello, cookie included */
 #define WT_MAX_COOKIE       2048  /* largest HRR cookie we echo */
 
@@ -135,7 +138,6 @@ typedef struct wt_handshake {
 	struct wt_grease grease;         /* when cfg->grease */
 	uint8_t ext_order[WT_HX_COUNT];  /* when cfg->permute_extensions */
 	struct wt_leaf_key leaf;         /* the server's key, for CertificateVerify / ServerKeyExchange */
-	uint8_t t12_ticket[WT_MAX_TICKET];  /* TLS 1.2 NewSessionTicket, until Finished */
 	/* The variable part: only its first cc->msg_cap + cc->chain_cap
 	 * bytes exist when the host lent a smaller area (wt_engine_mem.hs,
 	 * WT_HS_AREA_MIN), which the engine grows on demand through
@@ -143,10 +145,12 @@ typedef struct wt_handshake {
 	 * handshake reassembly (one message, header included; also where
 	 * our Certificate message and a TLS 1.2 session blob are written),
 	 * cc->chain the peer certificates (DER copies, leaf first), then
-	 * the leaf's OCSP response and SCT list (RFC 8446 4.4.2.1), and the
+	 * the leaf's OCSP response and SCT list (RFC 8446 4.4.2.1), then a
+	 * TLS 1.2 NewSessionTicket's ticket until the server's Finished
+	 * (t12.ticket_len bytes at chain + chain_used), and the
 	 * CertificateRequest's CA names at its end (ca_names_len). A host
 	 * that lends sizeof(wt_handshake) bytes has both at their maximum. */
-	uint8_t space[WT_MAX_HS_MESSAGE + 4 + WT_MAX_PEER_CHAIN];
+	uint8_t space[WT_MAX_HS_MESSAGE + 4 + WT_HS_MAX_CHAIN];
 } wt_handshake;
 
 typedef struct wt_engine_ctx {
@@ -317,7 +321,7 @@ typedef struct wt_engine_ctx {
 		uint8_t rd_key[32], rd_iv[12];  /* read keys from the server's CCS */
 		uint8_t wr_key[32], wr_iv[12];  /* write keys from our CCS */
 		uint8_t client_verify[12], server_verify[12];  /* Finished values */
-		size_t ticket_len;        /* of the new ticket (hs->t12_ticket) */
+		size_t ticket_len;        /* of the new ticket (at cc->chain + cc->chain_used) */
 		uint32_t ticket_lifetime;
 	} t12;
 } wt_engine_ctx;

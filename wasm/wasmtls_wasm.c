@@ -768,12 +768,13 @@ release(wtw_conn *c)
 	c->in = c->out = NULL;
 }
 
-/* The handshake area starts with this much message space (about two
- * thirds of it; the rest holds the peer chain's copy): enough for a
- * typical handshake (a ServerHello with an ML-KEM ciphertext, a chain
- * of a few KB); a larger message or chain grows the area
- * (area_alloc), up to wt_engine_handshake_area_size(). */
-#define WTW_HS_SPACE 12288
+/* The handshake area starts with this much space for messages and the
+ * peer chain's copy (half each): enough for a ServerHello with an
+ * ML-KEM ciphertext (1.2 KB) and a chain of up to 3 KB, as ECDSA ones
+ * are; a larger message or chain grows the area (area_alloc), up to
+ * wt_engine_handshake_area_size(). Every byte here is in the peak of
+ * each handshake (issue 15: at most 96 KiB). */
+#define WTW_HS_SPACE 6144
 
 /* The engine's area_alloc/area_free (wt_engine_mem): c->hs_area is the
  * area the engine uses, so the one release() frees. */
