@@ -1049,11 +1049,11 @@ static int process_hello_retry_request(wt_engine_ctx *cc,
 			"server sent an unnecessary HelloRetryRequest message");
 	}
 	if (sh->cookie != NULL) {
-		if (sh->cookie_len > sizeof cc->hs->cookie) {
+		if (sh->cookie_len > WT_MAX_COOKIE) {
 			return wt_fail(cc, WT_ALERT_INTERNAL_ERROR,
 				"HelloRetryRequest cookie larger than we support");
 		}
-		memcpy(cc->hs->cookie, sh->cookie, sh->cookie_len);
+		cc->hs->cookie = sh->cookie;   /* until the second ClientHello is built */
 		cc->hs->cookie_len = sh->cookie_len;
 	}
 	if (sh->share_group != 0) {
@@ -1097,6 +1097,7 @@ static int process_hello_retry_request(wt_engine_ctx *cc,
 		cc->hs->grease.key_share = 0;
 	}
 	TRY(send_client_hello(cc));
+	cc->hs->cookie = NULL;   /* it lies in the HRR, which is done with */
 	wt_transcript_add(&cc->hs->transcript, cc->hs->ch, cc->hs->ch_len);
 	cc->hs_state = HS_WAIT_SH_AFTER_HRR;
 	return 0;

@@ -207,11 +207,13 @@ const char *wt_version_name(uint16_t version);
  * unread, as a ticket over WT_MAX_TICKET always was; anything else that
  * long fails with unexpected_message), and a NewSessionTicket's session
  * blob is written after it: WT_POST_HS_SCRATCH bytes in all, which hold
- * the blob with a leaf certificate of up to 14 KB whatever the ticket
- * (the intermediates, OCSP response and SCTs when they fit too; with a
- * longer leaf the session is not kept). */
+ * the blob with a leaf certificate of up to 6 KB whatever the ticket,
+ * of up to 22 KB beside a ticket of a few hundred bytes (the
+ * intermediates, OCSP response and SCTs when they fit too; with a
+ * longer leaf the session is not kept). 24 KiB rather than 32: every
+ * byte of it is in each handshake's memory peak (issue 15). */
 #define WT_MAX_POST_HS_MESSAGE (WT_MAX_TICKET + 528)  /* header, ticket, nonce, 256 B of extensions */
-#define WT_POST_HS_SCRATCH    32768
+#define WT_POST_HS_SCRATCH    24576
 #define WT_MIN_INBUF          (WT_MAX_RECORD + WT_POST_HS_SCRATCH)
 #define WT_MIN_OUTBUF         (8192 + 1024)
 #define WT_OUTBUF_SIZE        (WT_MAX_RECORD + 2048)

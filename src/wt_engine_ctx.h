@@ -130,7 +130,10 @@ typedef struct wt_grease {
 typedef struct wt_handshake {
 	uint8_t ch[WT_MAX_CLIENT_HELLO];   /* the latest ClientHello (binders, transcript) */
 	size_t ch_len;
-	uint8_t cookie[WT_MAX_COOKIE];
+	/* The HelloRetryRequest's cookie, where it lies in that message
+	 * (cc->msg): read only while the HRR is processed, by the second
+	 * ClientHello that echoes it; cookie_len stays to say we sent one. */
+	const uint8_t *cookie;
 	size_t cookie_len;
 	struct wt_keyshare shares[WT_MAX_KEY_SHARES];  /* in the latest ClientHello */
 	size_t share_count;
