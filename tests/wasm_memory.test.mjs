@@ -17,7 +17,7 @@ import { measureMemory } from '../bench/memory.mjs';
 const P = SKIP ? null : pki();
 const CA = SKIP ? null : pem(P.ca);
 // WT_MIN_INBUF (a record + WT_POST_HS_SCRATCH) and the handshake area
-// are each far above this: an idle connection holding either fails.
+// (its fixed part alone) are each above this: an idle connection holding either fails.
 const IDLE_MAX = 16 * 1024;
 
 test('idle connections hold no record buffers or handshake area; closing frees them', { skip: SKIP }, async (t) => {
