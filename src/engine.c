@@ -422,7 +422,7 @@ int wt_hs_reserve(wt_engine_ctx *cc, size_t msg_need, size_t chain_need)
 	cc->in_host_callback++;
 	area = cc->area_alloc(cc->area_ctx, len);
 	cc->in_host_callback--;
-	if (area == NULL || (uintptr_t)area % offsetof(struct hs_align, h) != 0) {
+	if (area == NULL) {
 		return wt_fail(cc, WT_ALERT_INTERNAL_ERROR, "out of memory for the handshake area");
 	}
 	/* The fixed part, the message space whole (a message being
@@ -446,6 +446,7 @@ int wt_hs_reserve(wt_engine_ctx *cc, size_t msg_need, size_t chain_need)
 		cc->reasm = cc->msg;
 		cc->reasm_cap = cc->msg_cap;
 	}
+	cc->hs->cookie = rebase(cc->hs->cookie, old_msg, old_msg_cap, cc->msg);
 	if (cc->peer_mem == old_chain) {
 		cc->peer_mem = cc->chain;
 		for (i = 0; i < cc->cert_count; i++) {
@@ -467,7 +468,6 @@ int wt_hs_reserve(wt_engine_ctx *cc, size_t msg_need, size_t chain_need)
 	}
 	return 0;
 }
-
 
 int wt_engine_init(wt_engine_ctx *cc, const wt_config *cfg, const wt_host *host,
 	const wt_engine_mem *mem)

@@ -697,6 +697,17 @@ static int early_data_refusal(const wt_engine_ctx *cc, const wt_session *s)
 	return WT_EARLY_REASON_UNKNOWN;
 }
 
+/* Bytes of a session's certificates, OCSP response and SCT list. */
+static size_t session_credentials_len(const wt_session *s)
+{
+	size_t n = s->ocsp_len + s->sct_list_len, i;
+
+	for (i = 0; i < s->cert_count; i++) {
+		n += s->certs[i].len;
+	}
+	return n;
+}
+
 /* Takes the configured session if session_acceptable(). */
 static void load_session(wt_engine_ctx *cc)
 {
@@ -707,9 +718,9 @@ static void load_session(wt_engine_ctx *cc)
 	cc->early_reason = early_data_refusal(cc, NULL);
 	if (cfg->session == NULL || wt_session_parse(&s, cfg->session, cfg->session_len)
 		|| !session_acceptable(cc, &s, cc->host.now_ms(cc->host.ctx), &ext_psk)
-		/* the session's credentials fit in a chain as long as the
-		 * blob (a grown area: only pointers into cfg->session held) */
-		|| (wt_hs_reserve(cc, 0, cfg->session_len) && cc->err)
+		/* room for the session's credentials (growing the area is
+		 * safe here: only pointers into cfg->session are held) */
+		|| (wt_hs_reserve(cc, 0, session_credentials_len(&s)) && cc->err)
 		|| wt_hs13_keep_peer_credentials(cc, s.certs, s.cert_count, s.ocsp, s.ocsp_len,
 			s.sct_list, s.sct_list_len))
 	{

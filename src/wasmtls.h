@@ -765,7 +765,7 @@ typedef struct wt_engine_mem {
 	 * When a message header announces more than the area holds (up to
 	 * WT_MAX_HS_MESSAGE), or our Certificate or a TLS 1.2 session blob
 	 * needs more room, the engine asks area_alloc for a bigger area
-	 * (len bytes, aligned as hs; NULL fails the handshake with
+	 * (len bytes, aligned as malloc() aligns; NULL fails the handshake with
 	 * internal_error), moves its state there, wipes the old area and
 	 * gives it back through area_free, which may then free it. Called
 	 * from inside wt_engine_* calls; they may not call the engine. The
