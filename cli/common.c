@@ -1181,7 +1181,7 @@ wt_cli_run(wt_cli_client *c, const wt_cli_options *o, const wt_cli_io *io)
 	static uint8_t inbuf[WT_MIN_INBUF], outbuf[WT_OUTBUF_SIZE];
 	static wt_handshake hs_area;
 	static const wt_engine_mem mem = { inbuf, sizeof inbuf, outbuf, sizeof outbuf,
-		&hs_area, sizeof hs_area };
+		&hs_area, sizeof hs_area, NULL, NULL, NULL };
 	http_state *http = c->http;
 	wt_engine_ctx *cc;
 	int err, rc;

@@ -363,6 +363,112 @@ struct hs_align {
 	wt_handshake h;
 };
 
+/* Points msg and chain into an area of len bytes: hs->space halved
+ * (a Certificate message, and the copies of its certificates), each
+ * half at most its maximum. */
+static void set_area(wt_engine_ctx *cc, void *area, size_t len)
+{
+	size_t space = len > sizeof(wt_handshake) ? sizeof(wt_handshake) : len;
+
+	space -= offsetof(wt_handshake, space);
+	cc->hs = area;
+	cc->hs_area_len = len;
+	cc->chain_cap = space / 2 < WT_HS_MAX_CHAIN ? space / 2 : WT_HS_MAX_CHAIN;
+	cc->msg_cap = space - cc->chain_cap;
+	if (cc->msg_cap > WT_MAX_HS_MESSAGE + 4) {
+		cc->msg_cap = WT_MAX_HS_MESSAGE + 4;
+		cc->chain_cap = space - cc->msg_cap;
+	}
+	cc->msg = cc->hs->space;
+	cc->chain = cc->hs->space + cc->msg_cap;
+}
+
+/* A pointer p into [from, from + len) moved to the same place at to. */
+static const uint8_t *rebase(const uint8_t *p, const uint8_t *from, size_t len, const uint8_t *to)
+{
+	if (p != NULL && (uintptr_t)p >= (uintptr_t)from && (uintptr_t)p < (uintptr_t)from + len) {
+		return to + (p - from);
+	}
+	return p;
+}
+
+int wt_hs_reserve(wt_engine_ctx *cc, size_t msg_need, size_t chain_need)
+{
+	wt_handshake *old = cc->hs;
+	uint8_t *old_msg = cc->msg, *old_chain = cc->chain, *area;
+	size_t old_len = cc->hs_area_len, old_chain_cap = cc->chain_cap, old_msg_cap = cc->msg_cap;
+	size_t len, i;
+	br_x509_pkey *k;
+
+	if (msg_need > WT_MAX_HS_MESSAGE + 4) {
+		msg_need = WT_MAX_HS_MESSAGE + 4;
+	}
+	if (chain_need > WT_HS_MAX_CHAIN) {
+		chain_need = WT_HS_MAX_CHAIN;
+	}
+	if (old == NULL || (msg_need <= cc->msg_cap && chain_need <= cc->chain_cap)) {
+		return 0;
+	}
+	if (cc->area_alloc == NULL) {
+		return -1;   /* the caller fails as before: too large */
+	}
+	if (msg_need < cc->msg_cap) {
+		msg_need = cc->msg_cap;
+	}
+	if (chain_need < cc->chain_cap) {
+		chain_need = cc->chain_cap;
+	}
+	len = offsetof(wt_handshake, space) + msg_need + chain_need;
+	cc->in_host_callback++;
+	area = cc->area_alloc(cc->area_ctx, len);
+	cc->in_host_callback--;
+	if (area == NULL) {
+		return wt_fail(cc, WT_ALERT_INTERNAL_ERROR, "out of memory for the handshake area");
+	}
+	/* The fixed part, the message space whole (a message being
+	 * reassembled, or ours being written), the chain's used front (and
+	 * a TLS 1.2 ticket after it) and the CA names at its end. */
+	memset(area, 0, len);
+	memcpy(area, old, offsetof(wt_handshake, space));
+	cc->hs = (wt_handshake *)area;
+	cc->hs_area_len = len;
+	cc->msg_cap = msg_need;
+	cc->chain_cap = chain_need;
+	cc->msg = cc->hs->space;
+	cc->chain = cc->hs->space + msg_need;
+	memcpy(cc->msg, old_msg, old_msg_cap);
+	memcpy(cc->chain, old_chain, cc->chain_used + cc->t12.ticket_len);
+	memcpy(cc->chain + cc->chain_cap - cc->ca_names_len,
+		old_chain + old_chain_cap - cc->ca_names_len, cc->ca_names_len);
+	/* Every pointer into the old area moves with it: the reassembly
+	 * buffer, the peer certificates, the leaf key's fields. */
+	if (cc->reasm == old_msg) {
+		cc->reasm = cc->msg;
+		cc->reasm_cap = cc->msg_cap;
+	}
+	cc->hs->cookie = rebase(cc->hs->cookie, old_msg, old_msg_cap, cc->msg);
+	if (cc->peer_mem == old_chain) {
+		cc->peer_mem = cc->chain;
+		for (i = 0; i < cc->cert_count; i++) {
+			cc->certs[i].der = rebase(cc->certs[i].der, old_chain, old_chain_cap, cc->chain);
+		}
+	}
+	k = &cc->hs->leaf.pkey;
+	if (k->key_type == BR_KEYTYPE_RSA) {
+		k->key.rsa.n = (unsigned char *)rebase(k->key.rsa.n, old->leaf.buf, sizeof old->leaf.buf, cc->hs->leaf.buf);
+		k->key.rsa.e = (unsigned char *)rebase(k->key.rsa.e, old->leaf.buf, sizeof old->leaf.buf, cc->hs->leaf.buf);
+	} else if (k->key_type == BR_KEYTYPE_EC) {
+		k->key.ec.q = (unsigned char *)rebase(k->key.ec.q, old->leaf.buf, sizeof old->leaf.buf, cc->hs->leaf.buf);
+	}
+	wt_wipe(old, old_len);
+	if (cc->area_free) {
+		cc->in_host_callback++;
+		cc->area_free(cc->area_ctx, old, old_len);
+		cc->in_host_callback--;
+	}
+	return 0;
+}
+
 int wt_engine_init(wt_engine_ctx *cc, const wt_config *cfg, const wt_host *host,
 	const wt_engine_mem *mem)
 {
@@ -386,15 +492,18 @@ int wt_engine_init(wt_engine_ctx *cc, const wt_config *cfg, const wt_host *host,
 		return wt_fail(cc, WT_ERR_BAD_CONFIG,
 			"record buffers missing or smaller than WT_MIN_INBUF / WT_MIN_OUTBUF");
 	}
-	if (mem->hs == NULL || mem->hs_len < sizeof(wt_handshake)
-		|| (uintptr_t)mem->hs % offsetof(struct hs_align, h) != 0)
+	if (mem->hs == NULL || (uintptr_t)mem->hs % offsetof(struct hs_align, h) != 0
+		|| mem->hs_len < (mem->area_alloc ? WT_HS_AREA_MIN : sizeof(wt_handshake)))
 	{
 		return wt_fail(cc, WT_ERR_BAD_CONFIG,
-			"handshake area missing, misaligned or smaller than wt_engine_handshake_area_size()");
+			"handshake area missing, misaligned or smaller than wt_engine_handshake_area_size() (WT_HS_AREA_MIN with area_alloc)");
 	}
-	cc->hs = mem->hs;
-	memset(cc->hs, 0, sizeof *cc->hs);
-	cc->peer_mem = cc->hs->chain;
+	cc->area_alloc = mem->area_alloc;
+	cc->area_free = mem->area_free;
+	cc->area_ctx = mem->area_ctx;
+	set_area(cc, mem->hs, mem->hs_len);
+	memset(cc->hs, 0, cc->hs_area_len);
+	cc->peer_mem = cc->chain;
 	if (check_config(cc, cfg)) {
 		return cc->err;
 	}
@@ -604,8 +713,8 @@ static void process_handshake(wt_engine_ctx *cc, const uint8_t *p, size_t n)
 			/* Where this message is reassembled: the handshake
 			 * area until the handshake is done (it may be gone
 			 * after), then the receive buffer's tail. */
-			cc->reasm = cc->handshake_done ? cc->ibuf + WT_MAX_RECORD : cc->hs->msg;
-			cc->reasm_cap = cc->handshake_done ? WT_POST_HS_SCRATCH : sizeof cc->hs->msg;
+			cc->reasm = cc->handshake_done ? cc->ibuf + WT_MAX_RECORD : cc->msg;
+			cc->reasm_cap = cc->handshake_done ? WT_POST_HS_SCRATCH : cc->msg_cap;
 		}
 		if (cc->hs_skip > 0) {
 			take = cc->hs_skip < n ? cc->hs_skip : n;
@@ -652,6 +761,30 @@ static void process_handshake(wt_engine_ctx *cc, const uint8_t *p, size_t n)
 			wt_fail(cc, huge ? WT_ALERT_INTERNAL_ERROR : WT_ALERT_UNEXPECTED_MESSAGE,
 				huge ? "handshake message exceeds 65536 bytes"
 				: "post-handshake message too long");
+			return;
+		}
+		if (!cc->handshake_done && cc->hs_len == 4) {
+			/* Room for the message, and for the copies of what it
+			 * says about the server's certificate (a Certificate's
+			 * chain, a CertificateStatus's OCSP response, a TLS 1.2
+			 * ServerHello's SCTs or ticket, a CertificateRequest's CA names):
+			 * asked for now, while nothing points into the area. */
+			uint8_t t = cc->reasm[0];
+			size_t chain = t == WT_HS_CERTIFICATE || t == 22 /* TLS 1.2 CertificateStatus */
+				|| t == WT_HS_SERVER_HELLO || t == WT_HS_CERTIFICATE_REQUEST
+				|| t == WT_HS_NEW_SESSION_TICKET   /* TLS 1.2: the ticket waits there */
+				? cc->chain_used + cc->ca_names_len + mlen : 0;
+
+			if (wt_hs_reserve(cc, 4 + mlen, chain) && !cc->err) {
+				wt_fail(cc, WT_ALERT_INTERNAL_ERROR,
+					"handshake message larger than the handshake area");
+			}
+			if (cc->err) {
+				return;
+			}
+		}
+		if (4 + mlen > cc->reasm_cap) {
+			wt_fail(cc, WT_ALERT_INTERNAL_ERROR, "handshake message larger than its buffer");
 			return;
 		}
 		take = 4 + mlen - cc->hs_len < n ? 4 + mlen - cc->hs_len : n;
@@ -937,7 +1070,7 @@ int wt_engine_abort(wt_engine_ctx *cc, int alert)
 int wt_engine_buffers_idle(const wt_engine_ctx *cc)
 {
 	/* a partial post-handshake message lives in the receive buffer */
-	int reasm_in_ibuf = cc->hs_len > 0 && (cc->hs == NULL || cc->reasm != cc->hs->msg);
+	int reasm_in_ibuf = cc->hs_len > 0 && (cc->hs == NULL || cc->reasm != cc->msg);
 
 	return cc->ilen == 0 && cc->app_len == 0 && cc->olen == 0 && cc->app_staged == 0
 		&& !reasm_in_ibuf;
@@ -997,15 +1130,17 @@ int wt_engine_release_handshake(wt_engine_ctx *cc, uint8_t *keep, size_t keep_le
 	/* Done or failed; and no message of the handshake still being
 	 * reassembled in the area (TLS 1.2: a record may go on after the
 	 * server Finished). */
-	if (!cc->err && (!cc->handshake_done || (cc->hs_len > 0 && cc->reasm == cc->hs->msg))) {
+	if (!cc->err && (!cc->handshake_done || (cc->hs_len > 0 && cc->reasm == cc->msg))) {
 		return WT_ERR_BAD_STATE;
 	}
 	if (keep != NULL && keep_len < wt_engine_peer_keep_size(cc)) {
 		return WT_ERR_BUFFER_TOO_SMALL;
 	}
 	move_peer_credentials(cc, keep);
-	wt_wipe(cc->hs, sizeof *cc->hs);
+	wt_wipe(cc->hs, cc->hs_area_len);
 	cc->hs = NULL;
+	cc->msg = cc->chain = NULL;
+	cc->msg_cap = cc->chain_cap = cc->hs_area_len = 0;
 	return 0;
 }
 
@@ -1120,7 +1255,7 @@ void wt_engine_wipe(wt_engine_ctx *cc)
 		wt_wipe(cc->obuf, cc->obuf_cap);
 	}
 	if (cc->hs != NULL) {
-		wt_wipe(cc->hs, sizeof *cc->hs);
+		wt_wipe(cc->hs, cc->hs_area_len);
 	}
 	wt_wipe(cc, sizeof *cc);
 }

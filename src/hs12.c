@@ -64,11 +64,11 @@ static int offered_suite12(const wt_engine_ctx *cc, uint16_t id)
  * all in one message, wt_hs13_keep_peer_credentials). */
 static int keep12(wt_engine_ctx *cc, const uint8_t *p, size_t len, size_t *off)
 {
-	if (len > sizeof cc->hs->chain - cc->chain_used) {
+	if (len > cc->chain_cap - cc->ca_names_len - cc->chain_used) {
 		return -1;
 	}
 	if (len) {
-		memcpy(cc->hs->chain + cc->chain_used, p, len);
+		memcpy(cc->chain + cc->chain_used, p, len);
 	}
 	*off = cc->chain_used;
 	cc->chain_used += len;
@@ -333,7 +333,7 @@ static int read_certificate(wt_engine_ctx *cc, const uint8_t *msg, size_t len)
 	/* after the ServerHello's SCT list; the certificates (never more
 	 * than the buffer: it is as large as a handshake message) win over
 	 * it if both do not fit (SCTs are only reported, not checked) */
-	if (cc->chain_used + (len - 4) > sizeof cc->hs->chain) {
+	if (cc->chain_used + (len - 4) > cc->chain_cap) {
 		cc->chain_used = cc->sct_len = 0;
 	}
 	for (i = 0; i < n; i++) {
@@ -343,7 +343,7 @@ static int read_certificate(wt_engine_ctx *cc, const uint8_t *msg, size_t len)
 			return wt_fail(cc, WT_ALERT_BAD_CERTIFICATE,
 				"server certificate chain larger than WT_MAX_PEER_CHAIN bytes");
 		}
-		cc->certs[i].der = cc->hs->chain + off;
+		cc->certs[i].der = cc->chain + off;
 		cc->certs[i].len = certs[i].len;
 	}
 	cc->cert_count = n;
@@ -534,8 +534,8 @@ static int read_certificate_request(wt_engine_ctx *cc, const uint8_t *msg, size_
 	 * buffer, behind the server's certificates (as in TLS 1.3,
 	 * hs13.c read_certificate_request); dropped if it does not fit. */
 	cc->ca_names_len = 0;
-	if (cas.len > 0 && cas.len <= sizeof cc->hs->chain - cc->chain_used) {
-		memcpy(cc->hs->chain + sizeof cc->hs->chain - cas.len, cas.p, cas.len);
+	if (cas.len > 0 && cas.len <= cc->chain_cap - cc->chain_used) {
+		memcpy(cc->chain + cc->chain_cap - cas.len, cas.p, cas.len);
 		cc->ca_names_len = cas.len;
 	}
 	cc->cert_requested = 1;
@@ -564,7 +564,10 @@ static int send_client_certificate(wt_engine_ctx *cc)
 		}
 	}
 	cc->t12.cert = cert;
-	wt_wr_init(&w, cc->hs->msg, sizeof cc->hs->msg);
+	if (wt_hs_reserve(cc, wt_hs13_client_cert_msg_len(cert, 0), 0) && cc->err) {
+		return cc->err;   /* out of memory; too large fails below */
+	}
+	wt_wr_init(&w, cc->msg, cc->msg_cap);
 	wt_wr_u8(&w, WT_HS_CERTIFICATE);
 	m = wt_wr_open(&w, 3);
 	l = wt_wr_open(&w, 3);
@@ -579,7 +582,7 @@ static int send_client_certificate(wt_engine_ctx *cc)
 	if (wt_wr_error(&w)) {
 		return wt_fail(cc, WT_ALERT_INTERNAL_ERROR, "client certificate chain too large");
 	}
-	return write_handshake(cc, cc->hs->msg, w.len);
+	return write_handshake(cc, cc->msg, w.len);
 }
 
 /* RFC 5246 7.4.8: CertificateVerify over the handshake messages so far,
@@ -626,7 +629,7 @@ static int send_certificate_verify(wt_engine_ctx *cc)
 static int read_server_hello_done(wt_engine_ctx *cc, const uint8_t *msg, size_t len)
 {
 	uint8_t ckx[4 + 1 + WT_MAX_SHARE], th[WT_MAX_HASH];
-	const wt_keyshare *ks = &cc->hs->shares[0];
+	const wt_keyshare *ks;
 
 	if (len != 4) {
 		return wt_fail(cc, WT_ALERT_DECODE_ERROR, "malformed ServerHelloDone");
@@ -635,6 +638,7 @@ static int read_server_hello_done(wt_engine_ctx *cc, const uint8_t *msg, size_t 
 	if (cc->cert_requested) {
 		TRY(send_client_certificate(cc));
 	}
+	ks = &cc->hs->shares[0];   /* after: the area may have moved (wt_hs_reserve) */
 	/* RFC 8422 5.7: ClientECDiffieHellmanPublic, ECPoint<1..2^8-1> */
 	ckx[0] = WT_HS_CLIENT_KEY_EXCHANGE;
 	ckx[1] = 0;
@@ -670,10 +674,14 @@ static int read_session_ticket(wt_engine_ctx *cc, const uint8_t *msg, size_t len
 		return wt_fail(cc, WT_ALERT_DECODE_ERROR, "malformed NewSessionTicket");
 	}
 	transcript_add(cc, msg, len);
-	/* kept until the server's Finished proves the handshake; an empty
-	 * or oversized ticket is simply not stored */
-	if (ticket.len <= sizeof cc->hs->t12_ticket) {
-		memcpy(cc->hs->t12_ticket, ticket.p, ticket.len);
+	/* kept until the server's Finished proves the handshake, behind the
+	 * peer credentials (room asked for at the header: wt_hs_reserve);
+	 * an empty or oversized ticket is simply not stored */
+	cc->t12.ticket_len = 0;
+	if (ticket.len <= WT_MAX_TICKET
+		&& ticket.len <= cc->chain_cap - cc->ca_names_len - cc->chain_used)
+	{
+		memcpy(cc->chain + cc->chain_used, ticket.p, ticket.len);
 		cc->t12.ticket_len = ticket.len;
 		cc->t12.ticket_lifetime = lifetime;
 	}
@@ -715,12 +723,20 @@ static void save_session(wt_engine_ctx *cc, size_t used)
 	if (lifetime == 0 || lifetime > WT_MAX_TICKET_LIFETIME) {
 		lifetime = WT_MAX_TICKET_LIFETIME;
 	}
+	/* Room for the blob after the Finished (wt_session_write's most,
+	 * as WT_MAX_SESSION counts it), asked for before s points into the
+	 * area; without it the leaf alone may still fit. */
+	if (wt_hs_reserve(cc, used + 96 + 4 * 256 + cc->t12.ticket_len + 1
+		+ WT_MAX_PEER_CERTS * 3 + 2 * 3 + wt_engine_peer_keep_size(cc), 0) && cc->err)
+	{
+		return;
+	}
 	memset(&s, 0, sizeof s);
 	s.suite = cc->suite;
 	s.created_ms = cc->host.now_ms(cc->host.ctx);
 	s.lifetime = lifetime;
 	s.psk = cc->t12.master;
-	s.ticket = cc->hs->t12_ticket;
+	s.ticket = cc->chain + cc->chain_used;
 	s.ticket_len = cc->t12.ticket_len;
 	wt_hs13_store_session(cc, &s, used);
 }

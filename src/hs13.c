@@ -608,23 +608,23 @@ static int session_acceptable(wt_engine_ctx *cc, const wt_session *s, int64_t no
 	return 1;
 }
 
-/* Appends p[0..len) to cc->hs->chain at *used; returns its offset, or
+/* Appends p[0..len) to cc->chain at *used; returns its offset, or
  * (size_t)-1 if it does not fit. */
 static size_t keep_in_chain(wt_engine_ctx *cc, size_t *used, const uint8_t *p, size_t len)
 {
 	size_t off = *used;
 
-	if (len > sizeof cc->hs->chain - cc->ca_names_len - off) {
+	if (len > cc->chain_cap - cc->ca_names_len - off) {
 		return (size_t)-1;
 	}
 	if (len) {
-		memcpy(cc->hs->chain + off, p, len);   /* p may be NULL when len is 0 */
+		memcpy(cc->chain + off, p, len);   /* p may be NULL when len is 0 */
 	}
 	*used += len;
 	return off;
 }
 
-/* Copies certificates, OCSP response and SCT list into cc->hs->chain (the
+/* Copies certificates, OCSP response and SCT list into cc->chain (the
  * reassembly buffer or a session blob is where they come from). 0, or -1
  * if the three together exceed WT_MAX_PEER_CHAIN bytes. */
 int wt_hs13_keep_peer_credentials(wt_engine_ctx *cc, const wt_peer_cert *certs,
@@ -638,7 +638,7 @@ int wt_hs13_keep_peer_credentials(wt_engine_ctx *cc, const wt_peer_cert *certs,
 		if ((off = keep_in_chain(cc, &used, certs[i].der, certs[i].len)) == (size_t)-1) {
 			break;
 		}
-		cc->certs[i].der = cc->hs->chain + off;
+		cc->certs[i].der = cc->chain + off;
 		cc->certs[i].len = certs[i].len;
 	}
 	ocsp_off = i < n ? (size_t)-1 : keep_in_chain(cc, &used, ocsp, ocsp_len);
@@ -697,6 +697,17 @@ static int early_data_refusal(const wt_engine_ctx *cc, const wt_session *s)
 	return WT_EARLY_REASON_UNKNOWN;
 }
 
+/* Bytes of a session's certificates, OCSP response and SCT list. */
+static size_t session_credentials_len(const wt_session *s)
+{
+	size_t n = s->ocsp_len + s->sct_list_len, i;
+
+	for (i = 0; i < s->cert_count; i++) {
+		n += s->certs[i].len;
+	}
+	return n;
+}
+
 /* Takes the configured session if session_acceptable(). */
 static void load_session(wt_engine_ctx *cc)
 {
@@ -707,6 +718,9 @@ static void load_session(wt_engine_ctx *cc)
 	cc->early_reason = early_data_refusal(cc, NULL);
 	if (cfg->session == NULL || wt_session_parse(&s, cfg->session, cfg->session_len)
 		|| !session_acceptable(cc, &s, cc->host.now_ms(cc->host.ctx), &ext_psk)
+		/* room for the session's credentials (growing the area is
+		 * safe here: only pointers into cfg->session are held) */
+		|| (wt_hs_reserve(cc, 0, session_credentials_len(&s)) && cc->err)
 		|| wt_hs13_keep_peer_credentials(cc, s.certs, s.cert_count, s.ocsp, s.ocsp_len,
 			s.sct_list, s.sct_list_len))
 	{
@@ -1046,11 +1060,11 @@ static int process_hello_retry_request(wt_engine_ctx *cc,
 			"server sent an unnecessary HelloRetryRequest message");
 	}
 	if (sh->cookie != NULL) {
-		if (sh->cookie_len > sizeof cc->hs->cookie) {
+		if (sh->cookie_len > WT_MAX_COOKIE) {
 			return wt_fail(cc, WT_ALERT_INTERNAL_ERROR,
 				"HelloRetryRequest cookie larger than we support");
 		}
-		memcpy(cc->hs->cookie, sh->cookie, sh->cookie_len);
+		cc->hs->cookie = sh->cookie;   /* until the second ClientHello is built */
 		cc->hs->cookie_len = sh->cookie_len;
 	}
 	if (sh->share_group != 0) {
@@ -1094,6 +1108,7 @@ static int process_hello_retry_request(wt_engine_ctx *cc,
 		cc->hs->grease.key_share = 0;
 	}
 	TRY(send_client_hello(cc));
+	cc->hs->cookie = NULL;   /* it lies in the HRR, which is done with */
 	wt_transcript_add(&cc->hs->transcript, cc->hs->ch, cc->hs->ch_len);
 	cc->hs_state = HS_WAIT_SH_AFTER_HRR;
 	return 0;
@@ -1364,8 +1379,8 @@ static int on_certificate_request(wt_engine_ctx *cc, const uint8_t *msg, size_t 
 	 * Certificate that follows fills the buffer from the front and
 	 * drops the list if it needs the room (wt_hs13_keep_peer_credentials). */
 	cc->ca_names_len = 0;
-	if (cr.ca_names.len > 0 && cr.ca_names.len <= sizeof cc->hs->chain - cc->chain_used) {
-		memcpy(cc->hs->chain + sizeof cc->hs->chain - cr.ca_names.len, cr.ca_names.p, cr.ca_names.len);
+	if (cr.ca_names.len > 0 && cr.ca_names.len <= cc->chain_cap - cc->chain_used) {
+		memcpy(cc->chain + cc->chain_cap - cr.ca_names.len, cr.ca_names.p, cr.ca_names.len);
 		cc->ca_names_len = cr.ca_names.len;
 	}
 	cc->cert_requested = 1;
@@ -1448,7 +1463,7 @@ static int read_server_certificate(wt_engine_ctx *cc, const uint8_t *msg, size_t
 			"received empty certificates message");
 	}
 	/* Keep copies: the reassembly buffer is reused for the next message.
-	 * cc->hs->chain holds WT_MAX_PEER_CHAIN = WT_MAX_HS_MESSAGE bytes, more
+	 * cc->chain holds (grown to, at the message's header) WT_MAX_PEER_CHAIN = WT_MAX_HS_MESSAGE bytes, more
 	 * than the DER, OCSP response and SCT list of any Certificate message
 	 * we accept together, so this check only guards against that
 	 * invariant breaking. */
@@ -1530,7 +1545,7 @@ int wt_hs13_client_cert(wt_engine_ctx *cc, const wt_client_cert **out)
 
 		req.sig_algs = cc->cr_sig_algs;
 		req.sig_alg_count = cc->cr_sig_alg_count;
-		req.ca_names = cc->ca_names_len ? cc->hs->chain + sizeof cc->hs->chain - cc->ca_names_len : NULL;
+		req.ca_names = cc->ca_names_len ? cc->chain + cc->chain_cap - cc->ca_names_len : NULL;
 		req.ca_names_len = cc->ca_names_len;
 		cc->in_host_callback++;
 		cert = cfg->get_client_cert(cfg->client_cert_ctx, &req);
@@ -1547,6 +1562,25 @@ int wt_hs13_client_cert(wt_engine_ctx *cc, const wt_client_cert **out)
 	return 0;
 }
 
+/* Bytes of our Certificate message with cert (NULL: empty): TLS 1.3
+ * (RFC 8446 4.4.2: a context byte, and two bytes of entry extensions
+ * after each certificate) or TLS 1.2 (RFC 5246 7.4.2). Saturates
+ * instead of wrapping; the writer rejects what is too large. */
+size_t wt_hs13_client_cert_msg_len(const wt_client_cert *cert, int tls13)
+{
+	size_t n = 4 + 3 + (tls13 ? 1 : 0), i;
+
+	for (i = 0; cert && i < cert->chain_len; i++) {
+		size_t e = 3 + (size_t)(tls13 ? 2 : 0);
+
+		if (cert->chain[i].len > (size_t)-1 / 2 - n - e) {
+			return (size_t)-1 / 2;
+		}
+		n += e + cert->chain[i].len;
+	}
+	return n;
+}
+
 /* Go: sendClientCertificate. The certificate comes from the config or
  * the get_client_cert callback; without one we send an empty Certificate
  * (RFC 8446 4.4.2.4 lets the server decide whether to continue). The
@@ -1556,7 +1590,7 @@ static int send_client_certificate(wt_engine_ctx *cc)
 {
 	const wt_config *cfg = cc->cfg;
 	const wt_client_cert *cert;
-	uint8_t *msg = cc->hs->msg, content[64 + 34 + WT_MAX_HASH], salt[64];
+	uint8_t *msg, content[64 + 34 + WT_MAX_HASH], salt[64];
 	uint8_t sig[512];
 	size_t sig_len, n, i, m, c, l;
 	uint16_t scheme = 0;
@@ -1571,7 +1605,11 @@ static int send_client_certificate(wt_engine_ctx *cc)
 		scheme = wt_sig_choose(&cert->key, cfg->sign_algs, cfg->sign_alg_count,
 			cc->cr_sig_algs, cc->cr_sig_alg_count);
 	}
-	wt_wr_init(&w, msg, sizeof cc->hs->msg);
+	if (wt_hs_reserve(cc, wt_hs13_client_cert_msg_len(cert, 1), 0) && cc->err) {
+		return cc->err;   /* out of memory; too large fails below */
+	}
+	msg = cc->msg;
+	wt_wr_init(&w, msg, cc->msg_cap);
 	wt_wr_u8(&w, WT_HS_CERTIFICATE);
 	m = wt_wr_open(&w, 3);
 	wt_wr_u8(&w, 0);   /* certificate_request_context: empty in the handshake */
@@ -1605,7 +1643,7 @@ static int send_client_certificate(wt_engine_ctx *cc)
 	if (err) {
 		return wt_fail(cc, WT_ALERT_INTERNAL_ERROR, "failed to sign the handshake");
 	}
-	wt_wr_init(&w, msg, sizeof cc->hs->msg);
+	wt_wr_init(&w, msg, cc->msg_cap);
 	wt_wr_u8(&w, WT_HS_CERTIFICATE_VERIFY);
 	m = wt_wr_open(&w, 3);
 	wt_wr_u16(&w, scheme);

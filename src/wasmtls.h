@@ -207,11 +207,13 @@ const char *wt_version_name(uint16_t version);
  * unread, as a ticket over WT_MAX_TICKET always was; anything else that
  * long fails with unexpected_message), and a NewSessionTicket's session
  * blob is written after it: WT_POST_HS_SCRATCH bytes in all, which hold
- * the blob with a leaf certificate of up to 14 KB whatever the ticket
- * (the intermediates, OCSP response and SCTs when they fit too; with a
- * longer leaf the session is not kept). */
+ * the blob with a leaf certificate of up to 6 KB whatever the ticket,
+ * of up to 22 KB beside a ticket of a few hundred bytes (the
+ * intermediates, OCSP response and SCTs when they fit too; with a
+ * longer leaf the session is not kept). 24 KiB rather than 32: every
+ * byte of it is in each handshake's memory peak (issue 15). */
 #define WT_MAX_POST_HS_MESSAGE (WT_MAX_TICKET + 528)  /* header, ticket, nonce, 256 B of extensions */
-#define WT_POST_HS_SCRATCH    32768
+#define WT_POST_HS_SCRATCH    24576
 #define WT_MIN_INBUF          (WT_MAX_RECORD + WT_POST_HS_SCRATCH)
 #define WT_MIN_OUTBUF         (8192 + 1024)
 #define WT_OUTBUF_SIZE        (WT_MAX_RECORD + 2048)
@@ -752,15 +754,34 @@ typedef struct wt_engine_mem {
 	size_t in_len;
 	uint8_t *out;      /* send buffer, at least WT_MIN_OUTBUF bytes */
 	size_t out_len;
-	/* handshake area: wt_engine_handshake_area_size() bytes (a
-	 * wt_handshake), aligned as malloc() aligns, until
-	 * wt_engine_release_handshake() */
+	/* handshake area, aligned as malloc() aligns, until
+	 * wt_engine_release_handshake(): wt_engine_handshake_area_size()
+	 * bytes (a wt_handshake) hold any handshake we accept; a smaller
+	 * one, at least WT_HS_AREA_MIN bytes, needs area_alloc */
 	void *hs;
 	size_t hs_len;
+	/* Optional (NULL: the area never grows, and a handshake message,
+	 * peer chain or session blob that does not fit fails as too large).
+	 * When a message header announces more than the area holds (up to
+	 * WT_MAX_HS_MESSAGE), or our Certificate or a TLS 1.2 session blob
+	 * needs more room, the engine asks area_alloc for a bigger area
+	 * (len bytes, aligned as malloc() aligns; NULL fails the handshake with
+	 * internal_error), moves its state there, wipes the old area and
+	 * gives it back through area_free, which may then free it. Called
+	 * from inside wt_engine_* calls; they may not call the engine. The
+	 * new area is the one wt_engine_release_handshake() ends. */
+	void *(*area_alloc)(void *ctx, size_t len);
+	void (*area_free)(void *ctx, void *area, size_t len);
+	void *area_ctx;
 } wt_engine_mem;
 
-/* Bytes of the handshake area (sizeof(wt_handshake)). */
+/* Bytes of the largest handshake area (sizeof(wt_handshake)), and of
+ * the smallest (wt_engine_mem.hs_len; with area_alloc). Between the two
+ * the engine gives its message space and the peer chain copy half
+ * each. */
 size_t wt_engine_handshake_area_size(void);
+#define WT_HS_AREA_FIXED offsetof(wt_handshake, space)
+#define WT_HS_AREA_MIN (WT_HS_AREA_FIXED + 2048)
 
 /* Prepares a connection and queues the ClientHello in mem's send buffer
  * (mem itself is not kept; its buffers are, until wt_engine_set_buffers

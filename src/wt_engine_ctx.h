@@ -117,6 +117,9 @@ typedef struct wt_grease {
 	int key_share;
 } wt_grease;
 
+/* The most of wt_handshake's chain space: the peer credentials and a
+ * TLS 1.2 ticket beside them. */
+#define WT_HS_MAX_CHAIN (WT_MAX_PEER_CHAIN + WT_MAX_TICKET)
 #define WT_MAX_CLIENT_HELLO 8192  /* our ClientHello, cookie included */
 #define WT_MAX_COOKIE       2048  /* largest HRR cookie we echo */
 
@@ -125,12 +128,12 @@ typedef struct wt_grease {
  * State apart from the connection. The host lends it for the handshake
  * and takes it back after (wt_engine_release_handshake). */
 typedef struct wt_handshake {
-	/* handshake reassembly (one message, header included); also where
-	 * our Certificate message and a TLS 1.2 session blob are written */
-	uint8_t msg[WT_MAX_HS_MESSAGE + 4];
 	uint8_t ch[WT_MAX_CLIENT_HELLO];   /* the latest ClientHello (binders, transcript) */
 	size_t ch_len;
-	uint8_t cookie[WT_MAX_COOKIE];
+	/* The HelloRetryRequest's cookie, where it lies in that message
+	 * (cc->msg): read only while the HRR is processed, by the second
+	 * ClientHello that echoes it; cookie_len stays to say we sent one. */
+	const uint8_t *cookie;
 	size_t cookie_len;
 	struct wt_keyshare shares[WT_MAX_KEY_SHARES];  /* in the latest ClientHello */
 	size_t share_count;
@@ -138,11 +141,19 @@ typedef struct wt_handshake {
 	struct wt_grease grease;         /* when cfg->grease */
 	uint8_t ext_order[WT_HX_COUNT];  /* when cfg->permute_extensions */
 	struct wt_leaf_key leaf;         /* the server's key, for CertificateVerify / ServerKeyExchange */
-	uint8_t t12_ticket[WT_MAX_TICKET];  /* TLS 1.2 NewSessionTicket, until Finished */
-	/* peer certificates (DER copies, leaf first), then the leaf's OCSP
-	 * response and SCT list (RFC 8446 4.4.2.1); the CertificateRequest's
-	 * CA list at the end (ca_names_len) */
-	uint8_t chain[WT_MAX_PEER_CHAIN];
+	/* The variable part: only its first cc->msg_cap + cc->chain_cap
+	 * bytes exist when the host lent a smaller area (wt_engine_mem.hs,
+	 * WT_HS_AREA_MIN), which the engine grows on demand through
+	 * wt_engine_mem.area_alloc. Never accessed by name: cc->msg is
+	 * handshake reassembly (one message, header included; also where
+	 * our Certificate message and a TLS 1.2 session blob are written),
+	 * cc->chain the peer certificates (DER copies, leaf first), then
+	 * the leaf's OCSP response and SCT list (RFC 8446 4.4.2.1), then a
+	 * TLS 1.2 NewSessionTicket's ticket until the server's Finished
+	 * (t12.ticket_len bytes at chain + chain_used), and the
+	 * CertificateRequest's CA names at its end (ca_names_len). A host
+	 * that lends sizeof(wt_handshake) bytes has both at their maximum. */
+	uint8_t space[WT_MAX_HS_MESSAGE + 4 + WT_HS_MAX_CHAIN];
 } wt_handshake;
 
 typedef struct wt_engine_ctx {
@@ -198,10 +209,17 @@ typedef struct wt_engine_ctx {
 	uint64_t rd_seq, wr_seq;
 	int rd_on, wr_on;
 
-	/* Handshake area (caller memory; NULL once released). */
+	/* Handshake area (caller memory; NULL once released): hs_area_len
+	 * bytes, hs->space split into msg and chain (see wt_handshake). */
 	struct wt_handshake *hs;
+	size_t hs_area_len;
+	uint8_t *msg, *chain;
+	size_t msg_cap, chain_cap;
+	void *(*area_alloc)(void *ctx, size_t len);        /* wt_engine_mem */
+	void (*area_free)(void *ctx, void *area, size_t len);
+	void *area_ctx;
 	/* Reassembly of the message being received: hs_len bytes at reasm
-	 * (hs->msg during the handshake, the receive buffer's tail after
+	 * (cc->msg during the handshake, the receive buffer's tail after
 	 * it: wt_engine_mem); hs_skip bytes of an oversized post-handshake
 	 * message still to drop. */
 	uint8_t *reasm;
@@ -232,15 +250,15 @@ typedef struct wt_engine_ctx {
 	                          back the area or the buffers (engine.c) */
 
 	/* Peer certificates (leaf first), OCSP response and SCT list, in
-	 * peer_mem: hs->chain during the handshake, then the memory the
+	 * peer_mem: cc->chain during the handshake, then the memory the
 	 * host keeps them in (wt_engine_release_handshake). OCSP and SCT
 	 * are offsets, so a copied context stays valid. */
 	uint8_t *peer_mem;
 	struct wt_peer_cert certs[WT_MAX_PEER_CERTS];
 	size_t cert_count;
 	size_t ocsp_off, ocsp_len, sct_off, sct_len;
-	size_t chain_used;     /* bytes of hs->chain in use from the front */
-	size_t ca_names_len;   /* CertificateRequest's CA list, at the end of hs->chain */
+	size_t chain_used;     /* bytes of cc->chain in use from the front */
+	size_t ca_names_len;   /* CertificateRequest's CA list, at the end of cc->chain */
 	int verified;
 
 	int tickets_seen;
@@ -306,7 +324,7 @@ typedef struct wt_engine_ctx {
 		uint8_t rd_key[32], rd_iv[12];  /* read keys from the server's CCS */
 		uint8_t wr_key[32], wr_iv[12];  /* write keys from our CCS */
 		uint8_t client_verify[12], server_verify[12];  /* Finished values */
-		size_t ticket_len;        /* of the new ticket (hs->t12_ticket) */
+		size_t ticket_len;        /* of the new ticket (at cc->chain + cc->chain_used) */
 		uint32_t ticket_lifetime;
 	} t12;
 } wt_engine_ctx;

@@ -557,6 +557,14 @@ void wt_ks12_finished(const wt_suite *s, const uint8_t master[48],
  * handlers can write `return wt_fail(cc, WT_ALERT_..., "why")`. The engine
  * sends the alert (wt_error_alert) when control returns to it. */
 int wt_fail(wt_engine_ctx *cc, int err, const char *reason);
+/* Makes the handshake area's message space hold at least msg_need bytes
+ * and its chain space chain_need (each capped at its maximum), moving
+ * the area to a bigger one from the host (wt_engine_mem.area_alloc) if
+ * needed. Pointers into the area the caller holds are stale afterwards:
+ * call it before taking any (cc->msg, cc->chain, cc->certs move along).
+ * 0; -1 if it does not fit and the area cannot grow (nothing latched);
+ * or an error latched (the host had no memory). */
+int wt_hs_reserve(wt_engine_ctx *cc, size_t msg_need, size_t chain_need);
 
 /* record.c */
 /* Appends records of the given type carrying data (fragmented at
@@ -612,6 +620,7 @@ void wt_hs13_keylog(wt_engine_ctx *cc, const char *label,
  * verify_cb); the verify callback alone; Go's checkALPN for the server's
  * protocol (NULL: none), failing with `alert` (the versions differ). */
 int wt_hs13_random(wt_engine_ctx *cc, uint8_t *out, size_t len);
+size_t wt_hs13_client_cert_msg_len(const wt_client_cert *cert, int tls13);
 int wt_hs13_keep_peer_credentials(wt_engine_ctx *cc, const wt_peer_cert *certs,
 	size_t n, const uint8_t *ocsp, size_t ocsp_len, const uint8_t *sct, size_t sct_len);
 int wt_hs13_verify_server_certificate(wt_engine_ctx *cc);

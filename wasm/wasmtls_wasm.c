@@ -768,23 +768,59 @@ release(wtw_conn *c)
 	c->in = c->out = NULL;
 }
 
+/* The handshake area starts with this much space for messages and the
+ * peer chain's copy (half each): enough for a ServerHello with an
+ * ML-KEM ciphertext (1.2 KB) and a chain of up to 3 KB, as ECDSA ones
+ * are; a larger message or chain grows the area (area_alloc), up to
+ * wt_engine_handshake_area_size(). Every byte here is in the peak of
+ * each handshake (issue 15: at most 96 KiB). */
+#define WTW_HS_SPACE 6144
+
+/* The engine's area_alloc/area_free (wt_engine_mem): c->hs_area is the
+ * area the engine uses, so the one release() frees. */
+static void *
+area_alloc(void *ctx, size_t len)
+{
+	wtw_conn *c = ctx;
+	void *p = malloc(len);
+
+	if (p != NULL) {
+		note_heap_peak();   /* the old area is still allocated here */
+		c->hs_area = p;
+	}
+	return p;
+}
+
+static void
+area_free(void *ctx, void *area, size_t len)
+{
+	(void)ctx;
+	(void)len;
+	free(area);   /* wiped by the engine */
+}
+
 /* Queues the ClientHello. Returns 0 or an error code (also latched). */
 WTW_EXPORT(wtw_start) int
 wtw_start(wtw_conn *c)
 {
 	wt_engine_mem mem;
+	size_t hs_len = WT_HS_AREA_FIXED + WTW_HS_SPACE;
 	int rc = attach(c);
 
 	if (rc != 0) {
 		return rc;
 	}
-	c->hs_area = malloc(wt_engine_handshake_area_size());
+	c->hs_area = malloc(hs_len);
 	if (c->hs_area == NULL) {
 		return WT_ERR_BUFFER_TOO_SMALL;
 	}
 	note_heap_peak();
+	memset(&mem, 0, sizeof mem);
 	mem.hs = c->hs_area;
-	mem.hs_len = wt_engine_handshake_area_size();
+	mem.hs_len = hs_len;
+	mem.area_alloc = area_alloc;
+	mem.area_free = area_free;
+	mem.area_ctx = c;
 	mem.in = c->in;
 	mem.in_len = WTW_IN_LEN;
 	mem.out = c->out;

@@ -75,7 +75,7 @@ static double one(wt_engine_ctx *cc, wt_config *cfg, const wt_host *host,
 	static uint8_t inbuf[WT_MIN_INBUF], outbuf[WT_OUTBUF_SIZE];
 	static wt_handshake hs_area;
 	static const wt_engine_mem mem = { inbuf, sizeof inbuf, outbuf, sizeof outbuf,
-		&hs_area, sizeof hs_area };
+		&hs_area, sizeof hs_area, NULL, NULL, NULL };
 	double t0 = now_ms(), t = -1;
 	int fd = dial(h, port);
 	wt_conn_info info;

@@ -97,7 +97,10 @@ typedef struct conn {
 	int async;
 	wt_engine_ctx *cc;
 	uint8_t inbuf[WT_MIN_INBUF], outbuf[WT_OUTBUF_SIZE];   /* its record buffers */
-	wt_handshake hs_area;
+	/* The handshake area: the smallest the engine takes (WT_HS_AREA_MIN),
+	 * grown on demand (shim_area_alloc), so every BoGo test that sends
+	 * more than a tiny message runs the engine's growth path. */
+	void *hs_area;
 	wt_config wcfg;
 	loaded_cert client;                    /* the legacy -cert-file/-key-file */
 	loaded_cert creds[BOGO_MAX_CREDS];     /* -new-x509-credential ones */
@@ -1770,6 +1773,28 @@ check_handshake(conn *c)
 	}
 }
 
+/* wt_engine_mem.area_alloc / area_free: the engine moves to the new
+ * area and wipes the old one before giving it back. */
+static void *
+shim_area_alloc(void *ctx, size_t len)
+{
+	conn *c = ctx;
+	void *p = malloc(len);
+
+	if (p != NULL) {
+		c->hs_area = p;
+	}
+	return p;
+}
+
+static void
+shim_area_free(void *ctx, void *area, size_t len)
+{
+	(void)ctx;
+	(void)len;
+	free(area);
+}
+
 static void
 run_connection(shim *sh, const bogo_config *cfg, const bogo_config *retry_cfg, int is_resume)
 {
@@ -1781,7 +1806,8 @@ run_connection(shim *sh, const bogo_config *cfg, const bogo_config *retry_cfg, i
 	wt_conn_info info;
 
 	if (c == NULL || (c->cc = calloc(1, sizeof *c->cc)) == NULL
-		|| (c->new_session = malloc(WT_MAX_SESSION)) == NULL)
+		|| (c->new_session = malloc(WT_MAX_SESSION)) == NULL
+		|| (c->hs_area = malloc(WT_HS_AREA_MIN)) == NULL)
 	{
 		bogo_fail("internal_error", "out of memory");
 	}
@@ -1808,7 +1834,7 @@ run_connection(shim *sh, const bogo_config *cfg, const bogo_config *retry_cfg, i
 
 	{
 		const wt_engine_mem mem = { c->inbuf, sizeof c->inbuf, c->outbuf, sizeof c->outbuf,
-			&c->hs_area, sizeof c->hs_area };
+			c->hs_area, WT_HS_AREA_MIN, shim_area_alloc, shim_area_free, c };
 
 		rc = wt_engine_init(c->cc, &c->wcfg, &host, &mem);
 	}
@@ -2086,6 +2112,7 @@ keep_session:
 	close_socket(c->fd);
 	wt_engine_wipe(c->cc);
 	free(c->cc);
+	free(c->hs_area);
 	free(c->new_session);
 	free_client_cert(&c->client);
 	for (i = 0; i < BOGO_MAX_CREDS; i++) {

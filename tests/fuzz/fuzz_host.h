@@ -371,7 +371,7 @@ static wt_engine_ctx *fz_engine_new(const wt_config *cfg, const wt_host *host)
 {
 	wt_engine_ctx *cc = fz_ctx_get();
 
-	wt_engine_mem mem;
+	wt_engine_mem mem = { 0 };
 
 	if (cc == NULL) {
 		return NULL;
@@ -434,7 +434,7 @@ static wt_engine_ctx *fz_engine_start_slot(unsigned slot,
 		t[slot]->cfg_init = cfg_init;
 		cfg_init(&t[slot]->cfg, slot);
 		const wt_engine_mem mem = { t[slot]->inbuf, sizeof t[slot]->inbuf,
-			t[slot]->outbuf, sizeof t[slot]->outbuf, &t[slot]->hs_area, sizeof t[slot]->hs_area };
+			t[slot]->outbuf, sizeof t[slot]->outbuf, &t[slot]->hs_area, sizeof t[slot]->hs_area, NULL, NULL, NULL };
 
 		fz_host_init(&host, &t[slot]->hs);
 		wt_engine_init(&t[slot]->cc, &t[slot]->cfg, &host, &mem);
@@ -455,17 +455,25 @@ static wt_engine_ctx *fz_engine_start_slot(unsigned slot,
 	ASAN_UNPOISON_MEMORY_REGION(&fz_hs_area, sizeof fz_hs_area);
 	memcpy(&fz_hs_area, &t[slot]->hs_area, sizeof fz_hs_area);
 	cc->hs = &fz_hs_area;
-	cc->peer_mem = fz_hs_area.chain;
 	*hs = t[slot]->hs;
 	cc->host.ctx = hs;
-	/* certificates loaded from a session point into the context's own
-	 * chain buffer: re-aim them at the copy's */
-	for (i = 0; i < cc->cert_count; i++) {
-		const uint8_t *der = cc->certs[i].der;
+	/* The message and chain spaces, and certificates loaded from a
+	 * session, point into the template's own area: re-aim them at the
+	 * copy's (as wt_hs_reserve does when an area moves). */
+	{
+		const uint8_t *from = (const uint8_t *)&t[slot]->hs_area;
+		uint8_t *to = (uint8_t *)&fz_hs_area;
 
-		if (der >= t[slot]->hs_area.chain && der < t[slot]->hs_area.chain + sizeof fz_hs_area.chain) {
-			cc->certs[i].der = fz_hs_area.chain + (der - t[slot]->hs_area.chain);
+#define FZ_REAIM(p) ((const uint8_t *)(p) >= from && (const uint8_t *)(p) < from + sizeof fz_hs_area \
+	? to + ((const uint8_t *)(p) - from) : (uint8_t *)(p))
+		cc->msg = FZ_REAIM(cc->msg);
+		cc->chain = FZ_REAIM(cc->chain);
+		cc->peer_mem = FZ_REAIM(cc->peer_mem);
+		cc->reasm = FZ_REAIM(cc->reasm);
+		for (i = 0; i < cc->cert_count; i++) {
+			cc->certs[i].der = FZ_REAIM(cc->certs[i].der);
 		}
+#undef FZ_REAIM
 	}
 	fz_check_state(cc);
 	return cc;

@@ -31,7 +31,7 @@ static int64_t now(void *ctx)
 static wt_engine_ctx cc;
 static uint8_t inbuf[WT_MIN_INBUF], outbuf[WT_OUTBUF_SIZE];
 static wt_handshake hs_area;
-static const wt_engine_mem mem = { inbuf, sizeof inbuf, outbuf, sizeof outbuf, &hs_area, sizeof hs_area };
+static const wt_engine_mem mem = { inbuf, sizeof inbuf, outbuf, sizeof outbuf, &hs_area, sizeof hs_area, NULL, NULL, NULL };
 
 static int verify_accept(void *ctx, const wt_conn_info *info)
 {
@@ -496,6 +496,115 @@ static void handshake_area(void)
 	printf("ok handshake area: checked, kept, wiped when released\n");
 }
 
+/* A growing handshake area (wt_engine_mem.area_alloc/area_free): the
+ * host's allocator, which hands out its two blocks in turn and records
+ * what the engine gives back. */
+static struct {
+	uint64_t blocks[2][(WT_HS_AREA_FIXED + 100000) / 8 + 1];
+	size_t next, allocs, frees, freed_len;
+	void *freed;
+	int fail;
+} grow;
+
+static void *grow_alloc(void *ctx, size_t len)
+{
+	CHECK(ctx == &grow && len <= sizeof grow.blocks[0]);
+	grow.allocs++;
+	return grow.fail ? NULL : grow.blocks[grow.next++ % 2];
+}
+
+static void grow_free(void *ctx, void *area, size_t len)
+{
+	const uint8_t *a = area;
+	size_t i;
+
+	CHECK(ctx == &grow);
+	for (i = 0; i < len; i++) {
+		CHECK(a[i] == 0);   /* wiped before it is given back */
+	}
+	grow.frees++;
+	grow.freed = area;
+	grow.freed_len = len;
+}
+
+/* wt_hs_reserve moves the state to a bigger area: the message being
+ * reassembled, the peer chain, the CA names at the chain's end and the
+ * leaf key come along, every pointer to them follows, the old area is
+ * wiped and given back; an area that may not grow says so, and a host
+ * without memory fails the handshake. */
+static void handshake_area_growth(void)
+{
+	wt_engine_mem m = mem;
+	wt_config c = base();
+	uint8_t *old;
+	size_t small = WT_HS_AREA_MIN + 1000;
+
+	m.hs = grow.blocks[0];
+	m.hs_len = WT_HS_AREA_MIN - 1;
+	m.area_alloc = grow_alloc;
+	m.area_free = grow_free;
+	m.area_ctx = &grow;
+	CHECK(wt_engine_init(&cc, &c, &host, &m) == WT_ERR_BAD_CONFIG);   /* below the least */
+	m.hs_len = small;
+	grow.next = 1;
+	CHECK(wt_engine_init(&cc, &c, &host, &m) == 0);
+	CHECK(cc.msg_cap + cc.chain_cap == small - WT_HS_AREA_FIXED);
+	old = (uint8_t *)cc.hs;
+	/* a Certificate half reassembled, two certificates kept, CA names,
+	 * an EC leaf key */
+	cc.reasm = cc.msg;
+	cc.reasm_cap = cc.msg_cap;
+	cc.hs_len = 300;
+	memset(cc.msg, 0xaa, 300);
+	memset(cc.chain, 0xbb, 120);
+	cc.certs[0].der = cc.chain;
+	cc.certs[0].len = 100;
+	cc.certs[1].der = cc.chain + 100;
+	cc.certs[1].len = 20;
+	cc.cert_count = 2;
+	cc.chain_used = 120;
+	memset(cc.chain + cc.chain_cap - 50, 0xcc, 50);
+	cc.ca_names_len = 50;
+	cc.hs->leaf.pkey.key_type = BR_KEYTYPE_EC;
+	cc.hs->leaf.pkey.key.ec.q = cc.hs->leaf.buf + 1;
+	cc.hs->leaf.pkey.key.ec.qlen = 65;
+	CHECK(wt_hs_reserve(&cc, 100, 100) == 0 && grow.allocs == 0);   /* fits: nothing moves */
+	CHECK(wt_hs_reserve(&cc, 20000, 15000) == 0);
+	CHECK(grow.allocs == 1 && grow.frees == 1 && grow.freed == old && grow.freed_len == small);
+	CHECK((void *)cc.hs == (void *)grow.blocks[1] && cc.hs_area_len == WT_HS_AREA_FIXED + 35000);
+	CHECK(cc.msg_cap == 20000 && cc.chain_cap == 15000);
+	CHECK(cc.reasm == cc.msg && cc.reasm_cap == 20000 && cc.msg[0] == 0xaa && cc.msg[299] == 0xaa);
+	CHECK(cc.peer_mem == cc.chain && cc.certs[0].der == cc.chain && cc.certs[1].der == cc.chain + 100);
+	CHECK(cc.chain[0] == 0xbb && cc.chain[119] == 0xbb);
+	CHECK(cc.chain[cc.chain_cap - 50] == 0xcc && cc.chain[cc.chain_cap - 1] == 0xcc);
+	CHECK(cc.hs->leaf.pkey.key.ec.q == cc.hs->leaf.buf + 1);
+	CHECK(cc.hs->ch_len > 0 && cc.hs->share_count > 0);   /* the fixed part came along */
+	/* capped at the largest message: a bigger header is refused before */
+	grow.next = 0;
+	CHECK(wt_hs_reserve(&cc, WT_MAX_HS_MESSAGE + 100, 0) == 0 && cc.msg_cap == WT_MAX_HS_MESSAGE + 4);
+	CHECK(grow.frees == 2 && cc.chain_cap == 15000 && cc.certs[1].der == cc.chain + 100);
+	/* a host that gives no area_alloc: -1, nothing latched, nothing moved */
+	cc.area_alloc = NULL;
+	CHECK(wt_hs_reserve(&cc, 0, 30000) == -1 && wt_engine_last_error(&cc) == 0 && grow.allocs == 2);
+	cc.area_alloc = grow_alloc;
+	/* no memory: internal_error, the area stays */
+	grow.fail = 1;
+	old = (uint8_t *)cc.hs;
+	CHECK(wt_hs_reserve(&cc, 0, 30000) != 0 && wt_engine_last_error(&cc) == WT_ALERT_INTERNAL_ERROR);
+	CHECK((uint8_t *)cc.hs == old && grow.frees == 2);
+	grow.fail = 0;
+	/* without area_alloc an area does not grow: -1, nothing latched */
+	m.area_alloc = NULL;
+	m.hs = &hs_area;
+	m.hs_len = sizeof hs_area;
+	CHECK(wt_engine_init(&cc, &c, &host, &m) == 0);
+	CHECK(wt_hs_reserve(&cc, WT_MAX_HS_MESSAGE + 4, WT_MAX_PEER_CHAIN) == 0);   /* the largest holds all */
+	m.hs = grow.blocks[0];
+	m.hs_len = WT_HS_AREA_MIN;
+	CHECK(wt_engine_init(&cc, &c, &host, &m) == WT_ERR_BAD_CONFIG);   /* a small one needs area_alloc */
+	printf("ok handshake area growth: state moved, pointers follow, old area wiped and given back\n");
+}
+
 int main(void)
 {
 	static const uint16_t bad_suite[] = { 0x009c };   /* TLS_RSA_WITH_AES_128_GCM_SHA256: RSA key exchange */
@@ -549,6 +658,7 @@ int main(void)
 
 	record_buffers();
 	handshake_area();
+	handshake_area_growth();
 
 	/* Fresh connection: ClientHello to send, records to receive, no
 	 * application data either way yet. */

@@ -214,7 +214,7 @@ static int equal_vec(const uint8_t *p, size_t len, const char *name)
 static wt_engine_ctx cc;
 static uint8_t inbuf[WT_MIN_INBUF], outbuf[WT_OUTBUF_SIZE];
 static wt_handshake hs_area;
-static const wt_engine_mem mem = { inbuf, sizeof inbuf, outbuf, sizeof outbuf, &hs_area, sizeof hs_area };
+static const wt_engine_mem mem = { inbuf, sizeof inbuf, outbuf, sizeof outbuf, &hs_area, sizeof hs_area, NULL, NULL, NULL };
 
 /* The RFC's ClientHello stands in for ours in the transcript. */
 static void use_rfc_client_hello(const struct vec *rec)
