@@ -82,7 +82,7 @@ export async function runP1(args, opts = {}) {
     await new Promise((resolve, reject) => { sock.once('connect', resolve); sock.once('error', reject); });
     sock.pause();
     const child = spawn(process.execPath, ['--no-warnings', RUNNER, P1_WASM, JSON.stringify(opts.preopens || {}), ...args], {
-      stdio: [sock, sock, 'pipe'],
+      stdio: [sock, sock, 'pipe'], env: clientEnv(),
     });
     return finish(child, {
       timeout: opts.timeout ?? 20000, label: `wasmtls.wasm ${args.join(' ')}`, started,
@@ -91,7 +91,7 @@ export async function runP1(args, opts = {}) {
   }
   const started = Date.now();
   const child = spawn(process.execPath, ['--no-warnings', RUNNER, P1_WASM, JSON.stringify(opts.preopens || {}), ...args], {
-    stdio: ['pipe', opts.port ? 'pipe' : 'pipe', 'pipe'],
+    stdio: ['pipe', opts.port ? 'pipe' : 'pipe', 'pipe'], env: clientEnv(),
   });
   child.stdin.on('error', () => {});
   let sock = null;
