@@ -6,8 +6,14 @@
 // tests/lib/wasi_jco_preopens.mjs (--jco-import): /pki (the test PKI) and
 // /tmp (scratch).
 //
-// Every `jco run` transpiles the component first (seconds each), so this is
-// a subset of the stdio matrix. Skipped on the ASan pass (WT_NATIVE_ONLY).
+// Every `jco run` transpiles the component first (~3 s of CPU each): the
+// component is transpiled once (`jco run --jco-dir`, tests/lib/wasi.mjs
+// runComponent) and each client is the `node DIR/_run.js` that `jco run`
+// itself spawns after that step; two tests (the first handshake and
+// connection refused) go through a full `jco run`, so the command itself
+// stays covered here too (and in tests/hostile_wasi_component.test.mjs).
+// This is a subset of the stdio matrix. Skipped on the ASan pass
+// (WT_NATIVE_ONLY).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -45,12 +51,12 @@ function noTrap(res) {
   assert.equal(res.trap, false, `wasm trap or JS exception\n${show(res)}`);
 }
 
-// Each file keeps its jco runs at 2 at a time: a run is CPU-bound (transpile).
-describe('wasmtls.component.wasm (jco run): openssl s_server', { skip, concurrency: 2 }, () => {
+// Each file keeps its jco runs at 2 at a time: a run is CPU-bound.
+describe('wasmtls.component.wasm (jco): openssl s_server', { skip, concurrency: 2 }, () => {
   test('localhost via ip-name-lookup, AES-128-GCM x x25519, P-256, --http / to stdout, --keylog', async (t) => {
     const srv = await servers.startOpenssl({ ...certs.P256, mode: 'www' });
     t.after(() => srv.stop());
-    const res = await comp(['--cafile', CA, '--json', '--keylog', '/tmp/keys.log', '--http', '/', `localhost:${srv.port}`]);
+    const res = await comp(['--cafile', CA, '--json', '--keylog', '/tmp/keys.log', '--http', '/', `localhost:${srv.port}`], { jcoRun: true });
     noTrap(res);
     assert.equal(res.code, 0, show(res));
     checkJson(res, { cipher: 'TLS_AES_128_GCM_SHA256', group: 'x25519', hrr: false, servername: 'localhost',
@@ -98,7 +104,7 @@ describe('wasmtls.component.wasm (jco run): openssl s_server', { skip, concurren
   }
 });
 
-describe('wasmtls.component.wasm (jco run): gnutls-serv, Node tls, connect errors', { skip, concurrency: 2 }, () => {
+describe('wasmtls.component.wasm (jco): gnutls-serv, Node tls, connect errors', { skip, concurrency: 2 }, () => {
   test('gnutls-serv --http: AES-256-GCM + secp384r1 with RSA (HRR), --out in a preopen', async (t) => {
     const srv = await servers.startGnutls({ cert: certs.RSA.full, key: certs.RSA.key, mode: 'http',
       priority: 'NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+AES-256-GCM:-GROUP-ALL:+GROUP-SECP384R1' });
@@ -126,7 +132,7 @@ describe('wasmtls.component.wasm (jco run): gnutls-serv, Node tls, connect error
   });
   test('connection refused -> connect_failed, exit 1', async () => {
     const port = await closedPort();
-    const res = await comp(['--cafile', CA, `127.0.0.1:${port}`]);
+    const res = await comp(['--cafile', CA, `127.0.0.1:${port}`], { jcoRun: true });
     noTrap(res);
     assert.equal(res.code, 1, show(res));
     assert.equal(res.error?.name, 'connect_failed', show(res));
@@ -144,7 +150,7 @@ describe('wasmtls.component.wasm (jco run): gnutls-serv, Node tls, connect error
   });
 });
 
-describe('wasmtls.component.wasm (jco run): faults end with an error line, never a trap', { skip, concurrency: 2 }, () => {
+describe('wasmtls.component.wasm (jco): faults end with an error line, never a trap', { skip, concurrency: 2 }, () => {
   for (const [name, kind, errName] of [['server closes mid-handshake', 'close', 'truncated'],
     ['garbage instead of TLS', 'garbage', 'not_tls'], ['record larger than 2^14 + 256', 'oversized', 'record_overflow']]) {
     test(`${name} -> error: ${errName}`, async (t) => {

@@ -34,7 +34,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, parseStderr } from './cli.mjs';
+import { ROOT, clientEnv, parseStderr } from './cli.mjs';
 
 // A wasm trap or an uncaught JS exception instead of the CLI's own exit
 // (same pattern as tests/lib/wasi.mjs).
@@ -64,7 +64,7 @@ function spawnClient(cmd, argv, opts, label, env = {}) {
 	const timeout = opts.timeout ?? 20000;
 	const started = Date.now();
 	return new Promise((resolve, reject) => {
-		const child = spawn(cmd, argv, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+		const child = spawn(cmd, argv, { stdio: ['pipe', 'pipe', 'pipe'], env: clientEnv(env) });
 		const out = [];
 		let outLen = 0;
 		let stderr = '';
@@ -163,7 +163,7 @@ async function runP1Bridged(wasm, argv, preopens, opts) {
 	const timeout = opts.timeout ?? 20000;
 	const started = Date.now();
 	const child = spawn(process.execPath, ['--no-warnings', P1_RUNNER, wasm, JSON.stringify(preopens), ...argv], {
-		stdio: ['pipe', 'pipe', 'pipe'],
+		stdio: ['pipe', 'pipe', 'pipe'], env: clientEnv(),
 	});
 	child.stdin.on('error', () => {});
 	const sock = net.connect({ port: opts.port, host: '127.0.0.1' });

@@ -20,12 +20,17 @@
  *                              c 1 if wt_ec_impl() has its curves, g 1 if
  *                              wt_ec_impl()'s mulgen equals the default's
  *                              for P-256, P-384, P-521 and X25519
- *   random <n>              -> n rounds against m31 with a fixed-seed
+ *   random <n> [ours]       -> n rounds against m31 with a fixed-seed
  *                              generator: X25519 mul; P-256 mulgen, mul,
  *                              muladd (generator and a second point,
  *                              equal and opposite points included),
- *                              invalid points; "ok <checks>" or
- *                              "fail <round> <what>"
+ *                              invalid points; "ok <checks> <digest>" or
+ *                              "fail <round> <what>"; digest: SHA-256 of
+ *                              every result of ours that was compared.
+ *                              With "ours" m31 is not run (the checks
+ *                              that need no reference still are): the
+ *                              digest then shows that a build computes
+ *                              what another build's m31-checked run did
  */
 #include <stdlib.h>
 #include <string.h>
@@ -187,8 +192,14 @@ run_ecdsa(char **f, int nf)
 
 static uint64_t rng_state = 0x9E3779B97F4A7C15u;
 
-/* splitmix64: reproducible test data, not for keys */
-static void
+/* splitmix64: reproducible test data, not for keys. Not inlined: inlined
+ * into run_random by emcc 3.1.6 -O2 -msimd128 (vectorized, i64x2.mul),
+ * its first call's 32 bytes differ from the native build's (the second
+ * call's do not; -O0, noinline or no -msimd128 agree with native; V8's
+ * Liftoff and TurboFan agree with each other): a code generation problem
+ * not investigated further. The wasm rounds must see the native rounds'
+ * inputs (tests/ec.test.mjs compares digests). */
+__attribute__((noinline)) static void
 rnd(uint8_t *p, size_t n)
 {
 	while (n -- > 0) {
@@ -228,20 +239,33 @@ rnd_scalar(uint8_t *k, long round)
 
 #define SAME(what, a, b, n)   do { \
 		checks ++; \
-		if (memcmp((a), (b), (n)) != 0) { \
+		br_sha256_update(&digest, (a), (n)); \
+		if (ref && memcmp((a), (b), (n)) != 0) { \
 			printf("fail %ld %s\n", round, what); \
 			return 0; \
 		} \
 	} while (0)
+/* m31's call, only when comparing against it (0 otherwise) */
+#define M31(call)   (ref ? (call) : 0)
 
 static int
 run_random(char **f, int nf)
 {
 	long n, round, checks = 0;
+	int ref = 1;
+	br_sha256_context digest;
+	uint8_t d[32];
 
-	if (nf != 2 || (n = strtol(f[1], NULL, 10)) < 1) {
+	if (nf < 2 || nf > 3 || (n = strtol(f[1], NULL, 10)) < 1) {
 		return -1;
 	}
+	if (nf == 3) {
+		if (strcmp(f[2], "ours") != 0) {
+			return -1;
+		}
+		ref = 0;
+	}
+	br_sha256_init(&digest);
 	for (round = 0; round < n; round ++) {
 		uint8_t k[32], k2[32], u1[32], u2[32];
 		uint8_t A[65], B[65], a1[65], a2[65], b1[65], b2[65];
@@ -255,23 +279,23 @@ run_random(char **f, int nf)
 		kl = (round % 5 == 1) ? (size_t)(k[0] % 33) : 32;
 		memcpy(u2, u1, 32);
 		r1 = OURS_X->mul(u1, 32, k, kl, BR_EC_curve25519);
-		r2 = M31_X->mul(u2, 32, k, kl, BR_EC_curve25519);
+		r2 = M31(M31_X->mul(u2, 32, k, kl, BR_EC_curve25519));
 		SAME("x25519 mul return", &r1, &r2, sizeof r1);
 		SAME("x25519 mul", u1, u2, 32);
 		OURS_X->mulgen(u1, k, kl, BR_EC_curve25519);
-		M31_X->mulgen(u2, k, kl, BR_EC_curve25519);
+		(void)M31((M31_X->mulgen(u2, k, kl, BR_EC_curve25519), 0));
 		SAME("x25519 mulgen", u1, u2, 32);
 
 		/* P-256 mulgen, then mul of that point */
 		kl = rnd_scalar(k, round);
 		kl2 = rnd_scalar(k2, round + 5);
 		OURS_P->mulgen(A, k, kl, BR_EC_secp256r1);
-		M31_P->mulgen(a2, k, kl, BR_EC_secp256r1);
+		(void)M31((M31_P->mulgen(a2, k, kl, BR_EC_secp256r1), 0));
 		SAME("p256 mulgen", A, a2, 65);
 		memcpy(a1, A, 65);
 		memcpy(a2, A, 65);
 		r1 = OURS_P->mul(a1, 65, k2, kl2, BR_EC_secp256r1);
-		r2 = M31_P->mul(a2, 65, k2, kl2, BR_EC_secp256r1);
+		r2 = M31(M31_P->mul(a2, 65, k2, kl2, BR_EC_secp256r1));
 		SAME("p256 mul return", &r1, &r2, sizeof r1);
 		SAME("p256 mul", a1, a2, 65);
 
@@ -279,7 +303,7 @@ run_random(char **f, int nf)
 		memcpy(a1, A, 65);
 		memcpy(a2, A, 65);
 		r1 = OURS_P->muladd(a1, NULL, 65, k2, kl2, k, kl, BR_EC_secp256r1);
-		r2 = M31_P->muladd(a2, NULL, 65, k2, kl2, k, kl, BR_EC_secp256r1);
+		r2 = M31(M31_P->muladd(a2, NULL, 65, k2, kl2, k, kl, BR_EC_secp256r1));
 		SAME("p256 muladd(G) return", &r1, &r2, sizeof r1);
 		SAME("p256 muladd(G)", a1, a2, 65);
 		rnd(u1, 32);
@@ -287,7 +311,7 @@ run_random(char **f, int nf)
 		memcpy(a1, A, 65);
 		memcpy(a2, A, 65);
 		r1 = OURS_P->muladd(a1, B, 65, k2, kl2, k, kl, BR_EC_secp256r1);
-		r2 = M31_P->muladd(a2, B, 65, k2, kl2, k, kl, BR_EC_secp256r1);
+		r2 = M31(M31_P->muladd(a2, B, 65, k2, kl2, k, kl, BR_EC_secp256r1));
 		SAME("p256 muladd(B) return", &r1, &r2, sizeof r1);
 		SAME("p256 muladd(B)", a1, a2, 65);
 
@@ -315,13 +339,13 @@ run_random(char **f, int nf)
 			memcpy(a1, A, 65);
 			memcpy(a2, A, 65);
 			r1 = OURS_P->muladd(a1, NULL, 65, &one, 1, k, kl, BR_EC_secp256r1);
-			r2 = M31_P->muladd(a2, NULL, 65, &one, 1, k, kl, BR_EC_secp256r1);
+			r2 = M31(M31_P->muladd(a2, NULL, 65, &one, 1, k, kl, BR_EC_secp256r1));
 			SAME("p256 muladd(P = Q) return", &r1, &r2, sizeof r1);
 			SAME("p256 muladd(P = Q)", a1, a2, 65);
 			memcpy(a1, A, 65);
 			memcpy(a2, A, 65);
 			r1 = OURS_P->muladd(a1, NULL, 65, &one, 1, nk, 32, BR_EC_secp256r1);
-			r2 = M31_P->muladd(a2, NULL, 65, &one, 1, nk, 32, BR_EC_secp256r1);
+			r2 = M31(M31_P->muladd(a2, NULL, 65, &one, 1, nk, 32, BR_EC_secp256r1));
 			checks ++;
 			if (r1 != 0 || r2 != 0) {
 				printf("fail %ld p256 muladd(P = -Q) not rejected\n", round);
@@ -355,7 +379,7 @@ run_random(char **f, int nf)
 		}
 		memcpy(b2, b1, 65);
 		r1 = OURS_P->mul(b1, 65, k2, kl2, BR_EC_secp256r1);
-		r2 = M31_P->mul(b2, 65, k2, kl2, BR_EC_secp256r1);
+		r2 = M31(M31_P->mul(b2, 65, k2, kl2, BR_EC_secp256r1));
 		SAME("p256 invalid point return", &r1, &r2, sizeof r1);
 		checks ++;
 		if (r1 != 0) {
@@ -366,7 +390,7 @@ run_random(char **f, int nf)
 		memcpy(b2, A, 65);
 		r1 = OURS_P->muladd(b1, a1 /* the point at infinity's encoding */, 65,
 			k2, kl2, k, kl, BR_EC_secp256r1);
-		r2 = M31_P->muladd(b2, a2, 65, k2, kl2, k, kl, BR_EC_secp256r1);
+		r2 = M31(M31_P->muladd(b2, a2, 65, k2, kl2, k, kl, BR_EC_secp256r1));
 		SAME("p256 muladd(invalid B) return", &r1, &r2, sizeof r1);
 		/* lengths other than 65 */
 		memcpy(b1, A, 65);
@@ -377,7 +401,10 @@ run_random(char **f, int nf)
 			return 0;
 		}
 	}
-	printf("ok %ld\n", checks);
+	br_sha256_out(&digest, d);
+	printf("ok %ld ", checks);
+	unit_print_hex(d, sizeof d);
+	printf("\n");
 	return 0;
 }
 
