@@ -1173,15 +1173,41 @@ wt_cli_client_free(wt_cli_client *c)
 /* The pump                                                            */
 /* ------------------------------------------------------------------ */
 
+/* The handshake area starts at its least and grows as the server's
+ * messages need (wt_engine_mem.area_alloc): a small handshake stays
+ * small, and every handshake the CLI runs, native or WASI, the test
+ * suites' hostile servers included, goes through the engine's move of
+ * its state to a bigger area. */
+static void *cli_area;   /* the area in use: one connection per process, as the buffers */
+
+static void *
+area_alloc(void *ctx, size_t len)
+{
+	void *area = malloc(len);
+
+	(void)ctx;
+	if (area != NULL) {
+		cli_area = area;
+	}
+	return area;
+}
+
+static void
+area_free(void *ctx, void *area, size_t len)
+{
+	(void)ctx;
+	(void)len;
+	free(area);   /* the engine wiped it */
+}
+
 int
 wt_cli_run(wt_cli_client *c, const wt_cli_options *o, const wt_cli_io *io)
 {
 	static const wt_host host = { NULL, wt_cli_host_random, wt_cli_host_now_ms };
 	/* one connection per process: its record buffers stay attached */
 	static uint8_t inbuf[WT_MIN_INBUF], outbuf[WT_OUTBUF_SIZE];
-	static wt_handshake hs_area;
-	static const wt_engine_mem mem = { inbuf, sizeof inbuf, outbuf, sizeof outbuf,
-		&hs_area, sizeof hs_area, NULL, NULL, NULL };
+	wt_engine_mem mem = { inbuf, sizeof inbuf, outbuf, sizeof outbuf,
+		NULL, WT_HS_AREA_MIN, area_alloc, area_free, NULL };
 	http_state *http = c->http;
 	wt_engine_ctx *cc;
 	int err, rc;
@@ -1190,7 +1216,8 @@ wt_cli_run(wt_cli_client *c, const wt_cli_options *o, const wt_cli_io *io)
 	int exit_code;
 
 	cc = calloc(1, sizeof *cc);
-	if (cc == NULL) {
+	mem.hs = area_alloc(NULL, mem.hs_len);
+	if (cc == NULL || mem.hs == NULL) {
 		die(EXIT_FAIL, "internal_error", "out of memory");
 	}
 	rc = wt_engine_init(cc, &c->cfg, &host, &mem);

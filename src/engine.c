@@ -392,7 +392,8 @@ static const uint8_t *rebase(const uint8_t *p, const uint8_t *from, size_t len, 
 	return p;
 }
 
-int wt_hs_reserve(wt_engine_ctx *cc, size_t msg_need, size_t chain_need)
+/* wt_internal.h */
+int wt_hs_try_reserve(wt_engine_ctx *cc, size_t msg_need, size_t chain_need)
 {
 	wt_handshake *old = cc->hs;
 	uint8_t *old_msg = cc->msg, *old_chain = cc->chain, *area;
@@ -419,11 +420,27 @@ int wt_hs_reserve(wt_engine_ctx *cc, size_t msg_need, size_t chain_need)
 		chain_need = cc->chain_cap;
 	}
 	len = offsetof(wt_handshake, space) + msg_need + chain_need;
+	/* Past half the largest area, straight to the largest: the old block
+	 * is freed only after the copy, so growing in steps would let a
+	 * server make the host hold two near-maximal blocks at once. */
+	if (len > sizeof(wt_handshake) / 2) {
+		msg_need = WT_MAX_HS_MESSAGE + 4;
+		chain_need = WT_HS_MAX_CHAIN;
+		len = offsetof(wt_handshake, space) + msg_need + chain_need;
+	}
 	cc->in_host_callback++;
 	area = cc->area_alloc(cc->area_ctx, len);
 	cc->in_host_callback--;
 	if (area == NULL) {
-		return wt_fail(cc, WT_ALERT_INTERNAL_ERROR, "out of memory for the handshake area");
+		return -2;
+	}
+	if ((uintptr_t)area % offsetof(struct hs_align, h) != 0) {
+		/* the engine's own fields live there: a host allocator must
+		 * align as malloc does */
+		cc->in_host_callback++;
+		cc->area_free(cc->area_ctx, area, len);
+		cc->in_host_callback--;
+		return -2;
 	}
 	/* The fixed part, the message space whole (a message being
 	 * reassembled, or ours being written), the chain's used front (and
@@ -467,6 +484,17 @@ int wt_hs_reserve(wt_engine_ctx *cc, size_t msg_need, size_t chain_need)
 		cc->in_host_callback--;
 	}
 	return 0;
+}
+
+/* wt_internal.h */
+int wt_hs_reserve(wt_engine_ctx *cc, size_t msg_need, size_t chain_need)
+{
+	int r = wt_hs_try_reserve(cc, msg_need, chain_need);
+
+	if (r == -2) {
+		return wt_fail(cc, WT_ALERT_INTERNAL_ERROR, "out of memory for the handshake area");
+	}
+	return r;
 }
 
 int wt_engine_init(wt_engine_ctx *cc, const wt_config *cfg, const wt_host *host,

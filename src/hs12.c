@@ -725,12 +725,11 @@ static void save_session(wt_engine_ctx *cc, size_t used)
 	}
 	/* Room for the blob after the Finished (wt_session_write's most,
 	 * as WT_MAX_SESSION counts it), asked for before s points into the
-	 * area; without it the leaf alone may still fit. */
-	if (wt_hs_reserve(cc, used + 96 + 4 * 256 + cc->t12.ticket_len + 1
-		+ WT_MAX_PEER_CERTS * 3 + 2 * 3 + wt_engine_peer_keep_size(cc), 0) && cc->err)
-	{
-		return;
-	}
+	 * area; without it the leaf alone may still fit. The connection is
+	 * complete: a host out of memory costs the session, not the
+	 * connection. */
+	(void)wt_hs_try_reserve(cc, used + 96 + 4 * 256 + cc->t12.ticket_len + 1
+		+ WT_MAX_PEER_CERTS * 3 + 2 * 3 + wt_engine_peer_keep_size(cc), 0);
 	memset(&s, 0, sizeof s);
 	s.suite = cc->suite;
 	s.created_ms = cc->host.now_ms(cc->host.ctx);

@@ -565,6 +565,9 @@ int wt_fail(wt_engine_ctx *cc, int err, const char *reason);
  * 0; -1 if it does not fit and the area cannot grow (nothing latched);
  * or an error latched (the host had no memory). */
 int wt_hs_reserve(wt_engine_ctx *cc, size_t msg_need, size_t chain_need);
+/* The same, latching nothing: -2 when the host had no memory (or gave
+ * a misaligned block); nothing changed then. */
+int wt_hs_try_reserve(wt_engine_ctx *cc, size_t msg_need, size_t chain_need);
 
 /* record.c */
 /* Appends records of the given type carrying data (fragmented at

@@ -689,6 +689,21 @@ add({
 	expect: fail('unexpected_message', 'unexpected handshake message'),
 });
 
+// The handshake area grows with the messages (wt_hs_reserve): ~64 KB of CA
+// names, then a Certificate announcing 65536 bytes, moves it twice (the
+// second time to its largest; clients that lend a small area: the CLI,
+// the wasm glue). The Certificate is all zeros: malformed.
+{
+	const names = [];
+	for (let n = 0; n < 64000; n += 1002) names.push(vec16(Buffer.alloc(1000, 0x41)));
+	add({
+		name: 'cr: 64 KB of certificate_authorities, then a 64 KiB Certificate: the area grows, the Certificate is refused',
+		server: { certRequest: { exts: [sigOnly, [EXT.CERT_AUTHORITIES, vec16(cat(...names))]] },
+			...flight((m) => [m.ee, m.cr, hsMsg(HS.CERTIFICATE, Buffer.alloc(65536))]) },
+		expect: fail('decode_error', 'malformed Certificate'),
+	});
+}
+
 
 // --- OCSP stapling and SCTs in CertificateEntry extensions (RFC 8446 4.4.2.1)
 const OCSP_DER = Buffer.from('3003' + '0a0100', 'hex');   // OCSPResponse {successful}, no bytes

@@ -1030,3 +1030,12 @@ add({
 	name: 'tls12 ok: a TLS 1.2-only ClientHello: record_size_limit at most 2^14', args: TLS12_ONLY, server: t12(), expect: ok,
 	check: (res, srv) => { done12()(res, srv); assert.ok(srv.notes.chRecordSizeLimit <= 16384, `record_size_limit ${srv.notes.chRecordSizeLimit}`); },
 });
+add({
+	name: 'tls12 ok: a 15 KB OCSP response, then an 8000-byte ticket: the area grows for both, the session is stored', sessOut: true, args: ['--ocsp', '--json'],
+	server: t12({ ocsp: Buffer.alloc(15000, 0x30), ticket: { ticket: Buffer.alloc(8000, 7) } }), expect: ok,
+	check: (res, srv, ctx) => {
+		done12({ ticketsSent: 1 })(res, srv);
+		assert.ok(existsSync(ctx.sessOut), 'session written');
+		assert.equal(Buffer.from(res.json?.ocsp_response, 'base64').length, 15000);
+	},
+});

@@ -500,17 +500,20 @@ static void handshake_area(void)
  * host's allocator, which hands out its two blocks in turn and records
  * what the engine gives back. */
 static struct {
-	uint64_t blocks[2][(WT_HS_AREA_FIXED + 100000) / 8 + 1];
+	uint64_t blocks[2][sizeof(wt_handshake) / 8 + 1];
 	size_t next, allocs, frees, freed_len;
 	void *freed;
-	int fail;
+	int fail, misalign;
 } grow;
 
 static void *grow_alloc(void *ctx, size_t len)
 {
 	CHECK(ctx == &grow && len <= sizeof grow.blocks[0]);
 	grow.allocs++;
-	return grow.fail ? NULL : grow.blocks[grow.next++ % 2];
+	if (grow.fail) {
+		return NULL;
+	}
+	return (uint8_t *)grow.blocks[grow.next++ % 2] + grow.misalign;
 }
 
 static void grow_free(void *ctx, void *area, size_t len)
@@ -579,19 +582,38 @@ static void handshake_area_growth(void)
 	CHECK(cc.chain[cc.chain_cap - 50] == 0xcc && cc.chain[cc.chain_cap - 1] == 0xcc);
 	CHECK(cc.hs->leaf.pkey.key.ec.q == cc.hs->leaf.buf + 1);
 	CHECK(cc.hs->ch_len > 0 && cc.hs->share_count > 0);   /* the fixed part came along */
-	/* capped at the largest message: a bigger header is refused before */
+	/* capped at the largest message (a bigger header is refused before);
+	 * past half the largest area it grows to the largest at once, so a
+	 * server cannot make the host hold two near-maximal blocks */
 	grow.next = 0;
 	CHECK(wt_hs_reserve(&cc, WT_MAX_HS_MESSAGE + 100, 0) == 0 && cc.msg_cap == WT_MAX_HS_MESSAGE + 4);
-	CHECK(grow.frees == 2 && cc.chain_cap == 15000 && cc.certs[1].der == cc.chain + 100);
-	/* a host that gives no area_alloc: -1, nothing latched, nothing moved */
+	CHECK(grow.frees == 2 && cc.chain_cap == WT_HS_MAX_CHAIN && cc.certs[1].der == cc.chain + 100);
+	CHECK(cc.hs_area_len == WT_HS_AREA_FIXED + WT_MAX_HS_MESSAGE + 4 + WT_HS_MAX_CHAIN);
+	CHECK(cc.chain[cc.chain_cap - 50] == 0xcc && cc.chain[119] == 0xbb);
+	/* a host that gives no area_alloc: -1, nothing latched, nothing moved
+	 * (the checks below pretend the chain space is small again: none of
+	 * them moves anything) */
+	cc.chain_cap = 1000;
+	cc.ca_names_len = 0;
 	cc.area_alloc = NULL;
 	CHECK(wt_hs_reserve(&cc, 0, 30000) == -1 && wt_engine_last_error(&cc) == 0 && grow.allocs == 2);
 	cc.area_alloc = grow_alloc;
+	/* no memory, or a misaligned block (given back): the session blob's
+	 * try does not latch; the area stays */
+	old = (uint8_t *)cc.hs;
+	cc.area_alloc = grow_alloc;
+	grow.fail = 1;
+	CHECK(wt_hs_try_reserve(&cc, 0, 30000) == -2 && wt_engine_last_error(&cc) == 0);
+	grow.fail = 0;
+	grow.misalign = 1;
+	CHECK(wt_hs_try_reserve(&cc, 0, 30000) == -2 && wt_engine_last_error(&cc) == 0);
+	CHECK(grow.frees == 3 && grow.freed == (uint8_t *)grow.blocks[(grow.next - 1) % 2] + 1);
+	CHECK((uint8_t *)cc.hs == old);
+	grow.misalign = 0;
 	/* no memory: internal_error, the area stays */
 	grow.fail = 1;
-	old = (uint8_t *)cc.hs;
 	CHECK(wt_hs_reserve(&cc, 0, 30000) != 0 && wt_engine_last_error(&cc) == WT_ALERT_INTERNAL_ERROR);
-	CHECK((uint8_t *)cc.hs == old && grow.frees == 2);
+	CHECK((uint8_t *)cc.hs == old && grow.frees == 3);
 	grow.fail = 0;
 	/* without area_alloc an area does not grow: -1, nothing latched */
 	m.area_alloc = NULL;
