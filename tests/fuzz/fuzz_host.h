@@ -173,6 +173,48 @@ static unsigned fz_pair;
 static wt_handshake fz_hs_area;
 static uint8_t fz_peer_keep[WT_MAX_PEER_CHAIN];   /* where the peer credentials go then */
 
+/*
+ * The run starts with a small handshake area (as the wasm glue does) that
+ * grows through these hooks, so the engine's move of its state runs under
+ * the sanitizers: the bytes past the area's length are poisoned, and the
+ * area given back must be wiped. The latest grown block is freed when
+ * the next run starts.
+ */
+static void *fz_grown;
+
+static void *fz_area_alloc(void *ctx, size_t len)
+{
+	void *p = malloc(len);
+
+	(void)ctx;
+	if (p != NULL) {
+		fz_grown = p;
+	}
+	return p;
+}
+
+static void fz_area_free(void *ctx, void *area, size_t len)
+{
+	const uint8_t *b = area;
+	size_t i;
+
+	(void)ctx;
+	for (i = 0; i < len; i++) {
+		FZ_ASSERT(b[i] == 0);   /* wiped before it is given back */
+	}
+	if (area == (void *)&fz_hs_area) {
+		ASAN_POISON_MEMORY_REGION(&fz_hs_area, sizeof fz_hs_area);
+	} else {
+		free(area);
+	}
+}
+
+static void fz_grown_reset(void)
+{
+	free(fz_grown);
+	fz_grown = NULL;
+}
+
 /* Makes `pair` the usable one (ASan: the other is poisoned). */
 static void fz_use_pair(unsigned pair)
 {
@@ -221,6 +263,7 @@ static void fz_check_state(wt_engine_ctx *cc)
 	{
 		FZ_ASSERT(cc->hs == NULL);
 		ASAN_POISON_MEMORY_REGION(&fz_hs_area, sizeof fz_hs_area);
+		fz_grown_reset();   /* a grown area: any later use is a use after free */
 	} else if (cc->hs != NULL) {
 		/* only a handshake in progress keeps it */
 		FZ_ASSERT(!wt_engine_handshake_done(cc) || cc->hs_len > 0);
@@ -377,14 +420,21 @@ static wt_engine_ctx *fz_engine_new(const wt_config *cfg, const wt_host *host)
 		return NULL;
 	}
 	fz_use_pair(0);
+	fz_grown_reset();
 	ASAN_UNPOISON_MEMORY_REGION(&fz_hs_area, sizeof fz_hs_area);
 	mem.hs = &fz_hs_area;
-	mem.hs_len = sizeof fz_hs_area;
+	mem.hs_len = WT_HS_AREA_MIN;
+	mem.area_alloc = fz_area_alloc;
+	mem.area_free = fz_area_free;
 	mem.in = fz_inbuf[0];
 	mem.in_len = sizeof fz_inbuf[0];
 	mem.out = fz_outbuf[0];
 	mem.out_len = sizeof fz_outbuf[0];
 	wt_engine_init(cc, cfg, host, &mem);
+	if (cc->hs == &fz_hs_area) {
+		ASAN_POISON_MEMORY_REGION((uint8_t *)&fz_hs_area + cc->hs_area_len,
+			sizeof fz_hs_area - cc->hs_area_len);
+	}
 	fz_check_state(cc);
 	return cc;
 }
@@ -448,6 +498,7 @@ static wt_engine_ctx *fz_engine_start_slot(unsigned slot,
 	/* The template's buffers stay its own: the run gets a copy of them
 	 * (the queued ClientHello), re-aimed as a host moving them would. */
 	fz_use_pair(0);
+	fz_grown_reset();
 	memcpy(fz_inbuf[0], t[slot]->inbuf, sizeof fz_inbuf[0]);
 	memcpy(fz_outbuf[0], t[slot]->outbuf, sizeof fz_outbuf[0]);
 	cc->ibuf = fz_inbuf[0];
