@@ -64,14 +64,12 @@ static int offered_suite12(const wt_engine_ctx *cc, uint16_t id)
  * all in one message, wt_hs13_keep_peer_credentials). */
 static int keep12(wt_engine_ctx *cc, const uint8_t *p, size_t len, size_t *off)
 {
-	if (len > cc->chain_cap - cc->ca_names_len - cc->chain_used) {
+	size_t at = wt_hs13_keep_in_chain(cc, &cc->chain_used, p, len);
+
+	if (at == (size_t)-1) {
 		return -1;
 	}
-	if (len) {
-		memcpy(cc->chain + cc->chain_used, p, len);
-	}
-	*off = cc->chain_used;
-	cc->chain_used += len;
+	*off = at;
 	return 0;
 }
 

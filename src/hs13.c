@@ -608,9 +608,8 @@ static int session_acceptable(wt_engine_ctx *cc, const wt_session *s, int64_t no
 	return 1;
 }
 
-/* Appends p[0..len) to cc->chain at *used; returns its offset, or
- * (size_t)-1 if it does not fit. */
-static size_t keep_in_chain(wt_engine_ctx *cc, size_t *used, const uint8_t *p, size_t len)
+/* wt_internal.h */
+size_t wt_hs13_keep_in_chain(wt_engine_ctx *cc, size_t *used, const uint8_t *p, size_t len)
 {
 	size_t off = *used;
 
@@ -635,14 +634,14 @@ int wt_hs13_keep_peer_credentials(wt_engine_ctx *cc, const wt_peer_cert *certs,
 	cc->cert_count = cc->ocsp_len = cc->sct_len = 0;
 	cc->ocsp_off = cc->sct_off = cc->chain_used = 0;
 	for (i = 0; i < n; i++) {
-		if ((off = keep_in_chain(cc, &used, certs[i].der, certs[i].len)) == (size_t)-1) {
+		if ((off = wt_hs13_keep_in_chain(cc, &used, certs[i].der, certs[i].len)) == (size_t)-1) {
 			break;
 		}
 		cc->certs[i].der = cc->chain + off;
 		cc->certs[i].len = certs[i].len;
 	}
-	ocsp_off = i < n ? (size_t)-1 : keep_in_chain(cc, &used, ocsp, ocsp_len);
-	sct_off = ocsp_off == (size_t)-1 ? (size_t)-1 : keep_in_chain(cc, &used, sct, sct_len);
+	ocsp_off = i < n ? (size_t)-1 : wt_hs13_keep_in_chain(cc, &used, ocsp, ocsp_len);
+	sct_off = ocsp_off == (size_t)-1 ? (size_t)-1 : wt_hs13_keep_in_chain(cc, &used, sct, sct_len);
 	if (ocsp_off == (size_t)-1 || sct_off == (size_t)-1) {
 		if (cc->ca_names_len == 0) {
 			return -1;

@@ -624,6 +624,9 @@ void wt_hs13_keylog(wt_engine_ctx *cc, const char *label,
  * protocol (NULL: none), failing with `alert` (the versions differ). */
 int wt_hs13_random(wt_engine_ctx *cc, uint8_t *out, size_t len);
 size_t wt_hs13_client_cert_msg_len(const wt_client_cert *cert, int tls13);
+/* Appends p[0..len) to cc->chain at *used (before the CA names at its
+ * end); returns its offset, or (size_t)-1 if it does not fit. */
+size_t wt_hs13_keep_in_chain(wt_engine_ctx *cc, size_t *used, const uint8_t *p, size_t len);
 int wt_hs13_keep_peer_credentials(wt_engine_ctx *cc, const wt_peer_cert *certs,
 	size_t n, const uint8_t *ocsp, size_t ocsp_len, const uint8_t *sct, size_t sct_len);
 int wt_hs13_verify_server_certificate(wt_engine_ctx *cc);
