@@ -302,7 +302,7 @@ if (process.env.BENCH_MLKEM_JS) {
 // files, comments included, are printed too.
 const gz = (buf) => zlib.gzipSync(buf, { level: 9 }).length;
 const wasm = fs.readFileSync(path.join(ROOT, 'js/dist/wasmtls.wasm'));
-const jsFiles = ['js/index.js', 'js/src/connect.js', 'js/src/engine.js', 'js/src/errors.js', 'js/src/codes.js', 'js/src/transports.js', 'js/src/wisp.js', 'js/src/session.js'];
+const jsFiles = ['js/src/index.js', 'js/src/connect.js', 'js/src/engine.js', 'js/src/errors.js', 'js/src/codes.js', 'js/src/transports.js', 'js/src/wisp.js', 'js/src/session.js'];
 const js = Buffer.concat(jsFiles.map((f) => fs.readFileSync(path.join(ROOT, f))));
 const { build } = await import('esbuild');
 const bundle = await build({ entryPoints: [path.join(ROOT, 'js/index.js')], bundle: true, minify: true, format: 'esm',

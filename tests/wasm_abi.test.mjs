@@ -19,7 +19,7 @@ import { ROOT } from './lib/cli.mjs';
 import { SKIP, WASM, pem } from './lib/wasm.mjs';
 import { pki } from './lib/pki.mjs';
 import { startNode } from './lib/servers.mjs';
-import { connect } from '../js/index.js';
+import { connect } from '../js/src/index.js';   // the sources, as the internals below
 import { infoLayout, loadEngine, setWasmSource, Engine } from '../js/src/engine.js';
 import { TLSError, engineError } from '../js/src/errors.js';
 import * as codes from '../js/src/codes.js';

@@ -19,6 +19,22 @@ const CA = SKIP ? null : pem(P.ca);
 
 // Node tls server that streams `size` pseudo-random bytes then closes with
 // close_notify; resolves .sent with the SHA-256 it sent.
+// Calls probe() at each random draw of the engine, until the returned
+// function is called. In Node the engine reads /dev/urandom through
+// node:fs (js/src/engine.js kernelRandom); elsewhere, or if that fails, it
+// uses crypto.getRandomValues: both are watched. fs calls made by probe()
+// itself are not counted.
+function watchRandomDraws(probe) {
+  const rng = globalThis.crypto;
+  const origRandom = rng.getRandomValues;
+  const origRead = fs.readSync;
+  let inProbe = false;
+  const draw = () => { if (inProbe) return; inProbe = true; try { probe(); } finally { inProbe = false; } };
+  rng.getRandomValues = function (a) { draw(); return origRandom.call(this, a); };
+  fs.readSync = function (...a) { draw(); return origRead.apply(this, a); };
+  return () => { delete rng.getRandomValues; fs.readSync = origRead; };
+}
+
 function streamingServer(size, opts = {}) {
   const state = { sockets: [] };
   return startNode({ cert: P.p256.chain, key: P.p256.key, ...opts,
@@ -262,11 +278,8 @@ describe('connect() over TCP', { skip: SKIP }, () => {
     // connect() call and its completion, which this test holds back.
     const srv = await startNode({ cert: P.p256.chain, key: P.p256.key, onConnection: (s) => s.once('data', () => s.write('x')) });
     t.after(() => srv.stop());
-    const rng = globalThis.crypto;
-    const orig = rng.getRandomValues;
     let draws = 0;
-    rng.getRandomValues = function (a) { draws++; return orig.call(this, a); };
-    t.after(() => { delete rng.getRandomValues; });
+    t.after(watchRandomDraws(() => { draws++; }));
     let atConnect = -1, release;
     const held = new Promise((r) => { release = r; });
     const transport = { connect: async (h, p) => { atConnect = draws; await held; return mod.tcp().connect(h, p); } };
@@ -309,12 +322,9 @@ describe('connect() over TCP', { skip: SKIP }, () => {
     const port = server.address().port;
     const remote = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
     const inKernel = () => fs.readFileSync('/proc/net/tcp', 'utf8').split('\n').some((l) => l.trim().split(/\s+/)[2] === remote);
-    const rng = globalThis.crypto;
-    const orig = rng.getRandomValues;
     let opening = false;
     const seen = [];
-    rng.getRandomValues = function (a) { if (opening) seen.push(inKernel()); return orig.call(this, a); };
-    t.after(() => { delete rng.getRandomValues; });
+    t.after(watchRandomDraws(() => { if (opening) seen.push(inKernel()); }));
     const transport = { connect: (h, p) => {
       opening = true;
       const pair = mod.tcp({ host: '127.0.0.1' }).connect(h, p);

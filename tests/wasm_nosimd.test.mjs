@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { pki } from './lib/pki.mjs';
 import { startNode, startStreamingServer } from './lib/servers.mjs';
 import { SKIP, JS, WASM, pem } from './lib/wasm.mjs';
-import * as mod from '../js/index.js';
+import * as mod from '../js/src/index.js';   // the sources: setWasmSource below is theirs
 import { wasmSimdSupported, setWasmSource, loadEngine } from '../js/src/engine.js';
 
 const NOSIMD = `${JS}/dist/wasmtls-nosimd.wasm`;

@@ -24,7 +24,7 @@ test('npm pack installs and runs in Node 20', { skip, timeout: 180000 }, async (
   const packed = await run('npm', ['pack', JS, '--pack-destination', dir, '--json'], { cwd: dir });
   const [info] = JSON.parse(packed.stdout);
   const files = info.files.map((f) => f.path);
-  for (const f of ['package.json', 'index.js', 'index.d.ts', 'node.js', 'dist/wasmtls.wasm', 'dist/wasmtls-nosimd.wasm', 'dist/roots.bin', 'bin/wasmtls.mjs']) {
+  for (const f of ['package.json', 'index.js', 'index.d.ts', 'node.js', 'dist/wasmtls.mjs', 'dist/wasmtls.wasm', 'dist/wasmtls-nosimd.wasm', 'dist/roots.bin', 'bin/wasmtls.mjs']) {
     assert.ok(files.includes(f), `${f} missing from the tarball: ${files.join(', ')}`);
   }
   const app = path.join(dir, 'app');

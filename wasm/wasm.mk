@@ -17,6 +17,7 @@ WASM_ENV      = NODE_PATH=/usr/share/nodejs
 WASM_OUT     ?= js/dist/wasmtls.wasm
 WASM_ROOTS    = js/dist/roots.bin
 WASM_CODES    = js/src/codes.js
+WASM_JS       = js/dist/wasmtls.mjs
 WASM_LDFLAGS  = --no-entry -sSTANDALONE_WASM=1 -sFILESYSTEM=0 -sALLOW_MEMORY_GROWTH=1 \
                 -sINITIAL_MEMORY=2MB -sTOTAL_STACK=131072 -sMALLOC=emmalloc \
                 -sERROR_ON_UNDEFINED_SYMBOLS=0 -Wno-undefined
@@ -25,7 +26,7 @@ CA_BUNDLE    ?= /etc/ssl/certs/ca-certificates.crt
 .PHONY: build-wasm wasm-libs
 BUILD_TARGETS += build-wasm
 
-build-wasm: setup $(WASM_CODES) $(WASM_OUT) $(WASM_ROOTS) $(if $(WASM_SIMD),build-wasm-nosimd)
+build-wasm: setup $(WASM_CODES) $(WASM_OUT) $(WASM_ROOTS) $(WASM_JS) $(if $(WASM_SIMD),build-wasm-nosimd)
 
 # The same engine without SIMD, for runtimes that lack it (js/src/engine.js
 # picks it when WebAssembly.validate rejects a v128 instruction): its own
@@ -61,6 +62,11 @@ $(WASM_OUT): wasm-libs wasm/wasmtls_wasm.c wasm/wasm.mk
 	wasm-opt $(WASM_OPT) $(if $(WASM_SIMD),--enable-simd) $(WASM_BUILD)/wasmtls.raw.wasm -o $@.tmp
 	node wasm/check_imports.mjs $@.tmp
 	mv $@.tmp $@
+
+# The package's entry module (js/index.js re-exports it): js/src/*.js in
+# one file, so that Node loads one module instead of eight.
+$(WASM_JS): setup tools/bundle_js.mjs $(wildcard js/src/*.js) $(WASM_CODES)
+	node tools/bundle_js.mjs $@
 
 $(WASM_ROOTS): wasm/gen_roots_bin.mjs $(CA_BUNDLE)
 	@mkdir -p $(dir $@)

@@ -18,6 +18,37 @@ export const isNode = () => typeof process !== 'undefined' && !!(process.version
 // tcp() connect could not start before the caller's next computation.
 export const nodeBuiltin = (name) => globalThis.process?.getBuiltinModule?.(name);
 
+// Node: the kernel's CSPRNG read from /dev/urandom (the source getrandom(2)
+// and Node's own crypto draw from), through node:fs, which every Node
+// process has loaded. globalThis.crypto in Node is webcrypto: its first use
+// loads a dozen internal modules, ~5 ms of a fresh process's first
+// handshake. The descriptor stays open (one per thread that uses it); it is
+// used only if it is a character device. Anywhere else, or on any failure,
+// the caller falls back to crypto.getRandomValues.
+let urandom = null;   // { fs, fd } once opened; false: not available here
+function kernelRandom(u, p, n) {
+  if (urandom === false) return false;
+  try {
+    if (urandom === null) {
+      const fs = nodeBuiltin('node:fs');
+      if (!fs) { urandom = false; return false; }
+      const fd = fs.openSync('/dev/urandom', 'r');
+      if (!fs.fstatSync(fd).isCharacterDevice()) { fs.closeSync(fd); urandom = false; return false; }
+      urandom = { fs, fd };
+    }
+    for (let o = 0; o < n;) {
+      const k = urandom.fs.readSync(urandom.fd, u, p + o, n - o, null);
+      if (k <= 0) throw new Error('short read');
+      o += k;
+    }
+    return true;
+  } catch {
+    try { if (urandom) urandom.fs.closeSync(urandom.fd); } catch { /* already gone */ }
+    urandom = false;   // never retried: crypto.getRandomValues from now on
+    return false;
+  }
+}
+
 let wasmSource = null;
 let loading = null;
 let rootsSource = null;
@@ -84,6 +115,7 @@ class Wasm {
         wt_js_random: (p, n) => {
           try {
             const u = this.u8();
+            if (kernelRandom(u, p, n)) return 0;
             for (let o = 0; o < n; o += 65536) globalThis.crypto.getRandomValues(u.subarray(p + o, p + Math.min(n, o + 65536)));
             return 0;
           } catch {
