@@ -298,6 +298,43 @@ describe('connect() over TCP', { skip: SKIP }, () => {
     assert.ok(whileConnecting > 0, 'no ClientHello randomness drawn while the transport was connecting');
   });
 
+  test('over tcp(), connect() takes the socket directly: the Web Streams of the pair are never made', async (t) => {
+    const srv = await startNode({ cert: P.p256.chain, key: P.p256.key, onConnection: (s) => s.on('data', (d) => s.write(d)) });
+    t.after(() => srv.stop());
+    const touched = [];
+    const transport = { connect: async (h, p) => {
+      const pair = await mod.tcp().connect(h, p);
+      return new Proxy(pair, { get: (o, k) => { if (k === 'readable' || k === 'writable') touched.push(k); return o[k]; } });
+    } };
+    const s = mod.connect({ hostname: 'localhost', port: srv.port }, { ca: CA, sessionCache: false, transport });
+    await s.opened;
+    const msg = crypto.randomBytes(300000);   // past the 64 KiB receive queue: the socket pauses and resumes
+    const w = s.writable.getWriter();
+    const r = s.readable.getReader();
+    const h = crypto.createHash('sha256');
+    const [, got] = await Promise.all([w.write(msg), hashUntil(r, msg.length, h)]);
+    assert.equal(got, msg.length);
+    assert.equal(h.digest('hex'), crypto.createHash('sha256').update(msg).digest('hex'));
+    await s.close();
+    assert.deepEqual(touched, []);
+  });
+
+  test('fromNodeSocket(): its streams work when asked for, and then connect() uses them (one consumer)', async (t) => {
+    const server = net.createServer((sock) => sock.pipe(sock));
+    await new Promise((r) => server.listen(0, '127.0.0.1', r));
+    t.after(() => { server.close(); });
+    const sock = net.connect(server.address().port, '127.0.0.1');
+    await new Promise((r) => sock.once('connect', r));
+    const pair = mod.fromNodeSocket(sock);
+    const w = pair.writable.getWriter();
+    await w.write(new TextEncoder().encode('ping'));
+    const { value } = await pair.readable.getReader().read();
+    assert.equal(new TextDecoder().decode(value), 'ping');
+    const direct = Object.getOwnPropertySymbols(pair).map((k) => pair[k]());
+    assert.deepEqual(direct, [null], 'no direct reader/writer once the streams exist');
+    await w.close();
+  });
+
   test('tcp(): the socket is connecting when connect() returns (so the ClientHello overlaps it)', { skip: typeof process.getBuiltinModule !== 'function' }, async (t) => {
     const server = net.createServer((sock) => sock.destroy());
     await new Promise((r) => server.listen(0, '127.0.0.1', r));

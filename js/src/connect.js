@@ -9,7 +9,7 @@
 import { TLSError, engineError } from './errors.js';
 import { ERR_BAD_CONFIG, ERR_BAD_STATE, ERR_CALLBACK, ERR_TRUNCATED } from './codes.js';
 import { loadEngine, loadDefaultRoots, defaultWarning, Engine, TrustStore, acquireStore, releaseStore, isIP, CLOSED, SENDREC, RECVREC, SENDAPP, RECVAPP, SENDEARLY } from './engine.js';
-import { openTransport, isNode } from './transports.js';
+import { openTransport, isNode, DIRECT_IO } from './transports.js';
 import { defaultSessionCache, sessionKey, sessionExpired, canonicalIP, certChainText } from './session.js';
 
 const OUT_HWM = 256 * 1024;
@@ -92,6 +92,8 @@ function pskIdentityText(p) {
 
 // A transport pair nobody will use: close both ways.
 function dropPair(pair) {
+  const direct = pair[DIRECT_IO]?.();
+  if (direct) return void direct.writer.abort();
   try { pair.writable.abort().catch(noop); pair.readable.cancel().catch(noop); } catch { /* */ }
 }
 
@@ -284,9 +286,14 @@ class Conn {
       dropPair(this.transport);
       return this.cleanup();
     }
-    this.writer = this.transport.writable.getWriter();
-    this.writer.closed.catch(noop);
-    this.reader = this.transport.readable.getReader();
+    const direct = this.transport[DIRECT_IO]?.();
+    if (direct) {
+      ({ reader: this.reader, writer: this.writer } = direct);
+    } else {
+      this.writer = this.transport.writable.getWriter();
+      this.writer.closed.catch(noop);
+      this.reader = this.transport.readable.getReader();
+    }
     this.readLoop();
     this.pump();
   }

@@ -13,24 +13,47 @@ const noop = () => {};
 // takes isNode from here).
 export { isNode };
 
+// fromNodeSocket's pair makes its streams when they are first asked for:
+// asking here would make them for nothing.
+const isPair = (x) => !!x && (typeof x[DIRECT_IO] === 'function' || (!!x.readable && !!x.writable));
+
 export async function openTransport(t, hostname, port) {
   if (t === undefined || t === null) {
     if (!isNode()) throw engineError(ERR_BAD_CONFIG, 'no transport: pass options.transport (websocket(url) or wisp(url))');
     t = tcp();
   }
   let pair;
-  if (t.readable && t.writable) pair = t;
+  if (isPair(t)) pair = t;
   else if (typeof t.connect === 'function') pair = await t.connect(hostname, port);
   else if (typeof t === 'function') pair = await t(hostname, port);
   else throw engineError(ERR_BAD_CONFIG, 'transport must be {readable, writable}, {connect()} or a function');
-  if (!pair || !pair.readable || !pair.writable) throw engineError(ERR_BAD_CONFIG, 'transport gave no {readable, writable}');
+  if (!isPair(pair)) throw engineError(ERR_BAD_CONFIG, 'transport gave no {readable, writable}');
   return pair;
 }
 
 const u8 = (d) => (d instanceof Uint8Array ? d : new Uint8Array(d.buffer ?? d, d.byteOffset ?? 0, d.byteLength));
 
-/** A Node stream.Duplex (net.Socket) as a {readable, writable} pair with backpressure. */
+/**
+ * A Node stream.Duplex (net.Socket) as a {readable, writable} pair with
+ * backpressure. The streams are made when first asked for: connect()
+ * instead takes the socket's bytes directly (DIRECT_IO), without the Web
+ * Streams machinery per chunk and, in a fresh process, without its first
+ * use (~3 ms of a first handshake).
+ */
 export function fromNodeSocket(sock) {
+  let streams = null, direct = null;
+  return {
+    get readable() { return (streams ??= socketStreams(sock)).readable; },
+    get writable() { return (streams ??= socketStreams(sock)).writable; },
+    // null once the streams exist: the socket has one consumer
+    [DIRECT_IO]: () => (streams ? null : (direct ??= socketIO(sock))),
+  };
+}
+
+/** Key of a transport pair's direct reader/writer, when it has them (see fromNodeSocket). */
+export const DIRECT_IO = Symbol('wasmtls.directIO');
+
+function socketStreams(sock) {
   let done = false;
   const readable = new ReadableStream({
     start(ctrl) {
@@ -45,22 +68,82 @@ export function fromNodeSocket(sock) {
     },
     pull() { sock.resume(); },
     cancel() { done = true; sock.destroy(); },
-  }, { highWaterMark: 64 * 1024, size: (c) => c.byteLength });
-  const writable = new WritableStream({
+  }, { highWaterMark: RECV_HWM, size: (c) => c.byteLength });
+  const writable = new WritableStream({ write: (chunk) => socketWrite(sock, chunk), close: () => socketEnd(sock), abort() { sock.destroy(); } });
+  return { readable, writable };
+}
+
+function socketWrite(sock, chunk) {
+  if (sock.destroyed) return Promise.reject(new Error('socket closed'));
+  if (sock.write(chunk)) return undefined;
+  return new Promise((resolve, reject) => {
+    const ok = () => { sock.off('close', bad); resolve(); };
+    const bad = () => { sock.off('drain', ok); reject(new Error('socket closed')); };
+    sock.once('drain', ok);
+    sock.once('close', bad);
+  });
+}
+
+const socketEnd = (sock) => new Promise((resolve) => { if (sock.destroyed) resolve(); else sock.end(resolve); });
+
+/**
+ * The reader and writer connect.js uses of a transport (read()/cancel(),
+ * write()/close()/abort()), straight on a Node socket, with the behaviour
+ * of socketStreams(): at most RECV_HWM bytes queued before the socket is
+ * paused; 'end' ends the reads after the queued bytes, an error or a close
+ * without 'end' fails them; a write resolves once the socket takes more.
+ */
+function socketIO(sock) {
+  const queue = [];
+  let queued = 0, ended = false, failure = null, waiting = null, drained = null;
+  const settle = () => {
+    if (!waiting) return;
+    const w = waiting;
+    if (queue.length) {
+      waiting = null;
+      const value = queue.shift();
+      queued -= value.byteLength;
+      if (queued < RECV_HWM) sock.resume();
+      w.resolve({ value, done: false });
+    } else if (failure) {
+      waiting = null;
+      w.reject(failure);
+    } else if (ended) {
+      waiting = null;
+      w.resolve({ value: undefined, done: true });
+    }
+  };
+  const stop = (e) => { if (!ended && !failure) failure = e; settle(); };
+  sock.on('data', (d) => {
+    if (ended || failure) return;
+    queue.push(u8(d));
+    queued += d.byteLength;
+    if (queued >= RECV_HWM) sock.pause();
+    settle();
+  });
+  sock.on('end', () => { if (!failure) ended = true; settle(); });
+  sock.on('error', stop);
+  sock.on('close', () => stop(new Error('connection reset')));
+  const reader = {
+    read: () => new Promise((resolve, reject) => { waiting = { resolve, reject }; settle(); }),
+    cancel() { ended = true; queue.length = 0; sock.destroy(); return Promise.resolve(); },
+  };
+  const writer = {
     write(chunk) {
-      if (sock.destroyed) throw new Error('socket closed');
-      if (sock.write(chunk)) return undefined;
-      return new Promise((resolve, reject) => {
-        const ok = () => { sock.off('close', bad); resolve(); };
-        const bad = () => { sock.off('drain', ok); reject(new Error('socket closed')); };
+      if (sock.destroyed) return Promise.reject(new Error('socket closed'));
+      if (sock.write(chunk)) return Promise.resolve();
+      // one wait (two listeners) per drain, however many writes are behind it
+      return (drained ??= new Promise((resolve, reject) => {
+        const ok = () => { sock.off('close', bad); drained = null; resolve(); };
+        const bad = () => { sock.off('drain', ok); drained = null; reject(new Error('socket closed')); };
         sock.once('drain', ok);
         sock.once('close', bad);
-      });
+      }));
     },
-    close() { return new Promise((resolve) => { if (sock.destroyed) resolve(); else sock.end(resolve); }); },
-    abort() { sock.destroy(); },
-  });
-  return { readable, writable };
+    close: () => socketEnd(sock),
+    abort() { sock.destroy(); return Promise.resolve(); },
+  };
+  return { reader, writer };
 }
 
 /** Plain TCP through node:net (Node, Deno, Bun). */
