@@ -296,16 +296,16 @@ if (process.env.BENCH_MLKEM_JS) {
 }
 
 // --- sizes ----------------------------------------------------------------
-// What a web page ships: the wasm, and the browser entry (js/index.js)
-// bundled and minified as an app's bundler does it (esbuild; Node-only
+// What a web page ships: the wasm, and the package's browser entry
+// (js/dist/wasmtls.browser.mjs: its "browser" export) bundled and minified as an app's bundler does it (esbuild; Node-only
 // imports and `ws` left out, the page has neither). The package's source
 // files, comments included, are printed too.
 const gz = (buf) => zlib.gzipSync(buf, { level: 9 }).length;
 const wasm = fs.readFileSync(path.join(ROOT, 'js/dist/wasmtls.wasm'));
-const jsFiles = ['js/src/index.js', 'js/src/connect.js', 'js/src/engine.js', 'js/src/errors.js', 'js/src/codes.js', 'js/src/transports.js', 'js/src/wisp.js', 'js/src/session.js'];
+const jsFiles = ['js/src/index.js', 'js/src/connect.js', 'js/src/engine.js', 'js/src/errors.js', 'js/src/codes.js', 'js/src/transports.js', 'js/src/wisp.js', 'js/src/session.js', 'js/src/node_io.js'];
 const js = Buffer.concat(jsFiles.map((f) => fs.readFileSync(path.join(ROOT, f))));
 const { build } = await import('esbuild');
-const bundle = await build({ entryPoints: [path.join(ROOT, 'js/index.js')], bundle: true, minify: true, format: 'esm',
+const bundle = await build({ entryPoints: [path.join(ROOT, 'js/dist/wasmtls.browser.mjs')], bundle: true, minify: true, format: 'esm',
   platform: 'browser', external: ['ws', 'node:*'], write: false, logLevel: 'silent' });
 const jsMin = Buffer.from(bundle.outputFiles[0].contents);
 const roots = fs.readFileSync(path.join(ROOT, 'js/dist/roots.bin'));

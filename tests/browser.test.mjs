@@ -1,6 +1,6 @@
 // A real browser: Debian's chromium (playwright-core) loads
 // examples/browser/index.html, which imports the package without a bundler
-// (import map -> js/index.js), fetches the wasm engine, connects through a
+// (import map -> js/dist/wasmtls.browser.mjs, the browser entry), fetches the wasm engine, connects through a
 // real websockify to a local TLS 1.3 server and shows the response. The
 // test reads what the page shows.
 import { describe, test, before, after } from 'node:test';
@@ -78,7 +78,7 @@ describe('browser (chromium + playwright-core) through websockify', { skip: SKIP
     assert.equal(info.servername, 'localhost');
     assert.equal(info.peerCertificates, 1);   // the leaf (no keepChain)
     // the page loaded the package and the engine, and never the default roots (ca given)
-    assert.ok(web.requests.includes('/js/index.js'));
+    assert.ok(web.requests.includes('/js/dist/wasmtls.browser.mjs'));
     assert.ok(web.requests.includes('/js/dist/wasmtls.wasm'));
     assert.ok(!web.requests.includes('/js/dist/roots.bin'), web.requests.join(' '));
   });

@@ -1,9 +1,11 @@
-// The package's entry module and its first connection in a fresh Node:
-//  - js/dist/wasmtls.mjs (what js/index.js re-exports) is js/src/*.js as
+// The package's entry modules and a first connection in a fresh Node:
+//  - js/dist/wasmtls.mjs (what js/index.js re-exports) and
+//    js/dist/wasmtls.browser.mjs (the "browser" export) are js/src/*.js as
 //    tools/bundle_js.mjs bundles them now: a stale bundle fails here;
-//  - it is one module: no relative import left in it;
+//  - each is one module: no relative import left in it; the browser one
+//    carries none of js/src/node_io.js (its stand-in says what to use);
 //  - a fresh process's handshakes draw randomness without loading Node's
-//    webcrypto (engine.js kernelRandom: /dev/urandom through node:fs), and
+//    webcrypto (node_io.js kernelRandom: /dev/urandom through node:fs), and
 //    the randomness is fresh per connection (ClientHello.random from the
 //    key log).
 import test from 'node:test';
@@ -16,23 +18,41 @@ import { SKIP, JS, WASM } from './lib/wasm.mjs';
 import { ROOT } from './lib/cli.mjs';
 
 const run = promisify(execFile);
-const BUNDLE = path.join(JS, 'dist', 'wasmtls.mjs');
+const BUNDLES = { node: path.join(JS, 'dist', 'wasmtls.mjs'), browser: path.join(JS, 'dist', 'wasmtls.browser.mjs') };
 const skip = SKIP || (!fs.existsSync(WASM) && 'wasm build missing (make build-wasm)');
 
-test('js/dist/wasmtls.mjs is the current js/src bundled', { skip }, async () => {
-  const { bundleJs } = await import('../tools/bundle_js.mjs');
-  assert.ok(fs.existsSync(BUNDLE), 'bundle missing: make build-wasm');
-  assert.ok(fs.readFileSync(BUNDLE, 'utf8') === await bundleJs(), 'js/dist/wasmtls.mjs is stale: make build-wasm');
-});
+for (const [kind, file] of Object.entries(BUNDLES)) {
+  test(`${path.basename(file)} is the current js/src bundled`, { skip }, async () => {
+    const { bundleJs } = await import('../tools/bundle_js.mjs');
+    assert.ok(fs.existsSync(file), 'bundle missing: make build-wasm');
+    assert.ok(fs.readFileSync(file, 'utf8') === await bundleJs(kind), `${file} is stale: make build-wasm`);
+  });
 
-test('the entry is one module: js/index.js re-exports the bundle, which imports nothing relative', { skip }, () => {
+  test(`${path.basename(file)} is one module: it imports nothing relative`, { skip }, () => {
+    const bundle = fs.readFileSync(file, 'utf8');
+    const specifiers = [...bundle.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*(?:\/\*[^*]*\*\/\s*)?)['"]([^'"]+)['"]/g)].map((m) => m[1]);
+    assert.ok(specifiers.length > 0, 'expected the dynamic imports of node:fs and ws');
+    for (const s of specifiers) assert.ok(s.startsWith('node:') || s === 'ws', `bundle imports ${s}`);
+  });
+}
+
+test('js/index.js re-exports the Node bundle; package.json gives browsers the browser bundle', { skip }, () => {
   const index = fs.readFileSync(path.join(JS, 'index.js'), 'utf8');
   const imports = [...index.matchAll(/^\s*(?:import|export)\b[^;]*?from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1]);
   assert.deepEqual(imports, ['./dist/wasmtls.mjs']);
-  const bundle = fs.readFileSync(BUNDLE, 'utf8');
-  const specifiers = [...bundle.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*(?:\/\*[^*]*\*\/\s*)?)['"]([^'"]+)['"]/g)].map((m) => m[1]);
-  assert.ok(specifiers.length > 0, 'expected the Node built-in imports');
-  for (const s of specifiers) assert.ok(s.startsWith('node:') || s === 'ws', `bundle imports ${s}`);
+  const pkg = JSON.parse(fs.readFileSync(path.join(JS, 'package.json'), 'utf8'));
+  assert.equal(pkg.exports['.'].browser, './dist/wasmtls.browser.mjs');
+  for (const f of ['dist/wasmtls.mjs', 'dist/wasmtls.browser.mjs']) assert.ok(pkg.files.includes(f), f);
+});
+
+test('the browser bundle has no Node-only code: tcp() and fromNodeSocket() say what to use instead', { skip }, async () => {
+  const text = fs.readFileSync(BUNDLES.browser, 'utf8');
+  for (const s of ['/dev/urandom', 'node:net', 'setNoDelay']) assert.ok(!text.includes(s), `browser bundle contains ${s}`);
+  assert.ok(fs.readFileSync(BUNDLES.node, 'utf8').includes('/dev/urandom'));
+  const b = await import(BUNDLES.browser);
+  for (const f of [() => b.tcp(), () => b.fromNodeSocket({})]) {
+    assert.throws(f, (e) => e instanceof b.TLSError && e.code === 'bad_config' && /in a browser use websocket\(url\) or wisp\(url\)/.test(e.message));
+  }
 });
 
 test('first handshakes in a fresh process: no webcrypto loaded, a fresh ClientHello.random each', { skip, timeout: 60000 }, async (t) => {

@@ -17,7 +17,7 @@ WASM_ENV      = NODE_PATH=/usr/share/nodejs
 WASM_OUT     ?= js/dist/wasmtls.wasm
 WASM_ROOTS    = js/dist/roots.bin
 WASM_CODES    = js/src/codes.js
-WASM_JS       = js/dist/wasmtls.mjs
+WASM_JS       = js/dist/wasmtls.mjs js/dist/wasmtls.browser.mjs
 WASM_LDFLAGS  = --no-entry -sSTANDALONE_WASM=1 -sFILESYSTEM=0 -sALLOW_MEMORY_GROWTH=1 \
                 -sINITIAL_MEMORY=2MB -sTOTAL_STACK=131072 -sMALLOC=emmalloc \
                 -sERROR_ON_UNDEFINED_SYMBOLS=0 -Wno-undefined
@@ -63,10 +63,10 @@ $(WASM_OUT): wasm-libs wasm/wasmtls_wasm.c wasm/wasm.mk
 	node wasm/check_imports.mjs $@.tmp
 	mv $@.tmp $@
 
-# The package's entry module (js/index.js re-exports it): js/src/*.js in
-# one file, so that Node loads one module instead of eight.
-$(WASM_JS): setup tools/bundle_js.mjs $(wildcard js/src/*.js) $(WASM_CODES)
-	node tools/bundle_js.mjs $@
+# The package's entry modules, js/src/*.js in one file each (Node's, which
+# js/index.js re-exports, and the browser's): tools/bundle_js.mjs.
+$(WASM_JS) &: setup tools/bundle_js.mjs $(wildcard js/src/*.js) $(WASM_CODES)
+	node tools/bundle_js.mjs
 
 $(WASM_ROOTS): wasm/gen_roots_bin.mjs $(CA_BUNDLE)
 	@mkdir -p $(dir $@)

@@ -9,7 +9,8 @@
 import { TLSError, engineError } from './errors.js';
 import { ERR_BAD_CONFIG, ERR_BAD_STATE, ERR_CALLBACK, ERR_TRUNCATED } from './codes.js';
 import { loadEngine, loadDefaultRoots, defaultWarning, Engine, TrustStore, acquireStore, releaseStore, isIP, CLOSED, SENDREC, RECVREC, SENDAPP, RECVAPP, SENDEARLY } from './engine.js';
-import { openTransport, isNode, DIRECT_IO } from './transports.js';
+import { openTransport, isNode } from './transports.js';
+import { DIRECT_IO } from './node_io.js';
 import { defaultSessionCache, sessionKey, sessionExpired, canonicalIP, certChainText } from './session.js';
 
 const OUT_HWM = 256 * 1024;

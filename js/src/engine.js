@@ -3,6 +3,7 @@
 // bytes: it copies into the engine's own buffers, calls it, copies out.
 import { TLSError, engineError } from './errors.js';
 import { ERR_ALERT_RECEIVED, ERR_BAD_CONFIG, ERR_BUFFER_TOO_SMALL } from './codes.js';
+import { kernelRandom } from './node_io.js';
 
 export const CLOSED = 0x01, SENDREC = 0x02, RECVREC = 0x04, SENDAPP = 0x08, RECVAPP = 0x10, SENDEARLY = 0x20;
 const B_SENDREC = 0, B_RECVREC = 1, B_SENDAPP = 2, B_RECVAPP = 3;
@@ -17,37 +18,6 @@ export const isNode = () => typeof process !== 'undefined' && !!(process.version
 // process import() costs a few ms of loader work, and it is async, so a
 // tcp() connect could not start before the caller's next computation.
 export const nodeBuiltin = (name) => globalThis.process?.getBuiltinModule?.(name);
-
-// Node: the kernel's CSPRNG read from /dev/urandom (the source getrandom(2)
-// and Node's own crypto draw from), through node:fs, which every Node
-// process has loaded. globalThis.crypto in Node is webcrypto: its first use
-// loads a dozen internal modules, ~5 ms of a fresh process's first
-// handshake. The descriptor stays open (one per thread that uses it); it is
-// used only if it is a character device. Anywhere else, or on any failure,
-// the caller falls back to crypto.getRandomValues.
-let urandom = null;   // { fs, fd } once opened; false: not available here
-function kernelRandom(u, p, n) {
-  if (urandom === false) return false;
-  try {
-    if (urandom === null) {
-      const fs = nodeBuiltin('node:fs');
-      if (!fs) { urandom = false; return false; }
-      const fd = fs.openSync('/dev/urandom', 'r');
-      if (!fs.fstatSync(fd).isCharacterDevice()) { fs.closeSync(fd); urandom = false; return false; }
-      urandom = { fs, fd };
-    }
-    for (let o = 0; o < n;) {
-      const k = urandom.fs.readSync(urandom.fd, u, p + o, n - o, null);
-      if (k <= 0) throw new Error('short read');
-      o += k;
-    }
-    return true;
-  } catch {
-    try { if (urandom) urandom.fs.closeSync(urandom.fd); } catch { /* already gone */ }
-    urandom = false;   // never retried: crypto.getRandomValues from now on
-    return false;
-  }
-}
 
 let wasmSource = null;
 let loading = null;
