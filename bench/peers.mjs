@@ -109,10 +109,15 @@ export function wasmtlsClient(wt, name, ca, transport) {
   // regex compiled to native code: tens of ms of the cold start here),
   // none of which node:tls connecting by address pays.
   transport ??= wt.tcp({ host: '127.0.0.1' });
+  // The root parsed once per client (a TrustStore), as epoxy-tls parses its
+  // roots once per client and nodeClient makes one SecureContext per suite:
+  // what an application making many connections does.
+  let trust = null;
   return {
     name,
     async open(port, o = {}) {
-      const s = wt.connect({ hostname: 'localhost', port }, { ca, transport, sessionCache: o.resume ? cache : false,
+      trust ??= await wt.trustStore(ca);
+      const s = wt.connect({ hostname: 'localhost', port }, { ca: trust, transport, sessionCache: o.resume ? cache : false,
         ...(o.suite ? { ciphers: [o.suite] } : {}) });
       const w = s.writable.getWriter();
       await s.opened;
@@ -126,13 +131,19 @@ export function wasmtlsClient(wt, name, ca, transport) {
 let tls = null;   // node:tls, once a nodeClient opens its first connection
 export function nodeClient(ca) {
   const sessions = new Map();
+  // one SecureContext (the root parsed once) per cipher suite asked for
+  const contexts = new Map();
+  const contextFor = (suite) => {
+    if (!contexts.has(suite)) contexts.set(suite, tls.createSecureContext({ ca, minVersion: 'TLSv1.3', ...(suite ? { ciphers: suite } : {}) }));
+    return contexts.get(suite);
+  };
   return {
     name: 'node:tls',
     async open(port, o = {}) {
       tls ??= (await import('node:tls')).default;
       return new Promise((resolve, reject) => {
-        const s = tls.connect({ host: '127.0.0.1', port, servername: 'localhost', ca, minVersion: 'TLSv1.3',
-          ...(o.suite ? { ciphers: o.suite } : {}), session: o.resume ? sessions.get(port) : undefined });
+        const s = tls.connect({ host: '127.0.0.1', port, servername: 'localhost', secureContext: contextFor(o.suite || ''),
+          session: o.resume ? sessions.get(port) : undefined });
         s.on('session', (b) => sessions.set(port, b));
         let got = 0, want = 0, wake = null;
         s.on('data', (d) => { got += d.length; if (wake && got >= want) { const w = wake; wake = null; w(); } });

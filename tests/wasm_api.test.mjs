@@ -335,6 +335,43 @@ describe('connect() over TCP', { skip: SKIP }, () => {
     await w.close();
   });
 
+  test('fromNodeSocket(): once connect() has the socket, its streams are refused, not a second reader', async (t) => {
+    const srv = await startNode({ cert: P.p256.chain, key: P.p256.key, onConnection: (s) => s.once('data', () => s.write('x')) });
+    t.after(() => srv.stop());
+    const sock = net.connect(srv.port, '127.0.0.1');
+    await new Promise((r) => sock.once('connect', r));
+    const pair = mod.fromNodeSocket(sock);
+    const s = mod.connect({ hostname: 'localhost', port: srv.port }, { ca: CA, sessionCache: false, transport: pair });
+    await s.opened;
+    assert.throws(() => pair.readable, TypeError);
+    assert.throws(() => pair.writable, TypeError);
+    assert.deepEqual(Object.getOwnPropertySymbols(pair).map((k) => pair[k]()), [null], 'no second direct user');
+    const w = s.writable.getWriter();
+    await w.write(new Uint8Array([1]));
+    const { value } = await s.readable.getReader().read();
+    assert.deepEqual([...value], [0x78]);
+    await s.close();
+  });
+
+  for (const how of ['reset', 'end']) {
+    test(`fromNodeSocket(): a ${how} before connect() takes the socket (a slow session store) fails the connection, no crash or hang`, { timeout: 15000 }, async (t) => {
+      // The socket's events come while start() still awaits the store:
+      // they must be kept for the first read (an unheard 'error' would
+      // crash the process; an unheard 'end' would leave the handshake
+      // waiting forever).
+      const server = net.createServer((c) => (how === 'reset' ? c.resetAndDestroy() : c.end()));
+      await new Promise((r) => server.listen(0, '127.0.0.1', r));
+      t.after(() => { server.close(); });
+      const sock = net.connect(server.address().port, '127.0.0.1');
+      const pair = mod.fromNodeSocket(sock);   // still connecting: it listens from here on
+      const slowStore = { get: () => sleep(200).then(() => null), set: () => {}, delete: () => {} };
+      const s = mod.connect({ hostname: 'localhost', port: 443 }, { ca: CA, transport: pair, sessionCache: slowStore });
+      const t0 = Date.now();
+      await assert.rejects(s.opened, (e) => e.name === 'TLSError' && /io_error|truncated|connect/.test(e.code));
+      assert.ok(Date.now() - t0 < 5000);
+    });
+  }
+
   test('tcp(): the socket is connecting when connect() returns (so the ClientHello overlaps it)', { skip: typeof process.getBuiltinModule !== 'function' }, async (t) => {
     const server = net.createServer((sock) => sock.destroy());
     await new Promise((r) => server.listen(0, '127.0.0.1', r));

@@ -84,3 +84,30 @@ test('first handshakes in a fresh process: no webcrypto loaded, a fresh ClientHe
   assert.notEqual(got.randoms[0], got.randoms[1]);
   assert.notEqual(got.randoms[0], '0'.repeat(64));
 });
+
+test('kernelRandom reads only the device it opened: a descriptor number closed and reused by other code is refused', { skip: skip || (!fs.existsSync('/proc/self/fd') && 'no /proc/self/fd') }, async () => {
+  const child = `
+    import fs from 'node:fs';
+    import { kernelRandom } from ${JSON.stringify(path.join(ROOT, 'js/src/node_io.js'))};
+    const link = (f) => { try { return fs.readlinkSync('/proc/self/fd/' + f); } catch { return null; } };
+    const urandomFds = () => fs.readdirSync('/proc/self/fd').filter((f) => link(f) === '/dev/urandom');
+    const before = urandomFds();
+    const u = new Uint8Array(64);
+    const first = kernelRandom(u, 0, 64);
+    const fd = urandomFds().find((f) => !before.includes(f));
+    const random = u.some((b) => b !== 0);
+    // other code closes "its" descriptor, which was ours; the number goes to a file of zeros
+    fs.closeSync(Number(fd));
+    const zeros = '/tmp/wt-zeros-' + process.pid;
+    fs.writeFileSync(zeros, Buffer.alloc(4096));
+    const again = fs.openSync(zeros, 'r');
+    fs.rmSync(zeros);
+    u.fill(0);
+    const second = kernelRandom(u, 0, 64);
+    const third = kernelRandom(u, 0, 64);
+    console.log(JSON.stringify({ first, random, reused: String(again) === fd, second, third }));
+  `;
+  const out = await run(process.execPath, ['--input-type=module', '-e', child], { timeout: 30000 });
+  const got = JSON.parse(out.stdout.trim().split('\n').pop());
+  assert.deepEqual(got, { first: true, random: true, reused: true, second: false, third: false });
+});

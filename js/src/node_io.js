@@ -8,27 +8,43 @@ import { TLSError } from './errors.js';
 import { nodeBuiltin } from './engine.js';
 import { RECV_HWM } from './transports.js';
 
-const noop = () => {};
 const u8 = (d) => (d instanceof Uint8Array ? d : new Uint8Array(d.buffer ?? d, d.byteOffset ?? 0, d.byteLength));
 
-// Node: the kernel's CSPRNG read from /dev/urandom (the source getrandom(2)
-// and Node's own crypto draw from), through node:fs, which every Node
-// process has loaded. globalThis.crypto in Node is webcrypto: its first use
-// loads a dozen internal modules, ~5 ms of a fresh process's first
-// handshake. The descriptor stays open (one per thread that uses it); it is
-// used only if it is a character device. Anywhere else, or on any failure,
-// the caller falls back to crypto.getRandomValues.
-let urandom = null;   // { fs, fd } once opened; false: not available here
+// The engine's random bytes in Node: the kernel's CSPRNG read from
+// /dev/urandom through node:fs, which every Node process has loaded.
+// (globalThis.crypto in Node is webcrypto: its first use loads a dozen
+// internal modules, ~5 ms of a fresh process's first handshake.) Only
+// where /dev/urandom, like getrandom(2), gives nothing before the kernel's
+// generator is seeded: Linux 5.18 and later, macOS, FreeBSD, OpenBSD. The
+// descriptor stays open (one per thread; O_CLOEXEC), and before every read
+// it must still be the device that was opened (same device and inode, a
+// character device, on Linux 1:9): a number that other code closed and
+// reused is never read from. Anywhere else, or on any failure, false from
+// then on: the caller uses crypto.getRandomValues.
+let urandom = null;   // { fs, fd, id } once opened; false: not used here
+const deviceId = (st) => st.isCharacterDevice() && `${st.dev}:${st.ino}:${st.rdev}`;
+function urandomHere(os) {
+  const p = globalThis.process?.platform;
+  if (p === 'darwin' || p === 'freebsd' || p === 'openbsd') return true;
+  const [major, minor] = (os?.release() ?? '').split('.').map(Number);
+  return p === 'linux' && (major > 5 || (major === 5 && minor >= 18));
+}
 export function kernelRandom(u, p, n) {
   if (urandom === false) return false;
   try {
     if (urandom === null) {
       const fs = nodeBuiltin('node:fs');
-      if (!fs) { urandom = false; return false; }
+      if (!fs || !urandomHere(nodeBuiltin('node:os'))) { urandom = false; return false; }
       const fd = fs.openSync('/dev/urandom', 'r');
-      if (!fs.fstatSync(fd).isCharacterDevice()) { fs.closeSync(fd); urandom = false; return false; }
-      urandom = { fs, fd };
+      const id = deviceId(fs.fstatSync(fd));
+      if (!id || (process.platform === 'linux' && !id.endsWith(':265'))) {
+        fs.closeSync(fd);
+        urandom = false;
+        return false;
+      }
+      urandom = { fs, fd, id };
     }
+    if (deviceId(urandom.fs.fstatSync(urandom.fd)) !== urandom.id) throw new Error('descriptor reused');
     for (let o = 0; o < n;) {
       const k = urandom.fs.readSync(urandom.fd, u, p + o, n - o, null);
       if (k <= 0) throw new Error('short read');
@@ -36,75 +52,71 @@ export function kernelRandom(u, p, n) {
     }
     return true;
   } catch {
-    try { if (urandom) urandom.fs.closeSync(urandom.fd); } catch { /* already gone */ }
-    urandom = false;   // never retried: crypto.getRandomValues from now on
+    // not closed: after a failed check the number may be someone else's now
+    urandom = false;
     return false;
   }
 }
 
 /**
  * A Node stream.Duplex (net.Socket) as a {readable, writable} pair with
- * backpressure. The streams are made when first asked for: connect()
- * instead takes the socket's bytes directly (DIRECT_IO), without the Web
- * Streams machinery per chunk and, in a fresh process, without its first
- * use (~3 ms of a first handshake).
+ * backpressure. One reader (socketIO) takes the socket's events from the
+ * start, so nothing it reports is missed (an early reset or error is kept
+ * for the first read). connect() uses that reader and writer directly
+ * (DIRECT_IO): no Web Streams machinery per chunk and, in a fresh process,
+ * not its first use (~3 ms of a first handshake). The pair's Web Streams
+ * are made on it when first asked for; a socket has one user: once either
+ * way is taken, the other is refused.
  */
 export function fromNodeSocket(sock) {
-  let streams = null, direct = null;
+  const io = socketIO(sock);
+  let streams = null, direct = false;
+  const view = () => {
+    if (direct) throw new TypeError('this socket is already used by a connection (transport pairs are single-use)');
+    return (streams ??= ioStreams(io));
+  };
   return {
-    get readable() { return (streams ??= socketStreams(sock)).readable; },
-    get writable() { return (streams ??= socketStreams(sock)).writable; },
-    // null once the streams exist: the socket has one consumer
-    [DIRECT_IO]: () => (streams ? null : (direct ??= socketIO(sock))),
+    get readable() { return view().readable; },
+    get writable() { return view().writable; },
+    [DIRECT_IO]: () => {
+      if (streams || direct) return null;
+      direct = true;
+      return io;
+    },
   };
 }
 
 /** Key of a transport pair's direct reader/writer, when it has them (see fromNodeSocket). */
 export const DIRECT_IO = Symbol('wasmtls.directIO');
 
-function socketStreams(sock) {
-  let done = false;
+// A ReadableStream/WritableStream pair over socketIO's reader and writer
+// (its queue is the only buffer: the stream pulls one chunk per read).
+function ioStreams({ reader, writer }) {
   const readable = new ReadableStream({
-    start(ctrl) {
-      sock.on('data', (d) => {
-        if (done) return;
-        ctrl.enqueue(u8(d));
-        if (ctrl.desiredSize <= 0) sock.pause();
-      });
-      sock.on('end', () => { if (!done) { done = true; ctrl.close(); } });
-      sock.on('error', (e) => { if (!done) { done = true; ctrl.error(e); } });
-      sock.on('close', () => { if (!done) { done = true; ctrl.error(new Error('connection reset')); } });
+    async pull(ctrl) {
+      const { value, done } = await reader.read();
+      if (done) ctrl.close();
+      else ctrl.enqueue(value);
     },
-    pull() { sock.resume(); },
-    cancel() { done = true; sock.destroy(); },
-  }, { highWaterMark: RECV_HWM, size: (c) => c.byteLength });
-  const writable = new WritableStream({ write: (chunk) => socketWrite(sock, chunk), close: () => socketEnd(sock), abort() { sock.destroy(); } });
+    cancel: () => reader.cancel(),
+  }, { highWaterMark: 0 });
+  const writable = new WritableStream({ write: (chunk) => writer.write(chunk), close: () => writer.close(), abort: () => writer.abort() });
   return { readable, writable };
 }
 
-function socketWrite(sock, chunk) {
-  if (sock.destroyed) return Promise.reject(new Error('socket closed'));
-  if (sock.write(chunk)) return undefined;
-  return new Promise((resolve, reject) => {
-    const ok = () => { sock.off('close', bad); resolve(); };
-    const bad = () => { sock.off('drain', ok); reject(new Error('socket closed')); };
-    sock.once('drain', ok);
-    sock.once('close', bad);
-  });
-}
-
-const socketEnd = (sock) => new Promise((resolve) => { if (sock.destroyed) resolve(); else sock.end(resolve); });
-
 /**
- * The reader and writer connect.js uses of a transport (read()/cancel(),
- * write()/close()/abort()), straight on a Node socket, with the behaviour
- * of socketStreams(): at most RECV_HWM bytes queued before the socket is
- * paused; 'end' ends the reads after the queued bytes, an error or a close
- * without 'end' fails them; a write resolves once the socket takes more.
+ * A reader (read()/cancel()) and writer (write()/close()/abort()) on a
+ * Node socket: the interface connect.js uses of a transport. At most
+ * RECV_HWM bytes are queued before the socket is paused. Reads give the
+ * queued bytes, then the end (done) or the failure: an error, or a close
+ * without an end (a reset). A write resolves once the socket takes more.
  */
 function socketIO(sock) {
   const queue = [];
   let queued = 0, ended = false, failure = null, waiting = null, drained = null;
+  // a socket handed over late may have ended or failed already
+  if (sock.destroyed) failure = sock.errored ?? new Error('connection reset');
+  else if (sock.readableEnded) ended = true;
   const settle = () => {
     if (!waiting) return;
     const w = waiting;
@@ -134,7 +146,11 @@ function socketIO(sock) {
   sock.on('error', stop);
   sock.on('close', () => stop(new Error('connection reset')));
   const reader = {
-    read: () => new Promise((resolve, reject) => { waiting = { resolve, reject }; settle(); }),
+    read: () => new Promise((resolve, reject) => {
+      if (waiting) return reject(new TypeError('one read at a time'));
+      waiting = { resolve, reject };
+      settle();
+    }),
     cancel() { ended = true; queue.length = 0; sock.destroy(); return Promise.resolve(); },
   };
   const writer = {
@@ -149,7 +165,7 @@ function socketIO(sock) {
         sock.once('close', bad);
       }));
     },
-    close: () => socketEnd(sock),
+    close: () => new Promise((resolve) => { if (sock.destroyed) resolve(); else sock.end(resolve); }),
     abort() { sock.destroy(); return Promise.resolve(); },
   };
   return { reader, writer };
@@ -169,7 +185,6 @@ export function tcp(opts = {}) {
         sock.once('error', (e) => reject(new TLSError('connect_failed',
           `cannot connect to ${hostname} port ${port}: ${e.code || e.message}`)));
       });
-      sock.on('error', noop); // reported through the streams
       return fromNodeSocket(sock);
     },
   };
