@@ -353,6 +353,30 @@ describe('connect() over TCP', { skip: SKIP }, () => {
     await s.close();
   });
 
+  test('fromNodeSocket(): a socket its caller paused (after reading a proxy reply) is started again', { timeout: 15000 }, async (t) => {
+    const srv = await startNode({ cert: P.p256.chain, key: P.p256.key, onConnection: (s) => s.once('data', () => s.write('x')) });
+    t.after(() => srv.stop());
+    const sock = net.connect(srv.port, '127.0.0.1');
+    await new Promise((r) => sock.once('connect', r));
+    sock.pause();
+    const s = mod.connect({ hostname: 'localhost', port: srv.port }, { ca: CA, sessionCache: false, transport: mod.fromNodeSocket(sock) });
+    assert.equal((await s.opened).verified, true);
+    const w = s.writable.getWriter();
+    await w.write(new Uint8Array([1]));
+    const { value } = await s.readable.getReader().read();
+    assert.deepEqual([...value], [0x78]);
+    await s.close();
+  });
+
+  test('fromNodeSocket(): cancel() ends a read already waiting, on a Duplex that never emits close', { timeout: 15000 }, async () => {
+    const { Duplex } = await import('node:stream');
+    const d = new Duplex({ emitClose: false, read() {}, write(c, e, cb) { cb(); } });
+    const r = mod.fromNodeSocket(d).readable.getReader();
+    const pending = r.read();
+    await r.cancel();
+    assert.deepEqual(await pending, { value: undefined, done: true });
+  });
+
   for (const how of ['reset', 'end']) {
     test(`fromNodeSocket(): a ${how} before connect() takes the socket (a slow session store) fails the connection, no crash or hang`, { timeout: 15000 }, async (t) => {
       // The socket's events come while start() still awaits the store:

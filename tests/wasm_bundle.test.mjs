@@ -5,7 +5,7 @@
 //  - each is one module: no relative import left in it; the browser one
 //    carries none of js/src/node_io.js (its stand-in says what to use);
 //  - a fresh process's handshakes draw randomness without loading Node's
-//    webcrypto (node_io.js kernelRandom: /dev/urandom through node:fs), and
+//    webcrypto (node_io.js kernelRandom: /dev/random through node:fs), and
 //    the randomness is fresh per connection (ClientHello.random from the
 //    key log).
 import test from 'node:test';
@@ -47,8 +47,8 @@ test('js/index.js re-exports the Node bundle; package.json gives browsers the br
 
 test('the browser bundle has no Node-only code: tcp() and fromNodeSocket() say what to use instead', { skip }, async () => {
   const text = fs.readFileSync(BUNDLES.browser, 'utf8');
-  for (const s of ['/dev/urandom', 'node:net', 'setNoDelay']) assert.ok(!text.includes(s), `browser bundle contains ${s}`);
-  assert.ok(fs.readFileSync(BUNDLES.node, 'utf8').includes('/dev/urandom'));
+  for (const s of ['/dev/random', 'node:net', 'setNoDelay']) assert.ok(!text.includes(s), `browser bundle contains ${s}`);
+  assert.ok(fs.readFileSync(BUNDLES.node, 'utf8').includes('/dev/random'));
   const b = await import(BUNDLES.browser);
   for (const f of [() => b.tcp(), () => b.fromNodeSocket({})]) {
     assert.throws(f, (e) => e instanceof b.TLSError && e.code === 'bad_config' && /in a browser use websocket\(url\) or wisp\(url\)/.test(e.message));
@@ -90,11 +90,11 @@ test('kernelRandom reads only the device it opened: a descriptor number closed a
     import fs from 'node:fs';
     import { kernelRandom } from ${JSON.stringify(path.join(ROOT, 'js/src/node_io.js'))};
     const link = (f) => { try { return fs.readlinkSync('/proc/self/fd/' + f); } catch { return null; } };
-    const urandomFds = () => fs.readdirSync('/proc/self/fd').filter((f) => link(f) === '/dev/urandom');
-    const before = urandomFds();
+    const randomFds = () => fs.readdirSync('/proc/self/fd').filter((f) => link(f) === '/dev/random');
+    const before = randomFds();
     const u = new Uint8Array(64);
     const first = kernelRandom(u, 0, 64);
-    const fd = urandomFds().find((f) => !before.includes(f));
+    const fd = randomFds().find((f) => !before.includes(f));
     const random = u.some((b) => b !== 0);
     // other code closes "its" descriptor, which was ours; the number goes to a file of zeros
     fs.closeSync(Number(fd));

@@ -1,7 +1,7 @@
 // Node-only I/O, kept out of the browser build: js/src/node_io.browser.js
 // stands in for this file in dist/wasmtls.browser.mjs (tools/bundle_js.mjs),
 // so a page does not ship it.
-//   kernelRandom     the engine's random bytes from /dev/urandom
+//   kernelRandom     the engine's random bytes from /dev/random
 //   tcp(), fromNodeSocket()   TCP transports over node:net sockets, which
 //                    connect() reads and writes directly (DIRECT_IO)
 import { TLSError } from './errors.js';
@@ -11,49 +11,50 @@ import { RECV_HWM } from './transports.js';
 const u8 = (d) => (d instanceof Uint8Array ? d : new Uint8Array(d.buffer ?? d, d.byteOffset ?? 0, d.byteLength));
 
 // The engine's random bytes in Node: the kernel's CSPRNG read from
-// /dev/urandom through node:fs, which every Node process has loaded.
+// /dev/random through node:fs, which every Node process has loaded.
 // (globalThis.crypto in Node is webcrypto: its first use loads a dozen
 // internal modules, ~5 ms of a fresh process's first handshake.) Only
-// where /dev/urandom, like getrandom(2), gives nothing before the kernel's
-// generator is seeded: Linux 5.18 and later, macOS, FreeBSD, OpenBSD. The
+// where /dev/random, like getrandom(2), waits for the generator to be
+// seeded once and never blocks after: Linux 5.6 and later (/dev/urandom
+// there may answer unseeded early in boot), macOS, FreeBSD, OpenBSD. The
 // descriptor stays open (one per thread; O_CLOEXEC), and before every read
 // it must still be the device that was opened (same device and inode, a
-// character device, on Linux 1:9): a number that other code closed and
+// character device, on Linux 1:8): a number that other code closed and
 // reused is never read from. Anywhere else, or on any failure, false from
 // then on: the caller uses crypto.getRandomValues.
-let urandom = null;   // { fs, fd, id } once opened; false: not used here
+let kernelRng = null;   // { fs, fd, id } once opened; false: not used here
 const deviceId = (st) => st.isCharacterDevice() && `${st.dev}:${st.ino}:${st.rdev}`;
-function urandomHere(os) {
+function randomDeviceHere(os) {
   const p = globalThis.process?.platform;
   if (p === 'darwin' || p === 'freebsd' || p === 'openbsd') return true;
   const [major, minor] = (os?.release() ?? '').split('.').map(Number);
-  return p === 'linux' && (major > 5 || (major === 5 && minor >= 18));
+  return p === 'linux' && (major > 5 || (major === 5 && minor >= 6));
 }
 export function kernelRandom(u, p, n) {
-  if (urandom === false) return false;
+  if (kernelRng === false) return false;
   try {
-    if (urandom === null) {
+    if (kernelRng === null) {
       const fs = nodeBuiltin('node:fs');
-      if (!fs || !urandomHere(nodeBuiltin('node:os'))) { urandom = false; return false; }
-      const fd = fs.openSync('/dev/urandom', 'r');
+      if (!fs || !randomDeviceHere(nodeBuiltin('node:os'))) { kernelRng = false; return false; }
+      const fd = fs.openSync('/dev/random', 'r');
       const id = deviceId(fs.fstatSync(fd));
-      if (!id || (process.platform === 'linux' && !id.endsWith(':265'))) {
+      if (!id || (process.platform === 'linux' && !id.endsWith(':264'))) {
         fs.closeSync(fd);
-        urandom = false;
+        kernelRng = false;
         return false;
       }
-      urandom = { fs, fd, id };
+      kernelRng = { fs, fd, id };
     }
-    if (deviceId(urandom.fs.fstatSync(urandom.fd)) !== urandom.id) throw new Error('descriptor reused');
+    if (deviceId(kernelRng.fs.fstatSync(kernelRng.fd)) !== kernelRng.id) throw new Error('descriptor reused');
     for (let o = 0; o < n;) {
-      const k = urandom.fs.readSync(urandom.fd, u, p + o, n - o, null);
+      const k = kernelRng.fs.readSync(kernelRng.fd, u, p + o, n - o, null);
       if (k <= 0) throw new Error('short read');
       o += k;
     }
     return true;
   } catch {
     // not closed: after a failed check the number may be someone else's now
-    urandom = false;
+    kernelRng = false;
     return false;
   }
 }
@@ -115,8 +116,9 @@ function socketIO(sock) {
   const queue = [];
   let queued = 0, ended = false, failure = null, waiting = null, drained = null;
   // a socket handed over late may have ended or failed already
-  if (sock.destroyed) failure = sock.errored ?? new Error('connection reset');
+  if (sock.errored) failure = sock.errored;
   else if (sock.readableEnded) ended = true;
+  else if (sock.destroyed) failure = new Error('connection reset');
   const settle = () => {
     if (!waiting) return;
     const w = waiting;
@@ -151,7 +153,13 @@ function socketIO(sock) {
       waiting = { resolve, reject };
       settle();
     }),
-    cancel() { ended = true; queue.length = 0; sock.destroy(); return Promise.resolve(); },
+    cancel() {
+      ended = true;
+      queue.length = 0;
+      settle();   // a read waiting now ends here, not at a 'close' a Duplex may never emit
+      sock.destroy();
+      return Promise.resolve();
+    },
   };
   const writer = {
     write(chunk) {
@@ -168,6 +176,9 @@ function socketIO(sock) {
     close: () => new Promise((resolve) => { if (sock.destroyed) resolve(); else sock.end(resolve); }),
     abort() { sock.destroy(); return Promise.resolve(); },
   };
+  // A socket the caller paused (say, after reading a proxy's reply) stays
+  // paused when a 'data' listener is added: start it.
+  sock.resume();
   return { reader, writer };
 }
 
@@ -180,6 +191,8 @@ export function tcp(opts = {}) {
       const net = nodeBuiltin('node:net') ?? await import(/* webpackIgnore: true */ 'node:net');
       const sock = net.connect({ host: opts.host ?? hostname, port: opts.port ?? port });
       sock.setNoDelay(true);
+      // The 'error' listener below stays after the connect: it is the one
+      // that catches an error before fromNodeSocket() listens.
       await new Promise((resolve, reject) => {
         sock.once('connect', resolve);
         sock.once('error', (e) => reject(new TLSError('connect_failed',
