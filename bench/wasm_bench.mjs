@@ -173,7 +173,7 @@ async function handshakeRounds(rounds, { resume, skip = () => false }) {
   return { ms, reused };
 }
 // ratio a/b per round (same round: load drift hits both alike), median
-const perRound = (xa, xb) => (xa && xb ? median(xa.map((x, i) => x / xb[i])) : null);
+const perRound = (xa, xb) => (xa && xb && xa.length === xb.length ? median(xa.map((x, i) => x / xb[i])) : null);
 const noResume = (c) => c.name === 'subtls';
 await handshakeRounds(10, {}); // warm-up
 const full = await handshakeRounds(N_HS, {});
@@ -244,12 +244,10 @@ for (const suite of ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CH
   // Ratios per round (the two clients ran back to back), then their
   // median: load that drifts between rounds on a shared machine moves a
   // ratio of medians far more (seen: node:tls alone 255..551 MiB/s).
-  const perRound = (a, b) => (runs[a] && runs[b] && runs[a].length === runs[b].length
-    ? median(runs[a].map((x, k) => x / runs[b][k])) : null);
   results.throughput_mib_s[suite] = { wasmtls: median(runs.wasmtls), node_tls: median(runs['node:tls']), mib: BULK >> 20,
-    runs: BULK_RUNS, ratio: perRound('wasmtls', 'node:tls') };
+    runs: BULK_RUNS, ratio: perRound(runs.wasmtls, runs['node:tls']) };
   tput[suite] = peerRow(runs, { subtls: `n/a: subtls has only ${peers.SUBTLS_SUITE}` });
-  if (WITH_PEERS) (results.peers.throughput_ratio_wisp_over_epoxy ||= {})[suite] = perRound('wasmtls (wisp)', 'epoxy-tls');
+  if (WITH_PEERS) (results.peers.throughput_ratio_wisp_over_epoxy ||= {})[suite] = perRound(runs['wasmtls (wisp)'], runs['epoxy-tls']);
 }
 if (WITH_PEERS) results.peers.throughput_mib_s = tput;
 
@@ -297,8 +295,9 @@ if (process.env.BENCH_MLKEM_JS) {
 
 // --- sizes ----------------------------------------------------------------
 // What a web page ships: the wasm, and the package's browser entry
-// (js/dist/wasmtls.browser.mjs: its "browser" export) bundled and minified as an app's bundler does it (esbuild; Node-only
-// imports and `ws` left out, the page has neither). The package's source
+// (js/dist/wasmtls.browser.mjs: its "browser" export) bundled and minified
+// as an app's bundler does it (esbuild; Node-only imports and `ws` left
+// out, the page has neither). The package's source
 // files, comments included, are printed too.
 const gz = (buf) => zlib.gzipSync(buf, { level: 9 }).length;
 const wasm = fs.readFileSync(path.join(ROOT, 'js/dist/wasmtls.wasm'));

@@ -1178,18 +1178,11 @@ wt_cli_client_free(wt_cli_client *c)
  * small, and every handshake the CLI runs, native or WASI, the test
  * suites' hostile servers included, goes through the engine's move of
  * its state to a bigger area. */
-static void *cli_area;   /* the area in use: one connection per process, as the buffers */
-
 static void *
 area_alloc(void *ctx, size_t len)
 {
-	void *area = malloc(len);
-
 	(void)ctx;
-	if (area != NULL) {
-		cli_area = area;
-	}
-	return area;
+	return malloc(len);
 }
 
 static void

@@ -9,8 +9,6 @@ import { ERR_BAD_CONFIG } from './codes.js';
 import { isNode } from './engine.js';
 import { tcp, DIRECT_IO } from './node_io.js';
 
-export { tcp, fromNodeSocket } from './node_io.js';
-
 const noop = () => {};
 // isNode lives in engine.js, which needs it too (wisp.js takes it from here).
 export { isNode };
