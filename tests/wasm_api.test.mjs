@@ -7,7 +7,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import net from 'node:net';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import os from 'node:os';
 import fs from 'node:fs';
 import { pki } from './lib/pki.mjs';
 import { startOpenssl, startNode, freePort, sleep } from './lib/servers.mjs';
@@ -395,6 +396,33 @@ describe('connect() over TCP', { skip: SKIP }, () => {
       assert.ok(Date.now() - t0 < 5000);
     });
   }
+
+  test('a server that sends an alert and resets before our write: the alert is reported, not the failed write', { timeout: 15000 }, async (t) => {
+    // The server (another process) sends a fatal handshake_failure alert
+    // and resets. This thread is blocked meanwhile, so both are in the
+    // kernel, unread, when connect() writes its ClientHello in the same
+    // turn of the event loop: the write fails (ECONNRESET/EPIPE), Node
+    // destroys the socket, and the alert must not go with it.
+    const dir = fs.mkdtempSync(`${os.tmpdir()}/wt-rst-`);
+    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const marker = `${dir}/reset`;
+    const child = spawn(process.execPath, ['-e', `
+      const net = require('node:net'), fs = require('node:fs');
+      const srv = net.createServer((c) => c.once('data', () => c.write(Buffer.from([21, 3, 3, 0, 2, 2, 40]), () => {
+        c.resetAndDestroy();
+        setTimeout(() => fs.writeFileSync(${JSON.stringify(marker)}, ''), 20);
+      })));
+      srv.listen(0, '127.0.0.1', () => console.log(srv.address().port));`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    t.after(() => child.kill());
+    const port = Number(await new Promise((r) => child.stdout.once('data', r)));
+    const sock = net.connect(port, '127.0.0.1');
+    await new Promise((r, j) => { sock.once('connect', r); sock.once('error', j); });
+    sock.write('go');   // the server answers this (then it has nothing unread)
+    const wait = new Int32Array(new SharedArrayBuffer(4));
+    for (const t0 = Date.now(); !fs.existsSync(marker) && Date.now() - t0 < 10000;) Atomics.wait(wait, 0, 0, 5);
+    const s = mod.connect({ hostname: 'localhost', port }, { ca: CA, sessionCache: false, transport: mod.fromNodeSocket(sock) });
+    await assert.rejects(s.opened, (e) => e.code === 'alert_received' && /handshake_failure/.test(e.message));
+  });
 
   test('tcp(): the socket is connecting when connect() returns (so the ClientHello overlaps it)', { skip: typeof process.getBuiltinModule !== 'function' }, async (t) => {
     const server = net.createServer((sock) => sock.destroy());

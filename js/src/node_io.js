@@ -137,13 +137,34 @@ function socketIO(sock) {
     }
   };
   const stop = (e) => { if (!ended && !failure) failure = e; settle(); };
-  sock.on('data', (d) => {
-    if (ended || failure) return;
+  const take = (d) => {
     queue.push(u8(d));
     queued += d.byteLength;
     if (queued >= RECV_HWM) sock.pause();
     settle();
-  });
+  };
+  sock.on('data', (d) => { if (!ended && !failure) take(d); });
+  // A write that fails (EPIPE, ECONNRESET: the peer closed or reset) makes
+  // Node destroy the socket just after this callback, and with the
+  // descriptor goes what the peer sent before it left but Node has not read
+  // yet: often its alert (a server that rejects our certificate sends one
+  // and resets; over loopback our next write can fail in the same turn of
+  // the event loop the alert arrived in). So take those bytes now, as the
+  // native CLI does by reading on after a failed send. Only when Node holds
+  // none of its own (order is kept), up to RECV_HWM queued, and where the
+  // socket has a descriptor (Node on Unix; elsewhere nothing changes).
+  const salvage = (err) => {
+    const fd = sock._handle?.fd;
+    const room = RECV_HWM - queued;
+    const fs = err && fd >= 0 && room > 0 && sock.readableLength === 0 && !ended && !failure && nodeBuiltin('node:fs');
+    if (!fs) return;
+    const buf = new Uint8Array(room);
+    let got = 0;
+    try {
+      for (let n; got < buf.length && (n = fs.readSync(fd, buf, got, buf.length - got, null)) > 0;) got += n;
+    } catch { /* EAGAIN: nothing more; ECONNRESET: the reset after it */ }
+    if (got) take(buf.subarray(0, got));
+  };
   sock.on('end', () => { if (!failure) ended = true; settle(); });
   sock.on('error', stop);
   sock.on('close', () => stop(new Error('connection reset')));
@@ -164,7 +185,7 @@ function socketIO(sock) {
   const writer = {
     write(chunk) {
       if (sock.destroyed) return Promise.reject(new Error('socket closed'));
-      if (sock.write(chunk)) return Promise.resolve();
+      if (sock.write(chunk, salvage)) return Promise.resolve();
       // one wait (two listeners) per drain, however many writes are behind it
       return (drained ??= new Promise((resolve, reject) => {
         const ok = () => { sock.off('close', bad); drained = null; resolve(); };
