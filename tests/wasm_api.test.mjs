@@ -148,9 +148,18 @@ describe('connect() over TCP', { skip: SKIP }, () => {
     await s.opened;
     await s.writable.getWriter().write(new Uint8Array([1]));
     const sizes = [];
-    for await (const c of s.readable) sizes.push(c.length);
+    for await (const c of s.readable) {
+      sizes.push(c.length);
+      // a plain Uint8Array, alone in its ArrayBuffer (in Node allocated
+      // without the zero-fill): nothing but zeros past the plaintext
+      assert.equal(c.constructor, Uint8Array);
+      const all = new Uint8Array(c.buffer);
+      assert.ok(all.subarray(0, c.byteOffset).every((b) => b === 0) && all.subarray(c.byteOffset + c.length).every((b) => b === 0),
+        'bytes past the plaintext are not zero');
+    }
     assert.equal(sizes.reduce((a, b) => a + b, 0), size);
     assert.ok(Math.max(...sizes) > 16384, `chunks of one record each: ${sizes}`);
+    assert.ok(sizes.length > 1);
   });
 
   for (const suite of ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256']) {

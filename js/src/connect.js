@@ -10,7 +10,7 @@ import { TLSError, engineError } from './errors.js';
 import { ERR_BAD_CONFIG, ERR_BAD_STATE, ERR_CALLBACK, ERR_TRUNCATED } from './codes.js';
 import { loadEngine, loadDefaultRoots, defaultWarning, Engine, TrustStore, acquireStore, releaseStore, isIP, CLOSED, SENDREC, RECVREC, SENDAPP, RECVAPP, SENDEARLY } from './engine.js';
 import { openTransport, isNode } from './transports.js';
-import { DIRECT_IO } from './node_io.js';
+import { DIRECT_IO, allocBytes } from './node_io.js';
 import { defaultSessionCache, sessionKey, sessionExpired, canonicalIP, certChainText } from './session.js';
 
 const OUT_HWM = 256 * 1024;
@@ -324,14 +324,19 @@ class Conn {
     if (this.pumping) { this.again = true; return; }
     if (this.finished || !this.engine || !this.writer) return;
     this.pumping = true;
+    // the record buffers stay between the records of this pass (and are
+    // given back, wiped, at its end if idle): not once per record
+    const e = this.engine;
+    e.hold(true);
     try {
       do {
         this.again = false;
         this.step();
       } while (this.again && !this.finished);
-    } catch (e) {
-      this.fail(toTLSError(e, 'internal_error'));
+    } catch (err) {
+      this.fail(toTLSError(err, 'internal_error'));
     } finally {
+      e.hold(false);
       this.pumping = false;
     }
   }
@@ -449,7 +454,7 @@ class Conn {
   takeApp() {
     const e = this.engine;
     const left = this.inChunk ? this.inChunk.length - this.inOff : 0;
-    const out = new Uint8Array(e.appLength() + left);
+    const out = allocBytes(e.appLength() + left);
     let n = 0;
     for (;;) {
       n += e.takeApp(out, n);
@@ -457,7 +462,9 @@ class Conn {
       this.pushIn();
       if (!(e.state() & RECVAPP)) break;
     }
-    return n === out.length ? out : out.subarray(0, n);
+    if (n === out.length) return out;
+    out.fill(0, n);   // allocBytes() may not have zeroed it: .buffer reaches it
+    return out.subarray(0, n);
   }
 
   // The engine reached WT_CLOSED: settle everything.

@@ -5,6 +5,7 @@ import { engineError } from './errors.js';
 import { ERR_BAD_CONFIG } from './codes.js';
 
 export const kernelRandom = () => false;
+export const allocBytes = (n) => new Uint8Array(n);
 export const DIRECT_IO = Symbol('wasmtls.directIO');
 
 const nodeOnly = (what) => () => {

@@ -59,6 +59,16 @@ export function kernelRandom(u, p, n) {
   }
 }
 
+// n bytes the caller is about to write over (the plaintext copied out of
+// wasm memory), in their own ArrayBuffer: in Node, without the zero-fill
+// of new Uint8Array(n) (Buffer.allocUnsafeSlow: never the shared pool),
+// which was most of that copy's cost. The caller zeroes what it leaves
+// unwritten.
+const allocUninit = globalThis.Buffer?.allocUnsafeSlow;
+export const allocBytes = allocUninit
+  ? (n) => { const b = allocUninit(n); return new Uint8Array(b.buffer, b.byteOffset, n); }
+  : (n) => new Uint8Array(n);
+
 /**
  * A Node stream.Duplex (net.Socket) as a {readable, writable} pair with
  * backpressure. One reader (socketIO) takes the socket's events from the
