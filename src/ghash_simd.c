@@ -10,7 +10,7 @@
  * ghash_ctmul* use the same idea with scalar multiplies.) Here the 16 part
  * products of one 32x32 multiply take 8 i64x2.extmul_u32x4 instructions,
  * and a 128x128 product is two Karatsuba levels over 32-bit limbs: nine
- * 32x32 products. Multiplies have data-independent timing in wasm engines
+ * 32x32 products (wt_simd128.h). Multiplies have data-independent timing in wasm engines
  * on current CPUs, and nothing here branches on or indexes by data.
  */
 
@@ -28,33 +28,6 @@
 typedef struct {
 	v128_t v[4];
 } h32;
-
-/* i64x2.extmul_{low,high}_i32x4_u (one pmuludq-class instruction in the
- * engines). Emscripten 3.1.6's clang 14 compiles wasm_u64x2_extmul_*_u32x4
- * to extend + i64x2.mul instead, which V8 expands to a long multiply
- * sequence (measured: half the speed), so the instructions are emitted
- * directly. */
-static inline v128_t
-extmul_lo(v128_t a, v128_t b)
-{
-	v128_t r;
-
-	__asm__("local.get %1\n\tlocal.get %2\n\t"
-		"i64x2.extmul_low_i32x4_u\n\tlocal.set %0"
-		: "=r"(r) : "r"(a), "r"(b));
-	return r;
-}
-
-static inline v128_t
-extmul_hi(v128_t a, v128_t b)
-{
-	v128_t r;
-
-	__asm__("local.get %1\n\tlocal.get %2\n\t"
-		"i64x2.extmul_high_i32x4_u\n\tlocal.set %0"
-		: "=r"(r) : "r"(a), "r"(b));
-	return r;
-}
 
 static void
 h32_prep(h32 *p, uint32_t h)
@@ -81,7 +54,7 @@ clmul32(v128_t xs, const h32 *p)
 		0x44444444, (int32_t)0x88888888));
 
 #define CLASS(c) wasm_v128_and(wasm_v128_xor( \
-		extmul_lo(xx, p->v[c]), extmul_hi(xx, p->v[c])), \
+		wt_extmul_lo(xx, p->v[c]), wt_extmul_hi(xx, p->v[c])), \
 		wasm_i64x2_splat((int64_t)(0x1111111111111111u << (c))))
 	return wasm_v128_xor(wasm_v128_xor(CLASS(0), CLASS(1)),
 		wasm_v128_xor(CLASS(2), CLASS(3)));

@@ -12,6 +12,7 @@
 
 #include <bearssl.h>
 #include <wasm_simd128.h>
+#include "wt_simd128.h"
 
 /* The round keys as bytes (FIPS 197 5.2, 16 per round), which fits
  * wt_aead's br_aes_gen_ctr_keys; each run spreads them into bit-planes on
@@ -27,20 +28,6 @@ extern const br_block_ctr_class wt_aes_simd_ctr_vtable;
 /* br_ghash: y <- GHASH_H(y, data), data zero-padded to a whole block
  * (NIST SP 800-38D 6.4). */
 void wt_ghash_simd(void *y, const void *h, const void *data, size_t len);
-
-/* wt_wipe for arrays of v128 (the expanded keys, powers of H): the same
- * volatile stores, 16 bytes at a time. wt_wipe's byte loop over these
- * buffers on each of a record's ctr and ghash calls was measured at ~5%
- * of the record time. */
-static inline void
-wt_wipe_v128(v128_t *p, size_t n)
-{
-	volatile v128_t *v = p;
-
-	while (n -- > 0) {
-		*v ++ = wasm_i64x2_splat(0);
-	}
-}
 
 #endif
 #endif

@@ -1,12 +1,15 @@
-// The wasm SIMD128 ChaCha20 (src/chacha20_simd.c), alone and in the AEAD
-// the wasm build uses (br_poly1305_ctmul_run over it), against known
-// answers (RFC 8439, all of Wycheproof's chacha20_poly1305_test.json) and
-// bit for bit against BearSSL's portable br_chacha20_ct_run on random
-// inputs. Driver for
-// the harness tests/simd/chacha_poly_simd.c, built by tests/simd/chacha.mk
-// into build/wasm/simd-test/ (make build), with a mutant that must fail.
+// The wasm SIMD128 ChaCha20 (src/chacha20_simd.c) and Poly1305
+// (src/poly1305_simd.c), alone and as the AEAD the wasm build uses,
+// against known answers (RFC 8439, all of Wycheproof's
+// chacha20_poly1305_test.json), Poly1305's definition on BigInts, and bit
+// for bit against BearSSL's portable br_chacha20_ct_run and
+// br_poly1305_ctmul_run on random inputs. Driver for the harness
+// tests/simd/chacha_poly_simd.c, built by tests/simd/chacha.mk into
+// build/wasm/simd-test/ (make build), with a mutant of each file that
+// must fail.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -16,6 +19,7 @@ import { SKIP } from './lib/wasm.mjs';
 const DIR = path.resolve(ROOT, process.env.WASM_BUILD || 'build/wasm', 'simd-test');
 const HARNESS = path.join(DIR, 'chacha_poly_simd.cjs');
 const BROKEN = path.join(DIR, 'broken_chacha.cjs');
+const BROKEN_POLY = path.join(DIR, 'broken_poly.cjs');
 const VECTORS = '/work/shared/vectors/wycheproof/chacha20_poly1305_test.json';
 const skip = SKIP || (!fs.existsSync(HARNESS) && `${HARNESS} missing (make build-wasm)`);
 
@@ -152,10 +156,68 @@ test('random ChaCha20: SIMD = br_chacha20_ct_run (lengths 0..1000 and large, una
   assert.equal(m._sh_random_chacha(2, 300), 0);
 });
 
-test('random ChaCha20-Poly1305: SIMD ChaCha20 = portable inside the AEAD (tags, ciphertexts, decryption)', { skip }, async () => {
+test('random ChaCha20-Poly1305: the SIMD AEAD = the portable one (tags, ciphertexts, decryption, all-ones ciphertexts)', { skip }, async () => {
   const m = await harness();
   assert.equal(m._sh_random_aead(1, 1001 + 40), 0);
   assert.equal(m._sh_random_aead(2, 300), 0);
+});
+
+// Poly1305 by its definition (RFC 8439 2.5.1) on BigInts, for messages of
+// whole 16-byte blocks: the oracle for poly1305_simd.c's steps alone.
+const le = (b) => BigInt(`0x${Buffer.from(b).reverse().toString('hex') || '0'}`);
+const P1305 = (1n << 130n) - 5n;
+function poly1305Ref(key, msg) {
+  const r = le(key.subarray(0, 16)) & 0x0ffffffc0ffffffc0ffffffc0fffffffn;
+  let h = 0n;
+  for (let i = 0; i < msg.length; i += 16) h = ((h + le(msg.subarray(i, i + 16)) + (1n << 128n)) * r) % P1305;
+  const t = (h + le(key.subarray(16))) & ((1n << 128n) - 1n);
+  return Buffer.from(t.toString(16).padStart(32, '0'), 'hex').reverse();
+}
+
+function poly1305(m, simd, key, msg) {
+  const { ret, out } = withHeap(m, [key, msg, Buffer.alloc(16)], (k, d, t) => m._sh_poly1305(simd, k, d, msg.length, t));
+  assert.equal(ret, 0);
+  return out[2];
+}
+
+// Messages that end the sum exactly at p - 1, p, ..., 2^130 - 1 before the
+// final reduction (r = 1: h is the plain sum of the blocks and their 2^128
+// bits), all-ones blocks under the largest clamped r (the largest limbs),
+// and random ones; the four-lane path for every whole group of four blocks.
+function poly1305Cases() {
+  const cases = [];
+  const ones = Buffer.alloc(16, 0xff);
+  const rOne = Buffer.concat([Buffer.from([1]), Buffer.alloc(15), crypto.randomBytes(16)]);
+  for (let k = -1; k <= 4; k++) {
+    // (2^128 - 1) + 2^128 + (2^128 - 4 + k) + 2^128 = p + k
+    const last = Buffer.from((((1n << 128n) - 4n + BigInt(k)) & ((1n << 128n) - 1n)).toString(16).padStart(32, '0'), 'hex').reverse();
+    cases.push([`r = 1, h = p + ${k}`, rOne, Buffer.concat([ones, last])]);
+    cases.push([`r = 1, h = p + ${k} after four lanes of zeros`, rOne, Buffer.concat([Buffer.alloc(64), ones, last])]);
+  }
+  const rMax = Buffer.concat([Buffer.alloc(16, 0xff), Buffer.alloc(16, 0xff)]);
+  for (const n of [1, 4, 5, 8, 63, 64]) cases.push([`largest r, ${n} all-ones blocks`, rMax, Buffer.alloc(16 * n, 0xff)]);
+  for (let n = 0; n <= 40; n++) cases.push([`random, ${n} blocks`, crypto.randomBytes(32), crypto.randomBytes(16 * n)]);
+  return cases;
+}
+
+test('Poly1305 alone: the scalar and four-lane steps = the definition (edges of the final reduction, largest limbs, random)', { skip }, async () => {
+  const m = await harness();
+  let lanes = 0;
+  for (const [what, key, msg] of poly1305Cases()) {
+    const want = poly1305Ref(key, msg).toString('hex');
+    assert.equal(poly1305(m, 0, key, msg).toString('hex'), want, `${what}: scalar`);
+    assert.equal(poly1305(m, 1, key, msg).toString('hex'), want, `${what}: four lanes`);
+    if (msg.length >= 64) lanes++;
+  }
+  assert.ok(lanes >= 30);
+});
+
+test('a deliberately broken SIMD Poly1305 (tests/simd/chacha.mk mutant) fails the checks', { skip }, async () => {
+  assert.ok(fs.existsSync(BROKEN_POLY), `${BROKEN_POLY} missing (make build)`);
+  const m = await createRequire(import.meta.url)(BROKEN_POLY)();
+  assert.ok(m._sh_random_aead(1, 1001 + 40) > 0, 'random AEAD comparison');
+  const wrong = poly1305Cases().filter(([, key, msg]) => !poly1305(m, 1, key, msg).equals(poly1305Ref(key, msg)));
+  assert.ok(wrong.length > 0, 'Poly1305 alone');
 });
 
 test('a deliberately broken SIMD ChaCha20 (tests/simd/chacha.mk mutant) fails the checks', { skip }, async () => {

@@ -111,3 +111,15 @@ test('kernelRandom reads only the device it opened: a descriptor number closed a
   const got = JSON.parse(out.stdout.trim().split('\n').pop());
   assert.deepEqual(got, { first: true, random: true, reused: true, second: false, third: false });
 });
+
+test('plaintext chunks are never views into a pool: a Buffer stand-in whose allocUnsafeSlow pools is not used', { skip }, async () => {
+  const probe = (setup) => run(process.execPath, ['--input-type=module', '-e', `${setup}
+    const { allocBytes } = await import(${JSON.stringify(path.join(JS, 'src', 'node_io.js'))});
+    const a = allocBytes(100);
+    console.log(JSON.stringify({ alone: a.buffer.byteLength === 100 && a.byteOffset === 0, zero: a.every((b) => b === 0) }));`]);
+  // Node's own: its own ArrayBuffer, exactly n bytes
+  assert.deepEqual(JSON.parse((await probe('')).stdout).alone, true);
+  // pooled (Buffer.allocUnsafe's 8 KiB pool, dirtied first): a zeroed array of its own instead
+  const pooled = JSON.parse((await probe("Buffer.allocUnsafe(64).fill(7); Buffer.allocUnsafeSlow = Buffer.allocUnsafe;")).stdout);
+  assert.deepEqual(pooled, { alone: true, zero: true });
+});

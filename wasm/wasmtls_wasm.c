@@ -358,10 +358,6 @@ typedef struct wtw_conn {
 	 * (wiped) as soon as the engine says they are idle (attach/release):
 	 * an idle connection holds none. */
 	uint8_t *in, *out;
-	/* Set by wtw_hold while the host moves a burst of records: release()
-	 * then waits for wtw_hold(c, 0), rather than wiping, freeing and
-	 * allocating both buffers again for every record of a download. */
-	int hold;
 	/* The handshake area, from wtw_start until the engine gives it back
 	 * (wiped) when the handshake ends or fails. */
 	void *hs_area;
@@ -751,9 +747,6 @@ attach(wtw_conn *c)
 static void
 release(wtw_conn *c)
 {
-	if (c->hold) {
-		return;
-	}
 	if (c->hs_area != NULL && (wt_engine_handshake_done(&c->cc) || wt_engine_last_error(&c->cc))) {
 		size_t n = wt_engine_peer_keep_size(&c->cc);
 		uint8_t *keep = n ? malloc(n) : NULL;
@@ -903,17 +896,6 @@ wtw_ack(wtw_conn *c, int which, size_t len)
 	}
 	release(c);
 	return wt_engine_current_state(&c->cc);
-}
-
-/* on != 0: keep what release() would take back until wtw_hold(c, 0),
- * which takes it. The host brackets each pass over a connection's input
- * and output with it (js/src/connect.js pump()): an idle connection
- * still holds no record buffers. */
-WTW_EXPORT(wtw_hold) void
-wtw_hold(wtw_conn *c, int on)
-{
-	c->hold = on;
-	release(c);
 }
 
 /* Calls that may queue a record (close_notify, KeyUpdate) get buffers

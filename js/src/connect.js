@@ -324,19 +324,14 @@ class Conn {
     if (this.pumping) { this.again = true; return; }
     if (this.finished || !this.engine || !this.writer) return;
     this.pumping = true;
-    // the record buffers stay between the records of this pass (and are
-    // given back, wiped, at its end if idle): not once per record
-    const e = this.engine;
-    e.hold(true);
     try {
       do {
         this.again = false;
         this.step();
       } while (this.again && !this.finished);
-    } catch (err) {
-      this.fail(toTLSError(err, 'internal_error'));
+    } catch (e) {
+      this.fail(toTLSError(e, 'internal_error'));
     } finally {
-      e.hold(false);
       this.pumping = false;
     }
   }

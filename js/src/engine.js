@@ -565,8 +565,6 @@ export class Engine {
     return done;
   }
 
-  /** While on, record buffers stay allocated between records; off gives back what is idle. */
-  hold(on) { if (this.ptr) this.w.x.wtw_hold(this.ptr, on ? 1 : 0); }
   flush() { this.w.x.wtw_flush(this.ptr); }
   close() { this.w.x.wtw_close(this.ptr); }
   eof() { this.w.x.wtw_eof(this.ptr); }

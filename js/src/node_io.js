@@ -60,14 +60,16 @@ export function kernelRandom(u, p, n) {
 }
 
 // n bytes the caller is about to write over (the plaintext copied out of
-// wasm memory), in their own ArrayBuffer: in Node, without the zero-fill
-// of new Uint8Array(n) (Buffer.allocUnsafeSlow: never the shared pool),
-// which was most of that copy's cost. The caller zeroes what it leaves
-// unwritten.
+// wasm memory), alone in their ArrayBuffer: in Node, without the zero-fill
+// of new Uint8Array(n) (Buffer.allocUnsafeSlow, never the shared pool),
+// which was most of that copy's cost. Anything that gives a view into a
+// larger buffer (a Buffer stand-in that pools) is not used. The caller
+// zeroes what it leaves unwritten.
 const allocUninit = globalThis.Buffer?.allocUnsafeSlow;
-export const allocBytes = allocUninit
-  ? (n) => { const b = allocUninit(n); return new Uint8Array(b.buffer, b.byteOffset, n); }
-  : (n) => new Uint8Array(n);
+export function allocBytes(n) {
+  const b = allocUninit?.(n);
+  return b?.byteOffset === 0 && b.buffer.byteLength === n ? new Uint8Array(b.buffer) : new Uint8Array(n);
+}
 
 /**
  * A Node stream.Duplex (net.Socket) as a {readable, writable} pair with
@@ -160,20 +162,21 @@ function socketIO(sock) {
   // yet: often its alert (a server that rejects our certificate sends one
   // and resets; over loopback our next write can fail in the same turn of
   // the event loop the alert arrived in). So take those bytes now, as the
-  // native CLI does by reading on after a failed send. Only when Node holds
-  // none of its own (order is kept), up to RECV_HWM queued, and where the
-  // socket has a descriptor (Node on Unix; elsewhere nothing changes).
+  // native CLI does by reading on after a failed send: one non-blocking
+  // read of at most what the queue has room for, only when Node holds none
+  // of its own (order is kept), and only from a plain TCP or pipe socket of
+  // Node's (not, say, a TLSSocket, whose descriptor carries the outer
+  // connection's records). Anywhere else nothing changes.
   const salvage = (err) => {
-    const fd = sock._handle?.fd;
-    const room = RECV_HWM - queued;
-    const fs = err && fd >= 0 && room > 0 && sock.readableLength === 0 && !ended && !failure && nodeBuiltin('node:fs');
-    if (!fs) return;
-    const buf = new Uint8Array(room);
-    let got = 0;
     try {
-      for (let n; got < buf.length && (n = fs.readSync(fd, buf, got, buf.length - got, null)) > 0;) got += n;
-    } catch { /* EAGAIN: nothing more; ECONNRESET: the reset after it */ }
-    if (got) take(buf.subarray(0, got));
+      const h = sock._handle, room = RECV_HWM - queued;
+      if (!err || !h || !(h.fd >= 0) || room <= 0 || ended || failure || sock.readableLength !== 0) return;
+      if (globalThis.process?.release?.name !== 'node' || !['TCP', 'Pipe'].includes(h.constructor?.name)) return;
+      const fs = nodeBuiltin('node:fs');
+      const buf = new Uint8Array(room);
+      const n = fs?.readSync(h.fd, buf, 0, room, null);
+      if (n > 0) take(buf.subarray(0, n));
+    } catch { /* EAGAIN: nothing there; ECONNRESET: the reset itself */ }
   };
   sock.on('end', () => { if (!failure) ended = true; settle(); });
   sock.on('error', stop);
