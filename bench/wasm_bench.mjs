@@ -145,8 +145,15 @@ const fail = (c, e) => {
 // fresh), then the timed one offers one of them: Node's server sends no
 // new ticket on a resumed connection, so a client that uses each ticket
 // once (wasmtls, rustls; RFC 8446 C.4) could not resume twice in a row.
+// The server answers with TCP_NODELAY (noDelay): Node's default, Nagle,
+// holds its one-byte answer until the client's side has ACKed its session
+// tickets, and over the wisp tunnel that ACK comes from the wisp server's
+// kernel, on its delayed-ACK timer when the client's byte left before the
+// tickets arrived there: a 40-50 ms stall in some rounds (seen on one
+// machine in half of them for wasmtls, whose byte leaves sooner), which
+// measures the server's Nagle, not the clients.
 let lastReused = null;
-const srv = await startNode({ cert: P.p256.chain, key: P.p256.key,
+const srv = await startNode({ cert: P.p256.chain, key: P.p256.key, tlsOptions: { noDelay: true },
   onConnection: (s) => { lastReused = s.isSessionReused(); s.once('data', () => s.write('x')); } });
 async function oneHandshake(c, resume) {
   const t0 = performance.now();
@@ -347,7 +354,7 @@ await idle.stop();
 // --- cold start: a fresh process imports, instantiates, one handshake --------
 const N_COLD = Number(process.env.BENCH_COLD || 11);
 {
-  const cold = await startNode({ cert: P.p256.chain, key: P.p256.key, onConnection: (s) => s.once('data', () => s.write('x')) });
+  const cold = await startNode({ cert: P.p256.chain, key: P.p256.key, tlsOptions: { noDelay: true }, onConnection: (s) => s.once('data', () => s.write('x')) });
   const args = { port: cold.port, ca: P.ca, wisp: wisp && wisp.url };
   const impls = [{ name: 'wasmtls', kind: 'wasmtls' }, { name: 'node:tls', kind: 'node' }];
   if (WITH_PEERS) {

@@ -28,7 +28,8 @@ const load = (dir) => import(pathToFileURL(path.resolve(dir, 'index.js')).href);
 const P = pki();
 const CA = fs.readFileSync(P.ca, 'utf8');
 const wisp = await peers.startWisp();
-const srv = await startNode({ cert: P.p256.chain, key: P.p256.key, onConnection: (s) => s.once('data', () => s.write('x')) });
+// noDelay: as make bench's handshake server (bench/wasm_bench.mjs: Nagle there stalls some rounds)
+const srv = await startNode({ cert: P.p256.chain, key: P.p256.key, tlsOptions: { noDelay: true }, onConnection: (s) => s.once('data', () => s.write('x')) });
 const raw = net.createServer((s) => { s.setNoDelay(true); s.on('error', () => {}); s.once('data', () => s.write('x')); });
 await new Promise((r) => raw.listen(0, '127.0.0.1', r));
 const rawPort = raw.address().port;
