@@ -79,7 +79,6 @@ static __attribute__((noinline)) void
 mul4(v128_t h[5], const v128_t k[5], const v128_t s[5])
 {
 	v128_t lo[5], hi[5];
-	int i;
 
 #define COL(ext, x0, x1, x2, x3, x4) wasm_i64x2_add(wasm_i64x2_add( \
 		wasm_i64x2_add(ext(h[0], x0), ext(h[1], x1)), \
@@ -96,10 +95,14 @@ mul4(v128_t h[5], const v128_t k[5], const v128_t s[5])
 #undef COL
 	carry2(lo);
 	carry2(hi);
-	/* back to one i32 lane per block: the low words of both halves */
-	for (i = 0; i < 5; i ++) {
-		h[i] = wasm_i32x4_shuffle(lo[i], hi[i], 0, 2, 4, 6);
-	}
+	/* back to one i32 lane per block: the low words of both halves
+	 * (written out: a loop here made -Os keep lo and hi, products of
+	 * secrets, in a stack frame that nothing wiped) */
+	h[0] = wasm_i32x4_shuffle(lo[0], hi[0], 0, 2, 4, 6);
+	h[1] = wasm_i32x4_shuffle(lo[1], hi[1], 0, 2, 4, 6);
+	h[2] = wasm_i32x4_shuffle(lo[2], hi[2], 0, 2, 4, 6);
+	h[3] = wasm_i32x4_shuffle(lo[3], hi[3], 0, 2, 4, 6);
+	h[4] = wasm_i32x4_shuffle(lo[4], hi[4], 0, 2, 4, 6);
 }
 
 /* h += four blocks (64 bytes at p), block l in lane l, as limbs. */
@@ -167,15 +170,15 @@ absorb(v128_t h[5], const v128_t k1[5], const v128_t s1[5],
 	wt_wipe(blk, sizeof blk);
 }
 
-/* Lane l of v as five limbs. */
+/* Lane 0 of v as five limbs, or lane 1 when second. */
 static void
-lane_limbs(uint32_t out[5], const v128_t v[5], int l)
+lane_limbs(uint32_t out[5], const v128_t v[5], int second)
 {
 	int i;
 
 	for (i = 0; i < 5; i ++) {
 		/* extract_lane wants a constant lane */
-		v128_t x = l == 0 ? v[i] : wasm_i32x4_shuffle(v[i], v[i], 1, 0, 0, 0);
+		v128_t x = second ? wasm_i32x4_shuffle(v[i], v[i], 1, 0, 0, 0) : v[i];
 		out[i] = (uint32_t)wasm_i32x4_extract_lane(x, 0);
 	}
 }

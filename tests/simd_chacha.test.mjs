@@ -19,7 +19,6 @@ import { SKIP } from './lib/wasm.mjs';
 const DIR = path.resolve(ROOT, process.env.WASM_BUILD || 'build/wasm', 'simd-test');
 const HARNESS = path.join(DIR, 'chacha_poly_simd.cjs');
 const BROKEN = path.join(DIR, 'broken_chacha.cjs');
-const BROKEN_POLY = path.join(DIR, 'broken_poly.cjs');
 const VECTORS = '/work/shared/vectors/wycheproof/chacha20_poly1305_test.json';
 const skip = SKIP || (!fs.existsSync(HARNESS) && `${HARNESS} missing (make build-wasm)`);
 
@@ -180,10 +179,12 @@ function poly1305(m, simd, key, msg) {
   return out[2];
 }
 
-// Messages that end the sum exactly at p - 1, p, ..., 2^130 - 1 before the
+// Messages that end the sum exactly at p - 1, p, ..., p + 4 before the
 // final reduction (r = 1: h is the plain sum of the blocks and their 2^128
-// bits), all-ones blocks under the largest clamped r (the largest limbs),
-// and random ones; the four-lane path for every whole group of four blocks.
+// bits; one block at a time), the same after a group of four zero blocks
+// through the lanes, all-ones blocks under the largest clamped r (the
+// largest limbs), and random ones; the four-lane path for every whole
+// group of four blocks.
 function poly1305Cases() {
   const cases = [];
   const ones = Buffer.alloc(16, 0xff);
@@ -192,33 +193,79 @@ function poly1305Cases() {
     // (2^128 - 1) + 2^128 + (2^128 - 4 + k) + 2^128 = p + k
     const last = Buffer.from((((1n << 128n) - 4n + BigInt(k)) & ((1n << 128n) - 1n)).toString(16).padStart(32, '0'), 'hex').reverse();
     cases.push([`r = 1, h = p + ${k}`, rOne, Buffer.concat([ones, last])]);
-    cases.push([`r = 1, h = p + ${k} after four lanes of zeros`, rOne, Buffer.concat([Buffer.alloc(64), ones, last])]);
+    cases.push([`r = 1, h = p + ${k}, after a group of zero blocks`, rOne, Buffer.concat([Buffer.alloc(64), ones, last])]);
   }
+  for (const n of [4, 8, 12]) cases.push([`r = 1, ${n} all-ones blocks`, rOne, Buffer.alloc(16 * n, 0xff)]);
   const rMax = Buffer.concat([Buffer.alloc(16, 0xff), Buffer.alloc(16, 0xff)]);
   for (const n of [1, 4, 5, 8, 63, 64]) cases.push([`largest r, ${n} all-ones blocks`, rMax, Buffer.alloc(16 * n, 0xff)]);
   for (let n = 0; n <= 40; n++) cases.push([`random, ${n} blocks`, crypto.randomBytes(32), crypto.randomBytes(16 * n)]);
   return cases;
 }
 
-test('Poly1305 alone: the scalar and four-lane steps = the definition (edges of the final reduction, largest limbs, random)', { skip }, async () => {
+test('Poly1305 alone: one block at a time and four lanes = the definition (edges of the final reduction, largest limbs, random)', { skip }, async () => {
   const m = await harness();
   let lanes = 0;
   for (const [what, key, msg] of poly1305Cases()) {
     const want = poly1305Ref(key, msg).toString('hex');
-    assert.equal(poly1305(m, 0, key, msg).toString('hex'), want, `${what}: scalar`);
+    assert.equal(poly1305(m, 0, key, msg).toString('hex'), want, `${what}: one block at a time`);
     assert.equal(poly1305(m, 1, key, msg).toString('hex'), want, `${what}: four lanes`);
     if (msg.length >= 64) lanes++;
   }
   assert.ok(lanes >= 30);
 });
 
-test('a deliberately broken SIMD Poly1305 (tests/simd/chacha.mk mutant) fails the checks', { skip }, async () => {
-  assert.ok(fs.existsSync(BROKEN_POLY), `${BROKEN_POLY} missing (make build)`);
-  const m = await createRequire(import.meta.url)(BROKEN_POLY)();
-  assert.ok(m._sh_random_aead(1, 1001 + 40) > 0, 'random AEAD comparison');
-  const wrong = poly1305Cases().filter(([, key, msg]) => !poly1305(m, 1, key, msg).equals(poly1305Ref(key, msg)));
-  assert.ok(wrong.length > 0, 'Poly1305 alone');
+// The final reduction alone on five limbs, carried or not (up to the sum
+// of the four lanes, 4 (2^26 + 2^10) each): values just under, at and
+// past p and 2^130, limbs of exactly 2^26, and random ones. Reaching some
+// of these through whole messages would take ~2^80 tries.
+function finishCases() {
+  const M = (1n << 26n) - 1n;
+  const limbsOf = (v) => [0, 1, 2, 3, 4].map((i) => Number((v >> BigInt(26 * i)) & M));
+  const cases = [];
+  for (const v of [0n, 1n, P1305 - 1n, P1305, P1305 + 1n, P1305 + 4n, P1305 + 5n, (1n << 130n) - 1n, (1n << 128n) - 1n, 1n << 128n]) {
+    cases.push(limbsOf(v));
+  }
+  cases.push([1 << 26, 1 << 26, 1 << 26, 1 << 26, 1 << 26]);
+  cases.push([M, M, M, M, M].map(Number));
+  cases.push([(1 << 26) - 1, (1 << 26) + 98, M, M, M].map(Number));
+  cases.push([(1 << 26) - 5, M, M, M, M].map(Number));   // p - ... : the second fold
+  cases.push([(1 << 28) + 4096, (1 << 28) + 4096, (1 << 28) + 4096, (1 << 28) + 4096, (1 << 28) + 4096]);
+  for (let i = 0; i < 200; i++) cases.push([...crypto.randomBytes(20)].reduce((a, b, j) => (a[j >> 2] = a[j >> 2] * 256 + b, a), [0, 0, 0, 0, 0]).map((x) => x % ((1 << 28) + 4097)));
+  return cases;
+}
+function finishTag(m, limbs, s) {
+  const l = Buffer.alloc(20);
+  limbs.forEach((x, i) => l.writeUInt32LE(x, 4 * i));
+  return withHeap(m, [l, s, Buffer.alloc(16)], (a, b, t) => m._sh_finish(a, b, t)).out[2];
+}
+function finishRef(limbs, s) {
+  const v = limbs.reduce((acc, x, i) => acc + (BigInt(x) << BigInt(26 * i)), 0n) % P1305;
+  const t = (v + le(s)) & ((1n << 128n) - 1n);
+  return Buffer.from(t.toString(16).padStart(32, '0'), 'hex').reverse();
+}
+
+test('Poly1305 final reduction alone = (limbs mod p) + s (near p and 2^130, uncarried limbs, random)', { skip }, async () => {
+  const m = await harness();
+  const s = crypto.randomBytes(16);
+  for (const limbs of finishCases()) {
+    assert.equal(finishTag(m, limbs, s).toString('hex'), finishRef(limbs, s).toString('hex'), `limbs ${limbs}`);
+  }
 });
+
+for (const name of ['broken_poly', 'broken_poly_lanes', 'broken_poly_finish']) {
+  test(`a deliberately broken SIMD Poly1305 (tests/simd/chacha.mk mutant ${name}) fails the checks`, { skip }, async () => {
+    const file = path.join(DIR, `${name}.cjs`);
+    assert.ok(fs.existsSync(file), `${file} missing (make build)`);
+    const m = await createRequire(import.meta.url)(file)();
+    const s = crypto.randomBytes(16);
+    const failures = {
+      aead: m._sh_random_aead(1, 1001 + 40) > 0,
+      alone: poly1305Cases().some(([, key, msg]) => !poly1305(m, 1, key, msg).equals(poly1305Ref(key, msg))),
+      finish: finishCases().some((limbs) => !finishTag(m, limbs, s).equals(finishRef(limbs, s))),
+    };
+    assert.ok(Object.values(failures).some(Boolean), `no check failed: ${JSON.stringify(failures)}`);
+  });
+}
 
 test('a deliberately broken SIMD ChaCha20 (tests/simd/chacha.mk mutant) fails the checks', { skip }, async () => {
   assert.ok(fs.existsSync(BROKEN), `${BROKEN} missing (make build)`);

@@ -79,6 +79,17 @@ sh_poly1305(int simd, const unsigned char *k, const unsigned char *msg,
 	return 0;
 }
 
+/* finish() alone on five given limbs (any carries still to make, up to
+ * the four lanes' sum): tag = (value mod p) + s mod 2^128. */
+EMSCRIPTEN_KEEPALIVE void
+sh_finish(const uint32_t *limbs, const unsigned char *s, unsigned char *tag)
+{
+	uint32_t h[5];
+
+	memcpy(h, limbs, sizeof h);
+	finish(tag, h, s);
+}
+
 static uint64_t rng_state;
 
 static uint32_t
