@@ -406,31 +406,50 @@ describe('connect() over TCP', { skip: SKIP }, () => {
     });
   }
 
-  test('a server that sends an alert and resets before our write: the alert is reported, not the failed write', { timeout: 15000 }, async (t) => {
-    // The server (another process) sends a fatal handshake_failure alert
-    // and resets. This thread is blocked meanwhile, so both are in the
-    // kernel, unread, when connect() writes its ClientHello in the same
-    // turn of the event loop: the write fails (ECONNRESET/EPIPE), Node
-    // destroys the socket, and the alert must not go with it.
+  // A server in another process that answers our first bytes with a fatal
+  // handshake_failure alert and resets the connection, plainly or inside
+  // an outer TLS connection. Resolves to the client socket, once the reset
+  // is in the kernel: this thread was blocked meanwhile, so the alert and
+  // the reset are there unread when connect() writes its ClientHello in
+  // the same turn of the event loop, and that write fails.
+  async function resetAfterAlert(t, { outerTLS = false } = {}) {
     const dir = fs.mkdtempSync(`${os.tmpdir()}/wt-rst-`);
     t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
     const marker = `${dir}/reset`;
+    const tlsOpts = outerTLS ? `{ cert: fs.readFileSync(${JSON.stringify(P.p256.chain)}), key: fs.readFileSync(${JSON.stringify(P.p256.key)}) }, ` : '';
     const child = spawn(process.execPath, ['-e', `
-      const net = require('node:net'), fs = require('node:fs');
-      const srv = net.createServer((c) => c.once('data', () => c.write(Buffer.from([21, 3, 3, 0, 2, 2, 40]), () => {
-        c.resetAndDestroy();
+      const net = require('node:net'), tls = require('node:tls'), fs = require('node:fs');
+      const srv = ${outerTLS ? 'tls' : 'net'}.createServer(${tlsOpts}(c) => c.once('data', () => c.write(Buffer.from([21, 3, 3, 0, 2, 2, 40]), () => {
+        (c._parent || c).resetAndDestroy();
         setTimeout(() => fs.writeFileSync(${JSON.stringify(marker)}, ''), 20);
       })));
       srv.listen(0, '127.0.0.1', () => console.log(srv.address().port));`], { stdio: ['ignore', 'pipe', 'inherit'] });
     t.after(() => child.kill());
     const port = Number(await new Promise((r) => child.stdout.once('data', r)));
-    const sock = net.connect(port, '127.0.0.1');
-    await new Promise((r, j) => { sock.once('connect', r); sock.once('error', j); });
+    const sock = outerTLS ? (await import('node:tls')).connect({ port, host: '127.0.0.1', rejectUnauthorized: false })
+      : net.connect(port, '127.0.0.1');
+    await new Promise((r, j) => { sock.once(outerTLS ? 'secureConnect' : 'connect', r); sock.once('error', j); });
     sock.write('go');   // the server answers this (then it has nothing unread)
     const wait = new Int32Array(new SharedArrayBuffer(4));
     for (const t0 = Date.now(); !fs.existsSync(marker) && Date.now() - t0 < 10000;) Atomics.wait(wait, 0, 0, 5);
+    return { sock, port };
+  }
+
+  test('a server that sends an alert and resets before our write: the alert is reported, not the failed write', { timeout: 15000 }, async (t) => {
+    // Node destroys a socket whose write fails; the alert must not go with it.
+    const { sock, port } = await resetAfterAlert(t);
     const s = mod.connect({ hostname: 'localhost', port }, { ca: CA, sessionCache: false, transport: mod.fromNodeSocket(sock) });
     await assert.rejects(s.opened, (e) => e.code === 'alert_received' && /handshake_failure/.test(e.message));
+  });
+
+  test('the same inside an outer TLS connection (a TLSSocket): the outer records are never read as ours', { timeout: 15000 }, async (t) => {
+    // A TLSSocket's descriptor is the outer connection's TCP socket: what
+    // the kernel holds there is the outer TLS's records (encrypted). Read
+    // as ours they would make a record-layer error; the failed write is
+    // what is reported.
+    const { sock, port } = await resetAfterAlert(t, { outerTLS: true });
+    const s = mod.connect({ hostname: 'localhost', port }, { ca: CA, sessionCache: false, transport: mod.fromNodeSocket(sock) });
+    await assert.rejects(s.opened, (e) => e instanceof mod.TLSError && ['io_error', 'truncated'].includes(e.code));
   });
 
   test('tcp(): the socket is connecting when connect() returns (so the ClientHello overlaps it)', { skip: typeof process.getBuiltinModule !== 'function' }, async (t) => {
