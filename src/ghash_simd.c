@@ -10,8 +10,9 @@
  * ghash_ctmul* use the same idea with scalar multiplies.) Here the 16 part
  * products of one 32x32 multiply take 8 i64x2.extmul_u32x4 instructions,
  * and a 128x128 product is two Karatsuba levels over 32-bit limbs: nine
- * 32x32 products (wt_simd128.h). Multiplies have data-independent timing in wasm engines
- * on current CPUs, and nothing here branches on or indexes by data.
+ * 32x32 products (the extmul helpers: wt_simd128.h). Multiplies have
+ * data-independent timing in wasm engines on current CPUs, and nothing
+ * here branches on or indexes by data.
  */
 
 #if defined(__wasm_simd128__)

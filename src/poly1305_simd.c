@@ -193,8 +193,8 @@ blocks4(v128_t h[5], const uint32_t r[5], const unsigned char *p, size_t n)
 	int i;
 
 	/* r's powers: (r, ...) r = r^2, then (r^2, r^2) (r, r^2) = (r^3, r^4) */
-	set_mult(t, s, r, r, r, r);
 	set_mult(k, s, r, r, r, r);
+	memcpy(t, k, sizeof t);
 	mul4(t, k, s);
 	lane_limbs(r2, t, 0);
 	set_mult(k, s, r, r2, zero, zero);
@@ -292,6 +292,21 @@ clamp_r(uint32_t r[5], const unsigned char *k)
 	r[4] = (dec32le(k + 12) >> 8) & 0x00FFFFF;
 }
 
+/* The MAC's start from the 32-byte one-time key: r (clamped limbs), the
+ * one-block multiplier k1 = (r, 0, 0, 0) with s1 = 5 k1, and h = 0. */
+static void
+poly_start(uint32_t r[5], v128_t h[5], v128_t k1[5], v128_t s1[5],
+	const unsigned char *key)
+{
+	int i;
+
+	clamp_r(r, key);
+	set_mult(k1, s1, r, zero, zero, zero);
+	for (i = 0; i < 5; i ++) {
+		h[i] = wasm_i32x4_splat(0);
+	}
+}
+
 /* Below this many bytes of ciphertext the powers of r cost more than
  * the four lanes save. */
 #define SIMD_MIN 256
@@ -305,7 +320,6 @@ wt_poly1305_simd_run(const void *key, const void *iv, void *data, size_t len,
 	uint32_t r[5], hs[5];
 	v128_t h[5], k1[5], s1[5];
 	size_t simd_len = 0;
-	int i;
 
 	/* One-time key: the first 32 bytes of the block with counter 0
 	 * (2.6); the data uses counters from 1. Encrypt, then MAC the
@@ -316,11 +330,7 @@ wt_poly1305_simd_run(const void *key, const void *iv, void *data, size_t len,
 		ichacha(key, iv, 1, data, len);
 	}
 
-	clamp_r(r, pkey);
-	set_mult(k1, s1, r, zero, zero, zero);
-	for (i = 0; i < 5; i ++) {
-		h[i] = wasm_i32x4_splat(0);
-	}
+	poly_start(r, h, k1, s1, pkey);
 
 	/* mac_data = aad | pad16 | ciphertext | pad16 | le64 lengths (2.8) */
 	absorb(h, k1, s1, aad, aad_len);

@@ -156,6 +156,23 @@ function socketIO(sock) {
     settle();
   };
   sock.on('data', (d) => { if (!ended && !failure) take(d); });
+  sock.on('end', () => { if (!failure) ended = true; settle(); });
+  sock.on('error', stop);
+  sock.on('close', () => stop(new Error('connection reset')));
+  const reader = {
+    read: () => new Promise((resolve, reject) => {
+      if (waiting) return reject(new TypeError('one read at a time'));
+      waiting = { resolve, reject };
+      settle();
+    }),
+    cancel() {
+      ended = true;
+      queue.length = 0;
+      settle();   // a read waiting now ends here, not at a 'close' a Duplex may never emit
+      sock.destroy();
+      return Promise.resolve();
+    },
+  };
   // A write that fails (EPIPE, ECONNRESET: the peer closed or reset) makes
   // Node destroy the socket just after this callback, and with the
   // descriptor goes what the peer sent before it left but Node has not read
@@ -177,23 +194,6 @@ function socketIO(sock) {
       const n = fs?.readSync(h.fd, buf, 0, room, null);
       if (n > 0) take(buf.subarray(0, n));
     } catch { /* EAGAIN: nothing there; ECONNRESET: the reset itself */ }
-  };
-  sock.on('end', () => { if (!failure) ended = true; settle(); });
-  sock.on('error', stop);
-  sock.on('close', () => stop(new Error('connection reset')));
-  const reader = {
-    read: () => new Promise((resolve, reject) => {
-      if (waiting) return reject(new TypeError('one read at a time'));
-      waiting = { resolve, reject };
-      settle();
-    }),
-    cancel() {
-      ended = true;
-      queue.length = 0;
-      settle();   // a read waiting now ends here, not at a 'close' a Duplex may never emit
-      sock.destroy();
-      return Promise.resolve();
-    },
   };
   const writer = {
     write(chunk) {

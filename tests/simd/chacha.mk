@@ -1,11 +1,11 @@
-# SIMD128 ChaCha20 and Poly1305 vs BearSSL's portable code (tests/simd_chacha.test.mjs):
-# the harness tests/simd/chacha_poly_simd.c linked with the package's
-# libraries (so src/chacha20_simd.c as built for js/dist/wasmtls.wasm),
-# plus builds with a deliberate bug in src/chacha20_simd.c and in
-# src/poly1305_simd.c, which the test requires to fail. Included by the top-level Makefile; built by
-# `make build` / `make test`.
-# The harness (which includes src/poly1305_simd.c) is built with the flag
-# that file gets in the package: the cold code's -Os.
+# SIMD128 ChaCha20 and Poly1305 vs BearSSL's portable code
+# (tests/simd_chacha.test.mjs): the harness tests/simd/chacha_poly_simd.c
+# linked with the package's libraries (so src/chacha20_simd.c as built for
+# js/dist/wasmtls.wasm), plus builds with a deliberate bug in
+# src/chacha20_simd.c and in src/poly1305_simd.c, which the test requires
+# to fail. Included by the top-level Makefile; built by `make build` /
+# `make test`. The harness (which includes src/poly1305_simd.c) is built
+# with the flag that file gets in the package: the cold code's -Os.
 CHACHA_TEST_DIR = $(WASM_BUILD)/simd-test
 CHACHA_TESTS    = $(CHACHA_TEST_DIR)/chacha_poly_simd.cjs $(CHACHA_TEST_DIR)/broken_chacha.cjs
 CHACHA_TEST_CC  = $(WASM_ENV) emcc $(or $(WASM_SIZE_OPT),$(WASM_CFLAGS)) $(WASM_SIMD) -DBR_64=1 -Wall -Wextra -Werror \

@@ -4,8 +4,8 @@
  * AEAD the wasm build uses (src/poly1305_simd.c's four-lane Poly1305 with
  * the SIMD ChaCha20, as wt_aead_init picks them) against BearSSL's
  * portable AEAD (br_poly1305_ctmul_run over br_chacha20_ct_run), and
- * Poly1305 alone (RFC 8439 A.3) through poly1305_simd.c's own steps,
- * which this file includes. Built by tests/simd/chacha.mk into a
+ * Poly1305 and its final reduction alone through poly1305_simd.c's own
+ * steps, which this file includes. Built by tests/simd/chacha.mk into a
  * single-file Emscripten module that tests/simd_chacha.test.mjs drives:
  * the JS side feeds the Wycheproof and RFC 8439 vectors through the
  * sh_* entry points; sh_random_* run the bit-for-bit comparisons here.
@@ -51,8 +51,8 @@ sh_aead(int which, const void *key, const void *iv, void *data, size_t len,
 
 /* Poly1305 alone (RFC 8439 2.5) with a 32-byte key r | s, for messages of
  * whole 16-byte blocks (those get the 2^128 bit, as the AEAD's padded
- * ones do; the A.3 edge cases are all whole blocks): the four lanes for
- * every whole group of four blocks when simd, else one block at a time. */
+ * ones do): the four lanes for every whole group of four blocks when
+ * simd, else one block at a time. */
 EMSCRIPTEN_KEEPALIVE int
 sh_poly1305(int simd, const unsigned char *k, const unsigned char *msg,
 	size_t len, unsigned char *tag)
@@ -60,16 +60,11 @@ sh_poly1305(int simd, const unsigned char *k, const unsigned char *msg,
 	uint32_t r[5], h[5];
 	v128_t hv[5], k1[5], s1[5];
 	size_t simd_len = simd ? len & ~(size_t)63 : 0;
-	int i;
 
 	if (len % 16 != 0) {
 		return -1;
 	}
-	clamp_r(r, k);
-	set_mult(k1, s1, r, zero, zero, zero);
-	for (i = 0; i < 5; i ++) {
-		hv[i] = wasm_i32x4_splat(0);
-	}
+	poly_start(r, hv, k1, s1, k);
 	if (simd_len) {
 		blocks4(hv, r, msg, simd_len >> 6);
 	}
@@ -159,8 +154,8 @@ sh_random_chacha(uint32_t seed, uint32_t n)
 
 /*
  * The AEAD: random key, nonce, AAD length 0..299, data lengths as above
- * (every fifth case decrypts all 0xFF bytes), unaligned data and AAD, in place,
- * both directions; the wasm build's AEAD (SIMD ChaCha20 and Poly1305)
+ * (every fifth case decrypts all 0xFF bytes), unaligned data and AAD, in
+ * place, both directions; the wasm build's AEAD (SIMD ChaCha20 and Poly1305)
  * must agree bit for bit with the portable one on the ciphertext, tag
  * and decrypted plaintext. Returns the number of mismatches.
  */
