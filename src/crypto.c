@@ -399,7 +399,7 @@ verify_ecdsa(uint16_t scheme, const br_x509_pkey *pk,
 #ifdef WT_FUZZING_UNSAFE
 	return 0;   /* fuzzing: key and DER encoding checked, value not */
 #endif
-	if (!br_ecdsa_vrfy_asn1_get_default()(wt_ec_impl(),
+	if (!wt_ecdsa_vrfy_asn1(wt_ec_impl(),
 		hv, hlen, &pk->key.ec, sig, sig_len))
 	{
 		return WT_ALERT_DECRYPT_ERROR;
@@ -491,7 +491,7 @@ verify_rsa_pss(const br_x509_pkey *pk, const br_hash_class *hc,
 
 		tk.n = (unsigned char *)n;
 		tk.nlen = nlen;
-		if (!br_rsa_public_get_default()(em, k, &tk)) {
+		if (!wt_rsa_public(em, k, &tk)) {
 			return WT_ALERT_DECRYPT_ERROR;
 		}
 	}
@@ -632,7 +632,7 @@ wt_sig_verify12(uint16_t scheme, const br_x509_pkey *pk,
 #ifdef WT_FUZZING_UNSAFE
 		return 0;
 #endif
-		if (!br_rsa_pkcs1_vrfy_get_default()(sig, sig_len, oid, hlen,
+		if (!wt_rsa_pkcs1_vrfy(sig, sig_len, oid, hlen,
 			&pk->key.rsa, out) || !wt_ct_equal(out, hv, hlen))
 		{
 			return WT_ALERT_DECRYPT_ERROR;

@@ -106,6 +106,19 @@ static int choose_hello_shape(wt_engine_ctx *cc)
 	return 0;
 }
 
+/* The first key share made so far with an X25519 part, or NULL. */
+static const wt_keyshare *x25519_share(const wt_engine_ctx *cc)
+{
+	size_t i;
+
+	for (i = 0; i < cc->hs->share_count; i++) {
+		if (wt_group_info_get(cc->hs->shares[i].group)->curve == BR_EC_curve25519) {
+			return &cc->hs->shares[i];
+		}
+	}
+	return NULL;
+}
+
 /* Adds a key share for group to the next ClientHello (RFC 8446 4.2.8). */
 static int new_key_share(wt_engine_ctx *cc, uint16_t group)
 {
@@ -118,9 +131,16 @@ static int new_key_share(wt_engine_ctx *cc, uint16_t group)
 			? "no key exchange for this group" : "too many key shares");
 	}
 	/* as many bytes as the group takes: an X25519 share still draws 48,
-	 * so RFC 8448's traces replay */
+	 * so RFC 8448's traces replay (and a reused key, below, does not
+	 * change what later draws get) */
 	TRY(wt_hs13_random(cc, rnd, g->rnd_len));
-	err = wt_kex_keygen(&cc->hs->shares[cc->hs->share_count], group, rnd, g->rnd_len);
+	/* The X25519 key of an earlier share in this ClientHello serves this
+	 * one too (by default: X25519MLKEM768's for the x25519 share), as Go
+	 * does (handshake_client.go, 1.24+) and draft-ietf-tls-hybrid-design
+	 * 3.2 allows: the server uses one of the two, and one scalar
+	 * multiplication is saved. */
+	err = wt_kex_keygen_twin(&cc->hs->shares[cc->hs->share_count], group,
+		rnd, g->rnd_len, x25519_share(cc));
 	wt_wipe(rnd, sizeof rnd);
 	if (err) {
 		return wt_fail(cc, WT_ALERT_INTERNAL_ERROR, "cannot generate key share");

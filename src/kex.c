@@ -87,9 +87,30 @@ ecdh_keygen(wt_keyshare *ks, int curve, const uint8_t *rnd, uint8_t *pub)
 	}
 }
 
+/* twin's X25519 key pair as ks's (pub: where ks's share has it); the
+ * public key's length. */
+static size_t
+ecdh_reuse(wt_keyshare *ks, const wt_keyshare *twin, uint8_t *pub)
+{
+	const wt_group_info *t = wt_group_info_get(twin->group);
+	size_t off = t->mlkem_k ? wt_mlkem_ek_len(t->mlkem_k) : 0;
+
+	memcpy(ks->priv, twin->priv, twin->priv_len);
+	ks->priv_len = twin->priv_len;
+	memcpy(pub, twin->pub + off, 32);
+	return 32;
+}
+
 int
 wt_kex_keygen(wt_keyshare *ks, uint16_t group, const uint8_t *rnd,
 	size_t rnd_len)
+{
+	return wt_kex_keygen_twin(ks, group, rnd, rnd_len, NULL);
+}
+
+int
+wt_kex_keygen_twin(wt_keyshare *ks, uint16_t group, const uint8_t *rnd,
+	size_t rnd_len, const wt_keyshare *twin)
 {
 	const wt_group_info *g = wt_group_info_get(group);
 	size_t ek_len = g && g->mlkem_k ? wt_mlkem_ek_len(g->mlkem_k) : 0;
@@ -131,7 +152,13 @@ wt_kex_keygen(wt_keyshare *ks, uint16_t group, const uint8_t *rnd,
 		wt_wipe(dk, sizeof dk);
 		rnd += WT_MLKEM_SEED_LEN;
 	}
-	if (g->curve && ecdh_keygen(ks, g->curve, rnd, ks->pub + ek_len)
+	if (twin != NULL && (g->curve != BR_EC_curve25519
+		|| wt_group_info_get(twin->group)->curve != BR_EC_curve25519))
+	{
+		twin = NULL;
+	}
+	if (g->curve && (twin != NULL ? ecdh_reuse(ks, twin, ks->pub + ek_len)
+		: ecdh_keygen(ks, g->curve, rnd, ks->pub + ek_len))
 		!= g->share_len - ek_len)
 	{
 		wt_kex_wipe(ks);

@@ -107,6 +107,11 @@ const wt_group_info *wt_group_info_get(uint16_t id);
  * WT_ALERT_INTERNAL_ERROR for an unsupported group. */
 int wt_kex_keygen(wt_keyshare *ks, uint16_t group, const uint8_t *rnd,
 	size_t rnd_len);
+/* The same, but when group and twin->group (a share already made) both
+ * have an X25519 part, ks gets twin's X25519 key pair instead of a new one
+ * (the rest of the share still comes from rnd). twin may be NULL. */
+int wt_kex_keygen_twin(wt_keyshare *ks, uint16_t group, const uint8_t *rnd,
+	size_t rnd_len, const wt_keyshare *twin);
 /* Computes the shared secret (x-coordinate for NIST curves; ML-KEM
  * secret || X25519 secret for X25519MLKEM768) into out (>= WT_MAX_SHARED
  * bytes). Rejects a share of the wrong length, a point not on the curve,
@@ -256,6 +261,20 @@ int wt_x509_verify(const wt_peer_cert *chain, size_t n,
 	const wt_trust_anchor *tas, size_t ta_count, const char *host,
 	int64_t time_unix, int profile, int verify_none, wt_leaf_key *key,
 	char *reason, size_t cap);
+
+/* pk_verify.c: verification arithmetic on public values (variable time).
+ * Same contracts as BearSSL's br_rsa_i31_public, br_rsa_i31_pkcs1_vrfy,
+ * br_ecdsa_i31_vrfy_raw and br_ecdsa_i31_vrfy_asn1 (1 = success), except
+ * that wt_rsa_public also refuses a zero exponent and wt_ecdsa_vrfy_raw
+ * r = 0. */
+uint32_t wt_rsa_public(unsigned char *x, size_t xlen, const br_rsa_public_key *pk);
+uint32_t wt_rsa_pkcs1_vrfy(const unsigned char *sig, size_t sig_len,
+	const unsigned char *hash_oid, size_t hash_len,
+	const br_rsa_public_key *pk, unsigned char *hash_out);
+uint32_t wt_ecdsa_vrfy_raw(const br_ec_impl *impl, const void *hash, size_t hash_len,
+	const br_ec_public_key *pk, const void *sig, size_t sig_len);
+uint32_t wt_ecdsa_vrfy_asn1(const br_ec_impl *impl, const void *hash, size_t hash_len,
+	const br_ec_public_key *pk, const void *sig, size_t sig_len);
 
 /* RSASSA-PSS verification (RFC 8017 8.1.2, salt length = hash length) of
  * sig over the hash mhash[0..hlen) computed with hc; 0 if it verifies. */

@@ -987,7 +987,7 @@ static int verify_sig(const wt_x509_cert *c, const br_x509_pkey *pk)
 	case WT_X509_SIG_RSA_SHA256:
 	case WT_X509_SIG_RSA_SHA384:
 	case WT_X509_SIG_RSA_SHA512:
-		if (!br_rsa_pkcs1_vrfy_get_default()(c->sig, c->sig_len, oid, hlen,
+		if (!wt_rsa_pkcs1_vrfy(c->sig, c->sig_len, oid, hlen,
 			&pk->key.rsa, out))
 		{
 			return -1;
@@ -998,7 +998,7 @@ static int verify_sig(const wt_x509_cert *c, const br_x509_pkey *pk)
 	case WT_X509_SIG_PSS_SHA512:
 		return wt_rsa_pss_verify(pk, hc, h, hlen, c->sig, c->sig_len) == 0 ? 0 : -1;
 	default:
-		return br_ecdsa_vrfy_asn1_get_default()(wt_ec_impl(), h, hlen,
+		return wt_ecdsa_vrfy_asn1(wt_ec_impl(), h, hlen,
 			&pk->key.ec, c->sig, c->sig_len) == 1 ? 0 : -1;
 	}
 #endif

@@ -192,6 +192,100 @@ for (const [file, scheme, sha, hlen] of [['rsa_pss_2048_sha256_mgf1_32_test.json
   });
 }
 
+// RSASSA-PKCS1-v1_5 (the signatures on RSA-issued certificates, and TLS
+// 1.2's ServerKeyExchange): e = 65537 and e = 3. The one "acceptable"
+// vector is a DigestInfo without the NULL parameters, which BearSSL's
+// br_rsa_pkcs1_sig_unpad (kept by src/pk_verify.c) accepts as RFC 4055 2.1
+// asks of SHA-2 verifiers: it must verify.
+test('RSA PKCS#1 v1.5 SHA-256 (rsa_signature_2048_sha256_test.json)', () => {
+  const file = 'rsa_signature_2048_sha256_test.json';
+  const cases = [];
+  for (const g of load(file).testGroups) {
+    assert.equal(g.sha, 'SHA-256');
+    const n = g.publicKey ? g.publicKey.modulus : g.n;
+    const e = g.publicKey ? g.publicKey.publicExponent : g.e;
+    for (const t of g.tests) {
+      const want = t.result === 'invalid' ? `invalid ${ALERT_DECRYPT_ERROR}` : 'valid';
+      cases.push({ tcId: t.tcId, line: `sig12 0401 rsa ${n} ${e} ${h(t.msg)} ${h(t.sig)}`,
+        why: `expected ${want} (${t.result} ${t.flags.join(',')})`, expect: (o) => o === want });
+    }
+  }
+  run(file, cases, 0);
+});
+
+// Keys and signatures from node:crypto for what the Wycheproof files here
+// do not cover: RSA moduli of 1024 to 4096 bits with small and large
+// public exponents (src/pk_verify.c walks e bit by bit), and P-521. Each
+// signature verifies, and fails with the message changed; ECDSA also
+// fails with r or s out of (0, n) and with s replaced by n - s... which is
+// valid (ECDSA signatures are malleable), so that one must verify.
+const bigHex = (v, len) => v.toString(16).padStart(2 * len, '0');
+function derInt(v) {
+  let x = v.toString(16);
+  if (x.length & 1) x = '0' + x;
+  if (parseInt(x.slice(0, 2), 16) & 0x80) x = '00' + x;
+  return '02' + (x.length / 2).toString(16).padStart(2, '0') + x;
+}
+function derSig(r, s) {
+  const body = derInt(r) + derInt(s);
+  const n = body.length / 2;
+  return '30' + (n < 128 ? '' : '81') + n.toString(16).padStart(2, '0') + body;
+}
+test('RSA PKCS#1 v1.5 and ECDSA P-256/P-384/P-521 signatures from node:crypto', async () => {
+  const crypto = await import('node:crypto');
+  const cases = [];
+  const rsaKeys = [[1024, 3], [2048, 65537], [2048, 0x10001 * 2 + 1], [3072, 65537], [4096, 65537], [2048, 2 ** 31 - 1]];
+  for (const [bits, e] of rsaKeys) {
+    const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: bits, publicExponent: e });
+    const jwk = publicKey.export({ format: 'jwk' });
+    const n = Buffer.from(jwk.n, 'base64url').toString('hex');
+    const eh = Buffer.from(jwk.e, 'base64url').toString('hex');
+    const msg = crypto.randomBytes(40);
+    const sig = crypto.sign('sha256', msg, privateKey);
+    const tag = `rsa ${bits} e=${e}`;
+    cases.push({ tcId: tag, line: `sig12 0401 rsa ${n} ${eh} ${msg.toString('hex')} ${sig.toString('hex')}`,
+      why: 'valid', expect: (o) => o === 'valid' });
+    const bad = Buffer.from(msg); bad[0] ^= 1;
+    cases.push({ tcId: `${tag} tampered`, line: `sig12 0401 rsa ${n} ${eh} ${bad.toString('hex')} ${sig.toString('hex')}`,
+      why: 'message changed', expect: (o) => o === `invalid ${ALERT_DECRYPT_ERROR}` });
+    // s + n: the same residue, but not a representative (RFC 8017 5.2.2 step 1)
+    const sn = BigInt('0x' + sig.toString('hex')) + BigInt('0x' + n);
+    if (sn < (1n << BigInt(8 * sig.length))) {
+      cases.push({ tcId: `${tag} s+n`, line: `sig12 0401 rsa ${n} ${eh} ${msg.toString('hex')} ${bigHex(sn, sig.length)}`,
+        why: 's >= n', expect: (o) => o === `invalid ${ALERT_DECRYPT_ERROR}` });
+    }
+  }
+  const curves = [['prime256v1', '0403', 'sha256', 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n],
+    ['secp384r1', '0503', 'sha384', 0xffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973n],
+    ['secp521r1', '0603', 'sha512', 0x1fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409n]];
+  for (const [curve, scheme, hash, order] of curves) {
+    for (let i = 0; i < 8; i++) {
+      const { privateKey, publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: curve });
+      const q = publicKey.export({ format: 'jwk' });
+      const qh = '04' + Buffer.from(q.x, 'base64url').toString('hex') + Buffer.from(q.y, 'base64url').toString('hex');
+      const msg = crypto.randomBytes(1 + i * 7);
+      const raw = crypto.sign(hash, msg, { key: privateKey, dsaEncoding: 'ieee-p1363' });
+      const half = raw.length / 2;
+      const r = BigInt('0x' + raw.subarray(0, half).toString('hex'));
+      const s = BigInt('0x' + raw.subarray(half).toString('hex'));
+      const line = (m, rr, ss) => `sig ${scheme} ec ${qh} ${m.toString('hex')} ${derSig(rr, ss)}`;
+      const tag = `${curve} ${i}`;
+      const ok = (o) => o === 'valid', no = (o) => o === `invalid ${ALERT_DECRYPT_ERROR}`;
+      cases.push({ tcId: tag, line: line(msg, r, s), why: 'valid', expect: ok });
+      cases.push({ tcId: `${tag} n-s`, line: line(msg, r, order - s), why: 'valid (malleable)', expect: ok });
+      const bad = Buffer.from(msg); bad[0] ^= 0x80;
+      cases.push({ tcId: `${tag} tampered`, line: line(bad, r, s), why: 'message changed', expect: no });
+      cases.push({ tcId: `${tag} r+n`, line: line(msg, r + order, s), why: 'r >= n', expect: no });
+      cases.push({ tcId: `${tag} s+n`, line: line(msg, r, s + order), why: 's >= n', expect: no });
+      cases.push({ tcId: `${tag} s=n`, line: line(msg, r, order), why: 's = n', expect: no });
+      cases.push({ tcId: `${tag} r=n`, line: line(msg, order, s), why: 'r = n', expect: no });
+      cases.push({ tcId: `${tag} s=1`, line: line(msg, r, 1n), why: 's = 1', expect: no });
+      cases.push({ tcId: `${tag} s=n-1`, line: line(msg, r, order - 1n), why: 's = n - 1', expect: no });
+    }
+  }
+  run('node:crypto signatures', cases, 0);
+});
+
 // ------------------------------------------------------------------ known answers
 
 test('selftest: RFC 8448 X25519, RFC 8439 AEAD, TLS 1.2 PRF vectors (P_SHA256, P_SHA384), negative checks', () => {

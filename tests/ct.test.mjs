@@ -62,7 +62,7 @@ const ALLOW = [
     // EC key generation by rejection sampling: a candidate that is zero or
     // not below the curve order is thrown away; only the number of
     // discarded random strings shows, never the key that is kept.
-    at: 'br_ec_keygen', via: 'wt_kex_keygen',
+    at: 'br_ec_keygen', via: 'wt_kex_keygen_twin',
   },
   {
     // ECDSA signing: the private key range check (a valid key always

@@ -20,7 +20,9 @@
  *       -> "ok <shared hex>" or "reject <code>"
  *   sig <scheme> ec <point> <msg> <sig>
  *   sig <scheme> rsa <n> <e> <msg> <sig>
- *       -> "valid" or "invalid <code>"
+ *       -> "valid" or "invalid <code>" (wt_sig_verify: TLS 1.3 schemes;
+ *       sig12 ... the same through wt_sig_verify12, TLS 1.2's, which also
+ *       has rsa_pkcs1_*; <point> is P-256, P-384 or P-521 by its length)
  *   selftest
  *       known answers (RFC 8448, RFC 8439) and negative checks that the
  *       vector files cannot express; -> "selftest ok" / "selftest fail".
@@ -176,7 +178,7 @@ run_ecdh(char **f, int nf)
 }
 
 static int
-run_sig(char **f, int nf)
+run_sig(char **f, int nf, int tls12)
 {
 	uint8_t *a = NULL, *b = NULL, *msg = NULL, *sig = NULL;
 	size_t alen, blen, mlen, slen;
@@ -193,11 +195,11 @@ run_sig(char **f, int nf)
 		a = unit_field(f[3], &alen);
 		msg = unit_field(f[4], &mlen);
 		sig = unit_field(f[5], &slen);
-		if (a && msg && sig && (alen == 65 || alen == 97)) {
+		if (a && msg && sig && (alen == 65 || alen == 97 || alen == 133)) {
 			ok = 1;
 			pk.key_type = BR_KEYTYPE_EC;
-			pk.key.ec.curve = alen == 65
-				? BR_EC_secp256r1 : BR_EC_secp384r1;
+			pk.key.ec.curve = alen == 65 ? BR_EC_secp256r1
+				: alen == 97 ? BR_EC_secp384r1 : BR_EC_secp521r1;
 			pk.key.ec.q = a;
 			pk.key.ec.qlen = alen;
 		}
@@ -216,7 +218,8 @@ run_sig(char **f, int nf)
 		}
 	}
 	if (ok) {
-		r = wt_sig_verify(scheme, &pk, msg, mlen, sig, slen);
+		r = (tls12 ? wt_sig_verify12 : wt_sig_verify)(scheme, &pk,
+			msg, mlen, sig, slen);
 		if (r == 0) {
 			printf("valid\n");
 		} else {
@@ -667,8 +670,8 @@ run_line(char **f, int nf)
 		return run_x25519(f, nf);
 	} else if (strcmp(f[0], "ecdh") == 0) {
 		return run_ecdh(f, nf);
-	} else if (strcmp(f[0], "sig") == 0) {
-		return run_sig(f, nf);
+	} else if (strcmp(f[0], "sig") == 0 || strcmp(f[0], "sig12") == 0) {
+		return run_sig(f, nf, f[0][3] != 0);
 	} else if (strcmp(f[0], "selftest") == 0) {
 		return run_selftest();
 	} else {
