@@ -61,6 +61,18 @@ describe('ClientHello groups and key shares', { concurrency: 2 }, () => {
     const ch = await firstClientHello([], t);
     assert.deepEqual(ch.groups, [X25519MLKEM768, X25519, SECP256R1, SECP384R1]);
     assert.deepEqual(ch.shares.map((s) => [s.group, s.pub.length]), [[X25519MLKEM768, 1216], [X25519, 32]]);
+    // One X25519 key for both shares (Go 1.24, draft-ietf-tls-hybrid-design
+    // 3.2): the hybrid's last 32 bytes are the x25519 share.
+    assert.deepEqual(ch.shares[0].pub.subarray(1184), ch.shares[1].pub);
+  });
+
+  test('key shares in another order reuse the first X25519 key; a NIST share keeps its own', async (t) => {
+    const ch = await firstClientHello(['--key-shares', 'secp256r1,x25519,X25519MLKEM768'], t);
+    assert.deepEqual(ch.shares.map((s) => [s.group, s.pub.length]), [[SECP256R1, 65], [X25519, 32], [X25519MLKEM768, 1216]]);
+    assert.deepEqual(ch.shares[2].pub.subarray(1184), ch.shares[1].pub);
+    // and a fresh key on every connection
+    const again = await firstClientHello([], t);
+    assert.notDeepEqual(again.shares[1].pub, ch.shares[1].pub);
   });
 
   test('classical groups only, a long host name: RFC 7685 padding to 512 bytes (which the hybrid share makes moot)', async (t) => {
