@@ -22,6 +22,24 @@
  * more for the even rounding BearSSL's i31 code expects. */
 #define RSA_WORDS  (2 + ((BR_MAX_RSA_SIZE + 30) / 31) + 1)
 
+int
+wt_rsa_exponent_ok(const unsigned char *e, size_t elen)
+{
+	uint32_t v = 0;
+
+	while (elen > 0 && *e == 0) {
+		e ++;
+		elen --;
+	}
+	if (elen == 0 || elen > 4) {
+		return 0;
+	}
+	while (elen -- > 0) {
+		v = (v << 8) | *e ++;
+	}
+	return (v & 1) != 0 && v >= 3 && v <= 0x7FFFFFFF;
+}
+
 uint32_t
 wt_rsa_public(unsigned char *x, size_t xlen, const br_rsa_public_key *pk)
 {
@@ -39,10 +57,12 @@ wt_rsa_public(unsigned char *x, size_t xlen, const br_rsa_public_key *pk)
 		e ++;
 		elen --;
 	}
-	/* An even or empty modulus, a zero exponent, a length mismatch:
-	 * not a key br_rsa_i31_public would use either. */
+	/* An even or empty modulus, a length mismatch: not a key
+	 * br_rsa_i31_public would use either. An exponent outside
+	 * wt_rsa_exponent_ok's range: its cost here grows with its length,
+	 * which a hostile certificate would choose. */
 	if (nlen == 0 || nlen > (BR_MAX_RSA_SIZE >> 3) || xlen != nlen
-		|| elen == 0)
+		|| !wt_rsa_exponent_ok(e, elen))
 	{
 		return 0;
 	}
@@ -241,12 +261,14 @@ uint32_t
 wt_ecdsa_vrfy_asn1(const br_ec_impl *impl, const void *hash, size_t hash_len,
 	const br_ec_public_key *pk, const void *sig, size_t sig_len)
 {
-	/* as large as br_ecdsa_i31_vrfy_asn1's, so the same lengths fail */
 	unsigned char raw[4 * ((BR_MAX_EC_SIZE + 7) >> 3) + 24];
 	size_t raw_len;
 
-	/* The DER form's two integers, each padded to the same length. */
-	if (sig_len > sizeof raw) {
+	/* The DER form's two integers, each padded to the same length. At
+	 * most half of raw[], as br_ecdsa_i31_vrfy_asn1: BearSSL's parser
+	 * takes leading zero bytes, and this bound is all that limits them
+	 * in certificate signatures (TLS ones are strict DER, crypto.c). */
+	if (sig_len > (sizeof raw) >> 1) {
 		return 0;
 	}
 	memcpy(raw, sig, sig_len);

@@ -265,8 +265,11 @@ int wt_x509_verify(const wt_peer_cert *chain, size_t n,
 /* pk_verify.c: verification arithmetic on public values (variable time).
  * Same contracts as BearSSL's br_rsa_i31_public, br_rsa_i31_pkcs1_vrfy,
  * br_ecdsa_i31_vrfy_raw and br_ecdsa_i31_vrfy_asn1 (1 = success), except
- * that wt_rsa_public also refuses a zero exponent and wt_ecdsa_vrfy_raw
- * r = 0. */
+ * that wt_rsa_public also refuses an exponent wt_rsa_exponent_ok does
+ * not take, and wt_ecdsa_vrfy_raw r = 0. wt_rsa_exponent_ok: 1 for an
+ * odd public exponent in 3 .. 2^31 - 1 (Go's crypto/rsa bounds; an even
+ * one is no RSA key), big-endian, leading zero bytes allowed. */
+int wt_rsa_exponent_ok(const unsigned char *e, size_t elen);
 uint32_t wt_rsa_public(unsigned char *x, size_t xlen, const br_rsa_public_key *pk);
 uint32_t wt_rsa_pkcs1_vrfy(const unsigned char *sig, size_t sig_len,
 	const unsigned char *hash_oid, size_t hash_len,

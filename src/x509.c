@@ -635,7 +635,9 @@ const char *wt_dn_format(const uint8_t *dn, size_t len, char *out, size_t cap)
  * checks per verification, and intermediates in one path (the leaf and
  * the trust anchor not counted). A hostile pool of WT_MAX_PEER_CERTS
  * certificates cannot buy more than WT_X509_MAX_SIG_CHECKS signature
- * checks, and each costs well under a millisecond. */
+ * checks, and check_key bounds what one costs: RSA moduli of at most 4096
+ * bits and exponents below 2^31 (at worst 60 modular products of 4096
+ * bits; e = 65537 takes 17). */
 #define WT_X509_MAX_SIG_CHECKS    100
 #define WT_X509_MAX_INTERMEDIATES 8
 
@@ -761,11 +763,16 @@ static int check_key(vsearch *v, const br_x509_pkey *pk, size_t level,
 		return WT_ERR_CERT_UNSUPPORTED;
 	}
 	bits = int_bits(pk->key.rsa.n, pk->key.rsa.nlen);
-	if (bits >= WT_MIN_RSA_BITS && bits <= WT_MAX_RSA_BITS && bits % 8 == 0) {
+	if (bits >= WT_MIN_RSA_BITS && bits <= WT_MAX_RSA_BITS && bits % 8 == 0
+		&& wt_rsa_exponent_ok(pk->key.rsa.e, pk->key.rsa.elen))
+	{
 		return 0;
 	}
 	o = note(v, WT_ERR_CERT_UNSUPPORTED);
-	if (bits < WT_MIN_RSA_BITS) {
+	if (bits >= WT_MIN_RSA_BITS && bits <= WT_MAX_RSA_BITS && bits % 8 == 0) {
+		/* a signature check costs time in proportion to e's length */
+		wt_text_puts(o, "RSA public exponent not odd or not in 3..2^31-1 in the ");
+	} else if (bits < WT_MIN_RSA_BITS) {
 		wt_text_puts(o, "RSA key shorter than 2048 bits in the ");
 	} else if (bits > WT_MAX_RSA_BITS) {
 		wt_text_puts(o, "RSA key longer than 4096 bits (the largest BearSSL verifies with) in the ");

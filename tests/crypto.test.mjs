@@ -234,7 +234,10 @@ function derSig(r, s) {
 test('RSA PKCS#1 v1.5 and ECDSA P-256/P-384/P-521 signatures from node:crypto', async () => {
   const crypto = await import('node:crypto');
   const cases = [];
-  const rsaKeys = [[1024, 3], [2048, 65537], [2048, 0x10001 * 2 + 1], [3072, 65537], [4096, 65537], [2048, 2 ** 31 - 1]];
+  // (the last: above 2^31 - 1, refused whatever the signature, as Go's
+  // crypto/rsa does: src/pk_verify.c wt_rsa_exponent_ok)
+  const rsaKeys = [[1024, 3], [2048, 65537], [2048, 0x10001 * 2 + 1], [3072, 65537], [4096, 65537], [2048, 2 ** 31 - 1],
+    [2048, 2 ** 32 - 1]];
   for (const [bits, e] of rsaKeys) {
     const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: bits, publicExponent: e });
     const jwk = publicKey.export({ format: 'jwk' });
@@ -243,8 +246,18 @@ test('RSA PKCS#1 v1.5 and ECDSA P-256/P-384/P-521 signatures from node:crypto', 
     const msg = crypto.randomBytes(40);
     const sig = crypto.sign('sha256', msg, privateKey);
     const tag = `rsa ${bits} e=${e}`;
+    const fine = e < 2 ** 31;
     cases.push({ tcId: tag, line: `sig12 0401 rsa ${n} ${eh} ${msg.toString('hex')} ${sig.toString('hex')}`,
-      why: 'valid', expect: (o) => o === 'valid' });
+      why: fine ? 'valid' : 'exponent refused', expect: (o) => o === (fine ? 'valid' : `invalid ${ALERT_DECRYPT_ERROR}`) });
+    if (e === 65537) {
+      // e = 1 makes the signature the encoded message itself: refused
+      const digestInfo = '3031300d060960864801650304020105000420' + crypto.createHash('sha256').update(msg).digest('hex');
+      const em = '0001' + 'ff'.repeat(sig.length - 3 - digestInfo.length / 2) + '00' + digestInfo;
+      cases.push({ tcId: `${tag} e=1`, line: `sig12 0401 rsa ${n} 01 ${msg.toString('hex')} ${em}`,
+        why: 'e = 1 refused', expect: (o) => o === `invalid ${ALERT_DECRYPT_ERROR}` });
+      cases.push({ tcId: `${tag} e=65536`, line: `sig12 0401 rsa ${n} 010000 ${msg.toString('hex')} ${sig.toString('hex')}`,
+        why: 'even e refused', expect: (o) => o === `invalid ${ALERT_DECRYPT_ERROR}` });
+    }
     const bad = Buffer.from(msg); bad[0] ^= 1;
     cases.push({ tcId: `${tag} tampered`, line: `sig12 0401 rsa ${n} ${eh} ${bad.toString('hex')} ${sig.toString('hex')}`,
       why: 'message changed', expect: (o) => o === `invalid ${ALERT_DECRYPT_ERROR}` });
@@ -284,6 +297,36 @@ test('RSA PKCS#1 v1.5 and ECDSA P-256/P-384/P-521 signatures from node:crypto', 
     }
   }
   run('node:crypto signatures', cases, 0);
+});
+
+// Certificate signatures go to src/pk_verify.c without the strict DER
+// check TLS signatures get (src/x509.c): BearSSL's parser, which takes
+// leading zero bytes in the integers, and the same overall bound as
+// BearSSL's br_ecdsa_i31_vrfy_asn1 (half its 288-byte buffer): a padded
+// signature of 144 bytes verifies with both, one of 145 with neither.
+test('ECDSA certificate-signature path: padded DER accepted up to BearSSL\'s bound, same answers', async () => {
+  const crypto = await import('node:crypto');
+  const { privateKey, publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const q = publicKey.export({ format: 'jwk' });
+  const qh = '04' + Buffer.from(q.x, 'base64url').toString('hex') + Buffer.from(q.y, 'base64url').toString('hex');
+  const msg = Buffer.from('certificate');
+  const hash = crypto.createHash('sha256').update(msg).digest('hex');
+  const raw = crypto.sign('sha256', msg, { key: privateKey, dsaEncoding: 'ieee-p1363' });
+  // r padded with leading zero bytes to make the whole DER `total` bytes
+  const padded = (total) => {
+    const s = '02' + '21' + '00' + raw.subarray(32).toString('hex');
+    const rPad = total - 3 - 2 - s.length / 2 - 32;   // 30 81 LL | 02 LL <zeros> r | s
+    const r = '00'.repeat(rPad) + raw.subarray(0, 32).toString('hex');
+    const body = '02' + (r.length / 2).toString(16).padStart(2, '0') + r + s;
+    return '3081' + (body.length / 2).toString(16).padStart(2, '0') + body;
+  };
+  const cases = [];
+  for (const [total, want] of [[72, '1 1'], [144, '1 1'], [145, '0 0'], [200, '0 0']]) {
+    const der = padded(total);
+    assert.equal(der.length / 2, total);
+    cases.push({ tcId: `padded to ${total}`, line: `ecdsa_asn1 ${qh} ${hash} ${der}`, why: want, expect: (o) => o === want });
+  }
+  run('ecdsa_asn1', cases, 0);
 });
 
 // ------------------------------------------------------------------ known answers

@@ -329,6 +329,15 @@ test('SHA-1: a signed leaf or intermediate is refused; a root self-signed with S
 	ok(['--cafile', x.sha1Root.ca, '--host', 'localhost', x.sha1Root.chainWithRoot]);
 });
 
+test('RSA public exponents above 2^31 - 1 are refused in the leaf and in intermediates', () => {
+	// a signature check costs time in proportion to e's length, and a
+	// hostile server chooses the intermediates it sends (src/x509.c)
+	assert.match(rejects(['--cafile', p.ca, '--host', 'localhost', x.bigExpLeaf.chain], 'unsupported_certificate'),
+		/^RSA public exponent not odd or not in 3\.\.2\^31-1 in the leaf certificate$/);
+	assert.match(rejects(['--cafile', p.ca, '--host', 'localhost', x.bigExpInt.chain], 'unsupported_certificate'),
+		/^RSA public exponent not odd or not in 3\.\.2\^31-1 in the intermediate certificate 1 \(the leaf's issuer\)$/);
+});
+
 test('RSA keys shorter than 2048 bits are refused in the leaf and in intermediates', () => {
 	assert.match(rejects(['--cafile', p.ca, '--host', 'localhost', x.rsa1024Leaf.chain], 'unsupported_certificate'),
 		/^RSA key shorter than 2048 bits in the leaf certificate$/);

@@ -380,6 +380,7 @@ function generate(dir) {
 //                                     // root signed with sha1WithRSAEncryption
 //     rsa1024Leaf: {cert, key, chain},  // RSA-1024 leaf key
 //     rsa1024Int: {cert, key, chain},   // P-256 leaf under an RSA-1024 intermediate
+//     bigExpLeaf, bigExpInt: {cert, key, chain}, // the same with RSA-2048, e = 2^32 + 1
 //     p521Leaf: {cert, key, chain},     // ECDSA P-521 leaf (CertificateVerify
 //                                       // ecdsa_secp521r1_sha512)
 //     p521Int: {cert, key, chain},      // P-256 leaf signed ecdsa-with-SHA512 by
@@ -388,7 +389,7 @@ function generate(dir) {
 //                                       // leaf + intermediate > 40 KB of DER
 //   }
 const X509_DIR = join(ROOT, 'build', 'test-pki-x509');
-const X509_VERSION = 'wasmtls-test-pki-x509 v2';
+const X509_VERSION = 'wasmtls-test-pki-x509 v3';
 const BIG_SAN_NAMES = 720;
 
 const X509_EXT = `
@@ -419,6 +420,8 @@ function x509Paths(dir) {
 		sha1Int: leaf('sha1-int-leaf'),
 		rsa1024Leaf: leaf('rsa1024-leaf'),
 		rsa1024Int: leaf('rsa1024-int-leaf'),
+		bigExpLeaf: leaf('bigexp-leaf'),
+		bigExpInt: leaf('bigexp-int-leaf'),
 		p521Leaf: leaf('p521-leaf'),
 		p521Int: leaf('p521-int-leaf'),
 		bigChain: leaf('big-chain', { derBytes: Number(readFileSyncOr(join(dir, 'big-chain.size'), '0')) }),
@@ -444,8 +447,12 @@ function generateX509(dir, base) {
 	const key = (name, alg) => {
 		if (alg === 'ed25519') run('genpkey', '-algorithm', 'ED25519', '-out', name);
 		else if (alg === 'rsa-pss') run('genpkey', '-algorithm', 'RSA-PSS', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', name);
-		else if (alg.startsWith('rsa')) run('genpkey', '-algorithm', 'RSA', '-pkeyopt', `rsa_keygen_bits:${alg.slice(3)}`, '-out', name);
-		else run('genpkey', '-algorithm', 'EC', '-pkeyopt', `ec_paramgen_curve:${alg}`, '-out', name);
+		else if (alg.startsWith('rsa')) {
+			// rsaBITS, or rsaBITSeEXPONENT
+			const [bits, e] = alg.slice(3).split('e');
+			run('genpkey', '-algorithm', 'RSA', '-pkeyopt', `rsa_keygen_bits:${bits}`,
+				...(e ? ['-pkeyopt', `rsa_keygen_pubexp:${e}`] : []), '-out', name);
+		} else run('genpkey', '-algorithm', 'EC', '-pkeyopt', `ec_paramgen_curve:${alg}`, '-out', name);
 	};
 	const csr = (keyFile, cn, out) => run('req', '-new', '-config', 'ca.cnf', '-key', keyFile, '-subj', `/CN=${cn}`, '-out', out);
 	const sign = (csrFile, issuerCert, issuerKey, ext, out, md = 'sha256') =>
@@ -495,6 +502,12 @@ function generateX509(dir, base) {
 	leaf('rsa1024-leaf', 'rsa1024', INT);
 	intermediate('rsa1024-int', 'rsa1024', 'wasmtls test RSA-1024 intermediate', CA);
 	leaf('rsa1024-int-leaf', 'P-256', ['rsa1024-int.pem', 'rsa1024-int.key']);
+
+	// RSA-2048 with the public exponent 2^32 + 1 (above 2^31 - 1) in the
+	// leaf and in an intermediate
+	leaf('bigexp-leaf', 'rsa2048e4294967297', INT);
+	intermediate('bigexp-int', 'rsa2048e4294967297', 'wasmtls test big-exponent intermediate', CA);
+	leaf('bigexp-int-leaf', 'P-256', ['bigexp-int.pem', 'bigexp-int.key']);
 
 	// P-521: a leaf, and an intermediate signing with ecdsa-with-SHA512
 	leaf('p521-leaf', 'P-521', INT);

@@ -23,6 +23,9 @@
  *       -> "valid" or "invalid <code>" (wt_sig_verify: TLS 1.3 schemes;
  *       sig12 ... the same through wt_sig_verify12, TLS 1.2's, which also
  *       has rsa_pkcs1_*; <point> is P-256, P-384 or P-521 by its length)
+ *   ecdsa_asn1 <point> <hash> <DER sig>
+ *       -> "<ours> <bearssl>": wt_ecdsa_vrfy_asn1 and br_ecdsa_i31_vrfy_asn1
+ *       (1 = verifies), no strict DER check
  *   selftest
  *       known answers (RFC 8448, RFC 8439) and negative checks that the
  *       vector files cannot express; -> "selftest ok" / "selftest fail".
@@ -37,6 +40,7 @@
 
 #include "unit.h"
 #include "wt_internal.h"
+#include "wt_ec.h"
 
 
 static void
@@ -228,6 +232,31 @@ run_sig(char **f, int nf, int tls12)
 	}
 	free(a); free(b); free(msg); free(sig);
 	return ok ? 0 : -1;
+}
+
+/* ecdsa_asn1 <point> <hash> <sig>: the certificate-signature path
+ * (x509.c), no strict DER first: src/pk_verify.c's and BearSSL's answers. */
+static int
+run_ecdsa_asn1(char **f, int nf)
+{
+	uint8_t *q, *hv, *sig;
+	size_t qlen, hlen, slen;
+	br_ec_public_key pk;
+
+	if (nf != 4 || !(q = unit_field(f[1], &qlen)) || !(hv = unit_field(f[2], &hlen))
+		|| !(sig = unit_field(f[3], &slen)))
+	{
+		return -1;
+	}
+	pk.curve = qlen == 65 ? BR_EC_secp256r1 : qlen == 97 ? BR_EC_secp384r1 : BR_EC_secp521r1;
+	pk.q = q;
+	pk.qlen = qlen;
+	printf("%u %u\n", (unsigned)wt_ecdsa_vrfy_asn1(wt_ec_impl(), hv, hlen, &pk, sig, slen),
+		(unsigned)br_ecdsa_i31_vrfy_asn1(wt_ec_impl(), hv, hlen, &pk, sig, slen));
+	free(q);
+	free(hv);
+	free(sig);
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -672,6 +701,8 @@ run_line(char **f, int nf)
 		return run_ecdh(f, nf);
 	} else if (strcmp(f[0], "sig") == 0 || strcmp(f[0], "sig12") == 0) {
 		return run_sig(f, nf, f[0][3] != 0);
+	} else if (strcmp(f[0], "ecdsa_asn1") == 0) {
+		return run_ecdsa_asn1(f, nf);
 	} else if (strcmp(f[0], "selftest") == 0) {
 		return run_selftest();
 	} else {
