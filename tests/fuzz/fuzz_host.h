@@ -98,6 +98,19 @@ static void fz_config_init(wt_config *cfg)
 	cfg->cipher_suite_count = FZ_WITH_CHACHA ? 9 : 6;
 }
 
+/* A heap copy of p[0..n) (n may be 0), for exact-length buffers that
+ * AddressSanitizer bounds. */
+static inline uint8_t *fz_dup_exact(const uint8_t *p, size_t n)
+{
+	uint8_t *q = malloc(n ? n : 1);
+
+	FZ_ASSERT(q != NULL);
+	if (n) {
+		memcpy(q, p, n);
+	}
+	return q;
+}
+
 /* Makes ASan check every byte of [p, p+n): one shadow-memory query (a
  * byte loop here would be instrumented with a comparison callback per
  * byte and dominate the run time). */

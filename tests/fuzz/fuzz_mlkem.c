@@ -29,20 +29,6 @@
 #include "wt_mlkem.h"
 #include <stdlib.h>
 
-#define FZ_ABORT_IF(cond) do { if (cond) __builtin_trap(); } while (0)
-
-/* A heap copy of p[0..n) (n may be 0), for exact-length buffers. */
-static uint8_t *dup_exact(const uint8_t *p, size_t n)
-{
-	uint8_t *q = malloc(n ? n : 1);
-
-	FZ_ABORT_IF(q == NULL);
-	if (n) {
-		memcpy(q, p, n);
-	}
-	return q;
-}
-
 /* J(z || c) (FIPS 203 4.1): the implicit-rejection secret. */
 static void reject_secret(const uint8_t z[32], const uint8_t *ct, size_t ct_len,
 	uint8_t out[32])
@@ -101,35 +87,35 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ek_len = wt_mlkem_ek_len(k);
 	dk_len = wt_mlkem_dk_len(k);
 	ct_len = wt_mlkem_ct_len(k);
-	seed = dup_exact(data + 1, WT_MLKEM_SEED_LEN);
-	rest = dup_exact(data + 1 + WT_MLKEM_SEED_LEN, rest_len);
+	seed = fz_dup_exact(data + 1, WT_MLKEM_SEED_LEN);
+	rest = fz_dup_exact(data + 1 + WT_MLKEM_SEED_LEN, rest_len);
 	ek = malloc(ek_len);
 	dk = malloc(dk_len);
 	ct = malloc(ct_len);
-	FZ_ABORT_IF(ek == NULL || dk == NULL || ct == NULL);
+	FZ_ASSERT(ek != NULL && dk != NULL && ct != NULL);
 
 	switch (mode) {
 	case 0:
 		r1 = wt_mlkem_decaps_seed(k, seed, rest, rest_len, ss1);
-		FZ_ABORT_IF(wt_mlkem_keygen(k, seed, ek, dk) != 0);
+		FZ_ASSERT(wt_mlkem_keygen(k, seed, ek, dk) == 0);
 		r2 = wt_mlkem_decaps(k, dk, rest, rest_len, ss2);
-		FZ_ABORT_IF(r1 != r2);
-		FZ_ABORT_IF((r1 == 0) != (rest_len == ct_len));
-		FZ_ABORT_IF(memcmp(ss1, ss2, sizeof ss1) != 0);
-		FZ_ABORT_IF(r1 != 0 && !all_zero(ss1, sizeof ss1));
+		FZ_ASSERT(r1 == r2);
+		FZ_ASSERT((r1 == 0) == (rest_len == ct_len));
+		FZ_ASSERT(memcmp(ss1, ss2, sizeof ss1) == 0);
+		FZ_ASSERT(r1 == 0 || all_zero(ss1, sizeof ss1));
 		break;
 	case 1:
 		r1 = wt_mlkem_encaps(k, rest, rest_len, seed, ct, ss1);
-		FZ_ABORT_IF((r1 == 0) != (rest_len == ek_len && ek_coefficients_ok(rest, k)));
+		FZ_ASSERT((r1 == 0) == (rest_len == ek_len && ek_coefficients_ok(rest, k)));
 		break;
 	case 2:
 		if (rest_len >= dk_len) {
 			/* The dk from the input; the 7.3 hash check refuses most. */
-			uint8_t *in_dk = dup_exact(rest, dk_len);
-			uint8_t *in_ct = dup_exact(rest + dk_len, rest_len - dk_len);
+			uint8_t *in_dk = fz_dup_exact(rest, dk_len);
+			uint8_t *in_ct = fz_dup_exact(rest + dk_len, rest_len - dk_len);
 
 			r1 = wt_mlkem_decaps(k, in_dk, in_ct, rest_len - dk_len, ss1);
-			FZ_ABORT_IF(r1 != 0 && !all_zero(ss1, sizeof ss1));
+			FZ_ASSERT(r1 == 0 || all_zero(ss1, sizeof ss1));
 			free(in_dk);
 			free(in_ct);
 		}
@@ -138,19 +124,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (rest_len < 32) {
 			break;
 		}
-		FZ_ABORT_IF(wt_mlkem_keygen(k, seed, ek, dk) != 0);
-		FZ_ABORT_IF(wt_mlkem_encaps(k, ek, ek_len, rest, ct, ss1) != 0);
-		FZ_ABORT_IF(wt_mlkem_decaps_seed(k, seed, ct, ct_len, ss2) != 0);
-		FZ_ABORT_IF(memcmp(ss1, ss2, sizeof ss1) != 0);
+		FZ_ASSERT(wt_mlkem_keygen(k, seed, ek, dk) == 0);
+		FZ_ASSERT(wt_mlkem_encaps(k, ek, ek_len, rest, ct, ss1) == 0);
+		FZ_ASSERT(wt_mlkem_decaps_seed(k, seed, ct, ct_len, ss2) == 0);
+		FZ_ASSERT(memcmp(ss1, ss2, sizeof ss1) == 0);
 		if (rest_len >= 34) {
 			size_t bit = ((size_t)rest[32] << 8 | rest[33]) % (ct_len * 8);
 
 			ct[bit >> 3] ^= (uint8_t)(1u << (bit & 7));
-			FZ_ABORT_IF(wt_mlkem_decaps_seed(k, seed, ct, ct_len, ss2) != 0);
-			FZ_ABORT_IF(wt_mlkem_decaps(k, dk, ct, ct_len, ss3) != 0);
-			FZ_ABORT_IF(memcmp(ss2, ss3, sizeof ss2) != 0);
+			FZ_ASSERT(wt_mlkem_decaps_seed(k, seed, ct, ct_len, ss2) == 0);
+			FZ_ASSERT(wt_mlkem_decaps(k, dk, ct, ct_len, ss3) == 0);
+			FZ_ASSERT(memcmp(ss2, ss3, sizeof ss2) == 0);
 			reject_secret(seed + 32, ct, ct_len, ss3);
-			FZ_ABORT_IF(memcmp(ss2, ss3, sizeof ss2) != 0);
+			FZ_ASSERT(memcmp(ss2, ss3, sizeof ss2) == 0);
 		}
 		break;
 	}
