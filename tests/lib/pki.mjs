@@ -380,7 +380,7 @@ function generate(dir) {
 //                                     // root signed with sha1WithRSAEncryption
 //     rsa1024Leaf: {cert, key, chain},  // RSA-1024 leaf key
 //     rsa1024Int: {cert, key, chain},   // P-256 leaf under an RSA-1024 intermediate
-//     bigExpLeaf, bigExpInt: {cert, key, chain}, // the same with RSA-2048, e = 2^32 + 1
+//     bigExpLeaf, bigExpInt: {cert, key, chain}, // the same with RSA-2048, e = 2^32 + 65537
 //     p521Leaf: {cert, key, chain},     // ECDSA P-521 leaf (CertificateVerify
 //                                       // ecdsa_secp521r1_sha512)
 //     p521Int: {cert, key, chain},      // P-256 leaf signed ecdsa-with-SHA512 by
@@ -389,7 +389,7 @@ function generate(dir) {
 //                                       // leaf + intermediate > 40 KB of DER
 //   }
 const X509_DIR = join(ROOT, 'build', 'test-pki-x509');
-const X509_VERSION = 'wasmtls-test-pki-x509 v3';
+const X509_VERSION = 'wasmtls-test-pki-x509 v4';
 const BIG_SAN_NAMES = 720;
 
 const X509_EXT = `
@@ -503,10 +503,11 @@ function generateX509(dir, base) {
 	intermediate('rsa1024-int', 'rsa1024', 'wasmtls test RSA-1024 intermediate', CA);
 	leaf('rsa1024-int-leaf', 'P-256', ['rsa1024-int.pem', 'rsa1024-int.key']);
 
-	// RSA-2048 with the public exponent 2^32 + 1 (above 2^31 - 1) in the
-	// leaf and in an intermediate
-	leaf('bigexp-leaf', 'rsa2048e4294967297', INT);
-	intermediate('bigexp-int', 'rsa2048e4294967297', 'wasmtls test big-exponent intermediate', CA);
+	// RSA-2048 with the public exponent 2^32 + 65537 (above 2^31 - 1; its
+	// low 32 bits alone would be a fine exponent) in the leaf and in an
+	// intermediate
+	leaf('bigexp-leaf', 'rsa2048e4295032833', INT);
+	intermediate('bigexp-int', 'rsa2048e4295032833', 'wasmtls test big-exponent intermediate', CA);
 	leaf('bigexp-int-leaf', 'P-256', ['bigexp-int.pem', 'bigexp-int.key']);
 
 	// P-521: a leaf, and an intermediate signing with ecdsa-with-SHA512

@@ -23,6 +23,8 @@
  *       -> "valid" or "invalid <code>" (wt_sig_verify: TLS 1.3 schemes;
  *       sig12 ... the same through wt_sig_verify12, TLS 1.2's, which also
  *       has rsa_pkcs1_*; <point> is P-256, P-384 or P-521 by its length)
+ *   rsa_e <exponent>   (- for empty)
+ *       -> "1" if wt_rsa_exponent_ok takes it, else "0"
  *   ecdsa_asn1 <point> <hash> <DER sig>
  *       -> "<ours> <bearssl>": wt_ecdsa_vrfy_asn1 and br_ecdsa_i31_vrfy_asn1
  *       (1 = verifies), no strict DER check
@@ -701,6 +703,16 @@ run_line(char **f, int nf)
 		return run_ecdh(f, nf);
 	} else if (strcmp(f[0], "sig") == 0 || strcmp(f[0], "sig12") == 0) {
 		return run_sig(f, nf, f[0][3] != 0);
+	} else if (strcmp(f[0], "rsa_e") == 0 && nf == 2) {
+		uint8_t *e;
+		size_t elen;
+
+		if (!(e = unit_field(f[1], &elen))) {
+			return -1;
+		}
+		printf("%d\n", wt_rsa_exponent_ok(e, elen));
+		free(e);
+		return 0;
 	} else if (strcmp(f[0], "ecdsa_asn1") == 0) {
 		return run_ecdsa_asn1(f, nf);
 	} else if (strcmp(f[0], "selftest") == 0) {
