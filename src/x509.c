@@ -311,10 +311,13 @@ static int check_host(const wt_x509_cert *leaf, const char *host,
 		: "no dNSName in the certificate's subjectAltName matches the host";
 	return WT_ERR_CERT_NAME_MISMATCH;
 }
+
 /* ------------------------------------------------------------------ */
 /* Keys                                                                  */
 /* ------------------------------------------------------------------ */
 
+/* The leaf's key into key, for CertificateVerify: also under
+ * WT_VERIFY_NONE, where it still has to be read. */
 static int copy_key(wt_leaf_key *key, const br_x509_pkey *pk,
 	const char **reason)
 {
@@ -324,6 +327,12 @@ static int copy_key(wt_leaf_key *key, const br_x509_pkey *pk,
 		const br_rsa_public_key *rk = &pk->key.rsa;
 		if (rk->nlen + rk->elen > sizeof key->buf) {
 			*reason = "leaf key type or size not supported (RSA up to 4096 bits, EC P-256/384/521)";
+			return WT_ERR_CERT_UNSUPPORTED;
+		}
+		/* check_key's rule, also when nothing else is verified: such a
+		 * key could not check the CertificateVerify signature anyway */
+		if (!wt_rsa_exponent_ok(rk->e, rk->elen)) {
+			*reason = "RSA public exponent not odd or not in 3..2^31-1 in the leaf certificate";
 			return WT_ERR_CERT_UNSUPPORTED;
 		}
 		memcpy(key->buf, rk->n, rk->nlen);
@@ -350,7 +359,7 @@ static int copy_key(wt_leaf_key *key, const br_x509_pkey *pk,
 	return WT_ERR_CERT_UNSUPPORTED;
 }
 
-/* WT_VERIFY_NONE: the key still has to be read for CertificateVerify. *//* ------------------------------------------------------------------ */
+/* ------------------------------------------------------------------ */
 /* Names as text (RFC 4514), for messages about certificates            */
 /* ------------------------------------------------------------------ */
 

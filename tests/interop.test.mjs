@@ -314,6 +314,18 @@ describe('certificate verification end to end (openssl s_server -www)', { concur
     assert.match(res.stderr, /keyUsage does not allow digitalSignature/);
   });
 
+  // The RSA exponent policy (src/pk_verify.c) holds unverified too: the
+  // leaf's key would have to check CertificateVerify.
+  test('--insecure still refuses a leaf whose RSA exponent is above 2^31 - 1', async (t) => {
+    const leaf = pkiX509().bigExpLeaf;
+    const srv = await startOpenssl({ cert: leaf.chain, key: leaf.key, mode: 'www' });
+    t.after(() => srv.stop());
+    const res = await runCli(['--insecure', '--json', '--http', '/', `localhost:${srv.port}`]);
+    assert.equal(res.code, 1, show(res));
+    assert.equal(res.error?.name, 'unsupported_certificate', show(res));
+    assert.match(res.stderr, /RSA public exponent not odd or not in 3\.\.2\^31-1 in the leaf certificate/);
+  });
+
   test('connection refused -> connect_failed', async () => {
     const port = await freePort();
     const res = await runCli(['--cafile', P.ca, `127.0.0.1:${port}`]);
