@@ -316,6 +316,10 @@ static int check_host(const wt_x509_cert *leaf, const char *host,
 /* Keys                                                                  */
 /* ------------------------------------------------------------------ */
 
+/* Why an RSA key's exponent is refused (wt_rsa_exponent_ok), followed by
+ * which certificate has it. */
+#define RSA_EXPONENT_REFUSED "RSA public exponent not odd or not in 3..2^31-1 in the "
+
 /* The leaf's key into key, for CertificateVerify: also under
  * WT_VERIFY_NONE, where it still has to be read. */
 static int copy_key(wt_leaf_key *key, const br_x509_pkey *pk,
@@ -332,7 +336,7 @@ static int copy_key(wt_leaf_key *key, const br_x509_pkey *pk,
 		/* check_key's rule, also when nothing else is verified: such a
 		 * key could not check the CertificateVerify signature anyway */
 		if (!wt_rsa_exponent_ok(rk->e, rk->elen)) {
-			*reason = "RSA public exponent not odd or not in 3..2^31-1 in the leaf certificate";
+			*reason = RSA_EXPONENT_REFUSED "leaf certificate";
 			return WT_ERR_CERT_UNSUPPORTED;
 		}
 		memcpy(key->buf, rk->n, rk->nlen);
@@ -761,6 +765,7 @@ static int check_key(vsearch *v, const br_x509_pkey *pk, size_t level,
 {
 	wt_text *o;
 	unsigned bits;
+	int size_ok;
 
 	if (pk->key_type == BR_KEYTYPE_EC) {
 		return 0;
@@ -772,15 +777,14 @@ static int check_key(vsearch *v, const br_x509_pkey *pk, size_t level,
 		return WT_ERR_CERT_UNSUPPORTED;
 	}
 	bits = int_bits(pk->key.rsa.n, pk->key.rsa.nlen);
-	if (bits >= WT_MIN_RSA_BITS && bits <= WT_MAX_RSA_BITS && bits % 8 == 0
-		&& wt_rsa_exponent_ok(pk->key.rsa.e, pk->key.rsa.elen))
-	{
+	size_ok = bits >= WT_MIN_RSA_BITS && bits <= WT_MAX_RSA_BITS && bits % 8 == 0;
+	if (size_ok && wt_rsa_exponent_ok(pk->key.rsa.e, pk->key.rsa.elen)) {
 		return 0;
 	}
 	o = note(v, WT_ERR_CERT_UNSUPPORTED);
-	if (bits >= WT_MIN_RSA_BITS && bits <= WT_MAX_RSA_BITS && bits % 8 == 0) {
+	if (size_ok) {
 		/* a signature check costs time in proportion to e's length */
-		wt_text_puts(o, "RSA public exponent not odd or not in 3..2^31-1 in the ");
+		wt_text_puts(o, RSA_EXPONENT_REFUSED);
 	} else if (bits < WT_MIN_RSA_BITS) {
 		wt_text_puts(o, "RSA key shorter than 2048 bits in the ");
 	} else if (bits > WT_MAX_RSA_BITS) {
