@@ -358,6 +358,10 @@ typedef struct wtw_conn {
 	 * (wiped) as soon as the engine says they are idle (attach/release):
 	 * an idle connection holds none. */
 	uint8_t *in, *out;
+	/* Set by the host around a burst of calls (wtw_hold): the record
+	 * buffers stay until it ends, instead of being wiped, freed and
+	 * allocated again after every record of a download. */
+	int hold;
 	/* The handshake area, from wtw_start until the engine gives it back
 	 * (wiped) when the handshake ends or fails. */
 	void *hs_area;
@@ -760,7 +764,7 @@ release(wtw_conn *c)
 			free(keep);
 		}
 	}
-	if (c->in == NULL || wt_engine_set_buffers(&c->cc, NULL, 0, NULL, 0) != 0) {
+	if (c->hold || c->in == NULL || wt_engine_set_buffers(&c->cc, NULL, 0, NULL, 0) != 0) {
 		return;
 	}
 	wtw_wipe_free(c->in, WTW_IN_LEN);
@@ -882,6 +886,17 @@ wtw_buf(wtw_conn *c, int which)
 		release(c);
 	}
 	return p;
+}
+
+/* on = 1 before a burst of calls that move records, 0 after it: the
+ * record buffers are released (if idle) once, at the end. */
+WTW_EXPORT(wtw_hold) void
+wtw_hold(wtw_conn *c, int on)
+{
+	c->hold = on;
+	if (!on) {
+		release(c);
+	}
 }
 
 /* Returns the new state word. */

@@ -324,15 +324,18 @@ class Conn {
     if (this.pumping) { this.again = true; return; }
     if (this.finished || !this.engine || !this.writer) return;
     this.pumping = true;
+    const e = this.engine;
+    e.hold(true);
     try {
       do {
         this.again = false;
         this.step();
       } while (this.again && !this.finished);
-    } catch (e) {
-      this.fail(toTLSError(e, 'internal_error'));
+    } catch (err) {
+      this.fail(toTLSError(err, 'internal_error'));
     } finally {
       this.pumping = false;
+      e.hold(false);
     }
   }
 
