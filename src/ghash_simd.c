@@ -21,8 +21,12 @@
  * the bit reversals (a nibble table in i8x16.swizzle, whose index is the
  * data but which reads one register, not memory).
  *
- * Multiplies have data-independent timing in wasm engines on current
- * 64-bit CPUs, and nothing here branches on or indexes memory by data.
+ * i64.mul is a fixed-time multiply on x86-64 and ARM64 (imul, MUL); a
+ * 32-bit host's engine splits it into 32-bit multiplies, fixed-time on
+ * the usual cores (Cortex-A), and a CPU whose multiplier takes operand-
+ * dependent time (some small RISC-V cores) would leak through this as
+ * through every multiply-based GHASH and Poly1305. Nothing here branches
+ * on or indexes memory by data.
  */
 
 #if defined(__wasm_simd128__)
@@ -89,10 +93,14 @@ rev64x2(v128_t v)
 #define LANE(v, i) ((uint64_t)wasm_i64x2_extract_lane(v, i))
 
 /* A fixed 128-bit factor prepared for Karatsuba: its low and high halves,
- * their XOR, and the same three of its bit-reversed halves, split. */
-typedef struct {
+ * their XOR, and the same three of its bit-reversed halves, split. (v:
+ * the same bytes as v128, for wt_wipe_v128.) */
+typedef union {
 	split64 k[6];
+	v128_t v[12];
 } hprep;
+
+_Static_assert(sizeof(hprep) == sizeof(((hprep *)0)->v), "hprep is k[] exactly");
 
 /* h: i64 lane 0 is the low half (see load_be128). */
 static void
@@ -111,8 +119,11 @@ prep(hprep *hp, v128_t h)
 /* acc ^= the six half products of x and the prepared factor: acc[0..2]
  * the low words of lo*lo, hi*hi and (lo^hi)(lo^hi), acc[3..5] the same
  * for the reversed halves. Linear in x, so the products of several
- * blocks can be summed before finish(). */
-static inline void
+ * blocks can be summed before finish(). Always inlined, as mul() and
+ * finish(): acc then lives in wasm locals, never in linear memory
+ * (out of line, as -Os would leave it, it would sit unwiped in the
+ * shadow stack: products with H's powers). */
+static inline __attribute__((always_inline)) void
 mul_acc(uint64_t acc[6], v128_t x, const hprep *hp)
 {
 	v128_t r = rev64x2(x);
@@ -136,7 +147,7 @@ mul_acc(uint64_t acc[6], v128_t x, const hprep *hp)
  * 128-bit values is the reversed 255-bit product, one bit short of a
  * 256-bit reversal: hence the shift by one before reduction.
  */
-static inline v128_t
+static inline __attribute__((always_inline)) v128_t
 finish(const uint64_t acc[6])
 {
 	v128_t r01 = rev64x2(wasm_i64x2_make((int64_t)acc[3], (int64_t)acc[4]));
@@ -185,7 +196,7 @@ load_be128(const void *p)
 		7, 6, 5, 4, 3, 2, 1, 0);
 }
 
-static v128_t
+static inline __attribute__((always_inline)) v128_t
 mul(v128_t x, const hprep *hp)
 {
 	uint64_t acc[6] = { 0, 0, 0, 0, 0, 0 };
@@ -207,7 +218,7 @@ wt_ghash_simd(void *y, const void *h, const void *data, size_t len)
 	const unsigned char *buf = data;
 	unsigned char tmp[16];
 	v128_t yv, hv[4];
-	_Alignas(16) hprep hp[4];
+	hprep hp[4];
 	int i, npow = 1;
 
 	hv[0] = load_be128(h);
@@ -250,7 +261,9 @@ wt_ghash_simd(void *y, const void *h, const void *data, size_t len)
 		7, 6, 5, 4, 3, 2, 1, 0);
 	wasm_v128_store(y, yv);
 	/* H's powers and their parts (wt_wipe_v128: 16 bytes a store) */
-	wt_wipe_v128((v128_t *)(void *)hp, (size_t)npow * (sizeof hp[0] / 16));
+	for (i = 0; i < npow; i ++) {
+		wt_wipe_v128(hp[i].v, sizeof hp[i].v / sizeof hp[i].v[0]);
+	}
 	wt_wipe_v128(hv, 4);
 	wt_wipe(tmp, sizeof tmp);
 }

@@ -11,8 +11,9 @@
 //    lengths 0..1000 and 16 KiB, every alignment, returned counter),
 //    random GHASH calls (all-ones and zero H, partial blocks) and random
 //    whole GCM records fed whole or in pieces, encrypt and decrypt;
-//  - two deliberately broken builds (an S-box gate, a GHASH reduction
-//    term) must fail the same checks.
+//  - three deliberately broken builds (an S-box gate, a GHASH reduction
+//    term, a GHASH carry-less product pairing the wrong parts) must fail
+//    the same checks.
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -75,7 +76,8 @@ test('SIMD128 AES-GCM equals the portable implementation and the vectors', { ski
   assert.match(out, /^failures 0$/m);
 });
 
-for (const [name, what] of [['broken_aes.cjs', /wycheproof|fips197|ctr|gcm/], ['broken_ghash.cjs', /wycheproof|ghash|gcm/]]) {
+for (const [name, what] of [['broken_aes.cjs', /wycheproof|fips197|ctr|gcm/], ['broken_ghash.cjs', /wycheproof|ghash|gcm/],
+  ['broken_bmul.cjs', /wycheproof|ghash|gcm/]]) {
   test(`a deliberately broken build fails: ${name}`, { skip: SKIP }, () => {
     const { file } = writeVectors();
     const r = run(name, file, seed);
