@@ -42,7 +42,7 @@ test('idle connections hold no record buffers or handshake area; closing frees t
   assert.ok(used() - before < 1024, `${used() - before} B still in use after close`);
 });
 
-test('data after an idle spell: buffers are attached again per record', { skip: SKIP }, async (t) => {
+test('data after an idle spell: buffers are attached again for it', { skip: SKIP }, async (t) => {
   const srv = await startNode({ cert: P.p256.chain, key: P.p256.key });   // echo
   t.after(() => srv.stop());
   const w = await mod.loadEngine();

@@ -1,5 +1,5 @@
 // Secrets do not outlive their use in the wasm heap (issue 10): session
-// blobs (they hold the resumption PSK) and exporter output are wiped from
+// blobs (they hold the resumption PSK), application data and exporter output are wiped from
 // wasm memory once JS has its copy, and the temporary JS copies connect()
 // makes of them are zero-filled. The test scans the whole wasm linear
 // memory for the secret bytes: free() alone leaves them readable there.
@@ -101,6 +101,34 @@ describe('secrets wiped from the wasm heap', { skip: SKIP }, () => {
     assert.equal(info.resumed, true);
     assert.ok(stored.every((b) => b === 0), 'the blob get() returned was zero-filled');
     assert.deepEqual(await findInHeap(psk), [], 'PSK left in wasm memory');
+  });
+
+  // The record buffers hold the records' plaintext (decrypted in place):
+  // they are wiped when given back, after each burst of records (connect.js
+  // holds them through one, wtw_hold) and at the end.
+  test('application data: gone from wasm memory once read, and after close', async (t) => {
+    const crypto = await import('node:crypto');
+    const marker = crypto.randomBytes(32);
+    const payload = Buffer.concat(Array(1536).fill(marker));   // 48 KiB: several records
+    const srv = await startNode({ cert: P.p256.chain, key: P.p256.key, onConnection: (sock) => {
+      sock.once('data', () => sock.write(payload));
+    } });
+    t.after(() => srv.stop());
+    const s = mod.connect({ hostname: 'localhost', port: srv.port }, { ca: CA, sessionCache: false });
+    await s.opened;
+    const w = s.writable.getWriter();
+    await w.write(new Uint8Array([1]));
+    const r = s.readable.getReader();
+    let got = 0;
+    while (got < payload.length) {
+      const { value, done } = await r.read();
+      assert.ok(!done, `ended after ${got} bytes`);
+      got += value.byteLength;
+    }
+    await new Promise((res) => setTimeout(res, 20));   // idle
+    assert.deepEqual(await findInHeap(marker), [], 'plaintext left in wasm memory while idle');
+    await s.close();
+    assert.deepEqual(await findInHeap(marker), [], 'plaintext left in wasm memory after close');
   });
 
   test('client private key: not left in wasm memory', async (t) => {

@@ -355,8 +355,9 @@ wtw_info_layout(void)
 typedef struct wtw_conn {
 	wt_engine_ctx cc;      /* first: the engine owns most of the bytes */
 	/* Record buffers, allocated while a record is in flight and freed
-	 * (wiped) as soon as the engine says they are idle (attach/release):
-	 * an idle connection holds none. */
+	 * (wiped) as soon as the engine says they are idle (attach/release),
+	 * or, while the host holds the connection (wtw_hold), at the end of
+	 * its burst of calls: an idle connection holds none. */
 	uint8_t *in, *out;
 	/* Set by the host around a burst of calls (wtw_hold): the record
 	 * buffers stay until it ends, instead of being wiped, freed and
@@ -746,8 +747,9 @@ attach(wtw_conn *c)
 
 /* Takes back what the engine no longer needs, after every call that
  * may have changed that: the handshake area once the handshake is over
- * (the engine wiped it), the record buffers once nothing is in flight,
- * wiping them (they held plaintext and the handshake's messages). */
+ * (the engine wiped it), the record buffers once nothing is in flight
+ * and the host does not hold them (wtw_hold), wiping them (they held
+ * plaintext and the handshake's messages). */
 static void
 release(wtw_conn *c)
 {

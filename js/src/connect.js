@@ -324,9 +324,11 @@ class Conn {
     if (this.pumping) { this.again = true; return; }
     if (this.finished || !this.engine || !this.writer) return;
     this.pumping = true;
+    // The engine keeps its record buffers through the burst (hold) and
+    // wipes and frees them once, at the end, if nothing is in flight.
     const e = this.engine;
-    e.hold(true);
     try {
+      e.hold(true);
       do {
         this.again = false;
         this.step();
@@ -335,7 +337,11 @@ class Conn {
       this.fail(toTLSError(err, 'internal_error'));
     } finally {
       this.pumping = false;
-      e.hold(false);
+      try {
+        e.hold(false);
+      } catch (err) {
+        this.fail(toTLSError(err, 'internal_error'));
+      }
     }
   }
 
