@@ -11,6 +11,11 @@
 //   node bench/wisp_probe.mjs --ab DIR_A DIR_B [ROUNDS]
 //       two copies of js/ (e.g. a worktree's js/ before and after a
 //       change), wasmtls over tcp and wisp from each, alternating.
+//   node bench/wisp_probe.mjs --bulk [MIB]
+//       the tunnel's own throughput, what bounds any download over it:
+//       MIB (default 32) raw bytes from a TCP server in this process
+//       through our wisp client, through epoxy-tls's raw TCP stream and
+//       over TCP, 5 timed runs each after a warm-up, alternating; medians.
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -23,6 +28,7 @@ import * as peers from './peers.mjs';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const ab = args[0] === '--ab' ? args.splice(0, 3).slice(1) : null;
+const bulk = args[0] === '--bulk' ? (args.shift(), true) : false;
 const N = Number(args[0] || 100);
 const load = (dir) => import(pathToFileURL(path.resolve(dir, 'index.js')).href);
 const P = pki();
@@ -33,6 +39,58 @@ const srv = await startNode({ cert: P.p256.chain, key: P.p256.key, tlsOptions: {
 const raw = net.createServer((s) => { s.setNoDelay(true); s.on('error', () => {}); s.once('data', () => s.write('x')); });
 await new Promise((r) => raw.listen(0, '127.0.0.1', r));
 const rawPort = raw.address().port;
+
+if (bulk) {
+  // The server never ends the stream: wisp-js drops a stream whose TCP
+  // side closes while its queue is full (bench/peers.mjs); the client
+  // closes once it has every byte.
+  const BULK = (Number(args[0]) || 32) << 20;
+  const block = crypto.randomBytes(1 << 16);
+  const src = net.createServer((s) => {
+    s.on('error', () => {});
+    s.once('data', () => {
+      let left = BULK;
+      const more = () => { while (left > 0) { left -= block.length; if (!s.write(block)) return s.once('drain', more); } };
+      more();
+    });
+  });
+  await new Promise((r) => src.listen(0, '127.0.0.1', r));
+  const port = src.address().port;
+  const wt = await load(path.join(ROOT, 'js'));
+  const tr = wt.wisp(wisp.url);
+  const ep = await peers.loadEpoxy();
+  const epRaw = new ep.ep.EpoxyClient(wisp.url, new ep.ep.EpoxyClientOptions());
+  const streams = {
+    'raw wisp(ours)': async () => tr.connect('localhost', port),
+    'raw epoxy': async () => { const s = await epRaw.connect_tcp(`tcp://localhost:${port}`); return { readable: s.read, writable: s.write }; },
+    'raw tcp': async () => (await wt.tcp({ host: '127.0.0.1' }).connect('localhost', port)),
+  };
+  const mibs = {};
+  for (let i = -1; i < 5; i++) {
+    for (const [name, open] of (i & 1 ? Object.entries(streams).reverse() : Object.entries(streams))) {
+      const p = await peers.withTimeout(open(), 10000, name);
+      const w = p.writable.getWriter();
+      const r = p.readable.getReader();
+      const t0 = performance.now();
+      await w.write(new Uint8Array([1]));
+      let got = 0;
+      while (got < BULK) {
+        const { value, done } = await peers.withTimeout(r.read(), 10000, name);
+        if (done) throw new Error(`${name}: the stream ended after ${got} bytes`);
+        got += value.byteLength;
+      }
+      const v = BULK / 1048576 / ((performance.now() - t0) / 1000);
+      r.cancel().catch(() => {});
+      if (i >= 0) (mibs[name] ||= []).push(v);
+    }
+  }
+  console.log(`raw download, ${BULK >> 20} MiB, median of 5 (runs):`);
+  for (const [k, v] of Object.entries(mibs)) console.log(`  ${k.padEnd(16)} ${peers.median(v).toFixed(1)} MiB/s (${v.map((x) => x.toFixed(0)).join(' ')})`);
+  await tr.close();
+  src.close();
+  await wisp.stop();
+  process.exit(0);
+}
 
 // a {readable, writable} pair as a bench client connection (one byte)
 const rawConn = (p) => {
