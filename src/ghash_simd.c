@@ -186,14 +186,19 @@ finish(const uint64_t acc[6])
 	return wasm_i64x2_make((int64_t)y0, (int64_t)y1);
 }
 
-/* A block as a 128-bit big-endian integer: i64 lane 0 is the low half. */
+/* The 16 bytes in reverse order: a block in memory <-> the block as a
+ * 128-bit big-endian integer (i64 lane 0 the low half). */
+static inline v128_t
+reverse_bytes(v128_t v)
+{
+	return wasm_i8x16_shuffle(v, v, 15, 14, 13, 12, 11, 10, 9, 8,
+		7, 6, 5, 4, 3, 2, 1, 0);
+}
+
 static inline v128_t
 load_be128(const void *p)
 {
-	v128_t v = wasm_v128_load(p);
-
-	return wasm_i8x16_shuffle(v, v, 15, 14, 13, 12, 11, 10, 9, 8,
-		7, 6, 5, 4, 3, 2, 1, 0);
+	return reverse_bytes(wasm_v128_load(p));
 }
 
 static inline __attribute__((always_inline)) v128_t
@@ -257,9 +262,7 @@ wt_ghash_simd(void *y, const void *h, const void *data, size_t len)
 		}
 		yv = mul(yv, &hp[0]);
 	}
-	yv = wasm_i8x16_shuffle(yv, yv, 15, 14, 13, 12, 11, 10, 9, 8,
-		7, 6, 5, 4, 3, 2, 1, 0);
-	wasm_v128_store(y, yv);
+	wasm_v128_store(y, reverse_bytes(yv));
 	/* H's powers and their parts (wt_wipe_v128: 16 bytes a store) */
 	for (i = 0; i < npow; i ++) {
 		wt_wipe_v128(hp[i].v, sizeof hp[i].v / sizeof hp[i].v[0]);
