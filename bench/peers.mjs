@@ -29,6 +29,20 @@ const CHILD = path.join(HERE, 'peer_child.mjs');
 export const EPOXY_DIR = path.join(ROOT, 'node_modules/@mercuryworkshop/epoxy-tls');
 export const median = (a) => { const s = [...a].sort((x, y) => x - y); return s[s.length >> 1]; };
 
+/** Writes `bytes` bytes to a server's socket in `block`-sized writes, waiting
+ * for 'drain' whenever the socket asks; then() once all are written. */
+export function sendBulk(sock, bytes, block, then = () => {}) {
+  let left = bytes;
+  const more = () => {
+    while (left > 0) {
+      left -= block.length;
+      if (!sock.write(block)) return sock.once('drain', more);
+    }
+    then();
+  };
+  more();
+}
+
 /** Rejects after ms with `what` in the message (every wait in the bench has one). */
 export function withTimeout(p, ms, what) {
   let t;

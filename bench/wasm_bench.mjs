@@ -71,9 +71,7 @@ async function compare([a, b, pairs = '100']) {
   const size = Number(process.env.BENCH_BULK_MIB || 16) << 20;
   const block = crypto.randomBytes(1 << 16);
   const bulkSrv = await startNode({ cert: P.p256.chain, key: P.p256.key, onConnection: (s) => {
-    let left = size;
-    const more = () => { while (left > 0) { left -= block.length; if (!s.write(block)) return s.once('drain', more); } s.end(); };
-    s.once('data', more);
+    s.once('data', () => peers.sendBulk(s, size, block, () => s.end()));
   } });
   for (const suite of ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256']) {
     for (let i = 0; i < Number(process.env.BENCH_BULK_PAIRS || 12); i++) {
@@ -225,9 +223,7 @@ for (const suite of ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CH
   let wrongSuite = null;
   const bulk = await startNode({ cert: P.p256.chain, key: P.p256.key, tlsOptions: { ciphers: suite }, onConnection: (s) => {
     if (s.getCipher().standardName !== suite) wrongSuite = s.getCipher().standardName;
-    let left = BULK;
-    const more = () => { while (left > 0) { left -= block.length; if (!s.write(block)) return s.once('drain', more); } };
-    s.once('data', more);
+    s.once('data', () => peers.sendBulk(s, BULK, block));
   } });
   const runs = {};
   // Run -1 is an untimed warm-up per client: steady-state throughput, not

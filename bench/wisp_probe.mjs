@@ -40,6 +40,19 @@ const raw = net.createServer((s) => { s.setNoDelay(true); s.on('error', () => {}
 await new Promise((r) => raw.listen(0, '127.0.0.1', r));
 const rawPort = raw.address().port;
 
+// wasmtls (this tree's js/) with its wisp transport, and epoxy-tls with a
+// client for raw streams (no TLS) through the same wisp server
+async function ourAndEpoxy() {
+  const wt = await load(path.join(ROOT, 'js'));
+  const ep = await peers.loadEpoxy();
+  const epRaw = new ep.ep.EpoxyClient(wisp.url, new ep.ep.EpoxyClientOptions());
+  const rawEpoxy = async (port) => {
+    const s = await epRaw.connect_tcp(`tcp://localhost:${port}`);
+    return { readable: s.read, writable: s.write };
+  };
+  return { wt, tr: wt.wisp(wisp.url), ep, rawEpoxy };
+}
+
 if (bulk) {
   // The server never ends the stream: wisp-js drops a stream whose TCP
   // side closes while its queue is full (bench/peers.mjs); the client
@@ -48,21 +61,14 @@ if (bulk) {
   const block = crypto.randomBytes(1 << 16);
   const src = net.createServer((s) => {
     s.on('error', () => {});
-    s.once('data', () => {
-      let left = BULK;
-      const more = () => { while (left > 0) { left -= block.length; if (!s.write(block)) return s.once('drain', more); } };
-      more();
-    });
+    s.once('data', () => peers.sendBulk(s, BULK, block));
   });
   await new Promise((r) => src.listen(0, '127.0.0.1', r));
   const port = src.address().port;
-  const wt = await load(path.join(ROOT, 'js'));
-  const tr = wt.wisp(wisp.url);
-  const ep = await peers.loadEpoxy();
-  const epRaw = new ep.ep.EpoxyClient(wisp.url, new ep.ep.EpoxyClientOptions());
+  const { wt, tr, rawEpoxy } = await ourAndEpoxy();
   const streams = {
     'raw wisp(ours)': async () => tr.connect('localhost', port),
-    'raw epoxy': async () => { const s = await epRaw.connect_tcp(`tcp://localhost:${port}`); return { readable: s.read, writable: s.write }; },
+    'raw epoxy': () => rawEpoxy(port),
     'raw tcp': async () => (await wt.tcp({ host: '127.0.0.1' }).connect('localhost', port)),
   };
   const mibs = {};
@@ -106,17 +112,11 @@ if (ab) {
     clients.push(peers.wasmtlsClient(wt, `${tag} tcp`, CA), peers.wasmtlsClient(wt, `${tag} wisp`, CA, wt.wisp(wisp.url)));
   }
 } else {
-  const wt = await load(path.join(ROOT, 'js'));
-  const tr = wt.wisp(wisp.url);
-  const ep = await peers.loadEpoxy();
-  const epRaw = new ep.ep.EpoxyClient(wisp.url, new ep.ep.EpoxyClientOptions());
+  const { wt, tr, ep, rawEpoxy } = await ourAndEpoxy();
   clients.push(peers.wasmtlsClient(wt, 'wasmtls tcp', CA), peers.wasmtlsClient(wt, 'wasmtls wisp', CA, tr),
     peers.epoxyClient(ep, CA, wisp.url),
     { name: 'raw wisp(ours)', open: async () => rawConn(await tr.connect('localhost', rawPort)) },
-    { name: 'raw epoxy', async open() {
-      const s = await epRaw.connect_tcp(`tcp://localhost:${rawPort}`);
-      return rawConn({ readable: s.read, writable: s.write });
-    } },
+    { name: 'raw epoxy', open: async () => rawConn(await rawEpoxy(rawPort)) },
     { name: 'raw tcp', async open() {
       const s = net.connect({ host: '127.0.0.1', port: rawPort });
       s.setNoDelay(true);
