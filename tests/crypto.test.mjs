@@ -23,6 +23,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { keyPair } from './lib/keys.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const vecDir = path.resolve(repoRoot, '../shared/vectors/wycheproof');
@@ -239,7 +240,7 @@ test('RSA PKCS#1 v1.5 and ECDSA P-256/P-384/P-521 signatures from node:crypto', 
   const rsaKeys = [[1024, 3], [2048, 65537], [2048, 0x10001 * 2 + 1], [3072, 65537], [4096, 65537], [2048, 2 ** 31 - 1],
     [2048, 2 ** 32 - 1]];
   for (const [bits, e] of rsaKeys) {
-    const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: bits, publicExponent: e });
+    const { privateKey, publicKey } = keyPair('rsa', { modulusLength: bits, publicExponent: e });
     const jwk = publicKey.export({ format: 'jwk' });
     const n = Buffer.from(jwk.n, 'base64url').toString('hex');
     const eh = Buffer.from(jwk.e, 'base64url').toString('hex');
@@ -271,7 +272,7 @@ test('RSA PKCS#1 v1.5 and ECDSA P-256/P-384/P-521 signatures from node:crypto', 
     ['secp521r1', '0603', 'sha512', 0x1fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa51868783bf2f966b7fcc0148f709a5d03bb5c9b8899c47aebb6fb71e91386409n]];
   for (const [curve, scheme, hash, order] of curves) {
     for (let i = 0; i < 8; i++) {
-      const { privateKey, publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: curve });
+      const { privateKey, publicKey } = keyPair('ec', { namedCurve: curve });
       const q = publicKey.export({ format: 'jwk' });
       const qh = '04' + Buffer.from(q.x, 'base64url').toString('hex') + Buffer.from(q.y, 'base64url').toString('hex');
       const msg = crypto.randomBytes(1 + i * 7);
@@ -313,7 +314,7 @@ test('RSA public exponents: odd and in 3..2^31-1', () => {
 // signature of 144 bytes verifies with both, one of 145 with neither.
 test('ECDSA certificate-signature path: padded DER accepted up to BearSSL\'s bound, same answers', async () => {
   const crypto = await import('node:crypto');
-  const { privateKey, publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const { privateKey, publicKey } = keyPair('ec', { namedCurve: 'prime256v1' });
   const q = publicKey.export({ format: 'jwk' });
   const qh = '04' + Buffer.from(q.x, 'base64url').toString('hex') + Buffer.from(q.y, 'base64url').toString('hex');
   const msg = Buffer.from('certificate');

@@ -8,6 +8,7 @@ import os from 'node:os';
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { keyPair } from './lib/keys.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const build = path.resolve(root, process.env.WT_BUILD || 'build/native');
@@ -155,7 +156,7 @@ function messages(buf) {
 test('RFC 8448 client authentication (get_client_cert callback): Certificate byte-exact, RSA-PSS CertificateVerify over the trace transcript, Finished', () => {
   const mode = 'callback';
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wt-8448-'));
-  const { privateKey, publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const { privateKey, publicKey } = keyPair('rsa', { modulusLength: 2048 });
   const keyPath = path.join(dir, 'client.key');
   writeFileSync(keyPath, privateKey.export({ type: 'pkcs8', format: 'pem' }));
   const certPath = path.resolve(root, '../shared/vectors/rfc8448/client_certificate.pem');

@@ -27,6 +27,7 @@
 // expects EndOfEarlyData. See runHandshake() for the hooks.
 import crypto from 'node:crypto';
 import net from 'node:net';
+import { keyPair } from '../lib/keys.mjs';
 import { readFileSync } from 'node:fs';
 import { runHandshake12 } from './server12.mjs';
 
@@ -172,7 +173,7 @@ export function keyShare(group, o = {}) {
 		};
 	}
 	if (group === GROUP.x25519) {
-		const { publicKey, privateKey } = crypto.generateKeyPairSync('x25519');
+		const { publicKey, privateKey } = keyPair('x25519');
 		const pub = publicKey.export({ format: 'der', type: 'spki' }).subarray(12);
 		return {
 			group, pub,
