@@ -508,7 +508,7 @@ export class Engine {
   // hold(true) before a burst of calls that move records, hold(false)
   // after: the record buffers are wiped and freed once, at the end, not
   // after every record (a download paid a 33 KB wipe, two frees and two
-  // mallocs per 16 KiB record; without them downloads ran x1.02-1.07).
+  // mallocs per 16 KiB record).
   // A wasmtls.wasm older than wtw_hold releases per call, as it did.
   hold(on) { if (this.ptr && this.w.x.wtw_hold) this.w.x.wtw_hold(this.ptr, on ? 1 : 0); }
 
