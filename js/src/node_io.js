@@ -6,7 +6,7 @@
 //                    connect() reads and writes directly (DIRECT_IO)
 import { TLSError } from './errors.js';
 import { nodeBuiltin } from './engine.js';
-import { RECV_HWM } from './transports.js';
+import { RECV_HWM, ioPair } from './transports.js';
 
 const u8 = (d) => (d instanceof Uint8Array ? d : new Uint8Array(d.buffer ?? d, d.byteOffset ?? 0, d.byteLength));
 
@@ -76,46 +76,15 @@ export function allocBytes(n) {
  * backpressure. One reader (socketIO) takes the socket's events from the
  * start, so nothing it reports is missed (an early reset or error is kept
  * for the first read). connect() uses that reader and writer directly
- * (DIRECT_IO): no Web Streams machinery per chunk and, in a fresh process,
- * not its first use (~3 ms of a first handshake). The pair's Web Streams
- * are made on it when first asked for; a socket has one user: once either
- * way is taken, the other is refused.
+ * (DIRECT_IO, see ioPair): no Web Streams machinery per chunk and, in a
+ * fresh process, not its first use (~3 ms of a first handshake).
  */
 export function fromNodeSocket(sock) {
-  const io = socketIO(sock);
-  let streams = null, direct = false;
-  const view = () => {
-    if (direct) throw new TypeError('this socket is already used by a connection (transport pairs are single-use)');
-    return (streams ??= ioStreams(io));
-  };
-  return {
-    get readable() { return view().readable; },
-    get writable() { return view().writable; },
-    [DIRECT_IO]: () => {
-      if (streams || direct) return null;
-      direct = true;
-      return io;
-    },
-  };
+  return ioPair(socketIO(sock));
 }
 
-/** Key of a transport pair's direct reader/writer, when it has them (see fromNodeSocket). */
+/** Key of a transport pair's direct reader/writer, when it has them (see ioPair). */
 export const DIRECT_IO = Symbol('wasmtls.directIO');
-
-// A ReadableStream/WritableStream pair over socketIO's reader and writer
-// (its queue is the only buffer: the stream pulls one chunk per read).
-function ioStreams({ reader, writer }) {
-  const readable = new ReadableStream({
-    async pull(ctrl) {
-      const { value, done } = await reader.read();
-      if (done) ctrl.close();
-      else ctrl.enqueue(value);
-    },
-    cancel: () => reader.cancel(),
-  }, { highWaterMark: 0 });
-  const writable = new WritableStream({ write: (chunk) => writer.write(chunk), close: () => writer.close(), abort: () => writer.abort() });
-  return { readable, writable };
-}
 
 /**
  * A reader (read()/cancel()) and writer (write()/close()/abort()) on a

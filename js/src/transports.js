@@ -214,41 +214,82 @@ export async function openChannel(url, opts, h) {
 }
 
 /**
- * The receive queue of one byte stream over a channel: a ReadableStream of
- * at most RECV_HWM bytes (byte-counted), then onFull() to pause the sender
- * or, past maxReceiveBuffer, failure with `receive_buffer_full`. stats
- * (for tests and diagnostics): received (bytes in), buffered (bytes not yet
- * read), maxBuffered (peak), paused.
+ * The receive queue of one byte stream over a channel, read through
+ * reader.read() / reader.cancel() (the interface connect.js reads a
+ * transport with, DIRECT_IO): past RECV_HWM unread bytes onFull() pauses
+ * the sender, or past maxReceiveBuffer the queue fails with
+ * `receive_buffer_full`; onDrain() once it is below RECV_HWM again.
+ * close() ends it after what is queued; error(e) drops what is queued and
+ * fails the reads; cancel() (the reader's) drops it and calls onCancel().
+ * stats (for tests and diagnostics): received (bytes in), buffered (bytes
+ * not yet read), maxBuffered (peak), paused.
  */
 export class RecvQueue {
   constructor({ maxReceiveBuffer = DEFAULT_MAX_RECEIVE_BUFFER, onFull, onDrain, onCancel }) {
     this.max = maxReceiveBuffer;
     this.onFull = onFull;
     this.onDrain = onDrain;
-    this.done = false;
+    this.onCancel = onCancel;
+    this.done = false;       // nothing more comes in: closed, failed or cancelled
+    this.ended = false;      // the reads end (done) once the queue is empty
+    this.failure = null;     // the reads fail with this
+    this.chunks = [];
+    this.waiting = null;     // the read() waiting for bytes
     this.stats = { received: 0, buffered: 0, maxBuffered: 0, paused: false };
-    this.readable = new ReadableStream({
-      start: (c) => { this.ctrl = c; },
-      pull: () => {
-        this.stats.buffered = Math.max(0, RECV_HWM - this.ctrl.desiredSize);
-        if (this.stats.paused) {
-          this.stats.paused = false;
-          this.onDrain();
-        }
+    this.reader = {
+      read: () => new Promise((resolve, reject) => {
+        if (this.waiting) return reject(new TypeError('one read at a time'));
+        this.waiting = { resolve, reject };
+        this.settle();
+      }),
+      cancel: () => {
+        if (!this.done && this.onCancel) this.onCancel();
+        this.done = this.ended = true;
+        this.drop();
+        return Promise.resolve();
       },
-      cancel: () => { this.done = true; if (onCancel) onCancel(); },
-    }, { highWaterMark: RECV_HWM, size: (c) => c.byteLength });
+    };
+  }
+
+  // A waiting read gets the next chunk, the end or the failure.
+  settle() {
+    const w = this.waiting;
+    if (!w) return;
+    const st = this.stats;
+    if (this.chunks.length) {
+      this.waiting = null;
+      const value = this.chunks.shift();
+      st.buffered -= value.byteLength;
+      if (st.paused && st.buffered < RECV_HWM) {
+        st.paused = false;
+        this.onDrain();
+      }
+      w.resolve({ value, done: false });
+    } else if (this.failure) {
+      this.waiting = null;
+      w.reject(this.failure);
+    } else if (this.ended) {
+      this.waiting = null;
+      w.resolve({ value: undefined, done: true });
+    }
+  }
+
+  drop() {
+    this.chunks.length = 0;
+    this.stats.buffered = 0;
+    this.settle();
   }
 
   // false when the queue failed (over maxReceiveBuffer and cannot pause)
   push(bytes) {
     if (this.done) return true;
-    this.ctrl.enqueue(bytes);
     const st = this.stats;
+    this.chunks.push(bytes);
     st.received += bytes.byteLength;
-    st.buffered = RECV_HWM - this.ctrl.desiredSize;
+    st.buffered += bytes.byteLength;
+    this.settle();
     if (st.buffered > st.maxBuffered) st.maxBuffered = st.buffered;
-    if (this.ctrl.desiredSize > 0) return true;
+    if (st.buffered < RECV_HWM) return true;
     if (!st.paused && this.onFull()) {
       st.paused = true;
       return true;
@@ -261,16 +302,58 @@ export class RecvQueue {
 
   close() {
     if (this.done) return;
-    this.done = true;
-    try { this.ctrl.close(); } catch { /* */ }
+    this.done = this.ended = true;
+    this.settle();
   }
 
   error(e) {
     if (this.done) return;
     this.done = true;
     this.failure = e;
-    try { this.ctrl.error(e); } catch { /* */ }
+    this.drop();
   }
+}
+
+/**
+ * A transport pair over a reader (read()/cancel(), e.g. RecvQueue's) and a
+ * writer (write()/close()/abort(), each returning a Promise; writes in
+ * order): connect() takes them directly (DIRECT_IO), without Web Streams
+ * machinery per chunk (a download over wisp measured x1.05-1.21 faster);
+ * readable and writable are Web Streams over them, made when first asked
+ * for. One user: once either way is taken, the other is refused. extra:
+ * more properties of the pair (stats).
+ */
+export function ioPair(io, extra = {}) {
+  let streams = null, direct = false;
+  const view = () => {
+    if (direct) throw new TypeError('this transport pair is already used by a connection (transport pairs are single-use)');
+    return (streams ??= ioStreams(io));
+  };
+  return {
+    ...extra,
+    get readable() { return view().readable; },
+    get writable() { return view().writable; },
+    [DIRECT_IO]: () => {
+      if (streams || direct) return null;
+      direct = true;
+      return io;
+    },
+  };
+}
+
+// A ReadableStream/WritableStream pair over a reader and writer (the
+// reader's queue is the only buffer: the stream pulls one chunk per read).
+export function ioStreams({ reader, writer }) {
+  const readable = new ReadableStream({
+    async pull(ctrl) {
+      const { value, done } = await reader.read();
+      if (done) ctrl.close();
+      else ctrl.enqueue(value);
+    },
+    cancel: () => reader.cancel(),
+  }, { highWaterMark: 0 });
+  const writable = new WritableStream({ write: (chunk) => writer.write(chunk), close: () => writer.close(), abort: () => writer.abort() });
+  return { readable, writable };
 }
 
 /**
@@ -302,12 +385,13 @@ export function websocket(url, opts = {}) {
           else q.error(new TLSError('io_error', error && code === 1006 ? error : `WebSocket closed with ${code}${reason ? ` (${reason})` : ''}`));
         },
       });
-      const writable = new WritableStream({
+      // chan.send queues each message at once: writes stay in order
+      const writer = {
         write: (chunk) => chan.send(chunk),
-        close() { chan.close(1000); },
-        abort() { chan.close(1000); },
-      });
-      return { readable: q.readable, writable, stats: q.stats };
+        close: () => { chan.close(1000); return Promise.resolve(); },
+        abort: () => { chan.close(1000); return Promise.resolve(); },
+      };
+      return ioPair({ reader: q.reader, writer }, { stats: q.stats });
     },
   };
 }

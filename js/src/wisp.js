@@ -19,7 +19,7 @@
 // process alive. transport.close() closes it at once.
 import { TLSError, engineError } from './errors.js';
 import { ERR_BAD_CONFIG } from './codes.js';
-import { openChannel, RecvQueue, isNode } from './transports.js';
+import { openChannel, RecvQueue, ioPair, isNode } from './transports.js';
 
 const CONNECT = 1, DATA = 2, CONTINUE = 3, CLOSE = 4;
 const REASONS = {
@@ -56,12 +56,14 @@ class Stream {
       onDrain: () => mux.unblock(this),
       onCancel: () => this.close(0x02),
     });
-    this.readable = this.q.readable;
-    this.writable = new WritableStream({
-      write: (chunk) => this.write(chunk),
-      close: () => this.close(0x02),
-      abort: () => this.close(0x02),
-    });
+    // Writes go out in order (each may wait for credit), close after them.
+    let tail = Promise.resolve();
+    const closeAfter = () => this.close(0x02);
+    this.writer = {
+      write: (chunk) => (tail = tail.then(() => this.write(chunk))),
+      close: () => (tail = tail.then(closeAfter, closeAfter)),
+      abort: () => { this.close(0x02); return Promise.resolve(); },
+    };
   }
 
   async write(chunk) {
@@ -280,7 +282,7 @@ export function wisp(url, opts = {}) {
         const mux = await p;
         if (mux.dead && attempt === 0) continue; // closed while idle: open a fresh one
         const s = mux.connect(hostname, port);
-        return { readable: s.readable, writable: s.writable, stats: s.q.stats };
+        return ioPair({ reader: s.q.reader, writer: s.writer }, { stats: s.q.stats });
       }
     },
   };

@@ -1,0 +1,228 @@
+// The readers and writers connect() takes from a transport pair directly
+// (DIRECT_IO, js/src/transports.js ioPair): the receive queue (RecvQueue:
+// order, backpressure, limits, end, failure, cancel), the single-use rule
+// between the direct reader/writer and the pair's Web Streams, and the
+// wisp writer's order when writes wait for the proxy's credit. Sources
+// (js/src), not the bundle: the symbol and classes are internal.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { RecvQueue, RECV_HWM, ioPair } from '../js/src/transports.js';
+import { DIRECT_IO } from '../js/src/node_io.js';
+import { wisp } from '../js/src/wisp.js';
+import { SKIP, startWisp, readBytes } from './lib/wasm.mjs';
+
+const bytes = (n, v = 1) => new Uint8Array(n).fill(v);
+
+function queue(o = {}) {
+  const calls = { full: 0, drain: 0, cancel: 0 };
+  const q = new RecvQueue({
+    maxReceiveBuffer: o.max,
+    onFull: () => { calls.full++; return o.canPause !== false; },
+    onDrain: () => { calls.drain++; },
+    onCancel: () => { calls.cancel++; },
+  });
+  return { q, calls };
+}
+
+describe('RecvQueue', () => {
+  test('chunks are read in order; a waiting read gets the next chunk at once', async () => {
+    const { q } = queue();
+    const first = q.reader.read();
+    q.push(bytes(3, 1));
+    q.push(bytes(5, 2));
+    assert.deepEqual(await first, { value: bytes(3, 1), done: false });
+    assert.equal(q.stats.buffered, 5, 'the unread chunk');
+    assert.equal(q.stats.maxBuffered, 5, 'a chunk taken by a waiting read was never buffered');
+    assert.deepEqual(await q.reader.read(), { value: bytes(5, 2), done: false });
+    assert.equal(q.stats.buffered, 0);
+    assert.equal(q.stats.received, 8);
+  });
+
+  test('one read at a time', async () => {
+    const { q } = queue();
+    const first = q.reader.read();
+    await assert.rejects(q.reader.read(), TypeError);
+    q.push(bytes(1));
+    assert.equal((await first).value.length, 1);
+  });
+
+  test('RECV_HWM unread bytes pause the sender; reading below it resumes', async () => {
+    const { q, calls } = queue();
+    assert.equal(q.push(bytes(RECV_HWM - 1)), true);
+    assert.equal(calls.full, 0);
+    assert.equal(q.push(bytes(1)), true);
+    assert.equal(calls.full, 1);
+    assert.equal(q.stats.paused, true);
+    assert.equal(q.push(bytes(10)), true, 'paused: more is queued, onFull not asked again');
+    assert.equal(calls.full, 1);
+    await q.reader.read();   // RECV_HWM - 1 out: 11 left
+    assert.equal(calls.drain, 1);
+    assert.equal(q.stats.paused, false);
+    assert.equal(q.stats.maxBuffered, RECV_HWM + 10);
+  });
+
+  test('cannot pause: past maxReceiveBuffer the queue fails, drops its bytes and ignores more', async () => {
+    const max = RECV_HWM * 2;
+    const { q } = queue({ max, canPause: false });
+    assert.equal(q.push(bytes(RECV_HWM)), true);
+    assert.equal(q.push(bytes(RECV_HWM)), true, 'exactly max');
+    assert.equal(q.push(bytes(1)), false);
+    assert.equal(q.stats.buffered, 0, 'the queued bytes are dropped');
+    await assert.rejects(q.reader.read(), { code: 'receive_buffer_full' });
+    assert.equal(q.push(bytes(1)), true);
+    assert.equal(q.stats.buffered, 0);
+  });
+
+  test('close(): what is queued is still read, then the end', async () => {
+    const { q } = queue();
+    q.push(bytes(2));
+    q.close();
+    q.push(bytes(7));   // after the end: ignored
+    assert.equal((await q.reader.read()).value.length, 2);
+    assert.deepEqual(await q.reader.read(), { value: undefined, done: true });
+    assert.deepEqual(await q.reader.read(), { value: undefined, done: true });
+  });
+
+  test('error(): the queue is dropped and reads fail, a waiting one too', async () => {
+    const { q } = queue();
+    const waiting = q.reader.read();
+    q.error(new Error('reset'));
+    await assert.rejects(waiting, /reset/);
+    const { q: q2 } = queue();
+    q2.push(bytes(4));
+    q2.error(new Error('reset'));
+    assert.equal(q2.stats.buffered, 0);
+    await assert.rejects(q2.reader.read(), /reset/);
+  });
+
+  test('cancel(): onCancel once, the queue dropped, a waiting read ends', async () => {
+    const { q, calls } = queue();
+    q.push(bytes(4));
+    const { q: q2, calls: calls2 } = queue();
+    const waiting = q2.reader.read();
+    await q.reader.cancel();
+    await q.reader.cancel();
+    await q2.reader.cancel();
+    assert.equal(calls.cancel, 1);
+    assert.equal(q.stats.buffered, 0);
+    assert.deepEqual(await q.reader.read(), { value: undefined, done: true });
+    assert.deepEqual(await waiting, { value: undefined, done: true });
+    assert.equal(calls2.cancel, 1);
+    const { q: q3, calls: calls3 } = queue();
+    q3.close();
+    await q3.reader.cancel();
+    assert.equal(calls3.cancel, 0, 'nothing to cancel after the end');
+  });
+});
+
+describe('ioPair', () => {
+  function io() {
+    const { q } = queue();
+    const written = [];
+    const writer = { write: async (c) => { written.push(c); }, close: async () => { written.push('close'); }, abort: async () => {} };
+    return { q, written, pair: ioPair({ reader: q.reader, writer }, { stats: q.stats }) };
+  }
+
+  test('direct: the reader and writer themselves, once; then no Web Streams', () => {
+    const { q, pair } = io();
+    assert.equal(pair.stats, q.stats);
+    const d = pair[DIRECT_IO]();
+    assert.equal(d.reader, q.reader);
+    assert.equal(pair[DIRECT_IO](), null, 'a second user gets nothing');
+    assert.throws(() => pair.readable, /single-use/);
+    assert.throws(() => pair.writable, /single-use/);
+  });
+
+  test('Web Streams over the same reader and writer; then no direct use', async () => {
+    const { q, written, pair } = io();
+    const r = pair.readable.getReader();
+    q.push(bytes(3, 9));
+    q.close();
+    assert.deepEqual((await r.read()).value, bytes(3, 9));
+    assert.equal((await r.read()).done, true);
+    const w = pair.writable.getWriter();
+    await w.write(bytes(2));
+    await w.close();
+    assert.deepEqual(written, [bytes(2), 'close']);
+    assert.equal(pair[DIRECT_IO](), null);
+  });
+});
+
+// A browser-style WebSocket (no `ws` methods) whose server side is the
+// test: sent keeps what the client sent, deliver() hands it a message.
+class FakeWebSocket {
+  constructor() {
+    this.readyState = 0;
+    this.bufferedAmount = 0;
+    this.sent = [];
+    this.listeners = {};
+    FakeWebSocket.last = this;
+    setTimeout(() => { this.readyState = 1; this.emit('open', {}); }, 0);
+  }
+  addEventListener(type, f) { (this.listeners[type] ||= []).push(f); }
+  removeEventListener(type, f) { this.listeners[type] = (this.listeners[type] || []).filter((g) => g !== f); }
+  emit(type, ev) { for (const f of [...(this.listeners[type] || [])]) f(ev); }
+  send(data) { this.sent.push(new Uint8Array(data)); }
+  close() { this.readyState = 3; this.emit('close', { code: 1000, reason: '' }); }
+  deliver(bytes) { this.emit('message', { data: new Uint8Array(bytes).buffer }); }
+}
+const continuePacket = (id, n) => [3, id & 0xff, (id >> 8) & 0xff, 0, 0, n & 0xff, (n >> 8) & 0xff, 0, 0];
+
+describe('wisp direct writer', { skip: SKIP, timeout: 60000 }, () => {
+  test('a write made while an earlier one waits for credit goes out after it', async () => {
+    const transport = wisp('ws://wisp.invalid/', { WebSocket: FakeWebSocket, idleTimeout: 0 });
+    const connecting = transport.connect('127.0.0.1', 7);
+    while (!FakeWebSocket.last || FakeWebSocket.last.readyState !== 1) await new Promise((r) => setTimeout(r, 1));
+    const ws = FakeWebSocket.last;
+    ws.deliver(continuePacket(0, 1));   // one packet of credit per stream
+    const pair = await connecting;
+    const { writer } = pair[DIRECT_IO]();
+    const id = ws.sent[0][1];           // the CONNECT's stream id (the first stream: 1)
+    const a = writer.write(bytes(1, 0xa));
+    const b = writer.write(bytes(1, 0xb));   // no credit left: waits
+    await a;
+    ws.deliver(continuePacket(id, 5));  // credit again, and in the same turn
+    const c = writer.write(bytes(1, 0xc));
+    await Promise.all([b, c]);
+    const data = ws.sent.filter((m) => m[0] === 2).map((m) => m[5]);
+    assert.deepEqual(data, [0xa, 0xb, 0xc]);
+    await writer.close();
+    assert.equal(ws.sent.at(-1)[0], 4, 'then CLOSE');
+    await transport.close();
+  });
+
+  test('writes beyond the proxy\'s credit go out in order; close settles after them', async (t) => {
+    const socks = new Set();
+    const srv = net.createServer((s) => { socks.add(s); s.on('error', () => {}); s.pipe(s); });
+    await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+    t.after(() => new Promise((r) => { for (const s of socks) s.destroy(); srv.close(r); }));
+    const w = await startWisp();
+    t.after(() => w.stop());
+    const transport = wisp(w.url, { idleTimeout: 0 });
+    const pair = await transport.connect('127.0.0.1', srv.address().port);
+    const { reader, writer } = pair[DIRECT_IO]();
+    t.after(async () => { await reader.cancel(); await transport.close(); });
+    // wisp-js gives 128 packets of credit: 400 one-packet writes wait for more
+    const N = 400, SIZE = 50;
+    const want = new Uint8Array(N * SIZE);
+    const settled = [];
+    const writes = [];
+    for (let i = 0; i < N; i++) {
+      const c = new Uint8Array(SIZE);
+      for (let j = 0; j < SIZE; j++) c[j] = (i * 7 + j) & 0xff;
+      want.set(c, i * SIZE);
+      writes.push(writer.write(c).then(() => settled.push(i)));
+    }
+    const got = await readBytes(reader, want.length);
+    await Promise.all(writes);
+    assert.deepEqual(settled, [...Array(N).keys()], 'writes settle in order');
+    assert.equal(Buffer.compare(Buffer.from(got), Buffer.from(want)), 0, 'the bytes arrive in order');
+    let closedAfter = -1;
+    const last = writer.write(bytes(1)).then(() => { closedAfter = 0; });
+    await writer.close().then(() => { if (closedAfter === 0) closedAfter = 1; });
+    await last;
+    assert.equal(closedAfter, 1, 'close() settles after the write before it');
+    await assert.rejects(writer.write(bytes(1)), /closed/);
+  });
+});
