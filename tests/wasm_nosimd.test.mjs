@@ -1,6 +1,7 @@
 // The non-SIMD fallback engine (js/dist/wasmtls-nosimd.wasm, wasm/wasm.mk)
 // and the load-time choice between it and the -msimd128 build
-// (js/src/engine.js: WebAssembly.validate of a v128 probe). Node 20 has
+// (js/src/engine.js: WebAssembly.validate of a probe with a v128 and a
+// bulk-memory instruction, both of which the SIMD build uses). Node 20 has
 // SIMD, so the default must be wasmtls.wasm; the fallback is then forced
 // with setWasmSource (as a runtime without SIMD would get it) and runs
 // handshakes and bulk transfers with every suite.
@@ -34,6 +35,12 @@ function usesSimd(file) {
   }
 }
 
+// Whether it uses bulk memory (memory.fill / memory.copy).
+function usesBulkMemory(file) {
+  return /\bmemory\.(fill|copy)\b/.test(execFileSync('wasm-dis', ['--enable-simd', '--enable-bulk-memory', file],
+    { encoding: 'utf8', maxBuffer: 256 << 20 }));
+}
+
 describe('wasm engine without SIMD', { skip }, () => {
   test('SIMD detection is true on Node 20 and the default engine is the SIMD build', async (t) => {
     assert.ok(Number(process.versions.node.split('.')[0]) >= 20);
@@ -44,6 +51,16 @@ describe('wasm engine without SIMD', { skip }, () => {
     if (a === null) return t.skip('no wasm-dis');
     assert.equal(a, true, 'wasmtls.wasm has SIMD instructions');
     assert.equal(usesSimd(NOSIMD), false, 'wasmtls-nosimd.wasm has none');
+    assert.equal(usesBulkMemory(WASM), true, 'wasmtls.wasm uses bulk memory');
+    assert.equal(usesBulkMemory(NOSIMD), false, 'wasmtls-nosimd.wasm does not');
+  });
+
+  test('a runtime with SIMD but without bulk memory gets the fallback', (t) => {
+    // as such a runtime would: a module with memory.fill (0xfc 0x0b) does not validate
+    const validate = WebAssembly.validate;
+    t.after(() => { WebAssembly.validate = validate; });
+    WebAssembly.validate = (b) => !Buffer.from(b).includes(Buffer.from([0xfc, 0x0b])) && validate(b);
+    assert.equal(wasmSimdSupported(), false);
   });
 
   test('forced fallback: handshakes, 4 MiB download and 1 MiB echo per suite', async (t) => {

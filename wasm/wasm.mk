@@ -13,10 +13,14 @@ WASM_CFLAGS  ?= -O2
 # Cold code (everything but the record ciphers, EC/RSA math, hashes and
 # ML-KEM: see WT_SIZE_OPT in CMakeLists.txt) is built for size.
 WASM_SIZE_OPT ?= -Os
-WASM_SIMD    ?= -msimd128
+WASM_SIMD    ?= -msimd128 -mbulk-memory
 # -msimd128 measured faster (bench/wasm_bench.mjs --compare): bulk +16..33%,
 # handshake equal, +0.5 KB gzip. Needs wasm SIMD (Chrome 91, Firefox 89,
-# Safari 16.4, Node 16.4); WASM_SIMD= builds without it.
+# Safari 16.4, Node 16.4); WASM_SIMD= builds without it. Every runtime with
+# SIMD also has bulk memory (Chrome 75, Firefox 79, Safari 15): memcpy and
+# memset become memory.copy/memory.fill instead of libc loops, 0.35 KB
+# gzip less, speed unchanged (--compare: handshake x1.01, downloads
+# x0.99-1.00). js/src/engine.js probes for both before it picks this build.
 WASM_ENV      = NODE_PATH=/usr/share/nodejs
 WASM_OUT     ?= js/dist/wasmtls.wasm
 WASM_ROOTS    = js/dist/roots.bin
@@ -63,7 +67,7 @@ $(WASM_OUT): wasm-libs wasm/wasmtls_wasm.c wasm/wasm.mk
 	$(WASM_ENV) emcc $(or $(WASM_SIZE_OPT),$(WASM_CFLAGS)) $(WASM_SIMD) -DBR_64=1 -Isrc -I$(or $(BEARSSL_SOURCE_DIR),third_party/bearssl)/inc \
 	  wasm/wasmtls_wasm.c $(WASM_BUILD)/libwasmtls.a $(WASM_BUILD)/libbearssl.a \
 	  -o $(WASM_BUILD)/wasmtls.raw.wasm $(WASM_LDFLAGS)
-	wasm-opt $(WASM_OPT) $(if $(WASM_SIMD),--enable-simd) $(WASM_BUILD)/wasmtls.raw.wasm -o $@.tmp
+	wasm-opt $(WASM_OPT) $(if $(WASM_SIMD),--enable-simd --enable-bulk-memory) $(WASM_BUILD)/wasmtls.raw.wasm -o $@.tmp
 	node wasm/check_imports.mjs $@.tmp
 	mv $@.tmp $@
 

@@ -215,11 +215,13 @@ class Wasm {
 
 let wasmInstance = null;
 
-// A module whose one function uses i64x2.extmul_low_i32x4_u, among the last
-// opcodes of the final SIMD128 spec: runtimes that validate it run the
-// -msimd128 build (wasmtls.wasm), others get wasmtls-nosimd.wasm.
+// A module whose one function uses memory.fill (bulk memory) and
+// i64x2.extmul_low_i32x4_u, among the last opcodes of the final SIMD128
+// spec: runtimes that validate it run the -msimd128 -mbulk-memory build
+// (wasmtls.wasm), others get wasmtls-nosimd.wasm.
 const SIMD_PROBE = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 5, 1, 0x60, 0, 1, 0x7b, 3, 2, 1, 0,
-  0x0a, 0x0f, 1, 0x0d, 0, 0x41, 0, 0xfd, 0x11, 0x41, 0, 0xfd, 0x11, 0xfd, 0xde, 1, 0x0b]);
+  5, 3, 1, 0, 0, 0x0a, 0x18, 1, 0x16, 0, 0x41, 0, 0x41, 0, 0x41, 0, 0xfc, 0x0b, 0,
+  0x41, 0, 0xfd, 0x11, 0x41, 0, 0xfd, 0x11, 0xfd, 0xde, 1, 0x0b]);
 export function wasmSimdSupported() {
   try { return WebAssembly.validate(SIMD_PROBE); } catch { return false; }
 }
