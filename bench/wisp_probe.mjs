@@ -11,6 +11,10 @@
 //   node bench/wisp_probe.mjs --ab DIR_A DIR_B [ROUNDS]
 //       two copies of js/ (e.g. a worktree's js/ before and after a
 //       change), wasmtls over tcp and wisp from each, alternating.
+//   node bench/wisp_probe.mjs --ab DIR_A DIR_B --bulk [MIB]
+//       the same two copies: TLS downloads of MIB (default 32) from
+//       node:tls, per suite, over TCP and over wisp, 5 timed runs each
+//       after a warm-up, alternating; B/A per-run ratio medians.
 //   node bench/wisp_probe.mjs --bulk [MIB]
 //       the tunnel's own throughput, what bounds any download over it:
 //       MIB (default 32) raw bytes from a TCP server in this process
@@ -51,6 +55,42 @@ async function ourAndEpoxy() {
     return { readable: s.read, writable: s.write };
   };
   return { wt, tr: wt.wisp(wisp.url), ep, rawEpoxy };
+}
+
+if (bulk && ab) {
+  // As make bench's downloads (bench/wasm_bench.mjs): one server per
+  // suite, BULK bytes after the client's first byte, the client closes.
+  const BULK = (Number(args[0]) || 32) << 20;
+  const block = crypto.randomBytes(1 << 16);
+  const clients = [];
+  for (const [tag, dir] of [['A', ab[0]], ['B', ab[1]]]) {
+    const wt = await load(dir);
+    clients.push(peers.wasmtlsClient(wt, `${tag} tcp`, CA), peers.wasmtlsClient(wt, `${tag} wisp`, CA, wt.wisp(wisp.url)));
+  }
+  for (const suite of ['TLS_AES_128_GCM_SHA256', 'TLS_CHACHA20_POLY1305_SHA256']) {
+    const server = await startNode({ cert: P.p256.chain, key: P.p256.key, tlsOptions: { ciphers: suite },
+      onConnection: (s) => s.once('data', () => peers.sendBulk(s, BULK, block)) });
+    const mibs = {};
+    for (let i = -1; i < 5; i++) {
+      for (const c of (i & 1 ? [...clients].reverse() : clients)) {
+        const conn = await peers.withTimeout(c.open(server.port, { suite }), 10000, c.name);
+        const t0 = performance.now();
+        await conn.write(new Uint8Array([1]));
+        await peers.withTimeout(conn.readN(BULK), 120000, c.name);
+        if (i >= 0) (mibs[c.name] ||= []).push(BULK / 1048576 / ((performance.now() - t0) / 1000));
+        conn.close();
+      }
+    }
+    await server.stop();
+    const r = (t) => peers.median(mibs[`B ${t}`].map((x, i) => x / mibs[`A ${t}`][i])).toFixed(3);
+    console.log(`${suite}, ${BULK >> 20} MiB, medians of 5: ` +
+      Object.entries(mibs).map(([k, v]) => `${k} ${peers.median(v).toFixed(1)} MiB/s`).join(', ') +
+      `; B/A per run: tcp x${r('tcp')}, wisp x${r('wisp')}`);
+  }
+  await wisp.stop();
+  await srv.stop();
+  raw.close();
+  process.exit(0);
 }
 
 if (bulk) {
