@@ -7,20 +7,22 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { RecvQueue, RECV_HWM, ioPair } from '../js/src/transports.js';
+import { RecvQueue, RECV_HWM, CHUNK_COST, ioPair } from '../js/src/transports.js';
 import { DIRECT_IO } from '../js/src/node_io.js';
 import { wisp } from '../js/src/wisp.js';
-import { SKIP, startWisp, readBytes } from './lib/wasm.mjs';
+import { SKIP, startWisp, readBytes, pem } from './lib/wasm.mjs';
+import { pki } from './lib/pki.mjs';
+import { startNode } from './lib/servers.mjs';
 
 const bytes = (n, v = 1) => new Uint8Array(n).fill(v);
 
 function queue(o = {}) {
-  const calls = { full: 0, drain: 0, cancel: 0 };
+  const calls = { full: 0, drain: 0, cancel: 0, order: [] };
   const q = new RecvQueue({
     maxReceiveBuffer: o.max,
     onFull: () => { calls.full++; return o.canPause !== false; },
-    onDrain: () => { calls.drain++; },
-    onCancel: () => { calls.cancel++; },
+    onDrain: () => { calls.drain++; calls.order.push('drain'); },
+    onCancel: () => { calls.cancel++; calls.order.push('cancel'); },
   });
   return { q, calls };
 }
@@ -47,26 +49,26 @@ describe('RecvQueue', () => {
     assert.equal((await first).value.length, 1);
   });
 
-  test('RECV_HWM unread bytes pause the sender; reading below it resumes', async () => {
+  test('RECV_HWM unread (bytes and CHUNK_COST per message) pause the sender; reading below it resumes', async () => {
     const { q, calls } = queue();
-    assert.equal(q.push(bytes(RECV_HWM - 1)), true);
+    assert.equal(q.push(bytes(RECV_HWM - CHUNK_COST - 1)), true);
     assert.equal(calls.full, 0);
     assert.equal(q.push(bytes(1)), true);
     assert.equal(calls.full, 1);
     assert.equal(q.stats.paused, true);
     assert.equal(q.push(bytes(10)), true, 'paused: more is queued, onFull not asked again');
     assert.equal(calls.full, 1);
-    await q.reader.read();   // RECV_HWM - 1 out: 11 left
+    await q.reader.read();   // the first message out: 2 small ones left
     assert.equal(calls.drain, 1);
     assert.equal(q.stats.paused, false);
-    assert.equal(q.stats.maxBuffered, RECV_HWM + 10);
+    assert.equal(q.stats.maxBuffered, RECV_HWM - CHUNK_COST + 10);
   });
 
   test('cannot pause: past maxReceiveBuffer the queue fails, drops its bytes and ignores more', async () => {
     const max = RECV_HWM * 2;
     const { q } = queue({ max, canPause: false });
-    assert.equal(q.push(bytes(RECV_HWM)), true);
-    assert.equal(q.push(bytes(RECV_HWM)), true, 'exactly max');
+    assert.equal(q.push(bytes(RECV_HWM - CHUNK_COST)), true);
+    assert.equal(q.push(bytes(RECV_HWM - CHUNK_COST)), true, 'exactly max');
     assert.equal(q.push(bytes(1)), false);
     assert.equal(q.stats.buffered, 0, 'the queued bytes are dropped');
     await assert.rejects(q.reader.read(), { code: 'receive_buffer_full' });
@@ -74,6 +76,44 @@ describe('RecvQueue', () => {
     assert.equal(q.stats.buffered, 0);
   });
 
+  test('a flood of 1-byte messages fails after about maxReceiveBuffer / CHUNK_COST of them', () => {
+    const max = 1 << 20;
+    const { q } = queue({ max, canPause: false });
+    let n = 0;
+    while (q.push(bytes(1))) n++;
+    assert.equal(n, Math.floor(max / (CHUNK_COST + 1)));
+  });
+
+  test('a maxReceiveBuffer below RECV_HWM holds', () => {
+    const { q } = queue({ max: 1000, canPause: false });
+    assert.equal(q.push(bytes(1000 - CHUNK_COST)), true);
+    assert.equal(q.push(bytes(1)), false);
+  });
+
+  test('empty messages are not queued', async () => {
+    const { q } = queue();
+    const first = q.reader.read();
+    for (let i = 0; i < 1000; i++) q.push(new Uint8Array(0));
+    q.push(bytes(2, 7));
+    assert.deepEqual(await first, { value: bytes(2, 7), done: false });
+    for (let i = 0; i < 1000; i++) q.push(new Uint8Array(0));
+    assert.equal(q.chunks.length - q.head, 0);
+    assert.equal(q.stats.received, 2);
+  });
+
+  test('thousands of queued chunks come out in order while more arrive', async () => {
+    const { q } = queue();   // pauses (onFull: true): nothing is dropped
+    const chunk = (i) => Uint8Array.of(i & 0xff, (i >> 8) & 0xff);
+    let pushed = 0;
+    for (; pushed < 5000; pushed++) q.push(chunk(pushed));
+    for (let i = 0; i < 20000; i++) {
+      const { value } = await q.reader.read();
+      assert.deepEqual(value, chunk(i));
+      if (i % 3 === 0 && pushed < 20000) q.push(chunk(pushed++));
+      while (pushed < 20000 && pushed - i < 50) q.push(chunk(pushed++));
+    }
+    assert.equal(q.stats.buffered, 0);
+  });
   test('close(): what is queued is still read, then the end', async () => {
     const { q } = queue();
     q.push(bytes(2));
@@ -84,7 +124,7 @@ describe('RecvQueue', () => {
     assert.deepEqual(await q.reader.read(), { value: undefined, done: true });
   });
 
-  test('error(): the queue is dropped and reads fail, a waiting one too', async () => {
+  test('error(): what is queued is still read, then the reads fail; a waiting one at once', async () => {
     const { q } = queue();
     const waiting = q.reader.read();
     q.error(new Error('reset'));
@@ -92,7 +132,9 @@ describe('RecvQueue', () => {
     const { q: q2 } = queue();
     q2.push(bytes(4));
     q2.error(new Error('reset'));
-    assert.equal(q2.stats.buffered, 0);
+    q2.push(bytes(5));   // after the failure: ignored
+    assert.deepEqual(await q2.reader.read(), { value: bytes(4), done: false });
+    await assert.rejects(q2.reader.read(), /reset/);
     await assert.rejects(q2.reader.read(), /reset/);
   });
 
@@ -113,6 +155,15 @@ describe('RecvQueue', () => {
     q3.close();
     await q3.reader.cancel();
     assert.equal(calls3.cancel, 0, 'nothing to cancel after the end');
+  });
+
+  test('cancel() while paused resumes the sender before onCancel (a paused WebSocket cannot close)', async () => {
+    const { q, calls } = queue();
+    q.push(bytes(RECV_HWM));
+    assert.equal(q.stats.paused, true);
+    await q.reader.cancel();
+    assert.deepEqual(calls.order, ['drain', 'cancel']);
+    assert.equal(q.stats.paused, false);
   });
 });
 
@@ -190,6 +241,38 @@ describe('wisp direct writer', { skip: SKIP, timeout: 60000 }, () => {
     await writer.close();
     assert.equal(ws.sent.at(-1)[0], 4, 'then CLOSE');
     await transport.close();
+  });
+
+  test('a write then abort() (or close()) in the same turn: the DATA leaves before the CLOSE', async () => {
+    for (const end of ['abort', 'close']) {
+      const transport = wisp('ws://wisp.invalid/', { WebSocket: FakeWebSocket, idleTimeout: 0 });
+      const connecting = transport.connect('127.0.0.1', 7);
+      while (!FakeWebSocket.last || FakeWebSocket.last.readyState !== 1) await new Promise((r) => setTimeout(r, 1));
+      const ws = FakeWebSocket.last;
+      ws.deliver(continuePacket(0, 8));
+      const pair = await connecting;
+      const { writer } = pair[DIRECT_IO]();
+      const wrote = writer.write(bytes(3, 0xee));
+      const ended = writer[end]();
+      await Promise.allSettled([wrote, ended]);
+      assert.deepEqual(ws.sent.slice(1).map((m) => m[0]), [2, 4], `${end}: DATA, then CLOSE`);
+      await transport.close();
+    }
+  });
+
+  test('our fatal alert reaches the server before the stream closes', async (t) => {
+    const P = pki();
+    const srv = await startNode({ cert: P.p256.chain, key: P.p256.key, onConnection: (s) => s.on('error', () => {}) });
+    t.after(() => srv.stop());
+    const w = await startWisp();
+    t.after(() => w.stop());
+    const transport = wisp(w.url, { idleTimeout: 0 });
+    t.after(() => transport.close());
+    const { connect } = await import('../js/src/connect.js');
+    const s = connect({ hostname: '127.0.0.1', port: srv.port }, { ca: pem(P.ca), servername: 'wrong.example', transport, sessionCache: false });
+    await assert.rejects(s.opened, { code: 'certificate_name_mismatch' });
+    for (let i = 0; i < 100 && !srv.errors.length; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.match(String(srv.errors[0]?.code), /ALERT_BAD_CERTIFICATE/);
   });
 
   test('writes beyond the proxy\'s credit go out in order; close settles after them', async (t) => {

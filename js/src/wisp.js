@@ -57,11 +57,20 @@ class Stream {
       onCancel: () => this.close(0x02),
     });
     // Writes go out in order (each may wait for credit), close after them.
-    let tail = Promise.resolve();
-    const closeAfter = () => this.close(0x02);
+    // With nothing pending a write starts now, in this turn (as a
+    // WritableStream's does): a CLOSE that cleanup sends later in the same
+    // turn (abort, cancel) then follows the record, a fatal alert or our
+    // close_notify, instead of overtaking it.
+    let tail = null;   // the last write or close, until it settles
+    const chain = (p) => {
+      const clear = () => { if (tail === p) tail = null; };
+      p.then(clear, clear);
+      return (tail = p);
+    };
+    const closeNow = () => this.close(0x02);
     this.writer = {
-      write: (chunk) => (tail = tail.then(() => this.write(chunk))),
-      close: () => (tail = tail.then(closeAfter, closeAfter)),
+      write: (chunk) => chain(tail ? tail.then(() => this.write(chunk)) : this.write(chunk)),
+      close: () => chain(tail ? tail.then(closeNow, closeNow) : Promise.resolve(closeNow())),
       abort: () => { this.close(0x02); return Promise.resolve(); },
     };
   }
