@@ -155,3 +155,46 @@ describe('truncation after our close_notify', { skip: SKIP }, () => {
     assert.equal(ended, false, 'a truncated stream must not end cleanly');
   });
 });
+
+// A server that never answers our close_notify and keeps its side open
+// (allowHalfOpen): close() must not wait for it forever (closeTimeout).
+describe('close() against a peer that never answers close_notify', { skip: SKIP, timeout: 60000 }, () => {
+  async function silentServer(t) {
+    const seen = { end: 0 };
+    const srv = await startNode({ cert: P.p256.chain, key: P.p256.key, tlsOptions: { allowHalfOpen: true },
+      onConnection: (sock) => { sock.on('data', noop); sock.on('end', () => { seen.end++; }); } });
+    t.after(() => srv.stop());
+    return { srv, seen };
+  }
+
+  for (const kind of ['tcp', 'wisp']) {
+    test(`${kind}: closeTimeout 200 -> close() and closed settle, the server got our close_notify`, async (t) => {
+      const { srv, seen } = await silentServer(t);
+      let transport;
+      if (kind === 'wisp') {
+        const { startWisp } = await import('./lib/wasm.mjs');
+        const w = await startWisp();
+        t.after(() => w.stop());
+        transport = mod.wisp(w.url, { idleTimeout: Infinity });
+      }
+      const s = mod.connect({ hostname: 'localhost', port: srv.port }, { ca: CA, sessionCache: false, transport, closeTimeout: 200 });
+      await s.opened;
+      const t0 = Date.now();
+      await s.close();
+      await s.closed;
+      const dt = Date.now() - t0;
+      assert.ok(dt >= 150, `close() returned after ${dt} ms: it did not wait for the peer`);
+      for (let i = 0; i < 100 && !seen.end; i++) await new Promise((r) => setTimeout(r, 10));
+      assert.equal(seen.end, 1, 'the server read our close_notify');
+      // the wisp stream ended too: the transport's close() does not wait for it
+      if (transport) await transport.close();
+    });
+  }
+
+  test('closeTimeout must be a number of ms >= 0', async () => {
+    for (const closeTimeout of [-1, 'soon', NaN, 2 ** 31]) {
+      const s = mod.connect({ hostname: 'localhost', port: 9 }, { ca: CA, closeTimeout });
+      await assert.rejects(s.opened, { code: 'bad_config' });
+    }
+  });
+});
