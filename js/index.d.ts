@@ -119,9 +119,6 @@ export interface ConnectOptions {
   session?: Uint8Array;
   /** every new session blob (NewSessionTicket), also when a store is used */
   onSession?(blob: Uint8Array): void;
-  /** ms close() waits for the server's close_notify after ours before it ends the connection anyway
-   *  (default 5000; 0: do not wait; Infinity: wait for it) */
-  closeTimeout?: number;
   /** sent as 0-RTT when the offered session allows it; never resent: check info.earlyData */
   earlyData?: Uint8Array | string;
   /** client certificate chain (PEM, leaf first) and its private key (PEM: P-256/P-384 EC or RSA 2048..4096;

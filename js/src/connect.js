@@ -98,9 +98,6 @@ function dropPair(pair) {
   try { pair.writable.abort().catch(noop); pair.readable.cancel().catch(noop); } catch { /* */ }
 }
 
-// ms close() waits for the peer's close_notify (options.closeTimeout)
-const CLOSE_TIMEOUT = 5000;
-
 class Conn {
   constructor(address, options) {
     this.options = options;
@@ -127,7 +124,6 @@ class Conn {
     this.readClosed = false;
     this.finished = false;
     this.userClosed = false;
-    this.closeTimer = null;   // close(): how long we wait for the peer's close_notify
     this.info = null;
     this.pumping = false;
     this.again = false;
@@ -204,10 +200,6 @@ class Conn {
         this.trust = o.ca;
       } else if (o.ca) store = this.store = w.storeFromPem(o.ca, o.onWarning ?? defaultWarning);
       else store = await loadDefaultRoots(w);
-    }
-    const ct = o.closeTimeout;
-    if (ct !== undefined && !(typeof ct === 'number' && ct >= 0 && (ct <= 0x7fffffff || ct === Infinity))) {
-      throw engineError(ERR_BAD_CONFIG, 'closeTimeout must be a number of ms from 0 to 2^31-1, or Infinity (wait for the peer)');
     }
     const { servername, verifyIp } = peerIdentity(hostname, o);
     const verify = o.verify ? () => {
@@ -509,9 +501,7 @@ class Conn {
     this.resolveClosed();
   }
 
-  // abort: drop what the transport has not sent yet (else it is flushed
-  // and the transport closed after it)
-  fail(err, abort = true) {
+  fail(err) {
     if (this.finished) return;
     this.finished = true;
     this.failure = err;
@@ -523,16 +513,12 @@ class Conn {
     if (this.pullResolve) { this.pullResolve(); this.pullResolve = null; }
     if (this.pendingWrite) { this.pendingWrite.reject(err); this.pendingWrite = null; }
     if (this.inDrained) { this.inDrained(); this.inDrained = null; }
-    this.cleanup(abort);
+    this.cleanup(true);
     if (this.userClosed && !(err instanceof TLSError && err.code !== 'closed')) this.resolveClosed();
     else this.rejectClosed(err);
   }
 
   cleanup(abort = false) {
-    if (this.closeTimer) {
-      clearTimeout(this.closeTimer);
-      this.closeTimer = null;
-    }
     if (this.opening) {
       // start() ended (failed, or the socket was closed) before it took
       // the transport it had begun to open: close that when it is there.
@@ -572,29 +558,10 @@ class Conn {
     if (this.engine && this.writer) {
       this.engine.close();
       this.pump();
-      this.waitForPeerClose();
     } else {
       this.fail(new TLSError('closed', 'closed before the handshake completed', ERR_BAD_STATE));
     }
     return this.closed.then(noop, noop);
-  }
-
-  // After our close_notify, the peer's: its last data and its close_notify
-  // are read, and the transport ends cleanly. RFC 8446 6.1 does not make
-  // the side that closes wait for it, and a peer that never answers must
-  // not hold close() (and a wisp transport's close()) forever: after
-  // options.closeTimeout ms (default CLOSE_TIMEOUT) we stop waiting. What
-  // we wrote is flushed first unless the transport is not taking it.
-  waitForPeerClose() {
-    const ms = this.options.closeTimeout ?? CLOSE_TIMEOUT;
-    if (this.finished || this.closeTimer || ms === Infinity) return;
-    this.closeTimer = setTimeout(() => {
-      this.closeTimer = null;
-      this.fail(new TLSError('closed', `no close_notify from the peer within ${ms} ms of ours`, ERR_BAD_STATE),
-        this.outBytes > 0);
-    }, ms);
-    // Node: a peer that does not answer does not keep the process alive
-    this.closeTimer.unref?.();
   }
 }
 

@@ -275,9 +275,12 @@ export class RecvQueue {
       this.waiting = null;
       const value = this.chunks[this.head];
       this.chunks[this.head++] = undefined;
-      // compacted now and then: Array.shift() per read is quadratic on a
-      // long queue of small chunks
-      if (this.head >= 1024 && this.head * 2 >= this.chunks.length) {
+      // compacted when empty and now and then: Array.shift() per read is
+      // quadratic on a long queue of small chunks
+      if (this.head === this.chunks.length) {
+        this.chunks.length = 0;
+        this.head = 0;
+      } else if (this.head >= 1024 && this.head * 2 >= this.chunks.length) {
         this.chunks = this.chunks.slice(this.head);
         this.head = 0;
       }
@@ -411,7 +414,8 @@ export function websocket(url, opts = {}) {
         onCancel: () => chan?.close(1000),
       });
       chan = await openChannel(u, opts, {
-        message: (b) => { if (!q.push(b)) chan.close(1000); },
+        // (a WebSocketStream may deliver the first message before chan is set)
+        message: (b) => { if (!q.push(b)) chan?.close(1000); },
         close: (code, reason, error) => {
           if (!error && (code === 1000 || code === 1005)) q.close();
           else q.error(new TLSError('io_error', error && code === 1006 ? error : `WebSocket closed with ${code}${reason ? ` (${reason})` : ''}`));
