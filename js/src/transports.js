@@ -378,7 +378,7 @@ export function ioPair(io, extra = {}) {
 
 // A ReadableStream/WritableStream pair over a reader and writer (the
 // reader's queue is the only buffer: the stream pulls one chunk per read).
-export function ioStreams({ reader, writer }) {
+function ioStreams({ reader, writer }) {
   const readable = new ReadableStream({
     async pull(ctrl) {
       const { value, done } = await reader.read();
@@ -422,11 +422,8 @@ export function websocket(url, opts = {}) {
         },
       });
       // chan.send queues each message at once: writes stay in order
-      const writer = {
-        write: (chunk) => chan.send(chunk),
-        close: () => { chan.close(1000); return Promise.resolve(); },
-        abort: () => { chan.close(1000); return Promise.resolve(); },
-      };
+      const end = () => { chan.close(1000); return Promise.resolve(); };
+      const writer = { write: (chunk) => chan.send(chunk), close: end, abort: end };
       return ioPair({ reader: q.reader, writer }, { stats: q.stats });
     },
   };

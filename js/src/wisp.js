@@ -71,7 +71,7 @@ class Stream {
     this.writer = {
       write: (chunk) => chain(tail ? tail.then(() => this.write(chunk)) : this.write(chunk)),
       close: () => chain(tail ? tail.then(closeNow, closeNow) : Promise.resolve(closeNow())),
-      abort: () => { this.close(0x02); return Promise.resolve(); },
+      abort: () => Promise.resolve(closeNow()),
     };
   }
 
