@@ -113,6 +113,10 @@ export interface ConnectOptions {
   maxFragment?: number;
   /** default: tcp() in Node; required in browsers */
   transport?: Transport;
+  /** close(): ms it waits while none of our bytes move (the peer neither answers our close_notify nor
+   *  ends, or stops taking data) before giving the peer up (default 10000; Infinity: never). With all our
+   *  bytes taken by the transport, closed resolves; with some still waiting, it rejects with 'timeout'. */
+  closeTimeout?: number;
   /** session store (default: an in-memory cache shared by the realm); false: none */
   sessionCache?: SessionStore | false;
   /** offer this session blob (from onSession or a store) instead of the store's */

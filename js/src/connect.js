@@ -15,6 +15,16 @@ import { defaultSessionCache, sessionKey, sessionExpired, canonicalIP, certChain
 
 const OUT_HWM = 256 * 1024;
 const APP_HWM = 64 * 1024;
+// close() gives up on the peer once nothing of ours has moved for this
+// many ms (options.closeTimeout): see watchClose().
+const CLOSE_TIMEOUT = 10000;
+// A timer that fires after ms (at most 2^31-1: setTimeout fires at once
+// past that) and, in Node, does not by itself keep the process alive.
+function timer(fn, ms) {
+  const t = setTimeout(fn, Math.min(ms, 0x7fffffff));
+  t?.unref?.();
+  return t;
+}
 const noop = () => {};
 
 function toTLSError(e, code = 'io_error') {
@@ -127,6 +137,9 @@ class Conn {
     this.info = null;
     this.pumping = false;
     this.again = false;
+    this.closeTimeout = CLOSE_TIMEOUT;
+    this.closeTimer = null;
+    this.lastSent = 0;        // Date.now() when the transport last took bytes of ours
 
     let resolveOpened, rejectOpened, resolveClosed, rejectClosed;
     this.opened = new Promise((res, rej) => { resolveOpened = res; rejectOpened = rej; });
@@ -165,6 +178,11 @@ class Conn {
 
     try {
       this.address = parseAddress(address);
+      const t = options.closeTimeout;
+      if (t !== undefined && !(typeof t === 'number' && t >= 0)) {
+        throw engineError(ERR_BAD_CONFIG, `closeTimeout must be a number of ms >= 0, got ${JSON.stringify(t)}`);
+      }
+      if (t !== undefined) this.closeTimeout = t;
     } catch (e) {
       this.fail(e);
       return;
@@ -359,6 +377,7 @@ class Conn {
           this.outBytes += rec.length;
           this.writer.write(rec).then(() => {
             this.outBytes -= rec.length;
+            this.lastSent = Date.now();
             this.pump();
           }, (err) => {
             this.outBytes -= rec.length;
@@ -393,9 +412,11 @@ class Conn {
         }
         this.resolveOpened(this.info);
       }
-      if ((st & RECVAPP) && (this.pullResolve || this.readClosed)) {
+      // After close() the application's data is dropped, not held: the
+      // engine reads on to the peer's close_notify.
+      if ((st & RECVAPP) && (this.pullResolve || this.readClosed || this.userClosed)) {
         const data = this.takeApp();
-        if (!this.readClosed) {
+        if (!this.readClosed && !this.userClosed) {
           this.readCtrl.enqueue(data);
           if (this.readCtrl.desiredSize <= 0) {
             const r = this.pullResolve;
@@ -519,6 +540,8 @@ class Conn {
   }
 
   cleanup(abort = false) {
+    clearTimeout(this.closeTimer);
+    this.closeTimer = null;
     if (this.opening) {
       // start() ended (failed, or the socket was closed) before it took
       // the transport it had begun to open: close that when it is there.
@@ -526,15 +549,25 @@ class Conn {
       this.opening = null;
       p.then(dropPair, noop);
     }
+    let ending = null;
     if (this.writer) {
       const w = this.writer;
       this.writer = null;
-      (abort ? w.abort() : w.close()).catch(noop);
+      ending = (abort ? w.abort() : w.close()).catch(noop);
     }
     if (this.reader) {
       const r = this.reader;
       this.reader = null;
-      r.cancel().catch(noop);
+      // Cancelling a TCP transport's reader destroys the socket, and with
+      // it whatever of ours Node has not yet handed to the kernel: after a
+      // graceful end, only once the writer's close is through (our last
+      // bytes, then the FIN), or closeTimeout ms on if it never is.
+      if (abort || !ending) r.cancel().catch(noop);
+      else {
+        let t;
+        Promise.race([ending, new Promise((res) => { t = timer(res, this.closeTimeout); })])
+          .then(() => { clearTimeout(t); return r.cancel(); }).catch(noop);
+      }
     }
     // The engine and the stores it reads go together, after any wasm call
     // a hook of ours runs in has returned (a hook may end the connection).
@@ -558,10 +591,41 @@ class Conn {
     if (this.engine && this.writer) {
       this.engine.close();
       this.pump();
+      this.watchClose();
     } else {
       this.fail(new TLSError('closed', 'closed before the handshake completed', ERR_BAD_STATE));
     }
     return this.closed.then(noop, noop);
+  }
+
+  // close() settles even when the peer never answers our close_notify and
+  // never ends, or stops taking our bytes. Once nothing of ours has moved
+  // for closeTimeout ms (an upload that is slow but moving goes on), the
+  // peer is given up: with all our bytes taken by the transport, as if it
+  // had ended (closed resolves: RFC 8446 6.1 lets us close without its
+  // close_notify, and close() means the application no longer cares how
+  // the peer ends); with some of ours still waiting, as a failure (closed
+  // rejects with 'timeout': those bytes were not sent).
+  watchClose() {
+    if (this.closeTimer || this.finished) return;
+    const ms = this.closeTimeout;
+    const since = Date.now();
+    const check = () => {
+      this.closeTimer = null;
+      if (this.finished) return;
+      const idle = Date.now() - Math.max(since, this.lastSent);
+      if (idle < ms) {
+        this.closeTimer = timer(check, ms - idle);
+        return;
+      }
+      if (this.outBytes > 0 || (this.engine.state() & SENDREC)) {
+        this.fail(new TLSError('timeout', `close(): the transport took none of our last ${this.outBytes} bytes in ${ms} ms`));
+        return;
+      }
+      this.transportEOF = true;   // the end the peer did not send
+      this.pump();
+    };
+    this.closeTimer = timer(check, ms);
   }
 }
 
