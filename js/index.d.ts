@@ -114,8 +114,10 @@ export interface ConnectOptions {
   /** default: tcp() in Node; required in browsers */
   transport?: Transport;
   /** close(): ms it waits while none of our bytes move (the peer neither answers our close_notify nor
-   *  ends, or stops taking data) before giving the peer up (default 10000; Infinity: never). With all our
-   *  bytes taken by the transport, closed resolves; with some still waiting, it rejects with 'timeout'. */
+   *  ends, or stops taking data) before giving the peer up (default 10000; 0: at once; Infinity: never).
+   *  With all our bytes taken by the transport (handed to the OS, or to the WebSocket's buffer: not
+   *  proof that the peer got them), closed resolves; with some still waiting, it rejects with 'timeout'.
+   *  A graceful end also waits at most this long for the transport's close before it is torn down. */
   closeTimeout?: number;
   /** session store (default: an in-memory cache shared by the realm); false: none */
   sessionCache?: SessionStore | false;

@@ -6,6 +6,8 @@ export interface NodeConnectOptions {
   ca?: string | Buffer | Array<string | Buffer> | TrustStore; rejectUnauthorized?: boolean;
   ALPNProtocols?: string[]; keyLog?(line: string): void; verify?(info: HandshakeInfo): boolean | void;
   transport?: Transport; allowHalfOpen?: boolean;
+  /** destroy(): ms without any of our bytes moving before the peer is given up (ConnectOptions.closeTimeout) */
+  closeTimeout?: number;
   /** client certificate chain and key (PEM) */
   cert?: string | Buffer | Array<string | Buffer>; key?: string | Buffer;
   /** a session blob from an earlier 'session' event / getSession() */

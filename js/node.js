@@ -32,6 +32,7 @@ export class TLSSocket extends Duplex {
       verify: options.verify,
       ciphers: options.wasmtlsCiphers,
       transport: options.transport,
+      closeTimeout: options.closeTimeout,
       cert: options.cert !== undefined ? pemText(options.cert) : undefined,
       // a Buffer key goes as bytes (no string copy that cannot be wiped)
       key: options.key !== undefined ? (options.key instanceof Uint8Array ? options.key : pemText(options.key)) : undefined,

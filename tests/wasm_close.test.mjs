@@ -138,6 +138,32 @@ describe('close() and peers that do not end', { skip: SKIP }, () => {
     await s.closed;
   });
 
+  test('a read racing close() errors (closed) instead of ending cleanly when data was dropped', async (t) => {
+    const srv = await startNode({ cert: P.p256.chain, key: P.p256.key,
+      onConnection: (sock) => {
+        sock.write(Buffer.alloc(2 * 1024 * 1024, 5));
+        sock.on('end', () => sock.end());
+      } });
+    t.after(() => srv.stop());
+    const s = open(srv.port, { closeTimeout: 60000 });
+    await s.opened;
+    const reader = s.readable.getReader();
+    let got = 0;
+    got += (await reader.read()).value.byteLength;
+    const closing = s.close();
+    await assert.rejects((async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        got += value.byteLength;
+        await sleep(20);   // a slow reader: close() drops what it is not waiting for
+      }
+    })(), (e) => e instanceof mod.TLSError && e.code === 'closed' && /dropped/.test(e.reason));
+    assert.ok(got < 2 * 1024 * 1024, `all ${got} bytes arrived: the test did not race`);
+    await within(closing, 10000, 'close()');
+    await s.closed;
+  });
+
   for (const bad of [-1, 'x', NaN, null, {}]) {
     test(`closeTimeout ${typeof bad === "number" ? String(bad) : JSON.stringify(bad)} is refused (bad_config)`, async () => {
       const s = mod.connect({ hostname: 'localhost', port: 1 }, { ca: CA, closeTimeout: bad });

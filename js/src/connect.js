@@ -412,11 +412,15 @@ class Conn {
         }
         this.resolveOpened(this.info);
       }
-      // After close() the application's data is dropped, not held: the
-      // engine reads on to the peer's close_notify.
+      // After close(), what no read is waiting for is dropped, not held:
+      // the engine reads on to the peer's close_notify. A readable that
+      // lost data that way errors rather than ending as if complete.
       if ((st & RECVAPP) && (this.pullResolve || this.readClosed || this.userClosed)) {
         const data = this.takeApp();
-        if (!this.readClosed && !this.userClosed) {
+        if (!this.readClosed && this.userClosed && !this.pullResolve) {
+          this.readClosed = true;
+          try { this.readCtrl.error(new TLSError('closed', 'close() dropped data that was not read', ERR_BAD_STATE)); } catch { /* */ }
+        } else if (!this.readClosed) {
           this.readCtrl.enqueue(data);
           if (this.readCtrl.desiredSize <= 0) {
             const r = this.pullResolve;
