@@ -229,8 +229,8 @@ describe('wisp direct writer', { skip: SKIP, timeout: 60000 }, () => {
     ws.deliver(continuePacket(0, 1));   // one packet of credit per stream
     const pair = await connecting;
     const { writer } = pair[DIRECT_IO]();
-    const id = ws.sent[0][1];           // the CONNECT's stream id (the first stream: 1)
     const a = writer.write(bytes(1, 0xa));
+    const id = ws.sent[0][1];           // the CONNECT's stream id (the first stream: 1)
     const b = writer.write(bytes(1, 0xb));   // no credit left: waits
     await a;
     ws.deliver(continuePacket(id, 5));  // credit again, and in the same turn
@@ -240,6 +240,51 @@ describe('wisp direct writer', { skip: SKIP, timeout: 60000 }, () => {
     assert.deepEqual(data, [0xa, 0xb, 0xc]);
     await writer.close();
     assert.equal(ws.sent.at(-1)[0], 4, 'then CLOSE');
+    await transport.close();
+  });
+
+  test('the CONNECT leaves with the first DATA, in the same turn (one socket write)', async () => {
+    const transport = wisp('ws://wisp.invalid/', { WebSocket: FakeWebSocket, idleTimeout: 0 });
+    const connecting = transport.connect('127.0.0.1', 7);
+    while (!FakeWebSocket.last || FakeWebSocket.last.readyState !== 1) await new Promise((r) => setTimeout(r, 1));
+    const ws = FakeWebSocket.last;
+    ws.deliver(continuePacket(0, 8));
+    const { writer } = (await connecting)[DIRECT_IO]();
+    assert.equal(ws.sent.length, 0, 'no CONNECT before the first write (in this turn)');
+    const wrote = writer.write(bytes(2, 0x16));
+    assert.deepEqual(ws.sent.map((m) => m[0]), [1, 2], 'CONNECT, then DATA, synchronously');
+    assert.deepEqual([...ws.sent[0].subarray(5, 8)], [1, 7, 0], 'TCP, port 7');
+    await wrote;
+    await writer.close();
+    await transport.close();
+  });
+
+  test('nothing written: the CONNECT leaves on its own at the end of the turn (a server that speaks first)', async () => {
+    const transport = wisp('ws://wisp.invalid/', { WebSocket: FakeWebSocket, idleTimeout: 0 });
+    const connecting = transport.connect('127.0.0.1', 25);
+    while (!FakeWebSocket.last || FakeWebSocket.last.readyState !== 1) await new Promise((r) => setTimeout(r, 1));
+    const ws = FakeWebSocket.last;
+    ws.deliver(continuePacket(0, 8));
+    const { reader } = (await connecting)[DIRECT_IO]();
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(ws.sent.map((m) => m[0]), [1], 'the CONNECT alone');
+    const id = ws.sent[0][1];
+    ws.deliver([2, id, 0, 0, 0, ...bytes(4, 0x32)]);   // the server's banner
+    assert.deepEqual([...(await reader.read()).value], [...bytes(4, 0x32)]);
+    await reader.cancel();
+    await transport.close();
+  });
+
+  test('a stream closed before its CONNECT left sends nothing', async () => {
+    const transport = wisp('ws://wisp.invalid/', { WebSocket: FakeWebSocket, idleTimeout: 0 });
+    const connecting = transport.connect('127.0.0.1', 7);
+    while (!FakeWebSocket.last || FakeWebSocket.last.readyState !== 1) await new Promise((r) => setTimeout(r, 1));
+    const ws = FakeWebSocket.last;
+    ws.deliver(continuePacket(0, 8));
+    const { writer } = (await connecting)[DIRECT_IO]();
+    await writer.close();
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(ws.sent, [], 'neither CONNECT nor CLOSE');
     await transport.close();
   });
 

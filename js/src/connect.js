@@ -201,12 +201,13 @@ class Conn {
       throw engineError(ERR_BAD_CONFIG, 'rejectUnauthorized: false and certProfile are exclusive');
     }
     // The transport opens first, so that its setup (TCP's handshake; a
-    // wisp server's DNS lookup and TCP connect behind our CONNECT packet)
-    // runs while we load the engine, parse the trust anchors, consult the
-    // session store and build the ClientHello, not after all of that (the
-    // ClientHello goes out as soon as both are ready; a wisp stream may
-    // carry DATA right after its CONNECT, Wisp v1 section CONNECT). If
-    // start() ends before it takes the transport, cleanup() closes it.
+    // WebSocket's, for the first wisp stream) runs while we load the
+    // engine, parse the trust anchors, consult the session store and build
+    // the ClientHello, not after all of that (the ClientHello goes out as
+    // soon as both are ready; a wisp stream's CONNECT leaves with it, in
+    // one WebSocket write: DATA may follow a CONNECT at once, Wisp v1
+    // section CONNECT). If start() ends before it takes the transport,
+    // cleanup() closes it.
     // An IP literal goes to the transport in the spelling the engine verifies.
     const opening = this.opening = openTransport(o.transport, canonicalIP(hostname) || hostname, port);
     opening.catch(noop);   // awaited below; a failure before then is not unhandled

@@ -30,6 +30,8 @@ const REASONS = {
 const MAX_DATA = 64 * 1024; // payload bytes per DATA packet we send
 const IDLE_TIMEOUT = 30000;   // ms an idle mux keeps its WebSocket (opts.idleTimeout)
 const MAX_TIMER = 0x7fffffff; // setTimeout's limit; longer: until close()
+// after the current turn's promise jobs and I/O callbacks
+const endOfTurn = typeof setImmediate === 'function' ? setImmediate : (f) => setTimeout(f, 0);
 
 const shared = new Map(); // url -> Promise<Mux>, for wisp(url) without options
 const noop = () => {};
@@ -75,7 +77,19 @@ class Stream {
     };
   }
 
+  // The CONNECT goes out with the first DATA (one WebSocket write: the
+  // channel corks per tick), or on its own at the end of this turn of the
+  // event loop if nothing is written by then (a protocol where the server
+  // speaks first). connect() writes its ClientHello in the same turn.
+  sendConnect() {
+    const b = this.connectPacket;
+    if (!b) return;
+    this.connectPacket = null;
+    this.mux.chan.send(b).catch(noop);
+  }
+
   async write(chunk) {
+    this.sendConnect();
     for (let off = 0; off < chunk.length; off += MAX_DATA) {
       while (this.credit <= 0) {
         if (this.ended) throw this.error || new TLSError('io_error', 'wisp stream closed');
@@ -121,7 +135,9 @@ class Stream {
     if (this.ended) return;
     const { b, v } = packet(CLOSE, this.id, 1);
     v.setUint8(5, reason);
-    if (this.mux.chan.isOpen()) this.mux.chan.send(b).catch(noop);
+    // a stream whose CONNECT never went out is not the server's to close
+    if (this.connectPacket) this.connectPacket = null;
+    else if (this.mux.chan.isOpen()) this.mux.chan.send(b).catch(noop);
     this.onClose(reason === 0x81 ? 0x81 : 0x02, false);
   }
 }
@@ -210,7 +226,8 @@ class Mux {
     v.setUint8(5, 1);
     v.setUint16(6, port, true);
     b.set(host, 8);
-    this.chan.send(b).catch(noop);
+    s.connectPacket = b;
+    endOfTurn(() => s.sendConnect());
     return s;
   }
 
