@@ -159,7 +159,8 @@ export function tcp(opts?: { host?: string; port?: number }): Transport;
 export interface TunnelOptions {
   /** WebSocket constructor to use (default: `ws` in Node, else WebSocketStream or WebSocket) */
   WebSocket?: unknown;
-  /** bytes a connection may leave unread where the WebSocket cannot pause (default 16 MiB); then receive_buffer_full */
+  /** bytes a connection may leave unread where the WebSocket cannot pause (default 16 MiB, at least 65536:
+   *  bad_config otherwise); then receive_buffer_full */
   maxReceiveBuffer?: number;
 }
 export function websocket(url: string | ((hostname: string, port: number) => string), opts?: TunnelOptions & { protocols?: string | string[] }): Transport;

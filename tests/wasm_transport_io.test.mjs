@@ -7,7 +7,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { RecvQueue, RECV_HWM, CHUNK_COST, ioPair } from '../js/src/transports.js';
+import { RecvQueue, RECV_HWM, CHUNK_COST, ioPair, websocket } from '../js/src/transports.js';
 import { DIRECT_IO } from '../js/src/node_io.js';
 import { wisp } from '../js/src/wisp.js';
 import { SKIP, startWisp, readBytes, pem } from './lib/wasm.mjs';
@@ -164,6 +164,23 @@ describe('RecvQueue', () => {
     await q.reader.cancel();
     assert.deepEqual(calls.order, ['drain', 'cancel']);
     assert.equal(q.stats.paused, false);
+  });
+});
+
+describe('maxReceiveBuffer', () => {
+  for (const bad of [-1, 0, 1000, RECV_HWM - 1, 'x', NaN, {}]) {
+    test(`${typeof bad === 'number' ? String(bad) : JSON.stringify(bad)} is refused by websocket() and wisp() (bad_config)`, () => {
+      for (const make of [websocket, wisp]) {
+        assert.throws(() => make('ws://x.invalid/', { maxReceiveBuffer: bad }),
+          (e) => e.code === 'bad_config' && /maxReceiveBuffer/.test(e.reason), make.name);
+      }
+    });
+  }
+  test('RECV_HWM, more, and Infinity are taken', () => {
+    for (const ok of [RECV_HWM, 1 << 24, Infinity]) {
+      websocket('ws://x.invalid/', { maxReceiveBuffer: ok });
+      wisp('ws://x.invalid/', { maxReceiveBuffer: ok });
+    }
   });
 });
 

@@ -41,6 +41,16 @@ export async function openTransport(t, hostname, port) {
 export const RECV_HWM = 64 * 1024;
 export const DEFAULT_MAX_RECEIVE_BUFFER = 16 * 1024 * 1024;
 
+// opts.maxReceiveBuffer of websocket() and wisp(): bytes, at least
+// RECV_HWM (what a queue holds before it pauses a WebSocket that can: a
+// smaller limit would pause and resume it on every message), or Infinity.
+export function checkMaxReceiveBuffer(opts, who) {
+  const m = opts.maxReceiveBuffer;
+  if (m !== undefined && m !== null && !(typeof m === 'number' && m >= RECV_HWM)) {
+    throw engineError(ERR_BAD_CONFIG, `${who}: maxReceiveBuffer must be a number of bytes >= ${RECV_HWM}, got ${JSON.stringify(m)}`);
+  }
+}
+
 export async function getWebSocket() {
   if (isNode()) {
     // `ws` can pause (backpressure); Node's global WebSocket cannot
@@ -399,6 +409,7 @@ function ioStreams({ reader, writer }) {
  * WebSocket cannot pause, see RecvQueue).
  */
 export function websocket(url, opts = {}) {
+  checkMaxReceiveBuffer(opts, 'websocket');
   return {
     async connect(hostname, port) {
       const u = typeof url === 'function' ? url(hostname, port) : url;

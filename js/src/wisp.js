@@ -19,7 +19,7 @@
 // process alive. transport.close() closes it at once.
 import { TLSError, engineError } from './errors.js';
 import { ERR_BAD_CONFIG } from './codes.js';
-import { openChannel, RecvQueue, ioPair, isNode } from './transports.js';
+import { openChannel, RecvQueue, ioPair, isNode, checkMaxReceiveBuffer } from './transports.js';
 
 const CONNECT = 1, DATA = 2, CONTINUE = 3, CLOSE = 4;
 const REASONS = {
@@ -283,6 +283,7 @@ export function wisp(url, opts = {}) {
   if (t !== undefined && t !== null && !(typeof t === 'number' && t >= 0)) {
     throw engineError(ERR_BAD_CONFIG, `wisp: idleTimeout must be a number of ms >= 0, got ${JSON.stringify(t)}`);
   }
+  checkMaxReceiveBuffer(opts, 'wisp');
   const muxes = Object.keys(opts).length ? new Map() : shared;
   return {
     async close() {
