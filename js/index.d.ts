@@ -170,6 +170,9 @@ export interface WispOptions extends TunnelOptions {
    *  keep the process alive (its socket and the timer are unref()'d; a WebSocket whose socket cannot be
    *  unref()'d, such as Node's global WebSocket, is closed at once there). */
   idleTimeout?: number;
+  /** ms for the WebSocket to open and the wisp server's first CONTINUE to arrive (default 30000; at least 1;
+   *  Infinity: no limit); past it connect() fails with connect_failed and the WebSocket is closed */
+  openTimeout?: number;
 }
 export interface WispTransport {
   connect(hostname: string, port: number): Promise<Pair>;

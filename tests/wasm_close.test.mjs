@@ -164,8 +164,35 @@ describe('close() and peers that do not end', { skip: SKIP }, () => {
     await s.closed;
   });
 
-  for (const bad of [-1, 'x', NaN, null, {}]) {
-    test(`closeTimeout ${typeof bad === "number" ? String(bad) : JSON.stringify(bad)} is refused (bad_config)`, async () => {
+  test('a reader still reading when close() gives the peer up gets truncated, not a clean end; closed resolves', async (t) => {
+    const srv = await startNode({ cert: P.p256.chain, key: P.p256.key, tlsOptions: { allowHalfOpen: true },
+      onConnection: (sock) => {
+        // a line every 30 ms, no close_notify ever, our close_notify ignored
+        const tick = setInterval(() => { if (!sock.destroyed) sock.write('line\n'); }, 30);
+        sock.on('close', () => clearInterval(tick));
+        sock.on('error', noop);
+      } });
+    t.after(() => srv.stop());
+    const s = open(srv.port, { closeTimeout: 300 });
+    await s.opened;
+    const reader = s.readable.getReader();
+    let lines = 0;
+    const reading = (async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return 'done';
+        lines += value.byteLength / 5;
+      }
+    })();
+    await until(() => lines >= 2, 5000, 'the first lines');
+    await within(s.close(), 10000, 'close()');
+    await s.closed;
+    await assert.rejects(within(reading, 5000, 'the reader'),
+      (e) => e instanceof mod.TLSError && e.code === 'truncated');
+  });
+
+  for (const bad of [-1, 'x', NaN, null, {}, 10n]) {
+    test(`closeTimeout ${typeof bad === "number" || typeof bad === "bigint" ? String(bad) : JSON.stringify(bad)} is refused (bad_config)`, async () => {
       const s = mod.connect({ hostname: 'localhost', port: 1 }, { ca: CA, closeTimeout: bad });
       await assert.rejects(s.opened, (e) => e instanceof mod.TLSError && e.code === 'bad_config' && /closeTimeout/.test(e.reason));
     });

@@ -182,6 +182,21 @@ describe('maxReceiveBuffer', () => {
       wisp('ws://x.invalid/', { maxReceiveBuffer: ok });
     }
   });
+  test('values JSON cannot show (a BigInt, a cycle) are refused as bad_config too, not a TypeError', () => {
+    const cycle = {};
+    cycle.self = cycle;
+    for (const bad of [10n ** 6n, cycle]) {
+      for (const make of [websocket, wisp]) {
+        assert.throws(() => make('ws://x.invalid/', { maxReceiveBuffer: bad }),
+          (e) => e.code === 'bad_config' && /maxReceiveBuffer/.test(e.reason), make.name);
+      }
+    }
+    assert.throws(() => wisp('ws://x.invalid/', { idleTimeout: 5n }), (e) => e.code === 'bad_config' && /idleTimeout/.test(e.reason));
+  });
+  test('no options (null) are the defaults', () => {
+    websocket('ws://x.invalid/', null);
+    wisp('ws://x.invalid/', null);
+  });
 });
 
 describe('ioPair', () => {
@@ -370,4 +385,103 @@ describe('wisp direct writer', { skip: SKIP, timeout: 60000 }, () => {
     assert.equal(closedAfter, 1, 'close() settles after the write before it');
     await assert.rejects(writer.write(bytes(1)), /closed/);
   });
+});
+
+// Waits for the FakeWebSocket made after `before` to open.
+async function opened(before) {
+  while (FakeWebSocket.last === before || FakeWebSocket.last.readyState !== 1) await new Promise((r) => setTimeout(r, 1));
+  return FakeWebSocket.last;
+}
+
+describe('wisp against a hostile or silent server', { skip: SKIP, timeout: 60000 }, () => {
+  test('a server CLOSE for a stream whose CONNECT has not left: the CONNECT never leaves, the stream fails', async () => {
+    // Another stream keeps the WebSocket open (with none left it would be
+    // closed, and a late CONNECT would fail unseen): a CONNECT sent later
+    // would open a connection for an id we forgot, that nothing closes.
+    const transport = wisp('ws://wisp.invalid/', { WebSocket: FakeWebSocket, idleTimeout: 5000 });
+    const before = FakeWebSocket.last;
+    const connecting = transport.connect('127.0.0.1', 7);
+    const ws = await opened(before);
+    ws.deliver(continuePacket(0, 8));
+    const first = (await connecting)[DIRECT_IO]();
+    await first.writer.write(bytes(1));
+    const { reader, writer } = (await transport.connect('127.0.0.1', 8))[DIRECT_IO]();
+    ws.deliver([4, 2, 0, 0, 0, 0x41]);   // CLOSE for id 2, guessed: invalid destination
+    await assert.rejects(reader.read(), (e) => e.code === 'io_error' && /0x41/.test(e.reason));
+    await assert.rejects(writer.write(bytes(3)), (e) => e.code === 'io_error');
+    await new Promise((r) => setTimeout(r, 20));   // past the end of the turn
+    assert.equal(ws.readyState, 1, 'the WebSocket is still open');
+    assert.deepEqual(ws.sent.filter((m) => m[1] === 2), [], 'no CONNECT, DATA or CLOSE for the forgotten id');
+    await first.reader.cancel();
+    await transport.close();
+  });
+
+  test('maxReceiveBuffer null is the default limit, not zero', async () => {
+    const transport = wisp('ws://wisp.invalid/', { WebSocket: FakeWebSocket, idleTimeout: 0, maxReceiveBuffer: null });
+    const before = FakeWebSocket.last;
+    const connecting = transport.connect('127.0.0.1', 7);
+    const ws = await opened(before);
+    ws.deliver(continuePacket(0, 8));
+    const { reader } = (await connecting)[DIRECT_IO]();
+    ws.deliver([2, 1, 0, 0, 0, ...bytes(100, 0x33)]);   // this WebSocket cannot pause
+    assert.deepEqual([...(await reader.read()).value], [...bytes(100, 0x33)]);
+    await reader.cancel();
+    await transport.close();
+  });
+
+  test('the options are read once: a later change does not bypass the maxReceiveBuffer check', async () => {
+    const opts = { WebSocket: FakeWebSocket, idleTimeout: 0, maxReceiveBuffer: RECV_HWM };
+    const transport = wisp('ws://wisp.invalid/', opts);
+    opts.maxReceiveBuffer = 10;
+    const before = FakeWebSocket.last;
+    const connecting = transport.connect('127.0.0.1', 7);
+    const ws = await opened(before);
+    ws.deliver(continuePacket(0, 8));
+    const { reader } = (await connecting)[DIRECT_IO]();
+    ws.deliver([2, 1, 0, 0, 0, ...bytes(1000, 0x44)]);
+    assert.equal((await reader.read()).value.byteLength, 1000);
+    await reader.cancel();
+    await transport.close();
+  });
+
+  test('a server that never sends its first CONTINUE: connect() fails after openTimeout, the WebSocket is closed, the next connect() opens another', async () => {
+    const transport = wisp('ws://wisp.invalid/', { WebSocket: FakeWebSocket, idleTimeout: 0, openTimeout: 100 });
+    const before = FakeWebSocket.last;
+    const t0 = Date.now();
+    await assert.rejects(transport.connect('127.0.0.1', 7),
+      (e) => e.code === 'connect_failed' && /CONTINUE within 100 ms/.test(e.reason));
+    assert.ok(Date.now() - t0 >= 90, 'not before openTimeout');
+    const silent = FakeWebSocket.last;
+    assert.notEqual(silent, before);
+    assert.equal(silent.readyState, 3, 'the silent WebSocket is closed');
+    const connecting = transport.connect('127.0.0.1', 7);
+    const ws = await opened(silent);
+    ws.deliver(continuePacket(0, 8));
+    const { reader } = (await connecting)[DIRECT_IO]();
+    await reader.cancel();
+    await transport.close();
+  });
+
+  test('a WebSocket that does not open within openTimeout: connect_failed, and it is closed if it opens later', async () => {
+    // opens only when the test says so (the base class's timer is ignored)
+    class SlowWebSocket extends FakeWebSocket {
+      get readyState() { return this.state; }
+      set readyState(v) { if (v !== 1 || this.mayOpen) this.state = v; }
+      emit(type, ev) { if (type !== 'open' || this.mayOpen) super.emit(type, ev); }
+      open() { this.mayOpen = true; this.readyState = 1; this.emit('open', {}); }
+    }
+    const transport = wisp('ws://wisp.invalid/', { WebSocket: SlowWebSocket, idleTimeout: 0, openTimeout: 50 });
+    await assert.rejects(transport.connect('127.0.0.1', 7), (e) => e.code === 'connect_failed');
+    const late = FakeWebSocket.last;
+    late.open();
+    await new Promise((r) => setTimeout(r, 10));
+    assert.equal(late.readyState, 3, 'closed once it opened: nobody waits for it');
+    await transport.close();
+  });
+
+  for (const bad of [0, -1, 'x', NaN, {}]) {
+    test(`openTimeout ${typeof bad === 'number' ? String(bad) : JSON.stringify(bad)} is refused (bad_config)`, () => {
+      assert.throws(() => wisp('ws://x.invalid/', { openTimeout: bad }), (e) => e.code === 'bad_config' && /openTimeout/.test(e.reason));
+    });
+  }
 });

@@ -6,7 +6,7 @@
 //   engine -> transport   at most OUT_HWM bytes in flight to the transport
 //   app -> engine         a write resolves once the engine took its bytes
 //   engine -> app         a ReadableStream with a 64 KiB byte high-water mark
-import { TLSError, engineError } from './errors.js';
+import { TLSError, engineError, shown } from './errors.js';
 import { ERR_BAD_CONFIG, ERR_BAD_STATE, ERR_CALLBACK, ERR_TRUNCATED } from './codes.js';
 import { loadEngine, loadDefaultRoots, defaultWarning, Engine, TrustStore, acquireStore, releaseStore, isIP, CLOSED, SENDREC, RECVREC, SENDAPP, RECVAPP, SENDEARLY } from './engine.js';
 import { openTransport, isNode } from './transports.js';
@@ -180,7 +180,7 @@ class Conn {
       this.address = parseAddress(address);
       const t = options.closeTimeout;
       if (t !== undefined && !(typeof t === 'number' && t >= 0)) {
-        throw engineError(ERR_BAD_CONFIG, `closeTimeout must be a number of ms >= 0, got ${JSON.stringify(t)}`);
+        throw engineError(ERR_BAD_CONFIG, `closeTimeout must be a number of ms >= 0, got ${shown(t)}`);
       }
       if (t !== undefined) this.closeTimeout = t;
     } catch (e) {
@@ -505,7 +505,11 @@ class Conn {
     // close_notify (writable.close(), a half-close: the reader still wants
     // the whole response). Only close() / cancel() of the whole socket means
     // the application no longer cares how the peer ends.
-    if (err && err.errno === ERR_TRUNCATED && this.userClosed && e.handshakeDone()) err = null;
+    // After close() the end of the transport without close_notify (or
+    // close() giving the peer up) still settles closed; only a reader still
+    // reading learns, as truncated, that the data did not end with it.
+    let cut = null;
+    if (err && err.errno === ERR_TRUNCATED && this.userClosed && e.handshakeDone()) { cut = err; err = null; }
     if (err && err.errno === ERR_TRUNCATED && this.transportError) err = this.transportError;
     if (err && err.errno === ERR_CALLBACK && this.verifyReason) err.reason = `verify hook rejected the connection: ${this.verifyReason}`;
     if (err && this.userClosed && !e.handshakeDone()) {
@@ -516,7 +520,10 @@ class Conn {
     if (!this.info) this.rejectOpened(new TLSError('closed', 'closed before the handshake completed', ERR_BAD_STATE));
     if (!this.readClosed) {
       this.readClosed = true;
-      try { this.readCtrl.close(); } catch { /* cancelled */ }
+      try {
+        if (cut) this.readCtrl.error(cut);
+        else this.readCtrl.close();
+      } catch { /* cancelled */ }
     }
     if (this.pullResolve) { this.pullResolve(); this.pullResolve = null; }
     if (this.pendingWrite) {

@@ -1,7 +1,7 @@
 // The wasm engine: loading, imports (random, time, callbacks) and a thin
 // per-connection wrapper over the exported buffer/ack pairs. JS only moves
 // bytes: it copies into the engine's own buffers, calls it, copies out.
-import { TLSError, engineError } from './errors.js';
+import { TLSError, engineError, shown } from './errors.js';
 import { ERR_ALERT_RECEIVED, ERR_BAD_CONFIG, ERR_BUFFER_TOO_SMALL } from './codes.js';
 import { kernelRandom } from './node_io.js';
 
@@ -664,14 +664,14 @@ export function defaultWarning(message) {
 export function minVersion(name) {
   if (name === undefined || name === null || name === 'TLSv1.2') return 0;
   if (name === 'TLSv1.3') return 0x0304;
-  throw engineError(ERR_BAD_CONFIG, `minVersion must be 'TLSv1.2' or 'TLSv1.3', got ${JSON.stringify(name)}`);
+  throw engineError(ERR_BAD_CONFIG, `minVersion must be 'TLSv1.2' or 'TLSv1.3', got ${shown(name)}`);
 }
 
 /** WT_CERT_PROFILE_* for options.certProfile: 'web' (default) or 'private'. */
 export function certProfile(name) {
   if (name === undefined || name === null || name === 'web') return 0;
   if (name === 'private') return 1;
-  throw engineError(ERR_BAD_CONFIG, `certProfile must be 'web' or 'private', got ${JSON.stringify(name)}`);
+  throw engineError(ERR_BAD_CONFIG, `certProfile must be 'web' or 'private', got ${shown(name)}`);
 }
 
 /** Verifies a chain (leaf first, DER) against PEM roots, like `wasmtls verify`. */

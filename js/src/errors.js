@@ -25,3 +25,9 @@ export class TLSError extends Error {
 export function engineError(errno, reason) {
   return new TLSError(ERROR_NAMES[errno], reason, errno);
 }
+
+/** An option's value for an error message: never throws (JSON.stringify
+ * does for a BigInt or a circular object). */
+export function shown(v) {
+  return typeof v === 'string' ? JSON.stringify(v) : v && typeof v === 'object' || typeof v === 'function' ? typeof v : String(v);
+}

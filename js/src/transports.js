@@ -4,7 +4,7 @@
 //   (hostname, port) => pair           the same as a function
 // tcp() (Node), websocket(url) (websockify-style: raw bytes in binary
 // frames) and wisp(url) (./wisp.js) are provided.
-import { TLSError, engineError } from './errors.js';
+import { TLSError, engineError, shown } from './errors.js';
 import { ERR_BAD_CONFIG } from './codes.js';
 import { isNode } from './engine.js';
 import { tcp, DIRECT_IO } from './node_io.js';
@@ -43,12 +43,17 @@ export const DEFAULT_MAX_RECEIVE_BUFFER = 16 * 1024 * 1024;
 
 // opts.maxReceiveBuffer of websocket() and wisp(): bytes, at least
 // RECV_HWM (what a queue holds before it pauses a WebSocket that can: a
-// smaller limit would pause and resume it on every message), or Infinity.
-export function checkMaxReceiveBuffer(opts, who) {
+// smaller limit would pause and resume it on every message), or Infinity;
+// undefined or null: the default. Read once, when the transport is made:
+// the number returned is what its connections use (a getter or a later
+// change to opts cannot get round the check).
+export function receiveLimit(opts, who) {
   const m = opts.maxReceiveBuffer;
-  if (m !== undefined && m !== null && !(typeof m === 'number' && m >= RECV_HWM)) {
-    throw engineError(ERR_BAD_CONFIG, `${who}: maxReceiveBuffer must be a number of bytes >= ${RECV_HWM}, got ${JSON.stringify(m)}`);
+  if (m === undefined || m === null) return DEFAULT_MAX_RECEIVE_BUFFER;
+  if (!(typeof m === 'number' && m >= RECV_HWM)) {
+    throw engineError(ERR_BAD_CONFIG, `${who}: maxReceiveBuffer must be a number of bytes >= ${RECV_HWM}, got ${shown(m)}`);
   }
+  return m;
 }
 
 export async function getWebSocket() {
@@ -248,8 +253,8 @@ export const CHUNK_COST = 256;
  * read), maxBuffered (peak), paused.
  */
 export class RecvQueue {
-  constructor({ maxReceiveBuffer = DEFAULT_MAX_RECEIVE_BUFFER, onFull, onDrain, onCancel }) {
-    this.max = maxReceiveBuffer;
+  constructor({ maxReceiveBuffer, onFull, onDrain, onCancel }) {
+    this.max = maxReceiveBuffer ?? DEFAULT_MAX_RECEIVE_BUFFER;
     this.onFull = onFull;
     this.onDrain = onDrain;
     this.onCancel = onCancel;
@@ -408,14 +413,15 @@ function ioStreams({ reader, writer }) {
  * (a constructor to use), maxReceiveBuffer (bytes; only where the
  * WebSocket cannot pause, see RecvQueue).
  */
-export function websocket(url, opts = {}) {
-  checkMaxReceiveBuffer(opts, 'websocket');
+export function websocket(url, opts) {
+  opts = { ...opts };
+  const maxReceiveBuffer = receiveLimit(opts, 'websocket');
   return {
     async connect(hostname, port) {
       const u = typeof url === 'function' ? url(hostname, port) : url;
       let chan = null;
       const q = new RecvQueue({
-        maxReceiveBuffer: opts.maxReceiveBuffer,
+        maxReceiveBuffer,
         onFull: () => {
           if (!chan?.canPause) return false;
           chan.pause();

@@ -17,9 +17,9 @@
 // (default 30 s) so that the next connect() reuses it, then closes it; in
 // Node the idle WebSocket and its timer are unref()'d: they do not keep the
 // process alive. transport.close() closes it at once.
-import { TLSError, engineError } from './errors.js';
+import { TLSError, engineError, shown } from './errors.js';
 import { ERR_BAD_CONFIG } from './codes.js';
-import { openChannel, RecvQueue, ioPair, isNode, checkMaxReceiveBuffer } from './transports.js';
+import { openChannel, RecvQueue, ioPair, isNode, receiveLimit } from './transports.js';
 
 const CONNECT = 1, DATA = 2, CONTINUE = 3, CLOSE = 4;
 const REASONS = {
@@ -29,9 +29,16 @@ const REASONS = {
 };
 const MAX_DATA = 64 * 1024; // payload bytes per DATA packet we send
 const IDLE_TIMEOUT = 30000;   // ms an idle mux keeps its WebSocket (opts.idleTimeout)
+const OPEN_TIMEOUT = 30000;   // ms for the WebSocket and the server's first CONTINUE (opts.openTimeout)
 const MAX_TIMER = 0x7fffffff; // setTimeout's limit; longer: until close()
-// after the current turn's promise jobs and I/O callbacks
-const endOfTurn = typeof setImmediate === 'function' ? setImmediate : (f) => setTimeout(f, 0);
+// After the current turn's promise jobs and I/O callbacks. Browsers have
+// no setImmediate; a MessageChannel task is not throttled as a timer is
+// (setTimeout(f, 0) waits up to a second in a background tab).
+const endOfTurn = typeof setImmediate === 'function' ? setImmediate : (f) => {
+  const ch = new MessageChannel();
+  ch.port1.onmessage = () => { ch.port1.close(); f(); };
+  ch.port2.postMessage(0);
+};
 
 const shared = new Map(); // url -> Promise<Mux>, for wisp(url) without options
 const noop = () => {};
@@ -89,6 +96,7 @@ class Stream {
   }
 
   async write(chunk) {
+    if (this.ended) throw this.error || new TLSError('io_error', 'wisp stream closed');
     this.sendConnect();
     for (let off = 0; off < chunk.length; off += MAX_DATA) {
       while (this.credit <= 0) {
@@ -118,6 +126,9 @@ class Stream {
   onClose(reason, fromServer) {
     if (this.ended) return;
     this.ended = true;
+    // a CONNECT not sent yet never will be: the id is forgotten here, and
+    // a server that opened a connection for it would keep it open
+    this.connectPacket = null;
     this.mux.streams.delete(this.id);
     this.mux.unblock(this);
     if (reason === 0x02) {
@@ -156,23 +167,48 @@ class Mux {
     this.closing = false;      // transport.close(): no idle period any more
   }
 
+  // Resolves once the WebSocket is open and the server has sent its first
+  // CONTINUE (stream 0: the credit every stream starts with); fails after
+  // openTimeout ms without both, so that a server that accepts the
+  // connection and then says nothing does not hold connect() (and, for
+  // wisp(url) without options, every later one to the same URL) forever.
   async open() {
-    let closed;
+    let closed, timer;
     const ended = this.ended = new Promise((resolve) => { closed = resolve; });
     const ready = new Promise((resolve) => { this.ready = resolve; });
-    this.chan = await openChannel(this.url, this.opts, {
-      message: (b) => this.onMessage(b),
-      close: (code) => {
-        this.dead = true;
-        this.cancelIdle();
-        if (this.registry.get(this.url) === this.entry) this.registry.delete(this.url);
-        closed(code);
-        for (const s of [...this.streams.values()]) s.onClose(0x03, true);
-      },
+    const ms = this.opts.openTimeout;
+    const late = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new TLSError('connect_failed',
+        `wisp server ${this.url}: no WebSocket and first CONTINUE within ${ms} ms`)), Math.min(ms, MAX_TIMER));
     });
-    await Promise.race([ready, ended.then((code) => {
-      throw new TLSError('connect_failed', `wisp server ${this.url} closed (${code})`);
-    })]);
+    const opening = (async () => {
+      const chan = await openChannel(this.url, this.opts, {
+        message: (b) => this.onMessage(b),
+        close: (code) => {
+          this.dead = true;
+          this.cancelIdle();
+          if (this.registry.get(this.url) === this.entry) this.registry.delete(this.url);
+          closed(code);
+          for (const s of [...this.streams.values()]) s.onClose(0x03, true);
+        },
+      });
+      // opened after the deadline: nobody waits for it any more
+      if (this.gaveUp) chan.close(1000);
+      else this.chan = chan;
+      await Promise.race([ready, ended.then((code) => {
+        throw new TLSError('connect_failed', `wisp server ${this.url} closed (${code})`);
+      })]);
+    })();
+    try {
+      await Promise.race([opening, late]);
+    } catch (e) {
+      this.gaveUp = this.dead = true;
+      if (this.chan) this.chan.close(1000);
+      opening.catch(noop);
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
     return this;
   }
 
@@ -238,7 +274,7 @@ class Mux {
   // WebSocket) is closed at once there.
   maybeIdle() {
     if (this.streams.size !== 0 || this.dead || this.idleTimer) return;
-    const ms = this.opts.idleTimeout ?? IDLE_TIMEOUT;
+    const ms = this.opts.idleTimeout;
     if (this.closing || !(ms > 0) || (isNode() && !this.chan.canUnref)) {
       this.shut();
       return;
@@ -272,19 +308,27 @@ class Mux {
  * opts (optional): WebSocket (a constructor to use), maxReceiveBuffer
  * (bytes per stream, only where the WebSocket cannot pause), idleTimeout
  * (ms the WebSocket stays open after its last connection ends, default
- * 30000; 0: close at once); a wisp() with options shares WebSockets only
- * among its own connections.
+ * 30000; 0: close at once), openTimeout (ms for the WebSocket to open
+ * and the server's first CONTINUE to arrive, default 30000: past it the
+ * connect() fails with connect_failed); a wisp() with options shares
+ * WebSockets only among its own connections.
  * close(): closes the WebSocket now if it is idle, else as soon as its
  * last connection ends (open connections go on); resolves once it is
  * closed. A later connect() opens a new one.
  */
-export function wisp(url, opts = {}) {
-  const t = opts.idleTimeout;
-  if (t !== undefined && t !== null && !(typeof t === 'number' && t >= 0)) {
-    throw engineError(ERR_BAD_CONFIG, `wisp: idleTimeout must be a number of ms >= 0, got ${JSON.stringify(t)}`);
+export function wisp(url, opts) {
+  const given = Object.keys(opts ?? {}).length > 0;
+  opts = { ...opts };
+  for (const [name, min] of [['idleTimeout', 0], ['openTimeout', 1]]) {
+    const t = opts[name];
+    if (t !== undefined && t !== null && !(typeof t === 'number' && t >= min)) {
+      throw engineError(ERR_BAD_CONFIG, `wisp: ${name} must be a number of ms >= ${min}, got ${shown(t)}`);
+    }
   }
-  checkMaxReceiveBuffer(opts, 'wisp');
-  const muxes = Object.keys(opts).length ? new Map() : shared;
+  opts.idleTimeout ??= IDLE_TIMEOUT;
+  opts.openTimeout ??= OPEN_TIMEOUT;
+  opts.maxReceiveBuffer = receiveLimit(opts, 'wisp');
+  const muxes = given ? new Map() : shared;
   return {
     async close() {
       const p = muxes.get(url);
