@@ -5,6 +5,9 @@
 // the server's close_notify.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import net from 'node:net';
+import tls from 'node:tls';
 import { pki } from './lib/pki.mjs';
 import { startNode, sleep } from './lib/servers.mjs';
 import { SKIP, pem } from './lib/wasm.mjs';
@@ -189,6 +192,39 @@ describe('close() and peers that do not end', { skip: SKIP }, () => {
     await s.closed;
     await assert.rejects(within(reading, 5000, 'the reader'),
       (e) => e instanceof mod.TLSError && e.code === 'truncated');
+  });
+
+  test('after close(), a reader still reading gets the transport\'s own error when the peer resets', async (t) => {
+    // TLS over a TCP socket of our own: a TLSSocket cannot reset, its TCP socket can
+    const secure = tls.createSecureContext({ cert: fs.readFileSync(P.p256.chain), key: fs.readFileSync(P.p256.key) });
+    const raws = new Set();
+    const srv = net.createServer({ allowHalfOpen: true }, (raw) => {
+      raws.add(raw);
+      raw.on('error', noop);
+      const sock = new tls.TLSSocket(raw, { isServer: true, secureContext: secure });
+      sock.on('error', noop);
+      const tick = setInterval(() => { if (!sock.destroyed) sock.write('line\n'); }, 30);
+      raw.on('close', () => clearInterval(tick));
+      sock.on('end', () => raw.resetAndDestroy());   // our close_notify: answered with a reset
+    });
+    await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+    t.after(() => new Promise((r) => { for (const raw of raws) raw.destroy(); srv.close(r); }));
+    const s = open(srv.address().port, { closeTimeout: 5000 });
+    await s.opened;
+    const reader = s.readable.getReader();
+    let bytes = 0;
+    const reading = (async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return 'done';
+        bytes += value.byteLength;
+      }
+    })();
+    await until(() => bytes >= 10, 5000, 'the first lines');
+    await within(s.close(), 10000, 'close()');
+    await s.closed;
+    await assert.rejects(within(reading, 5000, 'the reader'),
+      (e) => e instanceof mod.TLSError && e.code !== 'truncated' && /reset/i.test(e.reason));
   });
 
   for (const bad of [-1, 'x', NaN, null, {}, 10n]) {

@@ -462,7 +462,7 @@ describe('wisp against a hostile or silent server', { skip: SKIP, timeout: 60000
     await transport.close();
   });
 
-  test('a WebSocket that does not open within openTimeout: connect_failed, and it is closed if it opens later', async () => {
+  test('a WebSocket that does not open within openTimeout: connect_failed, and it is dropped, not left opening', async () => {
     // opens only when the test says so (the base class's timer is ignored)
     class SlowWebSocket extends FakeWebSocket {
       get readyState() { return this.state; }
@@ -472,11 +472,44 @@ describe('wisp against a hostile or silent server', { skip: SKIP, timeout: 60000
     }
     const transport = wisp('ws://wisp.invalid/', { WebSocket: SlowWebSocket, idleTimeout: 0, openTimeout: 50 });
     await assert.rejects(transport.connect('127.0.0.1', 7), (e) => e.code === 'connect_failed');
-    const late = FakeWebSocket.last;
-    late.open();
-    await new Promise((r) => setTimeout(r, 10));
-    assert.equal(late.readyState, 3, 'closed once it opened: nobody waits for it');
+    assert.equal(FakeWebSocket.last.readyState, 3, 'closed while still opening');
     await transport.close();
+  });
+
+  test('a silent server: its WebSocket is terminated (no close handshake to wait for), where the WebSocket can', async () => {
+    class TerminableWebSocket extends FakeWebSocket {
+      close() { this.closedCleanly = true; super.close(); }
+      terminate() { this.terminated = true; super.close(); }
+    }
+    const transport = wisp('ws://wisp.invalid/', { WebSocket: TerminableWebSocket, idleTimeout: 0, openTimeout: 50 });
+    await assert.rejects(transport.connect('127.0.0.1', 7), (e) => e.code === 'connect_failed');
+    const ws = FakeWebSocket.last;
+    assert.equal(ws.terminated, true);
+    assert.equal(ws.closedCleanly, undefined);
+    await transport.close();
+  });
+
+  test('with ws: a server that never answers the upgrade, or upgrades and stays silent, loses its TCP connection at openTimeout', async (t) => {
+    const { WebSocketServer } = await import('ws');
+    const mute = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    await new Promise((r) => mute.once('listening', r));
+    const upgraded = [];
+    mute.on('connection', (c) => upgraded.push(c));
+    const deaf = net.createServer((sock) => { sock.on('error', () => {}); sock.resume(); deaf.socks.push(sock); });
+    deaf.socks = [];
+    await new Promise((r) => deaf.listen(0, '127.0.0.1', r));
+    t.after(() => { for (const s of deaf.socks) s.destroy(); deaf.close(); mute.close(); });
+    for (const [name, url, peer] of [['no upgrade', `ws://127.0.0.1:${deaf.address().port}/`, () => deaf.socks[0]],
+      ['silent after upgrade', `ws://127.0.0.1:${mute.address().port}/`, () => upgraded[0]?._socket]]) {
+      const transport = wisp(url, { idleTimeout: 0, openTimeout: 200 });
+      await assert.rejects(transport.connect('127.0.0.1', 7), (e) => e.code === 'connect_failed', name);
+      const sock = peer();
+      assert.ok(sock, `${name}: the server saw the connection`);
+      // no close handshake to wait for (ws would wait 30 s): the socket ends now
+      for (let i = 0; i < 100 && !sock.destroyed && !sock.readableEnded; i++) await new Promise((r) => setTimeout(r, 10));
+      assert.ok(sock.destroyed || sock.readableEnded, `${name}: our end of the TCP connection is gone`);
+      await transport.close();
+    }
   });
 
   for (const bad of [0, -1, 'x', NaN, {}]) {

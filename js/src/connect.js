@@ -509,7 +509,7 @@ class Conn {
     // close() giving the peer up) still settles closed; only a reader still
     // reading learns, as truncated, that the data did not end with it.
     let cut = null;
-    if (err && err.errno === ERR_TRUNCATED && this.userClosed && e.handshakeDone()) { cut = err; err = null; }
+    if (err && err.errno === ERR_TRUNCATED && this.userClosed && e.handshakeDone()) { cut = this.transportError || err; err = null; }
     if (err && err.errno === ERR_TRUNCATED && this.transportError) err = this.transportError;
     if (err && err.errno === ERR_CALLBACK && this.verifyReason) err.reason = `verify hook rejected the connection: ${this.verifyReason}`;
     if (err && this.userClosed && !e.handshakeDone()) {

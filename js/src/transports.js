@@ -106,7 +106,8 @@ export function wsSend(ws, data, limit = 1 << 20) {
  *   WebSocket        browsers without WebSocketStream: cannot pause
  * h.message(Uint8Array) for every binary message (text is ignored);
  * h.close(code, reason, error) once, when it ends (error: a description
- * when it failed rather than closed). Resolves once open, with
+ * when it failed rather than closed); h.kill(f), if given, at once: f()
+ * drops the WebSocket, opening or open, without a close handshake. Resolves once open, with
  * { send(bytes): Promise, pause(), resume(), canPause, close(code), isOpen(),
  *   ref(), unref(), canUnref }: unref() lets Node exit while the WebSocket
  * is open (its socket no longer keeps the event loop alive), ref() undoes it;
@@ -123,6 +124,7 @@ export async function openChannel(url, opts, h) {
   const WSS = globalThis.WebSocketStream;
   if (!opts.WebSocket && !isNode() && typeof WSS === 'function') {
     const wss = new WSS(url, protocols ? { protocols: [].concat(protocols) } : undefined);
+    h.kill?.(() => { try { wss.close(); } catch { /* */ } });
     let conn;
     try {
       conn = await wss.opened;
@@ -174,6 +176,7 @@ export async function openChannel(url, opts, h) {
   const ws = isWs ? new WS(url, protocols, { perMessageDeflate: false })
     : protocols ? new WS(url, protocols) : new WS(url);
   ws.binaryType = 'arraybuffer';
+  h.kill?.(() => { try { ws.terminate ? ws.terminate() : ws.close(); } catch { /* */ } });
   // Node: the TCP (or TLS) socket under the WebSocket, to unref() it while
   // a wisp() mux is idle. `ws` hands it out through its documented
   // 'upgrade' event (the http.IncomingMessage of the 101 response, whose

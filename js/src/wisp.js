@@ -34,11 +34,12 @@ const MAX_TIMER = 0x7fffffff; // setTimeout's limit; longer: until close()
 // After the current turn's promise jobs and I/O callbacks. Browsers have
 // no setImmediate; a MessageChannel task is not throttled as a timer is
 // (setTimeout(f, 0) waits up to a second in a background tab).
-const endOfTurn = typeof setImmediate === 'function' ? setImmediate : (f) => {
-  const ch = new MessageChannel();
-  ch.port1.onmessage = () => { ch.port1.close(); f(); };
-  ch.port2.postMessage(0);
-};
+const endOfTurn = typeof setImmediate === 'function' ? setImmediate
+  : typeof MessageChannel !== 'function' ? (f) => setTimeout(f, 0) : (f) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => { ch.port1.close(); f(); };
+    ch.port2.postMessage(0);
+  };
 
 const shared = new Map(); // url -> Promise<Mux>, for wisp(url) without options
 const noop = () => {};
@@ -183,6 +184,7 @@ class Mux {
     });
     const opening = (async () => {
       const chan = await openChannel(this.url, this.opts, {
+        kill: (k) => { this.kill = k; if (this.dead) k(); },   // made after the deadline: at once
         message: (b) => this.onMessage(b),
         close: (code) => {
           this.dead = true;
@@ -192,9 +194,7 @@ class Mux {
           for (const s of [...this.streams.values()]) s.onClose(0x03, true);
         },
       });
-      // opened after the deadline: nobody waits for it any more
-      if (this.gaveUp) chan.close(1000);
-      else this.chan = chan;
+      this.chan = chan;
       await Promise.race([ready, ended.then((code) => {
         throw new TLSError('connect_failed', `wisp server ${this.url} closed (${code})`);
       })]);
@@ -202,8 +202,10 @@ class Mux {
     try {
       await Promise.race([opening, late]);
     } catch (e) {
-      this.gaveUp = this.dead = true;
-      if (this.chan) this.chan.close(1000);
+      // opening or open but silent: its socket goes now, not after a
+      // close handshake (ws waits 30 s for one, and keeps Node alive)
+      this.dead = true;
+      this.kill?.();
       opening.catch(noop);
       throw e;
     } finally {
