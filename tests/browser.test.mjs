@@ -9,7 +9,7 @@ import https from 'node:https';
 import fs from 'node:fs';
 import { pki } from './lib/pki.mjs';
 import { startOpenssl, startStreamingServer } from './lib/servers.mjs';
-import { SKIP as WASM_SKIP, startWebsockify, pem } from './lib/wasm.mjs';
+import { SKIP as WASM_SKIP, startWebsockify, startWisp, pem } from './lib/wasm.mjs';
 import { CHROMIUM, startStatic, launchChromium } from './lib/wasm_browser.mjs';
 
 const SKIP = WASM_SKIP || (!fs.existsSync(CHROMIUM) && `no chromium at ${CHROMIUM} (make setup installs it)`);
@@ -30,7 +30,7 @@ async function startHttps(opts = {}) {
   return { port: srv.address().port, stop: () => new Promise((r) => { srv.closeAllConnections(); srv.close(() => r()); }) };
 }
 
-describe('browser (chromium + playwright-core) through websockify', { skip: SKIP, concurrency: false, timeout: 180000 }, () => {
+describe('browser (chromium + playwright-core) through websockify and wisp', { skip: SKIP, concurrency: false, timeout: 180000 }, () => {
   let web, browser;
   before(async () => {
     web = await startStatic({ '/ca.pem': pem(P.ca), '/other-ca.pem': pem(P.otherCa) });
@@ -81,6 +81,19 @@ describe('browser (chromium + playwright-core) through websockify', { skip: SKIP
     assert.ok(web.requests.includes('/js/dist/wasmtls.browser.mjs'));
     assert.ok(web.requests.includes('/js/dist/wasmtls.wasm'));
     assert.ok(!web.requests.includes('/js/dist/roots.bin'), web.requests.join(' '));
+  });
+
+  test('GET through a wisp-js server (the page picks host and port): the response, the CONNECT deferred without setImmediate', async (t) => {
+    const srv = await startHttps();
+    t.after(() => srv.stop());
+    const w = await startWisp();
+    t.after(() => w.stop());
+    const r = await runPage({ ws: w.url, proto: 'wisp', host: 'localhost', port: String(srv.port), path: '/over-wisp', caUrl: '/ca.pem' });
+    assert.equal(r.status, 'done', `${JSON.stringify(r)}\n${browser.logs.join('\n')}`);
+    assert.match(r.response, /^HTTP\/1\.1 200 OK\r\n/);
+    assert.match(r.response, /hello from the wasmtls browser test: GET \/over-wisp via TLSv1\.3/);
+    assert.equal(JSON.parse(r.info).verified, true);
+    assert.equal(w.upgrades(), 1);
   });
 
   test('openssl s_server -www (ChaCha20 only, RSA certificate) through websockify: the server status page', async (t) => {
