@@ -107,7 +107,8 @@ export function wsSend(ws, data, limit = 1 << 20) {
  * h.message(Uint8Array) for every binary message (text is ignored);
  * h.close(code, reason, error) once, when it ends (error: a description
  * when it failed rather than closed); h.kill(f), if given, at once: f()
- * drops the WebSocket, opening or open, without a close handshake. Resolves once open, with
+ * drops the WebSocket, opening or open, without a close handshake.
+ * Resolves once open, with
  * { send(bytes): Promise, pause(), resume(), canPause, close(code), isOpen(),
  *   ref(), unref(), canUnref }: unref() lets Node exit while the WebSocket
  * is open (its socket no longer keeps the event loop alive), ref() undoes it;

@@ -96,15 +96,19 @@ class Stream {
     this.mux.chan.send(b).catch(noop);
   }
 
-  async write(chunk) {
+  throwIfEnded() {
     if (this.ended) throw this.error || new TLSError('io_error', 'wisp stream closed');
+  }
+
+  async write(chunk) {
+    this.throwIfEnded();
     this.sendConnect();
     for (let off = 0; off < chunk.length; off += MAX_DATA) {
       while (this.credit <= 0) {
-        if (this.ended) throw this.error || new TLSError('io_error', 'wisp stream closed');
+        this.throwIfEnded();
         await new Promise((r) => this.waiters.push(r));
       }
-      if (this.ended) throw this.error || new TLSError('io_error', 'wisp stream closed');
+      this.throwIfEnded();
       const part = chunk.subarray(off, Math.min(chunk.length, off + MAX_DATA));
       const { b } = packet(DATA, this.id, part.length);
       b.set(part, 5);
