@@ -512,6 +512,23 @@ describe('wisp against a hostile or silent server', { skip: SKIP, timeout: 60000
     }
   });
 
+  test('openTimeout Infinity is no deadline: no timer is set for it (setTimeout would clamp it to 24.8 days)', async (t) => {
+    const delays = [];
+    const real = globalThis.setTimeout;
+    globalThis.setTimeout = (f, ms, ...a) => { delays.push(ms); return real(f, ms, ...a); };
+    t.after(() => { globalThis.setTimeout = real; });
+    const transport = wisp('ws://wisp.invalid/', { WebSocket: FakeWebSocket, idleTimeout: 0, openTimeout: Infinity });
+    const before = FakeWebSocket.last;
+    const connecting = transport.connect('127.0.0.1', 7);
+    const ws = await opened(before);
+    ws.deliver(continuePacket(0, 8));
+    const { reader } = (await connecting)[DIRECT_IO]();
+    globalThis.setTimeout = real;
+    assert.deepEqual(delays.filter((ms) => !(ms < 0x7fffffff)), [], 'no timer at or past the limit');
+    await reader.cancel();
+    await transport.close();
+  });
+
   for (const bad of [0, -1, 'x', NaN, {}]) {
     test(`openTimeout ${typeof bad === 'number' ? String(bad) : JSON.stringify(bad)} is refused (bad_config)`, () => {
       assert.throws(() => wisp('ws://x.invalid/', { openTimeout: bad }), (e) => e.code === 'bad_config' && /openTimeout/.test(e.reason));

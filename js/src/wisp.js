@@ -30,7 +30,7 @@ const REASONS = {
 const MAX_DATA = 64 * 1024; // payload bytes per DATA packet we send
 const IDLE_TIMEOUT = 30000;   // ms an idle mux keeps its WebSocket (opts.idleTimeout)
 const OPEN_TIMEOUT = 30000;   // ms for the WebSocket and the server's first CONTINUE (opts.openTimeout)
-const MAX_TIMER = 0x7fffffff; // setTimeout's limit; longer: until close()
+const MAX_TIMER = 0x7fffffff; // setTimeout's limit; longer: idle until close(), no open deadline
 // After the current turn's promise jobs and I/O callbacks. Browsers have
 // no setImmediate; a MessageChannel task is not throttled as a timer is
 // (setTimeout(f, 0) waits up to a second in a background tab).
@@ -183,8 +183,11 @@ class Mux {
     const ready = new Promise((resolve) => { this.ready = resolve; });
     const ms = this.opts.openTimeout;
     const late = new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new TLSError('connect_failed',
-        `wisp server ${this.url}: no WebSocket and first CONTINUE within ${ms} ms`)), Math.min(ms, MAX_TIMER));
+      // past setTimeout's limit (Infinity, say): no deadline
+      if (ms <= MAX_TIMER) {
+        timer = setTimeout(() => reject(new TLSError('connect_failed',
+          `wisp server ${this.url}: no WebSocket and first CONTINUE within ${ms} ms`)), ms);
+      }
     });
     const opening = (async () => {
       const chan = await openChannel(this.url, this.opts, {
